@@ -1,0 +1,29 @@
+//! The `fleetplan` command-line tool: a thin layer over the library.
+//!
+//! Each command area lives in its own module (`lp.rs`, `catalog.rs`, ...)
+//! exposing an `Args` struct (clap) and a `run(args) -> ExitCode` function;
+//! this file only dispatches.
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Plans heterogeneous accelerator fleets under export and domestic-substitution rules.
+#[derive(Debug, Parser)]
+#[command(name = "fleetplan", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        None => {
+            eprintln!("fleetplan: no command given; run `fleetplan --help`");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,225 @@
+//! The crate's one error type.
+//!
+//! [`Error`] is opaque: match on [`Error::kind`], read the message with
+//! `Display`, and reach the structured detail through the accessors
+//! ([`Error::validation`], [`Error::line`]). New kinds can be added without
+//! breaking callers (`ErrorKind` is `#[non_exhaustive]`).
+//!
+//! An *infeasible* or *unbounded* problem is **not** an error: it is a status
+//! of a solution (a sweep expects them). `Err` is for invalid input, I/O and
+//! internal failure.
+
+use crate::scenario::ValidationReport;
+use crate::units::UnitError;
+use std::fmt;
+use std::path::PathBuf;
+
+/// What went wrong, broadly. Stable: scripts may match on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A scenario failed validation; [`Error::validation`] holds every problem.
+    Invalid,
+    /// A file could not be parsed (TOML, JSON, MPS); [`Error::line`] may say where.
+    Parse,
+    /// Reading or writing a file failed.
+    Io,
+    /// A value could not be a quantity (NaN, infinite, negative).
+    Unit,
+    /// A model handed to the solver was malformed (bad index, NaN coefficient,
+    /// lower bound above upper bound).
+    Model,
+    /// A solver option was out of its documented range.
+    Options,
+    /// The solver failed internally (e.g. a basis could not be factorised
+    /// after every recovery). Report it: it is a bug or a numerically
+    /// hopeless model.
+    Internal,
+}
+
+#[derive(Debug)]
+enum Inner {
+    Invalid(ValidationReport),
+    Parse {
+        what: &'static str,
+        line: Option<usize>,
+        message: String,
+    },
+    Io {
+        path: Option<PathBuf>,
+        source: std::io::Error,
+    },
+    Unit {
+        field: String,
+        source: UnitError,
+    },
+    Model(String),
+    Options(String),
+    Internal(String),
+}
+
+/// The error type of every fallible operation in this crate.
+pub struct Error(Box<Inner>);
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// What kind of failure this is.
+    #[must_use]
+    pub fn kind(&self) -> ErrorKind {
+        match &*self.0 {
+            Inner::Invalid(_) => ErrorKind::Invalid,
+            Inner::Parse { .. } => ErrorKind::Parse,
+            Inner::Io { .. } => ErrorKind::Io,
+            Inner::Unit { .. } => ErrorKind::Unit,
+            Inner::Model(_) => ErrorKind::Model,
+            Inner::Options(_) => ErrorKind::Options,
+            Inner::Internal(_) => ErrorKind::Internal,
+        }
+    }
+
+    /// The validation report, when the kind is [`ErrorKind::Invalid`].
+    #[must_use]
+    pub fn validation(&self) -> Option<&ValidationReport> {
+        match &*self.0 {
+            Inner::Invalid(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// The 1-based line of the input where parsing failed, when known.
+    #[must_use]
+    pub fn line(&self) -> Option<usize> {
+        match &*self.0 {
+            Inner::Parse { line, .. } => *line,
+            _ => None,
+        }
+    }
+
+    /// A scenario failed validation.
+    #[must_use]
+    pub fn invalid(report: ValidationReport) -> Self {
+        Self(Box::new(Inner::Invalid(report)))
+    }
+
+    /// Input of format `what` (e.g. `"MPS"`, `"TOML"`) could not be parsed.
+    #[must_use]
+    pub fn parse(what: &'static str, line: Option<usize>, message: impl Into<String>) -> Self {
+        Self(Box::new(Inner::Parse {
+            what,
+            line,
+            message: message.into(),
+        }))
+    }
+
+    /// An I/O failure, optionally on a named file.
+    #[must_use]
+    pub fn io(path: Option<PathBuf>, source: std::io::Error) -> Self {
+        Self(Box::new(Inner::Io { path, source }))
+    }
+
+    /// A value given for `field` was not a valid quantity.
+    #[must_use]
+    pub fn unit(field: impl Into<String>, source: UnitError) -> Self {
+        Self(Box::new(Inner::Unit {
+            field: field.into(),
+            source,
+        }))
+    }
+
+    /// A malformed optimisation model.
+    #[must_use]
+    pub fn model(message: impl Into<String>) -> Self {
+        Self(Box::new(Inner::Model(message.into())))
+    }
+
+    /// A solver option out of range.
+    #[must_use]
+    pub fn options(message: impl Into<String>) -> Self {
+        Self(Box::new(Inner::Options(message.into())))
+    }
+
+    /// An internal failure.
+    #[must_use]
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self(Box::new(Inner::Internal(message.into())))
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &*self.0 {
+            Inner::Invalid(r) => write!(f, "{r}"),
+            Inner::Parse {
+                what,
+                line: Some(l),
+                message,
+            } => write!(f, "{what} parse error at line {l}: {message}"),
+            Inner::Parse {
+                what,
+                line: None,
+                message,
+            } => write!(f, "{what} parse error: {message}"),
+            Inner::Io {
+                path: Some(p),
+                source,
+            } => write!(f, "I/O error on {}: {source}", p.display()),
+            Inner::Io { path: None, source } => write!(f, "I/O error: {source}"),
+            Inner::Unit { field, source } => write!(f, "{field}: {source}"),
+            Inner::Model(m) => write!(f, "invalid model: {m}"),
+            Inner::Options(m) => write!(f, "invalid solver option: {m}"),
+            Inner::Internal(m) => write!(f, "internal solver failure: {m}"),
+        }
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("kind", &self.kind())
+            .field("message", &self.to_string())
+            .finish()
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &*self.0 {
+            Inner::Io { source, .. } => Some(source),
+            Inner::Unit { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Self::io(None, e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_and_messages() {
+        let e = Error::parse("MPS", Some(12), "unknown section FOO");
+        assert_eq!(e.kind(), ErrorKind::Parse);
+        assert_eq!(e.line(), Some(12));
+        assert_eq!(
+            e.to_string(),
+            "MPS parse error at line 12: unknown section FOO"
+        );
+        let e = Error::model("column 3 has lower bound 2 above upper bound 1");
+        assert_eq!(e.kind(), ErrorKind::Model);
+        assert!(e.validation().is_none());
+    }
+
+    #[test]
+    fn error_is_send_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Error>();
+    }
+}
