@@ -629,7 +629,7 @@ mod tests {
         let back: UsdPerHour = serde_json::from_str(&json)?;
         assert_eq!(back, UsdPerHour::new(2.5)?);
         let f: Fraction = serde_json::from_str("0.25")?;
-        assert_eq!(f.get(), 0.25);
+        assert_relative_eq!(f.get(), 0.25);
         Ok(())
     }
 
