@@ -31,6 +31,7 @@
 pub mod error;
 pub mod model;
 pub mod scenario;
+pub mod solver;
 pub mod units;
 
 pub use error::{Error, ErrorKind, Result};

@@ -1,0 +1,228 @@
+//! Solver options (everyday) and tolerances (expert).
+//!
+//! Every tolerance is documented with its unit, its allowed range, its default
+//! and whether it is absolute or relative. Values apply to the *scaled* model
+//! the engine works on; the reported solution is unscaled and checked against
+//! the same tolerances by [`crate::solver::certificate`].
+
+use crate::error::{Error, Result};
+use std::time::Duration;
+
+/// Which simplex method solves LPs (and every branch-and-bound node).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Algorithm {
+    /// Bounded dual simplex (the default; the right choice for re-solves after
+    /// bound or right-hand-side changes, hence for branch-and-bound).
+    #[default]
+    DualSimplex,
+    /// Bounded primal simplex (the right choice for re-solves after cost
+    /// changes only).
+    PrimalSimplex,
+}
+
+/// Expert tolerances. Change them only with a reason.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Tolerances {
+    /// Largest violation of a column or row bound a primal value may have and
+    /// still count as feasible. Absolute, in the (scaled) model's units.
+    /// Range `[1e-12, 1e-3]`; default `1e-7`.
+    pub primal_feasibility: f64,
+    /// Largest violation of a reduced cost's sign condition that still counts
+    /// as dual feasible. Absolute, in objective units per unit of the column.
+    /// Range `[1e-12, 1e-3]`; default `1e-7`.
+    pub dual_feasibility: f64,
+    /// Smallest magnitude of a pivot element the ratio tests accept.
+    /// Absolute. Range `[1e-12, 1e-3]`; default `1e-7`.
+    pub pivot: f64,
+    /// A value within this distance of an integer counts as integral (MIP).
+    /// Absolute. Range `[1e-12, 1e-2]`; default `1e-6`.
+    pub integrality: f64,
+}
+
+impl Default for Tolerances {
+    fn default() -> Self {
+        Self {
+            primal_feasibility: 1e-7,
+            dual_feasibility: 1e-7,
+            pivot: 1e-7,
+            integrality: 1e-6,
+        }
+    }
+}
+
+impl Tolerances {
+    /// Sets [`Tolerances::primal_feasibility`].
+    #[must_use]
+    pub fn with_primal_feasibility(mut self, v: f64) -> Self {
+        self.primal_feasibility = v;
+        self
+    }
+    /// Sets [`Tolerances::dual_feasibility`].
+    #[must_use]
+    pub fn with_dual_feasibility(mut self, v: f64) -> Self {
+        self.dual_feasibility = v;
+        self
+    }
+    /// Sets [`Tolerances::pivot`].
+    #[must_use]
+    pub fn with_pivot(mut self, v: f64) -> Self {
+        self.pivot = v;
+        self
+    }
+    /// Sets [`Tolerances::integrality`].
+    #[must_use]
+    pub fn with_integrality(mut self, v: f64) -> Self {
+        self.integrality = v;
+        self
+    }
+
+    /// Checks every tolerance is within its documented range.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Options`] naming the first tolerance out of range.
+    pub fn validate(&self) -> Result<()> {
+        range("primal_feasibility", self.primal_feasibility, 1e-12, 1e-3)?;
+        range("dual_feasibility", self.dual_feasibility, 1e-12, 1e-3)?;
+        range("pivot", self.pivot, 1e-12, 1e-3)?;
+        range("integrality", self.integrality, 1e-12, 1e-2)
+    }
+}
+
+fn range(name: &str, v: f64, lo: f64, hi: f64) -> Result<()> {
+    if v.is_nan() || v < lo || v > hi {
+        return Err(Error::options(format!(
+            "{name} = {v} is outside its range [{lo:e}, {hi:e}]"
+        )));
+    }
+    Ok(())
+}
+
+/// Everyday options of a solve.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SolveOptions {
+    /// LP method. Default [`Algorithm::DualSimplex`].
+    pub algorithm: Algorithm,
+    /// Wall-clock limit of the solve; `None` (default) for none.
+    pub time_limit: Option<Duration>,
+    /// Limit on simplex iterations (summed over nodes for a MIP); `None`
+    /// (default) for none.
+    pub iteration_limit: Option<u64>,
+    /// Scale rows and columns before solving (geometric mean, then
+    /// equilibration). Default `true`.
+    pub scaling: bool,
+    /// MIP: limit on branch-and-bound nodes; `None` (default) for none.
+    pub node_limit: Option<u64>,
+    /// MIP: stop when `|incumbent − bound| ≤ relative_gap · max(1, |incumbent|)`.
+    /// Relative, range `[0, 1]`, default `1e-9`.
+    pub relative_gap: f64,
+    /// MIP: stop when `|incumbent − bound| ≤ absolute_gap`. Objective units,
+    /// range `[0, ∞)`, default `1e-9`.
+    pub absolute_gap: f64,
+    /// Expert tolerances.
+    pub tolerances: Tolerances,
+}
+
+impl Default for SolveOptions {
+    fn default() -> Self {
+        Self {
+            algorithm: Algorithm::default(),
+            time_limit: None,
+            iteration_limit: None,
+            scaling: true,
+            node_limit: None,
+            relative_gap: 1e-9,
+            absolute_gap: 1e-9,
+            tolerances: Tolerances::default(),
+        }
+    }
+}
+
+impl SolveOptions {
+    /// Sets [`SolveOptions::algorithm`].
+    #[must_use]
+    pub fn with_algorithm(mut self, a: Algorithm) -> Self {
+        self.algorithm = a;
+        self
+    }
+    /// Sets [`SolveOptions::time_limit`].
+    #[must_use]
+    pub fn with_time_limit(mut self, t: Option<Duration>) -> Self {
+        self.time_limit = t;
+        self
+    }
+    /// Sets [`SolveOptions::iteration_limit`].
+    #[must_use]
+    pub fn with_iteration_limit(mut self, n: Option<u64>) -> Self {
+        self.iteration_limit = n;
+        self
+    }
+    /// Sets [`SolveOptions::scaling`].
+    #[must_use]
+    pub fn with_scaling(mut self, on: bool) -> Self {
+        self.scaling = on;
+        self
+    }
+    /// Sets [`SolveOptions::node_limit`].
+    #[must_use]
+    pub fn with_node_limit(mut self, n: Option<u64>) -> Self {
+        self.node_limit = n;
+        self
+    }
+    /// Sets [`SolveOptions::relative_gap`].
+    #[must_use]
+    pub fn with_relative_gap(mut self, g: f64) -> Self {
+        self.relative_gap = g;
+        self
+    }
+    /// Sets [`SolveOptions::absolute_gap`].
+    #[must_use]
+    pub fn with_absolute_gap(mut self, g: f64) -> Self {
+        self.absolute_gap = g;
+        self
+    }
+    /// Sets [`SolveOptions::tolerances`].
+    #[must_use]
+    pub fn with_tolerances(mut self, t: Tolerances) -> Self {
+        self.tolerances = t;
+        self
+    }
+
+    /// Checks every option is within its documented range.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Options`] naming the first option out of range.
+    pub fn validate(&self) -> Result<()> {
+        self.tolerances.validate()?;
+        range("relative_gap", self.relative_gap, 0.0, 1.0)?;
+        if self.absolute_gap.is_nan() || self.absolute_gap < 0.0 {
+            return Err(Error::options(format!(
+                "absolute_gap = {} must be zero or more",
+                self.absolute_gap
+            )));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_validate_and_bad_values_are_named() {
+        assert!(SolveOptions::default().validate().is_ok());
+        let e = SolveOptions::default()
+            .with_tolerances(Tolerances::default().with_pivot(0.5))
+            .validate();
+        assert!(e.is_err_and(|e| e.to_string().contains("pivot")));
+        assert!(
+            SolveOptions::default()
+                .with_relative_gap(f64::NAN)
+                .validate()
+                .is_err()
+        );
+    }
+}
