@@ -288,29 +288,7 @@ impl Core {
     }
 
     fn basis(&self) -> Basis {
-        let e = &self.engine;
-        let n = e.lp.n;
-        let status = |j: usize, logical: bool| -> BasisStatus {
-            if e.is_basic(j) {
-                return BasisStatus::Basic;
-            }
-            let (l, u) = (e.lp.lower[j], e.lp.upper[j]);
-            match (e.mv[j], logical) {
-                (1, false) | (-1, true) => BasisStatus::AtLower,
-                (-1, false) | (1, true) => BasisStatus::AtUpper,
-                _ => {
-                    if l == u {
-                        BasisStatus::AtLower
-                    } else {
-                        BasisStatus::Zero
-                    }
-                }
-            }
-        };
-        Basis {
-            col_status: (0..n).map(|j| status(j, false)).collect(),
-            row_status: (0..e.lp.m).map(|i| status(n + i, true)).collect(),
-        }
+        basis_of(&self.engine)
     }
 
     fn set_basis(&mut self, basis: &Basis) -> Result<()> {
@@ -391,81 +369,205 @@ impl Core {
             _ => Method::Dual,
         };
         let outcome = e.run(method)?;
-        let mut sol = self.solution(model, &outcome);
+        let mut sol = solution_of(&mut self.engine, &self.scale, self.sign, model, &outcome);
+        if outcome == Outcome::Optimal && self.options.scaling {
+            let (pv, dv) = violations(model, &sol);
+            let t = &self.options.tolerances;
+            if pv > t.primal_feasibility || dv > t.dual_feasibility {
+                // The scaled optimum is not optimal enough unscaled: a few
+                // cleanup iterations on the unscaled model from this basis.
+                let identity = Scaling::identity(model.num_rows(), model.num_cols());
+                let mut un =
+                    Engine::new(build_lp(model, &identity, self.sign), tol_of(&self.options));
+                un.limits = self.engine.limits;
+                un.iterations = self.engine.iterations;
+                copy_basis(&self.engine, &mut un);
+                if un.run(Method::Dual)? == Outcome::Optimal {
+                    let clean =
+                        solution_of(&mut un, &identity, self.sign, model, &Outcome::Optimal);
+                    let (pv2, dv2) = violations(model, &clean);
+                    if pv2.max(dv2) <= pv.max(dv) {
+                        sol = clean;
+                        self.engine.iterations = un.iterations;
+                        copy_basis(&un, &mut self.engine);
+                        self.engine.factor_ok = false;
+                    }
+                }
+            }
+        }
+        sol.basis = Some(self.basis());
         sol.iterations = self.engine.iterations;
         sol.solve_time = start.elapsed();
         Ok(sol)
     }
+}
 
-    /// Unscaled column values.
-    fn x(&self) -> Vec<f64> {
-        let v = self.engine.values();
-        (0..self.engine.lp.n)
-            .map(|j| v[j] * self.scale.col[j])
-            .collect()
+/// Copies the basis (statuses, not values) from one engine to another on
+/// the same model.
+fn copy_basis(from: &Engine, to: &mut Engine) {
+    to.basic.copy_from_slice(&from.basic);
+    to.pos.copy_from_slice(&from.pos);
+    to.lower.copy_from_slice(&to.lp.lower);
+    to.upper.copy_from_slice(&to.lp.upper);
+    to.dse.copy_from_slice(&from.dse);
+    for j in 0..to.lp.nt() {
+        if to.is_basic(j) {
+            to.mv[j] = 0;
+        } else {
+            let want = if from.mv[j] == 0 {
+                if from.d[j] < 0.0 { -1 } else { 1 }
+            } else {
+                from.mv[j]
+            };
+            to.place_nonbasic(j, want);
+        }
     }
+    to.factor_ok = false;
+}
 
-    /// Row duals and reduced costs in the model's convention.
-    fn duals(&mut self, model: &Model) -> (Vec<f64>, Vec<f64>) {
-        let e = &mut self.engine;
-        e.cost.copy_from_slice(&e.lp.cost);
-        let ys = e.row_duals();
-        let y: Vec<f64> = ys
-            .iter()
-            .zip(&self.scale.row)
-            .map(|(v, r)| self.sign * v * r)
-            .collect();
-        let aty = model.matrix().tr_mul(&y);
-        let d = model.costs().iter().zip(&aty).map(|(c, a)| c - a).collect();
-        (y, d)
-    }
-
-    fn solution(&mut self, model: &Model, outcome: &Outcome) -> Solution {
-        let mut sol = Solution {
-            status: Status::Optimal,
-            objective: None,
-            x: Vec::new(),
-            row_activity: Vec::new(),
-            row_dual: Vec::new(),
-            reduced_cost: Vec::new(),
-            basis: Some(self.basis()),
-            certificate: None,
-            iterations: 0,
-            solve_time: std::time::Duration::ZERO,
-            mip: None,
+/// Largest primal violation (bounds of columns and rows) and largest dual
+/// violation (reduced-cost and row-dual signs against where each value
+/// sits), absolute, on the unscaled model.
+fn violations(model: &Model, sol: &Solution) -> (f64, f64) {
+    let sg = match model.sense() {
+        Sense::Minimize => 1.0,
+        Sense::Maximize => -1.0,
+    };
+    let Some(basis) = &sol.basis else {
+        return (0.0, 0.0);
+    };
+    let mut pv: f64 = 0.0;
+    let mut dv: f64 = 0.0;
+    let mut one = |v: f64, l: f64, u: f64, d: f64, st: BasisStatus, pv: &mut f64| {
+        *pv = pv.max(l - v).max(v - u);
+        let d = sg * d;
+        let viol = match st {
+            BasisStatus::Basic | BasisStatus::Zero => d.abs(),
+            _ if l == u => 0.0,
+            BasisStatus::AtLower => (-d).max(0.0),
+            BasisStatus::AtUpper => d.max(0.0),
         };
-        match outcome {
-            Outcome::Optimal | Outcome::IterationLimit | Outcome::TimeLimit => {
-                sol.status = match outcome {
-                    Outcome::Optimal => Status::Optimal,
-                    Outcome::IterationLimit => Status::IterationLimit,
-                    _ => Status::TimeLimit,
-                };
-                let x = self.x();
-                sol.row_activity = model.row_activity(&x);
-                sol.objective = Some(model.objective_value(&x));
-                sol.x = x;
-                let (y, d) = self.duals(model);
-                sol.row_dual = y;
-                sol.reduced_cost = d;
-            }
-            Outcome::Infeasible(ys) => {
-                sol.status = Status::Infeasible;
-                let y = ys.iter().zip(&self.scale.row).map(|(v, r)| v * r).collect();
-                sol.certificate = Some(Certificate::Farkas(y));
-            }
-            Outcome::Unbounded(ray) => {
-                sol.status = Status::Unbounded;
-                let x = self.x();
-                sol.row_activity = model.row_activity(&x);
-                sol.objective = Some(model.objective_value(&x));
-                sol.x = x;
-                let r = (0..self.engine.lp.n)
-                    .map(|j| ray[j] * self.scale.col[j])
-                    .collect();
-                sol.certificate = Some(Certificate::Ray(r));
+        dv = dv.max(viol);
+    };
+    for j in 0..model.num_cols() {
+        one(
+            sol.x[j],
+            model.col_lower()[j],
+            model.col_upper()[j],
+            sol.reduced_cost[j],
+            basis.col_status[j],
+            &mut pv,
+        );
+    }
+    for i in 0..model.num_rows() {
+        one(
+            sol.row_activity[i],
+            model.row_lower()[i],
+            model.row_upper()[i],
+            sol.row_dual[i],
+            basis.row_status[i],
+            &mut pv,
+        );
+    }
+    (pv, dv)
+}
+
+/// Basis statuses of an engine in the model's terms.
+fn basis_of(e: &Engine) -> Basis {
+    let n = e.lp.n;
+    let status = |j: usize, logical: bool| -> BasisStatus {
+        if e.is_basic(j) {
+            return BasisStatus::Basic;
+        }
+        let (l, u) = (e.lp.lower[j], e.lp.upper[j]);
+        match (e.mv[j], logical) {
+            (1, false) | (-1, true) => BasisStatus::AtLower,
+            (-1, false) | (1, true) => BasisStatus::AtUpper,
+            _ => {
+                if l == u {
+                    BasisStatus::AtLower
+                } else {
+                    BasisStatus::Zero
+                }
             }
         }
-        sol
+    };
+    Basis {
+        col_status: (0..n).map(|j| status(j, false)).collect(),
+        row_status: (0..e.lp.m).map(|i| status(n + i, true)).collect(),
     }
+}
+
+/// Unscaled column values.
+fn x_of(e: &Engine, scale: &Scaling) -> Vec<f64> {
+    let v = e.values();
+    (0..e.lp.n).map(|j| v[j] * scale.col[j]).collect()
+}
+
+/// Row duals and reduced costs in the model's convention.
+fn duals_of(e: &mut Engine, scale: &Scaling, sign: f64, model: &Model) -> (Vec<f64>, Vec<f64>) {
+    e.cost.copy_from_slice(&e.lp.cost);
+    let ys = e.row_duals();
+    let y: Vec<f64> = ys
+        .iter()
+        .zip(&scale.row)
+        .map(|(v, r)| sign * v * r)
+        .collect();
+    let aty = model.matrix().tr_mul(&y);
+    let d = model.costs().iter().zip(&aty).map(|(c, a)| c - a).collect();
+    (y, d)
+}
+
+/// The solution an engine's outcome describes.
+fn solution_of(
+    e: &mut Engine,
+    scale: &Scaling,
+    sign: f64,
+    model: &Model,
+    outcome: &Outcome,
+) -> Solution {
+    let mut sol = Solution {
+        status: Status::Optimal,
+        objective: None,
+        x: Vec::new(),
+        row_activity: Vec::new(),
+        row_dual: Vec::new(),
+        reduced_cost: Vec::new(),
+        basis: Some(basis_of(e)),
+        certificate: None,
+        iterations: 0,
+        solve_time: std::time::Duration::ZERO,
+        mip: None,
+    };
+    match outcome {
+        Outcome::Optimal | Outcome::IterationLimit | Outcome::TimeLimit => {
+            sol.status = match outcome {
+                Outcome::Optimal => Status::Optimal,
+                Outcome::IterationLimit => Status::IterationLimit,
+                _ => Status::TimeLimit,
+            };
+            let x = x_of(e, scale);
+            sol.row_activity = model.row_activity(&x);
+            sol.objective = Some(model.objective_value(&x));
+            sol.x = x;
+            let (y, d) = duals_of(e, scale, sign, model);
+            sol.row_dual = y;
+            sol.reduced_cost = d;
+        }
+        Outcome::Infeasible(ys) => {
+            sol.status = Status::Infeasible;
+            let y = ys.iter().zip(&scale.row).map(|(v, r)| v * r).collect();
+            sol.certificate = Some(Certificate::Farkas(y));
+        }
+        Outcome::Unbounded(ray) => {
+            sol.status = Status::Unbounded;
+            let x = x_of(e, scale);
+            sol.row_activity = model.row_activity(&x);
+            sol.objective = Some(model.objective_value(&x));
+            sol.x = x;
+            let r = (0..e.lp.n).map(|j| ray[j] * scale.col[j]).collect();
+            sol.certificate = Some(Certificate::Ray(r));
+        }
+    }
+    sol
 }
