@@ -6,6 +6,7 @@
 //! engine") for the method.
 
 mod lp;
+pub(crate) mod lu;
 mod options;
 pub(crate) mod simplex;
 mod solution;
