@@ -14,7 +14,6 @@
 //! Row duals and reduced costs are `y = B⁻ᵀ c_B` and `d = c − [A I]ᵀ y`, so the
 //! logical's reduced cost is `−y_i`.
 
-pub(crate) mod dense_factor;
 mod dual;
 mod primal;
 pub(crate) mod scaling;
@@ -23,8 +22,8 @@ use crate::solver::sparse::SparseVec;
 use std::time::Instant;
 
 /// The basis factor the engine uses.
-pub(crate) type Factor = dense_factor::DenseFactor;
-use dense_factor::{DenseOptions as FactorOptions, FactorError};
+pub(crate) type Factor = crate::solver::lu::LuFactor;
+use crate::solver::lu::{FactorError, LuOptions as FactorOptions};
 
 /// A compressed sparse matrix (by columns, or by rows for the transpose).
 #[derive(Debug, Clone, Default)]
@@ -372,6 +371,8 @@ impl Engine {
                     free_rows,
                     ..
                 }) => {
+                    // The factor now represents the basis with the logical of
+                    // `free_rows[k]` at `bad_positions[k]`: make it so.
                     for (&k, &row) in bad_positions.iter().zip(&free_rows) {
                         let out = self.basic[k];
                         let inn = self.lp.n + row;
@@ -392,6 +393,8 @@ impl Engine {
                         self.mv[inn] = 0;
                         self.dse[k] = 1.0;
                     }
+                    self.factor_ok = true;
+                    return Ok(());
                 }
             }
         }
