@@ -133,8 +133,8 @@ fn assignment_is_degenerate_and_matches_brute_force() {
             let _ = j;
         }
     }
-    for i in 0..n {
-        let e: Vec<_> = (0..n).map(|j| (var[i][j], 1.0)).collect();
+    for (i, row) in var.iter().enumerate() {
+        let e: Vec<_> = row.iter().map(|&v| (v, 1.0)).collect();
         b.add_row_with(format!("worker{i}"), Some(1.0), Some(1.0), &e);
         let e: Vec<_> = (0..n).map(|j| (var[j][i], 1.0)).collect();
         b.add_row_with(format!("job{i}"), Some(1.0), Some(1.0), &e);

@@ -1,6 +1,9 @@
 //! Solving LPs: [`solve`], [`solve_relaxation`] and the persistent
 //! [`LpSolver`] for warm-started re-solves.
 
+// `lower == upper` identifies fixed variables exactly, by design.
+#![allow(clippy::float_cmp)]
+
 use super::simplex::scaling::Scaling;
 use super::simplex::{Engine, Limits, Lp, Method, Outcome, SpMat, Tol};
 use super::{Algorithm, Basis, BasisStatus, Certificate, Solution, SolveOptions, Status};

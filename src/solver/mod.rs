@@ -6,6 +6,8 @@
 //! engine") for the method.
 
 mod lp;
+// `dim`, `stats` and the list footprint are diagnostics for tests and tuning.
+#[allow(dead_code)]
 pub(crate) mod lu;
 mod options;
 pub(crate) mod simplex;

@@ -7,6 +7,9 @@
 //! rows `Σ_k eff[p,k]·x[p,k] ≥ d_p`, one budget row and one domestic-share
 //! row. Feasible by construction: bounds are derived from a random plan.
 
+// Index loops over the (phase, pool) grid mirror the script's formulas.
+#![allow(clippy::needless_range_loop)]
+
 use fleetplan::model::{Model, ModelBuilder, VarType};
 
 struct Rng(u64);

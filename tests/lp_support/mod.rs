@@ -1,6 +1,8 @@
 //! Shared helpers of the solver tests: the certificate check every solve
 //! passes, tiny model builders, and LPs that are optimal by construction.
 #![allow(dead_code)]
+// Index loops over parallel arrays (bounds, values, duals) read best here.
+#![allow(clippy::needless_range_loop)]
 
 use fleetplan::model::{Model, ModelBuilder, Sense, VarType};
 use fleetplan::solver::{Certificate, Solution, Status};

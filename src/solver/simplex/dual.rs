@@ -525,11 +525,11 @@ impl Engine {
             let alpha_row = ch.alpha_row;
             let trouble = (alpha_col - alpha_row).abs() / alpha_col.abs().min(alpha_row.abs());
             let fresh = self.factor.num_updates() == 0;
-            if !fresh && !(trouble <= NUMERICAL_TROUBLE) {
+            if !fresh && (trouble.is_nan() || trouble > NUMERICAL_TROUBLE) {
                 self.rebuild_dual()?;
                 continue;
             }
-            if fresh && (!(trouble <= 1e-3) || alpha_col.abs() < 1e-11) {
+            if fresh && (trouble.is_nan() || trouble > 1e-3 || alpha_col.abs() < 1e-11) {
                 taboo.push(r);
                 continue;
             }

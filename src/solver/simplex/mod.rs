@@ -14,6 +14,12 @@
 //! Row duals and reduced costs are `y = B⁻ᵀ c_B` and `d = c − [A I]ᵀ y`, so the
 //! logical's reduced cost is `−y_i`.
 
+// Exact float comparisons are intended throughout the engine: bounds are
+// compared for identity (a fixed variable has `lower == upper` exactly),
+// values against the bounds they were copied from, and stored zeros are
+// exact zeros.
+#![allow(clippy::float_cmp)]
+
 mod dual;
 mod primal;
 pub(crate) mod scaling;
@@ -204,8 +210,6 @@ const MIN_DSE_WEIGHT: f64 = 1e-4;
 const NUMERICAL_TROUBLE: f64 = 1e-7;
 /// Basis updates between refactorisations.
 const MAX_UPDATES: usize = 100;
-/// How many times in a row a singular basis is repaired before giving up.
-const MAX_SINGULAR_REPAIRS: usize = 5;
 
 /// The engine: an LP in computational form plus a basis and its factor.
 #[derive(Debug, Clone)]
@@ -358,50 +362,40 @@ impl Engine {
     /// Factorises the basis, repairing a singular one by swapping in
     /// logicals (the displaced variables become nonbasic at a bound).
     pub(crate) fn factorize(&mut self) -> crate::Result<()> {
-        for _ in 0..MAX_SINGULAR_REPAIRS {
-            let lp = &self.lp;
-            let basic = &self.basic;
-            match self.factor.factorize(|k| lp.col(basic[k])) {
-                Ok(()) => {
-                    self.factor_ok = true;
-                    return Ok(());
-                }
-                Err(FactorError::Singular {
-                    bad_positions,
-                    free_rows,
-                    ..
-                }) => {
-                    // The factor now represents the basis with the logical of
-                    // `free_rows[k]` at `bad_positions[k]`: make it so.
-                    for (&k, &row) in bad_positions.iter().zip(&free_rows) {
-                        let out = self.basic[k];
-                        let inn = self.lp.n + row;
-                        if self.is_basic(inn) {
-                            continue;
-                        }
-                        self.pos[out] = usize::MAX;
-                        let v = self.xb[k];
-                        // Place the displaced variable at its nearest bound.
-                        let want = if (v - self.lower[out]).abs() <= (self.upper[out] - v).abs() {
-                            1
-                        } else {
-                            -1
-                        };
-                        self.place_nonbasic(out, want);
-                        self.basic[k] = inn;
-                        self.pos[inn] = k;
-                        self.mv[inn] = 0;
-                        self.dse[k] = 1.0;
-                    }
-                    self.factor_ok = true;
-                    return Ok(());
+        let lp = &self.lp;
+        let basic = &self.basic;
+        match self.factor.factorize(|k| lp.col(basic[k])) {
+            Ok(()) => {}
+            Err(FactorError::Singular {
+                bad_positions,
+                free_rows,
+                ..
+            }) => {
+                // The factor now represents the basis with the logical of
+                // `free_rows[k]` at `bad_positions[k]`: make it so. (That
+                // logical cannot be basic already: its row would have had
+                // a pivot.)
+                for (&k, &row) in bad_positions.iter().zip(&free_rows) {
+                    let out = self.basic[k];
+                    let inn = self.lp.n + row;
+                    self.pos[out] = usize::MAX;
+                    let v = self.xb[k];
+                    // Place the displaced variable at its nearest bound.
+                    let want = if (v - self.lower[out]).abs() <= (self.upper[out] - v).abs() {
+                        1
+                    } else {
+                        -1
+                    };
+                    self.place_nonbasic(out, want);
+                    self.basic[k] = inn;
+                    self.pos[inn] = k;
+                    self.mv[inn] = 0;
+                    self.dse[k] = 1.0;
                 }
             }
         }
-        self.factor_ok = false;
-        Err(crate::Error::internal(
-            "the basis stayed singular after repeated repair",
-        ))
+        self.factor_ok = true;
+        Ok(())
     }
 
     /// `xb := −B⁻¹ N x_N` from the nonbasic values.
@@ -522,20 +516,6 @@ impl Engine {
         (worst, count)
     }
 
-    /// The objective `costᵀx` of the working costs at the current point.
-    pub(crate) fn objective(&self, cost: &[f64]) -> f64 {
-        let mut s = 0.0;
-        for j in 0..self.lp.nt() {
-            if !self.is_basic(j) {
-                s += cost[j] * self.x[j];
-            }
-        }
-        for (k, &j) in self.basic.iter().enumerate() {
-            s += cost[j] * self.xb[k];
-        }
-        s
-    }
-
     /// Values of all `n + m` variables.
     pub(crate) fn values(&self) -> Vec<f64> {
         let mut v = self.x.clone();
@@ -597,14 +577,6 @@ impl Engine {
                 out.values[j] = if s.abs() < 1e-14 { 0.0 } else { s };
             }
         }
-    }
-
-    /// Rebuilds: refactorise, recompute primal and dual values.
-    pub(crate) fn rebuild(&mut self) -> crate::Result<()> {
-        self.factorize()?;
-        self.compute_dual();
-        self.compute_primal();
-        Ok(())
     }
 
     /// Moves `p` (basic at position `r`) out and `q` in, at value `xq`; `p`

@@ -56,13 +56,13 @@ impl Engine {
         let td = self.tol.dual;
         let mut best = None;
         let mut best_score = 0.0;
-        for j in 0..self.lp.nt() {
+        for (j, &w) in weights.iter().enumerate() {
             if self.pos[j] != usize::MAX {
                 continue;
             }
             let inf = self.dual_infeasibility(j);
             if inf > td {
-                let s = inf * inf / weights[j];
+                let s = inf * inf / w;
                 if s > best_score {
                     best_score = s;
                     best = Some(j);
@@ -267,7 +267,9 @@ impl Engine {
                         };
                         let trouble =
                             (alpha_col - alpha_row).abs() / alpha_col.abs().min(alpha_row.abs());
-                        if self.factor.num_updates() > 0 && !(trouble <= NUMERICAL_TROUBLE) {
+                        if self.factor.num_updates() > 0
+                            && (trouble.is_nan() || trouble > NUMERICAL_TROUBLE)
+                        {
                             need_rebuild = true;
                             break;
                         }

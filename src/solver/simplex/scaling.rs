@@ -55,10 +55,10 @@ impl Scaling {
         }
         let spread = |row: &[f64], col: &[f64]| -> f64 {
             let (mut lo, mut hi) = (f64::INFINITY, 0.0f64);
-            for j in 0..n {
+            for (j, &cj) in col.iter().enumerate() {
                 let (idx, val) = a.line(j);
                 for (&i, &v) in idx.iter().zip(val) {
-                    let x = v.abs() * row[i as usize] * col[j];
+                    let x = v.abs() * row[i as usize] * cj;
                     lo = lo.min(x);
                     hi = hi.max(x);
                 }
@@ -72,10 +72,10 @@ impl Scaling {
             // Rows.
             rmin.iter_mut().for_each(|v| *v = f64::INFINITY);
             rmax.iter_mut().for_each(|v| *v = 0.0);
-            for j in 0..n {
+            for (j, &cj) in col.iter().enumerate() {
                 let (idx, val) = a.line(j);
                 for (&i, &v) in idx.iter().zip(val) {
-                    let x = v.abs() * col[j];
+                    let x = v.abs() * cj;
                     let i = i as usize;
                     rmin[i] = rmin[i].min(x);
                     rmax[i] = rmax[i].max(x);
@@ -115,11 +115,11 @@ impl Scaling {
         }
         // Equilibrate: rows to max 1, then columns to max 1.
         rmax.iter_mut().for_each(|v| *v = 0.0);
-        for j in 0..n {
+        for (j, &cj) in col.iter().enumerate() {
             let (idx, val) = a.line(j);
             for (&i, &v) in idx.iter().zip(val) {
                 let i = i as usize;
-                rmax[i] = rmax[i].max(v.abs() * col[j] * row[i]);
+                rmax[i] = rmax[i].max(v.abs() * cj * row[i]);
             }
         }
         for i in 0..m {
