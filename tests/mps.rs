@@ -723,3 +723,100 @@ fn writer_chooses_free_when_names_or_numbers_do_not_fit() {
     assert!(e.to_string().contains("longer than 8"), "{e}");
     assert_eq!(read(&write(&long, MpsFormat::Auto)), long);
 }
+
+// ---------------------------------------------------------------------------
+// Property: write -> read gives the same model
+// ---------------------------------------------------------------------------
+
+mod round_trip {
+    use super::common::lpgen::{self, NameStyle, ValueStyle};
+    use fleetplan::model::Model;
+    use fleetplan::model::mps::{MpsFormat, read_mps, write_mps};
+    use proptest::prelude::*;
+
+    fn write(m: &Model, f: MpsFormat) -> Result<String, fleetplan::Error> {
+        let mut out = Vec::new();
+        write_mps(m, &mut out, f)?;
+        Ok(String::from_utf8(out).expect("MPS output is UTF-8"))
+    }
+
+    /// Reads `text` back and returns it with the bounds of ranged rows that
+    /// MPS cannot represent exactly (see `write_mps`: the upper bound within
+    /// 2 ulps, the lower bound exact) replaced by the original's, so that
+    /// `==` then compares everything else exactly.
+    fn back_like(text: &str, f: MpsFormat, original: &Model) -> Model {
+        let mut m = read_mps(text, f).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        if m.num_rows() != original.num_rows() {
+            return m;
+        }
+        for i in 0..m.num_rows() {
+            let (l, u) = (original.row_lower()[i], original.row_upper()[i]);
+            let (l2, u2) = (m.row_lower()[i], m.row_upper()[i]);
+            let ulps = (u2.to_bits() as i64 - u.to_bits() as i64).unsigned_abs();
+            if l.is_finite() && u.is_finite() && l2.to_bits() == l.to_bits() && ulps <= 2 {
+                let id = fleetplan::model::RowId(i as u32);
+                m.set_row_bounds(id, Some(l), Some(u)).expect("same bounds");
+            }
+        }
+        m
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn any_numbers_round_trip_in_free_and_auto(
+            m in lpgen::any_model(7, 7, NameStyle::Short, ValueStyle::Any)
+        ) {
+            let free = write(&m, MpsFormat::Free).expect("free always works for these names");
+            prop_assert_eq!(&back_like(&free, MpsFormat::Free, &m), &m);
+            prop_assert_eq!(&back_like(&free, MpsFormat::Auto, &m), &m);
+            let auto = write(&m, MpsFormat::Auto).expect("auto");
+            prop_assert_eq!(&back_like(&auto, MpsFormat::Auto, &m), &m);
+            match write(&m, MpsFormat::Fixed) {
+                Ok(fixed) => prop_assert_eq!(&back_like(&fixed, MpsFormat::Fixed, &m), &m),
+                Err(e) => prop_assert!(e.to_string().contains("field has 12"), "{}", e),
+            }
+        }
+
+        #[test]
+        fn short_numbers_round_trip_in_fixed(
+            m in lpgen::any_model(7, 7, NameStyle::Short, ValueStyle::Short)
+        ) {
+            let fixed = write(&m, MpsFormat::Fixed).expect("everything fits");
+            prop_assert_eq!(&back_like(&fixed, MpsFormat::Fixed, &m), &m);
+            prop_assert_eq!(&back_like(&fixed, MpsFormat::Free, &m), &m);
+            prop_assert_eq!(write(&m, MpsFormat::Auto).ok(), Some(fixed));
+        }
+
+        #[test]
+        fn names_with_spaces_round_trip_in_fixed_and_auto(
+            m in lpgen::any_model(6, 6, NameStyle::Spaced, ValueStyle::Short)
+        ) {
+            let fixed = write(&m, MpsFormat::Fixed).expect("fixed holds spaced names");
+            prop_assert_eq!(&back_like(&fixed, MpsFormat::Fixed, &m), &m);
+            prop_assert_eq!(&back_like(&fixed, MpsFormat::Auto, &m), &m);
+            if m.num_cols() + m.num_rows() > 0 {
+                prop_assert!(write(&m, MpsFormat::Free).is_err());
+            }
+        }
+
+        #[test]
+        fn long_names_round_trip_in_free(
+            m in lpgen::any_model(6, 6, NameStyle::Long, ValueStyle::Any)
+        ) {
+            let text = write(&m, MpsFormat::Auto).expect("auto falls back to free");
+            prop_assert_eq!(&back_like(&text, MpsFormat::Free, &m), &m);
+            prop_assert_eq!(&back_like(&text, MpsFormat::Auto, &m), &m);
+            if m.num_cols() + m.num_rows() > 0 {
+                prop_assert!(write(&m, MpsFormat::Fixed).is_err());
+            }
+        }
+
+        #[test]
+        fn generated_lps_and_milps_round_trip(m in lpgen::mixed(6, 6, true)) {
+            let text = write(&m, MpsFormat::Auto).expect("auto");
+            prop_assert_eq!(&back_like(&text, MpsFormat::Auto, &m), &m);
+        }
+    }
+}

@@ -1415,8 +1415,13 @@ impl<'a> Vec2<'a> {
 /// Numbers are written in the shortest form that reads back to the same
 /// `f64`, so [`read_mps`] of the output gives a model equal to `model`
 /// (`==`), with these exceptions: a finite bound of magnitude ≥
-/// [`MPS_INFINITY`] reads back as infinite, and the model name loses leading
-/// and trailing blanks. The objective constant is written as an RHS on the
+/// [`MPS_INFINITY`] reads back as infinite; the model name loses leading
+/// and trailing blanks; and a ranged row `[l, u]` for which no `f64` range
+/// value `R` gives back both bounds (MPS computes one bound as `rhs ± |R|`;
+/// when `u − l` is not a `f64` and rounding cannot hit the bound, as for
+/// about 1% of random pairs of opposite sign such as `[-0.1972272,
+/// 0.1457373]`) reads back with its lower bound exact and its upper bound
+/// off by the rounding of `l + fl(u − l)` (an ulp or two). The objective constant is written as an RHS on the
 /// objective row, the sense as `OBJSENSE MAX`, ranged rows through RANGES
 /// with the row type and range value chosen so that both bounds read back
 /// exactly, a row without bounds as `L` with RHS `1e30`, integer columns
@@ -1599,8 +1604,8 @@ fn row_repr(l: f64, u: f64) -> (&'static str, f64, Option<f64>) {
             } else if let Some(r) = search_range(r0, |r| u - r == l) {
                 ("L", u, Some(r))
             } else {
-                // Not reached in practice (one of the two anchors is exact
-                // within a few ulps); the row is then off by an ulp or so.
+                // No f64 range gives both bounds back (see `write_mps`):
+                // keep the lower bound exact, the upper is off by rounding.
                 ("G", l, Some(r0))
             }
         }
@@ -1933,6 +1938,13 @@ ENDATA
             };
             assert_eq!((l2, u2), (l, u), "{t} {rhs} {r}");
         }
+        // Not representable: u - l = 0.3430...  needs one more bit than a
+        // f64 in its binade has. The lower bound stays exact.
+        let (l, u) = (-0.1972272, 0.1457373);
+        let (t, rhs, r) = row_repr(l, u);
+        let r = r.unwrap_or(f64::NAN);
+        assert_eq!((t, rhs), ("G", l));
+        assert!((rhs + r - u).abs() <= 2.0 * f64::EPSILON * u);
     }
 
     #[test]

@@ -5,6 +5,12 @@
 //! Each test crate uses a subset, hence the `dead_code` allowance.
 #![allow(dead_code)]
 
+pub mod lpgen;
+pub mod oracle;
+
+use fleetplan::model::Model;
+use fleetplan::solver::Solution;
+use fleetplan::solver::certificate::{CheckReport, CheckTolerances, check};
 use std::path::{Path, PathBuf};
 
 /// The shared instance folder from `FLEETPLAN_LP_SUITE`, or `None` after
@@ -172,4 +178,41 @@ pub fn mps_files(dir: &Path) -> Vec<PathBuf> {
 /// `|a - b| <= rel * max(1, |b|)`.
 pub fn close(a: f64, b: f64, rel: f64) -> bool {
     (a - b).abs() <= rel * b.abs().max(1.0)
+}
+
+/// Runs the independent certificate check with default tolerances and
+/// panics with the full report (naming `what`) if any check fails.
+pub fn assert_certified(what: &str, model: &Model, solution: &Solution) -> CheckReport {
+    assert_certified_with(what, model, solution, &CheckTolerances::default())
+}
+
+/// As [`assert_certified`] with explicit tolerances.
+pub fn assert_certified_with(
+    what: &str,
+    model: &Model,
+    solution: &Solution,
+    tol: &CheckTolerances,
+) -> CheckReport {
+    let report = check(model, solution, tol);
+    assert!(
+        report.is_ok(),
+        "{what}: the solution does not pass the certificate check:\n{report}"
+    );
+    report
+}
+
+/// The largest violation of a column or row bound by `x`, each relative to
+/// `1 + |bound|` (for oracle answers, which carry no duals).
+pub fn max_primal_violation(model: &Model, x: &[f64]) -> f64 {
+    let rel = |v: f64, b: f64| v.max(0.0) / (1.0 + b.abs());
+    let mut worst = 0.0f64;
+    for (j, &xj) in x.iter().enumerate() {
+        let (l, u) = (model.col_lower()[j], model.col_upper()[j]);
+        worst = worst.max(rel(l - xj, l)).max(rel(xj - u, u));
+    }
+    for (i, a) in model.row_activity(x).into_iter().enumerate() {
+        let (l, u) = (model.row_lower()[i], model.row_upper()[i]);
+        worst = worst.max(rel(l - a, l)).max(rel(a - u, u));
+    }
+    worst
 }
