@@ -28,6 +28,8 @@
 use crate::error::{Error, Result};
 use std::collections::HashMap;
 
+pub mod mps;
+
 /// Index of a column (variable) in a [`Model`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ColId(pub u32);
