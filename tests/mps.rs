@@ -820,3 +820,98 @@ mod round_trip {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// LP format (checked against HiGHS by hand; here: well-formedness)
+// ---------------------------------------------------------------------------
+
+/// Sections, constraint counts and identifiers of `write_lp` output.
+fn check_lp_text(m: &Model, text: &str) {
+    let ok_char = |c: char| c.is_ascii_alphanumeric() || "!\"#$%&()/,.;?@_`'{}|~".contains(c);
+    let mut section = "";
+    let mut constraints = 0;
+    let mut seen = Vec::new();
+    for line in text.lines() {
+        assert!(line.len() <= 255, "line too long: {line}");
+        if line.starts_with('\\') {
+            continue;
+        }
+        if !line.starts_with(' ') {
+            section = line;
+            seen.push(line.to_owned());
+            continue;
+        }
+        if section == "Subject To" && !line.starts_with("   ") {
+            constraints += 1;
+        }
+        for tok in line.split_whitespace() {
+            let tok = tok.trim_end_matches(':');
+            let is_number = tok.parse::<f64>().is_ok();
+            let is_op = ["+", "-", "<=", ">=", "=", "free", "-inf"].contains(&tok);
+            assert!(
+                is_number || is_op || tok.chars().all(ok_char),
+                "bad token '{tok}' in: {line}"
+            );
+            if !is_number && !is_op {
+                let first = tok.chars().next().unwrap_or('0');
+                assert!(!first.is_ascii_digit() && first != '.', "bad start '{tok}'");
+            }
+        }
+    }
+    let want: usize = (0..m.num_rows())
+        .map(|i| {
+            let (l, u) = (m.row_lower()[i], m.row_upper()[i]);
+            match (l.is_finite(), u.is_finite()) {
+                (false, false) => 0,
+                (true, true) if l < u => 2,
+                _ => 1,
+            }
+        })
+        .sum();
+    assert_eq!(constraints, want, "constraint lines");
+    let order: Vec<&str> = seen.iter().map(String::as_str).collect();
+    assert!(
+        order
+            .first()
+            .is_some_and(|s| *s == "Minimize" || *s == "Maximize"),
+        "{order:?}"
+    );
+    assert_eq!(order.get(1).copied(), Some("Subject To"));
+    assert_eq!(order.get(2).copied(), Some("Bounds"));
+    assert_eq!(order.last().copied(), Some("End"));
+}
+
+#[test]
+fn lp_format_of_every_suite_file_is_well_formed() {
+    let Some(suite) = lp_suite_dir() else { return };
+    let mut files = Vec::new();
+    for folder in ["netlib", "miplib", "status"] {
+        files.extend(mps_files(&suite.join(folder)));
+    }
+    for path in files {
+        let m = read_mps_file(&path, MpsFormat::Auto).expect("suite file reads");
+        let mut out = Vec::new();
+        fleetplan::model::lp_format::write_lp(&m, &mut out).expect("write_lp");
+        let text = String::from_utf8(out).expect("UTF-8");
+        check_lp_text(&m, &text);
+    }
+}
+
+#[test]
+fn lp_format_renames_planner_names() {
+    let text = "NAME\nROWS\n N cost\n L cap[h800-owned]\n E 2nd.row\nCOLUMNS\n x[h800,pretrain] cost 2 cap[h800-owned] 1\n x[h800,pretrain] 2nd.row 1\nRHS\n RHS cap[h800-owned] 8\nENDATA\n";
+    let m = read(text);
+    let mut out = Vec::new();
+    fleetplan::model::lp_format::write_lp(&m, &mut out).expect("write_lp");
+    let lp = String::from_utf8(out).expect("UTF-8");
+    check_lp_text(&m, &lp);
+    assert!(
+        lp.contains("\\ renamed: 'cap[h800-owned]' -> cap_h800_owned_"),
+        "{lp}"
+    );
+    assert!(lp.contains("\\ renamed: '2nd.row' -> _2nd.row"), "{lp}");
+    assert!(
+        lp.contains(" cap_h800_owned_: x_h800,pretrain_ <= 8"),
+        "{lp}"
+    );
+}
