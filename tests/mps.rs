@@ -60,12 +60,16 @@ fn every_suite_file_parses_with_the_reference_sizes() {
         "the suite's file count changed"
     );
     let mut checked_sizes = 0;
-    let mut seconds = 0.0;
+    let (mut seconds, mut netlib_seconds) = (0.0, 0.0);
     for path in &files {
         let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
         let t = Instant::now();
         let m = read_mps_file(path, MpsFormat::Auto).unwrap_or_else(|e| panic!("{stem}: {e}"));
-        seconds += t.elapsed().as_secs_f64();
+        let dt = t.elapsed().as_secs_f64();
+        seconds += dt;
+        if path.parent().is_some_and(|p| p.ends_with("netlib")) {
+            netlib_seconds += dt;
+        }
         // Every suite file is valid fixed MPS, and all but forplan valid free MPS;
         // each reading must give the same model.
         let fixed = read_mps_file(path, MpsFormat::Fixed).unwrap_or_else(|e| panic!("{stem}: {e}"));
@@ -100,9 +104,47 @@ fn every_suite_file_parses_with_the_reference_sizes() {
     // 38 Netlib + 21 MIPLIB lines give sizes (the status lines do not).
     assert_eq!(checked_sizes, 59);
     eprintln!(
-        "read {} suite files in {seconds:.3} s (auto format)",
+        "read {} suite files in {seconds:.3} s, the 38 Netlib files in {netlib_seconds:.3} s",
         files.len()
     );
+}
+
+#[test]
+fn reference_csv_is_read_with_its_notes() {
+    let Some(suite) = lp_suite_dir() else { return };
+    let refs = read_reference(&suite);
+    assert_eq!(refs.len(), 69);
+    let count = |f: &str| refs.iter().filter(|r| r.folder == f).count();
+    assert_eq!(
+        (count("netlib"), count("miplib"), count("status")),
+        (38, 21, 10)
+    );
+    let get = |name: &str| {
+        refs.iter()
+            .find(|r| r.instance == name)
+            .unwrap_or_else(|| panic!("{name} in REFERENCE.csv"))
+    };
+    // Rounded published values: compare with HiGHS's.
+    for name in ["scagr7", "finnis", "etamacro", "forplan", "egout", "rgn"] {
+        let r = get(name);
+        assert!(r.published_value_rounded(), "{name}");
+        assert_eq!(r.target_objective(), r.highs_objective, "{name}");
+        assert!(r.target_objective() != r.reference_objective, "{name}");
+    }
+    let e226 = get("e226");
+    assert!(!e226.published_value_rounded());
+    assert_relative_eq!(e226.target_objective().unwrap_or(0.0), -11.638929066);
+    assert!(get("markshare1").is_hard() && get("pk1").is_hard() && !get("p0033").is_hard());
+    assert_eq!(get("gas11").expected_status.as_deref(), Some("unbounded"));
+    assert_eq!(get("box1").expected_status.as_deref(), Some("infeasible"));
+    assert_eq!(get("box1").target_objective(), None);
+    assert_eq!(
+        (get("afiro").rows, get("afiro").cols, get("afiro").nonzeros),
+        (Some(27), Some(32), Some(83))
+    );
+    for r in &refs {
+        assert!(r.path(&suite).is_file(), "{}", r.path(&suite).display());
+    }
 }
 
 #[test]
