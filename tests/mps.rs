@@ -60,12 +60,16 @@ fn every_suite_file_parses_with_the_reference_sizes() {
         "the suite's file count changed"
     );
     let mut checked_sizes = 0;
-    let mut seconds = 0.0;
+    let (mut seconds, mut netlib_seconds) = (0.0, 0.0);
     for path in &files {
         let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
         let t = Instant::now();
         let m = read_mps_file(path, MpsFormat::Auto).unwrap_or_else(|e| panic!("{stem}: {e}"));
-        seconds += t.elapsed().as_secs_f64();
+        let dt = t.elapsed().as_secs_f64();
+        seconds += dt;
+        if path.parent().is_some_and(|p| p.ends_with("netlib")) {
+            netlib_seconds += dt;
+        }
         // Every suite file is valid fixed MPS, and all but forplan valid free MPS;
         // each reading must give the same model.
         let fixed = read_mps_file(path, MpsFormat::Fixed).unwrap_or_else(|e| panic!("{stem}: {e}"));
@@ -100,9 +104,47 @@ fn every_suite_file_parses_with_the_reference_sizes() {
     // 38 Netlib + 21 MIPLIB lines give sizes (the status lines do not).
     assert_eq!(checked_sizes, 59);
     eprintln!(
-        "read {} suite files in {seconds:.3} s (auto format)",
+        "read {} suite files in {seconds:.3} s, the 38 Netlib files in {netlib_seconds:.3} s",
         files.len()
     );
+}
+
+#[test]
+fn reference_csv_is_read_with_its_notes() {
+    let Some(suite) = lp_suite_dir() else { return };
+    let refs = read_reference(&suite);
+    assert_eq!(refs.len(), 69);
+    let count = |f: &str| refs.iter().filter(|r| r.folder == f).count();
+    assert_eq!(
+        (count("netlib"), count("miplib"), count("status")),
+        (38, 21, 10)
+    );
+    let get = |name: &str| {
+        refs.iter()
+            .find(|r| r.instance == name)
+            .unwrap_or_else(|| panic!("{name} in REFERENCE.csv"))
+    };
+    // Rounded published values: compare with HiGHS's.
+    for name in ["scagr7", "finnis", "etamacro", "forplan", "egout", "rgn"] {
+        let r = get(name);
+        assert!(r.published_value_rounded(), "{name}");
+        assert_eq!(r.target_objective(), r.highs_objective, "{name}");
+        assert!(r.target_objective() != r.reference_objective, "{name}");
+    }
+    let e226 = get("e226");
+    assert!(!e226.published_value_rounded());
+    assert_relative_eq!(e226.target_objective().unwrap_or(0.0), -11.638929066);
+    assert!(get("markshare1").is_hard() && get("pk1").is_hard() && !get("p0033").is_hard());
+    assert_eq!(get("gas11").expected_status.as_deref(), Some("unbounded"));
+    assert_eq!(get("box1").expected_status.as_deref(), Some("infeasible"));
+    assert_eq!(get("box1").target_objective(), None);
+    assert_eq!(
+        (get("afiro").rows, get("afiro").cols, get("afiro").nonzeros),
+        (Some(27), Some(32), Some(83))
+    );
+    for r in &refs {
+        assert!(r.path(&suite).is_file(), "{}", r.path(&suite).display());
+    }
 }
 
 #[test]
@@ -819,4 +861,99 @@ mod round_trip {
             prop_assert_eq!(&back_like(&text, MpsFormat::Auto, &m), &m);
         }
     }
+}
+
+// ---------------------------------------------------------------------------
+// LP format (checked against HiGHS by hand; here: well-formedness)
+// ---------------------------------------------------------------------------
+
+/// Sections, constraint counts and identifiers of `write_lp` output.
+fn check_lp_text(m: &Model, text: &str) {
+    let ok_char = |c: char| c.is_ascii_alphanumeric() || "!\"#$%&()/,.;?@_`'{}|~".contains(c);
+    let mut section = "";
+    let mut constraints = 0;
+    let mut seen = Vec::new();
+    for line in text.lines() {
+        assert!(line.len() <= 255, "line too long: {line}");
+        if line.starts_with('\\') {
+            continue;
+        }
+        if !line.starts_with(' ') {
+            section = line;
+            seen.push(line.to_owned());
+            continue;
+        }
+        if section == "Subject To" && !line.starts_with("   ") {
+            constraints += 1;
+        }
+        for tok in line.split_whitespace() {
+            let tok = tok.trim_end_matches(':');
+            let is_number = tok.parse::<f64>().is_ok();
+            let is_op = ["+", "-", "<=", ">=", "=", "free", "-inf"].contains(&tok);
+            assert!(
+                is_number || is_op || tok.chars().all(ok_char),
+                "bad token '{tok}' in: {line}"
+            );
+            if !is_number && !is_op {
+                let first = tok.chars().next().unwrap_or('0');
+                assert!(!first.is_ascii_digit() && first != '.', "bad start '{tok}'");
+            }
+        }
+    }
+    let want: usize = (0..m.num_rows())
+        .map(|i| {
+            let (l, u) = (m.row_lower()[i], m.row_upper()[i]);
+            match (l.is_finite(), u.is_finite()) {
+                (false, false) => 0,
+                (true, true) if l < u => 2,
+                _ => 1,
+            }
+        })
+        .sum();
+    assert_eq!(constraints, want, "constraint lines");
+    let order: Vec<&str> = seen.iter().map(String::as_str).collect();
+    assert!(
+        order
+            .first()
+            .is_some_and(|s| *s == "Minimize" || *s == "Maximize"),
+        "{order:?}"
+    );
+    assert_eq!(order.get(1).copied(), Some("Subject To"));
+    assert_eq!(order.get(2).copied(), Some("Bounds"));
+    assert_eq!(order.last().copied(), Some("End"));
+}
+
+#[test]
+fn lp_format_of_every_suite_file_is_well_formed() {
+    let Some(suite) = lp_suite_dir() else { return };
+    let mut files = Vec::new();
+    for folder in ["netlib", "miplib", "status"] {
+        files.extend(mps_files(&suite.join(folder)));
+    }
+    for path in files {
+        let m = read_mps_file(&path, MpsFormat::Auto).expect("suite file reads");
+        let mut out = Vec::new();
+        fleetplan::model::lp_format::write_lp(&m, &mut out).expect("write_lp");
+        let text = String::from_utf8(out).expect("UTF-8");
+        check_lp_text(&m, &text);
+    }
+}
+
+#[test]
+fn lp_format_renames_planner_names() {
+    let text = "NAME\nROWS\n N cost\n L cap[h800-owned]\n E 2nd.row\nCOLUMNS\n x[h800,pretrain] cost 2 cap[h800-owned] 1\n x[h800,pretrain] 2nd.row 1\nRHS\n RHS cap[h800-owned] 8\nENDATA\n";
+    let m = read(text);
+    let mut out = Vec::new();
+    fleetplan::model::lp_format::write_lp(&m, &mut out).expect("write_lp");
+    let lp = String::from_utf8(out).expect("UTF-8");
+    check_lp_text(&m, &lp);
+    assert!(
+        lp.contains("\\ renamed: 'cap[h800-owned]' -> cap_h800_owned_"),
+        "{lp}"
+    );
+    assert!(lp.contains("\\ renamed: '2nd.row' -> _2nd.row"), "{lp}");
+    assert!(
+        lp.contains(" cap_h800_owned_: x_h800,pretrain_ <= 8"),
+        "{lp}"
+    );
 }

@@ -28,6 +28,7 @@
 use crate::error::{Error, Result};
 use std::collections::HashMap;
 
+pub mod lp_format;
 pub mod mps;
 
 /// Index of a column (variable) in a [`Model`].
