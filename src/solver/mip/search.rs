@@ -1,0 +1,765 @@
+//! The branch-and-bound search.
+
+// Bounds are compared for identity (a fixed column has lower == upper).
+#![allow(clippy::float_cmp)]
+
+use super::domain::{Propagation, Propagator};
+use super::heur::Locks;
+use super::lp::{LpBasis, LpStatus, NodeLp};
+use super::problem::Problem;
+use super::pseudo::{PseudoCosts, score};
+use super::queue::{Branching, Node, Queue};
+use super::{MipOptions, NodeSelection};
+use crate::error::Result;
+use crate::model::Model;
+use crate::solver::SolveOptions;
+use crate::solver::simplex::Tol;
+use std::rc::Rc;
+use std::time::Instant;
+
+/// Why the search stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Stop {
+    /// Every node is explored or pruned (or the gap closed).
+    Done,
+    /// The node limit.
+    NodeLimit,
+    /// The time limit.
+    TimeLimit,
+    /// The iteration limit.
+    IterationLimit,
+    /// The root relaxation is unbounded.
+    Unbounded,
+}
+
+/// Propagation work per call, in row entries, as a multiple of the matrix
+/// size.
+const PROPAGATION_BUDGET: usize = 4;
+/// Strong branching: consecutive candidates without a better score before
+/// the look-ahead stops.
+const LOOKAHEAD: usize = 8;
+
+/// The state of a branch-and-bound search.
+pub(super) struct Search<'a> {
+    pub(super) model: &'a Model,
+    pub(super) options: &'a SolveOptions,
+    pub(super) mopts: MipOptions,
+    pub(super) prob: Problem,
+    pub(super) lp: NodeLp,
+    /// Bounds of the node being processed.
+    pub(super) lower: Vec<f64>,
+    pub(super) upper: Vec<f64>,
+    pub(super) prop: Propagator,
+    pub(super) pc: PseudoCosts,
+    /// The incumbent (model columns) and its objective (minimisation form).
+    pub(super) incumbent: Option<Vec<f64>>,
+    pub(super) inc_obj: f64,
+    /// Nodes whose LP was solved.
+    pub(super) nodes: u64,
+    pub(super) start: Instant,
+    pub(super) deadline: Option<Instant>,
+    /// Smallest bound of a subtree dropped without being solved to the end
+    /// (pruned by bound, or given up on numerically).
+    pub(super) dropped_bound: f64,
+    pub(super) queue: Queue,
+    next_id: u64,
+    /// Id of the node whose final basis the LP holds.
+    lp_node: u64,
+    /// Integrality tolerance.
+    pub(super) int_tol: f64,
+    /// LP iterations spent on node LPs, strong branching, heuristics.
+    pub(super) node_iters: u64,
+    pub(super) sb_iters: u64,
+    pub(super) heur_iters: u64,
+    /// Node LPs solved (for averages).
+    node_lps: u64,
+    selections: u64,
+    /// Whether any column is continuous.
+    pub(super) has_continuous: bool,
+    /// Root LP objective (minimisation form) once solved.
+    pub(super) root_obj: f64,
+    /// Root LP solution.
+    pub(super) root_x: Vec<f64>,
+    /// Row locks of the columns.
+    pub(super) locks: Rc<Locks>,
+    /// Dives made at nodes.
+    pub(super) dives: u64,
+}
+
+impl<'a> Search<'a> {
+    /// A search on `model` (whose MIP options are checked by the caller).
+    pub(super) fn new(model: &'a Model, options: &'a SolveOptions, start: Instant) -> Self {
+        let prob = Problem::new(model);
+        let t = &options.tolerances;
+        let tol = Tol {
+            primal: t.primal_feasibility,
+            dual: t.dual_feasibility,
+            pivot: t.pivot,
+        };
+        let deadline = options.time_limit.map(|d| start + d);
+        let lp = NodeLp::new(&prob, &prob.lower, &prob.upper, tol, deadline);
+        let n = prob.n;
+        let has_continuous = prob.integer.iter().any(|&b| !b);
+        Self {
+            model,
+            options,
+            mopts: options.mip.clone(),
+            lower: prob.lower.clone(),
+            upper: prob.upper.clone(),
+            lp,
+            prop: Propagator::default(),
+            pc: PseudoCosts::new(n),
+            incumbent: None,
+            inc_obj: f64::INFINITY,
+            nodes: 0,
+            start,
+            deadline,
+            dropped_bound: f64::INFINITY,
+            queue: Queue::default(),
+            next_id: 1,
+            lp_node: u64::MAX,
+            int_tol: t.integrality,
+            node_iters: 0,
+            sb_iters: 0,
+            heur_iters: 0,
+            node_lps: 0,
+            selections: 0,
+            has_continuous,
+            root_obj: f64::NEG_INFINITY,
+            root_x: Vec::new(),
+            locks: Rc::new(Locks::of(&prob)),
+            dives: 0,
+            prob,
+        }
+    }
+
+    /// Rebuilds the LP after the problem's rows changed (cuts), keeping
+    /// the basis of the columns and of the rows that stay.
+    pub(super) fn rebuild_lp(&mut self, basis: Option<&LpBasis>) {
+        let tol = self.lp.engine.tol;
+        let iters = self.lp.iterations;
+        self.lp = NodeLp::new(&self.prob, &self.lower, &self.upper, tol, self.deadline);
+        self.lp.iterations = iters;
+        if let Some(b) = basis {
+            self.lp.set_basis(b);
+        }
+        self.lp_node = u64::MAX;
+    }
+
+    /// Whether the time limit has passed.
+    pub(super) fn out_of_time(&self) -> bool {
+        self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
+
+    /// Whether the iteration limit has passed.
+    fn out_of_iterations(&self) -> bool {
+        self.options
+            .iteration_limit
+            .is_some_and(|l| self.lp.iterations >= l)
+    }
+
+    /// The gap tolerance in objective units at the incumbent.
+    pub(super) fn gap_tolerance(&self) -> f64 {
+        let o = &self.options;
+        o.absolute_gap
+            .max(o.relative_gap * self.inc_obj.abs().max(1.0))
+    }
+
+    /// Whether a subtree with (rounded) bound `b` cannot hold a better
+    /// solution than the incumbent by more than the gap tolerance.
+    pub(super) fn prunable(&self, b: f64) -> bool {
+        self.inc_obj < f64::INFINITY && b >= self.inc_obj - self.gap_tolerance()
+    }
+
+    /// An LP value above this makes a subtree prunable (for reduced-cost
+    /// fixing and strong-branching cutoffs).
+    pub(super) fn cutoff_value(&self) -> f64 {
+        if self.inc_obj == f64::INFINITY {
+            return f64::INFINITY;
+        }
+        let t = self.inc_obj - self.gap_tolerance();
+        match self.prob.obj_step {
+            Some(s) => t.min(self.inc_obj - s + 1e-3 * s),
+            None => t,
+        }
+    }
+
+    /// Whether `v` is integral within the tolerance.
+    #[inline]
+    pub(super) fn is_integral(&self, v: f64) -> bool {
+        (v - v.round()).abs() <= self.int_tol
+    }
+
+    /// Fractional integer columns of `x`.
+    pub(super) fn fractional(&self, x: &[f64]) -> Vec<usize> {
+        (0..self.prob.n)
+            .filter(|&j| self.prob.integer[j] && !self.is_integral(x[j]))
+            .collect()
+    }
+
+    fn new_id(&mut self) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
+
+    /// The smallest bound over the open nodes (and the node in hand).
+    pub(super) fn global_bound(&self, current: Option<&Node>) -> f64 {
+        let mut b = self.queue.min_bound().unwrap_or(f64::INFINITY);
+        if let Some(c) = current {
+            b = b.min(c.bound);
+        }
+        b.min(self.dropped_bound).min(self.inc_obj)
+    }
+
+    /// Records a subtree dropped with bound `b` while an incumbent may not
+    /// cover it.
+    fn drop_subtree(&mut self, b: f64) {
+        if b < self.inc_obj {
+            self.dropped_bound = self.dropped_bound.min(b);
+        }
+    }
+
+    /// Sets the node bounds from the global ones plus `changes`; `false`
+    /// when they cross.
+    fn load_bounds(&mut self, changes: &[(u32, f64, f64)]) -> bool {
+        self.lower.copy_from_slice(&self.prob.lower);
+        self.upper.copy_from_slice(&self.prob.upper);
+        for &(j, l, u) in changes {
+            let j = j as usize;
+            self.lower[j] = self.lower[j].max(l);
+            self.upper[j] = self.upper[j].min(u);
+            if self.lower[j] > self.upper[j] {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Bounds of the node in hand that differ from the global ones.
+    fn bound_changes(&self) -> Vec<(u32, f64, f64)> {
+        (0..self.prob.n)
+            .filter(|&j| self.lower[j] != self.prob.lower[j] || self.upper[j] != self.prob.upper[j])
+            // Column counts fit u32: the model builder checks sizes.
+            .map(|j| (j as u32, self.lower[j], self.upper[j]))
+            .collect()
+    }
+
+    /// Propagates the node bounds from `changed` columns.
+    pub(super) fn propagate(&mut self, changed: &[usize]) -> Propagation {
+        let budget = PROPAGATION_BUDGET * (self.prob.rows.index.len() + self.prob.rows.len());
+        let mut tightened = Vec::new();
+        self.prop.run(
+            &self.prob,
+            &mut self.lower,
+            &mut self.upper,
+            changed,
+            &mut tightened,
+            budget,
+        )
+    }
+
+    /// Solves the LP at the node bounds, recovering from a numerical
+    /// failure once from the slack basis. `None` when the engine failed
+    /// twice.
+    pub(super) fn solve_lp(&mut self, max_iterations: Option<u64>) -> Option<LpStatus> {
+        match self.lp.solve(max_iterations) {
+            Ok(s) => Some(s),
+            Err(_) => {
+                let slack = slack_basis(self.lp.n, self.lp.m);
+                self.lp.set_basis(&slack);
+                self.lp.solve(max_iterations).ok()
+            }
+        }
+    }
+
+    /// Runs the whole search. Returns why it stopped.
+    ///
+    /// # Errors
+    /// Numerical failure of the root LP.
+    pub(super) fn run(&mut self) -> Result<Stop> {
+        // Root.
+        if self.mopts.presolve {
+            let all: Vec<usize> = (0..self.prob.n).collect();
+            if self.propagate(&all) == Propagation::Infeasible {
+                return Ok(Stop::Done);
+            }
+            self.prob.lower.copy_from_slice(&self.lower);
+            self.prob.upper.copy_from_slice(&self.upper);
+        }
+        self.lp.set_all_bounds(&self.lower, &self.upper);
+        let status = self.lp.solve(None)?;
+        self.node_iters += self.lp.iterations;
+        match status {
+            LpStatus::Infeasible => return Ok(Stop::Done),
+            LpStatus::Unbounded => return Ok(Stop::Unbounded),
+            LpStatus::TimeLimit => {
+                self.dropped_bound = f64::NEG_INFINITY;
+                return Ok(Stop::TimeLimit);
+            }
+            LpStatus::IterationLimit => {
+                self.dropped_bound = f64::NEG_INFINITY;
+                return Ok(Stop::IterationLimit);
+            }
+            LpStatus::Optimal => {}
+        }
+        self.root_obj = self.lp.objective();
+        self.root_x = self.lp.x();
+        if self.mopts.cuts && self.mopts.cut_rounds > 0 && self.prob.num_integer() > 0 {
+            self.root_cuts()?;
+        }
+        if self.mopts.heuristics {
+            let x = self.lp.x();
+            self.round_heuristics(&x);
+            self.root_heuristics();
+        }
+        let root_basis = Rc::new(self.lp.basis());
+        let root_bound = self.prob.round_bound(self.lp.objective());
+        let root = Node {
+            id: 0,
+            parent: u64::MAX,
+            changes: Vec::new(),
+            bound: root_bound,
+            estimate: root_bound,
+            depth: 0,
+            basis: Some(root_basis),
+            branching: None,
+        };
+        self.lp_node = u64::MAX;
+        self.tree(root)
+    }
+
+    /// The tree search from `root`.
+    fn tree(&mut self, root: Node) -> Result<Stop> {
+        let mut current = Some(root);
+        loop {
+            if self.out_of_time() {
+                if let Some(c) = current.take() {
+                    self.queue.push(c);
+                }
+                return Ok(Stop::TimeLimit);
+            }
+            if self.out_of_iterations() {
+                if let Some(c) = current.take() {
+                    self.queue.push(c);
+                }
+                return Ok(Stop::IterationLimit);
+            }
+            if self.options.node_limit.is_some_and(|l| self.nodes >= l) {
+                if let Some(c) = current.take() {
+                    self.queue.push(c);
+                }
+                return Ok(Stop::NodeLimit);
+            }
+            let gb = self.global_bound(current.as_ref());
+            if self.incumbent.is_some() && gb >= self.inc_obj - self.gap_tolerance() {
+                return Ok(Stop::Done);
+            }
+            let node = match current.take() {
+                Some(n) => n,
+                None => match self.select() {
+                    Some(n) => n,
+                    None => return Ok(Stop::Done),
+                },
+            };
+            if self.prunable(node.bound) {
+                self.drop_subtree(node.bound);
+                continue;
+            }
+            current = self.process(node)?;
+        }
+    }
+
+    /// Picks the next open node after a dive.
+    fn select(&mut self) -> Option<Node> {
+        self.selections += 1;
+        match self.mopts.node_selection {
+            NodeSelection::BestBound => self.queue.pop_best_bound(),
+            NodeSelection::DepthFirst => self.queue.pop_deepest(),
+            _ => {
+                if self.incumbent.is_none() || self.selections % 8 == 0 {
+                    self.queue.pop_best_estimate()
+                } else {
+                    self.queue.pop_best_bound()
+                }
+            }
+        }
+    }
+
+    /// Processes one node; returns the child to dive into, if any (the
+    /// other children go to the queue).
+    fn process(&mut self, node: Node) -> Result<Option<Node>> {
+        if !self.load_bounds(&node.changes) {
+            return Ok(None);
+        }
+        // Propagate the branching (the rest was propagated at the parent).
+        let changed: Vec<usize> = match node.branching {
+            Some(b) => vec![b.col as usize],
+            None => Vec::new(),
+        };
+        if !changed.is_empty() && self.propagate(&changed) == Propagation::Infeasible {
+            return Ok(None);
+        }
+        self.lp.set_all_bounds(&self.lower, &self.upper);
+        if node.parent != self.lp_node {
+            if let Some(b) = &node.basis {
+                self.lp.set_basis(b);
+            }
+        }
+        self.lp_node = u64::MAX;
+        let mut z;
+        let mut x;
+        let mut first = true;
+        loop {
+            let before = self.lp.iterations;
+            let status = self.solve_lp(None);
+            self.node_iters += self.lp.iterations - before;
+            if first {
+                self.nodes += 1;
+                self.node_lps += 1;
+            }
+            let Some(status) = status else {
+                // Numerically hopeless node: give it up honestly.
+                self.drop_subtree(node.bound);
+                return Ok(None);
+            };
+            match status {
+                LpStatus::Optimal => {}
+                LpStatus::Infeasible => return Ok(None),
+                LpStatus::TimeLimit | LpStatus::IterationLimit | LpStatus::Unbounded => {
+                    // Back to the queue; the loop stops on the limit.
+                    let mut n = node;
+                    n.basis = None;
+                    n.parent = u64::MAX;
+                    self.queue.push(n);
+                    return Ok(None);
+                }
+            }
+            z = self.lp.objective();
+            x = self.lp.x();
+            if first {
+                if let Some(b) = node.branching {
+                    self.pc
+                        .record(b.col as usize, b.up, z - b.parent_obj, b.dist);
+                }
+                first = false;
+            }
+            let bound = self.prob.round_bound(z.max(node.bound));
+            if self.prunable(bound) {
+                self.drop_subtree(bound);
+                return Ok(None);
+            }
+            let frac = self.fractional(&x);
+            if frac.is_empty() {
+                if !self.try_solution(&x) {
+                    self.drop_subtree(bound);
+                }
+                return Ok(None);
+            }
+            if self.mopts.heuristics {
+                self.round_heuristics(&x);
+                if self.prunable(bound) {
+                    self.drop_subtree(bound);
+                    return Ok(None);
+                }
+            }
+            if self.incumbent.is_some() && self.reduced_cost_fixing(z, false) {
+                // Bounds moved: re-solve (the LP point may be cut off).
+                let lo = self.lower.clone();
+                let up = self.upper.clone();
+                self.lp.set_all_bounds(&lo, &up);
+            }
+            if self.mopts.heuristics && self.should_dive(node.depth) {
+                self.node_dive(&x, z);
+                if self.prunable(bound) {
+                    self.drop_subtree(bound);
+                    return Ok(None);
+                }
+            }
+            match self.choose_branch(&x, &frac, z, node.depth == 0)? {
+                Choice::Branch(j, gd, gu) => {
+                    let sum_min: f64 = frac
+                        .iter()
+                        .map(|&k| {
+                            let (d, u) = self.pc.gains(k, x[k]);
+                            d.min(u)
+                        })
+                        .sum();
+                    return Ok(self.branch(&node, j, x[j], z, bound, gd, gu, sum_min));
+                }
+                Choice::Tightened => {
+                    // Bounds moved by strong branching: propagate, re-solve.
+                    self.lp.set_all_bounds(&self.lower.clone(), &self.upper.clone());
+                    continue;
+                }
+                Choice::Infeasible => return Ok(None),
+                Choice::Stop => {
+                    let mut n = node;
+                    n.basis = None;
+                    n.parent = u64::MAX;
+                    self.queue.push(n);
+                    return Ok(None);
+                }
+            }
+        }
+    }
+
+    /// Creates the children of the node in hand branching on `j` at value
+    /// `v`; returns the one to dive into.
+    #[allow(clippy::too_many_arguments)]
+    fn branch(
+        &mut self,
+        node: &Node,
+        j: usize,
+        v: f64,
+        z: f64,
+        bound: f64,
+        gd: f64,
+        gu: f64,
+        sum_min: f64,
+    ) -> Option<Node> {
+        let basis = Rc::new(self.lp.basis());
+        let changes = self.bound_changes();
+        let fl = v.floor();
+        let mk = |s: &mut Self, up: bool| -> Node {
+            let mut ch = changes.clone();
+            let (l, u) = if up {
+                (fl + 1.0, s.upper[j])
+            } else {
+                (s.lower[j], fl)
+            };
+            match ch.iter_mut().find(|c| c.0 as usize == j) {
+                Some(c) => {
+                    c.1 = l;
+                    c.2 = u;
+                }
+                // Column counts fit u32: checked by the model builder.
+                None => ch.push((j as u32, l, u)),
+            }
+            let gain = if up { gu } else { gd };
+            let own = gd.min(gu);
+            Node {
+                id: s.new_id(),
+                parent: node.id,
+                changes: ch,
+                bound,
+                estimate: z + sum_min - own + gain,
+                depth: node.depth + 1,
+                basis: Some(Rc::clone(&basis)),
+                branching: Some(Branching {
+                    // Column counts fit u32: checked by the model builder.
+                    col: j as u32,
+                    up,
+                    parent_obj: z,
+                    dist: if up { fl + 1.0 - v } else { v - fl },
+                }),
+            }
+        };
+        let down = mk(self, false);
+        let up = mk(self, true);
+        self.lp_node = node.id;
+        // Dive direction: towards the incumbent, else the cheaper side.
+        let prefer_up = match &self.incumbent {
+            Some(inc) if self.mopts.node_selection != NodeSelection::BestBound => inc[j] > v,
+            _ => gu <= gd,
+        };
+        let (dive, other) = if prefer_up { (up, down) } else { (down, up) };
+        match self.mopts.node_selection {
+            NodeSelection::BestBound => {
+                self.queue.push(dive);
+                self.queue.push(other);
+                None
+            }
+            NodeSelection::DepthFirst => {
+                self.queue.push(other);
+                Some(dive)
+            }
+            _ => {
+                self.queue.push(other);
+                // Stop diving when the node is far above the global bound.
+                if self.incumbent.is_some() {
+                    let gb = self.global_bound(None);
+                    if bound > gb + 0.5 * (self.inc_obj - gb) {
+                        self.queue.push(dive);
+                        return None;
+                    }
+                }
+                Some(dive)
+            }
+        }
+    }
+
+    /// Reduced-cost fixing at the node in hand (`global`: at the root, into
+    /// the global bounds). Returns whether a bound moved.
+    pub(super) fn reduced_cost_fixing(&mut self, z: f64, global: bool) -> bool {
+        let cut = self.cutoff_value();
+        if !cut.is_finite() || z >= cut {
+            return false;
+        }
+        let d = self.lp.reduced_costs();
+        let room = cut - z;
+        let mut moved = false;
+        for j in 0..self.prob.n {
+            if !self.prob.integer[j] || self.lp.is_basic(j) {
+                continue;
+            }
+            let (l, u) = (self.lower[j], self.upper[j]);
+            if l == u {
+                continue;
+            }
+            let dj = d[j];
+            if dj > 1e-7 && l.is_finite() {
+                let k = (room / dj + 1e-6).floor();
+                if l + k < u {
+                    self.upper[j] = l + k;
+                    moved = true;
+                }
+            } else if dj < -1e-7 && u.is_finite() {
+                let k = (room / -dj + 1e-6).floor();
+                if u - k > l {
+                    self.lower[j] = u - k;
+                    moved = true;
+                }
+            }
+        }
+        if moved && global {
+            self.prob.lower.copy_from_slice(&self.lower);
+            self.prob.upper.copy_from_slice(&self.upper);
+        }
+        moved
+    }
+
+    /// Reliability branching: the column to branch on with its estimated
+    /// down and up gains, or bound changes found by strong branching.
+    fn choose_branch(&mut self, x: &[f64], frac: &[usize], z: f64, root: bool) -> Result<Choice> {
+        let rel = self.mopts.reliability;
+        // Candidates by pseudo-cost score, best first.
+        let mut cands: Vec<(f64, usize)> = frac
+            .iter()
+            .map(|&j| {
+                let (d, u) = self.pc.gains(j, x[j]);
+                (score(d, u), j)
+            })
+            .collect();
+        cands.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let avg_iters = if self.node_lps > 0 {
+            self.node_iters as f64 / self.node_lps as f64
+        } else {
+            50.0
+        };
+        let sb_limit = (2.0 * avg_iters).clamp(10.0, 500.0) as u64 * if root { 2 } else { 1 };
+        let sb_budget_ok = root || self.sb_iters < self.node_iters / 2 + 100_000;
+        let max_sb = if root { 100 } else { 25 };
+        let mut best: Option<(f64, usize, f64, f64)> = None;
+        let mut no_gain = 0usize;
+        let mut sb_done = 0usize;
+        let mut tightened: Vec<usize> = Vec::new();
+        let cutoff = self.cutoff_value();
+        let mut snapshot = None;
+        for &(pscore, j) in &cands {
+            let reliable = rel == 0 || self.pc.reliability(j) >= rel;
+            if reliable || !sb_budget_ok || sb_done >= max_sb || no_gain >= LOOKAHEAD {
+                if best.is_none_or(|b| pscore > b.0) {
+                    let (d, u) = self.pc.gains(j, x[j]);
+                    best = Some((pscore, j, d, u));
+                }
+                continue;
+            }
+            if self.out_of_time() {
+                return Ok(Choice::Stop);
+            }
+            let snap = snapshot.get_or_insert_with(|| self.lp.snapshot());
+            sb_done += 1;
+            let v = x[j];
+            let (l, u) = (self.lower[j], self.upper[j]);
+            let mut gains = [0.0f64; 2];
+            let mut dead = [false; 2];
+            for (k, up) in [false, true].into_iter().enumerate() {
+                if up {
+                    self.lp.set_col_bounds(j, v.floor() + 1.0, u);
+                } else {
+                    self.lp.set_col_bounds(j, l, v.floor());
+                }
+                let before = self.lp.iterations;
+                let st = self.solve_lp(Some(sb_limit));
+                self.sb_iters += self.lp.iterations - before;
+                match st {
+                    Some(LpStatus::Infeasible) => dead[k] = true,
+                    Some(LpStatus::Optimal) => {
+                        let zc = self.lp.objective();
+                        let dist = if up { v.floor() + 1.0 - v } else { v - v.floor() };
+                        self.pc.record(j, up, zc - z, dist);
+                        gains[k] = (zc - z).max(0.0);
+                        if zc > cutoff || self.prunable(self.prob.round_bound(zc)) {
+                            dead[k] = true;
+                        } else {
+                            let xc = self.lp.x();
+                            if self.fractional(&xc).is_empty() {
+                                self.try_solution(&xc);
+                            }
+                        }
+                    }
+                    Some(LpStatus::IterationLimit) => {
+                        let zc = self.lp.objective();
+                        gains[k] = (zc - z).max(0.0);
+                    }
+                    Some(LpStatus::TimeLimit) => {
+                        self.lp.restore(snap);
+                        return Ok(Choice::Stop);
+                    }
+                    _ => {}
+                }
+                self.lp.restore(snap);
+            }
+            match dead {
+                [true, true] => return Ok(Choice::Infeasible),
+                [true, false] => {
+                    self.lower[j] = v.floor() + 1.0;
+                    tightened.push(j);
+                }
+                [false, true] => {
+                    self.upper[j] = v.floor();
+                    tightened.push(j);
+                }
+                [false, false] => {
+                    let s = score(gains[0], gains[1]);
+                    if best.is_none_or(|b| s > b.0) {
+                        best = Some((s, j, gains[0], gains[1]));
+                        no_gain = 0;
+                    } else {
+                        no_gain += 1;
+                    }
+                }
+            }
+        }
+        if !tightened.is_empty() {
+            if self.propagate(&tightened) == Propagation::Infeasible {
+                return Ok(Choice::Infeasible);
+            }
+            return Ok(Choice::Tightened);
+        }
+        match best {
+            Some((_, j, d, u)) => Ok(Choice::Branch(j, d, u)),
+            None => Ok(Choice::Infeasible),
+        }
+    }
+}
+
+/// The outcome of branching-variable selection.
+enum Choice {
+    /// Branch on a column, with estimated down and up gains.
+    Branch(usize, f64, f64),
+    /// Strong branching moved bounds of the node: re-solve it.
+    Tightened,
+    /// Strong branching proved the node infeasible.
+    Infeasible,
+    /// A limit was reached.
+    Stop,
+}
+
+/// The slack basis: every column at a bound, every row logical basic.
+pub(super) fn slack_basis(n: usize, m: usize) -> LpBasis {
+    let mut v = vec![1i8; n + m];
+    v[n..].iter_mut().for_each(|s| *s = 2);
+    LpBasis(v)
+}
