@@ -307,6 +307,7 @@ impl<'a> Search<'a> {
         self.root_x = self.lp.x();
         if self.mopts.cuts && self.mopts.cut_rounds > 0 && self.prob.num_integer() > 0 {
             self.root_cuts()?;
+            self.root_x = self.lp.x();
         }
         if self.mopts.heuristics {
             let x = self.lp.x();
