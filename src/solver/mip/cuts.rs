@@ -664,7 +664,7 @@ const MAX_PARALLELISM: f64 = 0.95;
 impl Search<'_> {
     /// Gomory mixed-integer cuts from the tableau rows of fractional basic
     /// integer columns.
-    fn separate_gomory(&mut self, ctx_x: &[f64], act: &[f64], int_row: &[bool], vb: &VarBounds, out: &mut Vec<Cut>) -> Result<()> {
+    pub(super) fn separate_gomory(&mut self, ctx_x: &[f64], act: &[f64], int_row: &[bool], vb: &VarBounds, out: &mut Vec<Cut>) -> Result<()> {
         let n = self.prob.n;
         let m = self.lp.m;
         let mut cands: Vec<(f64, usize)> = (0..n)
@@ -734,7 +734,7 @@ impl Search<'_> {
     }
 
     /// c-MIR cuts from model rows and short aggregations of them.
-    fn separate_aggregated(&self, x: &[f64], act: &[f64], int_row: &[bool], vb: &VarBounds, out: &mut Vec<Cut>) {
+    pub(super) fn separate_aggregated(&self, x: &[f64], act: &[f64], int_row: &[bool], vb: &VarBounds, out: &mut Vec<Cut>) {
         let prob = &self.prob;
         let n = prob.n;
         let ctx = Ctx {
