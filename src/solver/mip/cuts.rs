@@ -369,6 +369,7 @@ impl Ctx<'_> {
         if ints.is_empty() {
             return None;
         }
+        let cover = cover_cut(&ints, &cont, rhs);
         let scont: f64 = cont.iter().map(|t| t.coef * t.val).sum();
         let cont_norm2: f64 = cont.iter().map(|t| t.coef * t.coef).sum();
         // Divisor candidates: coefficients of integers strictly inside.
@@ -460,6 +461,21 @@ impl Ctx<'_> {
                 _ => ints[k] = t,
             }
         }
+        if let Some(cov) = cover {
+            if cov.efficacy > best_eff.max(MIN_EFFICACY) {
+                let mut cut = CutBuilder::new(self.prob.n);
+                cut.rhs = cov.rhs;
+                for (t, &c) in cov.ints.iter().zip(&cov.coef) {
+                    if c != 0.0 {
+                        cut.add_orig(prob, t.orig, c);
+                    }
+                }
+                for t in &cont {
+                    cut.add_orig(prob, t.orig, t.coef * cov.cont);
+                }
+                return cut.finish(self);
+            }
+        }
         if best_eff < MIN_EFFICACY {
             return None;
         }
@@ -482,6 +498,210 @@ impl Ctx<'_> {
         }
         cut.finish(self)
     }
+}
+
+/// A lifted cover cut in transformed space: `Σ coef·y + cont·Σ g ȳ ≤ rhs`
+/// over the (re-complemented) integers `ints` and the continuous terms.
+struct CoverCut {
+    ints: Vec<TVar>,
+    coef: Vec<f64>,
+    cont: f64,
+    rhs: f64,
+    efficacy: f64,
+}
+
+/// Feasibility tolerance of cover construction.
+const COVER_FEAS: f64 = 1e-6;
+
+/// A lifted cover cut of the transformed base `Σ a y + Σ g ȳ ≤ b` when
+/// every integer is binary: the lifted knapsack cover (Letchford and
+/// Souli's superadditive lifting, as HiGHS) without continuous terms, the
+/// lifted mixed-binary cover (Marchand and Wolsey) with them.
+fn cover_cut(ints: &[TVar], cont: &[TVar], rhs: f64) -> Option<CoverCut> {
+    // All integer coefficients positive.
+    let mut v: Vec<TVar> = ints.to_vec();
+    let mut b = rhs;
+    for t in &mut v {
+        if t.ub != 1.0 {
+            return None;
+        }
+        if t.coef < 0.0 {
+            if !matches!(t.orig, Orig::Col { .. }) {
+                return None;
+            }
+            b -= t.coef;
+            *t = TVar {
+                orig: flip_orig(t.orig, 1.0),
+                coef: -t.coef,
+                val: 1.0 - t.val,
+                ub: 1.0,
+            };
+        }
+    }
+    if b <= 10.0 * COVER_FEAS {
+        return None;
+    }
+    // The cover: columns at 1 first, then by LP contribution.
+    let mut cand: Vec<usize> = (0..v.len())
+        .filter(|&k| v[k].val > COVER_FEAS && v[k].coef > 0.0)
+        .collect();
+    cand.sort_by(|&p, &q| {
+        let (a, c) = (&v[p], &v[q]);
+        let at = |t: &TVar| t.val >= 1.0 - COVER_FEAS;
+        at(c)
+            .cmp(&at(a))
+            .then((c.coef * c.val).total_cmp(&(a.coef * a.val)))
+            .then(c.coef.total_cmp(&a.coef))
+            .then(p.cmp(&q))
+    });
+    let min_lambda = (10.0 * COVER_FEAS).max(COVER_FEAS * b.abs());
+    let mut weight = 0.0;
+    let mut cover: Vec<usize> = Vec::new();
+    for &k in &cand {
+        if weight - b > min_lambda {
+            break;
+        }
+        weight += v[k].coef;
+        cover.push(k);
+    }
+    let lambda = weight - b;
+    if cover.is_empty() || lambda <= min_lambda {
+        return None;
+    }
+    cover.sort_by(|&p, &q| v[q].coef.total_cmp(&v[p].coef).then(p.cmp(&q)));
+    let mut in_cover = vec![false; v.len()];
+    for &k in &cover {
+        in_cover[k] = true;
+    }
+    let mut coef = vec![0.0; v.len()];
+    let (cut_rhs, cont_mult) = if cont.is_empty() {
+        // Lifted knapsack cover.
+        let kc = cover.len();
+        let mut abar = v[cover[0]].coef;
+        let mut sigma = lambda;
+        for i in 1..kc {
+            let d = abar - v[cover[i]].coef;
+            let kd = i as f64 * d;
+            if kd < sigma {
+                abar = v[cover[i]].coef;
+                sigma -= kd;
+            } else {
+                abar -= sigma / i as f64;
+                sigma = 0.0;
+                break;
+            }
+        }
+        if sigma > 0.0 {
+            abar = b / kc as f64;
+        }
+        let mut partial = Vec::with_capacity(kc);
+        let mut sum = 0.0;
+        let mut cplus = 0usize;
+        for &k in &cover {
+            sum += abar.min(v[k].coef);
+            partial.push(sum);
+            if v[k].coef > abar + COVER_FEAS {
+                cplus += 1;
+            }
+        }
+        let mut half = false;
+        let g = |z: f64, half: &mut bool| -> f64 {
+            let hf = z / abar;
+            let hr = hf.round();
+            let mut c = 0.0;
+            if hr != 0.0
+                && (hf - hr).abs() * abar.max(1.0) <= 1e-9
+                && hr <= cplus as f64 - 1.0
+            {
+                *half = true;
+                c = 0.5;
+            }
+            // hr ≥ 0 and below the cover size here (z ≤ Σ cover).
+            let mut h = (hr - 1.0).max(0.0) as usize;
+            while h < kc && z > partial[h] + COVER_FEAS {
+                h += 1;
+            }
+            c + h as f64
+        };
+        for k in 0..v.len() {
+            let a = v[k].coef;
+            if a == 0.0 {
+                continue;
+            }
+            coef[k] = if in_cover[k] && a <= abar + COVER_FEAS {
+                1.0
+            } else {
+                g(a, &mut half)
+            };
+        }
+        let mut r = kc as f64 - 1.0;
+        if half {
+            r *= 2.0;
+            coef.iter_mut().for_each(|c| *c *= 2.0);
+        }
+        (r, 0.0)
+    } else {
+        // Lifted mixed-binary cover.
+        let mut partial = Vec::new();
+        let mut sum = 0.0;
+        for &k in &cover {
+            if v[k].coef - lambda <= 1e-9 {
+                break;
+            }
+            sum += v[k].coef;
+            partial.push(sum);
+        }
+        let p = partial.len();
+        if p == 0 {
+            return None;
+        }
+        let phi = |a: f64| -> f64 {
+            for (i, &si) in partial.iter().enumerate() {
+                if a <= si - lambda {
+                    return i as f64 * lambda;
+                }
+                if a <= si {
+                    return (i + 1) as f64 * lambda + (a - si);
+                }
+            }
+            p as f64 * lambda + (a - partial[p - 1])
+        };
+        let mut r = -lambda;
+        for k in 0..v.len() {
+            let a = v[k].coef;
+            if a == 0.0 {
+                continue;
+            }
+            if in_cover[k] {
+                coef[k] = a.min(lambda);
+                r += coef[k];
+            } else {
+                coef[k] = phi(a);
+            }
+        }
+        (r, 1.0)
+    };
+    let mut viol = -cut_rhs;
+    let mut norm2 = 0.0;
+    for (t, &c) in v.iter().zip(&coef) {
+        viol += c * t.val;
+        norm2 += c * c;
+    }
+    for t in cont {
+        let c = t.coef * cont_mult;
+        viol += c * t.val;
+        norm2 += c * c;
+    }
+    if norm2 <= 0.0 {
+        return None;
+    }
+    Some(CoverCut {
+        ints: v,
+        coef,
+        cont: cont_mult,
+        rhs: cut_rhs,
+        efficacy: viol / norm2.sqrt(),
+    })
 }
 
 /// The complemented form of a transformed integer variable.
@@ -846,7 +1066,14 @@ impl Search<'_> {
             let mut found = Vec::new();
             self.separate_gomory(&x, &act, &int_row, &vb, &mut found)?;
             self.separate_aggregated(&x, &act, &int_row, &vb, &mut found);
+            let nfound = found.len();
             let chosen = self.select_cuts(found);
+            super::trace!(
+                "  round {_round}: obj {:.6}, {nfound} found, {} chosen, rows {}",
+                self.lp.objective(),
+                chosen.len(),
+                self.prob.rows.len()
+            );
             if chosen.is_empty() {
                 break;
             }
@@ -898,7 +1125,11 @@ impl Search<'_> {
             if chosen.len() >= MAX_CUTS_PER_ROUND {
                 break;
             }
-            if let Some(inc) = &self.incumbent {
+            // A safety net against round-off: a cut must not cut off the
+            // incumbent (unless reduced-cost fixing already excluded it).
+            if let Some(inc) = self.incumbent.as_ref().filter(|inc| {
+                (0..n).all(|j| inc[j] >= self.lower[j] - 1e-9 && inc[j] <= self.upper[j] + 1e-9)
+            }) {
                 let v: f64 = c.idx.iter().zip(&c.val).map(|(&j, &a)| a * inc[j as usize]).sum();
                 if v > c.rhs + 1e-6 * (1.0 + c.rhs.abs()) {
                     continue;

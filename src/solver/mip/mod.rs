@@ -23,6 +23,18 @@
 //! An unbounded LP relaxation is reported as [`Status::Unbounded`]: the
 //! MIP is then unbounded or infeasible.
 
+/// Development tracing of the search to stderr (off in builds).
+const TRACE: bool = false;
+
+macro_rules! trace {
+    ($($arg:tt)*) => {
+        if $crate::solver::mip::TRACE {
+            eprintln!($($arg)*);
+        }
+    };
+}
+pub(crate) use trace;
+
 mod cuts;
 mod domain;
 mod heur;

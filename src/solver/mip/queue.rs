@@ -116,6 +116,11 @@ impl Queue {
         self.take(id)
     }
 
+    /// Depth of the deepest open node (0 when none).
+    pub(super) fn pop_deepest_peek(&self) -> u32 {
+        self.by_depth.first().map_or(0, |(d, _)| d.0)
+    }
+
     /// Removes and returns the deepest (then newest) node.
     pub(super) fn pop_deepest(&mut self) -> Option<Node> {
         let &(_, Reverse(id)) = self.by_depth.first()?;

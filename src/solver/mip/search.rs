@@ -9,7 +9,7 @@ use super::lp::{LpBasis, LpStatus, NodeLp};
 use super::problem::Problem;
 use super::pseudo::{PseudoCosts, score};
 use super::queue::{Branching, Node, Queue};
-use super::{MipOptions, NodeSelection};
+use super::{MipOptions, NodeSelection, trace};
 use crate::error::Result;
 use crate::model::Model;
 use crate::solver::SolveOptions;
@@ -35,9 +35,23 @@ pub(super) enum Stop {
 /// Propagation work per call, in row entries, as a multiple of the matrix
 /// size.
 const PROPAGATION_BUDGET: usize = 4;
+/// Root restarts at most.
+const MAX_RESTARTS: usize = 2;
+/// Share of the integer columns that reduced-cost fixing must fix at the
+/// root for a restart (HiGHS restarts at a similar share).
+const RESTART_SHARE: f64 = 0.2;
 /// Strong branching: consecutive candidates without a better score before
 /// the look-ahead stops.
 const LOOKAHEAD: usize = 8;
+
+/// The root LP's dual information, for reduced-cost fixing later.
+pub(super) struct RootDuals {
+    z: f64,
+    d: Vec<f64>,
+    basic: Vec<bool>,
+    lower: Vec<f64>,
+    upper: Vec<f64>,
+}
 
 /// The state of a branch-and-bound search.
 pub(super) struct Search<'a> {
@@ -84,6 +98,13 @@ pub(super) struct Search<'a> {
     pub(super) locks: Rc<Locks>,
     /// Dives made at nodes.
     pub(super) dives: u64,
+    /// The root LP's duals (after cuts).
+    pub(super) root_duals: Option<RootDuals>,
+    /// Strong-branching statistics (tracing).
+    sb_time: f64,
+    sb_solves: u64,
+    restore_time: f64,
+    node_lp_time: f64,
 }
 
 impl<'a> Search<'a> {
@@ -129,6 +150,11 @@ impl<'a> Search<'a> {
             root_x: Vec::new(),
             locks: Rc::new(Locks::of(&prob)),
             dives: 0,
+            root_duals: None,
+            sb_time: 0.0,
+            sb_solves: 0,
+            restore_time: 0.0,
+            node_lp_time: 0.0,
             prob,
         }
     }
@@ -278,41 +304,8 @@ impl<'a> Search<'a> {
     /// # Errors
     /// Numerical failure of the root LP.
     pub(super) fn run(&mut self) -> Result<Stop> {
-        // Root.
-        if self.mopts.presolve {
-            let all: Vec<usize> = (0..self.prob.n).collect();
-            if self.propagate(&all) == Propagation::Infeasible {
-                return Ok(Stop::Done);
-            }
-            self.prob.lower.copy_from_slice(&self.lower);
-            self.prob.upper.copy_from_slice(&self.upper);
-        }
-        self.lp.set_all_bounds(&self.lower, &self.upper);
-        let status = self.lp.solve(None)?;
-        self.node_iters += self.lp.iterations;
-        match status {
-            LpStatus::Infeasible => return Ok(Stop::Done),
-            LpStatus::Unbounded => return Ok(Stop::Unbounded),
-            LpStatus::TimeLimit => {
-                self.dropped_bound = f64::NEG_INFINITY;
-                return Ok(Stop::TimeLimit);
-            }
-            LpStatus::IterationLimit => {
-                self.dropped_bound = f64::NEG_INFINITY;
-                return Ok(Stop::IterationLimit);
-            }
-            LpStatus::Optimal => {}
-        }
-        self.root_obj = self.lp.objective();
-        self.root_x = self.lp.x();
-        if self.mopts.cuts && self.mopts.cut_rounds > 0 && self.prob.num_integer() > 0 {
-            self.root_cuts()?;
-            self.root_x = self.lp.x();
-        }
-        if self.mopts.heuristics {
-            let x = self.lp.x();
-            self.round_heuristics(&x);
-            self.root_heuristics();
+        if let Some(stop) = self.root()? {
+            return Ok(stop);
         }
         let root_basis = Rc::new(self.lp.basis());
         let root_bound = self.prob.round_bound(self.lp.objective());
@@ -327,7 +320,163 @@ impl<'a> Search<'a> {
             branching: None,
         };
         self.lp_node = u64::MAX;
-        self.tree(root)
+        let t = Instant::now();
+        let r = self.tree(root);
+        trace!(
+            "tree: {} nodes, {:.3}s; iterations node {} sb {} heur {}; incumbent {}",
+            self.nodes,
+            t.elapsed().as_secs_f64(),
+            self.node_iters,
+            self.sb_iters,
+            self.heur_iters,
+            self.inc_obj
+        );
+        trace!(
+            "  node lp {:.3}s; sb {} solves {:.3}s, restores {:.3}s",
+            self.node_lp_time,
+            self.sb_solves,
+            self.sb_time,
+            self.restore_time
+        );
+        r
+    }
+
+    /// The root: LP, cut rounds, heuristics, reduced-cost fixing; when
+    /// that fixes many integer columns, the root is processed again on the
+    /// smaller domain (a restart). Returns a stop when the search ends at
+    /// the root.
+    ///
+    /// # Errors
+    /// Numerical failure of the root LP.
+    fn root(&mut self) -> Result<Option<Stop>> {
+        let nint = self.prob.num_integer();
+        for restart in 0..=MAX_RESTARTS {
+            self.lower.copy_from_slice(&self.prob.lower);
+            self.upper.copy_from_slice(&self.prob.upper);
+            if self.mopts.presolve {
+                let all: Vec<usize> = (0..self.prob.n).collect();
+                if self.propagate(&all) == Propagation::Infeasible {
+                    return Ok(Some(Stop::Done));
+                }
+                self.prob.lower.copy_from_slice(&self.lower);
+                self.prob.upper.copy_from_slice(&self.upper);
+            }
+            let fixed_before = self.fixed_integers();
+            self.lp.set_all_bounds(&self.lower, &self.upper);
+            let it = self.lp.iterations;
+            let status = match self.lp.solve(None) {
+                Ok(s) => s,
+                Err(e) if restart == 0 => return Err(e),
+                // After a restart the search can go on from the last root.
+                Err(_) => match self.solve_lp(None) {
+                    Some(s) => s,
+                    None => return Err(crate::Error::internal("root LP failed after a restart")),
+                },
+            };
+            self.node_iters += self.lp.iterations - it;
+            match status {
+                LpStatus::Infeasible => return Ok(Some(Stop::Done)),
+                LpStatus::Unbounded => return Ok(Some(Stop::Unbounded)),
+                LpStatus::TimeLimit => {
+                    self.dropped_bound = f64::NEG_INFINITY;
+                    return Ok(Some(Stop::TimeLimit));
+                }
+                LpStatus::IterationLimit => {
+                    self.dropped_bound = f64::NEG_INFINITY;
+                    return Ok(Some(Stop::IterationLimit));
+                }
+                LpStatus::Optimal => {}
+            }
+            self.root_obj = self.lp.objective();
+            self.root_x = self.lp.x();
+            if self.mopts.cuts && self.mopts.cut_rounds > 0 && nint > 0 {
+                let t = Instant::now();
+                let it = self.lp.iterations;
+                self.root_cuts()?;
+                self.root_x = self.lp.x();
+                trace!(
+                    "root {restart}: lp {:.6} -> cuts {:.6} ({} cuts, {} iters, {:.3}s)",
+                    self.root_obj,
+                    self.lp.objective(),
+                    self.prob.rows.len() - self.prob.model_rows,
+                    self.lp.iterations - it,
+                    t.elapsed().as_secs_f64()
+                );
+            }
+            if self.mopts.heuristics {
+                let x = self.lp.x();
+                self.round_heuristics(&x);
+                let t = Instant::now();
+                self.root_heuristics();
+                trace!(
+                    "root heuristics: incumbent {:?} ({:.3}s)",
+                    self.incumbent.as_ref().map(|_| self.inc_obj),
+                    t.elapsed().as_secs_f64()
+                );
+            }
+            self.store_root_duals();
+            self.root_redcost_fixing();
+            let newly = self.fixed_integers() - fixed_before;
+            trace!("root {restart}: {newly} of {nint} integer columns fixed by reduced costs");
+            if restart == MAX_RESTARTS || (newly as f64) < RESTART_SHARE * nint as f64 {
+                break;
+            }
+        }
+        self.lower.copy_from_slice(&self.prob.lower);
+        self.upper.copy_from_slice(&self.prob.upper);
+        self.lp.set_all_bounds(&self.lower, &self.upper);
+        Ok(None)
+    }
+
+    /// Integer columns fixed in the global bounds.
+    fn fixed_integers(&self) -> usize {
+        (0..self.prob.n)
+            .filter(|&j| self.prob.integer[j] && self.prob.lower[j] == self.prob.upper[j])
+            .count()
+    }
+
+    /// Keeps the root LP's objective, reduced costs and bounds for
+    /// reduced-cost fixing whenever the incumbent improves.
+    fn store_root_duals(&mut self) {
+        let d = self.lp.reduced_costs();
+        let z = self.lp.objective();
+        let basic: Vec<bool> = (0..self.prob.n).map(|j| self.lp.is_basic(j)).collect();
+        self.root_duals = Some(RootDuals {
+            z,
+            d,
+            basic,
+            lower: self.lower.clone(),
+            upper: self.upper.clone(),
+        });
+    }
+
+    /// Global reduced-cost fixing from the root LP: a column that would
+    /// push the root bound past the cutoff cannot move that far in any
+    /// improving solution.
+    pub(super) fn root_redcost_fixing(&mut self) {
+        let cut = self.cutoff_value();
+        let Some(r) = &self.root_duals else { return };
+        if !cut.is_finite() || r.z >= cut {
+            return;
+        }
+        let room = cut - r.z;
+        for j in 0..self.prob.n {
+            if !self.prob.integer[j] || r.basic[j] {
+                continue;
+            }
+            let dj = r.d[j];
+            if dj > 1e-7 && r.lower[j].is_finite() {
+                let ub = r.lower[j] + (room / dj + 1e-6).floor();
+                if ub < self.prob.upper[j] {
+                    self.prob.upper[j] = ub.max(self.prob.lower[j]);
+                }
+            } else if dj < -1e-7 && r.upper[j].is_finite() {
+                let lb = r.upper[j] - (room / -dj + 1e-6).floor();
+                if lb > self.prob.lower[j] {
+                    self.prob.lower[j] = lb.min(self.prob.upper[j]);
+                }
+            }
+        }
     }
 
     /// The tree search from `root`.
@@ -353,6 +502,16 @@ impl<'a> Search<'a> {
                 return Ok(Stop::NodeLimit);
             }
             let gb = self.global_bound(current.as_ref());
+            if self.nodes % 1000 == 0 && current.is_none() {
+                trace!(
+                    "  {} nodes, {} open, bound {:.6}, incumbent {:.6}, depth {}",
+                    self.nodes,
+                    self.queue.len(),
+                    gb,
+                    self.inc_obj,
+                    self.queue.pop_deepest_peek()
+                );
+            }
             if self.incumbent.is_some() && gb >= self.inc_obj - self.gap_tolerance() {
                 return Ok(Stop::Done);
             }
@@ -413,7 +572,9 @@ impl<'a> Search<'a> {
         let mut first = true;
         loop {
             let before = self.lp.iterations;
+            let t0 = Instant::now();
             let status = self.solve_lp(None);
+            self.node_lp_time += t0.elapsed().as_secs_f64();
             self.node_iters += self.lp.iterations - before;
             if first {
                 self.nodes += 1;
@@ -682,7 +843,10 @@ impl<'a> Search<'a> {
                     self.lp.set_col_bounds(j, l, v.floor());
                 }
                 let before = self.lp.iterations;
+                let t0 = Instant::now();
                 let st = self.solve_lp(Some(sb_limit));
+                self.sb_time += t0.elapsed().as_secs_f64();
+                self.sb_solves += 1;
                 self.sb_iters += self.lp.iterations - before;
                 match st {
                     Some(LpStatus::Infeasible) => dead[k] = true,
@@ -710,7 +874,9 @@ impl<'a> Search<'a> {
                     }
                     _ => {}
                 }
+                let t0 = Instant::now();
                 self.lp.restore(snap);
+                self.restore_time += t0.elapsed().as_secs_f64();
             }
             match dead {
                 [true, true] => return Ok(Choice::Infeasible),

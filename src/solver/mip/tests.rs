@@ -205,3 +205,38 @@ fn a_bound_change_resolves_without_refactorising_at_the_end() {
     let after = s.lp.engine.factor.stats().factorizations;
     assert_eq!(after, before, "the warm re-solve refactorised");
 }
+
+#[test]
+#[ignore = "timing probe"]
+fn probe_resolve_cost() {
+    let path = std::path::Path::new("/work/shared/lp/miplib/p0548.mps");
+    let model = crate::model::mps::read_mps_file(path, crate::model::mps::MpsFormat::Auto).unwrap();
+    let opts = SolveOptions::default();
+    let mut s = Search::new(&model, &opts, Instant::now());
+    s.lp.set_all_bounds(&s.lower.clone(), &s.upper.clone());
+    s.lp.solve(None).unwrap();
+    let x = s.lp.x();
+    let snap = s.lp.snapshot();
+    let t = Instant::now();
+    for _ in 0..200 {
+        s.lp.solve(None).unwrap();
+    }
+    eprintln!("no-change resolve: {:.1} us", t.elapsed().as_secs_f64() / 200.0 * 1e6);
+    let t = Instant::now();
+    for _ in 0..200 {
+        s.lp.restore(&snap);
+    }
+    eprintln!("restore: {:.1} us", t.elapsed().as_secs_f64() / 200.0 * 1e6);
+    let frac: Vec<usize> = (0..model.num_cols()).filter(|&j| (x[j]-x[j].round()).abs() > 1e-6).collect();
+    let it0 = s.lp.iterations;
+    let t = Instant::now();
+    let mut k = 0;
+    for &j in frac.iter().cycle().take(200) {
+        s.lp.set_col_bounds(j, s.lower[j], x[j].floor());
+        s.lp.solve(None).unwrap();
+        s.lp.restore(&snap);
+        k += 1;
+    }
+    let dt = t.elapsed().as_secs_f64();
+    eprintln!("branch resolve: {:.1} us per solve, {:.1} iters per solve, m = {}", dt / k as f64 * 1e6, (s.lp.iterations - it0) as f64 / k as f64, s.lp.m);
+}
