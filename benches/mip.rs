@@ -33,7 +33,15 @@ fn main() {
     let refs = common::read_reference(&suite);
     println!(
         "{:<11} {:>9} {:>14} {:>14} {:>9} {:>10} {:>8} {:>8} {:>7}",
-        "instance", "status", "objective", "reference", "nodes", "lp iters", "seconds", "highs", "ratio"
+        "instance",
+        "status",
+        "objective",
+        "reference",
+        "nodes",
+        "lp iters",
+        "seconds",
+        "highs",
+        "ratio"
     );
     let mut log_sum = 0.0;
     let mut count = 0;

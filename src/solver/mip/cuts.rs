@@ -16,6 +16,10 @@
 //! the incumbent violates is discarded. The tests check cuts against
 //! brute-forced integer points.
 
+// Index loops over parallel arrays (coefficients, bounds, values) read best
+// here; bounds are compared for identity (fixed rows and binaries).
+#![allow(clippy::needless_range_loop, clippy::float_cmp)]
+
 use super::lp::{LpBasis, LpStatus};
 use super::problem::Problem;
 use super::search::Search;
@@ -245,10 +249,24 @@ impl Ctx<'_> {
                 }
             };
             if l.is_finite() {
-                consider(xv - l, Orig::Col { j, bound: l, neg: false });
+                consider(
+                    xv - l,
+                    Orig::Col {
+                        j,
+                        bound: l,
+                        neg: false,
+                    },
+                );
             }
             if u.is_finite() {
-                consider(u - xv, Orig::Col { j, bound: u, neg: true });
+                consider(
+                    u - xv,
+                    Orig::Col {
+                        j,
+                        bound: u,
+                        neg: true,
+                    },
+                );
             }
             for vbd in &self.vb.lower[j] {
                 let v = vbd.c * self.x[vbd.k] + vbd.d;
@@ -337,7 +355,11 @@ impl Ctx<'_> {
         for &(k, a) in &icoef {
             if a == 0.0 || a.abs() < 1e-12 {
                 // Relax a negligible coefficient with a bound.
-                let b = if a > 0.0 { self.lower[k] } else { self.upper[k] };
+                let b = if a > 0.0 {
+                    self.lower[k]
+                } else {
+                    self.upper[k]
+                };
                 if a != 0.0 {
                     if !b.is_finite() {
                         return None;
@@ -439,7 +461,6 @@ impl Ctx<'_> {
             let db = (ints[b].val - ints[b].ub / 2.0).abs();
             da.total_cmp(&db).then(a.cmp(&b))
         });
-        let mut rhs = rhs;
         for &k in &order {
             let t = ints[k];
             let flipped = TVar {
@@ -609,10 +630,7 @@ fn cover_cut(ints: &[TVar], cont: &[TVar], rhs: f64) -> Option<CoverCut> {
             let hf = z / abar;
             let hr = hf.round();
             let mut c = 0.0;
-            if hr != 0.0
-                && (hf - hr).abs() * abar.max(1.0) <= 1e-9
-                && hr <= cplus as f64 - 1.0
-            {
+            if hr != 0.0 && (hf - hr).abs() * abar.max(1.0) <= 1e-9 && hr <= cplus as f64 - 1.0 {
                 *half = true;
                 c = 0.5;
             }
@@ -884,7 +902,14 @@ const MAX_PARALLELISM: f64 = 0.95;
 impl Search<'_> {
     /// Gomory mixed-integer cuts from the tableau rows of fractional basic
     /// integer columns.
-    pub(super) fn separate_gomory(&mut self, ctx_x: &[f64], act: &[f64], int_row: &[bool], vb: &VarBounds, out: &mut Vec<Cut>) -> Result<()> {
+    pub(super) fn separate_gomory(
+        &mut self,
+        ctx_x: &[f64],
+        act: &[f64],
+        int_row: &[bool],
+        vb: &VarBounds,
+        out: &mut Vec<Cut>,
+    ) -> Result<()> {
         let n = self.prob.n;
         let m = self.lp.m;
         let mut cands: Vec<(f64, usize)> = (0..n)
@@ -920,11 +945,19 @@ impl Search<'_> {
                 match self.lp.nonbasic_move(n + i) {
                     // Logical at its lower bound: the row at its upper.
                     1 if u.is_finite() => {
-                        base.slacks.push(Slack { row: i, coef: r, upper: true });
+                        base.slacks.push(Slack {
+                            row: i,
+                            coef: r,
+                            upper: true,
+                        });
                         base.rhs += r * u;
                     }
                     -1 if l.is_finite() => {
-                        base.slacks.push(Slack { row: i, coef: -r, upper: false });
+                        base.slacks.push(Slack {
+                            row: i,
+                            coef: -r,
+                            upper: false,
+                        });
                         base.rhs += r * l;
                     }
                     0 if l == u && l.is_finite() => base.rhs += r * l,
@@ -954,7 +987,14 @@ impl Search<'_> {
     }
 
     /// c-MIR cuts from model rows and short aggregations of them.
-    pub(super) fn separate_aggregated(&self, x: &[f64], act: &[f64], int_row: &[bool], vb: &VarBounds, out: &mut Vec<Cut>) {
+    pub(super) fn separate_aggregated(
+        &self,
+        x: &[f64],
+        act: &[f64],
+        int_row: &[bool],
+        vb: &VarBounds,
+        out: &mut Vec<Cut>,
+    ) {
         let prob = &self.prob;
         let n = prob.n;
         let ctx = Ctx {
@@ -982,7 +1022,11 @@ impl Search<'_> {
                 starts.push(((act[i] - l).max(0.0) / scale, i, -1.0));
             }
         }
-        starts.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.total_cmp(&b.2)));
+        starts.sort_by(|a, b| {
+            a.0.total_cmp(&b.0)
+                .then(a.1.cmp(&b.1))
+                .then(a.2.total_cmp(&b.2))
+        });
         starts.truncate(MAX_START_ROWS);
         let mut base = Base::new(n);
         let mut used: Vec<usize> = Vec::new();
@@ -1034,7 +1078,9 @@ impl Search<'_> {
                         best_row = Some((key, r, lambda));
                     }
                 }
-                let Some((_, r, lambda)) = best_row else { break };
+                let Some((_, r, lambda)) = best_row else {
+                    break;
+                };
                 if !base.add_row(prob, r, lambda) {
                     break;
                 }
@@ -1130,7 +1176,12 @@ impl Search<'_> {
             if let Some(inc) = self.incumbent.as_ref().filter(|inc| {
                 (0..n).all(|j| inc[j] >= self.lower[j] - 1e-9 && inc[j] <= self.upper[j] + 1e-9)
             }) {
-                let v: f64 = c.idx.iter().zip(&c.val).map(|(&j, &a)| a * inc[j as usize]).sum();
+                let v: f64 = c
+                    .idx
+                    .iter()
+                    .zip(&c.val)
+                    .map(|(&j, &a)| a * inc[j as usize])
+                    .sum();
                 if v > c.rhs + 1e-6 * (1.0 + c.rhs.abs()) {
                     continue;
                 }
@@ -1141,7 +1192,12 @@ impl Search<'_> {
                 for (&j, &a) in k.idx.iter().zip(&k.val) {
                     dense[j as usize] = a;
                 }
-                let dot: f64 = c.idx.iter().zip(&c.val).map(|(&j, &a)| a * dense[j as usize]).sum();
+                let dot: f64 = c
+                    .idx
+                    .iter()
+                    .zip(&c.val)
+                    .map(|(&j, &a)| a * dense[j as usize])
+                    .sum();
                 let kn = k.val.iter().map(|a| a * a).sum::<f64>().sqrt();
                 for &j in &k.idx {
                     dense[j as usize] = 0.0;
@@ -1177,9 +1233,7 @@ impl Search<'_> {
         let mut b: Vec<i8> = basis.0[..n + m0].to_vec();
         for &i in &keep {
             let (idx, val) = old.row(i);
-            self.prob
-                .rows
-                .push(idx, val, old.lower[i], old.upper[i]);
+            self.prob.rows.push(idx, val, old.lower[i], old.upper[i]);
             b.push(basis.0[n + i]);
         }
         self.prob.reindex();

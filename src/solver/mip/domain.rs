@@ -121,7 +121,11 @@ impl Propagator {
                 let j = j as usize;
                 let (l, u) = (lower[j], upper[j]);
                 // Residual activities without column j.
-                let (cmin, cmax) = if a > 0.0 { (a * l, a * u) } else { (a * u, a * l) };
+                let (cmin, cmax) = if a > 0.0 {
+                    (a * l, a * u)
+                } else {
+                    (a * u, a * l)
+                };
                 let res_min = if act.min_inf == 0 {
                     Some(act.min - cmin)
                 } else if act.min_inf == 1 && !cmin.is_finite() {
@@ -162,7 +166,7 @@ impl Propagator {
                 let mut moved = false;
                 if new_u < u && new_u.abs() < HUGE {
                     let nu = if prob.integer[j] {
-                        (new_u + slack.min(0.5).max(FEAS)).floor()
+                        (new_u + slack.clamp(FEAS, 0.5)).floor()
                     } else {
                         new_u + slack
                     };
@@ -178,7 +182,7 @@ impl Propagator {
                 if new_l > l && new_l.abs() < HUGE {
                     let u = upper[j];
                     let nl = if prob.integer[j] {
-                        (new_l - slack.min(0.5).max(FEAS)).ceil()
+                        (new_l - slack.clamp(FEAS, 0.5)).ceil()
                     } else {
                         new_l - slack
                     };

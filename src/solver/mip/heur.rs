@@ -219,9 +219,7 @@ impl Search<'_> {
                 } else {
                     self.upper[j] = v.floor();
                 }
-                if self.lower[j] <= self.upper[j]
-                    && self.propagate(&[j]) == Propagation::Feasible
-                {
+                if self.lower[j] <= self.upper[j] && self.propagate(&[j]) == Propagation::Feasible {
                     let (lo, upb) = (self.lower.clone(), self.upper.clone());
                     self.lp.set_all_bounds(&lo, &upb);
                     let limit = budget.saturating_sub(self.heur_iters).max(100);
@@ -293,7 +291,12 @@ impl Search<'_> {
                 }
             };
             // Binaries first at equal keys.
-            let key = key + if self.upper[j] - self.lower[j] <= 1.0 { 0.0 } else { 1e-3 };
+            let key = key
+                + if self.upper[j] - self.lower[j] <= 1.0 {
+                    0.0
+                } else {
+                    1e-3
+                };
             if best.is_none_or(|b| key < b.0) {
                 best = Some((key, j, up));
             }

@@ -78,8 +78,9 @@ impl NodeLp {
         let scale = Scaling::compute(m, &a);
         let mut value = a.value;
         for j in 0..n {
-            for p in a.start[j]..a.start[j + 1] {
-                value[p] *= scale.row[a.index[p] as usize] * scale.col[j];
+            let (s, e) = (a.start[j], a.start[j + 1]);
+            for (v, &i) in value[s..e].iter_mut().zip(&a.index[s..e]) {
+                *v *= scale.row[i as usize] * scale.col[j];
             }
         }
         let sa = SpMat {
@@ -131,11 +132,6 @@ impl NodeLp {
         }
     }
 
-    /// Changes the cost of column `j` (minimisation form, model units).
-    pub(super) fn set_cost(&mut self, j: usize, cost: f64) {
-        self.engine.lp.cost[j] = cost * self.scale.col[j];
-    }
-
     /// Solves from the current basis, with at most `max_iterations`
     /// iterations when given.
     ///
@@ -162,33 +158,6 @@ impl NodeLp {
             status,
             LpStatus::Optimal | LpStatus::IterationLimit | LpStatus::Unbounded
         ) {
-            self.values = e.values();
-        }
-        Ok(status)
-    }
-
-    /// Solves with the primal simplex from the current basis (after cost
-    /// changes).
-    ///
-    /// # Errors
-    /// The engine's numerical failures.
-    pub(super) fn solve_primal(&mut self, max_iterations: Option<u64>) -> Result<LpStatus> {
-        let e = &mut self.engine;
-        e.iterations = 0;
-        e.limits = Limits {
-            max_iterations,
-            deadline: self.deadline,
-        };
-        let out = e.run(Method::Primal);
-        self.iterations += e.iterations;
-        let status = match out? {
-            Outcome::Optimal => LpStatus::Optimal,
-            Outcome::Infeasible(_) => LpStatus::Infeasible,
-            Outcome::Unbounded(_) => LpStatus::Unbounded,
-            Outcome::IterationLimit => LpStatus::IterationLimit,
-            Outcome::TimeLimit => LpStatus::TimeLimit,
-        };
-        if matches!(status, LpStatus::Optimal | LpStatus::IterationLimit) {
             self.values = e.values();
         }
         Ok(status)
@@ -286,12 +255,6 @@ impl NodeLp {
     /// Whether column `j` is basic.
     pub(super) fn is_basic(&self, j: usize) -> bool {
         self.engine.is_basic(j)
-    }
-
-    /// Basis position of variable `j`, if basic.
-    pub(super) fn basis_position(&self, j: usize) -> Option<usize> {
-        let p = self.engine.pos[j];
-        (p != usize::MAX).then_some(p)
     }
 
     /// Nonbasic direction of variable `j` (`1` at lower, `-1` at upper, `0`

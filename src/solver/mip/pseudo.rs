@@ -35,7 +35,7 @@ impl PseudoCosts {
     /// Records an objective gain `gain ≥ 0` for moving column `j` by
     /// `dist > 0` down (`up == false`) or up.
     pub(super) fn record(&mut self, j: usize, up: bool, gain: f64, dist: f64) {
-        if !(dist > 1e-9) || !gain.is_finite() {
+        if dist.is_nan() || dist <= 1e-9 || !gain.is_finite() {
             return;
         }
         let unit = gain.max(0.0) / dist;

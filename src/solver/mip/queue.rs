@@ -78,16 +78,12 @@ impl Queue {
         self.nodes.len()
     }
 
-    /// Whether no node is open.
-    pub(super) fn is_empty(&self) -> bool {
-        self.nodes.is_empty()
-    }
-
     /// Adds a node.
     pub(super) fn push(&mut self, node: Node) {
         self.by_bound.insert((Key(node.bound), node.id));
         self.by_estimate.insert((Key(node.estimate), node.id));
-        self.by_depth.insert((Reverse(node.depth), Reverse(node.id)));
+        self.by_depth
+            .insert((Reverse(node.depth), Reverse(node.id)));
         self.nodes.insert(node.id, node);
     }
 

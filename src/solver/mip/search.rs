@@ -1,7 +1,8 @@
 //! The branch-and-bound search.
 
-// Bounds are compared for identity (a fixed column has lower == upper).
-#![allow(clippy::float_cmp)]
+// Bounds are compared for identity (a fixed column has lower == upper);
+// index loops over parallel arrays (bounds, values, costs) read best here.
+#![allow(clippy::float_cmp, clippy::needless_range_loop)]
 
 use super::domain::{Propagation, Propagator};
 use super::heur::Locks;
@@ -9,7 +10,7 @@ use super::lp::{LpBasis, LpStatus, NodeLp};
 use super::problem::Problem;
 use super::pseudo::{PseudoCosts, score};
 use super::queue::{Branching, Node, Queue};
-use super::{MipOptions, NodeSelection, trace};
+use super::{MipOptions, NodeSelection};
 use crate::error::Result;
 use crate::model::Model;
 use crate::solver::SolveOptions;
@@ -70,7 +71,6 @@ pub(super) struct Search<'a> {
     pub(super) inc_obj: f64,
     /// Nodes whose LP was solved.
     pub(super) nodes: u64,
-    pub(super) start: Instant,
     pub(super) deadline: Option<Instant>,
     /// Smallest bound of a subtree dropped without being solved to the end
     /// (pruned by bound, or given up on numerically).
@@ -133,7 +133,6 @@ impl<'a> Search<'a> {
             incumbent: None,
             inc_obj: f64::INFINITY,
             nodes: 0,
-            start,
             deadline,
             dropped_bound: f64::INFINITY,
             queue: Queue::default(),
@@ -333,10 +332,7 @@ impl<'a> Search<'a> {
         );
         trace!(
             "  node lp {:.3}s; sb {} solves {:.3}s, restores {:.3}s",
-            self.node_lp_time,
-            self.sb_solves,
-            self.sb_time,
-            self.restore_time
+            self.node_lp_time, self.sb_solves, self.sb_time, self.restore_time
         );
         r
     }
@@ -513,6 +509,10 @@ impl<'a> Search<'a> {
                 );
             }
             if self.incumbent.is_some() && gb >= self.inc_obj - self.gap_tolerance() {
+                // Open nodes stay in the queue: their bounds are the proof.
+                if let Some(c) = current.take() {
+                    self.queue.push(c);
+                }
                 return Ok(Stop::Done);
             }
             let node = match current.take() {
@@ -651,7 +651,8 @@ impl<'a> Search<'a> {
                 }
                 Choice::Tightened => {
                     // Bounds moved by strong branching: propagate, re-solve.
-                    self.lp.set_all_bounds(&self.lower.clone(), &self.upper.clone());
+                    self.lp
+                        .set_all_bounds(&self.lower.clone(), &self.upper.clone());
                     continue;
                 }
                 Choice::Infeasible => return Ok(None),
@@ -852,7 +853,11 @@ impl<'a> Search<'a> {
                     Some(LpStatus::Infeasible) => dead[k] = true,
                     Some(LpStatus::Optimal) => {
                         let zc = self.lp.objective();
-                        let dist = if up { v.floor() + 1.0 - v } else { v - v.floor() };
+                        let dist = if up {
+                            v.floor() + 1.0 - v
+                        } else {
+                            v - v.floor()
+                        };
                         self.pc.record(j, up, zc - z, dist);
                         gains[k] = (zc - z).max(0.0);
                         if zc > cutoff || self.prunable(self.prob.round_bound(zc)) {

@@ -37,7 +37,13 @@ fn random_model(seed: u64, ni: usize, nc: usize, m: usize, ub: f64) -> Model {
     }
     for j in 0..nc {
         let c = r.int(-4, 1) as f64;
-        let x = b.add_col(format!("x{j}"), c, Some(0.0), Some(4.0), VarType::Continuous);
+        let x = b.add_col(
+            format!("x{j}"),
+            c,
+            Some(0.0),
+            Some(4.0),
+            VarType::Continuous,
+        );
         let y = cols[j % ni];
         // x ≤ 3·y  (a variable upper bound).
         b.add_row_with(format!("vub{j}"), None, Some(0.0), &[(x, 1.0), (y, -3.0)]);
@@ -221,13 +227,18 @@ fn probe_resolve_cost() {
     for _ in 0..200 {
         s.lp.solve(None).unwrap();
     }
-    eprintln!("no-change resolve: {:.1} us", t.elapsed().as_secs_f64() / 200.0 * 1e6);
+    eprintln!(
+        "no-change resolve: {:.1} us",
+        t.elapsed().as_secs_f64() / 200.0 * 1e6
+    );
     let t = Instant::now();
     for _ in 0..200 {
         s.lp.restore(&snap);
     }
     eprintln!("restore: {:.1} us", t.elapsed().as_secs_f64() / 200.0 * 1e6);
-    let frac: Vec<usize> = (0..model.num_cols()).filter(|&j| (x[j]-x[j].round()).abs() > 1e-6).collect();
+    let frac: Vec<usize> = (0..model.num_cols())
+        .filter(|&j| (x[j] - x[j].round()).abs() > 1e-6)
+        .collect();
     let it0 = s.lp.iterations;
     let t = Instant::now();
     let mut k = 0;
@@ -238,5 +249,10 @@ fn probe_resolve_cost() {
         k += 1;
     }
     let dt = t.elapsed().as_secs_f64();
-    eprintln!("branch resolve: {:.1} us per solve, {:.1} iters per solve, m = {}", dt / k as f64 * 1e6, (s.lp.iterations - it0) as f64 / k as f64, s.lp.m);
+    eprintln!(
+        "branch resolve: {:.1} us per solve, {:.1} iters per solve, m = {}",
+        dt / k as f64 * 1e6,
+        (s.lp.iterations - it0) as f64 / k as f64,
+        s.lp.m
+    );
 }

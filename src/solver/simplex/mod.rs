@@ -530,8 +530,7 @@ impl Engine {
         let v = self.values();
         let mut r = vec![0.0; m];
         let mut big = vec![0.0f64; m];
-        for j in 0..n {
-            let vj = v[j];
+        for (j, &vj) in v[..n].iter().enumerate() {
             if vj == 0.0 {
                 continue;
             }
