@@ -209,6 +209,11 @@ const MIN_FRAC: f64 = 0.05;
 const MAX_FRAC: f64 = 0.999;
 /// Smallest efficacy of a cut worth adding (SCIP's root value).
 pub(super) const MIN_EFFICACY: f64 = 1e-4;
+/// Longest cut kept: this many entries plus a share of the columns, or the
+/// longest model row if longer (dense cuts make every later LP iteration
+/// slower).
+const MAX_LEN_BASE: usize = 50;
+const MAX_LEN_SHARE: f64 = 0.1;
 /// Largest ratio of cut coefficients.
 const MAX_DYNAMISM: f64 = 1e6;
 
@@ -851,7 +856,9 @@ impl CutBuilder {
             idx.push(j as u32);
             val.push(a);
         }
-        if idx.is_empty() {
+        let max_len = (MAX_LEN_BASE + (MAX_LEN_SHARE * ctx.prob.n as f64) as usize)
+            .max(ctx.prob.longest_model_row);
+        if idx.is_empty() || idx.len() > max_len {
             return None;
         }
         let mut lhs = 0.0;
@@ -1010,7 +1017,11 @@ impl Search<'_> {
         let mut starts: Vec<(f64, usize, f64)> = Vec::new();
         for i in 0..prob.model_rows {
             let (idx, _) = prob.rows.row(i);
-            if !idx.iter().any(|&j| prob.integer[j as usize]) {
+            // Integers appear directly or through variable bounds.
+            if !idx.iter().any(|&j| {
+                let j = j as usize;
+                prob.integer[j] || !vb.upper[j].is_empty() || !vb.lower[j].is_empty()
+            }) {
                 continue;
             }
             let (l, u) = (prob.rows.lower[i], prob.rows.upper[i]);

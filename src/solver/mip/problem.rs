@@ -132,6 +132,8 @@ pub(super) struct Problem {
     /// When every feasible objective value is `offset + k·step` for an
     /// integer `k`, the step.
     pub(super) obj_step: Option<f64>,
+    /// Entries of the longest model row.
+    pub(super) longest_model_row: usize,
 }
 
 impl Problem {
@@ -171,7 +173,12 @@ impl Problem {
         }
         let cols = ColIndex::build(&rows, n);
         let obj_step = objective_step(&cost, &integer);
+        let longest_model_row = (0..rows.len())
+            .map(|i| rows.start[i + 1] - rows.start[i])
+            .max()
+            .unwrap_or(0);
         Self {
+            longest_model_row,
             n,
             cost,
             offset: sign * model.objective_constant(),

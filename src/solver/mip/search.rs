@@ -398,6 +398,14 @@ impl<'a> Search<'a> {
                     self.lp.iterations - it,
                     t.elapsed().as_secs_f64()
                 );
+                let st = self.lp.engine.factor.stats();
+                trace!(
+                    "  cut nnz {} (model {}), L {} U {}",
+                    self.prob.rows.index.len() - self.prob.rows.start[self.prob.model_rows],
+                    self.prob.rows.start[self.prob.model_rows],
+                    st.l_nnz,
+                    st.u_nnz
+                );
             }
             if self.mopts.heuristics {
                 let x = self.lp.x();
