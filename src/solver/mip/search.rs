@@ -41,9 +41,12 @@ const MAX_RESTARTS: usize = 2;
 /// Share of the integer columns that reduced-cost fixing must fix at the
 /// root for a restart (HiGHS restarts at a similar share).
 const RESTART_SHARE: f64 = 0.2;
+/// Strong branching: candidates at most at the root and at other nodes.
+const MAX_SB_ROOT: usize = 100;
+const MAX_SB_NODE: usize = 10;
 /// Strong branching: consecutive candidates without a better score before
 /// the look-ahead stops.
-const LOOKAHEAD: usize = 8;
+const LOOKAHEAD: usize = 4;
 
 /// The root LP's dual information, for reduced-cost fixing later.
 pub(super) struct RootDuals {
@@ -820,7 +823,7 @@ impl<'a> Search<'a> {
         };
         let sb_limit = (2.0 * avg_iters).clamp(10.0, 500.0) as u64 * if root { 2 } else { 1 };
         let sb_budget_ok = root || self.sb_iters < self.node_iters / 2 + 100_000;
-        let max_sb = if root { 100 } else { 25 };
+        let max_sb = if root { MAX_SB_ROOT } else { MAX_SB_NODE };
         let mut best: Option<(f64, usize, f64, f64)> = None;
         let mut no_gain = 0usize;
         let mut sb_done = 0usize;
