@@ -91,6 +91,7 @@ impl Search<'_> {
         }
         self.inc_obj = obj;
         self.incumbent = Some(y);
+        super::trace!("  incumbent {obj} at node {}", self.nodes);
         self.root_redcost_fixing();
         let limit = self.inc_obj - self.gap_tolerance();
         if let Some(b) = self.queue.prune_from(limit) {

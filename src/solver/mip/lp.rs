@@ -60,6 +60,8 @@ pub(super) struct NodeLp {
     values: Vec<f64>,
     /// Objective offset (minimisation form).
     offset: f64,
+    /// Whether a solve has run (later solves start warm).
+    solved: bool,
 }
 
 impl NodeLp {
@@ -113,6 +115,7 @@ impl NodeLp {
             deadline,
             values: vec![0.0; n + m],
             offset: prob.offset,
+            solved: false,
         }
     }
 
@@ -144,7 +147,15 @@ impl NodeLp {
             max_iterations,
             deadline: self.deadline,
         };
-        let out = e.run(Method::Dual);
+        // Costs never change between solves, so after the first solve every
+        // basis is dual feasible up to bound flips.
+        let method = if self.solved {
+            Method::DualWarm
+        } else {
+            Method::Dual
+        };
+        let out = e.run(method);
+        self.solved = true;
         self.iterations += e.iterations;
         let out = out?;
         let status = match out {

@@ -45,6 +45,7 @@ mod problem;
 mod pseudo;
 mod queue;
 mod search;
+mod submip;
 #[cfg(test)]
 mod tests;
 
@@ -79,7 +80,7 @@ pub(crate) fn solve_mip(model: &Model, options: &SolveOptions) -> Result<Solutio
         reduced_cost: Vec::new(),
         basis: None,
         certificate: None,
-        iterations: s.lp.iterations,
+        iterations: s.lp.iterations + s.sub_iters,
         solve_time: start.elapsed(),
         mip: None,
     };

@@ -59,6 +59,8 @@ pub(super) struct Node {
     pub(super) depth: u32,
     /// The parent's final LP basis.
     pub(super) basis: Option<Rc<LpBasis>>,
+    /// The other child of the parent (`u64::MAX` for the root).
+    pub(super) sibling: u64,
     /// The branching that made it.
     pub(super) branching: Option<Branching>,
 }
@@ -87,7 +89,8 @@ impl Queue {
         self.nodes.insert(node.id, node);
     }
 
-    fn take(&mut self, id: u64) -> Option<Node> {
+    /// Removes and returns the node `id` if open.
+    pub(super) fn take(&mut self, id: u64) -> Option<Node> {
         let node = self.nodes.remove(&id)?;
         self.by_bound.remove(&(Key(node.bound), id));
         self.by_estimate.remove(&(Key(node.estimate), id));

@@ -36,6 +36,14 @@ pub(super) enum Stop {
 /// Propagation work per call, in row entries, as a multiple of the matrix
 /// size.
 const PROPAGATION_BUDGET: usize = 4;
+/// RINS runs first at this node, then every `RINS_FREQ` nodes while the
+/// sub-MIP nodes stay within `RINS_SHARE` of the main nodes.
+const RINS_FIRST: u64 = 50;
+const RINS_FREQ: u64 = 200;
+const RINS_SHARE: f64 = 0.5;
+/// After a dive, its last node's sibling comes next when its bound is
+/// within this share of the gap above the global bound.
+const SIBLING_QUOT: f64 = 0.25;
 /// Root restarts at most.
 const MAX_RESTARTS: usize = 2;
 /// Share of the integer columns that reduced-cost fixing must fix at the
@@ -82,6 +90,8 @@ pub(super) struct Search<'a> {
     next_id: u64,
     /// Id of the node whose final basis the LP holds.
     lp_node: u64,
+    /// That node's parent.
+    lp_parent: u64,
     /// Integrality tolerance.
     pub(super) int_tol: f64,
     /// LP iterations spent on node LPs, strong branching, heuristics.
@@ -103,6 +113,17 @@ pub(super) struct Search<'a> {
     pub(super) dives: u64,
     /// The root LP's duals (after cuts).
     pub(super) root_duals: Option<RootDuals>,
+    /// Nesting of sub-MIP searches (0 for the main search).
+    pub(super) sub_depth: u32,
+    /// LP iterations and nodes spent in sub-MIPs.
+    pub(super) sub_iters: u64,
+    pub(super) sub_nodes: u64,
+    /// Node LPs started from a stored basis, and their iterations.
+    jumps: u64,
+    jump_iters: u64,
+    /// Node count at which RINS runs next, and the current interval.
+    next_rins: u64,
+    rins_freq: u64,
     /// Strong-branching statistics (tracing).
     sb_time: f64,
     sb_solves: u64,
@@ -141,6 +162,7 @@ impl<'a> Search<'a> {
             queue: Queue::default(),
             next_id: 1,
             lp_node: u64::MAX,
+            lp_parent: u64::MAX,
             int_tol: t.integrality,
             node_iters: 0,
             sb_iters: 0,
@@ -153,6 +175,13 @@ impl<'a> Search<'a> {
             locks: Rc::new(Locks::of(&prob)),
             dives: 0,
             root_duals: None,
+            sub_depth: 0,
+            sub_iters: 0,
+            sub_nodes: 0,
+            jumps: 0,
+            jump_iters: 0,
+            next_rins: RINS_FIRST,
+            rins_freq: RINS_FREQ,
             sb_time: 0.0,
             sb_solves: 0,
             restore_time: 0.0,
@@ -172,6 +201,7 @@ impl<'a> Search<'a> {
             self.lp.set_basis(b);
         }
         self.lp_node = u64::MAX;
+        self.lp_parent = u64::MAX;
     }
 
     /// Whether the time limit has passed.
@@ -319,6 +349,7 @@ impl<'a> Search<'a> {
             estimate: root_bound,
             depth: 0,
             basis: Some(root_basis),
+            sibling: u64::MAX,
             branching: None,
         };
         self.lp_node = u64::MAX;
@@ -334,8 +365,13 @@ impl<'a> Search<'a> {
             self.inc_obj
         );
         trace!(
-            "  node lp {:.3}s; sb {} solves {:.3}s, restores {:.3}s",
-            self.node_lp_time, self.sb_solves, self.sb_time, self.restore_time
+            "  jumps {} with {} iterations; node lp {:.3}s; sb {} solves {:.3}s, restores {:.3}s",
+            self.jumps,
+            self.jump_iters,
+            self.node_lp_time,
+            self.sb_solves,
+            self.sb_time,
+            self.restore_time
         );
         r
     }
@@ -421,6 +457,13 @@ impl<'a> Search<'a> {
                     t.elapsed().as_secs_f64()
                 );
             }
+            if self.mopts.heuristics && self.sub_depth == 0 {
+                let x = self.root_x.clone();
+                self.rens(&x);
+                if self.incumbent.is_some() {
+                    self.rins(&x);
+                }
+            }
             self.store_root_duals();
             self.root_redcost_fixing();
             let newly = self.fixed_integers() - fixed_before;
@@ -489,6 +532,8 @@ impl<'a> Search<'a> {
     /// The tree search from `root`.
     fn tree(&mut self, root: Node) -> Result<Stop> {
         let mut current = Some(root);
+        // The sibling of the node processed last (the dive's end).
+        let mut last_sibling = u64::MAX;
         loop {
             if self.out_of_time() {
                 if let Some(c) = current.take() {
@@ -528,21 +573,36 @@ impl<'a> Search<'a> {
             }
             let node = match current.take() {
                 Some(n) => n,
-                None => match self.select() {
+                None => match self.select(last_sibling) {
                     Some(n) => n,
                     None => return Ok(Stop::Done),
                 },
             };
             if self.prunable(node.bound) {
                 self.drop_subtree(node.bound);
+                last_sibling = u64::MAX;
                 continue;
             }
+            last_sibling = node.sibling;
             current = self.process(node)?;
         }
     }
 
-    /// Picks the next open node after a dive.
-    fn select(&mut self) -> Option<Node> {
+    /// Picks the next open node after a dive: the sibling of the dive's last
+    /// node when its bound is close to the best (its LP starts warm), else
+    /// by the node selection rule.
+    fn select(&mut self, sibling: u64) -> Option<Node> {
+        if self.mopts.node_selection == NodeSelection::Hybrid && sibling != u64::MAX {
+            if let Some(s) = self.queue.take(sibling) {
+                let gb = self.global_bound(None).min(s.bound);
+                let close =
+                    self.incumbent.is_none() || s.bound <= gb + SIBLING_QUOT * (self.inc_obj - gb);
+                if close {
+                    return Some(s);
+                }
+                self.queue.push(s);
+            }
+        }
         self.selections += 1;
         match self.mopts.node_selection {
             NodeSelection::BestBound => self.queue.pop_best_bound(),
@@ -572,12 +632,18 @@ impl<'a> Search<'a> {
             return Ok(None);
         }
         self.lp.set_all_bounds(&self.lower, &self.upper);
-        if node.parent != self.lp_node {
+        // The basis in the engine is a good start for a child or a sibling
+        // of the node it was left at; elsewhere the parent's stored basis is.
+        let jumped = node.parent != self.lp_node && node.parent != self.lp_parent;
+        if jumped {
             if let Some(b) = &node.basis {
                 self.lp.set_basis(b);
             }
+            self.jumps += 1;
         }
+        let iters_before = self.lp.iterations;
         self.lp_node = u64::MAX;
+        self.lp_parent = u64::MAX;
         let mut z;
         let mut x;
         let mut first = true;
@@ -590,6 +656,10 @@ impl<'a> Search<'a> {
             if first {
                 self.nodes += 1;
                 self.node_lps += 1;
+            }
+            if status.is_some() {
+                self.lp_node = node.id;
+                self.lp_parent = node.parent;
             }
             let Some(status) = status else {
                 // Numerically hopeless node: give it up honestly.
@@ -610,6 +680,9 @@ impl<'a> Search<'a> {
             }
             z = self.lp.objective();
             x = self.lp.x();
+            if first && jumped {
+                self.jump_iters += self.lp.iterations - iters_before;
+            }
             if first {
                 if let Some(b) = node.branching {
                     self.pc
@@ -631,6 +704,25 @@ impl<'a> Search<'a> {
             }
             if self.mopts.heuristics {
                 self.round_heuristics(&x);
+                if self.prunable(bound) {
+                    self.drop_subtree(bound);
+                    return Ok(None);
+                }
+            }
+            if self.mopts.heuristics
+                && self.sub_depth == 0
+                && self.incumbent.is_some()
+                && self.nodes >= self.next_rins
+            {
+                let improved = (self.sub_nodes as f64) <= RINS_SHARE * self.nodes as f64 + 1000.0
+                    && self.rins(&x);
+                // Back off while RINS finds nothing.
+                self.rins_freq = if improved {
+                    RINS_FREQ
+                } else {
+                    2 * self.rins_freq
+                };
+                self.next_rins = self.nodes + self.rins_freq;
                 if self.prunable(bound) {
                     self.drop_subtree(bound);
                     return Ok(None);
@@ -720,6 +812,7 @@ impl<'a> Search<'a> {
                 estimate: z + sum_min - own + gain,
                 depth: node.depth + 1,
                 basis: Some(Rc::clone(&basis)),
+                sibling: u64::MAX,
                 branching: Some(Branching {
                     // Column counts fit u32: checked by the model builder.
                     col: j as u32,
@@ -729,9 +822,10 @@ impl<'a> Search<'a> {
                 }),
             }
         };
-        let down = mk(self, false);
-        let up = mk(self, true);
-        self.lp_node = node.id;
+        let mut down = mk(self, false);
+        let mut up = mk(self, true);
+        down.sibling = up.id;
+        up.sibling = down.id;
         // Dive direction: towards the incumbent, else the cheaper side.
         let prefer_up = match &self.incumbent {
             Some(inc) if self.mopts.node_selection != NodeSelection::BestBound => inc[j] > v,

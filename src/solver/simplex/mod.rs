@@ -666,6 +666,11 @@ pub(crate) enum Method {
     Dual,
     /// Primal simplex always.
     Primal,
+    /// Dual simplex straight away, for re-solves after bound or
+    /// right-hand-side changes only (costs as in the last solve, so the
+    /// basis is dual feasible up to bound flips): skips the values and
+    /// feasibility scans that choose the method.
+    DualWarm,
 }
 
 impl Engine {
@@ -681,12 +686,17 @@ impl Engine {
         if !self.factor_ok {
             self.factorize()?;
         }
+        if method == Method::DualWarm {
+            self.reseat_nonbasic();
+            let stop = self.dual_simplex(true)?;
+            return self.resolve(stop);
+        }
         self.compute_dual();
         self.reseat_nonbasic();
         self.compute_primal();
         let stop = match method {
             Method::Primal => self.primal_simplex()?,
-            Method::Dual => {
+            Method::Dual | Method::DualWarm => {
                 let dual_feasible = self.dual_infeasibilities().1 == 0;
                 let primal_feasible = self.primal_infeasibility().1 == 0;
                 if !dual_feasible && primal_feasible {
