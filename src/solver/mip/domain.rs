@@ -12,8 +12,12 @@ use super::problem::Problem;
 
 /// Feasibility tolerance of propagation (absolute, relative to magnitudes).
 const FEAS: f64 = 1e-6;
-/// Continuous bounds tighten only by more than this share of their range.
-const MIN_CONT_GAIN: f64 = 1e-3;
+/// Continuous bounds tighten only by at least this share of their range
+/// (HiGHS's threshold: smaller steps cost propagation rounds and LP bound
+/// changes for little gain, and can creep geometrically).
+const MIN_CONT_GAIN: f64 = 0.001;
+/// ... and by more than this absolute amount.
+const MIN_CONT_STEP: f64 = 1e-3;
 /// Bounds implied beyond this magnitude are ignored.
 const HUGE: f64 = 1e9;
 
@@ -238,5 +242,6 @@ fn gain_worth(old: f64, new: f64, other: f64) -> bool {
     } else {
         old.abs()
     };
-    (new - old).abs() > MIN_CONT_GAIN * range.max(1.0)
+    let step = (new - old).abs();
+    step > MIN_CONT_STEP && step >= MIN_CONT_GAIN * range.max(1.0)
 }
