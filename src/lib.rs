@@ -28,8 +28,10 @@
 #![deny(missing_docs)]
 #![deny(clippy::float_cmp)]
 
+pub mod cost;
 pub mod error;
 pub mod model;
+pub mod perf;
 pub mod scenario;
 pub mod solver;
 pub mod units;
