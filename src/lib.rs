@@ -28,10 +28,14 @@
 #![deny(missing_docs)]
 #![deny(clippy::float_cmp)]
 
+pub mod catalog;
 pub mod error;
+pub mod fleet;
 pub mod model;
+pub mod policy;
 pub mod scenario;
 pub mod solver;
 pub mod units;
+pub mod workload;
 
 pub use error::{Error, ErrorKind, Result};
