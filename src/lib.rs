@@ -28,12 +28,16 @@
 #![deny(missing_docs)]
 #![deny(clippy::float_cmp)]
 
+pub mod catalog;
 pub mod cost;
 pub mod error;
+pub mod fleet;
 pub mod model;
 pub mod perf;
+pub mod policy;
 pub mod scenario;
 pub mod solver;
 pub mod units;
+pub mod workload;
 
 pub use error::{Error, ErrorKind, Result};
