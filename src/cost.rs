@@ -17,7 +17,13 @@
 //! All figures are in typed units; the planner turns them into objective
 //! coefficients.
 
+use crate::catalog::Sourced;
+use crate::fleet::Ownership;
+use crate::perf::defaults;
+use crate::policy::RuleEffect;
+use crate::scenario::{PoolId, ValidatedScenario};
 use crate::units::{Fraction, Hours, Usd, UsdPerHour, UsdPerKwh, Watts};
+use std::fmt;
 
 /// A price spread evenly over `period`: `price / period`. `None` when the
 /// period is zero.
@@ -61,6 +67,165 @@ impl DeviceHourCost {
     }
 }
 
+/// What buying one device of a purchasable pool costs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PurchaseCost {
+    /// The sale price.
+    pub unit_price: Usd,
+    /// The levy the buyer bears (licensed purchases), see [`levy`].
+    pub levy: Usd,
+}
+
+impl PurchaseCost {
+    /// Price plus levy.
+    #[must_use]
+    pub fn total(&self) -> Usd {
+        self.unit_price + self.levy
+    }
+}
+
+/// Which power figure the energy cost uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PowerBasis {
+    /// The deployed system's wall power per device (CPUs, network, optics).
+    SystemPower,
+    /// The device's thermal design power.
+    Tdp,
+    /// The scenario gives no energy price: energy is not costed.
+    NotCosted,
+}
+
+/// The costs of one pool: per device-hour of use, and per device bought.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PoolCost {
+    /// Cost of one device-hour of use, by component (levy is per purchase,
+    /// see `purchase`, so zero here).
+    pub per_device_hour: DeviceHourCost,
+    /// For purchasable pools: the cost of one device.
+    pub purchase: Option<PurchaseCost>,
+    /// Which power figure priced the energy.
+    pub power_basis: PowerBasis,
+    /// The power figure used (watts), when energy is costed.
+    pub power: Option<Watts>,
+    /// The depreciation period used for owned, non-sunk pools.
+    pub depreciation: Option<Sourced<Hours>>,
+}
+
+/// A cost the model cannot compute without a figure the scenario lacks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CostGap {
+    /// Energy is priced but the accelerator's power (system power or TDP) is
+    /// unknown.
+    PowerUnknown {
+        /// The accelerator's catalogue name.
+        accelerator: String,
+    },
+    /// An owned pool is amortised but has no unit price.
+    PriceUnknown {
+        /// The pool's name.
+        pool: String,
+    },
+}
+
+impl fmt::Display for CostGap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CostGap::PowerUnknown { accelerator } => write!(
+                f,
+                "the {accelerator}'s power draw is unknown (neither tdp nor system_power has a source), so its energy cost is too; add it under [[accelerators]] with a source, or drop budget.energy"
+            ),
+            CostGap::PriceUnknown { pool } => write!(
+                f,
+                "pool '{pool}' is owned with sunk = false but has no unit_price_usd to amortise"
+            ),
+        }
+    }
+}
+
+/// The costs of pool `id` of a validated scenario (module docs).
+///
+/// # Errors
+/// [`CostGap`] when a needed figure is unknown.
+pub fn pool_cost(vs: &ValidatedScenario, id: PoolId) -> Result<PoolCost, CostGap> {
+    let p = vs.pool(id);
+    let a = p.accelerator();
+    let pue = vs
+        .scenario()
+        .budget
+        .energy
+        .as_ref()
+        .and_then(|e| e.pue)
+        .unwrap_or(1.0);
+    let util = defaults::utilisation().value.unwrap_or(Fraction::ONE);
+    let (energy, power_basis, power) = match p.energy_price() {
+        None => (UsdPerHour::ZERO, PowerBasis::NotCosted, None),
+        Some(price) => {
+            let (w, basis) = match (a.system_power.value, a.tdp.value) {
+                (Some(w), _) => (w, PowerBasis::SystemPower),
+                (None, Some(w)) => (w, PowerBasis::Tdp),
+                (None, None) => {
+                    return Err(CostGap::PowerUnknown {
+                        accelerator: a.name.clone(),
+                    });
+                }
+            };
+            (energy_rate(w, util, pue, price), basis, Some(w))
+        }
+    };
+    let mut c = DeviceHourCost {
+        energy,
+        ..DeviceHourCost::default()
+    };
+    let mut purchase = None;
+    let mut depreciation = None;
+    match p.ownership() {
+        Ownership::Owned {
+            sunk,
+            unit_price_usd,
+            depreciation_days,
+        } => {
+            if *sunk == Some(false) {
+                let price = unit_price_usd.ok_or_else(|| CostGap::PriceUnknown {
+                    pool: p.name().to_owned(),
+                })?;
+                let period = match depreciation_days {
+                    Some(d) => Sourced::new(d.to_hours(), crate::catalog::Confidence::Estimate)
+                        .with_note("given in the scenario"),
+                    None => defaults::depreciation(),
+                };
+                c.capex = period
+                    .value
+                    .and_then(|h| amortised(price, h))
+                    .unwrap_or(UsdPerHour::ZERO);
+                depreciation = Some(period);
+            }
+        }
+        Ownership::Rentable { usd_per_hour, .. } => c.rental = *usd_per_hour,
+        Ownership::Purchasable { unit_price_usd, .. } => {
+            let l = match p.effect_at_start().0 {
+                RuleEffect::Licensed {
+                    levy: share,
+                    levy_pass_through,
+                    ..
+                } => levy(*unit_price_usd, share, levy_pass_through),
+                _ => Usd::ZERO,
+            };
+            purchase = Some(PurchaseCost {
+                unit_price: *unit_price_usd,
+                levy: l,
+            });
+        }
+    }
+    Ok(PoolCost {
+        per_device_hour: c,
+        purchase,
+        power_basis,
+        power,
+        depreciation,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,5 +267,46 @@ mod tests {
     fn deepseek_v3_bill() {
         let bill = UsdPerHour::from_raw(2.0) * Hours::from_raw(2_788_000.0);
         assert_relative_eq!(bill.get(), 5_576_000.0);
+    }
+}
+
+#[cfg(test)]
+mod scenario_tests {
+    use super::*;
+    use crate::scenario::Scenario;
+    use approx::assert_relative_eq;
+
+    #[test]
+    fn hybrid_fleet_pool_costs() {
+        let vs = Scenario::from_toml_str(include_str!("../examples/scenarios/hybrid_fleet.toml"))
+            .expect("parses")
+            .validate()
+            .expect("valid");
+        let cost =
+            |name: &str| pool_cost(&vs, vs.pool_by_name(name).expect("pool")).expect("costed");
+        // H20 bought under the US licence: 15% of $13,500, fully passed through
+        let h20 = cost("h20-buy");
+        let buy = h20.purchase.expect("purchasable");
+        assert_relative_eq!(buy.levy.get(), 2_025.0);
+        assert_relative_eq!(buy.total().get(), 15_525.0);
+        // owned, sunk H800: only energy, 700 W x PUE 1.3 x $0.11/kWh
+        let h800 = cost("h800-owned");
+        assert_eq!(h800.power_basis, PowerBasis::Tdp);
+        assert_relative_eq!(
+            h800.per_device_hour.total().get(),
+            0.7 * 1.3 * 0.11,
+            max_relative = 1e-12
+        );
+        assert!(h800.purchase.is_none());
+        // Ascend: system power (TDP unknown), subsidised domestic-chip electricity
+        let asc = cost("ascend-910c-buy");
+        assert_eq!(asc.power_basis, PowerBasis::SystemPower);
+        let w = asc.power.expect("power").get();
+        assert_relative_eq!(
+            asc.per_device_hour.energy.get(),
+            w / 1000.0 * 1.3 * 0.056,
+            max_relative = 1e-12
+        );
+        assert_relative_eq!(asc.purchase.expect("buy").levy.get(), 0.0);
     }
 }
