@@ -549,14 +549,43 @@ impl<'s> PerfModel<'s> {
     /// # Errors
     /// [`Unfit`] when the pool cannot run the phase, with the reason.
     pub fn pair(&self, phase: PhaseId, pool: PoolId) -> Result<PairRate, Unfit> {
-        self.eval(phase, pool, &mut Quiet)
+        self.eval(phase, pool, None, &mut Quiet)
+    }
+
+    /// As [`PerfModel::pair`], with a training phase's deadline moved to
+    /// `end` hours after the scenario's start (what a makespan search and a
+    /// counterfactual need). Inference pairs ignore `end`.
+    ///
+    /// # Errors
+    /// [`Unfit`] when the pool cannot run the phase, with the reason.
+    pub fn pair_until(&self, phase: PhaseId, pool: PoolId, end: Hours) -> Result<PairRate, Unfit> {
+        self.eval(phase, pool, Some(end), &mut Quiet)
+    }
+
+    /// The start of the phase's window, hours after the scenario's start.
+    #[must_use]
+    pub fn phase_start(&self, phase: PhaseId) -> Hours {
+        self.phases.get(phase.index()).map_or(Hours::ZERO, |p| p.start)
+    }
+
+    /// The end of the phase's window (deadline or last day of service).
+    #[must_use]
+    pub fn phase_end(&self, phase: PhaseId) -> Hours {
+        self.phases.get(phase.index()).map_or(Hours::ZERO, |p| p.end)
+    }
+
+    /// When a pool's devices can first be used, hours after the start (its
+    /// lead time for a purchasable pool, zero otherwise).
+    #[must_use]
+    pub fn pool_arrival(&self, pool: PoolId) -> Hours {
+        self.pools.get(pool.index()).map_or(Hours::ZERO, |p| p.arrival)
     }
 
     /// The rate of `phase` on `pool` with every factor recorded.
     #[must_use]
     pub fn explain(&self, phase: PhaseId, pool: PoolId) -> PairExplanation {
         let mut factors = Vec::new();
-        let rate = self.eval(phase, pool, &mut factors);
+        let rate = self.eval(phase, pool, None, &mut factors);
         PairExplanation { factors, rate }
     }
 
@@ -564,6 +593,7 @@ impl<'s> PerfModel<'s> {
         &self,
         phase: PhaseId,
         pool: PoolId,
+        end: Option<Hours>,
         rec: &mut impl Recorder,
     ) -> Result<PairRate, Unfit> {
         let ph = self.vs.phase(phase);
@@ -577,7 +607,7 @@ impl<'s> PerfModel<'s> {
         };
         let (pp, hp) = (&self.pools[pool.index()], &self.phases[phase.index()]);
         if hp.kind.is_training() {
-            self.training(pp, hp, precision, rec)
+            self.training(pp, hp, end.unwrap_or(hp.end), precision, rec)
                 .map(PairRate::Training)
         } else {
             let m = if measured {
@@ -653,13 +683,14 @@ impl<'s> PerfModel<'s> {
         &self,
         pp: &PoolPerf,
         hp: &PhasePerf,
+        end: Hours,
         precision: Precision,
         rec: &mut impl Recorder,
     ) -> Result<TrainingPair, Unfit> {
         let work = hp.work.ok_or(Unfit::WorkUnknown)?;
         rec.record(|| plain("work", work.get(), "FLOP", Origin::Derived));
         let start = hp.start.max(pp.arrival);
-        let hours = hp.end.saturating_sub(start);
+        let hours = end.saturating_sub(start);
         rec.record(|| plain("usable window", hours.get(), "h", Origin::Derived));
         if hours.get() <= 0.0 {
             return Err(Unfit::NoTime);
