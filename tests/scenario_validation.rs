@@ -24,6 +24,17 @@ fn base_is_valid() {
     };
     assert_eq!(v.pools().len(), 3);
     assert_eq!(v.phases().len(), 2);
+    // Resolved pool facts: owned count, limits, whole-node acquisitions.
+    let granularity: Vec<u64> = v.pools().map(|p| p.granularity()).collect();
+    assert_eq!(granularity, vec![1, 8, 8]);
+    let max: Vec<Option<u64>> = v.pools().map(|p| p.max_devices()).collect();
+    assert_eq!(max, vec![Some(2048), Some(4096), Some(70_000)]);
+    let domestic: Vec<bool> = v.pools().map(|p| p.is_domestic()).collect();
+    assert_eq!(domestic, vec![false, false, true]);
+    assert_eq!(
+        v.pools().nth(1).map(|p| p.site().to_string()),
+        Some("SG".into())
+    );
 }
 
 // --- Catalogue references ----------------------------------------------------
