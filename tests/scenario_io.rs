@@ -253,3 +253,14 @@ fn every_typed_string_field_is_reported_with_its_path() {
         leaves.len()
     );
 }
+
+#[test]
+fn public_types_are_send_sync_clone_debug() {
+    fn check<T: Send + Sync + Clone + std::fmt::Debug>() {}
+    check::<Scenario>();
+    check::<fleetplan::scenario::ValidatedScenario>();
+    check::<fleetplan::scenario::ValidationReport>();
+    check::<fleetplan::catalog::Catalog>();
+    check::<fleetplan::scenario::PoolRef<'static>>();
+    check::<fleetplan::scenario::PhaseRef<'static>>();
+}
