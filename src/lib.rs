@@ -29,9 +29,11 @@
 #![deny(clippy::float_cmp)]
 
 pub mod catalog;
+pub mod cost;
 pub mod error;
 pub mod fleet;
 pub mod model;
+pub mod perf;
 pub mod policy;
 pub mod scenario;
 pub mod solver;

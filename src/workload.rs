@@ -87,6 +87,14 @@ pub struct ModelArch {
     /// Key/value heads (grouped-query attention); `heads` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kv_heads: Option<Count>,
+    /// Query/key dimension per head, when attention is not standard
+    /// multi-head attention (e.g. 192 for DeepSeek-V3's latent attention);
+    /// with `v_head_dim` and `heads` it sets the attention FLOPs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qk_head_dim: Option<Count>,
+    /// Value dimension per head (e.g. 128 for DeepSeek-V3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub v_head_dim: Option<Count>,
     /// Routed experts per MoE layer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub experts: Option<Count>,
@@ -111,6 +119,8 @@ impl ModelArch {
             seq_len: None,
             heads: None,
             kv_heads: None,
+            qk_head_dim: None,
+            v_head_dim: None,
             experts: None,
             active_experts: None,
             kv_bytes_per_token: None,

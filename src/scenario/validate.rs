@@ -1361,6 +1361,8 @@ fn check_phase<'s>(
         ("seq_len", m.seq_len),
         ("heads", m.heads),
         ("kv_heads", m.kv_heads),
+        ("qk_head_dim", m.qk_head_dim),
+        ("v_head_dim", m.v_head_dim),
         ("experts", m.experts),
         ("active_experts", m.active_experts),
     ] {
