@@ -1,5 +1,6 @@
 //! The LP/MILP engine.
 
+pub mod certificate;
 mod options;
 mod solution;
 #[allow(dead_code)] // used by the basis factor and simplex, which land next

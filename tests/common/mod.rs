@@ -1,135 +1,222 @@
-//! Shared fixtures for the scenario tests.
+//! Helpers shared by the integration tests: the shared LP suite
+//! (`FLEETPLAN_LP_SUITE`), its `REFERENCE.csv`, the certificate assertion,
+//! random LP generators ([`lpgen`]) and the microlp oracle ([`oracle`]).
+//!
+//! Each test crate uses a subset, hence the `dead_code` allowance.
 #![allow(dead_code)]
 
-use fleetplan::ErrorKind;
-use fleetplan::scenario::{IssueCode, Scenario, ValidationReport};
+pub mod lpgen;
+pub mod oracle;
+pub mod scenario;
 
-/// A small valid scenario touching every section: pools[0] owned H800,
-/// pools[1] rentable H100 abroad, pools[2] purchasable Ascend 910C;
-/// phases[0] FP8 pre-training with a BF16 fallback, phases[1] inference;
-/// policy.rules[0] prohibits H100/H800 to CN, rules[1] licenses H20;
-/// domestic_share[0] for inference.
-pub const BASE: &str = r#"
-name = "base"
-start = "2025-08-15"
-horizon_days = 180
-jurisdiction = "CN"
-objective = { kind = "min_makespan", phases = ["pretrain"] }
+#[allow(unused_imports)] // each test crate uses a subset
+pub use scenario::*;
 
-[[pools]]
-name = "h800"
-accelerator = "H800"
-count = 2048
-ownership = { kind = "owned", sunk = true }
+use fleetplan::model::Model;
+use fleetplan::solver::Solution;
+use fleetplan::solver::certificate::{CheckReport, CheckTolerances, check};
+use std::path::{Path, PathBuf};
 
-[[pools]]
-name = "h100-rented"
-accelerator = "H100"
-site = "SG"
-ownership = { kind = "rentable", usd_per_hour = 2.35, max = 4096 }
-
-[[pools]]
-name = "ascend"
-accelerator = "Ascend 910C"
-ownership = { kind = "purchasable", unit_price_usd = 28600, max = 70000, lead_time_days = 90 }
-
-[[phases]]
-name = "pretrain"
-kind = "pretraining"
-model = { total_params = 671e9, active_params = 37e9 }
-precision = "fp8"
-fallback_precision = "bf16"
-tokens = 14.8e12
-deadline_days = 120
-
-[[phases]]
-name = "serve"
-kind = "inference"
-model = { total_params = 671e9, active_params = 37e9 }
-precision = "fp8"
-tokens_per_day = { input = 608e9, output = 168e9, cache_hit = 0.563 }
-from_day = 120
-
-[[policy.rules]]
-accelerators = ["H100", "H800"]
-destination = "CN"
-from = "2023-10-17"
-status = "prohibited"
-
-[[policy.rules]]
-accelerators = ["H20"]
-destination = "CN"
-from = "2025-08-11"
-status = "licensed"
-levy = 0.15
-
-[[policy.domestic_share]]
-phase_kind = "inference"
-min = 0.5
-
-[budget]
-capex_usd = 1.6e9
-energy = { usd_per_kwh = 0.11, pue = 1.3 }
-"#;
-
-/// The base scenario, parsed.
-pub fn base() -> Scenario {
-    match Scenario::from_toml_str(BASE) {
-        Ok(s) => s,
-        Err(e) => panic!("base scenario: {e}"),
-    }
-}
-
-/// The report for a scenario given as TOML: the parse's report for names,
-/// dates and codes, else validation's. Panics if the text is valid or does
-/// not parse.
-pub fn report_of_toml(text: &str) -> ValidationReport {
-    match Scenario::from_toml_str(text) {
-        Ok(s) => report_of(&s),
-        Err(e) if e.kind() == ErrorKind::Invalid => e.validation().cloned().unwrap_or_default(),
-        Err(e) => panic!("expected a validation report, got: {e}"),
-    }
-}
-
-/// The validation report of a scenario that must be invalid.
-pub fn report_of(s: &Scenario) -> ValidationReport {
-    match s.validate() {
-        Ok(_) => panic!("expected validation to fail"),
-        Err(r) => r,
-    }
-}
-
-/// Asserts the report holds exactly one issue, with this code and path, and
-/// that its message and fix are not empty.
-#[track_caller]
-pub fn assert_only(report: &ValidationReport, code: IssueCode, path: &str) {
-    assert_eq!(
-        report.issues.len(),
-        1,
-        "expected only [{code}] {path}, got:\n{report}"
-    );
-    assert_has(report, code, path);
-}
-
-/// Asserts the report has an issue with this code and path.
-#[track_caller]
-pub fn assert_has(report: &ValidationReport, code: IssueCode, path: &str) {
-    let hit = report.issues.iter().find(|i| i.is(code) && i.path == path);
-    match hit {
-        Some(i) => {
-            assert!(!i.message.is_empty() && !i.fix.is_empty(), "{i}");
+/// The shared instance folder from `FLEETPLAN_LP_SUITE`, or `None` after
+/// printing the standard skip message (the caller then returns and passes).
+pub fn lp_suite_dir() -> Option<PathBuf> {
+    match std::env::var_os("FLEETPLAN_LP_SUITE") {
+        Some(p) if !p.is_empty() => {
+            let p = PathBuf::from(p);
+            assert!(
+                p.join("REFERENCE.csv").is_file(),
+                "FLEETPLAN_LP_SUITE={} has no REFERENCE.csv",
+                p.display()
+            );
+            Some(p)
         }
-        None => panic!("expected [{code}] {path}, got:\n{report}"),
+        _ => {
+            eprintln!("skipped: FLEETPLAN_LP_SUITE is not set");
+            None
+        }
     }
 }
 
-/// A quantity holding any number, made the way a file makes it (serde),
-/// since constructors reject bad values.
-pub fn raw<Q: serde::de::DeserializeOwned>(v: f64) -> Q {
-    use serde::de::IntoDeserializer;
-    let d: serde::de::value::F64Deserializer<serde::de::value::Error> = v.into_deserializer();
-    match Q::deserialize(d) {
-        Ok(q) => q,
-        Err(e) => panic!("quantities deserialise from any f64: {e}"),
+/// One line of `REFERENCE.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reference {
+    /// Instance name (file stem).
+    pub instance: String,
+    /// `LP` or `MIP`.
+    pub kind: String,
+    /// Folder under the suite: `netlib`, `miplib` or `status`.
+    pub folder: String,
+    /// Constraint rows (the objective row excluded).
+    pub rows: Option<usize>,
+    /// Columns.
+    pub cols: Option<usize>,
+    /// Constraint-matrix nonzeros (objective entries excluded).
+    pub nonzeros: Option<usize>,
+    /// The published optimum (Netlib readme / miplib3.cat), when numeric.
+    pub reference_objective: Option<f64>,
+    /// `infeasible` / `unbounded` for the status instances.
+    pub expected_status: Option<String>,
+    /// Where the reference comes from.
+    pub reference_source: String,
+    /// The objective HiGHS 1.16 reached.
+    pub highs_objective: Option<f64>,
+    /// HiGHS 1.16 solve seconds (single thread, median of 5).
+    pub highs_seconds: Option<f64>,
+    /// Free-text notes (read them: rounded values, objective constants, hard cases).
+    pub notes: String,
+}
+
+impl Reference {
+    /// The file of this instance under `suite`.
+    pub fn path(&self, suite: &Path) -> PathBuf {
+        suite
+            .join(&self.folder)
+            .join(format!("{}.mps", self.instance))
     }
+
+    /// `true` when the notes say the published value is rounded.
+    pub fn published_value_rounded(&self) -> bool {
+        self.notes.contains("rounded")
+    }
+
+    /// `true` for the cases HiGHS itself does not prove optimal in 60 s.
+    pub fn is_hard(&self) -> bool {
+        self.notes.starts_with("hard")
+    }
+
+    /// The objective a test should reach: HiGHS's value where the published
+    /// one is rounded (per the notes), else the published value.
+    pub fn target_objective(&self) -> Option<f64> {
+        if self.published_value_rounded() {
+            self.highs_objective
+        } else {
+            self.reference_objective
+        }
+    }
+}
+
+/// Splits one CSV line (RFC 4180 quotes, no embedded newlines).
+fn csv_fields(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => out.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
+}
+
+/// Reads `REFERENCE.csv` of the suite.
+pub fn read_reference(suite: &Path) -> Vec<Reference> {
+    let path = suite.join("REFERENCE.csv");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let mut lines = text.lines();
+    let header = csv_fields(lines.next().unwrap_or_default());
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("REFERENCE.csv has no column {name}"))
+    };
+    let (ci, ck, cf, cr, cc, cn, co, cs, ch, ct, cx) = (
+        col("instance"),
+        col("kind"),
+        col("folder"),
+        col("rows"),
+        col("cols"),
+        col("nonzeros"),
+        col("reference_objective"),
+        col("reference_source"),
+        col("highs_1_16_objective"),
+        col("highs_1_16_seconds"),
+        col("notes"),
+    );
+    lines
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let f = csv_fields(l);
+            let get = |k: usize| f.get(k).map(String::as_str).unwrap_or("");
+            let num = |k: usize| get(k).parse::<f64>().ok();
+            let int = |k: usize| get(k).parse::<usize>().ok();
+            let obj = get(co);
+            Reference {
+                instance: get(ci).to_owned(),
+                kind: get(ck).to_owned(),
+                folder: get(cf).to_owned(),
+                rows: int(cr),
+                cols: int(cc),
+                nonzeros: int(cn),
+                reference_objective: obj.parse().ok(),
+                expected_status: obj.parse::<f64>().is_err().then(|| obj.to_owned()),
+                reference_source: get(cs).to_owned(),
+                highs_objective: num(ch),
+                highs_seconds: num(ct),
+                notes: get(cx).to_owned(),
+            }
+        })
+        .collect()
+}
+
+/// The `.mps` files of one suite folder, sorted by name.
+pub fn mps_files(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "mps"))
+        .collect();
+    v.sort();
+    v
+}
+
+/// `|a - b| <= rel * max(1, |b|)`.
+pub fn close(a: f64, b: f64, rel: f64) -> bool {
+    (a - b).abs() <= rel * b.abs().max(1.0)
+}
+
+/// Runs the independent certificate check with default tolerances and
+/// panics with the full report (naming `what`) if any check fails.
+pub fn assert_certified(what: &str, model: &Model, solution: &Solution) -> CheckReport {
+    assert_certified_with(what, model, solution, &CheckTolerances::default())
+}
+
+/// As [`assert_certified`] with explicit tolerances.
+pub fn assert_certified_with(
+    what: &str,
+    model: &Model,
+    solution: &Solution,
+    tol: &CheckTolerances,
+) -> CheckReport {
+    let report = check(model, solution, tol);
+    assert!(
+        report.is_ok(),
+        "{what}: the solution does not pass the certificate check:\n{report}"
+    );
+    report
+}
+
+/// The largest violation of a column or row bound by `x`, each relative to
+/// `1 + |bound|` (for oracle answers, which carry no duals).
+pub fn max_primal_violation(model: &Model, x: &[f64]) -> f64 {
+    let rel = |v: f64, b: f64| v.max(0.0) / (1.0 + b.abs());
+    let mut worst = 0.0f64;
+    for (j, &xj) in x.iter().enumerate() {
+        let (l, u) = (model.col_lower()[j], model.col_upper()[j]);
+        worst = worst.max(rel(l - xj, l)).max(rel(xj - u, u));
+    }
+    for (i, a) in model.row_activity(x).into_iter().enumerate() {
+        let (l, u) = (model.row_lower()[i], model.row_upper()[i]);
+        worst = worst.max(rel(l - a, l)).max(rel(a - u, u));
+    }
+    worst
 }
