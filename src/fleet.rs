@@ -373,9 +373,13 @@ impl Ownership {
 
 /// Model-FLOPs-utilisation overrides, per phase kind, for one pool.
 ///
-/// Each is a fraction of the accelerator's dense peak at the phase's
-/// precision, in `(0, 1]`. Absent values fall back to the performance
-/// model's sourced defaults.
+/// Each is achieved model FLOP/s divided by the accelerator's dense peak at
+/// the precision the phase runs at on this pool (its `precision`, or its
+/// `fallback_precision` where the device lacks the first), in `(0, 1]`.
+/// Mind the reference: DeepSeek's published 38.94% on the H800 is relative
+/// to the *BF16* peak although its GEMMs ran in FP8, i.e. 19.5% of the FP8
+/// peak (385 / 1979). Absent values fall back to the performance model's
+/// sourced defaults.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]

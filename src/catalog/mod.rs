@@ -728,13 +728,13 @@ accelerator_figures! {
     tdp: Watts => ("TDP", "W", 1.0),
     /// Wall power per device of the deployed system (CPUs, networking and
     /// optics included; facility overhead, i.e. PUE, excluded), watts.
-    system_power: Watts => ("System W", "W", 1.0),
+    system_power: Watts => ("System", "W", 1.0),
     /// Indicative purchase price per device, USD (an estimate).
     purchase_price: Usd => ("Price", "USD", 1.0),
     /// Indicative rental price per device-hour, USD (an estimate).
     rental_price: UsdPerHour => ("Rent", "USD/h", 1.0),
     /// First day the device can be had (announced parts).
-    available_from: Date => ("From", "date", 1.0),
+    available_from: Date => ("Available", "", 1.0),
 }
 
 impl Accelerator {

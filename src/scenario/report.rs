@@ -242,3 +242,42 @@ impl From<ValidationReport> for crate::Error {
         crate::Error::invalid(report)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table in the `scenario` module docs lists every code, once.
+    #[test]
+    fn module_docs_list_every_code() {
+        let docs = include_str!("mod.rs");
+        for code in IssueCode::NAMES {
+            let row = format!("//! | `{code}` |");
+            assert_eq!(
+                docs.matches(&row).count(),
+                1,
+                "{code} is not in the table once"
+            );
+        }
+        let rows = docs.lines().filter(|l| l.starts_with("//! | `E-")).count();
+        assert_eq!(rows, IssueCode::NAMES.len());
+    }
+
+    #[test]
+    fn codes_are_stable_strings() {
+        assert_eq!(IssueCode::AcceleratorUnknown.as_str(), "E-ACCEL-UNKNOWN");
+        assert_eq!(
+            IssueCode::from_name("E-RULE-CONFLICT"),
+            Some(IssueCode::RuleConflict)
+        );
+        let i = Issue::new(IssueCode::FleetEmpty, "pools", "no pools", "add one");
+        assert!(i.is(IssueCode::FleetEmpty));
+        assert_eq!(
+            i.to_string(),
+            "[E-FLEET-EMPTY] pools: no pools (fix: add one)"
+        );
+        for c in IssueCode::ALL {
+            assert!(!c.meaning().is_empty());
+        }
+    }
+}

@@ -313,7 +313,8 @@ impl<'a> PoolRef<'a> {
         self.data().max
     }
 
-    /// Devices are acquired in multiples of this (1 for owned pools).
+    /// Devices are rented or bought in multiples of this: the purchasable
+    /// pool's `granularity`, else the node size; 1 for owned pools.
     #[must_use]
     pub fn granularity(&self) -> u64 {
         self.data().granularity
@@ -1302,15 +1303,15 @@ fn check_pool<'s>(
         .or_else(|| acc.node_size.value.and_then(Count::get))
         .unwrap_or(1)
         .max(1);
-    if p.ownership.is_purchasable()
-        && !matches!(
-            p.ownership,
-            Ownership::Purchasable {
-                granularity: Some(_),
-                ..
-            }
-        )
-    {
+    // Rentals and purchases come in whole nodes unless a granularity is given.
+    let explicit = matches!(
+        p.ownership,
+        Ownership::Purchasable {
+            granularity: Some(_),
+            ..
+        }
+    );
+    if (p.ownership.is_rentable() || p.ownership.is_purchasable()) && !explicit {
         granularity = node_size;
     }
     Some(PoolData {

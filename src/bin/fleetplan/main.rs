@@ -4,6 +4,9 @@
 //! exposing an `Args` struct (clap) and a `run(args) -> ExitCode` function;
 //! this file only dispatches.
 
+mod catalog;
+mod validate;
+
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -16,7 +19,12 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// List the built-in accelerator catalogue with sources.
+    Catalog(catalog::Args),
+    /// Check a scenario file and print every problem.
+    Validate(validate::Args),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -25,5 +33,7 @@ fn main() -> ExitCode {
             eprintln!("fleetplan: no command given; run `fleetplan --help`");
             ExitCode::from(2)
         }
+        Some(Command::Catalog(args)) => catalog::run(args),
+        Some(Command::Validate(args)) => validate::run(args),
     }
 }
