@@ -34,6 +34,7 @@ pub mod error;
 pub mod fleet;
 pub mod model;
 pub mod perf;
+pub mod plan;
 pub mod policy;
 pub mod scenario;
 pub mod solver;

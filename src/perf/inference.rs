@@ -17,8 +17,11 @@
 //!   `t = max((W_step + B·S·κ) / (r·e_m·BW), B·F_fwd / (r·e_c·peak))`, and
 //!   `tokens/s per device = B / (t·r)` ([`decode`]). For a mixture of experts
 //!   the weights touched are `min(W, B·W_active)`. The time per output token
-//!   (TPOT) is `t`; a latency objective caps the batch, and a pair that misses
-//!   it even at batch 1 is screened out.
+//!   (TPOT) is `t`. In the memory-bound regime `t·r` does not depend on `r`,
+//!   so a latency objective is met by growing the replica beyond its memory
+//!   fit (as large-EP deployments do) without changing the rate per device;
+//!   [`best_decode`] picks the batch with the best rate, and a pair that
+//!   would need a replica above [`MAX_REPLICA`] devices is screened out.
 //!
 //! Measured per-device throughputs given in a scenario replace the roofline
 //! (DeepSeek's Day-6 figures are the calibration case).
@@ -105,12 +108,19 @@ pub struct DecodeInputs {
     pub compute_efficiency: Fraction,
 }
 
-/// Decode throughput at batch `batch` (module docs). `None` when the batch
-/// does not fit in any replica or a rate is zero.
+/// Most devices one replica may span (a decode unit larger than this is not
+/// a deployment anyone runs; DeepSeek's Day-6 decode unit is 144 GPUs).
+pub const MAX_REPLICA: u32 = 1024;
+
+/// Decode throughput at batch `batch` (module docs), with the replica grown
+/// beyond its memory-fit minimum when that is what meets `tpot_limit` (in the
+/// memory-bound regime a larger replica lowers the time per token without
+/// changing the rate per device). `None` when the batch does not fit, a rate
+/// is zero, or the limit needs more than [`MAX_REPLICA`] devices.
 #[must_use]
-pub fn decode(inp: &DecodeInputs, batch: u32) -> Option<DecodePoint> {
+pub fn decode(inp: &DecodeInputs, batch: u32, tpot_limit: Option<Seconds>) -> Option<DecodePoint> {
     let batch = batch.max(1);
-    let replica = replica_devices(
+    let fit = replica_devices(
         inp.weights,
         inp.kv_per_token,
         inp.context,
@@ -118,80 +128,65 @@ pub fn decode(inp: &DecodeInputs, batch: u32) -> Option<DecodePoint> {
         inp.hbm,
         inp.usable_memory,
     )?;
-    let r = f64::from(replica);
     let b = f64::from(batch);
-    let bw = r * inp.memory_efficiency.get() * inp.hbm_bandwidth.get();
-    let fl = r * inp.compute_efficiency.get() * inp.peak.get();
+    let bw = inp.memory_efficiency.get() * inp.hbm_bandwidth.get();
+    let fl = inp.compute_efficiency.get() * inp.peak.get();
     if bw <= 0.0 || fl <= 0.0 {
         return None;
     }
     let touched = inp.weights.get().min(b * inp.active_weights.get());
-    let mem_t = (touched + b * f64::from(inp.context) * inp.kv_per_token.get()) / bw;
-    let cmp_t = b * inp.flops_per_token.get() / fl;
-    let t = mem_t.max(cmp_t);
-    if t <= 0.0 {
+    // device-seconds of one step: memory and compute roofs
+    let mem = (touched + b * f64::from(inp.context) * inp.kv_per_token.get()) / bw;
+    let cmp = b * inp.flops_per_token.get() / fl;
+    let work = mem.max(cmp);
+    if work <= 0.0 {
         return None;
     }
+    let need = tpot_limit.map_or(1.0, |l| (work / l.get()).ceil());
+    if !(need.is_finite()) || need > f64::from(MAX_REPLICA) {
+        return None;
+    }
+    // need is a finite integer-valued float ≤ MAX_REPLICA
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let replica = fit.max(need as u32);
+    if replica > MAX_REPLICA {
+        return None;
+    }
+    let r = f64::from(replica);
+    let t = work / r;
     Some(DecodePoint {
         batch,
         replica,
         tpot: Seconds::from_raw(t),
-        rate: TokensPerSec::from_raw(b / (t * r)),
-        memory_bound: mem_t >= cmp_t,
+        rate: TokensPerSec::from_raw(b / work),
+        memory_bound: mem >= cmp,
     })
 }
 
-/// The best decode point with batch at most `max_batch` whose time per output
-/// token is within `tpot_limit` (if any). Throughput per device grows with
-/// the batch until memory runs out, so this searches the largest feasible
-/// batch by bisection and compares it with its neighbours' rates.
-/// `None` when even batch 1 misses the limit or does not fit.
+/// The decode point with the highest rate per device over batches up to
+/// `max_batch` (powers of two and `max_batch` itself) that meets
+/// `tpot_limit`. `None` when none does.
 #[must_use]
 pub fn best_decode(
     inp: &DecodeInputs,
     max_batch: u32,
     tpot_limit: Option<Seconds>,
 ) -> Option<DecodePoint> {
-    let ok = |b: u32| decode(inp, b).filter(|p| tpot_limit.is_none_or(|l| p.tpot.get() <= l.get()));
-    let first = ok(1)?;
-    // TPOT is non-decreasing in the batch for a fixed replica, but the replica
-    // can grow with the batch; scan powers of two, then bisect the last step.
-    let mut best = first;
-    let mut lo = 1u32;
-    let mut hi = None;
-    let mut b = 2u32;
-    while b <= max_batch.max(1) {
-        match ok(b) {
-            Some(p) => {
-                if p.rate.get() > best.rate.get() {
-                    best = p;
-                }
-                lo = b;
-            }
-            None => {
-                hi = Some(b);
-                break;
-            }
+    let max_batch = max_batch.max(1);
+    let mut best: Option<DecodePoint> = None;
+    let mut b = 1u32;
+    loop {
+        if let Some(p) = decode(inp, b, tpot_limit)
+            && best.is_none_or(|q| p.rate.get() > q.rate.get() * (1.0 + 1e-12))
+        {
+            best = Some(p);
         }
-        b = b.saturating_mul(2);
-        if b == u32::MAX {
+        if b >= max_batch {
             break;
         }
+        b = b.saturating_mul(2).min(max_batch);
     }
-    let mut hi = hi.unwrap_or_else(|| max_batch.max(1).saturating_add(1));
-    while hi - lo > 1 {
-        let mid = lo + (hi - lo) / 2;
-        match ok(mid) {
-            Some(p) => {
-                if p.rate.get() > best.rate.get() {
-                    best = p;
-                }
-                lo = mid;
-            }
-            None => hi = mid,
-        }
-    }
-    Some(best)
+    best
 }
 
 #[cfg(test)]
@@ -259,25 +254,30 @@ mod tests {
     #[test]
     fn decode_batch_one_reads_the_weights() {
         let inp = h800_like();
-        let p = decode(&inp, 1).expect("fits");
+        let p = decode(&inp, 1, None).expect("fits");
         assert_eq!(p.replica, 2);
         assert!(p.memory_bound);
         let bytes = 140e9 + 4096.0 * 327_680.0;
         let t = bytes / (2.0 * 0.7 * 3.35e12);
         assert_relative_eq!(p.tpot.get(), t, max_relative = 1e-12);
         assert_relative_eq!(p.rate.get(), 1.0 / (t * 2.0), max_relative = 1e-12);
+        // a 1 ms limit grows the replica until the step fits
+        let fast = decode(&inp, 1, Some(Seconds::from_millis(1.0))).expect("fits");
+        assert!(fast.tpot.get() <= 1e-3 + 1e-15 && fast.replica > 2);
+        assert_relative_eq!(fast.rate.get(), p.rate.get(), max_relative = 1e-12);
     }
 
-    /// Throughput per device grows with batch; a TPOT limit caps it; an
-    /// impossible limit screens the pair out.
+    /// Throughput per device grows with the batch; a TPOT limit grows the
+    /// replica instead of cutting the rate; a limit no replica of at most
+    /// MAX_REPLICA devices meets screens the pair out.
     #[test]
-    fn latency_limit_caps_the_batch() {
+    fn latency_limit_grows_the_replica() {
         let inp = h800_like();
         let free = best_decode(&inp, 256, None).expect("fits");
         let capped = best_decode(&inp, 256, Some(Seconds::from_millis(50.0))).expect("fits");
         assert!(capped.tpot.get() <= 0.05 + 1e-12);
-        assert!(free.rate.get() >= capped.rate.get());
-        assert!(capped.rate.get() > decode(&inp, 1).expect("fits").rate.get());
-        assert!(best_decode(&inp, 256, Some(Seconds::from_millis(1.0))).is_none());
+        assert!(free.rate.get() >= capped.rate.get() * (1.0 - 1e-12));
+        assert!(capped.rate.get() > decode(&inp, 1, None).expect("fits").rate.get());
+        assert!(best_decode(&inp, 256, Some(Seconds::from_raw(1e-9))).is_none());
     }
 }

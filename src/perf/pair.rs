@@ -565,20 +565,26 @@ impl<'s> PerfModel<'s> {
     /// The start of the phase's window, hours after the scenario's start.
     #[must_use]
     pub fn phase_start(&self, phase: PhaseId) -> Hours {
-        self.phases.get(phase.index()).map_or(Hours::ZERO, |p| p.start)
+        self.phases
+            .get(phase.index())
+            .map_or(Hours::ZERO, |p| p.start)
     }
 
     /// The end of the phase's window (deadline or last day of service).
     #[must_use]
     pub fn phase_end(&self, phase: PhaseId) -> Hours {
-        self.phases.get(phase.index()).map_or(Hours::ZERO, |p| p.end)
+        self.phases
+            .get(phase.index())
+            .map_or(Hours::ZERO, |p| p.end)
     }
 
     /// When a pool's devices can first be used, hours after the start (its
     /// lead time for a purchasable pool, zero otherwise).
     #[must_use]
     pub fn pool_arrival(&self, pool: PoolId) -> Hours {
-        self.pools.get(pool.index()).map_or(Hours::ZERO, |p| p.arrival)
+        self.pools
+            .get(pool.index())
+            .map_or(Hours::ZERO, |p| p.arrival)
     }
 
     /// The rate of `phase` on `pool` with every factor recorded.

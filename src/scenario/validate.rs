@@ -27,7 +27,7 @@ macro_rules! id_type {
             /// Sizes are checked when the scenario is validated (a list of
             /// more than `u32::MAX` entries cannot be read from a file in
             /// memory), so indices fit.
-            fn new(i: usize) -> Self {
+            pub(crate) fn new(i: usize) -> Self {
                 Self(u32::try_from(i).unwrap_or(u32::MAX))
             }
         }

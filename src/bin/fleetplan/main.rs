@@ -5,6 +5,8 @@
 //! this file only dispatches.
 
 mod catalog;
+mod lp;
+mod plan;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -24,6 +26,17 @@ enum Command {
     Catalog(catalog::Args),
     /// Check a scenario file and print every problem.
     Validate(validate::Args),
+    /// Plan a scenario: assignments, purchases, cost, binding constraints.
+    Plan(plan::PlanArgs),
+    /// Plan a scenario and its domestic-only counterfactual: the memo.
+    Justify(plan::JustifyArgs),
+    /// Show every factor of one (phase, pool) pair's rate and cost.
+    Explain(plan::ExplainArgs),
+    /// Write a scenario's compiled model as MPS (and LP) for any solver.
+    Export(plan::ExportArgs),
+    /// The LP/MILP engine on MPS files.
+    #[command(subcommand)]
+    Lp(lp::Args),
 }
 
 fn main() -> ExitCode {
@@ -35,5 +48,10 @@ fn main() -> ExitCode {
         }
         Some(Command::Catalog(args)) => catalog::run(args),
         Some(Command::Validate(args)) => validate::run(args),
+        Some(Command::Plan(args)) => plan::run_plan(args),
+        Some(Command::Justify(args)) => plan::run_justify(args),
+        Some(Command::Explain(args)) => plan::run_explain(args),
+        Some(Command::Export(args)) => plan::run_export(args),
+        Some(Command::Lp(args)) => lp::run(args),
     }
 }
