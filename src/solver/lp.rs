@@ -5,7 +5,7 @@
 #![allow(clippy::float_cmp)]
 
 use super::simplex::scaling::Scaling;
-use super::simplex::{Engine, Limits, Lp, Method, Outcome, SpMat, Tol};
+use super::simplex::{Engine, FREE, Limits, Lp, Method, Outcome, SpMat, Tol};
 use super::{Algorithm, Basis, BasisStatus, Certificate, Solution, SolveOptions, Status};
 use crate::error::{Error, Result};
 use crate::model::{ColId, Model, RowId, Sense};
@@ -417,7 +417,7 @@ fn copy_basis(from: &Engine, to: &mut Engine) {
         if to.is_basic(j) {
             to.mv[j] = 0;
         } else {
-            let want = if from.mv[j] == 0 {
+            let want = if from.mv[j] == 0 || from.mv[j] == FREE {
                 if from.d[j] < 0.0 { -1 } else { 1 }
             } else {
                 from.mv[j]
