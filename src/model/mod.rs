@@ -28,6 +28,9 @@
 use crate::error::{Error, Result};
 use std::collections::HashMap;
 
+pub mod lp_format;
+pub mod mps;
+
 /// Index of a column (variable) in a [`Model`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ColId(pub u32);

@@ -5,6 +5,7 @@
 //! between solves for warm-started re-solves. See `DESIGN.md` ("The LP
 //! engine") for the method.
 
+pub mod certificate;
 mod lp;
 // `dim`, `stats` and the list footprint are diagnostics for tests and tuning.
 #[allow(dead_code)]
