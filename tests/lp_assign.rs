@@ -2,6 +2,7 @@
 //! construction, solved by both methods, checked, and re-solved warm after
 //! the budget is tightened until it binds.
 
+mod common;
 mod lp_support;
 
 #[path = "lp_support/assign.rs"]

@@ -3,6 +3,7 @@
 //! LPs optimal by construction, each solved by both simplex methods and
 //! checked independently.
 
+mod common;
 mod lp_support;
 
 use fleetplan::ErrorKind;

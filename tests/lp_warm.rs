@@ -2,6 +2,7 @@
 //! from the previous basis reaches the same optimum as a cold solve of the
 //! changed model, in fewer iterations.
 
+mod common;
 mod lp_support;
 
 use fleetplan::model::{ColId, Model, RowId};
