@@ -386,7 +386,10 @@ impl Engine {
         // infeasible beyond the tolerance: it is in the first group anyway.)
         let mut reach = 10.0 * harris.max(0.0) + 1e-7;
         loop {
-            for i in work..full {
+            // Candidates in work..full not yet taken are scanned once per
+            // pass; taken ones are swapped to the front.
+            let start = work;
+            for i in start..full {
                 let c = cands[i];
                 if c.a * reach >= c.tight {
                     cands.swap(work, i);
@@ -407,7 +410,8 @@ impl Engine {
         let (mut prev_count, mut prev_select, mut prev_remain) = (0, select, f64::INFINITY);
         loop {
             let mut remain = f64::INFINITY;
-            for i in count..work {
+            let start = count;
+            for i in start..work {
                 let c = cands[i];
                 if c.tight <= select * c.a {
                     cands.swap(count, i);
