@@ -350,6 +350,16 @@ fn iteration_limit_reports_the_last_point() {
 }
 
 #[test]
+fn time_limit_reports_the_last_point() {
+    let (model, _) = constructed(6, 60, 90);
+    let opts = SolveOptions::default().with_time_limit(Some(std::time::Duration::ZERO));
+    let s = solve(&model, &opts).unwrap();
+    assert_eq!(s.status, Status::TimeLimit);
+    assert_eq!(s.x.len(), model.num_cols());
+    check(&model, &s);
+}
+
+#[test]
 fn integer_models_need_the_relaxation_path() {
     let mut b = ModelBuilder::new("mip");
     let x = b.add_col("x", -1.0, Some(0.0), Some(10.0), VarType::Integer);
