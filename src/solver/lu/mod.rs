@@ -34,11 +34,15 @@
 //!    rows and columns. Pivots come from a Markowitz search over the
 //!    columns and rows of smallest count (at most `search_limit`
 //!    candidates), under threshold partial pivoting
-//!    `|a_ij| >= pivot_threshold * max_i |a_ij|`.
+//!    `|a_ij| >= pivot_threshold * max_i |a_ij|`. Once the active part is
+//!    dense (`dense_switch`), it is finished by dense LU with partial
+//!    pivoting.
 //! 3. *Rank deficiency*: a column whose largest active entry is at most
-//!    `singular_tolerance` times its original largest entry is numerically
-//!    zero; it is dropped and reported, and the factor is completed with the
-//!    unit columns of the rows left unpivoted (see [`FactorError`]).
+//!    `singular_tolerance` times the largest magnitude it has held (its
+//!    original entries and the updates it received, which is what rounding
+//!    errors scale with) is numerically zero; it is dropped and reported, and
+//!    the factor is completed with the unit columns of the rows left
+//!    unpivoted (see [`FactorError`]).
 //!
 //! # Solves
 //!
@@ -55,7 +59,7 @@
 //! path, `O(m + flops)` otherwise. Update: one hyper-sparse partial BTRAN
 //! with U plus the length of the replaced row and column of U.
 
-use super::sparse::SparseVec;
+pub(crate) use super::sparse::SparseVec;
 
 mod build;
 #[cfg(test)]
@@ -91,8 +95,8 @@ pub(crate) struct LuOptions {
     /// says yes. Default `100`.
     pub max_updates: usize,
     /// A column is numerically zero (the basis is singular) when its largest
-    /// active entry is at most this times its largest original entry.
-    /// Default `1e-11`.
+    /// active entry is at most this times the largest magnitude it has held
+    /// during elimination (original entries included). Default `1e-11`.
     pub singular_tolerance: f64,
     /// Relative disagreement allowed between the new diagonal computed by the
     /// update and the one implied by the caller's `pivot`, before scaling by
@@ -105,6 +109,10 @@ pub(crate) struct LuOptions {
     /// factor exceed `fill_limit` times those of the fresh factor (plus `m`).
     /// Default `2.0`.
     pub fill_limit: f64,
+    /// The kernel is finished as a dense matrix once its active part has at
+    /// least this fraction of nonzeros (and at most 2²² entries). Default
+    /// `0.3`; a value above 1 keeps it sparse to the end.
+    pub dense_switch: f64,
     /// `None` (default): choose hyper-sparse or ordinary triangular solves by
     /// predicted density. `Some(true)` / `Some(false)`: always / never use
     /// the hyper-sparse path (for tests and benchmarks).
@@ -121,6 +129,7 @@ impl Default for LuOptions {
             update_tolerance: 1e-8,
             search_limit: 8,
             fill_limit: 2.0,
+            dense_switch: 0.3,
             hyper_sparse: None,
         }
     }

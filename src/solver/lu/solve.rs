@@ -2,9 +2,9 @@
 //! an ordinary path (loop over the pivot order, skipping zeros) or a
 //! hyper-sparse path (depth-first search for the result's pattern first).
 
+use super::SparseVec;
 use super::lists::Lists;
 use super::{LuFactor, NONE, SolveWork};
-use crate::solver::sparse::SparseVec;
 
 /// A cancelled entry that must stay in the sparse index gets this value
 /// instead of an exact zero (dropped at the end of the solve).

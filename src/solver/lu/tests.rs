@@ -497,7 +497,16 @@ fn random_general_sparse_against_oracle() {
         let cols = general(&mut rng, m, per_col);
         let ora = oracle(&cols);
         let cond = ora.condition();
-        let (mut lu, r) = factor(&cols, LuOptions::default());
+        // Sparse Markowitz to the end, dense from the start, and the default
+        // switch between them.
+        let dense_switch = [2.0, 0.0, 0.3][trial % 3];
+        let (mut lu, r) = factor(
+            &cols,
+            LuOptions {
+                dense_switch,
+                ..LuOptions::default()
+            },
+        );
         if cond < 1e8 {
             assert_eq!(r, Ok(()), "m {m}: cond {cond:e} but factor says singular");
             // Entries span six orders of magnitude, and the absolute drop
@@ -546,12 +555,20 @@ fn dense_matrix_needs_kernel_and_threshold() {
     let cols: Cols = (0..m)
         .map(|_| make_col((0..m).map(|i| (i as u32, rng.val(0.0, 1.0))).collect()))
         .collect();
-    let (mut lu, r) = factor(&cols, LuOptions::default());
-    assert_eq!(r, Ok(()));
-    assert_eq!(lu.stats().kernel_pivots, m);
-    check_solves(&mut lu, &cols, &mut rng, 9, 1e-12);
     let cond = oracle(&cols).condition();
-    check_against_oracle(&mut lu, &cols, &mut rng, 3, 1e-14 * cond.max(1e3));
+    for dense_switch in [0.3, 2.0] {
+        let (mut lu, r) = factor(
+            &cols,
+            LuOptions {
+                dense_switch,
+                ..LuOptions::default()
+            },
+        );
+        assert_eq!(r, Ok(()));
+        assert_eq!(lu.stats().kernel_pivots, m);
+        check_solves(&mut lu, &cols, &mut rng, 9, 1e-12);
+        check_against_oracle(&mut lu, &cols, &mut rng, 3, 1e-14 * cond.max(1e3));
+    }
     // With threshold 1 (classical partial pivoting) the same holds.
     let (mut lu, r) = factor(
         &cols,
@@ -818,6 +835,25 @@ fn assert_repair_factors(cols: &Cols, bad: &[usize], free: &[usize], strict: boo
 /// report, that the factor solves the repaired basis, and that the repair
 /// factorises. Returns the report.
 fn check_singular(cols: &Cols, deficiency: usize) -> (Vec<usize>, Vec<usize>) {
+    // The sparse kernel must reach the same verdict as the default (dense
+    // finish).
+    let (_, sparse_r) = factor(
+        cols,
+        LuOptions {
+            dense_switch: 2.0,
+            ..LuOptions::default()
+        },
+    );
+    let Err(FactorError::Singular {
+        rank,
+        bad_positions,
+        free_rows,
+    }) = sparse_r
+    else {
+        panic!("sparse kernel: expected Singular, got {sparse_r:?}");
+    };
+    assert_eq!(rank, cols.len() - deficiency);
+    assert_repair_factors(cols, &bad_positions, &free_rows, true);
     let m = cols.len();
     let (mut lu, r) = factor(cols, LuOptions::default());
     let Err(FactorError::Singular {
@@ -1198,7 +1234,12 @@ proptest! {
     /// Small integer matrices are often exactly singular, so the rank the
     /// factor reports can be checked against the SVD.
     #[test]
-    fn small_integer_matrices(m in 1usize..9, seed in any::<u64>(), density in 0.15f64..0.9) {
+    fn small_integer_matrices(
+        m in 1usize..9,
+        seed in any::<u64>(),
+        density in 0.15f64..0.9,
+        dense_switch in prop::sample::select(vec![0.0, 0.3, 2.0]),
+    ) {
         let cols = int_matrix(m, seed, density);
         let ora = oracle(&cols);
         let cond = ora.condition();
@@ -1206,7 +1247,7 @@ proptest! {
         // of tolerance.
         prop_assume!(!(1e8..1e15).contains(&cond));
         let true_rank = ora.rank(1e-9);
-        let (mut lu, r) = factor(&cols, LuOptions::default());
+        let (mut lu, r) = factor(&cols, LuOptions { dense_switch, ..LuOptions::default() });
         match r {
             Ok(()) => {
                 prop_assert_eq!(true_rank, m);
