@@ -109,6 +109,10 @@ pub(crate) struct LuOptions {
     /// factor exceed `fill_limit` times those of the fresh factor (plus `m`).
     /// Default `2.0`.
     pub fill_limit: f64,
+    /// `should_refactor` says yes once the updates have amplified the
+    /// factor's entries by more than this: (largest |U| now / right after
+    /// factorisation) × max(1, largest |row-eta multiplier|). Default `1e5`.
+    pub growth_limit: f64,
     /// The kernel is finished as a dense matrix once its active part has at
     /// least this fraction of nonzeros (and at most 2²² entries). Default
     /// `0.3`; a value above 1 keeps it sparse to the end.
@@ -129,6 +133,7 @@ impl Default for LuOptions {
             update_tolerance: 1e-8,
             search_limit: 8,
             fill_limit: 2.0,
+            growth_limit: 1e5,
             dense_switch: 0.3,
             hyper_sparse: None,
         }
@@ -198,6 +203,10 @@ pub(crate) struct LuStats {
     pub hyper_solves: u64,
     /// Triangular solves done on the ordinary path.
     pub dense_solves: u64,
+    /// Pivots visited by all triangular solves (a machine-independent
+    /// measure of solve cost: `m` per ordinary solve, the size of the
+    /// reached set per hyper-sparse one).
+    pub solve_visits: u64,
     /// Updates applied since creation.
     pub updates: u64,
 }
@@ -282,6 +291,10 @@ pub(crate) struct LuFactor {
     b_max: f64,
     /// Largest |entry| of U (diagonal included) so far.
     u_max: f64,
+    /// `u_max` right after factorisation.
+    u_max_fresh: f64,
+    /// Largest |multiplier| in the row etas since factorisation.
+    r_max: f64,
     /// Off-diagonal nonzeros of L plus U right after factorisation.
     nnz_fresh: usize,
     work: build::BuildWork,
@@ -325,6 +338,8 @@ impl LuFactor {
             num_updates: 0,
             b_max: 1.0,
             u_max: 1.0,
+            u_max_fresh: 1.0,
+            r_max: 0.0,
             nnz_fresh: 0,
             work: build::BuildWork::default(),
             solve: SolveWork {
@@ -356,6 +371,9 @@ impl LuFactor {
     /// fresh factorisation would be cheaper or safer.
     pub(crate) fn should_refactor(&self) -> bool {
         if self.num_updates >= self.opts.max_updates {
+            return true;
+        }
+        if (self.u_max / self.u_max_fresh) * self.r_max.max(1.0) > self.opts.growth_limit {
             return true;
         }
         let now = self.lcol.live + self.ucol.live + self.r_idx.len();
@@ -404,5 +422,7 @@ impl LuFactor {
         self.spike_val.clear();
         self.spike_valid = false;
         self.num_updates = 0;
+        self.r_max = 0.0;
+        self.u_max_fresh = self.u_max;
     }
 }
