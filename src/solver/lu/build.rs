@@ -864,7 +864,36 @@ impl LuFactor {
                 self.ucol.push(j as usize, r as u32, v);
             }
         }
-        // L by columns and by rows.
+        // L by columns and by rows. When L is empty (triangular bases, the
+        // common case in the planner family) the lists are not rebuilt: they
+        // are read only by solves guarded by a nonempty `l_order` /
+        // `lrow_order`.
+        self.l_order.clear();
+        self.lrow_order.clear();
+        if w.lt_idx.is_empty() {
+            self.lcol.live = 0;
+            self.lrow.live = 0;
+        } else {
+            self.assemble_l();
+        }
+        self.u_order.clear();
+        self.u_order.extend_from_slice(&self.work.piv_row[..n]);
+        self.u_slot.clear();
+        self.u_slot.resize(m, 0);
+        for (k, &r) in self.u_order.iter().enumerate() {
+            // k < m fits in u32.
+            self.u_slot[r as usize] = k as u32;
+        }
+        self.u_max = if u_max > 0.0 { u_max } else { 1.0 };
+        self.nnz_fresh = self.lcol.live + self.ucol.live;
+        self.reset_updates();
+    }
+
+    /// Builds L by columns and by rows, and the solve orders over them.
+    fn assemble_l(&mut self) {
+        let m = self.m;
+        let w = &mut self.work;
+        let n = w.piv_row.len().min(m);
         w.counts.iter_mut().for_each(|x| *x = 0);
         w.counts2.iter_mut().for_each(|x| *x = 0);
         for k in 0..n {
@@ -877,7 +906,6 @@ impl LuFactor {
         }
         self.lcol.layout(&w.counts, 0);
         self.lrow.layout(&w.counts2, 0);
-        self.l_order.clear();
         for k in 0..n {
             let r = w.piv_row[k];
             for t in w.lt_start[k]..w.lt_start[k + 1] {
@@ -889,23 +917,11 @@ impl LuFactor {
                 self.l_order.push(r);
             }
         }
-        self.lrow_order.clear();
         for k in (0..n).rev() {
             let r = w.piv_row[k];
             if self.lrow.len[r as usize] > 0 {
                 self.lrow_order.push(r);
             }
         }
-        self.u_order.clear();
-        self.u_order.extend_from_slice(&w.piv_row[..n]);
-        self.u_slot.clear();
-        self.u_slot.resize(m, 0);
-        for (k, &r) in self.u_order.iter().enumerate() {
-            // k < m fits in u32.
-            self.u_slot[r as usize] = k as u32;
-        }
-        self.u_max = if u_max > 0.0 { u_max } else { 1.0 };
-        self.nnz_fresh = self.lcol.live + self.ucol.live;
-        self.reset_updates();
     }
 }
