@@ -52,6 +52,16 @@
 //! factor's graph (Gilbert–Peierls), so the cost is proportional to the
 //! nonzeros touched and independent of `m`.
 //!
+//! # Updates
+//!
+//! Forrest–Tomlin (see `update.rs`): the new column's partially transformed
+//! spike replaces U's column, the pivot moves to the end of U's order and one
+//! row eta restores triangularity. An update is refused when its new
+//! diagonal disagrees with the caller's pivot (a row-wise against a
+//! column-wise computation of the same number); `should_refactor` asks for a
+//! fresh factor after `max_updates`, on fill, or when the updates have
+//! amplified the factor's entries beyond `growth_limit`.
+//!
 //! # Complexity
 //!
 //! Factorisation: `O(nnz(B))` for the singleton part plus the Markowitz
