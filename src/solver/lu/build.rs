@@ -491,6 +491,9 @@ impl BuildWork {
             (0..m as u32)
                 .filter(|&c| self.col_state[c as usize] == ACTIVE && self.kcol.len[c as usize] > 0),
         );
+        // Sparsest columns first (a static Markowitz-like order); ties by
+        // index, for determinism.
+        cols.sort_unstable_by_key(|&c| (self.kcol.len[c as usize], c));
         let (nr, nc) = (rows.len(), cols.len());
         a.clear();
         a.resize(nr * nc, 0.0);

@@ -125,7 +125,7 @@ pub(crate) struct LuOptions {
     pub growth_limit: f64,
     /// The kernel is finished as a dense matrix once its active part has at
     /// least this fraction of nonzeros (and at most 2²² entries). Default
-    /// `0.3`; a value above 1 keeps it sparse to the end.
+    /// `0.5`; a value above 1 keeps it sparse to the end.
     pub dense_switch: f64,
     /// `None` (default): choose hyper-sparse or ordinary triangular solves by
     /// predicted density. `Some(true)` / `Some(false)`: always / never use
@@ -144,7 +144,7 @@ impl Default for LuOptions {
             search_limit: 8,
             fill_limit: 2.0,
             growth_limit: 1e5,
-            dense_switch: 0.3,
+            dense_switch: 0.5,
             hyper_sparse: None,
         }
     }

@@ -499,7 +499,7 @@ fn random_general_sparse_against_oracle() {
         let cond = ora.condition();
         // Sparse Markowitz to the end, dense from the start, and the default
         // switch between them.
-        let dense_switch = [2.0, 0.0, 0.3][trial % 3];
+        let dense_switch = [2.0, 0.0, 0.5][trial % 3];
         let (mut lu, r) = factor(
             &cols,
             LuOptions {
@@ -556,7 +556,7 @@ fn dense_matrix_needs_kernel_and_threshold() {
         .map(|_| make_col((0..m).map(|i| (i as u32, rng.val(0.0, 1.0))).collect()))
         .collect();
     let cond = oracle(&cols).condition();
-    for dense_switch in [0.3, 2.0] {
+    for dense_switch in [0.5, 2.0] {
         let (mut lu, r) = factor(
             &cols,
             LuOptions {
@@ -1351,7 +1351,7 @@ proptest! {
         m in 1usize..9,
         seed in any::<u64>(),
         density in 0.15f64..0.9,
-        dense_switch in prop::sample::select(vec![0.0, 0.3, 2.0]),
+        dense_switch in prop::sample::select(vec![0.0, 0.5, 2.0]),
     ) {
         let cols = int_matrix(m, seed, density);
         let ora = oracle(&cols);
