@@ -196,6 +196,39 @@ pub(crate) enum UpdateError {
     },
 }
 
+impl std::fmt::Display for FactorError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Singular {
+                rank,
+                bad_positions,
+                ..
+            } => write!(
+                f,
+                "basis is singular: rank {rank}, {} dependent column(s)",
+                bad_positions.len()
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for UpdateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NoColumn => write!(f, "no entering column was saved by ftran_for_update"),
+            Self::BadPosition => write!(f, "basis position out of range"),
+            Self::TooManyUpdates => write!(f, "update limit reached"),
+            Self::Singular { computed } => {
+                write!(f, "new basis is singular (new diagonal {computed:e})")
+            }
+            Self::Unstable { computed, expected } => write!(
+                f,
+                "unstable update: new diagonal {computed:e}, expected {expected:e}"
+            ),
+        }
+    }
+}
+
 /// Counters for tests and tuning.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct LuStats {

@@ -1219,6 +1219,22 @@ fn update_errors_leave_the_old_factor_intact() {
     let (mut lu, r) = factor(&cols, opts);
     assert_eq!(r, Ok(()));
     assert_eq!(lu.update(0, 1.0), Err(UpdateError::NoColumn));
+    assert!(
+        UpdateError::NoColumn
+            .to_string()
+            .contains("ftran_for_update")
+    );
+    assert!(
+        UpdateError::BadPosition
+            .to_string()
+            .contains("out of range")
+    );
+    assert!(UpdateError::TooManyUpdates.to_string().contains("limit"));
+    assert!(
+        UpdateError::Singular { computed: 0.0 }
+            .to_string()
+            .contains("singular")
+    );
 
     // Entering a copy of column 4 at position 9: x = e_4, x_9 = 0: singular.
     let mut x = sparse(&{
@@ -1256,6 +1272,7 @@ fn update_errors_leave_the_old_factor_intact() {
         panic!("expected Unstable, got {err:?}");
     };
     assert!(((expected / computed) - (1.0 + 1e-4)).abs() < 1e-8);
+    assert!(err.is_err_and(|e| e.to_string().starts_with("unstable update")));
     assert_eq!(lu.update(m, xd[pos]), Err(UpdateError::BadPosition));
     check_solves(&mut lu, &cols, &mut rng, 3, 1e-13);
     // The saved column survives a refused update; the right pivot works.
@@ -1282,7 +1299,11 @@ fn update_errors_leave_the_old_factor_intact() {
     // Refactorising resets the count.
     cols[pos2] = (vec![], vec![]);
     let r = lu.factorize(col_fn(&cols));
-    assert!(matches!(r, Err(FactorError::Singular { rank, .. }) if rank == m - 1));
+    assert!(matches!(&r, Err(FactorError::Singular { rank, .. }) if *rank == m - 1));
+    assert!(
+        r.is_err_and(|e| e.to_string()
+            == format!("basis is singular: rank {}, 1 dependent column(s)", m - 1))
+    );
     assert_eq!(lu.num_updates(), 0);
     assert_eq!(lu.stats().factorizations, 2);
 }
