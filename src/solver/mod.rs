@@ -1,10 +1,20 @@
 //! The LP/MILP engine.
+//!
+//! [`solve`] solves an LP with the bounded dual simplex (or the primal
+//! simplex, see [`SolveOptions::algorithm`]); [`LpSolver`] keeps the basis
+//! between solves for warm-started re-solves. See `DESIGN.md` ("The LP
+//! engine") for the method.
 
 pub mod certificate;
+mod lp;
+// `dim`, `stats` and the list footprint are diagnostics for tests and tuning.
+#[allow(dead_code)]
+pub(crate) mod lu;
 mod options;
+pub(crate) mod simplex;
 mod solution;
-#[allow(dead_code)] // used by the basis factor and simplex, which land next
 pub(crate) mod sparse;
 
+pub use lp::{LpSolver, solve, solve_relaxation};
 pub use options::{Algorithm, SolveOptions, Tolerances};
 pub use solution::{Basis, BasisStatus, Certificate, MipInfo, Solution, Status};

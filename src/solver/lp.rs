@@ -1,0 +1,590 @@
+//! Solving LPs: [`solve`], [`solve_relaxation`] and the persistent
+//! [`LpSolver`] for warm-started re-solves.
+
+// `lower == upper` identifies fixed variables exactly, by design.
+#![allow(clippy::float_cmp)]
+
+use super::simplex::scaling::Scaling;
+use super::simplex::{Engine, FREE, Limits, Lp, Method, Outcome, SpMat, Tol};
+use super::{Algorithm, Basis, BasisStatus, Certificate, Solution, SolveOptions, Status};
+use crate::error::{Error, Result};
+use crate::model::{ColId, Model, RowId, Sense};
+use std::time::Instant;
+
+/// Solves an LP.
+///
+/// The default method is the bounded dual simplex (see
+/// [`SolveOptions::algorithm`]). Infeasible and unbounded LPs are statuses
+/// carrying a checked certificate, not errors.
+///
+/// Complexity: each simplex iteration costs a few sparse triangular solves
+/// and a pass over the pivot row; the number of iterations is typically a
+/// small multiple of the number of rows.
+///
+/// # Errors
+/// [`crate::ErrorKind::Model`] if the model has integer columns (use
+/// [`solve_relaxation`] for its LP relaxation; branch-and-bound is not
+/// available yet); [`crate::ErrorKind::Options`] for options out of range;
+/// [`crate::ErrorKind::Internal`] if the engine fails numerically.
+pub fn solve(model: &Model, options: &SolveOptions) -> Result<Solution> {
+    if model.is_mip() {
+        return Err(Error::model(
+            "integer columns: branch-and-bound not available yet (solve_relaxation solves the LP relaxation)",
+        ));
+    }
+    solve_relaxation(model, options)
+}
+
+/// Solves the LP relaxation of a model: integrality requirements are
+/// ignored. For a model without integer columns this is [`solve`].
+///
+/// # Errors
+/// [`crate::ErrorKind::Options`] for options out of range;
+/// [`crate::ErrorKind::Internal`] if the engine fails numerically.
+pub fn solve_relaxation(model: &Model, options: &SolveOptions) -> Result<Solution> {
+    let mut core = Core::new(model, options.clone())?;
+    core.solve(model)
+}
+
+/// A persistent LP solver: keeps the model, the basis and its factor
+/// between solves, so that re-solves after changes to costs, bounds or
+/// right-hand sides start from the previous basis.
+///
+/// After a bound or right-hand-side change the previous optimal basis stays
+/// dual feasible and the dual simplex continues from it; after a cost
+/// change it stays primal feasible and the primal simplex continues.
+///
+/// ```
+/// use fleetplan::model::{ModelBuilder, VarType};
+/// use fleetplan::solver::{LpSolver, SolveOptions, Status};
+///
+/// let mut b = ModelBuilder::new("two");
+/// let x = b.add_col("x", 1.0, Some(0.0), None, VarType::Continuous);
+/// let y = b.add_col("y", 2.0, Some(0.0), None, VarType::Continuous);
+/// let r = b.add_row_with("cover", Some(4.0), None, &[(x, 1.0), (y, 1.0)]);
+/// let mut lp = LpSolver::new(b.build()?, SolveOptions::default())?;
+/// let s = lp.solve()?;
+/// assert_eq!(s.status, Status::Optimal);
+/// assert!((s.objective.unwrap() - 4.0).abs() < 1e-9);
+/// lp.set_cost(x, 3.0)?; // x now dearer than y: primal simplex re-solve
+/// let s = lp.solve()?;
+/// assert!((s.objective.unwrap() - 8.0).abs() < 1e-9);
+/// lp.set_row_bounds(r, Some(5.0), None)?; // dual simplex re-solve
+/// assert!((lp.solve()?.objective.unwrap() - 10.0).abs() < 1e-9);
+/// # Ok::<(), fleetplan::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct LpSolver {
+    model: Model,
+    core: Core,
+}
+
+impl LpSolver {
+    /// A solver for `model`, starting from the slack basis.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Model`] if the model has integer columns (use
+    /// [`LpSolver::relaxation`]); [`crate::ErrorKind::Options`] for options
+    /// out of range.
+    pub fn new(model: Model, options: SolveOptions) -> Result<Self> {
+        if model.is_mip() {
+            return Err(Error::model(
+                "integer columns: LpSolver::new takes an LP (LpSolver::relaxation solves the LP relaxation)",
+            ));
+        }
+        Self::relaxation(model, options)
+    }
+
+    /// A solver for the LP relaxation of `model` (integrality ignored), for
+    /// example for branch-and-bound nodes.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Options`] for options out of range.
+    pub fn relaxation(model: Model, options: SolveOptions) -> Result<Self> {
+        let core = Core::new(&model, options)?;
+        Ok(Self { model, core })
+    }
+
+    /// Solves from the current basis.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Internal`] if the engine fails numerically.
+    pub fn solve(&mut self) -> Result<Solution> {
+        self.core.solve(&self.model)
+    }
+
+    /// The model as it stands after every change.
+    #[must_use]
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// The options.
+    #[must_use]
+    pub fn options(&self) -> &SolveOptions {
+        &self.core.options
+    }
+
+    /// Replaces the options (limits, tolerances, algorithm) for later solves.
+    /// Scaling is decided when the solver is made and is not changed here.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Options`] for options out of range.
+    pub fn set_options(&mut self, options: SolveOptions) -> Result<()> {
+        options.validate()?;
+        self.core.engine.tol = tol_of(&options);
+        self.core.options = options;
+        Ok(())
+    }
+
+    /// Changes one objective coefficient (in the model's own sense).
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Model`] for an unknown column or a non-finite cost.
+    pub fn set_cost(&mut self, col: ColId, cost: f64) -> Result<()> {
+        self.model.set_cost(col, cost)?;
+        let j = col.index();
+        self.core.engine.lp.cost[j] = self.core.sign * cost * self.core.scale.col[j];
+        Ok(())
+    }
+
+    /// Changes a column's bounds (`None` = infinite).
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Model`] for an unknown column, a NaN bound or
+    /// `lower > upper`.
+    pub fn set_col_bounds(
+        &mut self,
+        col: ColId,
+        lower: Option<f64>,
+        upper: Option<f64>,
+    ) -> Result<()> {
+        self.model.set_col_bounds(col, lower, upper)?;
+        let j = col.index();
+        let c = self.core.scale.col[j];
+        let lp = &mut self.core.engine.lp;
+        lp.lower[j] = self.model.col_lower()[j] / c;
+        lp.upper[j] = self.model.col_upper()[j] / c;
+        Ok(())
+    }
+
+    /// Changes a row's bounds (`None` = infinite), i.e. its right-hand side.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Model`] for an unknown row, a NaN bound or
+    /// `lower > upper`.
+    pub fn set_row_bounds(
+        &mut self,
+        row: RowId,
+        lower: Option<f64>,
+        upper: Option<f64>,
+    ) -> Result<()> {
+        self.model.set_row_bounds(row, lower, upper)?;
+        let i = row.index();
+        let r = self.core.scale.row[i];
+        let lp = &mut self.core.engine.lp;
+        let j = lp.n + i;
+        lp.lower[j] = -self.model.row_upper()[i] * r;
+        lp.upper[j] = -self.model.row_lower()[i] * r;
+        Ok(())
+    }
+
+    /// The current basis (after a solve: the final one).
+    #[must_use]
+    pub fn basis(&self) -> Basis {
+        self.core.basis()
+    }
+
+    /// Starts the next solve from `basis`. A basis that is singular is
+    /// repaired by swapping in row logicals.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Model`] if the lengths do not match the model or
+    /// the number of basic entries is not the number of rows.
+    pub fn set_basis(&mut self, basis: &Basis) -> Result<()> {
+        self.core.set_basis(basis)
+    }
+}
+
+/// The engine plus what maps it to and from the model.
+#[derive(Debug, Clone)]
+struct Core {
+    scale: Scaling,
+    engine: Engine,
+    /// +1 to minimise, −1 to maximise (the engine always minimises).
+    sign: f64,
+    options: SolveOptions,
+    /// Set after `set_basis`: compute exact steepest-edge weights.
+    fresh_basis: bool,
+}
+
+/// Largest row count for which `set_basis` recomputes exact dual
+/// steepest-edge weights (one BTRAN per row).
+const EXACT_DSE_MAX_ROWS: usize = 5000;
+
+fn tol_of(options: &SolveOptions) -> Tol {
+    let t = &options.tolerances;
+    Tol {
+        primal: t.primal_feasibility,
+        dual: t.dual_feasibility,
+        pivot: t.pivot,
+    }
+}
+
+/// The model in computational form under `scale` (see `simplex`).
+fn build_lp(model: &Model, scale: &Scaling, sign: f64) -> Lp {
+    let (m, n) = (model.num_rows(), model.num_cols());
+    let a = model.matrix();
+    let mut value = Vec::with_capacity(a.nnz());
+    for j in 0..n {
+        let (idx, val) = a.col(j);
+        for (&i, &v) in idx.iter().zip(val) {
+            value.push(v * scale.row[i as usize] * scale.col[j]);
+        }
+    }
+    let sa = SpMat {
+        start: a.starts().to_vec(),
+        index: a.indices().to_vec(),
+        value,
+    };
+    let mut cost = vec![0.0; n + m];
+    let mut lower = vec![0.0; n + m];
+    let mut upper = vec![0.0; n + m];
+    for j in 0..n {
+        let c = scale.col[j];
+        cost[j] = sign * model.costs()[j] * c;
+        lower[j] = model.col_lower()[j] / c;
+        upper[j] = model.col_upper()[j] / c;
+    }
+    for i in 0..m {
+        let r = scale.row[i];
+        lower[n + i] = -model.row_upper()[i] * r;
+        upper[n + i] = -model.row_lower()[i] * r;
+    }
+    Lp::new(m, sa, cost, lower, upper)
+}
+
+impl Core {
+    fn new(model: &Model, options: SolveOptions) -> Result<Self> {
+        options.validate()?;
+        let (m, n) = (model.num_rows(), model.num_cols());
+        let scale = if options.scaling {
+            let a = model.matrix();
+            let sa = SpMat {
+                start: a.starts().to_vec(),
+                index: a.indices().to_vec(),
+                value: a.values().to_vec(),
+            };
+            Scaling::compute(m, &sa)
+        } else {
+            Scaling::identity(m, n)
+        };
+        let sign = match model.sense() {
+            Sense::Minimize => 1.0,
+            Sense::Maximize => -1.0,
+        };
+        let lp = build_lp(model, &scale, sign);
+        let engine = Engine::new(lp, tol_of(&options));
+        Ok(Self {
+            scale,
+            engine,
+            sign,
+            options,
+            fresh_basis: false,
+        })
+    }
+
+    fn basis(&self) -> Basis {
+        basis_of(&self.engine)
+    }
+
+    fn set_basis(&mut self, basis: &Basis) -> Result<()> {
+        if *basis == self.basis() {
+            // Already in place: keep the factor and the edge weights.
+            return Ok(());
+        }
+        let e = &mut self.engine;
+        let (m, n) = (e.lp.m, e.lp.n);
+        if basis.col_status.len() != n || basis.row_status.len() != m {
+            return Err(Error::model(format!(
+                "basis has {} column and {} row statuses; the model has {n} columns and {m} rows",
+                basis.col_status.len(),
+                basis.row_status.len()
+            )));
+        }
+        let nbasic = basis
+            .col_status
+            .iter()
+            .chain(&basis.row_status)
+            .filter(|&&s| s == BasisStatus::Basic)
+            .count();
+        if nbasic != m {
+            return Err(Error::model(format!(
+                "basis has {nbasic} basic entries; it needs one per row ({m})"
+            )));
+        }
+        let mut k = 0;
+        for j in 0..n + m {
+            let logical = j >= n;
+            let s = if logical {
+                basis.row_status[j - n]
+            } else {
+                basis.col_status[j]
+            };
+            e.pos[j] = usize::MAX;
+            if s == BasisStatus::Basic {
+                e.basic[k] = j;
+                e.pos[j] = k;
+                e.mv[j] = 0;
+                k += 1;
+            }
+        }
+        e.lower.copy_from_slice(&e.lp.lower);
+        e.upper.copy_from_slice(&e.lp.upper);
+        for j in 0..n + m {
+            let logical = j >= n;
+            let s = if logical {
+                basis.row_status[j - n]
+            } else {
+                basis.col_status[j]
+            };
+            let want = match (s, logical) {
+                (BasisStatus::Basic, _) => continue,
+                (BasisStatus::AtLower, false) | (BasisStatus::AtUpper, true) => 1,
+                (BasisStatus::AtUpper, false) | (BasisStatus::AtLower, true) => -1,
+                (BasisStatus::Zero, _) => 1,
+            };
+            e.place_nonbasic(j, want);
+        }
+        e.factor_ok = false;
+        self.fresh_basis = true;
+        Ok(())
+    }
+
+    fn solve(&mut self, model: &Model) -> Result<Solution> {
+        let start = Instant::now();
+        let e = &mut self.engine;
+        e.tol = tol_of(&self.options);
+        e.limits = Limits {
+            max_iterations: self.options.iteration_limit,
+            deadline: self.options.time_limit.map(|t| start + t),
+        };
+        e.iterations = 0;
+        if self.fresh_basis {
+            e.factorize()?;
+            // Exact steepest-edge weights cost one BTRAN per row: worth it
+            // up to a few thousand rows; beyond, start from unit weights.
+            if e.lp.m <= EXACT_DSE_MAX_ROWS {
+                e.compute_exact_dse();
+            } else {
+                e.dse.iter_mut().for_each(|w| *w = 1.0);
+            }
+            self.fresh_basis = false;
+        }
+        let method = match self.options.algorithm {
+            Algorithm::PrimalSimplex => Method::Primal,
+            _ => Method::Dual,
+        };
+        let outcome = e.run(method)?;
+        let mut sol = solution_of(&mut self.engine, &self.scale, self.sign, model, &outcome);
+        if outcome == Outcome::Optimal && self.options.scaling {
+            let (pv, dv) = violations(model, &sol);
+            let t = &self.options.tolerances;
+            if pv > t.primal_feasibility || dv > t.dual_feasibility {
+                // The scaled optimum is not optimal enough unscaled: a few
+                // cleanup iterations on the unscaled model from this basis.
+                let identity = Scaling::identity(model.num_rows(), model.num_cols());
+                let mut un =
+                    Engine::new(build_lp(model, &identity, self.sign), tol_of(&self.options));
+                un.limits = self.engine.limits;
+                un.iterations = self.engine.iterations;
+                copy_basis(&self.engine, &mut un);
+                if un.run(Method::Dual)? == Outcome::Optimal {
+                    let clean =
+                        solution_of(&mut un, &identity, self.sign, model, &Outcome::Optimal);
+                    let (pv2, dv2) = violations(model, &clean);
+                    if pv2.max(dv2) <= pv.max(dv) {
+                        sol = clean;
+                        self.engine.iterations = un.iterations;
+                        copy_basis(&un, &mut self.engine);
+                        self.engine.factor_ok = false;
+                    }
+                }
+            }
+        }
+        sol.basis = Some(self.basis());
+        sol.iterations = self.engine.iterations;
+        sol.solve_time = start.elapsed();
+        Ok(sol)
+    }
+}
+
+/// Copies the basis (statuses, not values) from one engine to another on
+/// the same model.
+fn copy_basis(from: &Engine, to: &mut Engine) {
+    to.basic.copy_from_slice(&from.basic);
+    to.pos.copy_from_slice(&from.pos);
+    to.lower.copy_from_slice(&to.lp.lower);
+    to.upper.copy_from_slice(&to.lp.upper);
+    to.dse.copy_from_slice(&from.dse);
+    for j in 0..to.lp.nt() {
+        if to.is_basic(j) {
+            to.mv[j] = 0;
+        } else {
+            let want = if from.mv[j] == 0 || from.mv[j] == FREE {
+                if from.d[j] < 0.0 { -1 } else { 1 }
+            } else {
+                from.mv[j]
+            };
+            to.place_nonbasic(j, want);
+        }
+    }
+    to.factor_ok = false;
+}
+
+/// Largest primal violation (bounds of columns and rows) and largest dual
+/// violation (reduced-cost and row-dual signs against where each value
+/// sits), absolute, on the unscaled model.
+fn violations(model: &Model, sol: &Solution) -> (f64, f64) {
+    let sg = match model.sense() {
+        Sense::Minimize => 1.0,
+        Sense::Maximize => -1.0,
+    };
+    let Some(basis) = &sol.basis else {
+        return (0.0, 0.0);
+    };
+    let mut pv: f64 = 0.0;
+    let mut dv: f64 = 0.0;
+    let mut one = |v: f64, l: f64, u: f64, d: f64, st: BasisStatus, pv: &mut f64| {
+        *pv = pv.max(l - v).max(v - u);
+        let d = sg * d;
+        let viol = match st {
+            BasisStatus::Basic | BasisStatus::Zero => d.abs(),
+            _ if l == u => 0.0,
+            BasisStatus::AtLower => (-d).max(0.0),
+            BasisStatus::AtUpper => d.max(0.0),
+        };
+        dv = dv.max(viol);
+    };
+    for j in 0..model.num_cols() {
+        one(
+            sol.x[j],
+            model.col_lower()[j],
+            model.col_upper()[j],
+            sol.reduced_cost[j],
+            basis.col_status[j],
+            &mut pv,
+        );
+    }
+    for i in 0..model.num_rows() {
+        one(
+            sol.row_activity[i],
+            model.row_lower()[i],
+            model.row_upper()[i],
+            sol.row_dual[i],
+            basis.row_status[i],
+            &mut pv,
+        );
+    }
+    (pv, dv)
+}
+
+/// Basis statuses of an engine in the model's terms.
+fn basis_of(e: &Engine) -> Basis {
+    let n = e.lp.n;
+    let status = |j: usize, logical: bool| -> BasisStatus {
+        if e.is_basic(j) {
+            return BasisStatus::Basic;
+        }
+        let (l, u) = (e.lp.lower[j], e.lp.upper[j]);
+        match (e.mv[j], logical) {
+            (1, false) | (-1, true) => BasisStatus::AtLower,
+            (-1, false) | (1, true) => BasisStatus::AtUpper,
+            _ => {
+                if l == u {
+                    BasisStatus::AtLower
+                } else {
+                    BasisStatus::Zero
+                }
+            }
+        }
+    };
+    Basis {
+        col_status: (0..n).map(|j| status(j, false)).collect(),
+        row_status: (0..e.lp.m).map(|i| status(n + i, true)).collect(),
+    }
+}
+
+/// Unscaled column values.
+fn x_of(e: &Engine, scale: &Scaling) -> Vec<f64> {
+    let v = e.values();
+    (0..e.lp.n).map(|j| v[j] * scale.col[j]).collect()
+}
+
+/// Row duals and reduced costs in the model's convention.
+fn duals_of(e: &mut Engine, scale: &Scaling, sign: f64, model: &Model) -> (Vec<f64>, Vec<f64>) {
+    e.cost.copy_from_slice(&e.lp.cost);
+    let ys = e.row_duals();
+    let y: Vec<f64> = ys
+        .iter()
+        .zip(&scale.row)
+        .map(|(v, r)| sign * v * r)
+        .collect();
+    let aty = model.matrix().tr_mul(&y);
+    let d = model.costs().iter().zip(&aty).map(|(c, a)| c - a).collect();
+    (y, d)
+}
+
+/// The solution an engine's outcome describes.
+fn solution_of(
+    e: &mut Engine,
+    scale: &Scaling,
+    sign: f64,
+    model: &Model,
+    outcome: &Outcome,
+) -> Solution {
+    let mut sol = Solution {
+        status: Status::Optimal,
+        objective: None,
+        x: Vec::new(),
+        row_activity: Vec::new(),
+        row_dual: Vec::new(),
+        reduced_cost: Vec::new(),
+        basis: Some(basis_of(e)),
+        certificate: None,
+        iterations: 0,
+        solve_time: std::time::Duration::ZERO,
+        mip: None,
+    };
+    match outcome {
+        Outcome::Optimal | Outcome::IterationLimit | Outcome::TimeLimit => {
+            sol.status = match outcome {
+                Outcome::Optimal => Status::Optimal,
+                Outcome::IterationLimit => Status::IterationLimit,
+                _ => Status::TimeLimit,
+            };
+            let x = x_of(e, scale);
+            sol.row_activity = model.row_activity(&x);
+            sol.objective = Some(model.objective_value(&x));
+            sol.x = x;
+            let (y, d) = duals_of(e, scale, sign, model);
+            sol.row_dual = y;
+            sol.reduced_cost = d;
+        }
+        Outcome::Infeasible(ys) => {
+            sol.status = Status::Infeasible;
+            let y = ys.iter().zip(&scale.row).map(|(v, r)| v * r).collect();
+            sol.certificate = Some(Certificate::Farkas(y));
+        }
+        Outcome::Unbounded(ray) => {
+            sol.status = Status::Unbounded;
+            let x = x_of(e, scale);
+            sol.row_activity = model.row_activity(&x);
+            sol.objective = Some(model.objective_value(&x));
+            sol.x = x;
+            let r = (0..e.lp.n).map(|j| ray[j] * scale.col[j]).collect();
+            sol.certificate = Some(Certificate::Ray(r));
+        }
+    }
+    sol
+}
