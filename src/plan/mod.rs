@@ -296,7 +296,9 @@ pub struct SolveStats {
     pub iterations: u64,
     /// Branch-and-bound nodes.
     pub nodes: u64,
-    /// Wall time of the solves.
+    /// Wall time of the solves. Not serialised: a plan's JSON is the same,
+    /// byte for byte, on every run.
+    #[serde(skip)]
     pub seconds: f64,
     /// Rows and columns of the compiled model.
     pub rows: usize,
