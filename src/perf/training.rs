@@ -114,13 +114,25 @@ impl TrainingInputs {
         self.comm.overlap.complement().get()
     }
 
+    /// `η(n_ref)`: the scale-out efficiency of the MFU's measurement.
+    fn eta_ref(&self) -> f64 {
+        let n_ref = self.mfu_devices.unwrap_or(f64::from(self.domain.max(1)));
+        match self.scale_out {
+            Some(bw) => eta(self, n_ref, self.mfu_scale_out.or(Some(bw))),
+            None => 1.0,
+        }
+    }
+
     /// The rate at job size `devices` (module docs).
     #[must_use]
     pub fn rate(&self, devices: f64) -> TrainingRate {
+        self.rate_given(devices, self.eta_ref())
+    }
+
+    fn rate_given(&self, devices: f64, eta_ref: f64) -> TrainingRate {
         let n = devices.max(1.0);
-        let n_ref = self.mfu_devices.unwrap_or(f64::from(self.domain.max(1)));
         let scale_out = match self.scale_out {
-            Some(bw) => eta(self, n, Some(bw)) / eta(self, n_ref, self.mfu_scale_out.or(Some(bw))),
+            Some(bw) => eta(self, n, Some(bw)) / eta_ref,
             None => 1.0,
         };
         let (goodput, interval) = match self.reliability {
@@ -147,11 +159,11 @@ impl TrainingInputs {
 }
 
 /// The job size at which a pool finishes `work` in `deadline`: the fixed
-/// point of `n = W / (rate(n) · T)`, found by damped iteration from the
-/// no-loss estimate (at most 50 steps; the map is monotone, so it converges
-/// or diverges quickly). Returns the rate at that size. `None` when the pool
-/// cannot finish at any size (the effective rate collapses to zero, e.g.
-/// goodput vanishes at the size needed) or when the deadline is zero.
+/// point of `n = W / (rate(n) · T)`, found by the secant method on
+/// `g(n) = n − W / (rate(n) · T)` from the no-loss estimate (at most 60
+/// evaluations; typically 3 to 5). Returns the rate at that size. `None`
+/// when the pool cannot finish at any size (the effective rate collapses to
+/// zero, e.g. goodput vanishes at the size needed) or the deadline is zero.
 #[must_use]
 pub fn job_size_for_deadline(
     inp: &TrainingInputs,
@@ -163,23 +175,43 @@ pub fn job_size_for_deadline(
         return None;
     }
     let need = |r: f64| work.get() / (r * t);
-    let mut n = need(inp.achieved()).max(1.0);
-    for _ in 0..50 {
-        let r = inp.rate(n);
-        if r.effective.get() <= 0.0 {
-            return None;
-        }
-        let next = need(r.effective.get()).max(1.0);
-        if (next - n).abs() <= 1e-6 * n {
-            return Some(inp.rate(next));
-        }
-        if next > 1e9 {
+    let eta_ref = inp.eta_ref();
+    let map = |n: f64| -> Option<(TrainingRate, f64)> {
+        let r = inp.rate_given(n, eta_ref);
+        (r.effective.get() > 0.0).then(|| (r, need(r.effective.get()).max(1.0)))
+    };
+    let mut n0 = need(inp.achieved()).max(1.0);
+    let (mut r0, mut m0) = map(n0)?;
+    let mut g0 = n0 - m0;
+    let mut n1 = m0;
+    for _ in 0..60 {
+        if n1 > 1e9 {
             // more than a billion devices: the rate collapses with scale
             return None;
         }
-        n = next;
+        let (r1, m1) = map(n1)?;
+        let g1 = n1 - m1;
+        if g1.abs() <= 1e-7 * n1 {
+            return Some(r1);
+        }
+        // secant step, falling back to the plain iteration when it would
+        // not move forward sensibly
+        let d = g1 - g0;
+        let next = if d.abs() > f64::EPSILON * g1.abs().max(1.0) {
+            n1 - g1 * (n1 - n0) / d
+        } else {
+            m1
+        };
+        let next = if next.is_finite() && next >= 1.0 {
+            next
+        } else {
+            m1
+        };
+        (n0, g0, r0, m0) = (n1, g1, r1, m1);
+        n1 = next;
     }
-    Some(inp.rate(n))
+    let _ = m0;
+    Some(r0)
 }
 
 #[cfg(test)]
