@@ -38,6 +38,7 @@ pub mod plan;
 pub mod policy;
 pub mod scenario;
 pub mod solver;
+pub mod sweep;
 pub mod units;
 pub mod workload;
 

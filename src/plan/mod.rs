@@ -492,6 +492,28 @@ pub(crate) fn plan_with(
     }
 }
 
+/// A least-cost plan from a solution of `c.model` (sweeps solve the model
+/// themselves, warm-started).
+pub(crate) fn finish_plan(
+    vs: &ValidatedScenario,
+    perf: &PerfModel<'_>,
+    c: &Compiled,
+    s: &solver::Solution,
+    sopts: &SolveOptions,
+) -> Result<Plan> {
+    finish(
+        vs,
+        perf,
+        c,
+        &c.model,
+        s,
+        sopts,
+        "min_cost",
+        None,
+        Instant::now(),
+    )
+}
+
 fn idx(j: usize) -> u32 {
     u32::try_from(j).unwrap_or(u32::MAX)
 }
