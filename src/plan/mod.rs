@@ -7,7 +7,8 @@
 //!
 //! let text = std::fs::read_to_string("examples/scenarios/quickstart.toml")?;
 //! let vs = Scenario::from_toml_str(&text)?.validate()?;
-//! let p = plan(&vs, &PlanOptions::default())?;
+//! // fractional devices (an LP); the default plans whole devices (a MILP)
+//! let p = plan(&vs, &PlanOptions::default().with_fractional(true))?;
 //! assert_eq!(p.status, PlanStatus::Optimal);
 //! assert!(p.verified);
 //! println!("{}", p.to_table());
