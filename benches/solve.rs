@@ -1,14 +1,35 @@
-//! `cargo bench --bench solve`: cold LP solves of planner-family instances
-//! generated here (sizes in the names) and warm re-solves after a budget
-//! change.
+//! `cargo bench --bench solve`: cold LP solves of a few Netlib instances
+//! (read from `FLEETPLAN_LP_SUITE`; skipped when it is unset) and of
+//! planner-family instances generated here (sizes in the names), and warm
+//! re-solves after a budget change.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use fleetplan::model::RowId;
+use fleetplan::model::mps::{MpsFormat, read_mps_file};
 use fleetplan::solver::{LpSolver, SolveOptions, solve};
 use std::hint::black_box;
 
 #[path = "../tests/lp_support/assign.rs"]
 mod assign;
+
+fn netlib(c: &mut Criterion) {
+    let Some(suite) = std::env::var_os("FLEETPLAN_LP_SUITE").filter(|s| !s.is_empty()) else {
+        eprintln!("skipped: FLEETPLAN_LP_SUITE is not set");
+        return;
+    };
+    let dir = std::path::Path::new(&suite).join("netlib");
+    let mut g = c.benchmark_group("solve");
+    g.sample_size(10);
+    for name in ["afiro", "sc205", "scfxm1", "ship04s", "degen2", "25fv47"] {
+        let model = read_mps_file(&dir.join(format!("{name}.mps")), MpsFormat::Auto)
+            .expect("the suite's files parse");
+        let label = format!("netlib {name} {}x{}", model.num_rows(), model.num_cols());
+        g.bench_function(label, |b| {
+            b.iter(|| solve(black_box(&model), &SolveOptions::default()).expect("solves"));
+        });
+    }
+    g.finish();
+}
 
 fn planner_family(c: &mut Criterion) {
     let mut g = c.benchmark_group("solve");
@@ -36,5 +57,5 @@ fn planner_family(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, planner_family);
+criterion_group!(benches, netlib, planner_family);
 criterion_main!(benches);

@@ -577,6 +577,276 @@ impl fmt::Display for Fraction {
     }
 }
 
+quantity!(
+    /// A duration in days (calendar offsets in a scenario: horizon, deadlines,
+    /// lead times). Fractional days are allowed.
+    Days, "d"
+);
+
+impl Days {
+    /// The duration in hours.
+    #[must_use]
+    pub fn to_hours(self) -> Hours {
+        Hours(self.0 * 24.0)
+    }
+}
+
+impl Hours {
+    /// The duration in days, as a [`Days`] quantity.
+    #[must_use]
+    pub fn to_days(self) -> Days {
+        Days(self.0 / 24.0)
+    }
+}
+
+/// A date was malformed or outside the supported range.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DateError {
+    /// The text was not of the form `YYYY-MM-DD`.
+    #[error("'{text}' is not a date of the form YYYY-MM-DD")]
+    Format {
+        /// The offending text (truncated to 40 characters).
+        text: String,
+    },
+    /// The fields do not name a calendar day (month 13, 31 April, 29 February
+    /// of a common year) or the year is outside 1..=9999.
+    #[error("{year:04}-{month:02}-{day:02} is not a calendar date (years 0001-9999)")]
+    NotADay {
+        /// Year as given.
+        year: i64,
+        /// Month as given.
+        month: u32,
+        /// Day as given.
+        day: u32,
+    },
+}
+
+/// A civil (proleptic Gregorian) calendar date, `YYYY-MM-DD`, years 1 to 9999.
+///
+/// Scenario dates (the plan's start, the dates export rules take effect) are
+/// whole days with no time zone: a rule "from 2023-10-17" is in force on that
+/// day everywhere. `Date` is `Copy`, totally ordered, and does day arithmetic;
+/// it is written in files as the string `"2025-08-15"` (TOML's unquoted
+/// local dates, `start = 2025-08-15`, are accepted on input too).
+///
+/// ```
+/// use fleetplan::units::Date;
+///
+/// let start: Date = "2025-08-15".parse()?;
+/// let end = start.checked_add_days(180).expect("in range");
+/// assert_eq!(end.to_string(), "2026-02-11");
+/// assert_eq!(end.days_since(start), 180);
+/// assert!("2025-02-29".parse::<Date>().is_err()); // 2025 is a common year
+/// # Ok::<(), fleetplan::units::DateError>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    /// Days since 1970-01-01.
+    days: i32,
+}
+
+// Days from 1970-01-01 to a civil date, and back: Howard Hinnant's
+// `days_from_civil` / `civil_from_days` (public-domain algorithms, exact for
+// the proleptic Gregorian calendar).
+const fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+const fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+const fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+impl Date {
+    /// 0001-01-01, the earliest date.
+    pub const MIN: Date = Date {
+        days: days_from_civil(1, 1, 1) as i32,
+    };
+    /// 9999-12-31, the latest date.
+    pub const MAX: Date = Date {
+        days: days_from_civil(9999, 12, 31) as i32,
+    };
+
+    /// The date `year-month-day`.
+    ///
+    /// # Errors
+    /// [`DateError::NotADay`] if the fields do not name a calendar day in
+    /// years 1 to 9999.
+    pub fn new(year: i32, month: u32, day: u32) -> Result<Date, DateError> {
+        let (y, m, d) = (i64::from(year), i64::from(month), i64::from(day));
+        if !(1..=9999).contains(&y) || !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
+            return Err(DateError::NotADay {
+                year: y,
+                month,
+                day,
+            });
+        }
+        // In range by the checks above: |days| < 3_000_000 fits an i32.
+        let days = i32::try_from(days_from_civil(y, m, d)).map_err(|_| DateError::NotADay {
+            year: y,
+            month,
+            day,
+        })?;
+        Ok(Date { days })
+    }
+
+    fn from_days(days: i64) -> Option<Date> {
+        let days = i32::try_from(days).ok()?;
+        let d = Date { days };
+        (Date::MIN..=Date::MAX).contains(&d).then_some(d)
+    }
+
+    fn civil(self) -> (i64, i64, i64) {
+        civil_from_days(i64::from(self.days))
+    }
+
+    /// The year, 1 to 9999.
+    #[must_use]
+    pub fn year(self) -> i32 {
+        // Always in 1..=9999 (checked at construction).
+        i32::try_from(self.civil().0).unwrap_or(0)
+    }
+
+    /// The month, 1 to 12.
+    #[must_use]
+    pub fn month(self) -> u32 {
+        u32::try_from(self.civil().1).unwrap_or(0)
+    }
+
+    /// The day of the month, 1 to 31.
+    #[must_use]
+    pub fn day(self) -> u32 {
+        u32::try_from(self.civil().2).unwrap_or(0)
+    }
+
+    /// The date `n` days later (earlier when `n < 0`); `None` outside years
+    /// 1 to 9999.
+    #[must_use]
+    pub fn checked_add_days(self, n: i64) -> Option<Date> {
+        Date::from_days(i64::from(self.days).checked_add(n)?)
+    }
+
+    /// The date `offset` after `self`, counting whole days (the fraction is
+    /// dropped: day 120.7 of a plan falls on the 120th day after its start);
+    /// `None` if `offset` is not a valid quantity or the result is out of range.
+    #[must_use]
+    pub fn after(self, offset: Days) -> Option<Date> {
+        let d = offset.check().ok()?.get().floor();
+        if d > 4_000_000.0 {
+            return None;
+        }
+        // d is a whole number in [0, 4e6]: the cast is exact.
+        self.checked_add_days(d as i64)
+    }
+
+    /// Days from `earlier` to `self` (negative when `self` is earlier).
+    #[must_use]
+    pub fn days_since(self, earlier: Date) -> i64 {
+        i64::from(self.days) - i64::from(earlier.days)
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (y, m, d) = self.civil();
+        write!(f, "{y:04}-{m:02}-{d:02}")
+    }
+}
+
+impl fmt::Debug for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Date({self})")
+    }
+}
+
+impl std::str::FromStr for Date {
+    type Err = DateError;
+
+    /// Parses exactly `YYYY-MM-DD` (four-digit year, two-digit month and day).
+    fn from_str(s: &str) -> Result<Date, DateError> {
+        let format_err = || DateError::Format {
+            text: s.chars().take(40).collect(),
+        };
+        let b = s.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return Err(format_err());
+        }
+        let num = |r: std::ops::Range<usize>| -> Option<u32> {
+            let part = s.get(r)?;
+            if part.bytes().all(|c| c.is_ascii_digit()) {
+                part.parse().ok()
+            } else {
+                None
+            }
+        };
+        let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+            return Err(format_err());
+        };
+        let year = i32::try_from(y).map_err(|_| format_err())?;
+        Date::new(year, m, d)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Date;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a date \"YYYY-MM-DD\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Date, E> {
+                v.parse().map_err(E::custom)
+            }
+            // TOML's native dates (`start = 2025-08-15`) reach serde as a map
+            // with one private key whose value is the date's text.
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Date, A::Error> {
+                let Some((_, text)) = map.next_entry::<String, String>()? else {
+                    return Err(serde::de::Error::custom(
+                        "expected a date, found an empty table",
+                    ));
+                };
+                if map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    return Err(serde::de::Error::custom("expected a date, found a table"));
+                }
+                text.parse().map_err(serde::de::Error::custom)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -639,6 +909,104 @@ mod tests {
         assert_relative_eq!(Usd::new(3.0)? / Usd::new(4.0)?, 0.75);
         assert_relative_eq!(Hours::from_days(2.0).get(), 48.0);
         assert_relative_eq!(Bytes::from_gib(1.0).get(), 1_073_741_824.0);
+        Ok(())
+    }
+
+    #[test]
+    fn dates_parse_print_order_and_count_days() -> Result<(), DateError> {
+        let d: Date = "2025-08-15".parse()?;
+        assert_eq!((d.year(), d.month(), d.day()), (2025, 8, 15));
+        assert_eq!(d.to_string(), "2025-08-15");
+        // Known day counts: 1970-01-01 is day 0; 2000-03-01 follows a leap day.
+        assert_eq!(
+            Date::new(1970, 1, 1)?.days_since(Date::new(1969, 12, 31)?),
+            1
+        );
+        assert_eq!(
+            Date::new(2000, 3, 1)?.days_since(Date::new(2000, 2, 28)?),
+            2
+        );
+        assert_eq!(
+            Date::new(1900, 3, 1)?.days_since(Date::new(1900, 2, 28)?),
+            1
+        );
+        // H800 banned 2023-10-17; H20 levy 2025-08-11: 664 days apart.
+        assert_eq!(
+            Date::new(2025, 8, 11)?.days_since(Date::new(2023, 10, 17)?),
+            664
+        );
+        assert!(Date::new(2023, 10, 17)? < Date::new(2025, 8, 11)?);
+        assert_eq!(
+            d.checked_add_days(-15).map(|x| x.to_string()),
+            Some("2025-07-31".into())
+        );
+        assert_eq!(
+            d.after(Days::new(0.9).map_err(|_| DateError::Format {
+                text: String::new()
+            })?),
+            Some(d)
+        );
+        assert_eq!(Date::MAX.checked_add_days(1), None);
+        assert_eq!(Date::MIN.to_string(), "0001-01-01");
+        assert_eq!(Date::MAX.to_string(), "9999-12-31");
+        for bad in [
+            "2025-02-29",
+            "2025-13-01",
+            "2025-00-10",
+            "2025-04-31",
+            "0000-01-01",
+            "2025-8-15",
+            "2025/08/15",
+            "+025-08-15",
+            "2025-08-1x",
+            "",
+            "2025-08-15T00:00:00",
+            "२०२५-08-15",
+        ] {
+            assert!(bad.parse::<Date>().is_err(), "{bad}");
+        }
+        assert!("2024-02-29".parse::<Date>().is_ok());
+        Ok(())
+    }
+
+    #[test]
+    fn date_round_trips_every_day_of_four_centuries() {
+        let mut prev: Option<Date> = None;
+        let mut d = Date::new(1900, 1, 1).ok();
+        let mut n = 0;
+        while let Some(day) = d {
+            if day.year() >= 2300 {
+                break;
+            }
+            let text = day.to_string();
+            assert_eq!(text.parse::<Date>().ok(), Some(day));
+            if let Some(p) = prev {
+                assert_eq!(day.days_since(p), 1);
+                assert!(p < day);
+            }
+            prev = Some(day);
+            d = day.checked_add_days(1);
+            n += 1;
+        }
+        // 400 Gregorian years are exactly 146,097 days.
+        assert_eq!(n, 146_097);
+    }
+
+    #[test]
+    fn date_serde_is_a_string_and_accepts_toml_dates() -> Result<(), Box<dyn std::error::Error>> {
+        let d: Date = "2025-08-11".parse()?;
+        assert_eq!(serde_json::to_string(&d)?, "\"2025-08-11\"");
+        assert_eq!(serde_json::from_str::<Date>("\"2025-08-11\"")?, d);
+        #[derive(Deserialize)]
+        struct T {
+            a: Date,
+            b: Date,
+        }
+        let t: T = toml::from_str("a = 2025-08-11\nb = \"2025-08-11\"\n")?;
+        assert_eq!((t.a, t.b), (d, d));
+        assert!(toml::from_str::<T>("a = 2025-08-11T10:00:00\nb = \"2025-08-11\"\n").is_err());
+        assert!(serde_json::from_str::<Date>("\"2025-02-30\"").is_err());
+        assert!(serde_json::from_str::<Date>("20250811").is_err());
         Ok(())
     }
 }

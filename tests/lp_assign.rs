@@ -2,12 +2,13 @@
 //! construction, solved by both methods, checked, and re-solved warm after
 //! the budget is tightened until it binds.
 
+mod common;
 mod lp_support;
 
 #[path = "lp_support/assign.rs"]
 mod assign;
 
-use fleetplan::model::RowId;
+use fleetplan::model::{ColId, RowId};
 use fleetplan::solver::{Algorithm, LpSolver, SolveOptions, Status, solve};
 use lp_support::check;
 
@@ -56,4 +57,37 @@ fn tightening_the_budget_until_it_binds() {
         assert!((cold.objective.unwrap() - obj).abs() <= 1e-9 * obj.abs());
         assert!(s.iterations < cold.iterations);
     }
+}
+
+#[test]
+fn cost_sweep_resolves_warm_and_matches_cold() {
+    // A levy-like sweep: the costs of every column of pools 0..5 rise step
+    // by step; each warm (primal simplex) re-solve matches a cold solve.
+    let model = assign::assign_model(30, 40);
+    let base: Vec<f64> = model.costs().to_vec();
+    let names: Vec<String> = model.col_names().to_vec();
+    let mut lp = LpSolver::new(model, SolveOptions::default()).unwrap();
+    let first = lp.solve().unwrap();
+    check(lp.model(), &first);
+    let taxed: Vec<usize> = (0..names.len()).filter(|&j| j % 7 < 3).collect();
+    let (mut warm_total, mut cold_total) = (0, 0);
+    for step in 1..=6 {
+        let levy = 1.0 + 0.05 * f64::from(step);
+        for &j in &taxed {
+            lp.set_cost(ColId(u32::try_from(j).unwrap()), base[j] * levy)
+                .unwrap();
+        }
+        let warm = lp.solve().unwrap();
+        check(lp.model(), &warm);
+        let cold = solve(lp.model(), &SolveOptions::default()).unwrap();
+        let (w, c) = (warm.objective.unwrap(), cold.objective.unwrap());
+        assert!((w - c).abs() <= 1e-9 * c.abs(), "step {step}: {w} vs {c}");
+        warm_total += warm.iterations;
+        cold_total += cold.iterations;
+    }
+    eprintln!("cost sweep: warm {warm_total} vs cold {cold_total} iterations");
+    assert!(
+        warm_total < cold_total,
+        "warm {warm_total} vs cold {cold_total}"
+    );
 }

@@ -3,6 +3,7 @@
 //! LPs optimal by construction, each solved by both simplex methods and
 //! checked independently.
 
+mod common;
 mod lp_support;
 
 use fleetplan::ErrorKind;
@@ -346,6 +347,16 @@ fn iteration_limit_reports_the_last_point() {
     )
     .unwrap();
     assert_eq!(s.status, Status::IterationLimit);
+}
+
+#[test]
+fn time_limit_reports_the_last_point() {
+    let (model, _) = constructed(6, 60, 90);
+    let opts = SolveOptions::default().with_time_limit(Some(std::time::Duration::ZERO));
+    let s = solve(&model, &opts).unwrap();
+    assert_eq!(s.status, Status::TimeLimit);
+    assert_eq!(s.x.len(), model.num_cols());
+    check(&model, &s);
 }
 
 #[test]

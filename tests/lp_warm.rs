@@ -2,6 +2,7 @@
 //! from the previous basis reaches the same optimum as a cold solve of the
 //! changed model, in fewer iterations.
 
+mod common;
 mod lp_support;
 
 use fleetplan::model::{ColId, Model, RowId};
@@ -166,6 +167,9 @@ fn a_basis_carries_over_to_a_fresh_solver() {
     assert_optimal(&model, &again, opt);
     assert_eq!(again.iterations, 0);
     assert_eq!(lp.basis(), basis);
+    // Setting the basis already in place changes nothing.
+    lp.set_basis(&basis).unwrap();
+    assert_eq!(lp.solve().unwrap().iterations, 0);
 
     // Malformed bases are rejected.
     let mut bad = basis.clone();

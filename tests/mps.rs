@@ -516,6 +516,8 @@ fn crlf_tabs_comments_and_blank_lines() {
     let tabs = "NAME\tT\nROWS\n\tN\tCOST\n\tG\tR\n*comment\n\nCOLUMNS\n\tX\tCOST\t1\tR\t2  \nRHS\n \tRHS\tR\t3\nENDATA\n";
     let t = read(tabs);
     assert_eq!((t.costs(), t.row_lower()), (m.costs(), m.row_lower()));
+    // A byte-order mark before NAME is skipped.
+    assert_eq!(read(&format!("\u{feff}{unix}")), m);
     // Lines after ENDATA are ignored.
     let m2 = read(&format!("{unix}garbage that is not MPS\n"));
     assert_eq!(m2, m);
@@ -783,19 +785,20 @@ mod round_trip {
     }
 
     /// Reads `text` back and returns it with the bounds of ranged rows that
-    /// MPS cannot represent exactly (see `write_mps`: the upper bound within
-    /// 2 ulps, the lower bound exact) replaced by the original's, so that
+    /// MPS cannot represent exactly (see `write_mps`: one bound exact, the
+    /// other within 2 ulps of itself) replaced by the original's, so that
     /// `==` then compares everything else exactly.
     fn back_like(text: &str, f: MpsFormat, original: &Model) -> Model {
         let mut m = read_mps(text, f).unwrap_or_else(|e| panic!("{e}\n{text}"));
         if m.num_rows() != original.num_rows() {
             return m;
         }
+        let ulps = |a: f64, b: f64| (a.to_bits() as i64 - b.to_bits() as i64).unsigned_abs();
         for i in 0..m.num_rows() {
             let (l, u) = (original.row_lower()[i], original.row_upper()[i]);
             let (l2, u2) = (m.row_lower()[i], m.row_upper()[i]);
-            let ulps = (u2.to_bits() as i64 - u.to_bits() as i64).unsigned_abs();
-            if l.is_finite() && u.is_finite() && l2.to_bits() == l.to_bits() && ulps <= 2 {
+            let (dl, du) = (ulps(l, l2), ulps(u, u2));
+            if l.is_finite() && u.is_finite() && dl.min(du) == 0 && dl.max(du) <= 2 {
                 let id = fleetplan::model::RowId(i as u32);
                 m.set_row_bounds(id, Some(l), Some(u)).expect("same bounds");
             }
@@ -956,4 +959,105 @@ fn lp_format_renames_planner_names() {
         lp.contains(" cap_h800_owned_: x_h800,pretrain_ <= 8"),
         "{lp}"
     );
+}
+
+// ---------------------------------------------------------------------------
+// Property: any input gives a valid model or an error, never a panic
+// ---------------------------------------------------------------------------
+
+mod robustness {
+    use super::common::lpgen::{self, NameStyle, ValueStyle};
+    use fleetplan::model::Model;
+    use fleetplan::model::mps::{MpsFormat, read_mps, write_mps};
+    use proptest::prelude::*;
+
+    /// The invariants `ModelBuilder::build` guarantees (the reader builds
+    /// the model directly, so they are checked here).
+    fn assert_valid(m: &Model) {
+        let a = m.matrix();
+        assert_eq!(a.nrows(), m.num_rows());
+        assert_eq!(a.ncols(), m.num_cols());
+        assert_eq!(a.starts().len(), m.num_cols() + 1);
+        for j in 0..m.num_cols() {
+            let (idx, val) = a.col(j);
+            assert!(
+                idx.windows(2).all(|w| w[0] < w[1]),
+                "rows sorted and unique"
+            );
+            assert!(idx.iter().all(|&i| (i as usize) < m.num_rows()));
+            assert!(val.iter().all(|v| v.is_finite() && *v != 0.0));
+            assert!(m.costs()[j].is_finite());
+            let (l, u) = (m.col_lower()[j], m.col_upper()[j]);
+            assert!(l <= u && l < f64::INFINITY && u > f64::NEG_INFINITY);
+        }
+        for i in 0..m.num_rows() {
+            let (l, u) = (m.row_lower()[i], m.row_upper()[i]);
+            assert!(l <= u && l < f64::INFINITY && u > f64::NEG_INFINITY);
+        }
+        assert!(m.objective_constant().is_finite());
+        assert_eq!(m.row_names().len(), m.num_rows());
+        assert_eq!(m.col_names().len(), m.num_cols());
+    }
+
+    fn read_all_formats(text: &str) {
+        for f in [MpsFormat::Auto, MpsFormat::Fixed, MpsFormat::Free] {
+            match read_mps(text, f) {
+                Ok(m) => assert_valid(&m),
+                Err(e) => assert!(e.line().is_some(), "{e}"),
+            }
+        }
+    }
+
+    const PIECES: &[&str] = &[
+        " ", "\t", "\n", "\r\n", "*", "'", "-", ".", "e", "1", "1e30", "-0", "X", "RHS", "UP",
+        "'MARKER'", "'INTORG'", "ROWS", "COLUMNS", "BOUNDS", "RANGES", "ENDATA", "N", "E", "FR",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        #[test]
+        fn garbage(text in "\\PC{0,300}") {
+            read_all_formats(&text);
+        }
+
+        #[test]
+        fn mutated_files(
+            m in lpgen::any_model(5, 5, NameStyle::Short, ValueStyle::Short),
+            edits in proptest::collection::vec((any::<usize>(), 0u8..4, 0..PIECES.len()), 1..6),
+        ) {
+            let mut out = Vec::new();
+            write_mps(&m, &mut out, MpsFormat::Fixed).expect("fits");
+            let mut text = String::from_utf8(out).expect("UTF-8");
+            for (pos, kind, piece) in edits {
+                let mut at = pos % (text.len() + 1);
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                match kind {
+                    0 => text.insert_str(at, PIECES[piece]),
+                    1 => {
+                        let end = (at + 3).min(text.len());
+                        if text.is_char_boundary(end) {
+                            text.replace_range(at..end, "");
+                        }
+                    }
+                    2 => {
+                        // duplicate the line holding `at`
+                        let start = text[..at].rfind('\n').map_or(0, |k| k + 1);
+                        let end = text[at..].find('\n').map_or(text.len(), |k| at + k + 1);
+                        let line = text[start..end].to_owned();
+                        text.insert_str(end, &line);
+                    }
+                    _ => {
+                        // drop the line holding `at`
+                        let start = text[..at].rfind('\n').map_or(0, |k| k + 1);
+                        let end = text[at..].find('\n').map_or(text.len(), |k| at + k + 1);
+                        text.replace_range(start..end, "");
+                    }
+                }
+            }
+            read_all_formats(&text);
+        }
+    }
 }

@@ -602,6 +602,12 @@ impl Reader {
 
     /// Handles one line; returns `true` at ENDATA.
     fn line(&mut self, no: usize, raw: &str) -> Result<bool> {
+        // A UTF-8 byte-order mark some editors put first is not content.
+        let raw = if no == 1 {
+            raw.trim_start_matches('\u{feff}')
+        } else {
+            raw
+        };
         let line = raw.trim_end();
         let Some(&first) = line.as_bytes().first() else {
             return Ok(false);
@@ -1420,8 +1426,8 @@ impl<'a> Vec2<'a> {
 /// value `R` gives back both bounds (MPS computes one bound as `rhs ± |R|`;
 /// when `u − l` is not a `f64` and rounding cannot hit the bound, as for
 /// about 1% of random pairs of opposite sign such as `[-0.1972272,
-/// 0.1457373]`) reads back with its lower bound exact and its upper bound
-/// off by the rounding of `l + fl(u − l)` (an ulp or two). The objective constant is written as an RHS on the
+/// 0.1457373]`) reads back with its bound of smaller magnitude exact and the
+/// other within two ulps of itself. The objective constant is written as an RHS on the
 /// objective row, the sense as `OBJSENSE MAX`, ranged rows through RANGES
 /// with the row type and range value chosen so that both bounds read back
 /// exactly, a row without bounds as `L` with RHS `1e30`, integer columns
@@ -1603,9 +1609,12 @@ fn row_repr(l: f64, u: f64) -> (&'static str, f64, Option<f64>) {
                 ("G", l, Some(r))
             } else if let Some(r) = search_range(r0, |r| u - r == l) {
                 ("L", u, Some(r))
-            } else {
+            } else if l.abs() >= u.abs() {
                 // No f64 range gives both bounds back (see `write_mps`):
-                // keep the lower bound exact, the upper is off by rounding.
+                // keep the bound of smaller magnitude exact; the other one
+                // is then off by about an ulp of itself.
+                ("L", u, Some(r0))
+            } else {
                 ("G", l, Some(r0))
             }
         }
@@ -1939,12 +1948,18 @@ ENDATA
             assert_eq!((l2, u2), (l, u), "{t} {rhs} {r}");
         }
         // Not representable: u - l = 0.3430...  needs one more bit than a
-        // f64 in its binade has. The lower bound stays exact.
-        let (l, u) = (-0.1972272, 0.1457373);
-        let (t, rhs, r) = row_repr(l, u);
+        // f64 in its binade has. The bound of smaller magnitude stays exact,
+        // the other is within 2 ulps of itself.
+        for (l, u) in [(-0.1972272, 0.1457373), (-2.0, 3.794494606438867e-13)] {
+            let (t, rhs, r) = row_repr(l, u);
+            let r = r.unwrap_or(f64::NAN);
+            assert_eq!((t, rhs), ("L", u));
+            assert!((rhs - r - l).abs() <= 2.0 * f64::EPSILON * l.abs());
+        }
+        let (t, rhs, r) = row_repr(-3.794494606438867e-13, 2.0);
         let r = r.unwrap_or(f64::NAN);
-        assert_eq!((t, rhs), ("G", l));
-        assert!((rhs + r - u).abs() <= 2.0 * f64::EPSILON * u);
+        assert_eq!((t, rhs), ("G", -3.794494606438867e-13));
+        assert!((rhs + r - 2.0).abs() <= 2.0 * f64::EPSILON * 2.0);
     }
 
     #[test]

@@ -1,6 +1,418 @@
 //! The scenario: the serde root of everything a planner states, its loading,
 //! saving and validation.
+//!
+//! A [`Scenario`] is a plain data transfer object: what a person writes in
+//! TOML or a program sends as JSON. [`Scenario::validate`] checks it and
+//! returns either a [`ValidatedScenario`] (names resolved to typed ids and
+//! catalogue entries, policy lookups ready) or a [`ValidationReport`] with
+//! **every** problem at once, each with a stable code, the field's path, the
+//! cause and a suggested fix. Only `validate` makes a `ValidatedScenario`, so
+//! nothing unchecked reaches the planner.
+//!
+//! # Example
+//!
+//! ```
+//! use fleetplan::scenario::Scenario;
+//!
+//! let text = r#"
+//! name = "quickstart"
+//! start = "2025-08-15"
+//! horizon_days = 90
+//! jurisdiction = "CN"
+//! objective = "min_cost"
+//!
+//! [[pools]]
+//! name = "h800"
+//! accelerator = "H800"
+//! count = 2048
+//! ownership = { kind = "owned", sunk = true }
+//!
+//! [[phases]]
+//! name = "pretrain"
+//! kind = "pretraining"
+//! model = { total_params = 671e9, active_params = 37e9 }
+//! precision = "fp8"
+//! tokens = 14.8e12
+//! deadline_days = 80
+//! "#;
+//! let scenario = Scenario::from_toml_str(text)?;
+//! let valid = scenario.validate()?;
+//! let h800 = valid.pool_by_name("h800").expect("declared above");
+//! assert_eq!(valid.pool(h800).accelerator().name, "H800");
+//!
+//! // A typo is reported with its path, cause and fix.
+//! let bad = Scenario::from_toml_str(&text.replace("\"H800\"", "\"H900\""))?;
+//! let report = bad.validate().expect_err("H900 does not exist");
+//! assert_eq!(report.issues[0].code, "E-ACCEL-UNKNOWN");
+//! assert_eq!(report.issues[0].path, "pools[0].accelerator");
+//! assert!(report.issues[0].fix.contains("did you mean 'H100' or 'H800' or 'H200'?"));
+//! # Ok::<(), fleetplan::Error>(())
+//! ```
+//!
+//! # Files
+//!
+//! TOML and JSON carry the same structure (the JSON form is what
+//! [`Scenario::to_json_string`] writes). Quantities are bare numbers in base
+//! units (dollars, FLOPs, bytes, tokens, seconds; calendar offsets in days),
+//! dates are `"YYYY-MM-DD"` strings (TOML's unquoted dates work too),
+//! jurisdictions two-letter codes, and every option is one of a fixed set of
+//! snake_case names. Round trips are lossless: `from_toml_str(to_toml_string(s)) == s`.
+//!
+//! # What is checked when
+//!
+//! * **Syntax and shape** (a missing bracket, a missing required field, an
+//!   unknown key, a string where a number belongs) stop the parse:
+//!   [`ErrorKind::Parse`](crate::ErrorKind::Parse) with the line when the
+//!   format gives one.
+//! * **Names, dates and country codes** that are not one of the allowed
+//!   values are collected all at once, before the typed parse, and returned
+//!   as an [`ErrorKind::Invalid`](crate::ErrorKind::Invalid) error holding a
+//!   [`ValidationReport`] (codes `E-VALUE-UNKNOWN`, `E-DATE-INVALID`,
+//!   `E-COUNTRY-INVALID`) whose fixes list the allowed values.
+//! * **Numbers** are accepted by the parse whatever they are (NaN, negative,
+//!   fractional counts), because a parse error can name only one problem;
+//!   [`Scenario::validate`] then reports every bad number with its path.
+//! * **Meaning** (references, windows, policy consistency, eligibility) is
+//!   checked by [`Scenario::validate`].
+//!
+//! # Issue codes
+//!
+//! | code | meaning |
+//! |---|---|
+//! | `E-VALUE-UNKNOWN` | a name that is not one of the allowed values (the fix lists them) |
+//! | `E-DATE-INVALID` | a date that is not `YYYY-MM-DD` or not a calendar day |
+//! | `E-COUNTRY-INVALID` | a country code that is not two upper-case letters |
+//! | `E-NUMBER-NAN` | a number is NaN |
+//! | `E-NUMBER-INFINITE` | a number is infinite |
+//! | `E-NUMBER-NEGATIVE` | a number is negative where that has no meaning |
+//! | `E-NUMBER-ZERO` | a number is zero where it must be positive (horizon, node size, catalogue figures) |
+//! | `E-NUMBER-RANGE` | a number outside its range: fractions in `[0, 1]`, MFU and availability in `(0, 1]`, PUE at least 1 |
+//! | `E-COUNT-NOT-INTEGER` | a count (devices, layers) has a fractional part |
+//! | `E-COUNT-TOO-LARGE` | a count is above 10^15 |
+//! | `E-NAME-EMPTY` | a scenario, pool, phase or accelerator name is empty |
+//! | `E-NAME-DUPLICATE` | two pools, phases or accelerators share a name or alias |
+//! | `E-ACCEL-UNKNOWN` | an accelerator that is neither built in nor added under `[[accelerators]]` |
+//! | `E-ACCEL-INCOMPLETE` | a new accelerator lacks `vendor` or `origin` |
+//! | `E-ACCEL-DUPLICATE` | two `[[accelerators]]` entries change the same accelerator |
+//! | `E-VENDOR-UNKNOWN` | an export rule names a vendor no accelerator has |
+//! | `E-PHASE-UNKNOWN` | the objective names a phase that does not exist |
+//! | `E-FLEET-EMPTY` | no pools |
+//! | `E-WORKLOAD-EMPTY` | no phases |
+//! | `E-POOL-COUNT-MISSING` | an owned pool without `count` |
+//! | `E-POOL-COUNT-NOT-OWNED` | `count` on a rentable or purchasable pool (their limit is `ownership.max`) |
+//! | `E-POOL-CAPEX-INCOMPLETE` | an owned pool with `sunk = false` but no `unit_price_usd` or `depreciation_days` |
+//! | `E-POOL-SOFTWARE-MISMATCH` | `cuda` on a non-NVIDIA device, `cann` on a non-Huawei one, `rocm` on a non-AMD one |
+//! | `E-POOL-LEAD-TIME-BEYOND-HORIZON` | purchases would arrive after the horizon |
+//! | `E-PHASE-DEMAND-MISSING` | a training phase with neither `tokens` nor `flops` |
+//! | `E-PHASE-DEMAND-AMBIGUOUS` | a training phase with both `tokens` and `flops` |
+//! | `E-PHASE-TOKENS-MISSING` | an inference phase without `tokens_per_day`, or with zero tokens |
+//! | `E-FIELD-NOT-APPLICABLE` | a field of another phase kind (e.g. `deadline_days` on inference) |
+//! | `E-DEADLINE-BEYOND-HORIZON` | `deadline_days` or `until_day` after `horizon_days` |
+//! | `E-START-BEYOND-HORIZON` | `start_day` or `from_day` at or after `horizon_days` |
+//! | `E-WINDOW-REVERSED` | a phase window that ends before or when it starts |
+//! | `E-DEVICES-MIN-ABOVE-MAX` | `min_devices` above `max_devices` |
+//! | `E-MODEL-ACTIVE-ABOVE-TOTAL` | `active_params` above `total_params` |
+//! | `E-MEASURED-DUPLICATE` | two measured throughputs for one accelerator in one phase |
+//! | `E-MEASURED-EMPTY` | a measured entry with neither prefill nor decode rate |
+//! | `E-PHASE-NO-ELIGIBLE-POOL` | no pool can run a phase: prohibited by policy, precision unsupported without fallback, or no figures |
+//! | `E-RULE-EMPTY` | an export rule naming neither accelerators nor vendors |
+//! | `E-DATES-REVERSED` | a rule's `until` not after its `from` |
+//! | `E-RULE-CONFLICT` | two export rules of one issuer cover one accelerator and destination on a common day with different effects |
+//! | `E-RULE-TERMS-NOT-LICENSED` | `levy`, `levy_pass_through` or `quota` on a rule that is not `licensed` |
+//! | `E-SHARE-DUPLICATE` | two overlapping domestic-share rules for one phase kind |
+//!
+//! # Eligibility
+//!
+//! A pool can run a phase when (1) policy permits the pool at the scenario's
+//! start date (owned pools are exempt from export rules unless a rule binds
+//! owned devices) and (2) its accelerator has a known dense peak at the
+//! phase's precision, or at its `fallback_precision`, or (inference only)
+//! the phase gives a measured throughput for that accelerator. A phase no
+//! pool can run is reported as `E-PHASE-NO-ELIGIBLE-POOL`, with each pool's
+//! reason.
 
+mod io;
+mod precheck;
 mod report;
+mod validate;
 
-pub use report::{Issue, ValidationReport};
+pub use report::{Issue, IssueCode, ValidationReport};
+pub use validate::{
+    AcceleratorId, Eligibility, Ineligible, PhaseId, PhaseRef, PoolId, PoolRef, ResolvedObjective,
+    ResolvedRule, RuleId, ValidatedScenario,
+};
+
+pub(crate) use validate::check_figure;
+
+use crate::catalog::{AcceleratorPatch, Country, string_enum};
+use crate::fleet::Pool;
+use crate::policy::Policy;
+use crate::units::{Date, Days, Fraction, Seconds, Usd, UsdPerKwh};
+use crate::workload::Phase;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Everything a planning question states: fleet, workload, policy, budget
+/// and objective.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Scenario {
+    /// Name, used in reports.
+    pub name: String,
+    /// Free text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// First day of the plan; policy rules are looked up at this date.
+    pub start: Date,
+    /// Length of the plan, days.
+    pub horizon_days: Days,
+    /// Where the fleet runs and buys (pools default to it); accelerators
+    /// originating here are domestic.
+    pub jurisdiction: Country,
+    /// What to optimise.
+    #[serde(default)]
+    pub objective: Objective,
+    /// Catalogue additions and overrides.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accelerators: Vec<AcceleratorPatch>,
+    /// The fleet.
+    #[serde(default)]
+    pub pools: Vec<Pool>,
+    /// The workload.
+    #[serde(default)]
+    pub phases: Vec<Phase>,
+    /// Export, domestic-share and justification rules.
+    #[serde(default, skip_serializing_if = "Policy::is_empty")]
+    pub policy: Policy,
+    /// Spending limits and energy prices.
+    #[serde(default, skip_serializing_if = "Budget::is_empty")]
+    pub budget: Budget,
+    /// Solver settings.
+    #[serde(default, skip_serializing_if = "Settings::is_empty")]
+    pub settings: Settings,
+}
+
+impl Scenario {
+    /// A scenario with no pools, phases or policy yet.
+    #[must_use]
+    pub fn new(
+        name: impl Into<String>,
+        start: Date,
+        horizon: Days,
+        jurisdiction: Country,
+    ) -> Scenario {
+        Scenario {
+            name: name.into(),
+            description: None,
+            start,
+            horizon_days: horizon,
+            jurisdiction,
+            objective: Objective::MinCost,
+            accelerators: Vec::new(),
+            pools: Vec::new(),
+            phases: Vec::new(),
+            policy: Policy::default(),
+            budget: Budget::default(),
+            settings: Settings::default(),
+        }
+    }
+}
+
+string_enum! {
+    /// The names an objective can have (the `kind` of [`Objective`]).
+    pub enum ObjectiveKind {
+        /// See [`Objective::MinCost`].
+        MinCost = "min_cost",
+        /// See [`Objective::MinMakespan`].
+        MinMakespan = "min_makespan",
+        /// See [`Objective::MaxServed`].
+        MaxServed = "max_served",
+        /// See [`Objective::DomesticFirst`].
+        DomesticFirst = "domestic_first",
+    }
+}
+
+/// What the planner optimises.
+///
+/// In files: `objective = "min_cost"`, or
+/// `objective = { kind = "min_makespan", phases = ["pretrain"] }`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Objective {
+    /// Least total cost.
+    #[default]
+    MinCost,
+    /// Earliest completion of the named phases (every training phase when
+    /// the list is empty).
+    MinMakespan {
+        /// Phase names.
+        phases: Vec<String>,
+    },
+    /// Most demand served within budget.
+    MaxServed,
+    /// Highest domestic share first, then least cost.
+    DomesticFirst,
+}
+
+impl Objective {
+    /// The objective's kind.
+    #[must_use]
+    pub fn kind(&self) -> ObjectiveKind {
+        match self {
+            Objective::MinCost => ObjectiveKind::MinCost,
+            Objective::MinMakespan { .. } => ObjectiveKind::MinMakespan,
+            Objective::MaxServed => ObjectiveKind::MaxServed,
+            Objective::DomesticFirst => ObjectiveKind::DomesticFirst,
+        }
+    }
+}
+
+impl Serialize for Objective {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        match self {
+            Objective::MinMakespan { phases } if !phases.is_empty() => {
+                let mut st = s.serialize_struct("Objective", 2)?;
+                st.serialize_field("kind", ObjectiveKind::MinMakespan.as_str())?;
+                st.serialize_field("phases", phases)?;
+                st.end()
+            }
+            other => s.serialize_str(other.kind().as_str()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Objective {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Objective, D::Error> {
+        struct V;
+        fn from_kind(kind: ObjectiveKind, phases: Vec<String>) -> Objective {
+            match kind {
+                ObjectiveKind::MinCost => Objective::MinCost,
+                ObjectiveKind::MinMakespan => Objective::MinMakespan { phases },
+                ObjectiveKind::MaxServed => Objective::MaxServed,
+                ObjectiveKind::DomesticFirst => Objective::DomesticFirst,
+            }
+        }
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Objective;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(
+                    f,
+                    "one of {} or a table {{ kind = ..., phases = [...] }}",
+                    ObjectiveKind::NAMES.join(", ")
+                )
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Objective, E> {
+                ObjectiveKind::from_name(v)
+                    .map(|k| from_kind(k, Vec::new()))
+                    .ok_or_else(|| E::unknown_variant(v, ObjectiveKind::NAMES))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Objective, A::Error> {
+                use serde::de::Error;
+                let mut kind: Option<ObjectiveKind> = None;
+                let mut phases: Option<Vec<String>> = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "kind" => kind = Some(map.next_value()?),
+                        "phases" => phases = Some(map.next_value()?),
+                        other => return Err(A::Error::unknown_field(other, &["kind", "phases"])),
+                    }
+                }
+                let kind = kind.ok_or_else(|| A::Error::missing_field("kind"))?;
+                let phases = phases.unwrap_or_default();
+                if !phases.is_empty() && kind != ObjectiveKind::MinMakespan {
+                    return Err(A::Error::custom(format!(
+                        "`phases` applies only to min_makespan, not {}",
+                        kind.as_str()
+                    )));
+                }
+                Ok(from_kind(kind, phases))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Electricity cost.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Energy {
+    /// Electricity price.
+    pub usd_per_kwh: UsdPerKwh,
+    /// Power usage effectiveness (facility power ÷ IT power, dimensionless,
+    /// at least 1); 1 when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pue: Option<f64>,
+}
+
+impl Energy {
+    /// Electricity at `usd_per_kwh` with a PUE.
+    #[must_use]
+    pub fn new(usd_per_kwh: UsdPerKwh, pue: f64) -> Energy {
+        Energy {
+            usd_per_kwh,
+            pue: Some(pue),
+        }
+    }
+}
+
+/// Spending limits over the horizon, and energy prices.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Budget {
+    /// Most to spend on purchases (levies included).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capex_usd: Option<Usd>,
+    /// Most to spend on rentals and energy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opex_usd: Option<Usd>,
+    /// Most to spend in all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_usd: Option<Usd>,
+    /// Electricity price and PUE; energy is not costed when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub energy: Option<Energy>,
+}
+
+impl Budget {
+    /// `true` when nothing is set.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.capex_usd.is_none()
+            && self.opex_usd.is_none()
+            && self.total_usd.is_none()
+            && self.energy.is_none()
+    }
+}
+
+/// Solver settings a scenario may carry. Absent values take the solver's
+/// defaults.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Settings {
+    /// Relative MIP gap at which to stop, in `[0, 1]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mip_gap: Option<Fraction>,
+    /// Wall-clock limit for one solve.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_limit_s: Option<Seconds>,
+    /// `false` to plan fractional devices (an LP relaxation); whole devices
+    /// by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub whole_devices: Option<bool>,
+}
+
+impl Settings {
+    /// `true` when nothing is set.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.mip_gap.is_none() && self.time_limit_s.is_none() && self.whole_devices.is_none()
+    }
+}

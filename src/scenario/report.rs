@@ -1,12 +1,161 @@
-//! Validation issues and the report that collects them.
+//! Validation issues, their stable codes, and the report that collects them.
 
+use crate::catalog::string_enum;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+
+string_enum! {
+    /// The stable code of a validation issue. Scripts may match on
+    /// [`IssueCode::as_str`]; the table in the [`crate::scenario`] docs lists
+    /// them all.
+    #[non_exhaustive]
+    pub enum IssueCode {
+        /// A name (enum variant) that is not one of the allowed ones.
+        ValueUnknown = "E-VALUE-UNKNOWN",
+        /// A date that is not `YYYY-MM-DD` or not a calendar day.
+        DateInvalid = "E-DATE-INVALID",
+        /// A country code that is not two upper-case letters.
+        CountryInvalid = "E-COUNTRY-INVALID",
+        /// A number is NaN.
+        NumberNaN = "E-NUMBER-NAN",
+        /// A number is infinite.
+        NumberInfinite = "E-NUMBER-INFINITE",
+        /// A number is negative where that has no meaning.
+        NumberNegative = "E-NUMBER-NEGATIVE",
+        /// A number is zero where it must be positive.
+        NumberZero = "E-NUMBER-ZERO",
+        /// A number is outside its allowed range (fractions, MFU, PUE).
+        NumberRange = "E-NUMBER-RANGE",
+        /// A count has a fractional part.
+        CountNotInteger = "E-COUNT-NOT-INTEGER",
+        /// A count is above 10^15.
+        CountTooLarge = "E-COUNT-TOO-LARGE",
+        /// A required name is empty.
+        NameEmpty = "E-NAME-EMPTY",
+        /// Two pools, phases or accelerators share a name.
+        NameDuplicate = "E-NAME-DUPLICATE",
+        /// An accelerator name is neither in the catalogue nor added.
+        AcceleratorUnknown = "E-ACCEL-UNKNOWN",
+        /// A new accelerator lacks its vendor or origin.
+        AcceleratorIncomplete = "E-ACCEL-INCOMPLETE",
+        /// Two `[[accelerators]]` entries change the same accelerator.
+        AcceleratorDuplicate = "E-ACCEL-DUPLICATE",
+        /// A vendor no accelerator in the catalogue has.
+        VendorUnknown = "E-VENDOR-UNKNOWN",
+        /// A reference to a phase that does not exist.
+        PhaseUnknown = "E-PHASE-UNKNOWN",
+        /// The scenario has no pools.
+        FleetEmpty = "E-FLEET-EMPTY",
+        /// The scenario has no phases.
+        WorkloadEmpty = "E-WORKLOAD-EMPTY",
+        /// An owned pool without `count`.
+        PoolCountMissing = "E-POOL-COUNT-MISSING",
+        /// `count` on a rentable or purchasable pool.
+        PoolCountNotOwned = "E-POOL-COUNT-NOT-OWNED",
+        /// An owned pool that is not sunk but lacks price or depreciation.
+        PoolCapexIncomplete = "E-POOL-CAPEX-INCOMPLETE",
+        /// A software stack that does not run on the pool's accelerator.
+        PoolSoftwareMismatch = "E-POOL-SOFTWARE-MISMATCH",
+        /// Purchases would arrive after the horizon.
+        PoolLeadTimeBeyondHorizon = "E-POOL-LEAD-TIME-BEYOND-HORIZON",
+        /// A training phase with neither `tokens` nor `flops`.
+        PhaseDemandMissing = "E-PHASE-DEMAND-MISSING",
+        /// A training phase with both `tokens` and `flops`.
+        PhaseDemandAmbiguous = "E-PHASE-DEMAND-AMBIGUOUS",
+        /// An inference phase without `tokens_per_day` (or with zero tokens).
+        PhaseTokensMissing = "E-PHASE-TOKENS-MISSING",
+        /// A field that belongs to another phase kind.
+        FieldNotApplicable = "E-FIELD-NOT-APPLICABLE",
+        /// A deadline or end of service after the horizon.
+        DeadlineBeyondHorizon = "E-DEADLINE-BEYOND-HORIZON",
+        /// A start day at or after the horizon.
+        StartBeyondHorizon = "E-START-BEYOND-HORIZON",
+        /// A window that ends before (or when) it starts.
+        WindowReversed = "E-WINDOW-REVERSED",
+        /// `min_devices` above `max_devices`.
+        DevicesMinAboveMax = "E-DEVICES-MIN-ABOVE-MAX",
+        /// More active than total parameters.
+        ModelActiveAboveTotal = "E-MODEL-ACTIVE-ABOVE-TOTAL",
+        /// Two measured throughputs for one accelerator in one phase.
+        MeasuredDuplicate = "E-MEASURED-DUPLICATE",
+        /// A measured throughput with neither prefill nor decode rate.
+        MeasuredEmpty = "E-MEASURED-EMPTY",
+        /// No pool can run a phase (policy, precision, or no figures).
+        PhaseNoEligiblePool = "E-PHASE-NO-ELIGIBLE-POOL",
+        /// An export rule naming neither accelerators nor vendors.
+        RuleEmpty = "E-RULE-EMPTY",
+        /// A date range whose end is not after its start.
+        DatesReversed = "E-DATES-REVERSED",
+        /// Two export rules with different effects overlap.
+        RuleConflict = "E-RULE-CONFLICT",
+        /// Levy, pass-through or quota on a rule that is not `licensed`.
+        RuleTermsNotLicensed = "E-RULE-TERMS-NOT-LICENSED",
+        /// Two domestic-share rules for one phase kind overlap.
+        ShareDuplicate = "E-SHARE-DUPLICATE",
+    }
+}
+
+impl IssueCode {
+    /// One line saying what the code means.
+    #[must_use]
+    pub fn meaning(self) -> &'static str {
+        match self {
+            IssueCode::ValueUnknown => "a name that is not one of the allowed values",
+            IssueCode::DateInvalid => "a date that is not YYYY-MM-DD or not a calendar day",
+            IssueCode::CountryInvalid => "a country code that is not two upper-case letters",
+            IssueCode::NumberNaN => "a number is NaN",
+            IssueCode::NumberInfinite => "a number is infinite",
+            IssueCode::NumberNegative => "a number is negative where that has no meaning",
+            IssueCode::NumberZero => "a number is zero where it must be positive",
+            IssueCode::NumberRange => "a number is outside its allowed range",
+            IssueCode::CountNotInteger => "a count has a fractional part",
+            IssueCode::CountTooLarge => "a count is above 10^15",
+            IssueCode::NameEmpty => "a required name is empty",
+            IssueCode::NameDuplicate => "two pools, phases or accelerators share a name",
+            IssueCode::AcceleratorUnknown => "an accelerator that is neither built in nor added",
+            IssueCode::AcceleratorIncomplete => "a new accelerator lacks vendor or origin",
+            IssueCode::AcceleratorDuplicate => {
+                "two [[accelerators]] entries change one accelerator"
+            }
+            IssueCode::VendorUnknown => "a vendor no accelerator has",
+            IssueCode::PhaseUnknown => "a reference to a phase that does not exist",
+            IssueCode::FleetEmpty => "the scenario has no pools",
+            IssueCode::WorkloadEmpty => "the scenario has no phases",
+            IssueCode::PoolCountMissing => "an owned pool without count",
+            IssueCode::PoolCountNotOwned => "count on a rentable or purchasable pool",
+            IssueCode::PoolCapexIncomplete => {
+                "an amortised owned pool without price or depreciation"
+            }
+            IssueCode::PoolSoftwareMismatch => {
+                "a software stack that does not run on the accelerator"
+            }
+            IssueCode::PoolLeadTimeBeyondHorizon => "purchases would arrive after the horizon",
+            IssueCode::PhaseDemandMissing => "a training phase with neither tokens nor flops",
+            IssueCode::PhaseDemandAmbiguous => "a training phase with both tokens and flops",
+            IssueCode::PhaseTokensMissing => "an inference phase without token demand",
+            IssueCode::FieldNotApplicable => "a field that belongs to another phase kind",
+            IssueCode::DeadlineBeyondHorizon => "a deadline or end of service after the horizon",
+            IssueCode::StartBeyondHorizon => "a start day at or after the horizon",
+            IssueCode::WindowReversed => "a window that ends before it starts",
+            IssueCode::DevicesMinAboveMax => "min_devices above max_devices",
+            IssueCode::ModelActiveAboveTotal => "more active than total parameters",
+            IssueCode::MeasuredDuplicate => "two measured throughputs for one accelerator",
+            IssueCode::MeasuredEmpty => "a measured entry with no rate",
+            IssueCode::PhaseNoEligiblePool => "no pool can run the phase",
+            IssueCode::RuleEmpty => "an export rule naming no accelerator or vendor",
+            IssueCode::DatesReversed => "a date range whose end is not after its start",
+            IssueCode::RuleConflict => "two overlapping export rules with different effects",
+            IssueCode::RuleTermsNotLicensed => "levy or quota on a rule that is not licensed",
+            IssueCode::ShareDuplicate => "two overlapping domestic-share rules for one phase kind",
+        }
+    }
+}
 
 /// One problem found by validation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Issue {
-    /// Stable code, e.g. `"E-POOL-COUNT"`; scripts may match on it.
+    /// Stable code, e.g. `"E-ACCEL-UNKNOWN"` (see [`IssueCode`]); scripts may
+    /// match on it.
     pub code: String,
     /// Path of the offending field, e.g. `pools[3].count`.
     pub path: String,
@@ -14,6 +163,30 @@ pub struct Issue {
     pub message: String,
     /// How to fix it.
     pub fix: String,
+}
+
+impl Issue {
+    /// An issue with a typed code.
+    #[must_use]
+    pub fn new(
+        code: IssueCode,
+        path: impl Into<String>,
+        message: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Issue {
+        Issue {
+            code: code.as_str().to_string(),
+            path: path.into(),
+            message: message.into(),
+            fix: fix.into(),
+        }
+    }
+
+    /// `true` when the issue has this code.
+    #[must_use]
+    pub fn is(&self, code: IssueCode) -> bool {
+        self.code == code.as_str()
+    }
 }
 
 impl fmt::Display for Issue {
@@ -39,6 +212,17 @@ impl ValidationReport {
     pub fn is_ok(&self) -> bool {
         self.issues.is_empty()
     }
+
+    /// `true` when some issue has this code and path.
+    #[must_use]
+    pub fn has(&self, code: IssueCode, path: &str) -> bool {
+        self.issues.iter().any(|i| i.is(code) && i.path == path)
+    }
+
+    /// The issues with this code.
+    pub fn with_code(&self, code: IssueCode) -> impl Iterator<Item = &Issue> {
+        self.issues.iter().filter(move |i| i.is(code))
+    }
 }
 
 impl fmt::Display for ValidationReport {
@@ -48,5 +232,52 @@ impl fmt::Display for ValidationReport {
             writeln!(f, "  {i}")?;
         }
         Ok(())
+    }
+}
+
+impl std::error::Error for ValidationReport {}
+
+impl From<ValidationReport> for crate::Error {
+    fn from(report: ValidationReport) -> Self {
+        crate::Error::invalid(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table in the `scenario` module docs lists every code, once.
+    #[test]
+    fn module_docs_list_every_code() {
+        let docs = include_str!("mod.rs");
+        for code in IssueCode::NAMES {
+            let row = format!("//! | `{code}` |");
+            assert_eq!(
+                docs.matches(&row).count(),
+                1,
+                "{code} is not in the table once"
+            );
+        }
+        let rows = docs.lines().filter(|l| l.starts_with("//! | `E-")).count();
+        assert_eq!(rows, IssueCode::NAMES.len());
+    }
+
+    #[test]
+    fn codes_are_stable_strings() {
+        assert_eq!(IssueCode::AcceleratorUnknown.as_str(), "E-ACCEL-UNKNOWN");
+        assert_eq!(
+            IssueCode::from_name("E-RULE-CONFLICT"),
+            Some(IssueCode::RuleConflict)
+        );
+        let i = Issue::new(IssueCode::FleetEmpty, "pools", "no pools", "add one");
+        assert!(i.is(IssueCode::FleetEmpty));
+        assert_eq!(
+            i.to_string(),
+            "[E-FLEET-EMPTY] pools: no pools (fix: add one)"
+        );
+        for c in IssueCode::ALL {
+            assert!(!c.meaning().is_empty());
+        }
     }
 }

@@ -5,7 +5,7 @@
 #![allow(clippy::float_cmp)]
 
 use super::simplex::scaling::Scaling;
-use super::simplex::{Engine, Limits, Lp, Method, Outcome, SpMat, Tol};
+use super::simplex::{Engine, FREE, Limits, Lp, Method, Outcome, SpMat, Tol};
 use super::{Algorithm, Basis, BasisStatus, Certificate, Solution, SolveOptions, Status};
 use crate::error::{Error, Result};
 use crate::model::{ColId, Model, RowId, Sense};
@@ -225,6 +225,10 @@ struct Core {
     fresh_basis: bool,
 }
 
+/// Largest row count for which `set_basis` recomputes exact dual
+/// steepest-edge weights (one BTRAN per row).
+const EXACT_DSE_MAX_ROWS: usize = 5000;
+
 fn tol_of(options: &SolveOptions) -> Tol {
     let t = &options.tolerances;
     Tol {
@@ -302,6 +306,10 @@ impl Core {
     }
 
     fn set_basis(&mut self, basis: &Basis) -> Result<()> {
+        if *basis == self.basis() {
+            // Already in place: keep the factor and the edge weights.
+            return Ok(());
+        }
         let e = &mut self.engine;
         let (m, n) = (e.lp.m, e.lp.n);
         if basis.col_status.len() != n || basis.row_status.len() != m {
@@ -371,7 +379,13 @@ impl Core {
         e.iterations = 0;
         if self.fresh_basis {
             e.factorize()?;
-            e.compute_exact_dse();
+            // Exact steepest-edge weights cost one BTRAN per row: worth it
+            // up to a few thousand rows; beyond, start from unit weights.
+            if e.lp.m <= EXACT_DSE_MAX_ROWS {
+                e.compute_exact_dse();
+            } else {
+                e.dse.iter_mut().for_each(|w| *w = 1.0);
+            }
             self.fresh_basis = false;
         }
         let method = match self.options.algorithm {
@@ -424,7 +438,7 @@ fn copy_basis(from: &Engine, to: &mut Engine) {
         if to.is_basic(j) {
             to.mv[j] = 0;
         } else {
-            let want = if from.mv[j] == 0 {
+            let want = if from.mv[j] == 0 || from.mv[j] == FREE {
                 if from.d[j] < 0.0 { -1 } else { 1 }
             } else {
                 from.mv[j]

@@ -87,6 +87,7 @@ impl SparseVec {
 
     /// Number of index entries when sparse, else the dimension (an upper
     /// bound on the nonzeros).
+    #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) fn count(&self) -> usize {
         if self.sparse {
             self.index.len()

@@ -7,6 +7,10 @@
 
 pub mod lpgen;
 pub mod oracle;
+pub mod scenario;
+
+#[allow(unused_imports)] // each test crate uses a subset
+pub use scenario::*;
 
 use fleetplan::model::Model;
 use fleetplan::solver::Solution;

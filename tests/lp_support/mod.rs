@@ -1,14 +1,11 @@
 //! Shared helpers of the solver tests: the certificate check every solve
-//! passes, tiny model builders, and LPs that are optimal by construction.
+//! passes (through `common::assert_certified`, so a test crate declares
+//! `mod common;` next to `mod lp_support;`) and seeded LPs that are optimal
+//! by construction at sizes proptest does not reach.
 #![allow(dead_code)]
-// Index loops over parallel arrays (bounds, values, duals) read best here.
-#![allow(clippy::needless_range_loop)]
 
-use fleetplan::model::{Model, ModelBuilder, Sense, VarType};
-use fleetplan::solver::{Certificate, Solution, Status};
-
-/// Tolerance of the checks (absolute, scaled by `1 + |value|`).
-pub const TOL: f64 = 1e-6;
+use fleetplan::model::{Model, ModelBuilder, VarType};
+use fleetplan::solver::{Solution, Status};
 
 /// A small deterministic generator (SplitMix64).
 pub struct Rng(pub u64);
@@ -39,178 +36,15 @@ fn opt(v: f64) -> Option<f64> {
     if v.is_finite() { Some(v) } else { None }
 }
 
-/// Checks a solution against its model without trusting the solver:
-/// optimal points are primal feasible, dual feasible and complementary
-/// with equal primal and dual objectives (reduced costs recomputed from the
-/// row duals); Farkas and ray certificates are verified.
+/// The independent certificate check (`solver::certificate`), panicking
+/// with its report on failure.
 pub fn check(model: &Model, sol: &Solution) {
-    let sg = match model.sense() {
-        Sense::Minimize => 1.0,
-        Sense::Maximize => -1.0,
-    };
-    let (m, n) = (model.num_rows(), model.num_cols());
-    let feasible = |x: &[f64]| {
-        assert_eq!(x.len(), n);
-        let act = model.row_activity(x);
-        for j in 0..n {
-            let (l, u) = (model.col_lower()[j], model.col_upper()[j]);
-            assert!(x[j] >= l - TOL * (1.0 + l.abs()), "x[{j}] = {} < {l}", x[j]);
-            assert!(x[j] <= u + TOL * (1.0 + u.abs()), "x[{j}] = {} > {u}", x[j]);
-        }
-        for i in 0..m {
-            let (l, u) = (model.row_lower()[i], model.row_upper()[i]);
-            assert!(
-                act[i] >= l - TOL * (1.0 + l.abs()),
-                "row {i}: {} < {l}",
-                act[i]
-            );
-            assert!(
-                act[i] <= u + TOL * (1.0 + u.abs()),
-                "row {i}: {} > {u}",
-                act[i]
-            );
-        }
-        act
-    };
-    match sol.status {
-        Status::Optimal => {
-            let act = feasible(&sol.x);
-            let y = &sol.row_dual;
-            assert_eq!(y.len(), m);
-            let aty = model.matrix().tr_mul(y);
-            let obj = model.objective_value(&sol.x);
-            let reported = sol.objective.expect("an optimum has an objective");
-            assert!((obj - reported).abs() <= TOL * (1.0 + obj.abs()));
-            let scale = 1.0 + obj.abs();
-            let mut dual_obj = model.objective_constant();
-            for j in 0..n {
-                let d = sg * (model.costs()[j] - aty[j]);
-                assert!((sg * sol.reduced_cost[j] - d).abs() <= TOL * (1.0 + d.abs()));
-                let (l, u) = (model.col_lower()[j], model.col_upper()[j]);
-                if d > 0.0 {
-                    assert!(
-                        l.is_finite() || d <= TOL,
-                        "column {j}: d = {d} with no lower bound"
-                    );
-                    if l.is_finite() {
-                        dual_obj += sg * d * l;
-                        assert!(
-                            d * (sol.x[j] - l) <= TOL * scale,
-                            "column {j} not complementary"
-                        );
-                    }
-                } else if d < 0.0 {
-                    assert!(
-                        u.is_finite() || -d <= TOL,
-                        "column {j}: d = {d} with no upper bound"
-                    );
-                    if u.is_finite() {
-                        dual_obj += sg * d * u;
-                        assert!(
-                            -d * (u - sol.x[j]) <= TOL * scale,
-                            "column {j} not complementary"
-                        );
-                    }
-                }
-            }
-            for i in 0..m {
-                let yi = sg * y[i];
-                let (l, u) = (model.row_lower()[i], model.row_upper()[i]);
-                if yi > 0.0 {
-                    assert!(
-                        l.is_finite() || yi <= TOL,
-                        "row {i}: y = {yi} with no lower bound"
-                    );
-                    if l.is_finite() {
-                        dual_obj += sg * yi * l;
-                        assert!(
-                            yi * (act[i] - l) <= TOL * scale,
-                            "row {i} not complementary"
-                        );
-                    }
-                } else if yi < 0.0 {
-                    assert!(
-                        u.is_finite() || -yi <= TOL,
-                        "row {i}: y = {yi} with no upper bound"
-                    );
-                    if u.is_finite() {
-                        dual_obj += sg * yi * u;
-                        assert!(
-                            -yi * (u - act[i]) <= TOL * scale,
-                            "row {i} not complementary"
-                        );
-                    }
-                }
-            }
-            assert!(
-                (obj - dual_obj).abs() <= 1e-6 * scale,
-                "primal {obj} vs dual {dual_obj}"
-            );
-        }
-        Status::Infeasible => {
-            let Some(Certificate::Farkas(y)) = &sol.certificate else {
-                panic!("infeasible without a Farkas certificate");
-            };
-            let z = model.matrix().tr_mul(y);
-            let zmax = z.iter().chain(y).fold(0.0f64, |a, v| a.max(v.abs()));
-            let mut lhs = 0.0;
-            for j in 0..n {
-                let (l, u) = (model.col_lower()[j], model.col_upper()[j]);
-                if z[j].abs() <= 1e-9 * zmax {
-                    continue;
-                }
-                let b = if z[j] > 0.0 { u } else { l };
-                assert!(b.is_finite(), "Farkas: column {j} needs an infinite bound");
-                lhs += z[j] * b;
-            }
-            let mut rhs = 0.0;
-            for i in 0..m {
-                let (l, u) = (model.row_lower()[i], model.row_upper()[i]);
-                if y[i] == 0.0 {
-                    continue;
-                }
-                let b = if y[i] > 0.0 { l } else { u };
-                assert!(b.is_finite(), "Farkas: row {i} needs an infinite bound");
-                rhs += y[i] * b;
-            }
-            assert!(
-                lhs < rhs - 1e-9 * (1.0 + rhs.abs()),
-                "Farkas fails: {lhs} >= {rhs}"
-            );
-        }
-        Status::Unbounded => {
-            feasible(&sol.x);
-            let Some(Certificate::Ray(r)) = &sol.certificate else {
-                panic!("unbounded without a ray");
-            };
-            let rmax = r.iter().fold(0.0f64, |a, v| a.max(v.abs()));
-            assert!(rmax > 0.0);
-            let t = 1e-9 * rmax;
-            for j in 0..n {
-                if model.col_lower()[j].is_finite() {
-                    assert!(r[j] >= -t);
-                }
-                if model.col_upper()[j].is_finite() {
-                    assert!(r[j] <= t);
-                }
-            }
-            let ar = model.row_activity(r);
-            for i in 0..m {
-                if model.row_lower()[i].is_finite() {
-                    assert!(ar[i] >= -t);
-                }
-                if model.row_upper()[i].is_finite() {
-                    assert!(ar[i] <= t);
-                }
-            }
-            let cr: f64 = model.costs().iter().zip(r).map(|(c, v)| c * v).sum();
-            assert!(sg * cr < -t, "the ray does not improve the objective");
-        }
-        Status::IterationLimit | Status::TimeLimit => {
-            assert_eq!(sol.x.len(), n);
-        }
-        other => panic!("unexpected status {other}"),
+    if matches!(sol.status, Status::IterationLimit | Status::TimeLimit) {
+        // Nothing to certify at a limit; the point must still be there.
+        assert_eq!(sol.x.len(), model.num_cols());
+        return;
     }
+    crate::common::assert_certified(model.name(), model, sol);
 }
 
 /// Asserts an optimum with objective `expected` (relative `1e-9`), checked.

@@ -4,6 +4,12 @@
 //! exposing an `Args` struct (clap) and a `run(args) -> ExitCode` function;
 //! this file only dispatches.
 
+mod catalog;
+mod lp;
+mod plan;
+mod sweep;
+mod validate;
+
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -16,7 +22,25 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// List the built-in accelerator catalogue with sources.
+    Catalog(catalog::Args),
+    /// Check a scenario file and print every problem.
+    Validate(validate::Args),
+    /// Plan a scenario: assignments, purchases, cost, binding constraints.
+    Plan(plan::PlanArgs),
+    /// Plan a scenario and its domestic-only counterfactual: the memo.
+    Justify(plan::JustifyArgs),
+    /// Show every factor of one (phase, pool) pair's rate and cost.
+    Explain(plan::ExplainArgs),
+    /// Write a scenario's compiled model as MPS (and LP) for any solver.
+    Export(plan::ExportArgs),
+    /// Re-plan while one numeric field varies (a warm-started sweep).
+    Sweep(sweep::Args),
+    /// The LP/MILP engine on MPS files.
+    #[command(subcommand)]
+    Lp(lp::Args),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -25,5 +49,13 @@ fn main() -> ExitCode {
             eprintln!("fleetplan: no command given; run `fleetplan --help`");
             ExitCode::from(2)
         }
+        Some(Command::Catalog(args)) => catalog::run(args),
+        Some(Command::Validate(args)) => validate::run(args),
+        Some(Command::Plan(args)) => plan::run_plan(args),
+        Some(Command::Justify(args)) => plan::run_justify(args),
+        Some(Command::Explain(args)) => plan::run_explain(args),
+        Some(Command::Export(args)) => plan::run_export(args),
+        Some(Command::Sweep(args)) => sweep::run(args),
+        Some(Command::Lp(args)) => lp::run(args),
     }
 }

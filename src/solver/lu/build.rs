@@ -4,6 +4,9 @@
 use super::lists::Lists;
 use super::{FactorError, LuFactor, LuOptions, NONE};
 
+/// Largest active submatrix (rows × columns) finished as a dense matrix.
+const DENSE_MAX: usize = 1 << 22;
+
 /// State of a basis position during factorisation.
 const ACTIVE: u8 = 0;
 const PIVOTED: u8 = 1;
@@ -117,6 +120,8 @@ pub(super) struct BuildWork {
     row_done: Vec<bool>,
     col_q: Vec<u32>,
     row_q: Vec<u32>,
+    /// Logical columns claimed by `load`: (row, position, value).
+    logical: Vec<(u32, u32, f64)>,
     /// The pivot sequence: row, position, value.
     pub(super) piv_row: Vec<u32>,
     pub(super) piv_pos: Vec<u32>,
@@ -143,18 +148,36 @@ pub(super) struct BuildWork {
     /// Offset + 1 of each row in the column being updated (0: absent).
     wpos: Vec<u32>,
     drops: Vec<u32>,
+    /// The dense final kernel (column-major) and its rows and columns.
+    dense: Vec<f64>,
+    drows: Vec<u32>,
+    dcols: Vec<u32>,
     pub(super) counts: Vec<u32>,
     pub(super) counts2: Vec<u32>,
 }
 
 impl BuildWork {
-    /// Copies B into column and row storage and resets all state.
+    /// Copies B into column and row storage and resets all state. Logical
+    /// columns (exactly one nonzero, on a row no earlier logical claimed) are
+    /// pivoted on the spot and never stored: their U rows are the rows'
+    /// entries in the other columns, taken from the row copy.
     fn load<'a>(&mut self, m: usize, col: &impl Fn(usize) -> (&'a [u32], &'a [f64])) {
         // Input entries are dropped only when exactly zero: a tiny
         // coefficient of a badly scaled basis is still a coefficient.
         let keep = |i: u32, v: f64| (i as usize) < m && v != 0.0;
+        self.bcol.reset(m);
         self.counts.clear();
         self.counts.resize(m, 0);
+        self.col_scale.clear();
+        self.col_scale.resize(m, 0.0);
+        self.row_count.clear();
+        self.row_count.resize(m, 0);
+        self.col_state.clear();
+        self.col_state.resize(m, ACTIVE);
+        self.row_done.clear();
+        self.row_done.resize(m, false);
+        self.logical.clear();
+        self.b_max = 0.0;
         for k in 0..m {
             let (ri, rv) = col(k);
             debug_assert_eq!(
@@ -170,28 +193,35 @@ impl BuildWork {
                 rv.iter().all(|v| v.is_finite()),
                 "column {k}: non-finite value"
             );
-            let n = ri.iter().zip(rv).filter(|&(&i, &v)| keep(i, v)).count();
-            // n <= len of a slice of u32 row indices < m, fits in u32.
-            self.counts[k] = n as u32;
-        }
-        self.bcol.layout(&self.counts, 0);
-        self.col_scale.clear();
-        self.col_scale.resize(m, 0.0);
-        self.row_count.clear();
-        self.row_count.resize(m, 0);
-        self.b_max = 0.0;
-        for k in 0..m {
-            let (ri, rv) = col(k);
+            let mut nz = 0usize;
+            let mut last = (0u32, 0.0f64);
             let mut s = 0.0f64;
             for (&i, &v) in ri.iter().zip(rv) {
                 if keep(i, v) {
-                    self.bcol.push(k, i, v);
-                    self.row_count[i as usize] += 1;
+                    nz += 1;
+                    last = (i, v);
                     s = s.max(v.abs());
                 }
             }
             self.col_scale[k] = s;
             self.b_max = self.b_max.max(s);
+            if nz == 1 && !self.row_done[last.0 as usize] {
+                self.row_done[last.0 as usize] = true;
+                self.col_state[k] = PIVOTED;
+                self.logical.push((last.0, k as u32, last.1));
+                continue;
+            }
+            self.bcol.replace_at_end(
+                k,
+                ri.iter()
+                    .zip(rv)
+                    .filter(|&(&i, &v)| keep(i, v))
+                    .map(|(&i, &v)| (i, v)),
+            );
+            for q in self.bcol.range(k) {
+                self.row_count[self.bcol.idx[q] as usize] += 1;
+            }
+            self.counts[k] = self.bcol.len[k];
         }
         self.brow.layout(&self.row_count, 0);
         for k in 0..m {
@@ -202,10 +232,6 @@ impl BuildWork {
         }
         self.col_count.clear();
         self.col_count.extend_from_slice(&self.counts);
-        self.col_state.clear();
-        self.col_state.resize(m, ACTIVE);
-        self.row_done.clear();
-        self.row_done.resize(m, false);
         for v in [
             &mut self.piv_row,
             &mut self.piv_pos,
@@ -285,13 +311,26 @@ impl BuildWork {
         let tol = opts.singular_tolerance;
         self.col_q.clear();
         self.row_q.clear();
+        // Logicals first (claimed in `load`): no L, U row = the row's
+        // entries in the stored columns, all still active.
+        for t in 0..self.logical.len() {
+            let (r, c, a) = self.logical[t];
+            let r = r as usize;
+            self.record_pivot(r, c as usize, a);
+            for q in self.brow.range(r) {
+                let j = self.brow.idx[q] as usize;
+                self.ut_idx.push(j as u32);
+                self.ut_val.push(self.brow.val[q]);
+                self.col_count[j] -= 1;
+            }
+        }
         for c in (0..m).rev() {
-            if self.col_count[c] <= 1 {
+            if self.col_state[c] == ACTIVE && self.col_count[c] <= 1 {
                 self.col_q.push(c as u32);
             }
         }
         for r in (0..m).rev() {
-            if self.row_count[r] == 1 {
+            if !self.row_done[r] && self.row_count[r] == 1 {
                 self.row_q.push(r as u32);
             }
         }
@@ -416,9 +455,120 @@ impl BuildWork {
                 self.rl.relink(r, self.krow.len[r]);
             }
         }
-        while let Some((r, c, a)) = self.search(m, opts) {
+        loop {
+            let (nr, nc) = (self.rl.linked, self.cl.linked);
+            let size = nr * nc;
+            if size > 0
+                && size <= DENSE_MAX
+                && self.kcol.live as f64 >= opts.dense_switch * size as f64
+            {
+                self.dense_kernel(m, opts);
+                break;
+            }
+            let Some((r, c, a)) = self.search(m, opts) else {
+                break;
+            };
             self.eliminate(r, c, a, opts.drop_tolerance);
         }
+    }
+
+    /// Finishes the kernel as a dense matrix (once the active submatrix is
+    /// dense enough that sparse bookkeeping costs more than it saves):
+    /// right-looking LU with partial pivoting by rows, columns in index
+    /// order, numerically zero columns dropped as in the sparse phase.
+    fn dense_kernel(&mut self, m: usize, opts: &LuOptions) {
+        let tol = opts.singular_tolerance;
+        let drop = opts.drop_tolerance;
+        let mut rows = std::mem::take(&mut self.drows);
+        let mut cols = std::mem::take(&mut self.dcols);
+        let mut a = std::mem::take(&mut self.dense);
+        rows.clear();
+        cols.clear();
+        rows.extend(
+            (0..m as u32).filter(|&r| !self.row_done[r as usize] && self.krow.len[r as usize] > 0),
+        );
+        cols.extend(
+            (0..m as u32)
+                .filter(|&c| self.col_state[c as usize] == ACTIVE && self.kcol.len[c as usize] > 0),
+        );
+        // Sparsest columns first (a static Markowitz-like order); ties by
+        // index, for determinism.
+        cols.sort_unstable_by_key(|&c| (self.kcol.len[c as usize], c));
+        let (nr, nc) = (rows.len(), cols.len());
+        a.clear();
+        a.resize(nr * nc, 0.0);
+        for (p, &r) in rows.iter().enumerate() {
+            // p < nr <= m fits in u32.
+            self.wpos[r as usize] = p as u32 + 1;
+        }
+        for (jc, &c) in cols.iter().enumerate() {
+            for q in self.kcol.range(c as usize) {
+                let p = self.wpos[self.kcol.idx[q] as usize];
+                if p != 0 {
+                    a[jc * nr + p as usize - 1] = self.kcol.val[q];
+                }
+            }
+        }
+        for &r in &rows {
+            self.wpos[r as usize] = 0;
+        }
+        let mut k = 0usize; // pivots taken = first active dense row
+        for jc in 0..nc {
+            let c = cols[jc] as usize;
+            let (mut ip, mut amax) = (k, 0.0f64);
+            for i in k..nr {
+                let v = a[jc * nr + i].abs();
+                if v > amax {
+                    (ip, amax) = (i, v);
+                }
+            }
+            if amax <= tol * self.col_scale[c] {
+                self.col_state[c] = BAD;
+                self.bad.push(c as u32);
+                continue;
+            }
+            if ip != k {
+                for j in jc..nc {
+                    a.swap(j * nr + ip, j * nr + k);
+                }
+                rows.swap(ip, k);
+            }
+            let piv = a[jc * nr + k];
+            let r = rows[k] as usize;
+            self.record_pivot(r, c, piv);
+            self.row_done[r] = true;
+            self.col_state[c] = PIVOTED;
+            let mut lmax = 0.0f64;
+            for i in k + 1..nr {
+                let l = a[jc * nr + i] / piv;
+                a[jc * nr + i] = l;
+                if l.abs() > drop {
+                    self.lt_idx.push(rows[i]);
+                    self.lt_val.push(l);
+                }
+                lmax = lmax.max(l.abs());
+            }
+            let (left, right) = a.split_at_mut((jc + 1) * nr);
+            let lcol = &left[jc * nr + k + 1..jc * nr + nr];
+            for (jo, colj) in right.chunks_exact_mut(nr).enumerate() {
+                let u = colj[k];
+                if u.abs() <= drop {
+                    continue;
+                }
+                let j = cols[jc + 1 + jo];
+                self.ut_idx.push(j);
+                self.ut_val.push(u);
+                for (x, &l) in colj[k + 1..].iter_mut().zip(lcol) {
+                    *x -= l * u;
+                }
+                let s = &mut self.col_scale[j as usize];
+                *s = s.max(lmax * u.abs());
+            }
+            k += 1;
+        }
+        self.drows = rows;
+        self.dcols = cols;
+        self.dense = a;
     }
 
     fn col_max(&mut self, j: usize) -> f64 {
@@ -717,7 +867,36 @@ impl LuFactor {
                 self.ucol.push(j as usize, r as u32, v);
             }
         }
-        // L by columns and by rows.
+        // L by columns and by rows. When L is empty (triangular bases, the
+        // common case in the planner family) the lists are not rebuilt: they
+        // are read only by solves guarded by a nonempty `l_order` /
+        // `lrow_order`.
+        self.l_order.clear();
+        self.lrow_order.clear();
+        if w.lt_idx.is_empty() {
+            self.lcol.live = 0;
+            self.lrow.live = 0;
+        } else {
+            self.assemble_l();
+        }
+        self.u_order.clear();
+        self.u_order.extend_from_slice(&self.work.piv_row[..n]);
+        self.u_slot.clear();
+        self.u_slot.resize(m, 0);
+        for (k, &r) in self.u_order.iter().enumerate() {
+            // k < m fits in u32.
+            self.u_slot[r as usize] = k as u32;
+        }
+        self.u_max = if u_max > 0.0 { u_max } else { 1.0 };
+        self.nnz_fresh = self.lcol.live + self.ucol.live;
+        self.reset_updates();
+    }
+
+    /// Builds L by columns and by rows, and the solve orders over them.
+    fn assemble_l(&mut self) {
+        let m = self.m;
+        let w = &mut self.work;
+        let n = w.piv_row.len().min(m);
         w.counts.iter_mut().for_each(|x| *x = 0);
         w.counts2.iter_mut().for_each(|x| *x = 0);
         for k in 0..n {
@@ -730,7 +909,6 @@ impl LuFactor {
         }
         self.lcol.layout(&w.counts, 0);
         self.lrow.layout(&w.counts2, 0);
-        self.l_order.clear();
         for k in 0..n {
             let r = w.piv_row[k];
             for t in w.lt_start[k]..w.lt_start[k + 1] {
@@ -742,23 +920,11 @@ impl LuFactor {
                 self.l_order.push(r);
             }
         }
-        self.lrow_order.clear();
         for k in (0..n).rev() {
             let r = w.piv_row[k];
             if self.lrow.len[r as usize] > 0 {
                 self.lrow_order.push(r);
             }
         }
-        self.u_order.clear();
-        self.u_order.extend_from_slice(&w.piv_row[..n]);
-        self.u_slot.clear();
-        self.u_slot.resize(m, 0);
-        for (k, &r) in self.u_order.iter().enumerate() {
-            // k < m fits in u32.
-            self.u_slot[r as usize] = k as u32;
-        }
-        self.u_max = if u_max > 0.0 { u_max } else { 1.0 };
-        self.nnz_fresh = self.lcol.live + self.ucol.live;
-        self.reset_updates();
     }
 }

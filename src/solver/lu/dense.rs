@@ -2,7 +2,7 @@
 //! BTRAN semantics as [`super::LuFactor`]: the test oracle for the sparse
 //! factor, and usable by the simplex's tests.
 
-use crate::solver::sparse::SparseVec;
+use super::SparseVec;
 use nalgebra::{DMatrix, DVector, linalg::FullPivLU};
 
 /// See the module docs. `O(m³)` per (re)factorisation; for tests only.

@@ -79,6 +79,7 @@ impl Lists {
         self.live += 1;
     }
 
+    #[cold]
     fn grow(&mut self, k: usize) {
         let len = self.len[k] as usize;
         let s = self.start[k];
@@ -117,8 +118,8 @@ impl Lists {
         self.len[k] = 0;
     }
 
-    /// Replaces list `k` by a fresh list at the end of the arrays filled by
-    /// `fill`, which pushes entries through the given closure.
+    /// Replaces list `k` by a fresh list of `entries` at the end of the
+    /// arrays (no spare room).
     pub(super) fn replace_at_end(&mut self, k: usize, entries: impl Iterator<Item = (u32, f64)>) {
         self.clear_list(k);
         let s = self.idx.len();

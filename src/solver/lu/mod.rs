@@ -34,11 +34,15 @@
 //!    rows and columns. Pivots come from a Markowitz search over the
 //!    columns and rows of smallest count (at most `search_limit`
 //!    candidates), under threshold partial pivoting
-//!    `|a_ij| >= pivot_threshold * max_i |a_ij|`.
+//!    `|a_ij| >= pivot_threshold * max_i |a_ij|`. Once the active part is
+//!    dense (`dense_switch`), it is finished by dense LU with partial
+//!    pivoting.
 //! 3. *Rank deficiency*: a column whose largest active entry is at most
-//!    `singular_tolerance` times its original largest entry is numerically
-//!    zero; it is dropped and reported, and the factor is completed with the
-//!    unit columns of the rows left unpivoted (see [`FactorError`]).
+//!    `singular_tolerance` times the largest magnitude it has held (its
+//!    original entries and the updates it received, which is what rounding
+//!    errors scale with) is numerically zero; it is dropped and reported, and
+//!    the factor is completed with the unit columns of the rows left
+//!    unpivoted (see [`FactorError`]).
 //!
 //! # Solves
 //!
@@ -48,6 +52,16 @@
 //! factor's graph (Gilbert–Peierls), so the cost is proportional to the
 //! nonzeros touched and independent of `m`.
 //!
+//! # Updates
+//!
+//! Forrest–Tomlin (see `update.rs`): the new column's partially transformed
+//! spike replaces U's column, the pivot moves to the end of U's order and one
+//! row eta restores triangularity. An update is refused when its new
+//! diagonal disagrees with the caller's pivot (a row-wise against a
+//! column-wise computation of the same number); `should_refactor` asks for a
+//! fresh factor after `max_updates`, on fill, or when the updates have
+//! amplified the factor's entries beyond `growth_limit`.
+//!
 //! # Complexity
 //!
 //! Factorisation: `O(nnz(B))` for the singleton part plus the Markowitz
@@ -55,7 +69,7 @@
 //! path, `O(m + flops)` otherwise. Update: one hyper-sparse partial BTRAN
 //! with U plus the length of the replaced row and column of U.
 
-use super::sparse::SparseVec;
+pub(crate) use super::sparse::SparseVec;
 
 mod build;
 #[cfg(test)]
@@ -91,8 +105,8 @@ pub(crate) struct LuOptions {
     /// says yes. Default `100`.
     pub max_updates: usize,
     /// A column is numerically zero (the basis is singular) when its largest
-    /// active entry is at most this times its largest original entry.
-    /// Default `1e-11`.
+    /// active entry is at most this times the largest magnitude it has held
+    /// during elimination (original entries included). Default `1e-11`.
     pub singular_tolerance: f64,
     /// Relative disagreement allowed between the new diagonal computed by the
     /// update and the one implied by the caller's `pivot`, before scaling by
@@ -105,6 +119,14 @@ pub(crate) struct LuOptions {
     /// factor exceed `fill_limit` times those of the fresh factor (plus `m`).
     /// Default `2.0`.
     pub fill_limit: f64,
+    /// `should_refactor` says yes once the updates have amplified the
+    /// factor's entries by more than this: (largest |U| now / right after
+    /// factorisation) × max(1, largest |row-eta multiplier|). Default `1e5`.
+    pub growth_limit: f64,
+    /// The kernel is finished as a dense matrix once its active part has at
+    /// least this fraction of nonzeros (and at most 2²² entries). Default
+    /// `0.5`; a value above 1 keeps it sparse to the end.
+    pub dense_switch: f64,
     /// `None` (default): choose hyper-sparse or ordinary triangular solves by
     /// predicted density. `Some(true)` / `Some(false)`: always / never use
     /// the hyper-sparse path (for tests and benchmarks).
@@ -121,6 +143,8 @@ impl Default for LuOptions {
             update_tolerance: 1e-8,
             search_limit: 8,
             fill_limit: 2.0,
+            growth_limit: 1e5,
+            dense_switch: 0.5,
             hyper_sparse: None,
         }
     }
@@ -172,6 +196,39 @@ pub(crate) enum UpdateError {
     },
 }
 
+impl std::fmt::Display for FactorError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Singular {
+                rank,
+                bad_positions,
+                ..
+            } => write!(
+                f,
+                "basis is singular: rank {rank}, {} dependent column(s)",
+                bad_positions.len()
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for UpdateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NoColumn => write!(f, "no entering column was saved by ftran_for_update"),
+            Self::BadPosition => write!(f, "basis position out of range"),
+            Self::TooManyUpdates => write!(f, "update limit reached"),
+            Self::Singular { computed } => {
+                write!(f, "new basis is singular (new diagonal {computed:e})")
+            }
+            Self::Unstable { computed, expected } => write!(
+                f,
+                "unstable update: new diagonal {computed:e}, expected {expected:e}"
+            ),
+        }
+    }
+}
+
 /// Counters for tests and tuning.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct LuStats {
@@ -189,6 +246,10 @@ pub(crate) struct LuStats {
     pub hyper_solves: u64,
     /// Triangular solves done on the ordinary path.
     pub dense_solves: u64,
+    /// Pivots visited by all triangular solves (a machine-independent
+    /// measure of solve cost: `m` per ordinary solve, the size of the
+    /// reached set per hyper-sparse one).
+    pub solve_visits: u64,
     /// Updates applied since creation.
     pub updates: u64,
 }
@@ -273,6 +334,10 @@ pub(crate) struct LuFactor {
     b_max: f64,
     /// Largest |entry| of U (diagonal included) so far.
     u_max: f64,
+    /// `u_max` right after factorisation.
+    u_max_fresh: f64,
+    /// Largest |multiplier| in the row etas since factorisation.
+    r_max: f64,
     /// Off-diagonal nonzeros of L plus U right after factorisation.
     nnz_fresh: usize,
     work: build::BuildWork,
@@ -316,6 +381,8 @@ impl LuFactor {
             num_updates: 0,
             b_max: 1.0,
             u_max: 1.0,
+            u_max_fresh: 1.0,
+            r_max: 0.0,
             nnz_fresh: 0,
             work: build::BuildWork::default(),
             solve: SolveWork {
@@ -347,6 +414,9 @@ impl LuFactor {
     /// fresh factorisation would be cheaper or safer.
     pub(crate) fn should_refactor(&self) -> bool {
         if self.num_updates >= self.opts.max_updates {
+            return true;
+        }
+        if (self.u_max / self.u_max_fresh) * self.r_max.max(1.0) > self.opts.growth_limit {
             return true;
         }
         let now = self.lcol.live + self.ucol.live + self.r_idx.len();
@@ -395,5 +465,7 @@ impl LuFactor {
         self.spike_val.clear();
         self.spike_valid = false;
         self.num_updates = 0;
+        self.r_max = 0.0;
+        self.u_max_fresh = self.u_max;
     }
 }

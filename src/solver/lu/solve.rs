@@ -2,9 +2,9 @@
 //! an ordinary path (loop over the pivot order, skipping zeros) or a
 //! hyper-sparse path (depth-first search for the result's pattern first).
 
+use super::SparseVec;
 use super::lists::Lists;
 use super::{LuFactor, NONE, SolveWork};
-use crate::solver::sparse::SparseVec;
 
 /// A cancelled entry that must stay in the sparse index gets this value
 /// instead of an exact zero (dropped at the end of the solve).
@@ -68,18 +68,17 @@ fn step(lists: &Lists, diag: Option<&[f64]>, values: &mut [f64], r: usize, drop:
     if x == 0.0 {
         return;
     }
+    // The drop test applies to the finished entry (after the division), so
+    // a small diagonal cannot turn a dropped "tiny" into a lost large value.
+    let x = match diag {
+        Some(d) => x / d[r],
+        None => x,
+    };
     if x.abs() <= drop {
         values[r] = 0.0;
         return;
     }
-    let x = match diag {
-        Some(d) => {
-            let y = x / d[r];
-            values[r] = y;
-            y
-        }
-        None => x,
-    };
+    values[r] = x;
     let (ix, vs) = lists.entries(r);
     for (&i, &a) in ix.iter().zip(vs) {
         values[i as usize] -= a * x;
@@ -100,7 +99,7 @@ fn tri_solve(
     ws: &mut SolveWork,
     hyper: bool,
     drop: f64,
-) {
+) -> usize {
     if hyper {
         reach(lists, &v.index, ws);
         for &r in ws.reach.iter().rev() {
@@ -108,6 +107,7 @@ fn tri_solve(
         }
         v.index.clear();
         v.index.extend_from_slice(&ws.reach);
+        ws.reach.len()
     } else {
         if forward {
             for &r in order {
@@ -123,6 +123,7 @@ fn tri_solve(
             }
         }
         v.reindex(0.0);
+        order.len()
     }
 }
 
@@ -175,7 +176,8 @@ impl LuFactor {
         }
     }
 
-    fn count_solve(&mut self, hyper: bool) {
+    fn count_solve(&mut self, hyper: bool, visits: usize) {
+        self.stats.solve_visits += visits as u64;
         if hyper {
             self.stats.hyper_solves += 1;
         } else {
@@ -205,7 +207,7 @@ impl LuFactor {
         }
         if !self.l_order.is_empty() && !v.index.is_empty() {
             let hyper = self.use_hyper(v.index.len(), self.dens.l_f, HYPER_FTRAN_L);
-            tri_solve(
+            let n = tri_solve(
                 &self.lcol,
                 &self.l_order,
                 true,
@@ -215,7 +217,7 @@ impl LuFactor {
                 hyper,
                 drop,
             );
-            self.count_solve(hyper);
+            self.count_solve(hyper, n);
             observe(&mut self.dens.l_f, v.index.len() as f64 / m);
         }
         if !self.r_row.is_empty() {
@@ -234,7 +236,7 @@ impl LuFactor {
         }
         if !v.index.is_empty() {
             let hyper = self.use_hyper(v.index.len(), self.dens.u_f, HYPER_FTRAN_U);
-            tri_solve(
+            let n = tri_solve(
                 &self.ucol,
                 &self.u_order,
                 false,
@@ -244,7 +246,7 @@ impl LuFactor {
                 hyper,
                 drop,
             );
-            self.count_solve(hyper);
+            self.count_solve(hyper, n);
             observe(&mut self.dens.u_f, v.index.len() as f64 / m);
         }
         permute(v, &self.pos_of_row, &mut self.solve.perm, drop);
@@ -262,7 +264,7 @@ impl LuFactor {
         permute(v, &self.row_of_pos, &mut self.solve.perm, 0.0);
         if !v.index.is_empty() {
             let hyper = self.use_hyper(v.index.len(), self.dens.u_b, HYPER_BTRAN_U);
-            tri_solve(
+            let n = tri_solve(
                 &self.urow,
                 &self.u_order,
                 true,
@@ -272,7 +274,7 @@ impl LuFactor {
                 hyper,
                 drop,
             );
-            self.count_solve(hyper);
+            self.count_solve(hyper, n);
             observe(&mut self.dens.u_b, v.index.len() as f64 / m);
         }
         if !self.r_row.is_empty() {
@@ -281,7 +283,7 @@ impl LuFactor {
         }
         if !self.lrow_order.is_empty() && !v.index.is_empty() {
             let hyper = self.use_hyper(v.index.len(), self.dens.l_b, HYPER_BTRAN_L);
-            tri_solve(
+            let n = tri_solve(
                 &self.lrow,
                 &self.lrow_order,
                 true,
@@ -291,7 +293,7 @@ impl LuFactor {
                 hyper,
                 drop,
             );
-            self.count_solve(hyper);
+            self.count_solve(hyper, n);
             observe(&mut self.dens.l_b, v.index.len() as f64 / m);
         }
         tidy(v, drop);
@@ -348,7 +350,7 @@ impl LuFactor {
         self.upd.push(p, self.diag[p]);
         let hyper = self.use_hyper(1, self.dens.u_row, HYPER_BTRAN_U);
         let from = self.u_slot[p] as usize;
-        tri_solve(
+        let n = tri_solve(
             &self.urow,
             &self.u_order[from..],
             true,
@@ -358,7 +360,7 @@ impl LuFactor {
             hyper,
             drop,
         );
-        self.count_solve(hyper);
+        self.count_solve(hyper, n);
         let m = self.m.max(1) as f64;
         observe(&mut self.dens.u_row, self.upd.index.len() as f64 / m);
     }

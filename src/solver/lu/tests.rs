@@ -497,7 +497,16 @@ fn random_general_sparse_against_oracle() {
         let cols = general(&mut rng, m, per_col);
         let ora = oracle(&cols);
         let cond = ora.condition();
-        let (mut lu, r) = factor(&cols, LuOptions::default());
+        // Sparse Markowitz to the end, dense from the start, and the default
+        // switch between them.
+        let dense_switch = [2.0, 0.0, 0.5][trial % 3];
+        let (mut lu, r) = factor(
+            &cols,
+            LuOptions {
+                dense_switch,
+                ..LuOptions::default()
+            },
+        );
         if cond < 1e8 {
             assert_eq!(r, Ok(()), "m {m}: cond {cond:e} but factor says singular");
             // Entries span six orders of magnitude, and the absolute drop
@@ -546,12 +555,20 @@ fn dense_matrix_needs_kernel_and_threshold() {
     let cols: Cols = (0..m)
         .map(|_| make_col((0..m).map(|i| (i as u32, rng.val(0.0, 1.0))).collect()))
         .collect();
-    let (mut lu, r) = factor(&cols, LuOptions::default());
-    assert_eq!(r, Ok(()));
-    assert_eq!(lu.stats().kernel_pivots, m);
-    check_solves(&mut lu, &cols, &mut rng, 9, 1e-12);
     let cond = oracle(&cols).condition();
-    check_against_oracle(&mut lu, &cols, &mut rng, 3, 1e-14 * cond.max(1e3));
+    for dense_switch in [0.5, 2.0] {
+        let (mut lu, r) = factor(
+            &cols,
+            LuOptions {
+                dense_switch,
+                ..LuOptions::default()
+            },
+        );
+        assert_eq!(r, Ok(()));
+        assert_eq!(lu.stats().kernel_pivots, m);
+        check_solves(&mut lu, &cols, &mut rng, 9, 1e-12);
+        check_against_oracle(&mut lu, &cols, &mut rng, 3, 1e-14 * cond.max(1e3));
+    }
     // With threshold 1 (classical partial pivoting) the same holds.
     let (mut lu, r) = factor(
         &cols,
@@ -702,6 +719,119 @@ fn both_solve_paths_agree() {
 }
 
 #[test]
+fn hyper_sparse_solve_cost_scales_with_nonzeros() {
+    // On a 4,000-row planner-like basis, solves with unit right-hand sides
+    // must visit a number of pivots independent of m (the ordinary path
+    // would visit all 4,000 per triangular factor).
+    let mut rng = Rng(32);
+    let m = 4000;
+    let cols = slack_heavy(&mut rng, m, 0.85);
+    let (mut lu, r) = factor(&cols, LuOptions::default());
+    assert_eq!(r, Ok(()));
+    // Let the density estimates settle, then measure.
+    for t in 0..20 {
+        let mut v = SparseVec::new(m);
+        v.push((t * 37) % m, 1.0);
+        lu.ftran(&mut v);
+    }
+    let before = lu.stats();
+    let n = 200u64;
+    let mut result_nnz = 0u64;
+    for t in 0..n as usize {
+        let mut v = SparseVec::new(m);
+        v.push((t * 7919) % m, 1.0);
+        lu.ftran(&mut v);
+        result_nnz += v.count() as u64;
+        let mut w = SparseVec::new(m);
+        w.push((t * 104_729) % m, 1.0);
+        lu.btran(&mut w);
+        result_nnz += w.count() as u64;
+    }
+    let after = lu.stats();
+    let visits = after.solve_visits - before.solve_visits;
+    eprintln!(
+        "m {m}: {n} FTRAN+BTRAN pairs visited {visits} pivots for {result_nnz} result nonzeros"
+    );
+    assert_eq!(
+        after.dense_solves, before.dense_solves,
+        "an ordinary solve was used"
+    );
+    assert!(
+        visits <= 4 * result_nnz + 4 * n,
+        "visits {visits} for {result_nnz} result nonzeros"
+    );
+    assert!(
+        visits < n * 40,
+        "visits {visits} over {n} solve pairs on m = {m}"
+    );
+}
+
+#[test]
+fn steady_state_reuses_buffers() {
+    // The same cycle (factorise, solves, 60 updates) run twice: the second
+    // run must not grow any internal buffer, i.e. FTRAN/BTRAN/update
+    // allocate nothing once the buffers have grown.
+    fn caps(lu: &LuFactor) -> Vec<usize> {
+        vec![
+            lu.ucol.idx.capacity(),
+            lu.urow.idx.capacity(),
+            lu.ucol.val.capacity(),
+            lu.urow.val.capacity(),
+            lu.lcol.idx.capacity(),
+            lu.r_idx.capacity(),
+            lu.r_val.capacity(),
+            lu.r_row.capacity(),
+            lu.r_start.capacity(),
+            lu.u_order.capacity(),
+            lu.spike_idx.capacity(),
+            lu.spike_val.capacity(),
+            lu.solve.reach.capacity(),
+            lu.solve.stack.capacity(),
+            lu.solve.perm.index.capacity(),
+            lu.upd.index.capacity(),
+        ]
+    }
+    let mut rng = Rng(33);
+    let m = 300;
+    let cols = slack_heavy(&mut rng, m, 0.7);
+    let entering: Cols = (0..200).map(|_| structural(&mut rng, m, 2, 4)).collect();
+    let mut lu = LuFactor::new(m, LuOptions::default());
+    let mut v = SparseVec::new(m);
+    let mut w = SparseVec::new(m);
+    let mut run = |lu: &mut LuFactor| {
+        assert_eq!(lu.factorize(col_fn(&cols)), Ok(()));
+        let mut done = 0;
+        for a in &entering {
+            if done == 60 {
+                break;
+            }
+            v.clear();
+            for (&i, &x) in a.0.iter().zip(&a.1) {
+                v.push(i as usize, x);
+            }
+            lu.ftran_for_update(&mut v);
+            let mut best = (0, 0.0f64);
+            v.for_each_nonzero(|i, x| {
+                if x.abs() > best.1.abs() {
+                    best = (i, x);
+                }
+            });
+            w.clear();
+            w.push(best.0, 1.0);
+            lu.btran(&mut w);
+            if best.1 != 0.0 && lu.update(best.0, best.1).is_ok() {
+                done += 1;
+            }
+        }
+        assert_eq!(done, 60);
+        (caps(lu), v.index.capacity().max(w.index.capacity()))
+    };
+    let first = run(&mut lu);
+    let second = run(&mut lu);
+    assert_eq!(first, second);
+}
+
+#[test]
 fn dense_flagged_input_vectors() {
     let mut rng = Rng(41);
     let cols = dominant(&mut rng, 50, 3);
@@ -818,6 +948,25 @@ fn assert_repair_factors(cols: &Cols, bad: &[usize], free: &[usize], strict: boo
 /// report, that the factor solves the repaired basis, and that the repair
 /// factorises. Returns the report.
 fn check_singular(cols: &Cols, deficiency: usize) -> (Vec<usize>, Vec<usize>) {
+    // The sparse kernel must reach the same verdict as the default (dense
+    // finish).
+    let (_, sparse_r) = factor(
+        cols,
+        LuOptions {
+            dense_switch: 2.0,
+            ..LuOptions::default()
+        },
+    );
+    let Err(FactorError::Singular {
+        rank,
+        bad_positions,
+        free_rows,
+    }) = sparse_r
+    else {
+        panic!("sparse kernel: expected Singular, got {sparse_r:?}");
+    };
+    assert_eq!(rank, cols.len() - deficiency);
+    assert_repair_factors(cols, &bad_positions, &free_rows, true);
     let m = cols.len();
     let (mut lu, r) = factor(cols, LuOptions::default());
     let Err(FactorError::Singular {
@@ -1070,6 +1219,22 @@ fn update_errors_leave_the_old_factor_intact() {
     let (mut lu, r) = factor(&cols, opts);
     assert_eq!(r, Ok(()));
     assert_eq!(lu.update(0, 1.0), Err(UpdateError::NoColumn));
+    assert!(
+        UpdateError::NoColumn
+            .to_string()
+            .contains("ftran_for_update")
+    );
+    assert!(
+        UpdateError::BadPosition
+            .to_string()
+            .contains("out of range")
+    );
+    assert!(UpdateError::TooManyUpdates.to_string().contains("limit"));
+    assert!(
+        UpdateError::Singular { computed: 0.0 }
+            .to_string()
+            .contains("singular")
+    );
 
     // Entering a copy of column 4 at position 9: x = e_4, x_9 = 0: singular.
     let mut x = sparse(&{
@@ -1107,6 +1272,7 @@ fn update_errors_leave_the_old_factor_intact() {
         panic!("expected Unstable, got {err:?}");
     };
     assert!(((expected / computed) - (1.0 + 1e-4)).abs() < 1e-8);
+    assert!(err.is_err_and(|e| e.to_string().starts_with("unstable update")));
     assert_eq!(lu.update(m, xd[pos]), Err(UpdateError::BadPosition));
     check_solves(&mut lu, &cols, &mut rng, 3, 1e-13);
     // The saved column survives a refused update; the right pivot works.
@@ -1133,7 +1299,11 @@ fn update_errors_leave_the_old_factor_intact() {
     // Refactorising resets the count.
     cols[pos2] = (vec![], vec![]);
     let r = lu.factorize(col_fn(&cols));
-    assert!(matches!(r, Err(FactorError::Singular { rank, .. }) if rank == m - 1));
+    assert!(matches!(&r, Err(FactorError::Singular { rank, .. }) if *rank == m - 1));
+    assert!(
+        r.is_err_and(|e| e.to_string()
+            == format!("basis is singular: rank {}, 1 dependent column(s)", m - 1))
+    );
     assert_eq!(lu.num_updates(), 0);
     assert_eq!(lu.stats().factorizations, 2);
 }
@@ -1198,7 +1368,12 @@ proptest! {
     /// Small integer matrices are often exactly singular, so the rank the
     /// factor reports can be checked against the SVD.
     #[test]
-    fn small_integer_matrices(m in 1usize..9, seed in any::<u64>(), density in 0.15f64..0.9) {
+    fn small_integer_matrices(
+        m in 1usize..9,
+        seed in any::<u64>(),
+        density in 0.15f64..0.9,
+        dense_switch in prop::sample::select(vec![0.0, 0.5, 2.0]),
+    ) {
         let cols = int_matrix(m, seed, density);
         let ora = oracle(&cols);
         let cond = ora.condition();
@@ -1206,7 +1381,7 @@ proptest! {
         // of tolerance.
         prop_assume!(!(1e8..1e15).contains(&cond));
         let true_rank = ora.rank(1e-9);
-        let (mut lu, r) = factor(&cols, LuOptions::default());
+        let (mut lu, r) = factor(&cols, LuOptions { dense_switch, ..LuOptions::default() });
         match r {
             Ok(()) => {
                 prop_assert_eq!(true_rank, m);
@@ -1264,4 +1439,257 @@ proptest! {
             prop_assert!(ora.matrix().ncols() == m);
         }
     }
+}
+
+// ----- Netlib-derived bases -----------------------------------------------------
+
+/// The constraint matrix of a fixed-format MPS file (rows of type N
+/// dropped), as CSC columns. A minimal reader for test matrices only.
+fn read_mps_matrix(path: &std::path::Path) -> Option<(usize, Cols)> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let field =
+        |l: &str, a: usize, b: usize| l.get(a..b.min(l.len())).unwrap_or("").trim().to_string();
+    let mut section = "";
+    let mut rows: std::collections::BTreeMap<String, u32> = std::collections::BTreeMap::new();
+    let mut cols: Cols = Vec::new();
+    let mut col_names: Vec<String> = Vec::new();
+    let mut entries: Vec<(u32, f64)> = Vec::new();
+    for raw in text.lines() {
+        let line = raw.trim_end_matches('\r');
+        if line.is_empty() || line.starts_with('*') {
+            continue;
+        }
+        if !line.starts_with(' ') {
+            section = match line.split_whitespace().next().unwrap_or("") {
+                "ROWS" => "rows",
+                "COLUMNS" => "cols",
+                _ => "other",
+            };
+            continue;
+        }
+        match section {
+            "rows" if field(line, 1, 3) != "N" => {
+                let n = rows.len() as u32;
+                rows.insert(field(line, 4, 12), n);
+            }
+            "cols" if !line.contains("'MARKER'") => {
+                let name = field(line, 4, 12);
+                if col_names.last() != Some(&name) {
+                    if !col_names.is_empty() {
+                        cols.push(make_col(std::mem::take(&mut entries)));
+                    }
+                    col_names.push(name);
+                }
+                for (a, b) in [(14, 22), (24, 36), (39, 47), (49, 61)]
+                    .chunks(2)
+                    .map(|p| (p[0], p[1]))
+                {
+                    let row = field(line, a.0, a.1);
+                    if let (Some(&i), Ok(v)) =
+                        (rows.get(&row), field(line, b.0, b.1).parse::<f64>())
+                    {
+                        if v != 0.0 {
+                            entries.push((i, v));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if !col_names.is_empty() {
+        cols.push(make_col(entries));
+    }
+    Some((rows.len(), cols))
+}
+
+/// Simulates the basis changes of a simplex on each Netlib matrix (all-slack
+/// start, random entering columns, leaving positions chosen among pivots
+/// down to 1e-3 of the largest, which breeds ill-conditioned bases), with
+/// refactorisation on `should_refactor`, on a refused update, and repair of
+/// singular bases by logicals. Every factor, updated or fresh, must solve
+/// its basis with a small backward error.
+#[test]
+fn netlib_basis_sequences_scaled() {
+    netlib_basis_sequences(true, 1e-11);
+}
+
+#[test]
+fn netlib_basis_sequences_raw() {
+    netlib_basis_sequences(false, 1e-11);
+}
+
+/// Scales rows, then columns, by powers of two to max-norm in `[1, 2)`.
+fn equilibrate(m: usize, mut a: Cols) -> Cols {
+    let p2 = |x: f64| 2f64.powi(-(x.log2().floor() as i32));
+    let mut rmax = vec![0.0f64; m];
+    for (ri, rv) in &a {
+        for (&i, &v) in ri.iter().zip(rv) {
+            rmax[i as usize] = rmax[i as usize].max(v.abs());
+        }
+    }
+    for (ri, rv) in &mut a {
+        for (&i, v) in ri.iter().zip(rv.iter_mut()) {
+            *v *= p2(rmax[i as usize]);
+        }
+        let c = inf(rv);
+        if c > 0.0 {
+            let s = p2(c);
+            rv.iter_mut().for_each(|v| *v *= s);
+        }
+    }
+    a
+}
+
+fn netlib_basis_sequences(scaled: bool, tol: f64) {
+    let Some(dir) = std::env::var_os("FLEETPLAN_LP_SUITE") else {
+        eprintln!("skipped: FLEETPLAN_LP_SUITE is not set");
+        return;
+    };
+    let dir = std::path::Path::new(&dir).join("netlib");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    names.retain(|p| p.extension().is_some_and(|e| e == "mps"));
+    names.sort();
+    assert!(
+        names.len() >= 30,
+        "Netlib instances missing in {}",
+        dir.display()
+    );
+    let (mut tot_updates, mut tot_refactors, mut tot_refused, mut tot_singular) = (0, 0, 0, 0);
+    let mut worst = 0.0f64;
+    for path in &names {
+        let Some((m, a)) = read_mps_matrix(path) else {
+            panic!("cannot read {}", path.display());
+        };
+        // As the simplex will see it: rows then columns equilibrated by
+        // powers of two (max-norm 1), or raw with no dropping at all.
+        let (a, opts) = if scaled {
+            (equilibrate(m, a), LuOptions::default())
+        } else {
+            (
+                a,
+                LuOptions {
+                    drop_tolerance: 0.0,
+                    ..LuOptions::default()
+                },
+            )
+        };
+        assert!(m > 0 && !a.is_empty(), "{}: empty matrix", path.display());
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut rng = Rng(m as u64 * 31 + a.len() as u64);
+        // basis[k] = None: logical +e_k-th row; Some(j): structural j.
+        let unit_idx: Vec<u32> = (0..m as u32).collect();
+        let ones = vec![1.0; m];
+        let mut basis: Vec<Result<usize, usize>> = (0..m).map(Err).collect();
+        let current = |basis: &[Result<usize, usize>]| -> Cols {
+            basis
+                .iter()
+                .map(|b| match *b {
+                    Ok(j) => a[j].clone(),
+                    Err(i) => (unit_idx[i..=i].to_vec(), ones[i..=i].to_vec()),
+                })
+                .collect()
+        };
+        let mut lu = LuFactor::new(m, opts);
+        let refactor =
+            |lu: &mut LuFactor, basis: &mut Vec<Result<usize, usize>>, singular: &mut usize| {
+                for round in 0..10 {
+                    let cols = current(basis);
+                    match lu.factorize(col_fn(&cols)) {
+                        Ok(()) => return cols,
+                        Err(FactorError::Singular {
+                            bad_positions,
+                            free_rows,
+                            ..
+                        }) => {
+                            // The failed factor already solves the repaired basis.
+                            for (&c, &r) in bad_positions.iter().zip(&free_rows) {
+                                basis[c] = Err(r);
+                            }
+                            let fixed = current(basis);
+                            check_solves(lu, &fixed, &mut Rng(round), 2, tol);
+                            *singular += 1;
+                        }
+                    }
+                }
+                panic!("repair did not converge");
+            };
+        let (mut updates, mut refactors, mut refused, mut singular) = (0, 0, 0, 0);
+        let mut cols = refactor(&mut lu, &mut basis, &mut singular);
+        let steps = (3 * m).min(1500);
+        let mut inst_worst = 0.0f64;
+        for step in 0..steps {
+            let j = rng.below(a.len());
+            if basis.contains(&Ok(j)) || a[j].0.is_empty() {
+                continue;
+            }
+            let mut dense_a = vec![0.0; m];
+            for (&i, &v) in a[j].0.iter().zip(&a[j].1) {
+                dense_a[i as usize] = v;
+            }
+            let mut x = sparse(&dense_a);
+            lu.ftran_for_update(&mut x);
+            let xd = dense(&x);
+            let big = inf(&xd);
+            let cands: Vec<usize> = (0..m)
+                .filter(|&k| big > 0.0 && xd[k].abs() >= 1e-3 * big)
+                .collect();
+            if cands.is_empty() {
+                continue;
+            }
+            let pos = cands[rng.below(cands.len())];
+            basis[pos] = Ok(j);
+            // As a simplex does: update, and refactorise when the update
+            // is refused or the factor asks for it.
+            match lu.update(pos, xd[pos]) {
+                Ok(()) => {
+                    cols[pos] = a[j].clone();
+                    updates += 1;
+                    if lu.should_refactor() {
+                        cols = refactor(&mut lu, &mut basis, &mut singular);
+                        refactors += 1;
+                    }
+                }
+                Err(_) => {
+                    refused += 1;
+                    cols = refactor(&mut lu, &mut basis, &mut singular);
+                    refactors += 1;
+                }
+            }
+            if step % 10 == 0 {
+                let e = check_solves(&mut lu, &cols, &mut rng, 2, tol);
+                inst_worst = inst_worst.max(e);
+            }
+        }
+        worst = worst.max(inst_worst);
+        // Crash bases: structural columns at random positions (their slacks
+        // leave), usually singular on these matrices; repair must converge
+        // and every factor solve its (repaired) basis.
+        for round in 0..5 {
+            let mut basis: Vec<Result<usize, usize>> = (0..m).map(Err).collect();
+            for b in basis.iter_mut() {
+                if rng.unif() < 0.2 + 0.15 * round as f64 {
+                    *b = Ok(rng.below(a.len()));
+                }
+            }
+            let cols = refactor(&mut lu, &mut basis, &mut singular);
+            inst_worst = inst_worst.max(check_solves(&mut lu, &cols, &mut rng, 2, tol));
+        }
+        eprintln!(
+            "{name:>9}: m {m:4}, {updates:4} updates, {refactors:3} refactors ({refused} refused updates), {singular} singular repairs, max backward error {inst_worst:.1e}"
+        );
+        tot_updates += updates;
+        tot_refactors += refactors;
+        tot_refused += refused;
+        tot_singular += singular;
+    }
+    eprintln!(
+        "Netlib bases (scaled: {scaled}): {tot_updates} updates, {tot_refactors} refactors, {tot_refused} refused updates, {tot_singular} singular repairs; max backward error {worst:e}"
+    );
+    assert!(tot_updates > 10_000);
 }

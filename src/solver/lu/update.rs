@@ -66,6 +66,7 @@ impl LuFactor {
             if j as usize != p && z.abs() > drop {
                 self.r_idx.push(j);
                 self.r_val.push(-z);
+                self.r_max = self.r_max.max(z.abs());
             }
         }
         if self.r_idx.len() > before {

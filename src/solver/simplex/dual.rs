@@ -3,7 +3,8 @@
 //! with Harris tolerances, cost perturbation and shifting against dual
 //! degeneracy.
 
-use super::{Engine, MIN_DSE_WEIGHT, NUMERICAL_TROUBLE, REFRESH_RESIDUAL, Stop};
+use super::{Engine, FREE, MIN_DSE_WEIGHT, NUMERICAL_TROUBLE, REFRESH_RESIDUAL, Stop};
+use crate::solver::sparse::SparseVec;
 
 /// Which problem the dual loop is working on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,6 +22,8 @@ pub(crate) struct Cand {
     j: usize,
     a: f64,
     mv: f64,
+    /// `mv·d_j`: how far the reduced cost is from changing sign.
+    tight: f64,
 }
 
 /// The outcome of the dual ratio test.
@@ -33,6 +36,8 @@ struct Chosen {
 
 /// Box of a free structural in dual phase 1.
 const FREE_BOX: f64 = 1000.0;
+/// Passes of the dual loop without a basis change before giving up on it.
+const MAX_IDLE_PASSES: usize = 50;
 /// Base of the cost perturbation (relative), as HiGHS.
 const PERTURBATION_BASE: f64 = 5e-7;
 
@@ -226,56 +231,42 @@ impl Engine {
             self.factorize()?;
         }
         self.compute_dual();
-        for _round in 0..20 {
-            let infeasible = self.flip_and_count_dual_infeasible();
-            if infeasible > 0 {
-                self.set_phase1_bounds();
-                self.compute_primal();
-                let stop = self.dual_loop(Phase::One)?;
-                self.restore_bounds();
-                match stop {
-                    Stop::Optimal => {
-                        if self.flip_and_count_dual_infeasible() > 0 {
-                            self.compute_primal();
-                            return Ok(Stop::DualInfeasible);
-                        }
-                    }
-                    Stop::IterationLimit | Stop::TimeLimit => {
-                        self.compute_primal();
-                        return Ok(stop);
-                    }
-                    _ => {
-                        // Numerical failure on the auxiliary problem, which
-                        // is feasible by construction: let the primal decide.
+        if self.flip_and_count_dual_infeasible() > 0 {
+            self.set_phase1_bounds();
+            self.compute_primal();
+            let stop = self.dual_loop(Phase::One)?;
+            self.restore_bounds();
+            self.compute_primal();
+            match stop {
+                Stop::Optimal => {
+                    if self.flip_and_count_dual_infeasible() > 0 {
                         self.compute_primal();
                         return Ok(Stop::DualInfeasible);
                     }
                 }
-            }
-            self.compute_primal();
-            let stop = self.dual_loop(Phase::Two)?;
-            match stop {
-                Stop::Optimal => {
-                    if self.perturbed {
-                        self.cost.copy_from_slice(&self.lp.cost);
-                        self.perturbed = false;
-                        self.compute_dual();
-                        let (_, dinf) = self.dual_infeasibilities();
-                        if dinf > 0 {
-                            // Cleanup: primal simplex on the true costs from
-                            // this primal feasible basis.
-                            return self.primal_simplex();
-                        }
-                    }
-                    return Ok(Stop::Optimal);
-                }
-                Stop::DualInfeasible => continue,
-                other => return Ok(other),
+                Stop::IterationLimit | Stop::TimeLimit => return Ok(stop),
+                // Numerical failure on the auxiliary problem, which is
+                // feasible by construction: let the primal simplex decide.
+                _ => return Ok(Stop::DualInfeasible),
             }
         }
-        Err(crate::Error::internal(
-            "dual simplex: no progress after repeated phase changes",
-        ))
+        self.compute_primal();
+        match self.dual_loop(Phase::Two)? {
+            Stop::Optimal => {
+                if self.perturbed {
+                    self.cost.copy_from_slice(&self.lp.cost);
+                    self.perturbed = false;
+                    self.compute_dual();
+                    if self.dual_infeasibilities().1 > 0 {
+                        // Cleanup: primal simplex on the true costs from
+                        // this primal feasible basis.
+                        return self.primal_simplex();
+                    }
+                }
+                Ok(Stop::Optimal)
+            }
+            other => Ok(other),
+        }
     }
 
     /// Dual simplex with zero costs from the current basis: a feasibility
@@ -323,44 +314,63 @@ impl Engine {
         best
     }
 
-    /// Collects the ratio-test candidates of the pivot row.
-    fn collect_candidates(&self, move_out: f64, cands: &mut Vec<Cand>) -> f64 {
-        cands.clear();
+    /// Calls `f(j, a, mv)` for every ratio-test candidate of the pivot row:
+    /// nonbasic `j` whose reduced cost moves towards its sign change, with
+    /// `a = move_out·mv·α_rj > ta`.
+    #[inline]
+    fn for_each_candidate(&self, move_out: f64, mut f: impl FnMut(usize, f64, f64)) {
         let ta = self.pivot_tol();
-        let td = self.tol.dual;
-        let n = self.lp.n;
-        let mut theta = f64::INFINITY;
-        let mut consider = |j: usize, alpha: f64, cands: &mut Vec<Cand>| {
-            if self.pos[j] != usize::MAX {
-                return;
-            }
-            let (l, u) = (self.lower[j], self.upper[j]);
-            if l == u {
-                return;
-            }
-            let mv = match self.mv[j] {
-                1 => 1.0,
-                -1 => -1.0,
-                _ => {
-                    if move_out * alpha > 0.0 {
-                        1.0
-                    } else {
-                        -1.0
-                    }
+        let mv = &self.mv;
+        let mut scan = |offset: usize, v: &SparseVec| {
+            let mut visit = |k: usize, alpha: f64| {
+                let j = offset + k;
+                let m = mv[j];
+                if m == 0 {
+                    return; // basic or fixed
+                }
+                let mvf = if m == FREE {
+                    if move_out * alpha > 0.0 { 1.0 } else { -1.0 }
+                } else {
+                    f64::from(m)
+                };
+                let a = move_out * mvf * alpha;
+                if a > ta {
+                    f(j, a, mvf);
                 }
             };
-            let a = move_out * mv * alpha;
-            if a > ta {
-                cands.push(Cand { j, a, mv });
-                let relax = mv * self.d[j] + td;
-                if theta * a > relax {
-                    theta = relax / a;
+            if v.sparse {
+                for &k in &v.index {
+                    let alpha = v.values[k as usize];
+                    if alpha != 0.0 {
+                        visit(k as usize, alpha);
+                    }
+                }
+            } else {
+                for (k, &alpha) in v.values.iter().enumerate() {
+                    if alpha != 0.0 {
+                        visit(k, alpha);
+                    }
                 }
             }
         };
-        self.row_ap.for_each_nonzero(|j, v| consider(j, v, cands));
-        self.row_ep
-            .for_each_nonzero(|i, v| consider(n + i, v, cands));
+        scan(0, &self.row_ap);
+        scan(self.lp.n, &self.row_ep);
+    }
+
+    /// Collects every ratio-test candidate and returns the Harris bound
+    /// `min (tight + td) / a` (infinite without candidates).
+    fn collect_candidates(&self, move_out: f64, cands: &mut Vec<Cand>) -> f64 {
+        cands.clear();
+        let td = self.tol.dual;
+        let d = &self.d;
+        let mut theta = f64::INFINITY;
+        self.for_each_candidate(move_out, |j, a, mv| {
+            let tight = mv * d[j];
+            cands.push(Cand { j, a, mv, tight });
+            if theta * a > tight + td {
+                theta = (tight + td) / a;
+            }
+        });
         theta
     }
 
@@ -374,31 +384,55 @@ impl Engine {
     /// grouping). On success the flips are the first `nflips` of `cands`.
     fn dual_chuzc(&self, delta: f64, cands: &mut Vec<Cand>) -> Option<Chosen> {
         let move_out = if delta < 0.0 { -1.0 } else { 1.0 };
-        let mut select = self.collect_candidates(move_out, cands);
-        let full = cands.len();
-        if full == 0 {
-            return None;
-        }
         let td = self.tol.dual;
         let total_delta = delta.abs();
+        let harris = self.collect_candidates(move_out, cands);
+        if cands.is_empty() {
+            return None;
+        }
+        // 1. Keep only the candidates a long step can reach: widen the
+        //    ratio bound tenfold until the flips would exhaust the slope.
+        let full = cands.len();
+        let mut work = 0;
+        let mut total_change = 0.0;
+        // (A negative Harris bound means a candidate is already dual
+        // infeasible beyond the tolerance: it is in the first group anyway.)
+        let mut reach = 10.0 * harris.max(0.0) + 1e-7;
+        loop {
+            // Candidates in work..full not yet taken are scanned once per
+            // pass; taken ones are swapped to the front.
+            let start = work;
+            for i in start..full {
+                let c = cands[i];
+                if c.a * reach >= c.tight {
+                    cands.swap(work, i);
+                    work += 1;
+                    total_change += c.a * self.range(c.j);
+                }
+            }
+            reach *= 10.0;
+            if total_change >= total_delta || work == full || !reach.is_finite() {
+                break;
+            }
+        }
+        // 2. Group the breakpoints (Harris passes) until the slope is spent.
+        let mut select = harris;
         let mut total_change = 1e-12;
         let mut groups: Vec<usize> = vec![0];
         let mut count = 0;
         let (mut prev_count, mut prev_select, mut prev_remain) = (0, select, f64::INFINITY);
         loop {
             let mut remain = f64::INFINITY;
-            let mut i = count;
-            while i < full {
+            let start = count;
+            for i in start..work {
                 let c = cands[i];
-                let tight = c.mv * self.d[c.j];
-                if tight <= select * c.a {
+                if c.tight <= select * c.a {
                     cands.swap(count, i);
                     count += 1;
                     total_change += c.a * self.range(c.j);
-                } else if tight + td < remain * c.a {
-                    remain = (tight + td) / c.a;
+                } else if c.tight + td < remain * c.a {
+                    remain = (c.tight + td) / c.a;
                 }
-                i += 1;
             }
             groups.push(count);
             select = remain;
@@ -408,18 +442,15 @@ impl Engine {
             prev_count = count;
             prev_select = select;
             prev_remain = remain;
-            if total_change >= total_delta || count == full {
+            if total_change >= total_delta || count == work {
                 break;
             }
         }
         if groups.len() <= 1 || count == 0 {
             return None;
         }
-        // Largest |alpha|, preferring later groups.
-        let mut max_a: f64 = 0.0;
-        for c in &cands[..count] {
-            max_a = max_a.max(c.a);
-        }
+        // 3. Largest |alpha|, preferring later groups.
+        let max_a = cands[..count].iter().fold(0.0f64, |m, c| m.max(c.a));
         let compare = (0.1 * max_a).min(1.0);
         let mut pick = None;
         for g in (0..groups.len() - 1).rev() {
@@ -442,15 +473,13 @@ impl Engine {
         let (k, g) = pick?;
         let c = cands[k];
         let alpha_row = c.a * move_out * c.mv;
-        let tight = c.mv * self.d[c.j];
-        let theta_d = if tight > 0.0 {
+        let theta_d = if c.tight > 0.0 {
             self.d[c.j] / alpha_row
         } else {
             0.0
         };
+        // 4. Flip every breakpoint passed (all boxed by construction).
         let nflips = if theta_d == 0.0 { 0 } else { groups[g] };
-        // Flipped candidates must be boxed; grouping guarantees it unless the
-        // first group already exhausted the slope with an unbounded range.
         let nflips = if cands[..nflips]
             .iter()
             .all(|c| self.range(c.j) < f64::INFINITY)
@@ -473,9 +502,22 @@ impl Engine {
         let mut cands: Vec<Cand> = Vec::new();
         let mut flips: Vec<usize> = Vec::new();
         let n = self.lp.n;
+        // Passes through the loop since the last basis change: numerical
+        // trouble that rebuilding does not cure must not spin forever.
+        let (mut idle, mut last_iterations) = (0usize, self.iterations);
         loop {
             if let Some(s) = self.limit_reached() {
                 return Ok(s);
+            }
+            if self.iterations == last_iterations {
+                idle += 1;
+                if idle > MAX_IDLE_PASSES {
+                    // Let the primal simplex settle it from here.
+                    return Ok(Stop::DualInfeasible);
+                }
+            } else {
+                idle = 0;
+                last_iterations = self.iterations;
             }
             if !self.factor_ok || self.factor.should_refactor() {
                 self.rebuild_dual()?;

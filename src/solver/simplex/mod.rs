@@ -203,6 +203,9 @@ impl Rng {
     }
 }
 
+/// `mv` of a nonbasic free variable (held at zero, may move either way).
+pub(crate) const FREE: i8 = 2;
+
 /// Minimum dual steepest-edge weight kept after an update.
 const MIN_DSE_WEIGHT: f64 = 1e-4;
 /// Relative disagreement between the pivot computed from the column and from
@@ -231,7 +234,8 @@ pub(crate) struct Engine {
     pub(crate) basic: Vec<usize>,
     /// Basis position of each variable, `usize::MAX` when nonbasic.
     pub(crate) pos: Vec<usize>,
-    /// Nonbasic direction: +1 at lower, −1 at upper, 0 fixed/free (and basic).
+    /// Nonbasic direction: +1 at lower, −1 at upper, [`FREE`] for a free
+    /// nonbasic variable, 0 for fixed and basic ones.
     pub(crate) mv: Vec<i8>,
     /// Values of nonbasic variables (stale for basic ones: see `xb`).
     pub(crate) x: Vec<f64>,
@@ -329,7 +333,7 @@ impl Engine {
             self.mv[j] = -1;
             self.x[j] = u;
         } else {
-            self.mv[j] = 0;
+            self.mv[j] = FREE;
             self.x[j] = 0.0;
         }
     }
@@ -339,7 +343,7 @@ impl Engine {
     pub(crate) fn reseat_nonbasic(&mut self) {
         for j in 0..self.lp.nt() {
             if !self.is_basic(j) {
-                let want = if self.mv[j] == 0 {
+                let want = if self.mv[j] == 0 || self.mv[j] == FREE {
                     if self.d[j] < 0.0 { -1 } else { 1 }
                 } else {
                     self.mv[j]
@@ -567,15 +571,36 @@ impl Engine {
         let rho = &self.row_ep;
         let out = &mut self.row_ap;
         out.clear();
-        let density = rho.count() as f64 / self.lp.m.max(1) as f64;
-        if rho.sparse && density < 0.1 {
+        // Row-wise costs the lengths of the rows ρ touches; column-wise the
+        // whole matrix. Pick the cheaper.
+        let by_rows = rho.sparse && {
             let ar = &self.lp.ar;
+            let work: usize = rho
+                .index
+                .iter()
+                .map(|&i| ar.start[i as usize + 1] - ar.start[i as usize])
+                .sum();
+            work * 10 < self.lp.a.index.len() * 7
+        };
+        if by_rows {
+            // Row-wise, keeping the pattern while the result is sparse and
+            // switching to plain accumulation once it is not (HiGHS's
+            // "price by row with switch").
+            let ar = &self.lp.ar;
+            let switch = n / 10 + 1;
+            let mut dense = false;
             for &i in &rho.index {
                 let r = rho.values[i as usize];
                 if r == 0.0 {
                     continue;
                 }
                 let (idx, val) = ar.line(i as usize);
+                if dense {
+                    for (&j, &a) in idx.iter().zip(val) {
+                        out.values[j as usize] += r * a;
+                    }
+                    continue;
+                }
                 for (&j, &a) in idx.iter().zip(val) {
                     let j = j as usize;
                     let old = out.values[j];
@@ -587,11 +612,22 @@ impl Engine {
                     // zero would be re-pushed.
                     out.values[j] = if nv == 0.0 { 1e-300 } else { nv };
                 }
+                dense = out.index.len() > switch;
             }
-            for &j in &out.index {
-                let v = &mut out.values[j as usize];
-                if v.abs() < 1e-14 {
-                    *v = 0.0;
+            if dense {
+                out.sparse = false;
+                out.index.clear();
+                for v in &mut out.values {
+                    if v.abs() < 1e-14 {
+                        *v = 0.0;
+                    }
+                }
+            } else {
+                for &j in &out.index {
+                    let v = &mut out.values[j as usize];
+                    if v.abs() < 1e-14 {
+                        *v = 0.0;
+                    }
                 }
             }
         } else {

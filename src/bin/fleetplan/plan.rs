@@ -1,0 +1,396 @@
+//! `fleetplan plan | export | justify | explain`: the planner's commands.
+
+use crate::catalog::emit;
+use clap::ValueEnum;
+use fleetplan::ErrorKind;
+use fleetplan::perf::{PairRate, PerfModel};
+use fleetplan::plan::{CompileOptions, PlanOptions, PlanStatus, compile, justify, plan};
+use fleetplan::scenario::{Scenario, ValidatedScenario};
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// Output format of `plan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A plain-text report.
+    Table,
+    /// A Markdown report.
+    Markdown,
+    /// JSON (the keys are a contract: see `fleetplan plan --help`).
+    Json,
+}
+
+/// Output format of `justify` and `explain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TextOrJson {
+    /// For people.
+    Text,
+    /// For programs.
+    Json,
+}
+
+/// Options every planning command shares.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Common {
+    /// The scenario file (`.toml` or `.json`).
+    file: PathBuf,
+    /// Plan fractional devices (an LP) instead of whole devices.
+    #[arg(long)]
+    fractional: bool,
+    /// Wall-clock limit of each solve, seconds.
+    #[arg(long)]
+    time_limit: Option<f64>,
+}
+
+/// Plans a scenario: what runs where, what to buy, the cost, what binds.
+///
+/// JSON keys: status, objective, gap, cost {capex_usd, rental_usd,
+/// energy_usd, levy_usd, total_usd}, assignments [{phase, pool,
+/// accelerator, devices, device_hours}], purchases [{pool, devices,
+/// cost_usd}], phases [{name, kind, finishes_at_hours, demand_met}],
+/// binding [{constraint, shadow_price, unit}], verified (and more).
+/// Exit status: 0 a plan was found, 3 infeasible or no plan within the
+/// limits, 1 the scenario is invalid, 2 it cannot be read.
+#[derive(Debug, clap::Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+/// Writes the compiled model of a scenario (every row and column named for
+/// its business meaning) as MPS, for any solver, and optionally as LP.
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Where to write the MPS file.
+    #[arg(long)]
+    mps: Option<PathBuf>,
+    /// Where to write the LP-format file (for people).
+    #[arg(long)]
+    lp: Option<PathBuf>,
+}
+
+/// Plans the scenario and its domestic-only counterfactual, and writes the
+/// justification memo. Exit status as for `plan`.
+#[derive(Debug, clap::Args)]
+pub struct JustifyArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    format: TextOrJson,
+}
+
+/// Shows every factor of one (phase, pool) pair's rate, with its origin and
+/// source.
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// The scenario file.
+    file: PathBuf,
+    /// Phase name.
+    #[arg(long)]
+    phase: String,
+    /// Pool name.
+    #[arg(long)]
+    pool: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    format: TextOrJson,
+}
+
+/// Loads and validates, printing problems; `Err(code)` to exit with.
+pub(crate) fn load(file: &Path) -> Result<ValidatedScenario, ExitCode> {
+    let s = match Scenario::load(file) {
+        Ok(s) => s,
+        Err(e) if e.kind() == ErrorKind::Invalid => {
+            eprintln!("fleetplan: {}: {e}", file.display());
+            return Err(ExitCode::from(1));
+        }
+        Err(e) => {
+            eprintln!("fleetplan: {}: {e}", file.display());
+            return Err(ExitCode::from(2));
+        }
+    };
+    s.validate().map_err(|r| {
+        eprintln!("fleetplan: {}: invalid scenario\n{r}", file.display());
+        ExitCode::from(1)
+    })
+}
+
+fn options(c: &Common) -> Result<PlanOptions, ExitCode> {
+    let mut s = PlanOptions::default().solver;
+    if let Some(t) = c.time_limit {
+        if !(t.is_finite() && t > 0.0) {
+            eprintln!("fleetplan: --time-limit must be a positive number of seconds");
+            return Err(ExitCode::from(2));
+        }
+        s = s.with_time_limit(Some(Duration::from_secs_f64(t)));
+    }
+    Ok(PlanOptions::default()
+        .with_solver(s)
+        .with_fractional(c.fractional))
+}
+
+fn status_code(s: PlanStatus) -> ExitCode {
+    match s {
+        PlanStatus::Optimal | PlanStatus::Feasible => ExitCode::SUCCESS,
+        _ => ExitCode::from(3),
+    }
+}
+
+fn finish(text: &str, code: ExitCode) -> ExitCode {
+    let written = emit(text);
+    if written == ExitCode::SUCCESS {
+        code
+    } else {
+        written
+    }
+}
+
+/// `fleetplan plan`.
+pub fn run_plan(a: PlanArgs) -> ExitCode {
+    let vs = match load(&a.common.file) {
+        Ok(v) => v,
+        Err(c) => return c,
+    };
+    let opts = match options(&a.common) {
+        Ok(o) => o,
+        Err(c) => return c,
+    };
+    let p = match plan(&vs, &opts) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("fleetplan: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let text = match a.format {
+        Format::Table => p.to_table(),
+        Format::Markdown => p.to_markdown(),
+        Format::Json => match p.to_json() {
+            Ok(j) => j,
+            Err(e) => {
+                eprintln!("fleetplan: {e}");
+                return ExitCode::from(1);
+            }
+        },
+    };
+    finish(&text, status_code(p.status))
+}
+
+/// `fleetplan export`.
+pub fn run_export(a: ExportArgs) -> ExitCode {
+    if a.mps.is_none() && a.lp.is_none() {
+        eprintln!("fleetplan: give --mps OUT and/or --lp OUT");
+        return ExitCode::from(2);
+    }
+    let vs = match load(&a.common.file) {
+        Ok(v) => v,
+        Err(c) => return c,
+    };
+    let perf = PerfModel::new(&vs);
+    let copts = CompileOptions {
+        fractional: a.common.fractional || vs.scenario().settings.whole_devices == Some(false),
+        ..CompileOptions::default()
+    };
+    let c = match compile(&vs, &perf, &copts) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("fleetplan: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let write = |path: &Path, mps: bool| -> Result<(), String> {
+        let f = std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut w = std::io::BufWriter::new(f);
+        let r = if mps {
+            fleetplan::model::mps::write_mps(
+                &c.model,
+                &mut w,
+                fleetplan::model::mps::MpsFormat::Free,
+            )
+        } else {
+            fleetplan::model::lp_format::write_lp(&c.model, &mut w)
+        };
+        r.map_err(|e| format!("{}: {e}", path.display()))?;
+        std::io::Write::flush(&mut w).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    for (p, mps) in [(&a.mps, true), (&a.lp, false)] {
+        if let Some(p) = p
+            && let Err(e) = write(p, mps)
+        {
+            eprintln!("fleetplan: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    eprintln!(
+        "wrote the compiled model: {} rows, {} columns ({} integer)",
+        c.model.num_rows(),
+        c.model.num_cols(),
+        c.model
+            .var_types()
+            .iter()
+            .filter(|t| **t == fleetplan::model::VarType::Integer)
+            .count()
+    );
+    ExitCode::SUCCESS
+}
+
+/// `fleetplan justify`.
+pub fn run_justify(a: JustifyArgs) -> ExitCode {
+    let vs = match load(&a.common.file) {
+        Ok(v) => v,
+        Err(c) => return c,
+    };
+    let opts = match options(&a.common) {
+        Ok(o) => o,
+        Err(c) => return c,
+    };
+    let j = match justify(&vs, &opts) {
+        Ok(j) => j,
+        Err(e) => {
+            eprintln!("fleetplan: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let text = match a.format {
+        TextOrJson::Text => j.memo.clone(),
+        TextOrJson::Json => match serde_json::to_string_pretty(&j) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("fleetplan: {e}");
+                return ExitCode::from(1);
+            }
+        },
+    };
+    finish(&text, status_code(j.plan.status))
+}
+
+/// `fleetplan explain`.
+pub fn run_explain(a: ExplainArgs) -> ExitCode {
+    let vs = match load(&a.file) {
+        Ok(v) => v,
+        Err(c) => return c,
+    };
+    let Some(phase) = vs.phase_by_name(&a.phase) else {
+        let names: Vec<&str> = vs.phases().map(|p| p.name()).collect();
+        eprintln!(
+            "fleetplan: no phase '{}'; phases: {}",
+            a.phase,
+            names.join(", ")
+        );
+        return ExitCode::from(2);
+    };
+    let Some(pool) = vs.pool_by_name(&a.pool) else {
+        let names: Vec<&str> = vs.pools().map(|p| p.name()).collect();
+        eprintln!(
+            "fleetplan: no pool '{}'; pools: {}",
+            a.pool,
+            names.join(", ")
+        );
+        return ExitCode::from(2);
+    };
+    let perf = PerfModel::new(&vs);
+    let e = perf.explain(phase, pool);
+    let cost = fleetplan::cost::pool_cost(&vs, pool);
+    let outcome = match &e.rate {
+        Ok(PairRate::Training(t)) => format!(
+            "eligible: {:.3} TFLOP/s effective per device at a {:.0}-device job; {:.4e} of the work per device-hour",
+            t.rate.effective.tera(),
+            t.rate.devices,
+            t.share_per_device_hour
+        ),
+        Ok(PairRate::Inference(i)) => format!(
+            "eligible: prefill {:.0} and decode {:.0} tokens/s per device ({}), replicas of {} devices; one device serves {:.4e} of the daily demand",
+            i.prefill.get(),
+            i.decode.get(),
+            if i.measured { "measured" } else { "roofline" },
+            i.replica,
+            i.share_per_device
+        ),
+        Err(u) => format!("not eligible: {u}"),
+    };
+    let text = match a.format {
+        TextOrJson::Json => {
+            let factors: Vec<serde_json::Value> = e
+                .factors
+                .iter()
+                .map(|f| {
+                    serde_json::json!({
+                        "name": f.name,
+                        "value": serde_json::Number::from_f64(f.value).map_or(serde_json::Value::Null, serde_json::Value::Number),
+                        "unit": f.unit,
+                        "origin": f.origin.as_str(),
+                        "confidence": f.confidence.map(|c| c.as_str()),
+                        "sources": f.sources,
+                        "note": f.note,
+                    })
+                })
+                .collect();
+            let c = cost.as_ref().ok().map(|c| {
+                serde_json::json!({
+                    "capex_usd_per_hour": c.per_device_hour.capex.get(),
+                    "rental_usd_per_hour": c.per_device_hour.rental.get(),
+                    "energy_usd_per_hour": c.per_device_hour.energy.get(),
+                    "purchase_usd": c.purchase.map(|p| p.unit_price.get()),
+                    "levy_usd": c.purchase.map(|p| p.levy.get()),
+                })
+            });
+            serde_json::json!({
+                "phase": a.phase, "pool": a.pool, "eligible": e.rate.is_ok(),
+                "outcome": outcome, "factors": factors, "cost": c,
+            })
+            .to_string()
+        }
+        TextOrJson::Text => {
+            let mut o = format!("{} on {}:\n", a.phase, a.pool);
+            for f in &e.factors {
+                let v = if f.value.is_nan() {
+                    "unknown".to_owned()
+                } else if f.value != 0.0 && (f.value.abs() >= 1e6 || f.value.abs() < 1e-3) {
+                    format!("{:.6e}", f.value)
+                } else {
+                    format!("{:.6}", f.value)
+                };
+                o.push_str(&format!(
+                    "  {:<34} {:>20} {:<12} {:<9} {}\n",
+                    f.name,
+                    v,
+                    f.unit,
+                    f.origin.as_str(),
+                    f.confidence.map_or("", |c| c.label())
+                ));
+                if let Some(s) = f.sources.first() {
+                    o.push_str(&format!("  {:<34} source: {s}\n", ""));
+                }
+                if let Some(n) = &f.note {
+                    o.push_str(&format!("  {:<34} note: {n}\n", ""));
+                }
+            }
+            o.push_str(&format!("{outcome}\n"));
+            match cost {
+                Ok(c) => o.push_str(&format!(
+                    "cost per device-hour: capex {:.4} + rental {:.4} + energy {:.4} = {:.4} USD{}\n",
+                    c.per_device_hour.capex.get(),
+                    c.per_device_hour.rental.get(),
+                    c.per_device_hour.energy.get(),
+                    c.per_device_hour.total().get(),
+                    c.purchase.map_or(String::new(), |p| format!(
+                        "; purchase {:.0} + levy {:.0} USD per device",
+                        p.unit_price.get(),
+                        p.levy.get()
+                    ))
+                )),
+                Err(g) => o.push_str(&format!("cost: {g}\n")),
+            }
+            o
+        }
+    };
+    emit(&text)
+}

@@ -1,0 +1,21 @@
+//! The performance model: what a device of a pool delivers to a phase.
+//!
+//! * [`flops`]: FLOPs per token (6N, plus attention when the shape is known).
+//! * [`training`]: peak × MFU × scale-out efficiency × reliability goodput.
+//! * [`reliability`]: MTBF, Young/Daly checkpoint intervals and goodput.
+//! * [`inference`]: prefill and decode rooflines, memory fit, latency.
+//! * [`defaults`]: every default figure with its source and confidence.
+//! * [`PerfModel`]: the rate of every (phase, pool) pair of a scenario, and
+//!   an explanation of each factor.
+
+pub mod defaults;
+pub mod flops;
+pub mod inference;
+mod pair;
+pub mod reliability;
+pub mod training;
+
+pub use pair::{
+    EfficiencyMatrix, Factor, InferencePair, MatrixEntry, Origin, PairExplanation, PairRate,
+    PerfModel, TrainingPair, Unfit,
+};

@@ -1,0 +1,1141 @@
+//! The rate of every (phase, pool) pair of a validated scenario, with an
+//! explanation of every factor.
+//!
+//! [`PerfModel::new`] resolves, once per pool and once per phase, every figure
+//! the rates need (catalogue, scenario overrides, sourced defaults);
+//! [`PerfModel::pair`] then evaluates one pair without allocating, and
+//! [`PerfModel::explain`] evaluates the same pair through the same code while
+//! recording each factor with its origin and source (what
+//! `fleetplan explain` prints).
+//!
+//! # What a pair's rate means to the planner
+//!
+//! * A **training** pair's [`TrainingPair::share_per_device_hour`] is the
+//!   fraction of the phase's total work one device-hour of the pool does, at
+//!   the job size the pool would need to meet the deadline alone
+//!   ([`super::training::job_size_for_deadline`]), but at least the devices
+//!   the training state needs ([`TrainingPair::min_devices`]).
+//! * An **inference** pair's [`InferencePair::share_per_device`] is the
+//!   fraction of the phase's daily token demand one device serves, with
+//!   prefill and decode disaggregated: a day of demand needs
+//!   `input_computed / prefill + output / decode` device-seconds, where
+//!   `input_computed` excludes cache hits for the roofline model and measured
+//!   prefill figures count every input token (as DeepSeek publishes them).
+
+use super::defaults;
+use super::flops::{AttentionShape, FlopsRule, TransformerShape};
+use super::inference::{DecodeInputs, best_decode, prefill_rate, replica_devices};
+use super::training::{
+    CommModel, ReliabilityInputs, TrainingInputs, TrainingRate, job_size_for_deadline,
+};
+use crate::catalog::{Confidence, Precision, Sourced, Support};
+use crate::fleet::Count;
+use crate::scenario::{Eligibility, Ineligible, PhaseId, PoolId, ValidatedScenario};
+use crate::units::{
+    Bytes, BytesPerSec, Flops, FlopsPerSec, Fraction, Hours, Seconds, TokensPerSec,
+};
+use crate::workload::{ModelArch, Phase, PhaseKind};
+use std::fmt;
+
+/// Why a pool cannot serve a phase, beyond policy.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub enum Unfit {
+    /// Policy or precision (decided by validation).
+    Ineligible(Ineligible),
+    /// No MFU is known for the accelerator, stack and phase kind.
+    MfuUnknown,
+    /// The device's memory capacity (or bandwidth, for decode) is unknown and
+    /// no measured throughput is given.
+    MemoryUnknown,
+    /// The KV-cache size is unknown (give `model.kv_bytes_per_token`, or the
+    /// shape: layers, hidden, heads).
+    KvUnknown,
+    /// Neither `context_length` nor `model.seq_len` is given.
+    ContextUnknown,
+    /// Neither `tokens` nor `flops` says how much work the phase is.
+    WorkUnknown,
+    /// The pool is not available in the phase's window (it arrives after the
+    /// deadline).
+    NoTime,
+    /// The latency objective cannot be met even at batch 1 (or the measured
+    /// figure was taken at a slower TPOT).
+    Latency,
+    /// The effective rate collapses at the scale the deadline needs (failures
+    /// outpace checkpoints).
+    CannotFinish,
+}
+
+impl fmt::Display for Unfit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unfit::Ineligible(i) => write!(f, "{i}"),
+            Unfit::MfuUnknown => f.write_str(
+                "no MFU is known for this accelerator, software stack and phase kind (set pools[].mfu)",
+            ),
+            Unfit::MemoryUnknown => f.write_str(
+                "the accelerator's memory capacity or bandwidth is unknown (override it under [[accelerators]] or give measured throughputs)",
+            ),
+            Unfit::KvUnknown => f.write_str(
+                "the KV-cache size is unknown (give model.kv_bytes_per_token, or layers, hidden and heads)",
+            ),
+            Unfit::ContextUnknown => {
+                f.write_str("no context length (give context_length or model.seq_len)")
+            }
+            Unfit::WorkUnknown => f.write_str("the phase's work is unknown (give tokens or flops)"),
+            Unfit::NoTime => f.write_str("the pool is not available before the phase's deadline"),
+            Unfit::Latency => f.write_str("cannot meet the latency objective even at batch 1"),
+            Unfit::CannotFinish => f.write_str(
+                "failures outpace checkpoints at the scale the deadline needs: the run cannot finish",
+            ),
+        }
+    }
+}
+
+/// A training pair's rate.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TrainingPair {
+    /// Precision the pool runs the phase at.
+    pub precision: Precision,
+    /// The rate's factors at the evaluated job size.
+    pub rate: TrainingRate,
+    /// The phase's total work.
+    pub work: Flops,
+    /// Hours the pool can work on the phase (window ∩ availability).
+    pub hours: Hours,
+    /// Devices the training state needs (memory fit).
+    pub min_devices: u64,
+    /// Fraction of the phase's work one device-hour does.
+    pub share_per_device_hour: f64,
+}
+
+/// An inference pair's rate.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct InferencePair {
+    /// Precision the pool serves at.
+    pub precision: Precision,
+    /// Prefill tokens per second per device (computed tokens for the
+    /// roofline, all input tokens for a measured figure).
+    pub prefill: TokensPerSec,
+    /// Output tokens per second per device.
+    pub decode: TokensPerSec,
+    /// Devices per replica (memory fit).
+    pub replica: u64,
+    /// Time per output token at the chosen batch, when modelled.
+    pub tpot: Option<Seconds>,
+    /// Whether measured figures were used.
+    pub measured: bool,
+    /// Fraction of the daily demand one device serves.
+    pub share_per_device: f64,
+}
+
+/// The rate of a pair.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PairRate {
+    /// A training phase on a pool.
+    Training(TrainingPair),
+    /// An inference phase on a pool.
+    Inference(InferencePair),
+}
+
+impl PairRate {
+    /// The devices of the pool that must move together for this phase: the
+    /// memory-fit minimum for training (a run smaller than it does not fit),
+    /// the replica for inference.
+    #[must_use]
+    pub fn min_devices(&self) -> u64 {
+        match self {
+            PairRate::Training(t) => t.min_devices,
+            PairRate::Inference(i) => i.replica,
+        }
+    }
+}
+
+/// One (phase, pool) entry of an [`EfficiencyMatrix`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MatrixEntry {
+    /// The pool.
+    pub pool: PoolId,
+    /// Training: share of the phase's work per device-hour; inference:
+    /// share of the daily demand per device. Zero when unfit.
+    pub share: f64,
+    /// Devices that move together (memory fit for training, the replica for
+    /// inference).
+    pub min_devices: u64,
+    /// Training: hours the pool can work on the phase; zero for inference.
+    pub hours: f64,
+    /// Why the pool cannot run the phase, if it cannot.
+    pub unfit: Option<Unfit>,
+}
+
+impl MatrixEntry {
+    fn from_rate(pool: PoolId, r: &PairRate) -> Self {
+        match r {
+            PairRate::Training(t) => MatrixEntry {
+                pool,
+                share: t.share_per_device_hour,
+                min_devices: t.min_devices,
+                hours: t.hours.get(),
+                unfit: None,
+            },
+            PairRate::Inference(i) => MatrixEntry {
+                pool,
+                share: i.share_per_device,
+                min_devices: i.replica,
+                hours: 0.0,
+                unfit: None,
+            },
+        }
+    }
+}
+
+/// The efficiency matrix of a scenario (see [`PerfModel::matrix`]): for
+/// every phase, in order, its eligible pools in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EfficiencyMatrix {
+    starts: Vec<usize>,
+    entries: Vec<MatrixEntry>,
+}
+
+impl EfficiencyMatrix {
+    /// The entries of a phase.
+    #[must_use]
+    pub fn row(&self, phase: PhaseId) -> &[MatrixEntry] {
+        let i = phase.index();
+        match (self.starts.get(i), self.starts.get(i + 1)) {
+            (Some(&a), Some(&b)) => &self.entries[a..b],
+            _ => &[],
+        }
+    }
+    /// Number of phases.
+    #[must_use]
+    pub fn phases(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+    /// Every entry, phase by phase.
+    #[must_use]
+    pub fn entries(&self) -> &[MatrixEntry] {
+        &self.entries
+    }
+}
+
+/// Where a factor's value comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Origin {
+    /// The accelerator catalogue (possibly patched by the scenario).
+    Catalogue,
+    /// A field of the scenario.
+    Scenario,
+    /// A sourced default of the model ([`super::defaults`]).
+    Default,
+    /// Computed from other factors.
+    Derived,
+}
+
+impl Origin {
+    /// Lower-case name.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::Catalogue => "catalogue",
+            Origin::Scenario => "scenario",
+            Origin::Default => "default",
+            Origin::Derived => "derived",
+        }
+    }
+}
+
+/// One factor of a pair's rate, for explanations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Factor {
+    /// What it is, e.g. `"peak BF16"`.
+    pub name: &'static str,
+    /// Its value in `unit`.
+    pub value: f64,
+    /// Display unit, e.g. `"TFLOP/s"`.
+    pub unit: &'static str,
+    /// Where the value comes from.
+    pub origin: Origin,
+    /// Confidence label of the source, when sourced.
+    pub confidence: Option<Confidence>,
+    /// Source URLs.
+    pub sources: Vec<String>,
+    /// How it was obtained.
+    pub note: Option<String>,
+}
+
+/// A pair's rate with every factor that made it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairExplanation {
+    /// The factors, in the order they were applied.
+    pub factors: Vec<Factor>,
+    /// The outcome.
+    pub rate: Result<PairRate, Unfit>,
+}
+
+trait Recorder {
+    fn record(&mut self, make: impl FnOnce() -> Factor);
+}
+
+struct Quiet;
+impl Recorder for Quiet {
+    #[inline]
+    fn record(&mut self, _make: impl FnOnce() -> Factor) {}
+}
+
+impl Recorder for Vec<Factor> {
+    fn record(&mut self, make: impl FnOnce() -> Factor) {
+        self.push(make());
+    }
+}
+
+fn plain(name: &'static str, value: f64, unit: &'static str, origin: Origin) -> Factor {
+    Factor {
+        name,
+        value,
+        unit,
+        origin,
+        confidence: None,
+        sources: Vec::new(),
+        note: None,
+    }
+}
+
+fn from_sourced<T>(
+    name: &'static str,
+    value: f64,
+    unit: &'static str,
+    origin: Origin,
+    s: &Sourced<T>,
+) -> Factor {
+    Factor {
+        confidence: Some(s.confidence),
+        sources: s.sources.clone(),
+        note: s.note.clone(),
+        ..plain(name, value, unit, origin)
+    }
+}
+
+/// A value with where it came from (and its source, unless the scenario
+/// gave it).
+#[derive(Debug, Clone)]
+struct Resolved<T> {
+    value: T,
+    origin: Origin,
+    source: Option<Sourced<()>>,
+}
+
+fn provenance<T>(s: &Sourced<T>) -> Sourced<()> {
+    Sourced {
+        value: Some(()),
+        sources: s.sources.clone(),
+        confidence: s.confidence,
+        note: s.note.clone(),
+    }
+}
+
+impl<T: Copy> Resolved<T> {
+    fn scenario(value: T) -> Self {
+        Resolved {
+            value,
+            origin: Origin::Scenario,
+            source: None,
+        }
+    }
+    fn from(s: &Sourced<T>, origin: Origin) -> Option<Self> {
+        Some(Resolved {
+            value: s.value?,
+            origin,
+            source: Some(provenance(s)),
+        })
+    }
+    fn factor(&self, name: &'static str, value: f64, unit: &'static str) -> Factor {
+        match &self.source {
+            Some(s) => from_sourced(name, value, unit, self.origin, s),
+            None => Factor {
+                note: Some("given in the scenario".to_owned()),
+                ..plain(name, value, unit, self.origin)
+            },
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct TrainMfu {
+    mfu: Resolved<Fraction>,
+    basis: Precision,
+    devices: Option<f64>,
+    scale_out: Option<BytesPerSec>,
+}
+
+/// Everything about a pool the rates need, resolved once.
+#[derive(Debug, Clone)]
+struct PoolPerf {
+    peaks: [(Support, Option<Sourced<()>>); 5],
+    hbm: Option<Resolved<Bytes>>,
+    hbm_bw: Option<Resolved<BytesPerSec>>,
+    domain: u32,
+    scale_out: Option<Resolved<BytesPerSec>>,
+    mfu: [Option<TrainMfu>; 2],
+    infer_eff: Resolved<Fraction>,
+    mtbf: Option<Resolved<Hours>>,
+    checkpoint: Resolved<Seconds>,
+    restart: Resolved<Seconds>,
+    arrival: Hours,
+}
+
+/// Everything about a phase the rates need, resolved once.
+#[derive(Debug, Clone)]
+struct PhasePerf {
+    kind: PhaseKind,
+    shape: TransformerShape,
+    total_params: f64,
+    work: Option<Flops>,
+    start: Hours,
+    end: Hours,
+    // inference
+    context: Option<u32>,
+    kv_per_token_elems: Option<f64>,
+    kv_bytes: Option<Bytes>,
+    max_batch: u32,
+    tpot: Option<Seconds>,
+    ttft: Option<Seconds>,
+    input: f64,
+    output: f64,
+    cache_hit: f64,
+}
+
+const PRECISIONS: [Precision; 5] = [
+    Precision::Bf16,
+    Precision::Fp16,
+    Precision::Fp8,
+    Precision::Int8,
+    Precision::Fp4,
+];
+
+fn pidx(p: Precision) -> usize {
+    PRECISIONS.iter().position(|&q| q == p).unwrap_or(0)
+}
+
+fn count_u32(c: Option<Count>) -> Option<u32> {
+    c.and_then(Count::get).and_then(|v| u32::try_from(v).ok())
+}
+
+fn count_f64(c: Option<Count>) -> Option<f64> {
+    // parameter counts are below 2^53 in practice; precision loss is harmless
+    #[allow(clippy::cast_precision_loss)]
+    c.and_then(Count::get).map(|v| v as f64)
+}
+
+/// The performance model of a validated scenario (module docs).
+#[derive(Debug, Clone)]
+pub struct PerfModel<'s> {
+    vs: &'s ValidatedScenario,
+    pools: Vec<PoolPerf>,
+    phases: Vec<PhasePerf>,
+    comm: CommModel,
+    comm_source: (Sourced<f64>, Sourced<Fraction>),
+    decode_mem_eff: Sourced<Fraction>,
+    usable: Sourced<Fraction>,
+    state_bytes: Sourced<f64>,
+}
+
+fn shape_of(m: &ModelArch) -> TransformerShape {
+    let heads = count_u32(m.heads);
+    let attention = match (heads, count_u32(m.qk_head_dim), count_u32(m.v_head_dim)) {
+        (Some(h), Some(qk), Some(v)) => Some(AttentionShape {
+            heads: h,
+            qk_head_dim: qk,
+            v_head_dim: v,
+        }),
+        _ => None,
+    };
+    TransformerShape {
+        active_params: count_f64(m.active_params.or(Some(m.total_params))).unwrap_or(0.0),
+        layers: count_u32(m.layers),
+        hidden: count_u32(m.hidden),
+        attention,
+        causal: true,
+    }
+}
+
+impl<'s> PerfModel<'s> {
+    /// Resolves every pool's and phase's figures (linear in pools + phases).
+    #[must_use]
+    pub fn new(vs: &'s ValidatedScenario) -> Self {
+        let horizon = vs.horizon().to_hours();
+        let pools = vs
+            .pools()
+            .map(|p| {
+                let a = p.accelerator();
+                let spec = p.spec();
+                let peaks = PRECISIONS.map(|q| (a.support(q), Some(provenance(a.peak(q)))));
+                let mfu = [PhaseKind::Pretraining, PhaseKind::Posttraining].map(|k| {
+                    if let Some(f) = spec.mfu.get(k) {
+                        return Some(TrainMfu {
+                            mfu: Resolved::scenario(f),
+                            basis: Precision::Bf16, // replaced by the phase's precision
+                            devices: None,
+                            scale_out: None,
+                        });
+                    }
+                    let d = defaults::training_mfu(a, p.software(), k)?;
+                    Some(TrainMfu {
+                        mfu: Resolved::from(&d.mfu, Origin::Default)?,
+                        basis: d.basis,
+                        devices: d.devices,
+                        scale_out: d.scale_out,
+                    })
+                });
+                let infer_eff = spec
+                    .mfu
+                    .inference
+                    .map(Resolved::scenario)
+                    .or_else(|| Resolved::from(&defaults::prefill_efficiency(), Origin::Default))
+                    .unwrap_or_else(|| Resolved::scenario(Fraction::ZERO));
+                let mtbf = spec
+                    .mtbf_hours
+                    .map(Resolved::scenario)
+                    .or_else(|| Resolved::from(&defaults::device_mtbf(a), Origin::Default));
+                let checkpoint = spec
+                    .checkpoint_write_s
+                    .map(Resolved::scenario)
+                    .or_else(|| Resolved::from(&defaults::checkpoint_write(), Origin::Default))
+                    .unwrap_or_else(|| Resolved::scenario(Seconds::ZERO));
+                let restart = spec
+                    .restart_s
+                    .map(Resolved::scenario)
+                    .or_else(|| Resolved::from(&defaults::restart(a), Origin::Default))
+                    .unwrap_or_else(|| Resolved::scenario(Seconds::ZERO));
+                let domain = a
+                    .scale_up_domain
+                    .value
+                    .and_then(Count::get)
+                    .and_then(|v| u32::try_from(v).ok())
+                    .unwrap_or_else(|| u32::try_from(p.node_size()).unwrap_or(1))
+                    .max(1);
+                let arrival = if p.ownership().is_purchasable() {
+                    p.lead_time().to_hours()
+                } else {
+                    Hours::ZERO
+                };
+                PoolPerf {
+                    peaks,
+                    hbm: Resolved::from(&a.hbm_capacity, Origin::Catalogue),
+                    hbm_bw: Resolved::from(&a.hbm_bandwidth, Origin::Catalogue),
+                    domain,
+                    scale_out: Resolved::from(&a.scale_out_bandwidth, Origin::Catalogue),
+                    mfu,
+                    infer_eff,
+                    mtbf,
+                    checkpoint,
+                    restart,
+                    arrival: arrival.min(horizon),
+                }
+            })
+            .collect();
+        let phases = vs
+            .phases()
+            .map(|ph| {
+                let spec: &Phase = ph.spec();
+                let shape = shape_of(&spec.model);
+                let seq_len = count_u32(spec.model.seq_len);
+                let rule = FlopsRule::SixNPlusAttention;
+                let work = spec.flops.or_else(|| {
+                    spec.tokens.map(|t| {
+                        Flops::from_raw(
+                            t.get() * shape.training_flops_per_token(rule, seq_len).get(),
+                        )
+                    })
+                });
+                let (s, e) = ph.window();
+                let kv_heads = count_f64(spec.model.kv_heads.or(spec.model.heads));
+                let kv_per_token_elems = match (
+                    count_f64(spec.model.layers),
+                    count_f64(spec.model.hidden),
+                    count_f64(spec.model.heads),
+                    kv_heads,
+                ) {
+                    (Some(l), Some(h), Some(n), Some(kv)) if n > 0.0 => {
+                        Some(2.0 * l * kv * (h / n))
+                    }
+                    _ => None,
+                };
+                let demand = spec.tokens_per_day.as_ref();
+                PhasePerf {
+                    kind: spec.kind,
+                    shape,
+                    total_params: count_f64(Some(spec.model.total_params)).unwrap_or(0.0),
+                    work,
+
+                    start: s.to_hours(),
+                    end: e.to_hours(),
+                    context: count_u32(spec.context_length).or(seq_len),
+                    kv_per_token_elems,
+                    kv_bytes: spec.model.kv_bytes_per_token,
+                    max_batch: count_u32(spec.batch).unwrap_or(1024).max(1),
+                    tpot: spec.latency.as_ref().and_then(|l| l.tpot_s),
+                    ttft: spec.latency.as_ref().and_then(|l| l.ttft_s),
+                    input: demand.map_or(0.0, |d| d.input.get()),
+                    output: demand.map_or(0.0, |d| d.output.get()),
+                    cache_hit: demand.and_then(|d| d.cache_hit).map_or(0.0, Fraction::get),
+                }
+            })
+            .collect();
+        let kappa = defaults::comm_bytes_per_flop();
+        let overlap = defaults::comm_overlap();
+        PerfModel {
+            vs,
+            pools,
+            phases,
+            comm: CommModel {
+                bytes_per_flop: kappa.value.unwrap_or(0.0),
+                overlap: overlap.value.unwrap_or(Fraction::ZERO),
+            },
+            comm_source: (kappa, overlap),
+            decode_mem_eff: defaults::decode_memory_efficiency(),
+            usable: defaults::usable_memory(),
+            state_bytes: defaults::training_bytes_per_param(),
+        }
+    }
+
+    /// The scenario this model was built from.
+    #[must_use]
+    pub fn scenario(&self) -> &'s ValidatedScenario {
+        self.vs
+    }
+
+    /// The phase's total work (training phases with known work).
+    #[must_use]
+    pub fn work(&self, phase: PhaseId) -> Option<Flops> {
+        self.phases.get(phase.index()).and_then(|p| p.work)
+    }
+
+    /// The rate of `phase` on `pool` (module docs). Allocates nothing.
+    ///
+    /// # Errors
+    /// [`Unfit`] when the pool cannot run the phase, with the reason.
+    pub fn pair(&self, phase: PhaseId, pool: PoolId) -> Result<PairRate, Unfit> {
+        self.eval(phase, pool, None, &mut Quiet)
+    }
+
+    /// As [`PerfModel::pair`], with a training phase's deadline moved to
+    /// `end` hours after the scenario's start (what a makespan search and a
+    /// counterfactual need). Inference pairs ignore `end`.
+    ///
+    /// # Errors
+    /// [`Unfit`] when the pool cannot run the phase, with the reason.
+    pub fn pair_until(&self, phase: PhaseId, pool: PoolId, end: Hours) -> Result<PairRate, Unfit> {
+        self.eval(phase, pool, Some(end), &mut Quiet)
+    }
+
+    /// The start of the phase's window, hours after the scenario's start.
+    #[must_use]
+    pub fn phase_start(&self, phase: PhaseId) -> Hours {
+        self.phases
+            .get(phase.index())
+            .map_or(Hours::ZERO, |p| p.start)
+    }
+
+    /// The end of the phase's window (deadline or last day of service).
+    #[must_use]
+    pub fn phase_end(&self, phase: PhaseId) -> Hours {
+        self.phases
+            .get(phase.index())
+            .map_or(Hours::ZERO, |p| p.end)
+    }
+
+    /// When a pool's devices can first be used, hours after the start (its
+    /// lead time for a purchasable pool, zero otherwise).
+    #[must_use]
+    pub fn pool_arrival(&self, pool: PoolId) -> Hours {
+        self.pools
+            .get(pool.index())
+            .map_or(Hours::ZERO, |p| p.arrival)
+    }
+
+    /// The efficiency matrix: every phase's rate on every pool validation
+    /// found eligible for it, in a compact row-per-phase layout. The phases
+    /// are split over the machine's cores
+    /// (`std::thread::available_parallelism`); the result does not depend on
+    /// how many there are.
+    ///
+    /// Complexity: one [`PerfModel::pair`] per eligible pair, each a
+    /// handful of evaluations of the training rate (a secant search for the
+    /// job size) or one decode roofline; 32 bytes of output per pair.
+    #[must_use]
+    pub fn matrix(&self) -> EfficiencyMatrix {
+        let phases: Vec<PhaseId> = self.vs.phase_ids().collect();
+        let row = |p: PhaseId, out: &mut Vec<MatrixEntry>| {
+            for &k in self.vs.phase(p).eligible_pools() {
+                let e = match self.pair(p, k) {
+                    Ok(r) => MatrixEntry::from_rate(k, &r),
+                    Err(u) => MatrixEntry {
+                        pool: k,
+                        share: 0.0,
+                        min_devices: 0,
+                        hours: 0.0,
+                        unfit: Some(u),
+                    },
+                };
+                out.push(e);
+            }
+        };
+        let run = |ps: &[PhaseId]| -> (Vec<usize>, Vec<MatrixEntry>) {
+            let mut starts = Vec::with_capacity(ps.len());
+            let mut entries = Vec::new();
+            for &p in ps {
+                starts.push(entries.len());
+                row(p, &mut entries);
+            }
+            (starts, entries)
+        };
+        let threads = std::thread::available_parallelism()
+            .map_or(1, std::num::NonZeroUsize::get)
+            .min(phases.len().max(1));
+        let parts: Vec<(Vec<usize>, Vec<MatrixEntry>)> = if threads <= 1 || phases.len() < 64 {
+            vec![run(&phases)]
+        } else {
+            let chunk = phases.len().div_ceil(threads);
+            std::thread::scope(|s| {
+                let handles: Vec<_> = phases
+                    .chunks(chunk)
+                    .map(|ps| s.spawn(move || run(ps)))
+                    .collect();
+                handles
+                    .into_iter()
+                    // A panic in a worker is a bug in this module; re-raise it.
+                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect()
+            })
+        };
+        let mut m = EfficiencyMatrix {
+            starts: Vec::with_capacity(phases.len() + 1),
+            entries: Vec::new(),
+        };
+        for (starts, entries) in parts {
+            let base = m.entries.len();
+            m.starts.extend(starts.into_iter().map(|s| s + base));
+            m.entries.extend(entries);
+        }
+        m.starts.push(m.entries.len());
+        m
+    }
+
+    /// The rate of `phase` on `pool` with every factor recorded.
+    #[must_use]
+    pub fn explain(&self, phase: PhaseId, pool: PoolId) -> PairExplanation {
+        let mut factors = Vec::new();
+        let rate = self.eval(phase, pool, None, &mut factors);
+        PairExplanation { factors, rate }
+    }
+
+    fn eval(
+        &self,
+        phase: PhaseId,
+        pool: PoolId,
+        end: Option<Hours>,
+        rec: &mut impl Recorder,
+    ) -> Result<PairRate, Unfit> {
+        let ph = self.vs.phase(phase);
+        let (precision, measured) = match ph.eligibility(pool) {
+            Eligibility::Eligible {
+                precision,
+                measured,
+                ..
+            } => (precision, measured),
+            Eligibility::Ineligible(why) => return Err(Unfit::Ineligible(why)),
+        };
+        let (pp, hp) = (&self.pools[pool.index()], &self.phases[phase.index()]);
+        if hp.kind.is_training() {
+            self.training(pp, hp, end.unwrap_or(hp.end), precision, rec)
+                .map(PairRate::Training)
+        } else {
+            let m = if measured {
+                ph.measured_for(self.vs.pool(pool).accelerator_id())
+            } else {
+                None
+            };
+            self.inference(pp, hp, precision, m, rec)
+                .map(PairRate::Inference)
+        }
+    }
+
+    fn peak(&self, pp: &PoolPerf, q: Precision, rec: &mut impl Recorder) -> Option<FlopsPerSec> {
+        let (support, src) = &pp.peaks[pidx(q)];
+        match support {
+            Support::Dense(r) => {
+                rec.record(|| {
+                    let mut f = plain(peak_name(q), r.tera(), "TFLOP/s", Origin::Catalogue);
+                    if let Some(s) = src {
+                        f.confidence = Some(s.confidence);
+                        f.sources.clone_from(&s.sources);
+                        f.note.clone_from(&s.note);
+                    }
+                    f
+                });
+                Some(*r)
+            }
+            _ => None,
+        }
+    }
+
+    fn memory_fit_training(
+        &self,
+        pp: &PoolPerf,
+        hp: &PhasePerf,
+        rec: &mut impl Recorder,
+    ) -> Result<u64, Unfit> {
+        let hbm = pp.hbm.as_ref().ok_or(Unfit::MemoryUnknown)?;
+        let usable = self.usable.value.unwrap_or(Fraction::ONE);
+        let per_param = self.state_bytes.value.unwrap_or(16.0);
+        rec.record(|| hbm.factor("HBM capacity", hbm.value.gb(), "GB"));
+        rec.record(|| {
+            from_sourced(
+                "usable HBM",
+                usable.get(),
+                "",
+                Origin::Default,
+                &self.usable,
+            )
+        });
+        rec.record(|| {
+            from_sourced(
+                "training state",
+                per_param,
+                "bytes/param",
+                Origin::Default,
+                &self.state_bytes,
+            )
+        });
+        let need = per_param * hp.total_params / (hbm.value.get() * usable.get());
+        if !need.is_finite() {
+            return Err(Unfit::MemoryUnknown);
+        }
+        // devices needed is finite and non-negative; beyond u64 is not a plan
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let m = need.ceil().max(1.0) as u64;
+        #[allow(clippy::cast_precision_loss)]
+        rec.record(|| plain("memory-fit minimum", m as f64, "devices", Origin::Derived));
+        Ok(m)
+    }
+
+    fn training(
+        &self,
+        pp: &PoolPerf,
+        hp: &PhasePerf,
+        end: Hours,
+        precision: Precision,
+        rec: &mut impl Recorder,
+    ) -> Result<TrainingPair, Unfit> {
+        let work = hp.work.ok_or(Unfit::WorkUnknown)?;
+        rec.record(|| plain("work", work.get(), "FLOP", Origin::Derived));
+        let start = hp.start.max(pp.arrival);
+        let hours = end.saturating_sub(start);
+        rec.record(|| plain("usable window", hours.get(), "h", Origin::Derived));
+        if hours.get() <= 0.0 {
+            return Err(Unfit::NoTime);
+        }
+        let k = usize::from(hp.kind == PhaseKind::Posttraining);
+        let m = pp.mfu[k].as_ref().ok_or(Unfit::MfuUnknown)?;
+        // A scenario MFU is a fraction of the peak at the phase's precision,
+        // measured at the job's own scale; a default carries its own basis and
+        // measurement scale.
+        let basis = if m.mfu.origin == Origin::Scenario {
+            precision
+        } else {
+            m.basis
+        };
+        let peak = self
+            .peak(pp, basis, rec)
+            .ok_or(Unfit::Ineligible(Ineligible::PeakUnknown {
+                precision: basis,
+            }))?;
+        rec.record(|| m.mfu.factor("MFU", m.mfu.value.get(), ""));
+        let min_devices = self.memory_fit_training(pp, hp, rec)?;
+        let reliability = pp.mtbf.as_ref().map(|mt| ReliabilityInputs {
+            device_mtbf: mt.value,
+            checkpoint: pp.checkpoint.value.to_hours(),
+            restart: pp.restart.value.to_hours(),
+        });
+        if let Some(mt) = &pp.mtbf {
+            rec.record(|| mt.factor("device MTBF", mt.value.get(), "h"));
+            rec.record(|| {
+                pp.checkpoint
+                    .factor("checkpoint write", pp.checkpoint.value.get(), "s")
+            });
+            rec.record(|| pp.restart.factor("restart", pp.restart.value.get(), "s"));
+        } else {
+            rec.record(|| Factor {
+                note: Some("no MTBF known: failures are not modelled (goodput 1)".to_owned()),
+                ..plain("device MTBF", f64::NAN, "h", Origin::Default)
+            });
+        }
+        let scale_out = pp.scale_out.as_ref().map(|s| s.value);
+        match &pp.scale_out {
+            Some(s) => {
+                rec.record(|| s.factor("scale-out bandwidth", s.value.gb_per_sec(), "GB/s"));
+                rec.record(|| {
+                    from_sourced(
+                        "scale-out traffic",
+                        self.comm.bytes_per_flop,
+                        "B/FLOP",
+                        Origin::Default,
+                        &self.comm_source.0,
+                    )
+                });
+                rec.record(|| {
+                    from_sourced(
+                        "communication overlap",
+                        self.comm.overlap.get(),
+                        "",
+                        Origin::Default,
+                        &self.comm_source.1,
+                    )
+                });
+            }
+            None => rec.record(|| Factor {
+                note: Some("scale-out bandwidth unknown: no scale-out factor applied".to_owned()),
+                ..plain("scale-out bandwidth", f64::NAN, "GB/s", Origin::Catalogue)
+            }),
+        }
+        let inputs = TrainingInputs {
+            peak,
+            mfu: m.mfu.value,
+            mfu_devices: if m.mfu.origin == Origin::Scenario {
+                None
+            } else {
+                m.devices
+            },
+            mfu_scale_out: m.scale_out,
+            domain: pp.domain,
+            scale_out,
+            comm: self.comm,
+            reliability,
+        };
+        let mut rate = job_size_for_deadline(&inputs, work, hours).ok_or(Unfit::CannotFinish)?;
+        // A scenario MFU is measured at the job's scale: no relative factor.
+        if m.mfu.origin == Origin::Scenario {
+            rate = TrainingInputs {
+                mfu_devices: Some(rate.devices),
+                ..inputs
+            }
+            .rate(rate.devices);
+        }
+        #[allow(clippy::cast_precision_loss)]
+        if rate.devices < min_devices as f64 {
+            rate = inputs.rate(min_devices as f64);
+        }
+        rec.record(|| plain("job size", rate.devices, "devices", Origin::Derived));
+        rec.record(|| plain("scale-out efficiency", rate.scale_out, "", Origin::Derived));
+        rec.record(|| plain("goodput", rate.goodput.get(), "", Origin::Derived));
+        if let Some(t) = rate.checkpoint_interval {
+            rec.record(|| plain("checkpoint interval", t.minutes(), "min", Origin::Derived));
+        }
+        rec.record(|| {
+            plain(
+                "effective rate",
+                rate.effective.tera(),
+                "TFLOP/s",
+                Origin::Derived,
+            )
+        });
+        if rate.effective.get() <= 0.0 {
+            return Err(Unfit::CannotFinish);
+        }
+        let share = rate.effective.get() * 3600.0 / work.get();
+        rec.record(|| plain("share of work per device-hour", share, "", Origin::Derived));
+        Ok(TrainingPair {
+            precision,
+            rate,
+            work,
+            hours,
+            min_devices,
+            share_per_device_hour: share,
+        })
+    }
+
+    fn inference(
+        &self,
+        pp: &PoolPerf,
+        hp: &PhasePerf,
+        precision: Precision,
+        measured: Option<&crate::workload::Measured>,
+        rec: &mut impl Recorder,
+    ) -> Result<InferencePair, Unfit> {
+        let usable = self.usable.value.unwrap_or(Fraction::ONE);
+        let weights = Bytes::from_raw(hp.total_params * precision.bytes());
+        rec.record(|| plain("weights", weights.gb(), "GB", Origin::Derived));
+        let day = 86_400.0;
+        if let Some(m) = measured {
+            let (Some(pre), Some(dec)) = (m.prefill_tokens_per_s, m.decode_tokens_per_s) else {
+                return Err(Unfit::Ineligible(Ineligible::PeakUnknown { precision }));
+            };
+            let note = m.note.clone();
+            let sources = m.sources.clone();
+            let mk = |name, v: TokensPerSec| Factor {
+                sources: sources.clone(),
+                note: note.clone(),
+                ..plain(name, v.get(), "tokens/s", Origin::Scenario)
+            };
+            rec.record(|| mk("measured prefill (all input tokens)", pre));
+            rec.record(|| mk("measured decode", dec));
+            if let (Some(limit), Some(at)) = (hp.tpot, m.at_tpot_s)
+                && at.get() > limit.get()
+            {
+                return Err(Unfit::Latency);
+            }
+            let replica = match &pp.hbm {
+                Some(h) => replica_devices(weights, Bytes::ZERO, 0, 0, h.value, usable)
+                    .map_or(1, u64::from),
+                None => 1,
+            };
+            let secs = hp.input / pre.get().max(f64::MIN_POSITIVE)
+                + hp.output / dec.get().max(f64::MIN_POSITIVE);
+            let share = if secs > 0.0 {
+                day / secs
+            } else {
+                f64::INFINITY
+            };
+            rec.record(|| {
+                plain(
+                    "share of daily demand per device",
+                    share,
+                    "",
+                    Origin::Derived,
+                )
+            });
+            return Ok(InferencePair {
+                precision,
+                prefill: pre,
+                decode: dec,
+                replica,
+                tpot: m.at_tpot_s,
+                measured: true,
+                share_per_device: share,
+            });
+        }
+        let peak = self
+            .peak(pp, precision, rec)
+            .ok_or(Unfit::Ineligible(Ineligible::PeakUnknown { precision }))?;
+        let (hbm, bw) = match (&pp.hbm, &pp.hbm_bw) {
+            (Some(h), Some(b)) => (h, b),
+            _ => return Err(Unfit::MemoryUnknown),
+        };
+        rec.record(|| hbm.factor("HBM capacity", hbm.value.gb(), "GB"));
+        rec.record(|| bw.factor("HBM bandwidth", bw.value.gb_per_sec() / 1000.0, "TB/s"));
+        let context = hp.context.ok_or(Unfit::ContextUnknown)?;
+        let kv = hp
+            .kv_bytes
+            .or_else(|| {
+                hp.kv_per_token_elems
+                    .map(|e| Bytes::from_raw(e * precision.bytes()))
+            })
+            .ok_or(Unfit::KvUnknown)?;
+        rec.record(|| plain("KV cache per token", kv.get(), "bytes", Origin::Derived));
+        let eff = pp.infer_eff.value;
+        rec.record(|| pp.infer_eff.factor("compute efficiency", eff.get(), ""));
+        let mem_eff = self.decode_mem_eff.value.unwrap_or(Fraction::ONE);
+        rec.record(|| {
+            from_sourced(
+                "memory efficiency",
+                mem_eff.get(),
+                "",
+                Origin::Default,
+                &self.decode_mem_eff,
+            )
+        });
+        let f_fwd = hp.shape.inference_flops_per_token(Some(context));
+        rec.record(|| {
+            plain(
+                "forward FLOPs per token",
+                f_fwd.get(),
+                "FLOP",
+                Origin::Derived,
+            )
+        });
+        let pre = prefill_rate(peak, eff, f_fwd).ok_or(Unfit::WorkUnknown)?;
+        let inp = DecodeInputs {
+            weights,
+            active_weights: Bytes::from_raw(hp.shape.active_params * precision.bytes()),
+            kv_per_token: kv,
+            context,
+            flops_per_token: f_fwd,
+            hbm: hbm.value,
+            usable_memory: usable,
+            hbm_bandwidth: bw.value,
+            memory_efficiency: mem_eff,
+            peak,
+            compute_efficiency: eff,
+        };
+        let point = best_decode(&inp, hp.max_batch, hp.tpot).ok_or(Unfit::Latency)?;
+        if let Some(ttft) = hp.ttft {
+            let t = f64::from(context) * f_fwd.get()
+                / (f64::from(point.replica) * peak.get() * eff.get());
+            if t > ttft.get() {
+                return Err(Unfit::Latency);
+            }
+        }
+        rec.record(|| plain("prefill rate", pre.get(), "tokens/s", Origin::Derived));
+        rec.record(|| {
+            plain(
+                "decode batch",
+                f64::from(point.batch),
+                "sequences",
+                Origin::Derived,
+            )
+        });
+        rec.record(|| {
+            plain(
+                "replica",
+                f64::from(point.replica),
+                "devices",
+                Origin::Derived,
+            )
+        });
+        rec.record(|| {
+            plain(
+                "time per output token",
+                point.tpot.millis(),
+                "ms",
+                Origin::Derived,
+            )
+        });
+        rec.record(|| plain("decode rate", point.rate.get(), "tokens/s", Origin::Derived));
+        let computed_input = hp.input * (1.0 - hp.cache_hit);
+        let secs = computed_input / pre.get() + hp.output / point.rate.get();
+        let share = if secs > 0.0 {
+            day / secs
+        } else {
+            f64::INFINITY
+        };
+        rec.record(|| {
+            plain(
+                "share of daily demand per device",
+                share,
+                "",
+                Origin::Derived,
+            )
+        });
+        Ok(InferencePair {
+            precision,
+            prefill: pre,
+            decode: point.rate,
+            replica: u64::from(point.replica),
+            tpot: Some(point.tpot),
+            measured: false,
+            share_per_device: share,
+        })
+    }
+}
+
+fn peak_name(q: Precision) -> &'static str {
+    match q {
+        Precision::Bf16 => "peak BF16",
+        Precision::Fp16 => "peak FP16",
+        Precision::Fp8 => "peak FP8",
+        Precision::Int8 => "peak INT8",
+        Precision::Fp4 => "peak FP4",
+    }
+}

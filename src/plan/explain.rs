@@ -1,0 +1,467 @@
+//! What binds (shadow prices in business units) and why a goal is
+//! impossible (an irreducible conflicting set and the least relaxation).
+
+use super::Binding;
+use super::compile::{ColKind, Compiled, RowKind, kind_name};
+use crate::error::Result;
+use crate::model::{ColId, Model, ModelBuilder, RowId, VarType};
+use crate::perf::PerfModel;
+use crate::scenario::ValidatedScenario;
+use crate::solver::{self, LpSolver, SolveOptions, Status};
+use serde::Serialize;
+use std::fmt;
+
+fn opt(v: f64) -> Option<f64> {
+    v.is_finite().then_some(v)
+}
+
+fn days(h: crate::units::Hours) -> f64 {
+    h.get() / 24.0
+}
+
+/// The least-cost LP at the plan's discrete choices: `use` binaries and
+/// `served` fractions fixed at `x`, device counts continuous, per-column
+/// capacity bounds dropped (the capacity rows carry them).
+fn pricing_model(c: &Compiled, x: &[f64]) -> Result<Model> {
+    let m = &c.model;
+    let mut b = ModelBuilder::new(m.name().to_owned());
+    let mut ids = Vec::with_capacity(m.num_cols());
+    for (j, col) in c.cols.iter().enumerate() {
+        let (lo, up) = match col.kind {
+            ColKind::Use { .. } | ColKind::Served { .. } => (Some(x[j]), Some(x[j])),
+            ColKind::Buy { .. } => (Some(0.0), opt(m.col_upper()[j])),
+            _ => (Some(0.0), None),
+        };
+        ids.push(b.add_col(
+            m.col_names()[j].clone(),
+            m.costs()[j],
+            lo,
+            up,
+            VarType::Continuous,
+        ));
+    }
+    for i in 0..m.num_rows() {
+        b.add_row(
+            m.row_names()[i].clone(),
+            opt(m.row_lower()[i]),
+            opt(m.row_upper()[i]),
+        );
+    }
+    for (j, &id) in ids.iter().enumerate() {
+        let (ri, rv) = m.matrix().col(j);
+        for (&i, &v) in ri.iter().zip(rv) {
+            b.set_coef(RowId(i), id, v);
+        }
+    }
+    b.build()
+}
+
+/// Binding constraints at the plan `x` with their shadow prices, largest
+/// value first.
+pub(super) fn binding(
+    vs: &ValidatedScenario,
+    c: &Compiled,
+    x: &[f64],
+    sopts: &SolveOptions,
+) -> Result<Vec<Binding>> {
+    let m = pricing_model(c, x)?;
+    let s = solver::solve(&m, &sopts.clone().with_time_limit(None))?;
+    if s.status != Status::Optimal || s.row_dual.len() != m.num_rows() {
+        return Ok(Vec::new());
+    }
+    let y = &s.row_dual;
+    let obj = s.objective.unwrap_or(0.0).abs().max(1.0);
+    let tiny = 1e-9 * obj;
+    let mut out: Vec<(f64, Binding)> = Vec::new();
+    for (i, row) in c.rows.iter().enumerate() {
+        let yi = y[i];
+        if yi.abs() <= tiny {
+            continue;
+        }
+        let rhs = if m.row_lower()[i].is_finite() {
+            m.row_lower()[i]
+        } else {
+            m.row_upper()[i]
+        };
+        let name = m.row_names()[i].clone();
+        let (price, unit, impact) = match row.kind {
+            RowKind::Capacity { pool, interval } => {
+                let (a, e) = c.intervals[interval];
+                (
+                    -yi,
+                    format!(
+                        "USD per device of {} (days {:.0}-{:.0})",
+                        vs.pool(pool).name(),
+                        days(a),
+                        days(e)
+                    ),
+                    (yi * rhs).abs(),
+                )
+            }
+            RowKind::Work { phase } => (
+                yi / 100.0,
+                format!("USD per 1% of {}'s work", vs.phase(phase).name()),
+                yi.abs(),
+            ),
+            RowKind::Serve { phase, .. } => (
+                yi / 100.0,
+                format!("USD per 1% of {}'s daily demand", vs.phase(phase).name()),
+                yi.abs(),
+            ),
+            RowKind::CapexBudget | RowKind::OpexBudget | RowKind::TotalBudget => {
+                (-yi, "USD per USD of budget".to_owned(), (yi * rhs).abs())
+            }
+            RowKind::Quota { .. } => (
+                -yi,
+                "USD per extra licensed device".to_owned(),
+                (yi * rhs).abs(),
+            ),
+            RowKind::DomesticShare { kind, min } => {
+                let total_dh: f64 = c
+                    .cols
+                    .iter()
+                    .zip(x)
+                    .filter(|(col, _)| match col.kind {
+                        ColKind::Train { phase, .. } | ColKind::Serve { phase, .. } => {
+                            vs.phase(phase).kind() == kind
+                        }
+                        _ => false,
+                    })
+                    .map(|(col, v)| col.device_hours() * v)
+                    .sum();
+                let per_point = yi * total_dh * 0.01;
+                (
+                    per_point,
+                    format!("USD per point of {} domestic share", kind_name(kind)),
+                    (per_point * min.get() * 100.0).abs(),
+                )
+            }
+            RowKind::PhaseMax { .. } => (-yi, "USD per device".to_owned(), (yi * rhs).abs()),
+            RowKind::PhaseMin { .. } => (yi, "USD per device".to_owned(), (yi * rhs).abs()),
+            _ => continue,
+        };
+        out.push((
+            impact,
+            Binding {
+                constraint: name,
+                meaning: row.meaning.clone(),
+                shadow_price: price,
+                unit,
+            },
+        ));
+    }
+    // purchase limits that bind: reduced cost of buy[k] at its upper bound
+    for (j, col) in c.cols.iter().enumerate() {
+        if let ColKind::Buy { pool } = col.kind {
+            let up = m.col_upper()[j];
+            let d = s.reduced_cost.get(j).copied().unwrap_or(0.0);
+            if up.is_finite() && (s.x[j] - up).abs() <= 1e-7 * up.max(1.0) && d < -tiny {
+                out.push((
+                    (d * up).abs(),
+                    Binding {
+                        constraint: format!("limit[buy {}]", vs.pool(pool).name()),
+                        meaning: format!(
+                            "at most {:.0} {} devices can be bought for '{}'",
+                            up * col.unit,
+                            vs.pool(pool).accelerator().name,
+                            vs.pool(pool).name()
+                        ),
+                        shadow_price: -d / col.unit,
+                        unit: "USD per extra purchasable device".to_owned(),
+                    },
+                ));
+            }
+        }
+    }
+    out.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then_with(|| a.1.constraint.cmp(&b.1.constraint))
+    });
+    Ok(out.into_iter().map(|(_, b)| b).collect())
+}
+
+/// One constraint of a conflict.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Relaxation {
+    /// The row's name.
+    pub constraint: String,
+    /// What it means.
+    pub meaning: String,
+    /// How much it must give for a plan to exist (in the least relaxation),
+    /// in `unit`; zero when the row is in the conflict but another row's
+    /// relaxation suffices.
+    pub amount: f64,
+    /// The unit of `amount`.
+    pub unit: String,
+    /// A sentence: the need and what can be delivered.
+    pub message: String,
+}
+
+/// Why no plan exists.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Infeasibility {
+    /// An irreducible set of conflicting business constraints (together
+    /// with the pools' capacities they cannot be met; drop any one and a
+    /// plan exists), each with its share of the least relaxation.
+    pub conflict: Vec<Relaxation>,
+    /// Pools that cannot run a phase in the conflict, and why.
+    pub unfit: Vec<String>,
+    /// Whether the conflict needs whole devices (the fractional plan exists).
+    pub integrality: bool,
+}
+
+impl fmt::Display for Infeasibility {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.integrality {
+            writeln!(f, "no plan in whole devices (a fractional plan exists)")?;
+        }
+        writeln!(
+            f,
+            "no plan meets all of these together (drop any one and one exists):"
+        )?;
+        for r in &self.conflict {
+            writeln!(f, "  - {}: {}", r.constraint, r.message)?;
+        }
+        for u in &self.unfit {
+            writeln!(f, "    {u}")?;
+        }
+        Ok(())
+    }
+}
+
+fn relaxable(k: &RowKind) -> bool {
+    matches!(
+        k,
+        RowKind::Work { .. }
+            | RowKind::Serve { .. }
+            | RowKind::CapexBudget
+            | RowKind::OpexBudget
+            | RowKind::TotalBudget
+            | RowKind::Quota { .. }
+            | RowKind::DomesticShare { .. }
+            | RowKind::PhaseMin { .. }
+            | RowKind::PhaseMax { .. }
+    )
+}
+
+fn feasible(s: &solver::Solution) -> bool {
+    matches!(
+        s.status,
+        Status::Optimal | Status::Feasible | Status::Unbounded
+    )
+}
+
+/// Explains an infeasible compiled model.
+pub(super) fn infeasibility(
+    vs: &ValidatedScenario,
+    perf: &PerfModel<'_>,
+    c: &Compiled,
+    sopts: &SolveOptions,
+) -> Result<Infeasibility> {
+    let m = &c.model;
+    let lp = m.relaxation();
+    let quick = sopts.clone().with_time_limit(None);
+    let lp_feasible = feasible(&solver::solve(&lp, &quick)?);
+    // Work on the LP when it is infeasible; on the MILP otherwise.
+    let base = if lp_feasible { m.clone() } else { lp };
+    let cand: Vec<usize> = (0..c.rows.len())
+        .filter(|&i| relaxable(&c.rows[i].kind))
+        .collect();
+
+    // Deletion filter over the relaxable rows (physical rows always kept).
+    let mut keep: Vec<bool> = vec![true; c.rows.len()];
+    let solve_with = |keep: &[bool]| -> Result<bool> {
+        let mut mm = base.clone();
+        for &i in &cand {
+            if !keep[i] {
+                mm.set_row_bounds(RowId(u32::try_from(i).unwrap_or(u32::MAX)), None, None)?;
+            }
+        }
+        Ok(feasible(&solver::solve(&mm, &quick)?))
+    };
+    if cand.len() <= 400 {
+        if base.is_mip() {
+            for &i in &cand {
+                keep[i] = false;
+                if solve_with(&keep)? {
+                    keep[i] = true;
+                }
+            }
+        } else {
+            let mut s = LpSolver::new(base.clone(), quick.clone())?;
+            for &i in &cand {
+                let r = RowId(u32::try_from(i).unwrap_or(u32::MAX));
+                s.set_row_bounds(r, None, None)?;
+                if feasible(&s.solve()?) {
+                    s.set_row_bounds(r, opt(m.row_lower()[i]), opt(m.row_upper()[i]))?;
+                    keep[i] = true;
+                } else {
+                    keep[i] = false;
+                }
+            }
+        }
+    }
+    let conflict_rows: Vec<usize> = cand.iter().copied().filter(|&i| keep[i]).collect();
+
+    // Least relaxation of the conflict rows: elastic slacks, weighted by
+    // each row's scale.
+    let mut b = ModelBuilder::new(format!("{}-elastic", m.name()));
+    let mut ids = Vec::new();
+    for j in 0..m.num_cols() {
+        ids.push(b.add_col(
+            m.col_names()[j].clone(),
+            0.0,
+            opt(base.col_lower()[j]),
+            opt(base.col_upper()[j]),
+            base.var_types()[j],
+        ));
+    }
+    for (i, &kept) in keep.iter().enumerate() {
+        let (lo, up) = if cand.contains(&i) && !kept {
+            (None, None)
+        } else {
+            (opt(m.row_lower()[i]), opt(m.row_upper()[i]))
+        };
+        b.add_row(m.row_names()[i].clone(), lo, up);
+    }
+    for (j, &id) in ids.iter().enumerate() {
+        let (ri, rv) = m.matrix().col(j);
+        for (&i, &v) in ri.iter().zip(rv) {
+            b.set_coef(RowId(i), id, v);
+        }
+    }
+    let mut slack: Vec<(usize, ColId, f64)> = Vec::new();
+    for &i in &conflict_rows {
+        let lo = m.row_lower()[i];
+        let up = m.row_upper()[i];
+        let scale = match c.rows[i].kind {
+            RowKind::DomesticShare { .. } => row_scale(m, i),
+            _ => if lo.is_finite() { lo.abs() } else { up.abs() }.max(1.0),
+        };
+        let dir = if lo.is_finite() { 1.0 } else { -1.0 };
+        let s = b.add_col(
+            format!("relax[{}]", m.row_names()[i]),
+            1.0 / scale,
+            Some(0.0),
+            None,
+            VarType::Continuous,
+        );
+        b.set_coef(RowId(u32::try_from(i).unwrap_or(u32::MAX)), s, dir);
+        slack.push((i, s, scale));
+    }
+    let em = b.build()?;
+    let es = solver::solve(&em, &quick)?;
+    let amounts: Vec<f64> = slack
+        .iter()
+        .map(|&(_, s, _)| es.x.get(s.index()).copied().unwrap_or(0.0))
+        .collect();
+
+    let mut conflict = Vec::new();
+    let mut unfit = Vec::new();
+    for (n, &(i, _, _)) in slack.iter().enumerate() {
+        let row = &c.rows[i];
+        let a = amounts[n].max(0.0);
+        let (unit, message) = match row.kind {
+            RowKind::Work { phase } => {
+                let w = perf.work(phase).map_or(0.0, |w| w.get());
+                for (k, why) in &c.unfit[phase.index()] {
+                    unfit.push(format!(
+                        "'{}' cannot use '{}': {why}",
+                        vs.phase(phase).name(),
+                        vs.pool(*k).name()
+                    ));
+                }
+                (
+                    "fraction of the work".to_owned(),
+                    format!(
+                        "{}; at most {:.3e} FLOP ({:.1}%) can be delivered",
+                        row.meaning,
+                        (1.0 - a).max(0.0) * w,
+                        (1.0 - a).max(0.0) * 100.0
+                    ),
+                )
+            }
+            RowKind::Serve { phase, .. } => {
+                for (k, why) in &c.unfit[phase.index()] {
+                    let s = format!(
+                        "'{}' cannot use '{}': {why}",
+                        vs.phase(phase).name(),
+                        vs.pool(*k).name()
+                    );
+                    if !unfit.contains(&s) {
+                        unfit.push(s);
+                    }
+                }
+                (
+                    "fraction of the daily demand".to_owned(),
+                    format!(
+                        "{}; at most {:.1}% can be served",
+                        row.meaning,
+                        (1.0 - a).max(0.0) * 100.0
+                    ),
+                )
+            }
+            RowKind::CapexBudget | RowKind::OpexBudget | RowKind::TotalBudget => (
+                "USD".to_owned(),
+                format!("{}; it would need ${:.4e} more", row.meaning, a),
+            ),
+            RowKind::Quota { .. } => (
+                "devices".to_owned(),
+                format!("{}; {:.0} more would be needed", row.meaning, a),
+            ),
+            RowKind::DomesticShare { kind, min } => {
+                let (mut dom, mut all) = (0.0, 0.0);
+                for (j, col) in c.cols.iter().enumerate() {
+                    if let ColKind::Train { phase, .. } | ColKind::Serve { phase, .. } = col.kind
+                        && vs.phase(phase).kind() == kind
+                    {
+                        let dh = col.device_hours() * es.x.get(j).copied().unwrap_or(0.0);
+                        all += dh;
+                        if col.domestic {
+                            dom += dh;
+                        }
+                    }
+                }
+                let share = if all > 0.0 { dom / all } else { 0.0 };
+                (
+                    "device-hours".to_owned(),
+                    format!(
+                        "{}; the best plan reaches {:.1}% (minimum {:.1}%)",
+                        row.meaning,
+                        share * 100.0,
+                        min.get() * 100.0
+                    ),
+                )
+            }
+            _ => (
+                "units".to_owned(),
+                format!("{}; short by {a:.4}", row.meaning),
+            ),
+        };
+        conflict.push(Relaxation {
+            constraint: m.row_names()[i].clone(),
+            meaning: row.meaning.clone(),
+            amount: a,
+            unit,
+            message,
+        });
+    }
+    Ok(Infeasibility {
+        conflict,
+        unfit,
+        integrality: lp_feasible,
+    })
+}
+
+/// A scale for a row whose right-hand side is zero: the sum of its
+/// coefficients' magnitudes (at least 1).
+fn row_scale(m: &Model, i: usize) -> f64 {
+    let mut s = 0.0;
+    for j in 0..m.num_cols() {
+        let (ri, rv) = m.matrix().col(j);
+        if let Ok(p) = ri.binary_search(&u32::try_from(i).unwrap_or(u32::MAX)) {
+            s += rv[p].abs();
+        }
+    }
+    s.max(1.0)
+}

@@ -1,0 +1,289 @@
+//! The domestic-only counterfactual that justification rules ask for.
+//!
+//! [`justify`] plans the scenario as given, then again with every foreign
+//! pool removed (owned foreign devices included: "what if we used only
+//! domestic accelerators"). If the domestic-only plan is feasible it reports
+//! how much more it costs and how much later each phase finishes; if not, it
+//! names the constraints that make it impossible and searches the least
+//! common delay of the training deadlines at which a domestic-only plan
+//! exists (and what that costs).
+
+use super::compile::CompileOptions;
+use super::{Infeasibility, Plan, PlanOptions, PlanStatus, plan_with};
+use crate::error::Result;
+use crate::perf::PerfModel;
+use crate::scenario::ValidatedScenario;
+use crate::units::{Hours, Usd};
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// A phase finishing later in the counterfactual.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Delay {
+    /// Phase name.
+    pub phase: String,
+    /// Days later than in the plan (negative: earlier).
+    pub days: f64,
+}
+
+/// The domestic-only plan, compared with the plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Counterfactual {
+    /// Status with the scenario's deadlines.
+    pub status: PlanStatus,
+    /// Its cost, when feasible.
+    pub cost_usd: Option<Usd>,
+    /// Extra cost over the plan (negative: cheaper), when feasible.
+    pub extra_cost_usd: Option<f64>,
+    /// Phases finishing later than in the plan.
+    pub delays: Vec<Delay>,
+    /// Why it is impossible by the deadlines, when infeasible.
+    pub infeasibility: Option<Infeasibility>,
+    /// When infeasible: the least common delay of the training deadlines
+    /// (days) at which a domestic-only plan exists, if one does by the
+    /// horizon.
+    pub feasible_with_delay_days: Option<f64>,
+    /// The cost of that delayed domestic-only plan.
+    pub delayed_cost_usd: Option<Usd>,
+}
+
+/// The justification memo.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Justification {
+    /// Whether the scenario's policy requires a justification for this
+    /// plan (it buys or rents foreign devices under a justification rule).
+    pub required: bool,
+    /// Foreign pools the plan uses.
+    pub foreign_pools_used: Vec<String>,
+    /// The plan's cost.
+    pub plan_cost_usd: Usd,
+    /// The plan itself.
+    pub plan: Plan,
+    /// The domestic-only counterfactual.
+    pub counterfactual: Counterfactual,
+    /// The memo, for people.
+    pub memo: String,
+}
+
+/// Plans `vs`, plans it again on domestic pools only, and compares.
+///
+/// # Errors
+/// As [`super::plan`].
+pub fn justify(vs: &ValidatedScenario, opts: &PlanOptions) -> Result<Justification> {
+    let perf = PerfModel::new(vs);
+    let plan = plan_with(vs, &perf, opts, &CompileOptions::default())?;
+    let foreign: Vec<_> = vs
+        .pool_ids()
+        .filter(|&k| !vs.pool(k).is_domestic())
+        .collect();
+    let domestic_only = CompileOptions {
+        exclude_pools: foreign.clone(),
+        ..CompileOptions::default()
+    };
+    let used: Vec<String> = vs
+        .pools()
+        .filter(|p| !p.is_domestic())
+        .filter(|p| {
+            plan.pools
+                .iter()
+                .any(|u| u.pool == p.name() && u.device_hours.get() > 0.0)
+        })
+        .map(|p| p.name().to_owned())
+        .collect();
+    let required = plan
+        .purchases
+        .iter()
+        .any(|b| b.needs_justification && b.devices > 0.0)
+        || vs.pools().any(|p| {
+            p.needs_justification()
+                && p.ownership().is_rentable()
+                && used.iter().any(|u| u == p.name())
+        });
+    let cf = plan_with(vs, &perf, opts, &domestic_only)?;
+    let mut counter = Counterfactual {
+        status: cf.status,
+        cost_usd: None,
+        extra_cost_usd: None,
+        delays: Vec::new(),
+        infeasibility: cf.infeasibility.clone(),
+        feasible_with_delay_days: None,
+        delayed_cost_usd: None,
+    };
+    let finish = |p: &Plan, name: &str| {
+        p.phases
+            .iter()
+            .find(|q| q.name == name)
+            .and_then(|q| q.finishes_at_hours)
+    };
+    if matches!(cf.status, PlanStatus::Optimal | PlanStatus::Feasible) {
+        counter.cost_usd = Some(cf.cost.total_usd);
+        counter.extra_cost_usd = Some(cf.cost.total_usd.get() - plan.cost.total_usd.get());
+        for ph in vs.phases() {
+            if let (Some(a), Some(b)) = (finish(&plan, ph.name()), finish(&cf, ph.name())) {
+                let d = (b.get() - a.get()) / 24.0;
+                if d.abs() > 1e-6 {
+                    counter.delays.push(Delay {
+                        phase: ph.name().to_owned(),
+                        days: d,
+                    });
+                }
+            }
+        }
+    } else if cf.status == PlanStatus::Infeasible {
+        // least common delay of the training deadlines
+        let horizon = vs.horizon().to_hours();
+        let training: Vec<_> = vs
+            .phase_ids()
+            .filter(|&p| vs.phase(p).kind().is_training())
+            .collect();
+        let shifted = |delta: f64| CompileOptions {
+            deadlines: training
+                .iter()
+                .map(|&p| {
+                    (
+                        p,
+                        Hours::from_raw((perf.phase_end(p).get() + delta).min(horizon.get())),
+                    )
+                })
+                .collect(),
+            ..domestic_only.clone()
+        };
+        let max_delta = training
+            .iter()
+            .map(|&p| (horizon - perf.phase_end(p)).get())
+            .fold(0.0, f64::max);
+        if !training.is_empty() && max_delta > 0.0 {
+            let at_max = plan_with(vs, &perf, opts, &shifted(max_delta))?;
+            if matches!(at_max.status, PlanStatus::Optimal | PlanStatus::Feasible) {
+                let (mut lo, mut hi, mut best) = (0.0, max_delta, at_max);
+                while hi - lo > 24.0 * 0.25 {
+                    let mid = 0.5 * (lo + hi);
+                    let p = plan_with(vs, &perf, opts, &shifted(mid))?;
+                    if matches!(p.status, PlanStatus::Optimal | PlanStatus::Feasible) {
+                        hi = mid;
+                        best = p;
+                    } else {
+                        lo = mid;
+                    }
+                }
+                counter.feasible_with_delay_days = Some(hi / 24.0);
+                counter.delayed_cost_usd = Some(best.cost.total_usd);
+            }
+        }
+    }
+    let memo = memo(vs, &plan, &used, required, &counter);
+    Ok(Justification {
+        required,
+        foreign_pools_used: used,
+        plan_cost_usd: plan.cost.total_usd,
+        plan,
+        counterfactual: counter,
+        memo,
+    })
+}
+
+fn musd(v: f64) -> String {
+    if v.abs() >= 1e9 {
+        format!("${:.2}B", v / 1e9)
+    } else {
+        format!("${:.1}M", v / 1e6)
+    }
+}
+
+fn memo(
+    vs: &ValidatedScenario,
+    plan: &Plan,
+    used: &[String],
+    required: bool,
+    c: &Counterfactual,
+) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "Justification memo: {}", vs.scenario().name);
+    if used.is_empty() {
+        let _ = writeln!(
+            o,
+            "The plan uses domestic accelerators only; nothing to justify."
+        );
+        return o;
+    }
+    let _ = writeln!(
+        o,
+        "The plan ({}, {}) uses foreign accelerators: {}.{}",
+        plan.status.as_str(),
+        musd(plan.cost.total_usd.get()),
+        used.join(", "),
+        if required {
+            " Policy requires a justification for its foreign purchases."
+        } else {
+            ""
+        }
+    );
+    for b in plan.purchases.iter().filter(|b| b.needs_justification) {
+        let _ = writeln!(
+            o,
+            "  buys {:.0} {} ({}, of which levy {})",
+            b.devices,
+            b.accelerator,
+            musd(b.cost_usd.get()),
+            musd(b.levy_usd.get())
+        );
+    }
+    match c.status {
+        PlanStatus::Optimal | PlanStatus::Feasible => {
+            let _ = writeln!(
+                o,
+                "Domestic-only counterfactual: feasible, {} ({} {} than the plan).",
+                musd(c.cost_usd.map_or(0.0, Usd::get)),
+                musd(c.extra_cost_usd.unwrap_or(0.0).abs()),
+                if c.extra_cost_usd.unwrap_or(0.0) >= 0.0 {
+                    "dearer"
+                } else {
+                    "cheaper"
+                }
+            );
+            for d in &c.delays {
+                let _ = writeln!(
+                    o,
+                    "  '{}' finishes {:.1} days {}",
+                    d.phase,
+                    d.days.abs(),
+                    if d.days > 0.0 { "later" } else { "earlier" }
+                );
+            }
+        }
+        PlanStatus::Infeasible => {
+            let _ = writeln!(
+                o,
+                "Domestic-only counterfactual: infeasible by the deadlines."
+            );
+            if let Some(inf) = &c.infeasibility {
+                for r in &inf.conflict {
+                    let _ = writeln!(o, "  - {}", r.message);
+                }
+            }
+            match (c.feasible_with_delay_days, c.delayed_cost_usd) {
+                (Some(d), Some(cost)) => {
+                    let _ = writeln!(
+                        o,
+                        "  With every training deadline {d:.1} days later it becomes feasible at {} ({} more than the plan).",
+                        musd(cost.get()),
+                        musd(cost.get() - plan.cost.total_usd.get())
+                    );
+                }
+                _ => {
+                    let _ = writeln!(
+                        o,
+                        "  It stays infeasible even with training deadlines moved to the horizon."
+                    );
+                }
+            }
+        }
+        PlanStatus::Limit => {
+            let _ = writeln!(
+                o,
+                "Domestic-only counterfactual: no answer within the solver's limits."
+            );
+        }
+    }
+    o
+}

@@ -1,0 +1,467 @@
+//! Reading a solution into a [`Plan`], and rendering plans as a table,
+//! Markdown and JSON.
+
+use super::compile::{ColKind, Compiled};
+use super::{Assignment, CostBreakdown, PhaseOutcome, Plan, PlanStatus, PoolUse, Purchase, Slot};
+use crate::fleet::Ownership;
+use crate::scenario::ValidatedScenario;
+use crate::units::{Hours, Usd};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+const EPS: f64 = 1e-9;
+
+/// Fills a plan's business content from column values `x`.
+pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut Plan) {
+    let mut cost = CostBreakdown::default();
+    let mut slots: Vec<Slot> = Vec::new();
+    let mut purchases = Vec::new();
+    // per (phase, pool): peak devices, device-hours
+    let mut per_pair: BTreeMap<(usize, usize), (f64, f64)> = BTreeMap::new();
+    // per phase: demand met (training: sum; inference: per interval)
+    let nphase = vs.phase_ids().len();
+    let mut work_done = vec![0.0; nphase];
+    let mut served: BTreeMap<(usize, usize), f64> = BTreeMap::new();
+    // per phase: (start, rate per hour) segments for training finish times
+    let mut rates: Vec<Vec<(f64, f64)>> = vec![Vec::new(); nphase];
+
+    for (j, col) in c.cols.iter().enumerate() {
+        let v = x[j];
+        if v.abs() <= EPS {
+            continue;
+        }
+        cost.capex_usd += Usd::from_raw((v * col.cost.capex).max(0.0));
+        cost.rental_usd += Usd::from_raw((v * col.cost.rental).max(0.0));
+        cost.energy_usd += Usd::from_raw((v * col.cost.energy).max(0.0));
+        cost.levy_usd += Usd::from_raw((v * col.cost.levy).max(0.0));
+        match col.kind {
+            ColKind::Train { phase, pool } => {
+                let end = c.ends[phase.index()];
+                let start = end - Hours::from_raw(col.hours);
+                let devices = v * col.unit;
+                slots.push(Slot {
+                    phase: vs.phase(phase).name().to_owned(),
+                    pool: vs.pool(pool).name().to_owned(),
+                    from_hours: start,
+                    to_hours: end,
+                    devices,
+                });
+                let e = per_pair
+                    .entry((phase.index(), pool.index()))
+                    .or_insert((0.0, 0.0));
+                e.0 = e.0.max(devices);
+                e.1 += devices * col.hours;
+                work_done[phase.index()] += v * col.share;
+                if col.hours > 0.0 {
+                    rates[phase.index()].push((start.get(), v * col.share / col.hours));
+                }
+            }
+            ColKind::Serve {
+                phase,
+                pool,
+                interval,
+            } => {
+                let (a, b) = c.intervals[interval];
+                let devices = v * col.unit;
+                slots.push(Slot {
+                    phase: vs.phase(phase).name().to_owned(),
+                    pool: vs.pool(pool).name().to_owned(),
+                    from_hours: a,
+                    to_hours: b,
+                    devices,
+                });
+                let e = per_pair
+                    .entry((phase.index(), pool.index()))
+                    .or_insert((0.0, 0.0));
+                e.0 = e.0.max(devices);
+                e.1 += devices * col.hours;
+                *served.entry((phase.index(), interval)).or_insert(0.0) += v * col.share;
+            }
+            ColKind::Buy { pool } => {
+                let p = vs.pool(pool);
+                let arrival = match p.ownership() {
+                    Ownership::Purchasable { .. } => p.lead_time().get(),
+                    _ => 0.0,
+                };
+                purchases.push(Purchase {
+                    pool: p.name().to_owned(),
+                    accelerator: p.accelerator().name.clone(),
+                    devices: v * col.unit,
+                    cost_usd: Usd::from_raw(v * col.cost.total()),
+                    levy_usd: Usd::from_raw(v * col.cost.levy),
+                    arrives_day: arrival,
+                    needs_justification: p.needs_justification(),
+                });
+            }
+            ColKind::Use { .. } | ColKind::Served { .. } => {}
+        }
+    }
+    cost.total_usd = cost.capex_usd + cost.rental_usd + cost.energy_usd + cost.levy_usd;
+
+    plan.assignments = per_pair
+        .iter()
+        .map(|(&(p, k), &(dev, dh))| {
+            let pool = vs.pool(crate::scenario::PoolId::new(k));
+            Assignment {
+                phase: vs.phase(crate::scenario::PhaseId::new(p)).name().to_owned(),
+                pool: pool.name().to_owned(),
+                accelerator: pool.accelerator().name.clone(),
+                devices: dev,
+                device_hours: Hours::from_raw(dh),
+                domestic: pool.is_domestic(),
+            }
+        })
+        .collect();
+
+    plan.phases = vs
+        .phases()
+        .map(|ph| {
+            let p = ph.id().index();
+            let deadline = c.ends[p];
+            if ph.kind().is_training() {
+                let met = work_done[p];
+                PhaseOutcome {
+                    name: ph.name().to_owned(),
+                    kind: ph.kind(),
+                    finishes_at_hours: finish_time(&rates[p], deadline.get()).map(Hours::from_raw),
+                    deadline_hours: deadline,
+                    demand_met: met,
+                }
+            } else {
+                let met = served
+                    .iter()
+                    .filter(|((q, _), _)| *q == p)
+                    .map(|(_, &v)| v)
+                    .fold(f64::INFINITY, f64::min);
+                let met = if met.is_finite() { met } else { 0.0 };
+                PhaseOutcome {
+                    name: ph.name().to_owned(),
+                    kind: ph.kind(),
+                    finishes_at_hours: (met >= 1.0 - 1e-6).then_some(deadline),
+                    deadline_hours: deadline,
+                    demand_met: met,
+                }
+            }
+        })
+        .collect();
+
+    let horizon = vs.horizon().to_hours().get();
+    plan.pools = vs
+        .pools()
+        .map(|p| {
+            let k = p.name();
+            let mine: Vec<&Slot> = slots.iter().filter(|s| s.pool == k).collect();
+            let dh: f64 = mine
+                .iter()
+                .map(|s| s.devices * (s.to_hours - s.from_hours).get())
+                .sum();
+            let mut peak = 0.0f64;
+            for (a, b) in &c.intervals {
+                let mid = 0.5 * (a.get() + b.get());
+                let busy: f64 = mine
+                    .iter()
+                    .filter(|s| s.from_hours.get() <= mid && mid < s.to_hours.get())
+                    .map(|s| s.devices)
+                    .sum();
+                peak = peak.max(busy);
+            }
+            let avail = p.availability().get();
+            let available = match p.ownership() {
+                Ownership::Owned { .. } => {
+                    p.owned_devices().map_or(0.0, |n| n as f64) * avail * horizon
+                }
+                Ownership::Purchasable { .. } => {
+                    let bought: f64 = purchases
+                        .iter()
+                        .filter(|b| b.pool == k)
+                        .map(|b| b.devices)
+                        .sum();
+                    bought * avail * (horizon - p.lead_time().to_hours().get()).max(0.0)
+                }
+                Ownership::Rentable { .. } => 0.0,
+            };
+            PoolUse {
+                pool: k.to_owned(),
+                accelerator: p.accelerator().name.clone(),
+                device_hours: Hours::from_raw(dh),
+                utilisation: if available > 0.0 { dh / available } else { 0.0 },
+                peak_devices: peak,
+            }
+        })
+        .collect();
+    plan.cost = cost;
+    plan.purchases = purchases;
+    plan.schedule = slots;
+}
+
+/// The earliest time at which work segments `(start, rate per hour)` sum to
+/// 1, no later than `deadline` (plus rounding slack); `None` if never.
+pub(super) fn finish_time(segments: &[(f64, f64)], deadline: f64) -> Option<f64> {
+    let mut s: Vec<(f64, f64)> = segments.to_vec();
+    s.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut done = 0.0;
+    let mut rate = 0.0;
+    let mut t = s.first()?.0;
+    for &(next, r) in &s {
+        if rate > 0.0 && done + rate * (next - t) >= 1.0 {
+            return Some(t + (1.0 - done) / rate);
+        }
+        done += rate * (next - t);
+        t = next;
+        rate += r;
+    }
+    if rate <= 0.0 {
+        return None;
+    }
+    let f = t + (1.0 - done) / rate;
+    (f <= deadline * (1.0 + 1e-6) + 1e-6).then_some(f.min(deadline))
+}
+
+fn money(v: Usd) -> String {
+    let x = v.get();
+    if x >= 1e9 {
+        format!("${:.3}B", x / 1e9)
+    } else if x >= 1e6 {
+        format!("${:.2}M", x / 1e6)
+    } else if x >= 1e3 {
+        format!("${:.1}k", x / 1e3)
+    } else {
+        format!("${x:.2}")
+    }
+}
+
+impl Plan {
+    /// The plan as JSON (the keys are a contract; see the CLI docs).
+    ///
+    /// # Errors
+    /// Never in practice (every field is serialisable); a serde failure is
+    /// reported as [`crate::ErrorKind::Internal`].
+    pub fn to_json(&self) -> crate::Result<String> {
+        serde_json::to_string_pretty(self)
+            .map_err(|e| crate::Error::internal(format!("plan to JSON: {e}")))
+    }
+
+    /// A plain-text report.
+    #[must_use]
+    pub fn to_table(&self) -> String {
+        let mut o = String::new();
+        let _ = writeln!(
+            o,
+            "plan '{}': {}{}",
+            self.scenario,
+            self.status.as_str(),
+            if self.gap > 0.0 {
+                format!(" (gap {:.2e})", self.gap)
+            } else {
+                String::new()
+            }
+        );
+        if self.status == PlanStatus::Infeasible {
+            if let Some(inf) = &self.infeasibility {
+                let _ = write!(o, "{inf}");
+            }
+            return o;
+        }
+        let c = &self.cost;
+        let _ = writeln!(
+            o,
+            "cost {}  = capex {} + levy {} + rental {} + energy {}",
+            money(c.total_usd),
+            money(c.capex_usd),
+            money(c.levy_usd),
+            money(c.rental_usd),
+            money(c.energy_usd)
+        );
+        let _ = writeln!(
+            o,
+            "\n{:<14} {:<18} {:<12} {:>9} {:>14}",
+            "phase", "pool", "accelerator", "devices", "device-hours"
+        );
+        for a in &self.assignments {
+            let _ = writeln!(
+                o,
+                "{:<14} {:<18} {:<12} {:>9.0} {:>14.3e}",
+                a.phase,
+                a.pool,
+                a.accelerator,
+                a.devices,
+                a.device_hours.get()
+            );
+        }
+        if !self.purchases.is_empty() {
+            let _ = writeln!(
+                o,
+                "\n{:<18} {:<12} {:>9} {:>12} {:>12} {:>7}",
+                "buy", "accelerator", "devices", "cost", "levy", "day"
+            );
+            for p in &self.purchases {
+                let _ = writeln!(
+                    o,
+                    "{:<18} {:<12} {:>9.0} {:>12} {:>12} {:>7.0}{}",
+                    p.pool,
+                    p.accelerator,
+                    p.devices,
+                    money(p.cost_usd),
+                    money(p.levy_usd),
+                    p.arrives_day,
+                    if p.needs_justification {
+                        "  (justify)"
+                    } else {
+                        ""
+                    }
+                );
+            }
+        }
+        let _ = writeln!(
+            o,
+            "\n{:<14} {:<13} {:>10} {:>10} {:>8}",
+            "phase", "kind", "finishes", "deadline", "met"
+        );
+        for p in &self.phases {
+            let _ = writeln!(
+                o,
+                "{:<14} {:<13} {:>10} {:>10} {:>7.1}%",
+                p.name,
+                p.kind.as_str(),
+                p.finishes_at_hours
+                    .map_or_else(|| "-".to_owned(), |h| format!("day {:.1}", h.get() / 24.0)),
+                format!("day {:.0}", p.deadline_hours.get() / 24.0),
+                100.0 * p.demand_met.min(9.999)
+            );
+        }
+        if !self.binding.is_empty() {
+            let _ = writeln!(
+                o,
+                "\nbinding constraints (shadow price = gain per unit loosened):"
+            );
+            for b in self.binding.iter().take(8) {
+                let _ = writeln!(
+                    o,
+                    "  {:<30} {:>12.4e} {:<28} {}",
+                    b.constraint, b.shadow_price, b.unit, b.meaning
+                );
+            }
+        }
+        let _ = writeln!(
+            o,
+            "\nverified: {}",
+            if self.verified { "yes" } else { "NO" }
+        );
+        if !self.verified {
+            let _ = write!(o, "{}", self.verification);
+        }
+        o
+    }
+
+    /// A Markdown report.
+    #[must_use]
+    pub fn to_markdown(&self) -> String {
+        let mut o = String::new();
+        let _ = writeln!(o, "# Plan: {}\n", self.scenario);
+        let _ = writeln!(o, "**Status:** {}  ", self.status.as_str());
+        if self.status == PlanStatus::Infeasible {
+            if let Some(inf) = &self.infeasibility {
+                let _ = writeln!(o, "\n```\n{inf}```");
+            }
+            return o;
+        }
+        let c = &self.cost;
+        let _ = writeln!(o, "**Total cost:** {}  \n", money(c.total_usd));
+        let _ = writeln!(
+            o,
+            "| capex | levy | rental | energy |\n|---:|---:|---:|---:|"
+        );
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} |\n",
+            money(c.capex_usd),
+            money(c.levy_usd),
+            money(c.rental_usd),
+            money(c.energy_usd)
+        );
+        let _ = writeln!(
+            o,
+            "## Assignments\n\n| phase | pool | accelerator | devices | device-hours |\n|---|---|---|---:|---:|"
+        );
+        for a in &self.assignments {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {:.0} | {:.3e} |",
+                a.phase,
+                a.pool,
+                a.accelerator,
+                a.devices,
+                a.device_hours.get()
+            );
+        }
+        if !self.purchases.is_empty() {
+            let _ = writeln!(
+                o,
+                "\n## Purchases\n\n| pool | accelerator | devices | cost | levy | arrives (day) |\n|---|---|---:|---:|---:|---:|"
+            );
+            for p in &self.purchases {
+                let _ = writeln!(
+                    o,
+                    "| {} | {} | {:.0} | {} | {} | {:.0} |",
+                    p.pool,
+                    p.accelerator,
+                    p.devices,
+                    money(p.cost_usd),
+                    money(p.levy_usd),
+                    p.arrives_day
+                );
+            }
+        }
+        let _ = writeln!(
+            o,
+            "\n## Phases\n\n| phase | kind | finishes (day) | deadline (day) | demand met |\n|---|---|---:|---:|---:|"
+        );
+        for p in &self.phases {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {:.0} | {:.1}% |",
+                p.name,
+                p.kind.as_str(),
+                p.finishes_at_hours
+                    .map_or_else(|| "–".to_owned(), |h| format!("{:.1}", h.get() / 24.0)),
+                p.deadline_hours.get() / 24.0,
+                100.0 * p.demand_met
+            );
+        }
+        if !self.binding.is_empty() {
+            let _ = writeln!(
+                o,
+                "\n## Binding constraints\n\n| constraint | shadow price | unit | meaning |\n|---|---:|---|---|"
+            );
+            for b in &self.binding {
+                let _ = writeln!(
+                    o,
+                    "| `{}` | {:.4e} | {} | {} |",
+                    b.constraint, b.shadow_price, b.unit, b.meaning
+                );
+            }
+        }
+        let _ = writeln!(
+            o,
+            "\nVerified: {}",
+            if self.verified { "yes" } else { "**no**" }
+        );
+        o
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::finish_time;
+    use approx::assert_relative_eq;
+
+    #[test]
+    fn finish_time_of_staggered_pools() {
+        // one pool from t=0 at 1/100 per hour; another from t=50 at 1/50
+        let f = finish_time(&[(0.0, 0.01), (50.0, 0.02)], 200.0).expect("finishes");
+        // by 50: 0.5 done; then 0.03/h → 0.5/0.03 = 16.67 more
+        assert_relative_eq!(f, 50.0 + 0.5 / 0.03, max_relative = 1e-12);
+        assert!(finish_time(&[(0.0, 0.001)], 100.0).is_none());
+        assert!(finish_time(&[], 100.0).is_none());
+    }
+}

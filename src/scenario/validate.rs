@@ -1,0 +1,1750 @@
+//! `Scenario::validate` and the `ValidatedScenario` it makes.
+
+use super::{Issue, IssueCode, Objective, Scenario, ValidationReport};
+use crate::catalog::{
+    Accelerator, Catalog, Country, NumberKind, Precision, Support, suggest, vendor_key,
+};
+use crate::fleet::{Count, CountError, Ownership, Pool, SoftwareStack};
+use crate::policy::{ExportRule, RuleEffect, RuleStatus, ranges_overlap};
+use crate::units::{Date, Days, Fraction, Quantity, UsdPerKwh};
+use crate::workload::{Measured, Phase, PhaseKind};
+use std::collections::BTreeMap;
+use std::fmt;
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident, $what:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(u32);
+
+        impl $name {
+            /// The index into the validated scenario's list.
+            #[must_use]
+            pub const fn index(self) -> usize {
+                self.0 as usize
+            }
+
+            /// Sizes are checked when the scenario is validated (a list of
+            /// more than `u32::MAX` entries cannot be read from a file in
+            /// memory), so indices fit.
+            pub(crate) fn new(i: usize) -> Self {
+                Self(u32::try_from(i).unwrap_or(u32::MAX))
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, concat!($what, "#{}"), self.0)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A pool of a [`ValidatedScenario`] (its index in `pools`).
+    PoolId, "pool"
+);
+id_type!(
+    /// A phase of a [`ValidatedScenario`] (its index in `phases`).
+    PhaseId, "phase"
+);
+id_type!(
+    /// An accelerator of a [`ValidatedScenario`]'s merged catalogue.
+    AcceleratorId, "accelerator"
+);
+id_type!(
+    /// An export rule of a [`ValidatedScenario`] (its index in
+    /// `policy.rules`).
+    RuleId, "rule"
+);
+
+/// An export rule with its accelerators resolved and terms filled in.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ResolvedRule {
+    /// Which rule.
+    pub id: RuleId,
+    /// Accelerators covered (named ones and every one of the named
+    /// vendors), sorted, each once.
+    pub accelerators: Vec<AcceleratorId>,
+    /// Destination.
+    pub destination: Country,
+    /// Who made the rule (rules of one issuer may not contradict each
+    /// other; rules of different issuers compose).
+    pub issuer: Option<Country>,
+    /// First day in force.
+    pub from: Option<Date>,
+    /// First day no longer in force.
+    pub until: Option<Date>,
+    /// Effect with levy, pass-through and quota resolved.
+    pub effect: RuleEffect,
+    /// Whether the rule stops use of owned devices.
+    pub applies_to_owned: bool,
+}
+
+impl ResolvedRule {
+    /// `true` when in force on `date`.
+    #[must_use]
+    pub fn in_force(&self, date: Date) -> bool {
+        self.from.is_none_or(|f| f <= date) && self.until.is_none_or(|u| date < u)
+    }
+
+    /// `true` when the rule covers `accelerator`.
+    #[must_use]
+    pub fn covers(&self, accelerator: AcceleratorId) -> bool {
+        self.accelerators.binary_search(&accelerator).is_ok()
+    }
+}
+
+/// The objective with phase names resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ResolvedObjective {
+    /// Least total cost.
+    MinCost,
+    /// Earliest completion of these phases (every training phase when the
+    /// scenario names none).
+    MinMakespan(Vec<PhaseId>),
+    /// Most demand served within budget.
+    MaxServed,
+    /// Highest domestic share, then least cost.
+    DomesticFirst,
+}
+
+/// Whether a pool can run a phase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Eligibility {
+    /// It can.
+    Eligible {
+        /// The precision it runs at (the phase's, or its fallback).
+        precision: Precision,
+        /// `true` when `precision` is the fallback.
+        fallback: bool,
+        /// `true` when the phase gives a measured throughput for the
+        /// pool's accelerator.
+        measured: bool,
+    },
+    /// It cannot.
+    Ineligible(Ineligible),
+}
+
+impl Eligibility {
+    /// `true` when eligible.
+    #[must_use]
+    pub fn is_eligible(&self) -> bool {
+        matches!(self, Eligibility::Eligible { .. })
+    }
+}
+
+/// Why a pool cannot run a phase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Ineligible {
+    /// An export rule prohibits the pool at the scenario's start.
+    Prohibited {
+        /// The rule.
+        rule: RuleId,
+    },
+    /// The accelerator lacks the precision (and the fallback, if any).
+    PrecisionUnsupported {
+        /// The phase's precision.
+        precision: Precision,
+        /// The phase's fallback precision.
+        fallback: Option<Precision>,
+    },
+    /// No source gives the accelerator's peak at the precision (nor at the
+    /// fallback) and the phase gives no measured throughput for it.
+    PeakUnknown {
+        /// The phase's precision.
+        precision: Precision,
+    },
+}
+
+impl fmt::Display for Ineligible {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Ineligible::Prohibited { rule } => {
+                write!(f, "prohibited by policy.rules[{}]", rule.index())
+            }
+            Ineligible::PrecisionUnsupported {
+                precision,
+                fallback: None,
+            } => write!(
+                f,
+                "lacks {precision} and the phase has no fallback_precision"
+            ),
+            Ineligible::PrecisionUnsupported {
+                precision,
+                fallback: Some(fb),
+            } => write!(f, "lacks {precision} and the fallback {fb}"),
+            Ineligible::PeakUnknown { precision } => write!(
+                f,
+                "has no known {precision} peak and the phase gives no measured throughput for it"
+            ),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct PoolData {
+    accelerator: AcceleratorId,
+    site: Country,
+    availability: Fraction,
+    software: SoftwareStack,
+    node_size: u64,
+    owned: Option<u64>,
+    max: Option<u64>,
+    granularity: u64,
+    lead_time: Days,
+    domestic: bool,
+    /// Effect at the scenario's start and the rule that decides it.
+    start_effect: (RuleEffect, Option<RuleId>),
+}
+
+#[derive(Debug, Clone)]
+struct PhaseData {
+    eligible: Vec<PoolId>,
+    measured: Vec<(AcceleratorId, usize)>,
+    min_devices: Option<u64>,
+    max_devices: Option<u64>,
+}
+
+/// A scenario that passed validation, with names resolved to typed ids and
+/// the lookups the planner needs. Only [`Scenario::validate`] makes one.
+#[derive(Debug, Clone)]
+pub struct ValidatedScenario {
+    scenario: Scenario,
+    catalog: Catalog,
+    pools: Vec<PoolData>,
+    phases: Vec<PhaseData>,
+    rules: Vec<ResolvedRule>,
+    objective: ResolvedObjective,
+}
+
+/// A pool of a validated scenario, with its resolved facts.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolRef<'a> {
+    vs: &'a ValidatedScenario,
+    id: PoolId,
+}
+
+/// A phase of a validated scenario, with its resolved facts.
+#[derive(Debug, Clone, Copy)]
+pub struct PhaseRef<'a> {
+    vs: &'a ValidatedScenario,
+    id: PhaseId,
+}
+
+impl<'a> PoolRef<'a> {
+    fn data(&self) -> &'a PoolData {
+        &self.vs.pools[self.id.index()]
+    }
+
+    /// The pool's id.
+    #[must_use]
+    pub fn id(&self) -> PoolId {
+        self.id
+    }
+
+    /// The pool as written in the scenario.
+    #[must_use]
+    pub fn spec(&self) -> &'a Pool {
+        &self.vs.scenario.pools[self.id.index()]
+    }
+
+    /// The pool's name.
+    #[must_use]
+    pub fn name(&self) -> &'a str {
+        &self.spec().name
+    }
+
+    /// The accelerator's id.
+    #[must_use]
+    pub fn accelerator_id(&self) -> AcceleratorId {
+        self.data().accelerator
+    }
+
+    /// The accelerator (with the scenario's overrides applied).
+    #[must_use]
+    pub fn accelerator(&self) -> &'a Accelerator {
+        self.vs.accelerator(self.data().accelerator)
+    }
+
+    /// How the devices are held.
+    #[must_use]
+    pub fn ownership(&self) -> &'a Ownership {
+        &self.spec().ownership
+    }
+
+    /// Where the devices run.
+    #[must_use]
+    pub fn site(&self) -> Country {
+        self.data().site
+    }
+
+    /// Usable fraction of device-time (1 when not stated).
+    #[must_use]
+    pub fn availability(&self) -> Fraction {
+        self.data().availability
+    }
+
+    /// The software stack (the vendor's own when not stated).
+    #[must_use]
+    pub fn software(&self) -> SoftwareStack {
+        self.data().software
+    }
+
+    /// Devices per node (the pool's, else the catalogue's, else 1).
+    #[must_use]
+    pub fn node_size(&self) -> u64 {
+        self.data().node_size
+    }
+
+    /// Devices already owned (`None` for rentable and purchasable pools).
+    #[must_use]
+    pub fn owned_devices(&self) -> Option<u64> {
+        self.data().owned
+    }
+
+    /// Most devices the pool can provide: the owned count, or the rental or
+    /// purchase limit; `None` when unlimited.
+    #[must_use]
+    pub fn max_devices(&self) -> Option<u64> {
+        self.data().max
+    }
+
+    /// Devices are rented or bought in multiples of this: the purchasable
+    /// pool's `granularity`, else the node size; 1 for owned pools.
+    #[must_use]
+    pub fn granularity(&self) -> u64 {
+        self.data().granularity
+    }
+
+    /// Days from order to use (zero unless purchasable with a lead time).
+    #[must_use]
+    pub fn lead_time(&self) -> Days {
+        self.data().lead_time
+    }
+
+    /// `true` when the accelerator's origin is the scenario's jurisdiction.
+    #[must_use]
+    pub fn is_domestic(&self) -> bool {
+        self.data().domestic
+    }
+
+    /// The export rule's effect on this pool at the scenario's start
+    /// (owned pools are `Allowed` unless a rule binds owned devices), and
+    /// the rule deciding it.
+    #[must_use]
+    pub fn effect_at_start(&self) -> (RuleEffect, Option<RuleId>) {
+        self.data().start_effect
+    }
+
+    /// The export rule's effect on this pool on `date`.
+    #[must_use]
+    pub fn effect_at(&self, date: Date) -> (RuleEffect, Option<RuleId>) {
+        self.vs.pool_effect(self.id, date)
+    }
+
+    /// `true` when acquiring this pool's devices must be justified (a
+    /// foreign accelerator bought or rented under a justification rule in
+    /// force at the start).
+    #[must_use]
+    pub fn needs_justification(&self) -> bool {
+        let Some(j) = &self.vs.scenario.policy.justification else {
+            return false;
+        };
+        if self.is_domestic() || j.from.is_some_and(|f| f > self.vs.scenario.start) {
+            return false;
+        }
+        let req = match self.ownership() {
+            Ownership::Purchasable { .. } => j.foreign_purchases,
+            Ownership::Rentable { .. } => j.foreign_rentals,
+            Ownership::Owned { .. } => None,
+        };
+        req == Some(crate::policy::Requirement::Required)
+    }
+
+    /// Electricity price at the pool's site: its own, else the budget's.
+    #[must_use]
+    pub fn energy_price(&self) -> Option<UsdPerKwh> {
+        self.spec().energy_usd_per_kwh.or_else(|| {
+            self.vs
+                .scenario
+                .budget
+                .energy
+                .as_ref()
+                .map(|e| e.usd_per_kwh)
+        })
+    }
+}
+
+impl<'a> PhaseRef<'a> {
+    fn data(&self) -> &'a PhaseData {
+        &self.vs.phases[self.id.index()]
+    }
+
+    /// The phase's id.
+    #[must_use]
+    pub fn id(&self) -> PhaseId {
+        self.id
+    }
+
+    /// The phase as written in the scenario.
+    #[must_use]
+    pub fn spec(&self) -> &'a Phase {
+        &self.vs.scenario.phases[self.id.index()]
+    }
+
+    /// The phase's name.
+    #[must_use]
+    pub fn name(&self) -> &'a str {
+        &self.spec().name
+    }
+
+    /// The phase's kind.
+    #[must_use]
+    pub fn kind(&self) -> PhaseKind {
+        self.spec().kind
+    }
+
+    /// Start and end day of the phase's window (see [`Phase::window`]).
+    #[must_use]
+    pub fn window(&self) -> (Days, Days) {
+        self.spec().window(self.vs.scenario.horizon_days)
+    }
+
+    /// Pools that can run the phase (policy at the start date, precision),
+    /// in pool order.
+    #[must_use]
+    pub fn eligible_pools(&self) -> &'a [PoolId] {
+        &self.data().eligible
+    }
+
+    /// Whether `pool` can run the phase, and at what precision.
+    #[must_use]
+    pub fn eligibility(&self, pool: PoolId) -> Eligibility {
+        self.vs.eligibility(self.id, pool)
+    }
+
+    /// The measured throughput the phase gives for an accelerator.
+    #[must_use]
+    pub fn measured_for(&self, accelerator: AcceleratorId) -> Option<&'a Measured> {
+        self.data()
+            .measured
+            .iter()
+            .find(|(a, _)| *a == accelerator)
+            .map(|(_, k)| &self.spec().measured[*k])
+    }
+
+    /// Fewest devices, when stated.
+    #[must_use]
+    pub fn min_devices(&self) -> Option<u64> {
+        self.data().min_devices
+    }
+
+    /// Most devices, when stated.
+    #[must_use]
+    pub fn max_devices(&self) -> Option<u64> {
+        self.data().max_devices
+    }
+}
+
+impl ValidatedScenario {
+    /// The scenario as written (every number in it is now known valid).
+    #[must_use]
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// The catalogue with the scenario's additions and overrides.
+    #[must_use]
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// First day of the plan.
+    #[must_use]
+    pub fn start(&self) -> Date {
+        self.scenario.start
+    }
+
+    /// Length of the plan.
+    #[must_use]
+    pub fn horizon(&self) -> Days {
+        self.scenario.horizon_days
+    }
+
+    /// Where the fleet runs.
+    #[must_use]
+    pub fn jurisdiction(&self) -> Country {
+        self.scenario.jurisdiction
+    }
+
+    /// The objective, resolved.
+    #[must_use]
+    pub fn objective(&self) -> &ResolvedObjective {
+        &self.objective
+    }
+
+    /// Pool ids, in order.
+    pub fn pool_ids(&self) -> impl ExactSizeIterator<Item = PoolId> + use<> {
+        (0..self.pools.len()).map(PoolId::new)
+    }
+
+    /// Pools, in order.
+    pub fn pools(&self) -> impl ExactSizeIterator<Item = PoolRef<'_>> {
+        self.pool_ids().map(|id| PoolRef { vs: self, id })
+    }
+
+    /// One pool.
+    ///
+    /// # Panics
+    /// If `id` comes from another scenario with more pools.
+    #[must_use]
+    pub fn pool(&self, id: PoolId) -> PoolRef<'_> {
+        assert!(
+            id.index() < self.pools.len(),
+            "{id} is not a pool of this scenario"
+        );
+        PoolRef { vs: self, id }
+    }
+
+    /// The pool with this name.
+    #[must_use]
+    pub fn pool_by_name(&self, name: &str) -> Option<PoolId> {
+        self.scenario
+            .pools
+            .iter()
+            .position(|p| p.name == name)
+            .map(PoolId::new)
+    }
+
+    /// Phase ids, in order.
+    pub fn phase_ids(&self) -> impl ExactSizeIterator<Item = PhaseId> + use<> {
+        (0..self.phases.len()).map(PhaseId::new)
+    }
+
+    /// Phases, in order.
+    pub fn phases(&self) -> impl ExactSizeIterator<Item = PhaseRef<'_>> {
+        self.phase_ids().map(|id| PhaseRef { vs: self, id })
+    }
+
+    /// One phase.
+    ///
+    /// # Panics
+    /// If `id` comes from another scenario with more phases.
+    #[must_use]
+    pub fn phase(&self, id: PhaseId) -> PhaseRef<'_> {
+        assert!(
+            id.index() < self.phases.len(),
+            "{id} is not a phase of this scenario"
+        );
+        PhaseRef { vs: self, id }
+    }
+
+    /// The phase with this name.
+    #[must_use]
+    pub fn phase_by_name(&self, name: &str) -> Option<PhaseId> {
+        self.scenario
+            .phases
+            .iter()
+            .position(|p| p.name == name)
+            .map(PhaseId::new)
+    }
+
+    /// An accelerator of the merged catalogue.
+    ///
+    /// # Panics
+    /// If `id` comes from another scenario with a larger catalogue.
+    #[must_use]
+    pub fn accelerator(&self, id: AcceleratorId) -> &Accelerator {
+        &self.catalog.as_slice()[id.index()]
+    }
+
+    /// The id of the accelerator with this name or alias.
+    #[must_use]
+    pub fn accelerator_id(&self, name: &str) -> Option<AcceleratorId> {
+        self.catalog.position(name).map(AcceleratorId::new)
+    }
+
+    /// `true` when the accelerator's origin is the scenario's jurisdiction.
+    #[must_use]
+    pub fn is_domestic(&self, id: AcceleratorId) -> bool {
+        self.accelerator(id)
+            .is_domestic_to(self.scenario.jurisdiction)
+    }
+
+    /// The export rules, resolved, in order.
+    #[must_use]
+    pub fn rules(&self) -> &[ResolvedRule] {
+        &self.rules
+    }
+
+    /// The export rule as written.
+    #[must_use]
+    pub fn rule_spec(&self, id: RuleId) -> &ExportRule {
+        &self.scenario.policy.rules[id.index()]
+    }
+
+    /// The rules in force for `accelerator` going to `destination` on
+    /// `date`, in order (rules of one issuer agree; see
+    /// [`RuleEffect::and`] for how issuers compose).
+    pub fn rules_in_force(
+        &self,
+        accelerator: AcceleratorId,
+        destination: Country,
+        date: Date,
+    ) -> impl Iterator<Item = &ResolvedRule> {
+        self.rules.iter().filter(move |r| {
+            r.destination == destination && r.in_force(date) && r.covers(accelerator)
+        })
+    }
+
+    /// The combined effect of the export rules on buying or renting
+    /// `accelerator` for `destination` on `date` (allowed when no rule is in
+    /// force).
+    #[must_use]
+    pub fn export_effect(
+        &self,
+        accelerator: AcceleratorId,
+        destination: Country,
+        date: Date,
+    ) -> RuleEffect {
+        self.rules_in_force(accelerator, destination, date)
+            .fold(RuleEffect::Allowed, |e, r| e.and(r.effect))
+    }
+
+    /// The combined effect of the export rules on using `pool` on `date`
+    /// (owned pools are bound only by rules that apply to owned devices),
+    /// and the deciding rule: the first prohibiting one, else the first
+    /// licensing one, else the first in force.
+    #[must_use]
+    pub fn pool_effect(&self, pool: PoolId, date: Date) -> (RuleEffect, Option<RuleId>) {
+        let p = &self.pools[pool.index()];
+        let owned = self.scenario.pools[pool.index()].ownership.is_owned();
+        pool_effect(&self.rules, p.accelerator, p.site, owned, date)
+    }
+
+    /// The domestic-share minimum for a phase kind on `date`, if any.
+    #[must_use]
+    pub fn domestic_share_min(&self, kind: PhaseKind, date: Date) -> Option<Fraction> {
+        self.scenario
+            .policy
+            .domestic_share
+            .iter()
+            .find(|d| d.phase_kind == kind && d.in_force(date))
+            .map(|d| d.min)
+    }
+
+    /// Whether `pool` can run `phase`.
+    #[must_use]
+    pub fn eligibility(&self, phase: PhaseId, pool: PoolId) -> Eligibility {
+        let ph = &self.scenario.phases[phase.index()];
+        let pd = &self.pools[pool.index()];
+        eligibility(
+            ph,
+            &self.phases[phase.index()].measured,
+            pd.accelerator,
+            self.accelerator(pd.accelerator),
+            pd.start_effect,
+        )
+    }
+}
+
+fn pool_effect(
+    rules: &[ResolvedRule],
+    accelerator: AcceleratorId,
+    site: Country,
+    owned: bool,
+    date: Date,
+) -> (RuleEffect, Option<RuleId>) {
+    let mut effect = RuleEffect::Allowed;
+    let mut decider: Option<(u8, RuleId)> = None;
+    for r in rules.iter().filter(|r| {
+        r.destination == site
+            && r.in_force(date)
+            && r.covers(accelerator)
+            && (!owned || r.applies_to_owned)
+    }) {
+        effect = effect.and(r.effect);
+        let rank = match r.effect {
+            RuleEffect::Prohibited => 2,
+            RuleEffect::Licensed { .. } => 1,
+            _ => 0,
+        };
+        if decider.is_none_or(|(best, _)| rank > best) {
+            decider = Some((rank, r.id));
+        }
+    }
+    (effect, decider.map(|(_, id)| id))
+}
+
+fn eligibility(
+    phase: &Phase,
+    measured: &[(AcceleratorId, usize)],
+    acc_id: AcceleratorId,
+    acc: &Accelerator,
+    effect: (RuleEffect, Option<RuleId>),
+) -> Eligibility {
+    if let (RuleEffect::Prohibited, Some(rule)) = effect {
+        return Eligibility::Ineligible(Ineligible::Prohibited { rule });
+    }
+    let is_measured = !phase.kind.is_training() && measured.iter().any(|(a, _)| *a == acc_id);
+    let first = acc.support(phase.precision);
+    if let Support::Dense(_) = first {
+        return Eligibility::Eligible {
+            precision: phase.precision,
+            fallback: false,
+            measured: is_measured,
+        };
+    }
+    if let Some(fb) = phase.fallback_precision
+        && let Support::Dense(_) = acc.support(fb)
+    {
+        return Eligibility::Eligible {
+            precision: fb,
+            fallback: true,
+            measured: is_measured,
+        };
+    }
+    if is_measured {
+        return Eligibility::Eligible {
+            precision: phase.precision,
+            fallback: false,
+            measured: true,
+        };
+    }
+    let fallback_unsupported = phase
+        .fallback_precision
+        .is_none_or(|fb| acc.support(fb) == Support::Unsupported);
+    if first == Support::Unsupported && fallback_unsupported {
+        Eligibility::Ineligible(Ineligible::PrecisionUnsupported {
+            precision: phase.precision,
+            fallback: phase.fallback_precision,
+        })
+    } else {
+        Eligibility::Ineligible(Ineligible::PeakUnknown {
+            precision: phase.precision,
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Number checks
+// ---------------------------------------------------------------------------
+
+/// What a number must be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rule {
+    /// Finite, at least zero.
+    NonNeg,
+    /// Finite, above zero.
+    Positive,
+    /// In `[0, 1]`.
+    Fraction,
+    /// In `(0, 1]`.
+    OpenFraction,
+    /// Finite, at least one.
+    AtLeastOne,
+}
+
+struct Checker {
+    issues: Vec<Issue>,
+}
+
+impl Checker {
+    fn add(
+        &mut self,
+        code: IssueCode,
+        path: impl Into<String>,
+        message: impl Into<String>,
+        fix: impl Into<String>,
+    ) {
+        self.issues.push(Issue::new(code, path, message, fix));
+    }
+
+    /// Checks a number against `rule`; `true` when it passes.
+    fn number(&mut self, path: &str, v: f64, rule: Rule) -> bool {
+        if v.is_nan() {
+            self.add(
+                IssueCode::NumberNaN,
+                path,
+                format!("{path} is NaN"),
+                "give a finite number",
+            );
+            return false;
+        }
+        if v.is_infinite() {
+            self.add(
+                IssueCode::NumberInfinite,
+                path,
+                format!("{path} is infinite"),
+                "give a finite number; leave the field out for no limit",
+            );
+            return false;
+        }
+        let (ok, code, fix) = match rule {
+            Rule::NonNeg if v < 0.0 => (false, IssueCode::NumberNegative, "use zero or more"),
+            Rule::Positive if v < 0.0 => {
+                (false, IssueCode::NumberNegative, "use a number above zero")
+            }
+            Rule::Positive if v == 0.0 => (
+                false,
+                IssueCode::NumberZero,
+                "use a number above zero (leave the field out when it is unknown)",
+            ),
+            Rule::Fraction if !(0.0..=1.0).contains(&v) => (
+                false,
+                IssueCode::NumberRange,
+                "use a fraction between 0 and 1 (e.g. 0.15 for 15%)",
+            ),
+            Rule::OpenFraction if !(v > 0.0 && v <= 1.0) => (
+                false,
+                IssueCode::NumberRange,
+                "use a fraction above 0 and at most 1 (e.g. 0.39 for 39%)",
+            ),
+            Rule::AtLeastOne if v < 1.0 => (
+                false,
+                IssueCode::NumberRange,
+                "use 1 or more (1.0 is a perfect facility)",
+            ),
+            _ => (true, IssueCode::NumberNaN, ""),
+        };
+        if !ok {
+            let range = match rule {
+                Rule::Fraction => " (outside [0, 1])",
+                Rule::OpenFraction => " (outside (0, 1])",
+                Rule::AtLeastOne => " (below 1)",
+                _ => "",
+            };
+            self.add(code, path, format!("{path} is {v}{range}"), fix);
+        }
+        ok
+    }
+
+    fn quantity<Q: Quantity>(&mut self, path: &str, q: Q, rule: Rule) -> Option<Q> {
+        self.number(path, q.value(), rule).then_some(q)
+    }
+
+    fn opt_quantity<Q: Quantity>(
+        &mut self,
+        path: impl Fn() -> String,
+        q: Option<Q>,
+        rule: Rule,
+    ) -> Option<Q> {
+        q.and_then(|q| self.quantity(&path(), q, rule))
+    }
+
+    /// Checks a count; zero is rejected when `positive`.
+    fn count(&mut self, path: &str, c: Count, positive: bool) -> Option<u64> {
+        match c.check() {
+            Ok(0) if positive => {
+                self.add(
+                    IssueCode::NumberZero,
+                    path,
+                    format!("{path} is 0"),
+                    "use a whole number above zero",
+                );
+                None
+            }
+            Ok(n) => Some(n),
+            Err(e) => {
+                let (code, fix) = match e {
+                    CountError::NaN => (IssueCode::NumberNaN, "give a whole number"),
+                    CountError::Infinite => (
+                        IssueCode::NumberInfinite,
+                        "give a whole number; leave the field out for no limit",
+                    ),
+                    CountError::Negative => (
+                        IssueCode::NumberNegative,
+                        "use a whole number of zero or more",
+                    ),
+                    CountError::NotInteger => (
+                        IssueCode::CountNotInteger,
+                        "use a whole number (devices, layers and tokens of context are counted)",
+                    ),
+                    _ => (IssueCode::CountTooLarge, "use a count of at most 10^15"),
+                };
+                self.add(code, path, format!("{path} {e} ({})", c.raw()), fix);
+                None
+            }
+        }
+    }
+
+    fn opt_count(
+        &mut self,
+        path: impl Fn() -> String,
+        c: Option<Count>,
+        positive: bool,
+    ) -> Option<u64> {
+        c.and_then(|c| self.count(&path(), c, positive))
+    }
+}
+
+/// Checks one catalogue figure (positive quantity or positive count).
+pub(crate) fn check_figure(path: &str, value: f64, kind: NumberKind) -> Option<Issue> {
+    let mut c = Checker { issues: Vec::new() };
+    match kind {
+        NumberKind::Quantity => {
+            c.number(path, value, Rule::Positive);
+        }
+        NumberKind::Count => {
+            c.count(path, Count::from_raw(value), true);
+        }
+    }
+    c.issues.pop()
+}
+
+// ---------------------------------------------------------------------------
+// Validation
+// ---------------------------------------------------------------------------
+
+impl Scenario {
+    /// Checks the scenario and resolves it for the planner.
+    ///
+    /// Returns the [`ValidationReport`] itself as the error (it converts to
+    /// [`crate::Error`] with `?`), so callers can inspect every issue
+    /// without unwrapping an opaque error.
+    ///
+    /// # Errors
+    /// A [`ValidationReport`] with every problem found, in field order; see
+    /// the [module docs](crate::scenario) for the codes.
+    pub fn validate(&self) -> Result<ValidatedScenario, ValidationReport> {
+        let mut c = Checker { issues: Vec::new() };
+        let s = self;
+
+        // Root.
+        if s.name.trim().is_empty() {
+            c.add(
+                IssueCode::NameEmpty,
+                "name",
+                "the scenario's name is empty",
+                "give the scenario a name",
+            );
+        }
+        let horizon_ok = c.number("horizon_days", s.horizon_days.get(), Rule::Positive);
+        let horizon = s.horizon_days.get();
+
+        // Catalogue.
+        let catalog = Catalog::builtin().patched(&s.accelerators, &mut c.issues);
+
+        // Pools.
+        if s.pools.is_empty() {
+            c.add(
+                IssueCode::FleetEmpty,
+                "pools",
+                "the scenario has no pools",
+                "add at least one [[pools]] entry (owned, rentable or purchasable devices)",
+            );
+        }
+        let mut pool_names: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut pools: Vec<Option<PoolData>> = Vec::with_capacity(s.pools.len());
+        for (i, p) in s.pools.iter().enumerate() {
+            pools.push(check_pool(
+                &mut c,
+                s,
+                &catalog,
+                i,
+                p,
+                &mut pool_names,
+                horizon_ok.then_some(horizon),
+            ));
+        }
+
+        // Phases.
+        if s.phases.is_empty() {
+            c.add(
+                IssueCode::WorkloadEmpty,
+                "phases",
+                "the scenario has no phases",
+                "add at least one [[phases]] entry (pretraining, posttraining or inference)",
+            );
+        }
+        let mut phase_names: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut phases: Vec<PhaseData> = Vec::with_capacity(s.phases.len());
+        for (i, ph) in s.phases.iter().enumerate() {
+            phases.push(check_phase(
+                &mut c,
+                &catalog,
+                i,
+                ph,
+                &mut phase_names,
+                horizon_ok.then_some(horizon),
+            ));
+        }
+
+        // Objective.
+        let objective = match &s.objective {
+            Objective::MinCost => ResolvedObjective::MinCost,
+            Objective::MaxServed => ResolvedObjective::MaxServed,
+            Objective::DomesticFirst => ResolvedObjective::DomesticFirst,
+            Objective::MinMakespan { phases: names } => {
+                let mut ids = Vec::new();
+                for (k, n) in names.iter().enumerate() {
+                    match phase_names.get(n.as_str()) {
+                        Some(&i) => ids.push(PhaseId::new(i)),
+                        None => {
+                            let known: Vec<&str> =
+                                s.phases.iter().map(|p| p.name.as_str()).collect();
+                            c.add(
+                                IssueCode::PhaseUnknown,
+                                format!("objective.phases[{k}]"),
+                                format!("unknown phase '{n}'"),
+                                format!("name a phase of this scenario; {}", suggest(n, &known)),
+                            );
+                        }
+                    }
+                }
+                if names.is_empty() {
+                    ids = s
+                        .phases
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, p)| p.kind.is_training())
+                        .map(|(i, _)| PhaseId::new(i))
+                        .collect();
+                }
+                ResolvedObjective::MinMakespan(ids)
+            }
+        };
+
+        // Policy.
+        let rules = check_rules(&mut c, s, &catalog);
+        check_shares(&mut c, s);
+
+        // Budget and settings.
+        let b = &s.budget;
+        c.opt_quantity(|| "budget.capex_usd".into(), b.capex_usd, Rule::NonNeg);
+        c.opt_quantity(|| "budget.opex_usd".into(), b.opex_usd, Rule::NonNeg);
+        c.opt_quantity(|| "budget.total_usd".into(), b.total_usd, Rule::NonNeg);
+        if let Some(e) = &b.energy {
+            c.quantity("budget.energy.usd_per_kwh", e.usd_per_kwh, Rule::NonNeg);
+            if let Some(pue) = e.pue {
+                c.number("budget.energy.pue", pue, Rule::AtLeastOne);
+            }
+        }
+        c.opt_quantity(
+            || "settings.mip_gap".into(),
+            s.settings.mip_gap,
+            Rule::Fraction,
+        );
+        c.opt_quantity(
+            || "settings.time_limit_s".into(),
+            s.settings.time_limit_s,
+            Rule::Positive,
+        );
+
+        // Policy effect on each pool at the start, then eligibility.
+        let all_pools_resolved = pools.iter().all(Option::is_some);
+        for (i, slot) in pools.iter_mut().enumerate() {
+            if let Some(pd) = slot {
+                let owned = s.pools[i].ownership.is_owned();
+                pd.start_effect = pool_effect(&rules, pd.accelerator, pd.site, owned, s.start);
+            }
+        }
+        if all_pools_resolved && !s.pools.is_empty() {
+            let resolved: Vec<&PoolData> = pools.iter().flatten().collect();
+            for (i, (ph, pd)) in s.phases.iter().zip(phases.iter_mut()).enumerate() {
+                let mut reasons: Vec<String> = Vec::new();
+                for (k, pool) in resolved.iter().enumerate() {
+                    let acc = &catalog.as_slice()[pool.accelerator.index()];
+                    match eligibility(ph, &pd.measured, pool.accelerator, acc, pool.start_effect) {
+                        Eligibility::Eligible { .. } => pd.eligible.push(PoolId::new(k)),
+                        Eligibility::Ineligible(why) => {
+                            if reasons.len() < 4 {
+                                reasons.push(format!("'{}' ({}) {why}", s.pools[k].name, acc.name));
+                            }
+                        }
+                    }
+                }
+                if pd.eligible.is_empty() {
+                    let more = if s.pools.len() > reasons.len() {
+                        "; ..."
+                    } else {
+                        ""
+                    };
+                    c.add(
+                        IssueCode::PhaseNoEligiblePool,
+                        format!("phases[{i}]"),
+                        format!("no pool can run phase '{}': {}{more}", ph.name, reasons.join("; ")),
+                        format!(
+                            "add a pool of an accelerator with a known {} peak that policy permits at {}, \
+                             or set fallback_precision, or (inference) give a measured throughput",
+                            ph.precision, s.start
+                        ),
+                    );
+                }
+            }
+        }
+
+        if !c.issues.is_empty() {
+            return Err(ValidationReport { issues: c.issues });
+        }
+        let pools = pools.into_iter().flatten().collect();
+        Ok(ValidatedScenario {
+            scenario: s.clone(),
+            catalog,
+            pools,
+            phases,
+            rules,
+            objective,
+        })
+    }
+}
+
+fn check_name<'s>(
+    c: &mut Checker,
+    what: &str,
+    i: usize,
+    name: &'s str,
+    seen: &mut BTreeMap<&'s str, usize>,
+) {
+    let path = format!("{what}[{i}].name");
+    if name.trim().is_empty() {
+        c.add(
+            IssueCode::NameEmpty,
+            path,
+            format!("{what}[{i}] has an empty name"),
+            "give it a unique name",
+        );
+    } else if let Some(first) = seen.get(name) {
+        c.add(
+            IssueCode::NameDuplicate,
+            path,
+            format!("name '{name}' is also used by {what}[{first}]"),
+            "give every entry a unique name",
+        );
+    } else {
+        seen.insert(name, i);
+    }
+}
+
+fn unknown_accelerator(c: &mut Checker, catalog: &Catalog, path: String, name: &str) {
+    c.add(
+        IssueCode::AcceleratorUnknown,
+        path,
+        format!("unknown accelerator '{name}'"),
+        format!(
+            "{}; or add it under [[accelerators]] with vendor and origin",
+            suggest(name, &catalog.names())
+        ),
+    );
+}
+
+#[allow(clippy::too_many_lines)]
+fn check_pool<'s>(
+    c: &mut Checker,
+    s: &Scenario,
+    catalog: &Catalog,
+    i: usize,
+    p: &'s Pool,
+    names: &mut BTreeMap<&'s str, usize>,
+    horizon: Option<f64>,
+) -> Option<PoolData> {
+    let at = |f: &str| format!("pools[{i}].{f}");
+    check_name(c, "pools", i, &p.name, names);
+    let acc_idx = catalog.position(&p.accelerator);
+    if acc_idx.is_none() {
+        unknown_accelerator(c, catalog, at("accelerator"), &p.accelerator);
+    }
+    let acc = acc_idx.map(|k| &catalog.as_slice()[k]);
+
+    // Count and limits.
+    let mut owned = None;
+    let mut max = None;
+    let mut granularity = 1;
+    let mut lead_time = Days::ZERO;
+    match (&p.ownership, p.count) {
+        (Ownership::Owned { .. }, None) => c.add(
+            IssueCode::PoolCountMissing,
+            at("count"),
+            format!("owned pool '{}' has no count", p.name),
+            "add count = <devices owned>",
+        ),
+        (Ownership::Owned { .. }, Some(n)) => {
+            owned = c.count(&at("count"), n, false);
+            max = owned;
+        }
+        (o, Some(_)) => c.add(
+            IssueCode::PoolCountNotOwned,
+            at("count"),
+            format!("count is given for {} pool '{}'", o.kind_name(), p.name),
+            "remove count; the most devices that can be rented or bought is ownership.max",
+        ),
+        _ => {}
+    }
+    match &p.ownership {
+        Ownership::Owned {
+            sunk,
+            unit_price_usd,
+            depreciation_days,
+        } => {
+            c.opt_quantity(
+                || at("ownership.unit_price_usd"),
+                *unit_price_usd,
+                Rule::NonNeg,
+            );
+            c.opt_quantity(
+                || at("ownership.depreciation_days"),
+                *depreciation_days,
+                Rule::Positive,
+            );
+            if *sunk == Some(false) {
+                for (field, missing) in [
+                    ("unit_price_usd", unit_price_usd.is_none()),
+                    ("depreciation_days", depreciation_days.is_none()),
+                ] {
+                    if missing {
+                        c.add(
+                            IssueCode::PoolCapexIncomplete,
+                            at(&format!("ownership.{field}")),
+                            format!(
+                                "pool '{}' amortises its devices (sunk = false) but has no {field}",
+                                p.name
+                            ),
+                            format!(
+                                "add ownership.{field}, or set sunk = true to count no capital cost"
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        Ownership::Rentable {
+            usd_per_hour,
+            max: m,
+        } => {
+            c.quantity(&at("ownership.usd_per_hour"), *usd_per_hour, Rule::NonNeg);
+            max = c.opt_count(|| at("ownership.max"), *m, false);
+        }
+        Ownership::Purchasable {
+            unit_price_usd,
+            max: m,
+            lead_time_days,
+            granularity: g,
+        } => {
+            c.quantity(
+                &at("ownership.unit_price_usd"),
+                *unit_price_usd,
+                Rule::NonNeg,
+            );
+            max = c.opt_count(|| at("ownership.max"), *m, false);
+            if let Some(lt) = c.opt_quantity(
+                || at("ownership.lead_time_days"),
+                *lead_time_days,
+                Rule::NonNeg,
+            ) {
+                lead_time = lt;
+                if let Some(h) = horizon
+                    && lt.get() >= h
+                {
+                    c.add(
+                        IssueCode::PoolLeadTimeBeyondHorizon,
+                        at("ownership.lead_time_days"),
+                        format!(
+                            "devices of pool '{}' arrive on day {} of a {h}-day horizon",
+                            p.name,
+                            lt.get()
+                        ),
+                        "shorten the lead time or lengthen horizon_days",
+                    );
+                }
+            }
+            if let Some(g) = c.opt_count(|| at("ownership.granularity"), *g, true) {
+                granularity = g;
+            }
+        }
+    }
+
+    let availability = c
+        .opt_quantity(|| at("availability"), p.availability, Rule::OpenFraction)
+        .unwrap_or(Fraction::ONE);
+    let node_size = c.opt_count(|| at("node_size"), p.node_size, true);
+    c.opt_quantity(
+        || at("mfu.pretraining"),
+        p.mfu.pretraining,
+        Rule::OpenFraction,
+    );
+    c.opt_quantity(
+        || at("mfu.posttraining"),
+        p.mfu.posttraining,
+        Rule::OpenFraction,
+    );
+    c.opt_quantity(|| at("mfu.inference"), p.mfu.inference, Rule::OpenFraction);
+    c.opt_quantity(|| at("mtbf_hours"), p.mtbf_hours, Rule::Positive);
+    c.opt_quantity(
+        || at("checkpoint_write_s"),
+        p.checkpoint_write_s,
+        Rule::NonNeg,
+    );
+    c.opt_quantity(|| at("restart_s"), p.restart_s, Rule::NonNeg);
+    c.opt_quantity(
+        || at("energy_usd_per_kwh"),
+        p.energy_usd_per_kwh,
+        Rule::NonNeg,
+    );
+
+    let acc = acc?;
+    let native = SoftwareStack::native_for_vendor(&acc.vendor);
+    let software = p.software.unwrap_or(native);
+    if software != native && software != SoftwareStack::Other {
+        c.add(
+            IssueCode::PoolSoftwareMismatch,
+            at("software"),
+            format!(
+                "{software} does not run on the {} ({})",
+                acc.name, acc.vendor
+            ),
+            format!("use software = \"{native}\" (the vendor's stack) or \"other\""),
+        );
+    }
+    let node_size = node_size
+        .or_else(|| acc.node_size.value.and_then(Count::get))
+        .unwrap_or(1)
+        .max(1);
+    // Rentals and purchases come in whole nodes unless a granularity is given.
+    let explicit = matches!(
+        p.ownership,
+        Ownership::Purchasable {
+            granularity: Some(_),
+            ..
+        }
+    );
+    if (p.ownership.is_rentable() || p.ownership.is_purchasable()) && !explicit {
+        granularity = node_size;
+    }
+    Some(PoolData {
+        accelerator: AcceleratorId::new(acc_idx.unwrap_or(0)),
+        site: p.site.unwrap_or(s.jurisdiction),
+        availability,
+        software,
+        node_size,
+        owned,
+        max,
+        granularity,
+        lead_time,
+        domestic: acc.is_domestic_to(s.jurisdiction),
+        start_effect: (RuleEffect::Allowed, None),
+    })
+}
+
+#[allow(clippy::too_many_lines)]
+fn check_phase<'s>(
+    c: &mut Checker,
+    catalog: &Catalog,
+    i: usize,
+    ph: &'s Phase,
+    names: &mut BTreeMap<&'s str, usize>,
+    horizon: Option<f64>,
+) -> PhaseData {
+    let at = |f: &str| format!("phases[{i}].{f}");
+    check_name(c, "phases", i, &ph.name, names);
+
+    // Model.
+    let m = &ph.model;
+    let total = c.count(&at("model.total_params"), m.total_params, true);
+    let active = c.opt_count(|| at("model.active_params"), m.active_params, true);
+    if let (Some(t), Some(a)) = (total, active)
+        && a > t
+    {
+        c.add(
+            IssueCode::ModelActiveAboveTotal,
+            at("model.active_params"),
+            format!("active_params {a} exceeds total_params {t}"),
+            "active parameters are a subset of the total (37e9 of 671e9 for DeepSeek-V3)",
+        );
+    }
+    for (f, v) in [
+        ("layers", m.layers),
+        ("hidden", m.hidden),
+        ("seq_len", m.seq_len),
+        ("heads", m.heads),
+        ("kv_heads", m.kv_heads),
+        ("qk_head_dim", m.qk_head_dim),
+        ("v_head_dim", m.v_head_dim),
+        ("experts", m.experts),
+        ("active_experts", m.active_experts),
+    ] {
+        c.opt_count(|| at(&format!("model.{f}")), v, true);
+    }
+    c.opt_quantity(
+        || at("model.kv_bytes_per_token"),
+        m.kv_bytes_per_token,
+        Rule::Positive,
+    );
+
+    let not_applicable = |c: &mut Checker, field: &str, set: bool| {
+        if set {
+            let (kind, other) = if ph.kind.is_training() {
+                ("a training", "inference")
+            } else {
+                ("an inference", "training")
+            };
+            c.add(
+                IssueCode::FieldNotApplicable,
+                at(field),
+                format!(
+                    "{field} is an {other} field but '{}' is {kind} phase",
+                    ph.name
+                ),
+                format!("remove {field}, or change kind"),
+            );
+        }
+    };
+
+    let window_checks =
+        |c: &mut Checker, start_f: &str, start: Option<Days>, end_f: &str, end: Option<Days>| {
+            let st = c.opt_quantity(|| at(start_f), start, Rule::NonNeg);
+            let en = c.opt_quantity(|| at(end_f), end, Rule::NonNeg);
+            if let Some(h) = horizon {
+                if let Some(st) = st
+                    && st.get() >= h
+                {
+                    c.add(
+                        IssueCode::StartBeyondHorizon,
+                        at(start_f),
+                        format!(
+                            "{start_f} {} is not before the horizon ({h} days)",
+                            st.get()
+                        ),
+                        "start within the horizon, or lengthen horizon_days",
+                    );
+                }
+                if let Some(en) = en
+                    && en.get() > h
+                {
+                    c.add(
+                        IssueCode::DeadlineBeyondHorizon,
+                        at(end_f),
+                        format!("{end_f} {} is after the horizon ({h} days)", en.get()),
+                        format!("set {end_f} to at most {h}, or lengthen horizon_days"),
+                    );
+                }
+            }
+            if let Some(en) = en {
+                let st_v = st.map_or(0.0, Days::get);
+                if en.get() <= st_v {
+                    c.add(
+                        IssueCode::WindowReversed,
+                        at(end_f),
+                        format!("{end_f} {} is not after {start_f} {st_v}", en.get()),
+                        format!("make {end_f} later than {start_f}"),
+                    );
+                }
+            }
+        };
+
+    let mut measured = Vec::new();
+    if ph.kind.is_training() {
+        match (ph.tokens, ph.flops) {
+            (None, None) => c.add(
+                IssueCode::PhaseDemandMissing,
+                at("tokens"),
+                format!("training phase '{}' states no work", ph.name),
+                "add tokens = <tokens to train on> (or flops = <total FLOPs>)",
+            ),
+            (Some(_), Some(_)) => c.add(
+                IssueCode::PhaseDemandAmbiguous,
+                at("flops"),
+                format!("training phase '{}' gives both tokens and flops", ph.name),
+                "keep one: tokens (FLOPs then follow from the model) or flops",
+            ),
+            (t, f) => {
+                c.opt_quantity(|| at("tokens"), t, Rule::Positive);
+                c.opt_quantity(|| at("flops"), f, Rule::Positive);
+            }
+        }
+        window_checks(
+            c,
+            "start_day",
+            ph.start_day,
+            "deadline_days",
+            ph.deadline_days,
+        );
+        c.opt_quantity(
+            || at("checkpoint_bytes"),
+            ph.checkpoint_bytes,
+            Rule::Positive,
+        );
+        not_applicable(c, "tokens_per_day", ph.tokens_per_day.is_some());
+        not_applicable(c, "context_length", ph.context_length.is_some());
+        not_applicable(c, "batch", ph.batch.is_some());
+        not_applicable(c, "latency", ph.latency.is_some());
+        not_applicable(c, "from_day", ph.from_day.is_some());
+        not_applicable(c, "until_day", ph.until_day.is_some());
+        not_applicable(c, "measured", !ph.measured.is_empty());
+    } else {
+        match &ph.tokens_per_day {
+            None => c.add(
+                IssueCode::PhaseTokensMissing,
+                at("tokens_per_day"),
+                format!("inference phase '{}' has no token demand", ph.name),
+                "add tokens_per_day = { input = <tokens/day>, output = <tokens/day> }",
+            ),
+            Some(d) => {
+                let i_ok = c.quantity(&at("tokens_per_day.input"), d.input, Rule::NonNeg);
+                let o_ok = c.quantity(&at("tokens_per_day.output"), d.output, Rule::NonNeg);
+                if let (Some(a), Some(b)) = (i_ok, o_ok)
+                    && a.get() + b.get() == 0.0
+                {
+                    c.add(
+                        IssueCode::PhaseTokensMissing,
+                        at("tokens_per_day"),
+                        format!("inference phase '{}' serves zero tokens", ph.name),
+                        "give a positive input or output token rate, or remove the phase",
+                    );
+                }
+                c.opt_quantity(
+                    || at("tokens_per_day.cache_hit"),
+                    d.cache_hit,
+                    Rule::Fraction,
+                );
+            }
+        }
+        window_checks(c, "from_day", ph.from_day, "until_day", ph.until_day);
+        c.opt_count(|| at("context_length"), ph.context_length, true);
+        c.opt_count(|| at("batch"), ph.batch, true);
+        if let Some(l) = &ph.latency {
+            c.opt_quantity(|| at("latency.tpot_s"), l.tpot_s, Rule::Positive);
+            c.opt_quantity(|| at("latency.ttft_s"), l.ttft_s, Rule::Positive);
+        }
+        for (k, ms) in ph.measured.iter().enumerate() {
+            let mat = |f: &str| at(&format!("measured[{k}].{f}"));
+            c.opt_quantity(
+                || mat("prefill_tokens_per_s"),
+                ms.prefill_tokens_per_s,
+                Rule::Positive,
+            );
+            c.opt_quantity(
+                || mat("decode_tokens_per_s"),
+                ms.decode_tokens_per_s,
+                Rule::Positive,
+            );
+            c.opt_quantity(|| mat("at_tpot_s"), ms.at_tpot_s, Rule::Positive);
+            if ms.prefill_tokens_per_s.is_none() && ms.decode_tokens_per_s.is_none() {
+                c.add(
+                    IssueCode::MeasuredEmpty,
+                    at(&format!("measured[{k}]")),
+                    format!("measured entry for '{}' gives no rate", ms.accelerator),
+                    "add prefill_tokens_per_s and/or decode_tokens_per_s",
+                );
+            }
+            match catalog.position(&ms.accelerator) {
+                None => unknown_accelerator(c, catalog, mat("accelerator"), &ms.accelerator),
+                Some(a) => {
+                    let id = AcceleratorId::new(a);
+                    if let Some((_, first)) = measured.iter().find(|(x, _)| *x == id) {
+                        c.add(
+                            IssueCode::MeasuredDuplicate,
+                            mat("accelerator"),
+                            format!(
+                                "'{}' is measured twice (also measured[{first}])",
+                                ms.accelerator
+                            ),
+                            "keep one measured entry per accelerator",
+                        );
+                    } else {
+                        measured.push((id, k));
+                    }
+                }
+            }
+        }
+        not_applicable(c, "tokens", ph.tokens.is_some());
+        not_applicable(c, "flops", ph.flops.is_some());
+        not_applicable(c, "start_day", ph.start_day.is_some());
+        not_applicable(c, "deadline_days", ph.deadline_days.is_some());
+        not_applicable(c, "single_pool", ph.single_pool);
+        not_applicable(c, "checkpoint_bytes", ph.checkpoint_bytes.is_some());
+    }
+
+    let min_devices = c.opt_count(|| at("min_devices"), ph.min_devices, false);
+    let max_devices = c.opt_count(|| at("max_devices"), ph.max_devices, true);
+    if let (Some(lo), Some(hi)) = (min_devices, max_devices)
+        && lo > hi
+    {
+        c.add(
+            IssueCode::DevicesMinAboveMax,
+            at("min_devices"),
+            format!("min_devices {lo} is above max_devices {hi}"),
+            "lower min_devices or raise max_devices",
+        );
+    }
+    PhaseData {
+        eligible: Vec::new(),
+        measured,
+        min_devices,
+        max_devices,
+    }
+}
+
+fn check_rules(c: &mut Checker, s: &Scenario, catalog: &Catalog) -> Vec<ResolvedRule> {
+    let bind_owned = s.policy.rules_bind_owned;
+    let mut out = Vec::with_capacity(s.policy.rules.len());
+    for (i, r) in s.policy.rules.iter().enumerate() {
+        let at = |f: &str| format!("policy.rules[{i}].{f}");
+        let mut accs: Vec<AcceleratorId> = Vec::new();
+        if r.accelerators.is_empty() && r.vendors.is_empty() {
+            c.add(
+                IssueCode::RuleEmpty,
+                format!("policy.rules[{i}]"),
+                "the rule names no accelerator and no vendor",
+                "add accelerators = [\"H20\", ...] or vendors = [\"NVIDIA\"]",
+            );
+        }
+        for (k, name) in r.accelerators.iter().enumerate() {
+            match catalog.position(name) {
+                Some(a) => accs.push(AcceleratorId::new(a)),
+                None => unknown_accelerator(c, catalog, at(&format!("accelerators[{k}]")), name),
+            }
+        }
+        for (k, v) in r.vendors.iter().enumerate() {
+            let before = accs.len();
+            for (a, acc) in catalog.iter().enumerate() {
+                if vendor_key(&acc.vendor) == vendor_key(v) {
+                    accs.push(AcceleratorId::new(a));
+                }
+            }
+            if accs.len() == before {
+                c.add(
+                    IssueCode::VendorUnknown,
+                    at(&format!("vendors[{k}]")),
+                    format!("no accelerator is made by '{v}'"),
+                    format!("use one of: {}", catalog.vendors().join(", ")),
+                );
+            }
+        }
+        accs.sort_unstable();
+        accs.dedup();
+        if let (Some(f), Some(u)) = (r.from, r.until)
+            && u <= f
+        {
+            c.add(
+                IssueCode::DatesReversed,
+                at("until"),
+                format!("until {u} is not after from {f}"),
+                "until is the first day the rule no longer applies: make it later than from",
+            );
+        }
+        if r.status != RuleStatus::Licensed {
+            for (field, set) in [
+                ("levy", r.levy.is_some()),
+                ("levy_pass_through", r.levy_pass_through.is_some()),
+                ("quota", r.quota.is_some()),
+            ] {
+                if set {
+                    c.add(
+                        IssueCode::RuleTermsNotLicensed,
+                        at(field),
+                        format!("{field} is given on a rule whose status is {}", r.status),
+                        format!("remove {field}, or set status = \"licensed\""),
+                    );
+                }
+            }
+        }
+        c.opt_quantity(|| at("levy"), r.levy, Rule::Fraction);
+        c.opt_quantity(
+            || at("levy_pass_through"),
+            r.levy_pass_through,
+            Rule::Fraction,
+        );
+        c.opt_count(|| at("quota"), r.quota, false);
+        out.push(ResolvedRule {
+            id: RuleId::new(i),
+            accelerators: accs,
+            destination: r.destination,
+            issuer: r.issuer,
+            from: r.from,
+            until: r.until,
+            effect: r.effect(),
+            applies_to_owned: r.applies_to_owned.unwrap_or(bind_owned),
+        });
+    }
+    // Contradictions.
+    for j in 0..out.len() {
+        for i in 0..j {
+            let (a, b) = (&out[i], &out[j]);
+            if a.destination != b.destination
+                || a.issuer != b.issuer
+                || !ranges_overlap((a.from, a.until), (b.from, b.until))
+                || (a.effect == b.effect && a.applies_to_owned == b.applies_to_owned)
+            {
+                continue;
+            }
+            let shared: Vec<&str> = b
+                .accelerators
+                .iter()
+                .filter(|x| a.covers(**x))
+                .map(|x| catalog.as_slice()[x.index()].name.as_str())
+                .collect();
+            if shared.is_empty() {
+                continue;
+            }
+            let from = match (a.from, b.from) {
+                (Some(x), Some(y)) => Some(x.max(y)),
+                (x, y) => x.or(y),
+            };
+            let when = from.map_or_else(|| "always".to_string(), |d| format!("from {d}"));
+            c.add(
+                IssueCode::RuleConflict,
+                format!("policy.rules[{j}]"),
+                format!(
+                    "policy.rules[{j}] ({}) and policy.rules[{i}] ({}) both cover {} to {} {when}",
+                    describe(&b.effect, b.applies_to_owned),
+                    describe(&a.effect, a.applies_to_owned),
+                    shared.join(", "),
+                    b.destination
+                ),
+                "close the earlier rule with until = <first day of the later one>, or make the terms equal",
+            );
+        }
+    }
+    out
+}
+
+fn describe(e: &RuleEffect, owned: bool) -> String {
+    let mut s = match e {
+        RuleEffect::Licensed {
+            levy,
+            quota: Some(q),
+            ..
+        } => format!("licensed, levy {levy}, quota {q}"),
+        RuleEffect::Licensed { levy, .. } => format!("licensed, levy {levy}"),
+        other => other.status().to_string(),
+    };
+    if owned {
+        s.push_str(", binds owned devices");
+    }
+    s
+}
+
+fn check_shares(c: &mut Checker, s: &Scenario) {
+    let shares = &s.policy.domestic_share;
+    for (i, d) in shares.iter().enumerate() {
+        let at = |f: &str| format!("policy.domestic_share[{i}].{f}");
+        c.quantity(&at("min"), d.min, Rule::Fraction);
+        if let (Some(f), Some(u)) = (d.from, d.until)
+            && u <= f
+        {
+            c.add(
+                IssueCode::DatesReversed,
+                at("until"),
+                format!("until {u} is not after from {f}"),
+                "make until later than from",
+            );
+        }
+        if let Some(first) = shares[..i].iter().position(|e| {
+            e.phase_kind == d.phase_kind && ranges_overlap((e.from, e.until), (d.from, d.until))
+        }) {
+            c.add(
+                IssueCode::ShareDuplicate,
+                format!("policy.domestic_share[{i}]"),
+                format!(
+                    "policy.domestic_share[{first}] already sets a {} minimum for overlapping dates",
+                    d.phase_kind
+                ),
+                "keep one minimum per phase kind, or separate their dates",
+            );
+        }
+    }
+}

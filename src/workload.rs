@@ -1,0 +1,434 @@
+//! The workload: phases of pre-training, post-training and inference, with
+//! their demand, window and precision.
+//!
+//! A [`Phase`] is one of three kinds ([`PhaseKind`]). Training phases
+//! (pre- and post-training) state their work as `tokens` (turned into FLOPs
+//! by the performance model from the model architecture) or directly as
+//! `flops`, and a window: `start_day` (earliest start) and `deadline_days`
+//! (must finish by), both counted from the scenario's start. Inference phases
+//! state a daily token demand ([`TokenDemand`]) over a serving window
+//! `from_day..until_day`, with optional latency targets and measured
+//! per-device throughputs that override the roofline model.
+//!
+//! Fields of the other kind are rejected by validation (`E-FIELD-NOT-APPLICABLE`)
+//! rather than silently ignored.
+//!
+//! ```
+//! use fleetplan::catalog::Precision;
+//! use fleetplan::units::{Days, Tokens};
+//! use fleetplan::workload::{ModelArch, Phase, PhaseKind, TokenDemand};
+//!
+//! // DeepSeek-V3: 671B parameters, 37B active, 14.8T tokens in FP8.
+//! let v3 = ModelArch::moe(671_000_000_000, 37_000_000_000);
+//! let pre = Phase::training("pretrain", PhaseKind::Pretraining, v3.clone(), Precision::Fp8)
+//!     .with_tokens(Tokens::from_trillions(14.8))
+//!     .with_deadline(Days::from_raw(120.0));
+//! let serve = Phase::inference(
+//!     "serve",
+//!     v3,
+//!     Precision::Int8,
+//!     TokenDemand::new(Tokens::from_raw(608e9), Tokens::from_raw(168e9)),
+//! );
+//! assert!(pre.kind.is_training() && !serve.kind.is_training());
+//! ```
+
+use crate::catalog::{Precision, string_enum};
+use crate::fleet::Count;
+use crate::units::{Bytes, Days, Flops, Fraction, Seconds, Tokens, TokensPerSec};
+use serde::{Deserialize, Serialize};
+
+string_enum! {
+    /// What a phase does.
+    pub enum PhaseKind {
+        /// Pre-training a model from scratch.
+        Pretraining = "pretraining",
+        /// Post-training: fine-tuning, RL, context extension.
+        Posttraining = "posttraining",
+        /// Serving a model.
+        Inference = "inference",
+    }
+}
+
+impl PhaseKind {
+    /// `true` for pre- and post-training.
+    #[must_use]
+    pub const fn is_training(self) -> bool {
+        matches!(self, PhaseKind::Pretraining | PhaseKind::Posttraining)
+    }
+}
+
+/// The model a phase trains or serves.
+///
+/// Only `total_params` is required. The performance model uses
+/// `active_params` (total when absent: a dense model) for the 6·N FLOPs per
+/// token rule, and the shape fields, when given, for the attention term,
+/// memory fit and KV-cache size.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct ModelArch {
+    /// Parameters in total (all experts).
+    pub total_params: Count,
+    /// Parameters active per token (MoE); `total_params` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_params: Option<Count>,
+    /// Transformer layers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layers: Option<Count>,
+    /// Hidden (model) dimension.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<Count>,
+    /// Training sequence length, tokens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seq_len: Option<Count>,
+    /// Attention heads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heads: Option<Count>,
+    /// Key/value heads (grouped-query attention); `heads` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kv_heads: Option<Count>,
+    /// Query/key dimension per head, when attention is not standard
+    /// multi-head attention (e.g. 192 for DeepSeek-V3's latent attention);
+    /// with `v_head_dim` and `heads` it sets the attention FLOPs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qk_head_dim: Option<Count>,
+    /// Value dimension per head (e.g. 128 for DeepSeek-V3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub v_head_dim: Option<Count>,
+    /// Routed experts per MoE layer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub experts: Option<Count>,
+    /// Routed experts active per token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_experts: Option<Count>,
+    /// KV-cache bytes per token of context, when known directly (e.g. for
+    /// latent attention, where it is not a function of heads).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kv_bytes_per_token: Option<Bytes>,
+}
+
+impl ModelArch {
+    /// A dense model of `params` parameters.
+    #[must_use]
+    pub fn dense(params: u64) -> ModelArch {
+        ModelArch {
+            total_params: Count::new(params),
+            active_params: None,
+            layers: None,
+            hidden: None,
+            seq_len: None,
+            heads: None,
+            kv_heads: None,
+            qk_head_dim: None,
+            v_head_dim: None,
+            experts: None,
+            active_experts: None,
+            kv_bytes_per_token: None,
+        }
+    }
+
+    /// A mixture-of-experts model with `total` parameters, `active` per token.
+    #[must_use]
+    pub fn moe(total: u64, active: u64) -> ModelArch {
+        let mut m = ModelArch::dense(total);
+        m.active_params = Some(Count::new(active));
+        m
+    }
+
+    /// Sets layers, hidden size and sequence length.
+    #[must_use]
+    pub fn with_shape(mut self, layers: u64, hidden: u64, seq_len: u64) -> ModelArch {
+        self.layers = Some(Count::new(layers));
+        self.hidden = Some(Count::new(hidden));
+        self.seq_len = Some(Count::new(seq_len));
+        self
+    }
+
+    /// Parameters active per token (the total for a dense model), as given.
+    #[must_use]
+    pub fn active(&self) -> Count {
+        self.active_params.unwrap_or(self.total_params)
+    }
+}
+
+/// Daily token demand of an inference phase.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct TokenDemand {
+    /// Input (prompt) tokens per day, cache hits included.
+    pub input: Tokens,
+    /// Output (generated) tokens per day.
+    pub output: Tokens,
+    /// Fraction of input tokens served from a KV cache (no prefill compute).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_hit: Option<Fraction>,
+}
+
+impl TokenDemand {
+    /// Demand of `input` and `output` tokens per day, no cache.
+    #[must_use]
+    pub fn new(input: Tokens, output: Tokens) -> TokenDemand {
+        TokenDemand {
+            input,
+            output,
+            cache_hit: None,
+        }
+    }
+
+    /// Sets the cache-hit fraction.
+    #[must_use]
+    pub fn with_cache_hit(mut self, f: Fraction) -> TokenDemand {
+        self.cache_hit = Some(f);
+        self
+    }
+}
+
+/// Latency targets of an inference phase. A pool that cannot meet them is
+/// not used for the phase.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct LatencySlo {
+    /// Most time per output token (decode step), seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tpot_s: Option<Seconds>,
+    /// Most time to first token, seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttft_s: Option<Seconds>,
+}
+
+/// A measured per-device serving throughput on one accelerator, which the
+/// performance model uses instead of its roofline estimate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Measured {
+    /// Catalogue name or alias of the accelerator.
+    pub accelerator: String,
+    /// Prefill (input) tokens per second per device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefill_tokens_per_s: Option<TokensPerSec>,
+    /// Decode (output) tokens per second per device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decode_tokens_per_s: Option<TokensPerSec>,
+    /// Time per output token at which the decode figure was measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_tpot_s: Option<Seconds>,
+    /// Where the figures come from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
+    /// How they were measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Measured {
+    /// Measured prefill and decode rates on `accelerator`.
+    #[must_use]
+    pub fn new(
+        accelerator: impl Into<String>,
+        prefill: TokensPerSec,
+        decode: TokensPerSec,
+    ) -> Measured {
+        Measured {
+            accelerator: accelerator.into(),
+            prefill_tokens_per_s: Some(prefill),
+            decode_tokens_per_s: Some(decode),
+            at_tpot_s: None,
+            sources: Vec::new(),
+            note: None,
+        }
+    }
+}
+
+/// One phase of the workload.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Phase {
+    /// Unique name.
+    pub name: String,
+    /// Pre-training, post-training or inference.
+    pub kind: PhaseKind,
+    /// The model trained or served.
+    pub model: ModelArch,
+    /// Arithmetic precision of the phase's matrix work.
+    pub precision: Precision,
+    /// Precision to use on accelerators that lack `precision` (e.g. BF16 on
+    /// an Ascend 910C for an FP8 run); such pools are ineligible when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback_precision: Option<Precision>,
+
+    /// Training: tokens to process (work = FLOPs per token × tokens).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tokens: Option<Tokens>,
+    /// Training: the work given directly, instead of `tokens`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flops: Option<Flops>,
+    /// Training: earliest start, days after the scenario's start (0 when
+    /// absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_day: Option<Days>,
+    /// Training: must finish by this day (the horizon when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline_days: Option<Days>,
+    /// Training: the run must use one pool (no heterogeneous run).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub single_pool: bool,
+    /// Training: size of one checkpoint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkpoint_bytes: Option<Bytes>,
+
+    /// Fewest devices the phase may run on (when it runs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_devices: Option<Count>,
+    /// Most devices the phase may use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_devices: Option<Count>,
+
+    /// Inference: tokens to serve per day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tokens_per_day: Option<TokenDemand>,
+    /// Inference: context length (tokens of KV cache per sequence).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context_length: Option<Count>,
+    /// Inference: concurrent sequences per replica (decode batch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch: Option<Count>,
+    /// Inference: latency targets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency: Option<LatencySlo>,
+    /// Inference: first day of service (0 when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_day: Option<Days>,
+    /// Inference: service ends on this day (the horizon when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until_day: Option<Days>,
+    /// Inference: measured per-device throughputs by accelerator.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub measured: Vec<Measured>,
+
+    /// Free text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+// serde's skip_serializing_if needs a function taking a reference.
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+impl Phase {
+    fn base(name: String, kind: PhaseKind, model: ModelArch, precision: Precision) -> Phase {
+        Phase {
+            name,
+            kind,
+            model,
+            precision,
+            fallback_precision: None,
+            tokens: None,
+            flops: None,
+            start_day: None,
+            deadline_days: None,
+            single_pool: false,
+            checkpoint_bytes: None,
+            min_devices: None,
+            max_devices: None,
+            tokens_per_day: None,
+            context_length: None,
+            batch: None,
+            latency: None,
+            from_day: None,
+            until_day: None,
+            measured: Vec::new(),
+            note: None,
+        }
+    }
+
+    /// A training phase (`kind` pre- or post-training) with no demand yet:
+    /// set `tokens` or `flops`.
+    #[must_use]
+    pub fn training(
+        name: impl Into<String>,
+        kind: PhaseKind,
+        model: ModelArch,
+        precision: Precision,
+    ) -> Phase {
+        Phase::base(name.into(), kind, model, precision)
+    }
+
+    /// An inference phase serving `demand` tokens per day.
+    #[must_use]
+    pub fn inference(
+        name: impl Into<String>,
+        model: ModelArch,
+        precision: Precision,
+        demand: TokenDemand,
+    ) -> Phase {
+        let mut p = Phase::base(name.into(), PhaseKind::Inference, model, precision);
+        p.tokens_per_day = Some(demand);
+        p
+    }
+
+    /// Sets the training tokens.
+    #[must_use]
+    pub fn with_tokens(mut self, tokens: Tokens) -> Phase {
+        self.tokens = Some(tokens);
+        self
+    }
+
+    /// Sets the training work directly.
+    #[must_use]
+    pub fn with_flops(mut self, flops: Flops) -> Phase {
+        self.flops = Some(flops);
+        self
+    }
+
+    /// Sets the training deadline.
+    #[must_use]
+    pub fn with_deadline(mut self, day: Days) -> Phase {
+        self.deadline_days = Some(day);
+        self
+    }
+
+    /// Sets the fallback precision.
+    #[must_use]
+    pub fn with_fallback(mut self, precision: Precision) -> Phase {
+        self.fallback_precision = Some(precision);
+        self
+    }
+
+    /// Requires the phase to run on one pool.
+    #[must_use]
+    pub fn single_pool(mut self) -> Phase {
+        self.single_pool = true;
+        self
+    }
+
+    /// Adds a measured throughput (inference).
+    #[must_use]
+    pub fn with_measured(mut self, m: Measured) -> Phase {
+        self.measured.push(m);
+        self
+    }
+
+    /// The phase's window in days from the scenario's start: start (0 when
+    /// absent) and end (the horizon when absent). For training the end is
+    /// the deadline; for inference, the last day of service.
+    #[must_use]
+    pub fn window(&self, horizon: Days) -> (Days, Days) {
+        if self.kind.is_training() {
+            (
+                self.start_day.unwrap_or(Days::ZERO),
+                self.deadline_days.unwrap_or(horizon),
+            )
+        } else {
+            (
+                self.from_day.unwrap_or(Days::ZERO),
+                self.until_day.unwrap_or(horizon),
+            )
+        }
+    }
+}

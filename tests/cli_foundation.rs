@@ -1,0 +1,183 @@
+//! The `catalog` and `validate` commands, run as a user runs them.
+#![cfg(feature = "cli")]
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn fleetplan(args: &[&str]) -> Output {
+    match Command::new(env!("CARGO_BIN_EXE_fleetplan"))
+        .args(args)
+        .output()
+    {
+        Ok(o) => o,
+        Err(e) => panic!("cannot run fleetplan: {e}"),
+    }
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn sample(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/scenarios")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn temp_file(name: &str, text: &str) -> String {
+    let path = std::env::temp_dir().join(format!("fleetplan-cli-{}-{name}", std::process::id()));
+    if let Err(e) = std::fs::write(&path, text) {
+        panic!("cannot write {}: {e}", path.display());
+    }
+    path.display().to_string()
+}
+
+#[test]
+fn catalog_table_lists_every_accelerator_with_sources() {
+    let o = fleetplan(&["catalog"]);
+    assert!(o.status.success());
+    let out = stdout(&o);
+    for name in [
+        "A100",
+        "A800",
+        "H100",
+        "H800",
+        "H20",
+        "H200",
+        "B200",
+        "MI308X",
+        "Ascend 910B",
+        "Ascend 910C",
+        "Ascend 950PR",
+    ] {
+        assert!(out.lines().any(|l| l.starts_with(name)), "{name} missing");
+    }
+    // Figures carry their confidence; sources are listed and referenced.
+    assert!(out.contains("989 [D]"));
+    assert!(out.contains("780 [S]"));
+    assert!(out.contains("Sources"));
+    assert!(out.contains("{1} https://"));
+    assert!(out.contains("https://arxiv.org/abs/2505.09343"));
+    assert!(out.contains("SOURCES DISAGREE"));
+}
+
+#[test]
+fn catalog_json_is_the_full_structure() -> Result<(), serde_json::Error> {
+    let o = fleetplan(&["catalog", "--format", "json"]);
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout)?;
+    let list = v.as_array().map_or(0, Vec::len);
+    assert_eq!(list, 13);
+    let h800 = &v[3];
+    assert_eq!(h800["name"], "H800");
+    assert_eq!(h800["origin"], "US");
+    assert_eq!(h800["peak_bf16"]["confidence"], "derived");
+    assert!(
+        h800["peak_bf16"]["sources"]
+            .as_array()
+            .is_some_and(|s| !s.is_empty())
+    );
+    assert_eq!(v[10]["peak_fp8"]["value"], "unsupported");
+    Ok(())
+}
+
+#[test]
+fn catalog_rejects_an_unknown_format() {
+    let o = fleetplan(&["catalog", "--format", "xml"]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("table"));
+}
+
+#[test]
+fn validate_accepts_the_samples() {
+    for name in ["hybrid_fleet.toml", "quickstart.toml"] {
+        let o = fleetplan(&["validate", &sample(name)]);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stdout(&o));
+        let out = stdout(&o);
+        assert_eq!(out.lines().count(), 1, "{out}");
+        assert!(out.starts_with("ok: "), "{out}");
+    }
+    let out = stdout(&fleetplan(&["validate", &sample("hybrid_fleet.toml")]));
+    assert!(out.contains("5 pools, 3 phases, 4 export rules"), "{out}");
+}
+
+#[test]
+fn validate_prints_every_problem_and_exits_1() {
+    let text = std::fs::read_to_string(sample("quickstart.toml")).unwrap_or_default();
+    let bad = text
+        .replace("accelerator = \"H800\"", "accelerator = \"H900\"")
+        .replace("count = 2_048", "count = 2048.5")
+        .replace("deadline_days = 60", "deadline_days = 600");
+    let path = temp_file("bad.toml", &bad);
+    let o = fleetplan(&["validate", &path]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 4, "{out}");
+    assert!(
+        lines[0].starts_with("E-ACCEL-UNKNOWN  pools[0].accelerator  unknown accelerator 'H900'"),
+        "{out}"
+    );
+    assert!(lines[0].contains("(fix: "), "{out}");
+    assert!(
+        lines[1].starts_with("E-COUNT-NOT-INTEGER  pools[0].count"),
+        "{out}"
+    );
+    assert!(
+        lines[2].starts_with("E-DEADLINE-BEYOND-HORIZON  phases[0].deadline_days"),
+        "{out}"
+    );
+    assert!(lines[3].ends_with("3 problem(s)"), "{out}");
+
+    let o = fleetplan(&["validate", "--format", "json", &path]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_default();
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["issues"][1]["code"], "E-COUNT-NOT-INTEGER");
+    assert_eq!(v["issues"][1]["path"], "pools[0].count");
+    let _ = std::fs::remove_file(&path);
+}
+
+#[test]
+fn validate_reports_unknown_names_like_other_problems() {
+    let text = std::fs::read_to_string(sample("quickstart.toml")).unwrap_or_default();
+    let path = temp_file(
+        "names.toml",
+        &text
+            .replace("\"min_cost\"", "\"cheapest\"")
+            .replace("\"fp8\"", "\"fp6\""),
+    );
+    let o = fleetplan(&["validate", &path]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("E-VALUE-UNKNOWN  objective"), "{out}");
+    assert!(
+        out.contains("E-VALUE-UNKNOWN  phases[0].precision"),
+        "{out}"
+    );
+    assert!(
+        out.contains("E-VALUE-UNKNOWN  phases[1].precision"),
+        "{out}"
+    );
+    let _ = std::fs::remove_file(&path);
+}
+
+#[test]
+fn validate_exits_2_on_unreadable_or_unparsable_files() {
+    let path = temp_file("syntax.toml", "name = \"x\"\nstart = \n");
+    let o = fleetplan(&["validate", &path]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("TOML parse error at line 2"), "{err}");
+    let _ = std::fs::remove_file(&path);
+
+    let path = temp_file("syntax.json", "{\"name\": ");
+    assert_eq!(fleetplan(&["validate", &path]).status.code(), Some(2));
+    let _ = std::fs::remove_file(&path);
+
+    let o = fleetplan(&["validate", "/nonexistent/scenario.toml"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("/nonexistent/scenario.toml"));
+}

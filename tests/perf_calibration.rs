@@ -1,0 +1,186 @@
+//! Calibration of the performance and cost model against published figures
+//! (../shared/reference/domain.md §3, §4, §7). Each test names its source.
+//! The model computes from inputs (architecture, tokens, MFU, token volumes,
+//! per-device throughputs); the published *results* are only compared with.
+
+use approx::assert_relative_eq;
+use fleetplan::catalog::{Catalog, Precision, Support};
+use fleetplan::fleet::SoftwareStack;
+use fleetplan::perf::defaults;
+use fleetplan::perf::flops::{AttentionShape, FlopsRule, TransformerShape};
+use fleetplan::perf::reliability::{
+    daly_interval, device_mtbf_from_interruptions, job_mtbf, optimal_goodput, young_interval,
+};
+use fleetplan::perf::training::{CommModel, TrainingInputs};
+use fleetplan::perf::{PairRate, PerfModel};
+use fleetplan::scenario::Scenario;
+use fleetplan::units::{Hours, UsdPerHour};
+use fleetplan::workload::PhaseKind;
+
+fn within(computed: f64, published: f64, rel: f64) {
+    let err = (computed - published).abs() / published.abs();
+    assert!(
+        err <= rel,
+        "computed {computed} vs published {published}: {:.2}% off (allowed {:.1}%)",
+        err * 100.0,
+        rel * 100.0
+    );
+}
+
+/// DeepSeek-V3 technical report (arXiv 2412.19437) and ISCA'25 (arXiv
+/// 2505.09343): 671B/37B MoE, MLA (128 heads, qk 192, v 128 per head), 61
+/// layers, 4K sequence, 14.8T tokens, 2,048 H800 at 38.94% MFU of the BF16
+/// peak. Published: 2,664K GPU-hours of pre-training (≈54.2 days on 2,048),
+/// 2,788K in all, $5.576M at $2/h.
+#[test]
+fn deepseek_v3_pretraining_from_architecture_tokens_and_mfu() {
+    let cat = Catalog::builtin();
+    let h800 = cat.get("H800").expect("built-in H800");
+    let Support::Dense(bf16) = h800.support(Precision::Bf16) else {
+        panic!("H800 BF16 peak must be known");
+    };
+    let mfu = defaults::training_mfu(h800, SoftwareStack::Cuda, PhaseKind::Pretraining)
+        .expect("H800 pre-training MFU default");
+    assert_eq!(mfu.basis, Precision::Bf16);
+    let v3 = TransformerShape {
+        active_params: 37e9,
+        layers: Some(61),
+        hidden: Some(7168),
+        attention: Some(AttentionShape {
+            heads: 128,
+            qk_head_dim: 192,
+            v_head_dim: 128,
+        }),
+        causal: true,
+    };
+    let per_token = v3.training_flops_per_token(FlopsRule::SixNPlusAttention, Some(4096));
+    let work = per_token.get() * 14.8e12;
+    let inputs = TrainingInputs {
+        peak: bf16,
+        mfu: mfu.mfu.value.expect("value"),
+        mfu_devices: mfu.devices,
+        mfu_scale_out: mfu.scale_out,
+        domain: 8,
+        scale_out: h800.scale_out_bandwidth.value,
+        comm: CommModel {
+            bytes_per_flop: defaults::comm_bytes_per_flop().value.expect("v"),
+            overlap: defaults::comm_overlap().value.expect("v"),
+        },
+        // DeepSeek's GPU-hours are throughput-based ("180K H800 GPU hours per
+        // trillion tokens"), so failures are not part of the comparison.
+        reliability: None,
+    };
+    let rate = inputs.rate(2048.0);
+    assert_relative_eq!(rate.scale_out, 1.0, max_relative = 1e-12);
+    // 385 TFLOP/s per GPU (ISCA'25) from 989 × 38.94%
+    within(rate.effective.tera(), 385.0, 0.01);
+    let seconds = work / (2048.0 * rate.effective.get());
+    let days = seconds / 86_400.0;
+    let gpu_hours = 2048.0 * seconds / 3600.0;
+    within(days, 2_664_000.0 / 2048.0 / 24.0, 0.05); // ≈54.2 days
+    within(gpu_hours, 2_664_000.0, 0.05);
+    // Context extension (119K) and post-training (5K) GPU-hours are the
+    // report's own inputs; the total and the bill follow.
+    let total = gpu_hours + 119_000.0 + 5_000.0;
+    within(total, 2_788_000.0, 0.05);
+    let bill = UsdPerHour::new(2.0).expect("price") * Hours::new(total).expect("hours");
+    within(bill.get(), 5_576_000.0, 0.05);
+    // "180K H800 GPU hours per trillion tokens"
+    within(gpu_hours / 14.8, 180_000.0, 0.05);
+}
+
+const DAY6: &str = r#"
+name = "day6"
+start = "2025-02-27"
+horizon_days = 1
+jurisdiction = "CN"
+objective = "min_cost"
+
+[[pools]]
+name = "h800"
+accelerator = "H800"
+count = 2_500
+ownership = { kind = "owned", sunk = true }
+
+[[phases]]
+name = "serve"
+kind = "inference"
+model = { total_params = 671e9, active_params = 37e9 }
+precision = "fp8"
+tokens_per_day = { input = 608e9, output = 168e9, cache_hit = 0.563 }
+
+[[phases.measured]]
+accelerator = "H800"
+prefill_tokens_per_s = 9_212.5
+decode_tokens_per_s = 1_850
+"#;
+
+/// DeepSeek Day-6 inference overview (open-infra-index, 1 Mar 2025): 608B
+/// input and 168B output tokens a day; ≈73.7k input tok/s or ≈14.8k output
+/// tok/s per H800 node (the per-GPU figures above are these ÷ 8). Published
+/// fleet: 226.75 nodes on average, $87,072 a day at $2/GPU-hour.
+#[test]
+fn deepseek_day6_inference_fleet_from_volumes_and_throughputs() {
+    let vs = Scenario::from_toml_str(DAY6)
+        .expect("parses")
+        .validate()
+        .expect("valid");
+    let pm = PerfModel::new(&vs);
+    let phase = vs.phase_by_name("serve").expect("phase");
+    let pool = vs.pool_by_name("h800").expect("pool");
+    let PairRate::Inference(r) = pm.pair(phase, pool).expect("eligible") else {
+        panic!("an inference pair");
+    };
+    assert!(r.measured);
+    let gpus = 1.0 / r.share_per_device;
+    let nodes = gpus / 8.0;
+    within(nodes, 226.75, 0.005);
+    let per_day = UsdPerHour::new(2.0).expect("price") * Hours::new(gpus * 24.0).expect("hours");
+    within(per_day.get(), 87_072.0, 0.005);
+    // explain shows the measured figures with the scenario as their origin
+    let e = pm.explain(phase, pool);
+    assert!(
+        e.factors
+            .iter()
+            .any(|f| f.name.starts_with("measured prefill"))
+    );
+}
+
+/// Llama 3 405B (arXiv 2407.21783, via domain.md §4.1): 419 unexpected
+/// interruptions on 16,384 H100 in 54 days. The model's NVIDIA MTBF default
+/// is that figure, and a 16,384-GPU job's goodput with 1-minute checkpoints
+/// and 10-minute restarts is high (published: ">90% effective training
+/// time").
+#[test]
+fn llama3_interruptions_give_the_nvidia_mtbf_default_and_a_goodput() {
+    let m = device_mtbf_from_interruptions(16_384.0, Hours::from_days(54.0), 419).expect("mtbf");
+    within(m.get(), 50_677.0, 1e-4);
+    let cat = Catalog::builtin();
+    let h100 = cat.get("H100").expect("built-in");
+    let d = defaults::device_mtbf(h100).value.expect("NVIDIA default");
+    within(d.get(), m.get(), 1e-4);
+    let job = job_mtbf(m, 16_384.0).expect("job");
+    within(job.get(), 3.09, 0.01); // "about one every 3.1 h"
+    let (tau, g) = optimal_goodput(job, Hours::from_minutes(1.0), Hours::from_minutes(10.0));
+    within(tau.minutes(), 18.6, 0.01); // domain.md §4.3 example
+    assert!(g.get() > 0.85 && g.get() < 0.95, "goodput {g}");
+    // Shares by cause must come from the counts: 148 / 419 = 35.3%
+    within(148.0 / 419.0, 0.353, 0.005);
+}
+
+/// Daly (2006), FGCS 22(3), Figs. 3–5: R = 10 min, δ = 5 min; M = 24 h, 6 h
+/// and 15 min give optimal intervals of 117, 57 and 9.1 minutes (Young's
+/// first-order values: 120, 60, 12.25).
+#[test]
+fn daly_and_young_worked_examples() {
+    let d = Hours::from_minutes(5.0);
+    for (m, daly, young) in [
+        (24.0 * 60.0, 117.0, 120.0),
+        (360.0, 57.0, 60.0),
+        (15.0, 9.1, 12.25),
+    ] {
+        let m = Hours::from_minutes(m);
+        within(daly_interval(d, m).minutes(), daly, 0.006);
+        within(young_interval(d, m).minutes(), young, 0.001);
+    }
+}
