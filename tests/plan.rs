@@ -103,13 +103,19 @@ fn one_pool() {
     assert_relative_eq!(p.cost.energy_usd.get(), p.cost.total_usd.get());
     let f = p.phases[0].finishes_at_hours.expect("finishes");
     assert_relative_eq!(f.get(), 240.0, max_relative = 1e-6);
-    // whole devices: one more device than the fractional 100.00x
-    let w = plan(&vs, &PlanOptions::default());
-    if let Ok(w) = w {
-        assert!(w.verified, "{}", w.verification);
-        assert!(w.assignments[0].devices >= 100.0);
-        assert!((w.assignments[0].devices - w.assignments[0].devices.round()).abs() < 1e-9);
-    }
+    // whole devices (a MILP): the fractional 100 rounded up to the pool's
+    // granularity, proven optimal (gap 0), never cheaper than the LP
+    let w = plan(&vs, &PlanOptions::default()).expect("plans in whole devices");
+    assert_eq!(w.status, PlanStatus::Optimal);
+    assert!(w.whole_devices);
+    assert!(w.verified, "{}", w.verification);
+    assert_eq!(w.gap, 0.0);
+    let g = vs.pools().next().expect("one pool").granularity() as f64;
+    let d = w.assignments[0].devices;
+    assert_eq!(d, d.round(), "whole devices");
+    assert_eq!(d % g, 0.0, "in units of the granularity {g}");
+    assert!(d >= p.assignments[0].devices - 1e-9 && d < p.assignments[0].devices + g);
+    assert!(w.cost.total_usd.get() >= p.cost.total_usd.get() * (1.0 - 1e-9));
 }
 
 /// Two pools, one with electricity at half the price: everything goes to

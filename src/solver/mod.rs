@@ -7,6 +7,7 @@
 
 pub mod certificate;
 mod lp;
+mod mip;
 // `dim`, `stats` and the list footprint are diagnostics for tests and tuning.
 #[allow(dead_code)]
 pub(crate) mod lu;
@@ -16,5 +17,6 @@ mod solution;
 pub(crate) mod sparse;
 
 pub use lp::{LpSolver, solve, solve_relaxation};
+pub use mip::{MipOptions, NodeSelection};
 pub use options::{Algorithm, SolveOptions, Tolerances};
 pub use solution::{Basis, BasisStatus, Certificate, MipInfo, Solution, Status};
