@@ -181,7 +181,7 @@ pub fn job_size_for_deadline(
         (r.effective.get() > 0.0).then(|| (r, need(r.effective.get()).max(1.0)))
     };
     let mut n0 = need(inp.achieved()).max(1.0);
-    let (mut r0, mut m0) = map(n0)?;
+    let (_, m0) = map(n0)?;
     let mut g0 = n0 - m0;
     let mut n1 = m0;
     for _ in 0..60 {
@@ -207,11 +207,56 @@ pub fn job_size_for_deadline(
         } else {
             m1
         };
-        (n0, g0, r0, m0) = (n1, g1, r1, m1);
+        (n0, g0) = (n1, g1);
         n1 = next;
     }
-    let _ = m0;
-    Some(r0)
+    // No convergence: typically no job size meets the deadline (once
+    // failures dominate, n·rate(n) peaks below W/T and the iteration
+    // wanders). Search for the smallest job size that delivers the work.
+    smallest_job_meeting(inp, work.get(), t, eta_ref)
+}
+
+/// The smallest job size `n` with `n · rate(n) · t ≥ work`: a geometric scan
+/// (steps of 25%, up to a billion devices) for the first size that delivers
+/// the work, then bisection to the crossing. `None` when no size does.
+fn smallest_job_meeting(
+    inp: &TrainingInputs,
+    work: f64,
+    t: f64,
+    eta_ref: f64,
+) -> Option<TrainingRate> {
+    let delivered = |n: f64| {
+        let r = inp.rate_given(n, eta_ref);
+        let d = n * r.effective.get() * t;
+        (r, d)
+    };
+    let (r1, d1) = delivered(1.0);
+    if d1 >= work {
+        return Some(r1);
+    }
+    let (mut lo, mut hi) = (1.0f64, 1.0f64);
+    loop {
+        hi *= 1.25;
+        if hi > 1e9 {
+            return None;
+        }
+        if delivered(hi).1 >= work {
+            break;
+        }
+        lo = hi;
+    }
+    for _ in 0..200 {
+        if hi - lo <= 1e-9 * hi {
+            break;
+        }
+        let mid = 0.5 * (lo + hi);
+        if delivered(mid).1 >= work {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    Some(delivered(hi).0)
 }
 
 #[cfg(test)]
@@ -294,5 +339,57 @@ mod tests {
         let done = r.effective.get() * r.devices * deadline.to_seconds().get();
         assert_relative_eq!(done, work.get(), max_relative = 1e-5);
         assert!(job_size_for_deadline(&inp, work, Hours::ZERO).is_none());
+    }
+
+    /// A flaky pool (an Ascend-like 9,216 h device MTBF, one-minute
+    /// checkpoints, ten-minute restarts) given more and more work: whenever a
+    /// job size is returned it delivers the work by the deadline, and when
+    /// none is, a brute-force scan confirms no size does. (Before the fix,
+    /// a non-converging secant returned its last, collapsed rate: a share of
+    /// the work per device-hour of 1e-49, which stalled the LP engine.)
+    #[test]
+    fn job_size_is_a_fixed_point_or_none() {
+        let flaky = TrainingInputs {
+            peak: FlopsPerSec::from_tera(780.0),
+            mfu: Fraction::from_raw(0.30),
+            mfu_devices: None,
+            mfu_scale_out: None,
+            domain: 8,
+            scale_out: None,
+            comm: h800().comm,
+            reliability: Some(ReliabilityInputs {
+                device_mtbf: Hours::from_raw(9_216.0),
+                checkpoint: Hours::from_minutes(1.0),
+                restart: Hours::from_minutes(10.0),
+            }),
+        };
+        let deadline = Hours::from_days(90.0);
+        let t = deadline.to_seconds().get();
+        // the most any job size delivers, by brute force
+        let best = (0..4000)
+            .map(|i| 1.005f64.powi(i))
+            .map(|n| n * flaky.rate(n).effective.get() * t)
+            .fold(0.0, f64::max);
+        let (mut some, mut none) = (0, 0);
+        for k in 1..=40 {
+            let work = best * 0.05 * f64::from(k);
+            match job_size_for_deadline(&flaky, Flops::from_raw(work), deadline) {
+                Some(r) => {
+                    some += 1;
+                    let done = r.effective.get() * r.devices * t;
+                    assert!(
+                        done >= work * (1.0 - 1e-5),
+                        "work {work:e}: {} devices deliver only {done:e}",
+                        r.devices
+                    );
+                    assert!(r.effective.get() > 0.01 * flaky.achieved());
+                }
+                None => {
+                    none += 1;
+                    assert!(work > best * 0.999, "work {work:e} <= best {best:e}");
+                }
+            }
+        }
+        assert!(some >= 15 && none >= 15, "{some} feasible, {none} not");
     }
 }
