@@ -187,13 +187,17 @@ def main():
         hm = max(r["mem_mib"] for r in hr)
         ok = f.get("status") == h.get("status") and (
             f.get("status") != "optimal" or agree(f.get("objective"), h.get("objective"), rel))
-        bad += not ok
+        # both stopped by the time limit (fleetplan says "feasible" when it
+        # holds an incumbent, "time_limit" otherwise): not a disagreement
+        limited = (f.get("status") in ("feasible", "time_limit")
+                   and h.get("status") == "time_limit")
+        bad += not (ok or limited)
         ratio = ft / ht if ht and ht > 0 and ft == ft else float("nan")
         if ok and ratio == ratio and f.get("status") == "optimal":
             ratios.append(ratio)
         print("%-22s %10.4f %10.4f %9.3f %9.1f %9.1f %9s %s" % (
             name, ft, ht, ratio, fm, hm, f.get("iterations", "-"),
-            "yes" if ok else "NO (fp %s %s, highs %s %s)" % (
+            "yes" if ok else ("both at the limit (fp %s %s)" % (f.get("status"), f.get("objective"))) if limited else "NO (fp %s %s, highs %s %s)" % (
                 f.get("status"), f.get("objective"), h.get("status"), h.get("objective"))), flush=True)
     print("\n(hs_MiB includes the Python interpreter hosting highspy, about 30 MiB)")
     if ratios:

@@ -8,7 +8,7 @@
 //! device plans are covered by the hand-solved tests.
 
 use fleetplan::model::mps::{MpsFormat, read_mps, write_mps};
-use fleetplan::perf::PerfModel;
+use fleetplan::perf::{PairRate, PerfModel};
 use fleetplan::plan::{CompileOptions, Plan, PlanOptions, PlanStatus, compile, plan};
 use fleetplan::scenario::Scenario;
 use fleetplan::solver::{self, SolveOptions, Status};
@@ -243,6 +243,48 @@ proptest! {
                 prop_assert!(close(s.objective.expect("objective"), c0), "{:?} vs {}", s.objective, c0);
             }
             None => prop_assert_eq!(p.status == PlanStatus::Infeasible, s.status == Status::Infeasible),
+        }
+    }
+
+    /// The efficiency matrix (which evaluates each phase once per class of
+    /// pools with the same rate inputs) equals pair-by-pair evaluation,
+    /// bit for bit, entry for entry; duplicating every pool changes no rate.
+    #[test]
+    fn efficiency_matrix_equals_pairwise_rates(spec in spec_strategy()) {
+        let mut twice = spec.clone();
+        twice.pools.extend(spec.pools.iter().cloned());
+        for s in [&spec, &twice] {
+            let text = toml(s, 1.0, false);
+            let vs = Scenario::from_toml_str(&text).expect("parses").validate().expect("valid");
+            let perf = PerfModel::new(&vs);
+            let m = perf.matrix();
+            for p in vs.phase_ids() {
+                let row = m.row(p);
+                prop_assert_eq!(row.len(), vs.phase(p).eligible_pools().len());
+                for (e, &k) in row.iter().zip(vs.phase(p).eligible_pools()) {
+                    prop_assert_eq!(e.pool, k);
+                    let (share, min, hours, unfit) = match perf.pair(p, k) {
+                        Ok(PairRate::Training(t)) => (t.share_per_device_hour, t.min_devices, t.hours.get(), None),
+                        Ok(PairRate::Inference(i)) => (i.share_per_device, i.replica, 0.0, None),
+                        Err(u) => (0.0, 0, 0.0, Some(u)),
+                    };
+                    prop_assert_eq!(e.share.to_bits(), share.to_bits());
+                    prop_assert_eq!(e.min_devices, min);
+                    prop_assert_eq!(e.hours.to_bits(), hours.to_bits());
+                    prop_assert_eq!(e.unfit, unfit);
+                }
+            }
+            if std::ptr::eq(s, &twice) {
+                // the copy of pool k is pool k + n: the same rate for every phase
+                let n = spec.pools.len();
+                for p in vs.phase_ids() {
+                    let row = m.row(p);
+                    for e in row.iter().filter(|e| e.pool.index() < n) {
+                        let copy = row.iter().find(|f| f.pool.index() == e.pool.index() + n);
+                        prop_assert!(copy.is_some_and(|f| f.share.to_bits() == e.share.to_bits() && f.min_devices == e.min_devices));
+                    }
+                }
+            }
         }
     }
 

@@ -385,6 +385,44 @@ struct PoolPerf {
     arrival: Hours,
 }
 
+impl PoolPerf {
+    /// Every number a rate depends on, as bits: two pools with equal keys
+    /// (and the same accelerator, for measured figures) get the same rate
+    /// for every phase. Provenance is left out (it only feeds `explain`).
+    fn rate_key(&self, accelerator: usize, key: &mut Vec<u64>) {
+        fn opt(key: &mut Vec<u64>, v: Option<f64>) {
+            key.push(u64::from(v.is_some()));
+            key.push(v.map_or(0, f64::to_bits));
+        }
+        key.clear();
+        key.push(accelerator as u64);
+        for (support, _) in &self.peaks {
+            match support {
+                Support::Dense(r) => key.extend([0, r.get().to_bits()]),
+                Support::Unsupported => key.extend([1, 0]),
+                Support::Unknown => key.extend([2, 0]),
+            }
+        }
+        opt(key, self.hbm.as_ref().map(|r| r.value.get()));
+        opt(key, self.hbm_bw.as_ref().map(|r| r.value.get()));
+        key.push(u64::from(self.domain));
+        opt(key, self.scale_out.as_ref().map(|r| r.value.get()));
+        for m in &self.mfu {
+            opt(key, m.as_ref().map(|m| m.mfu.value.get()));
+            if let Some(m) = m {
+                key.push(pidx(m.basis) as u64);
+                opt(key, m.devices);
+                opt(key, m.scale_out.map(BytesPerSec::get));
+            }
+        }
+        key.push(self.infer_eff.value.get().to_bits());
+        opt(key, self.mtbf.as_ref().map(|r| r.value.get()));
+        key.push(self.checkpoint.value.get().to_bits());
+        key.push(self.restart.value.get().to_bits());
+        key.push(self.arrival.get().to_bits());
+    }
+}
+
 /// Everything about a phase the rates need, resolved once.
 #[derive(Debug, Clone)]
 struct PhasePerf {
@@ -667,8 +705,29 @@ impl<'s> PerfModel<'s> {
     #[must_use]
     pub fn matrix(&self) -> EfficiencyMatrix {
         let phases: Vec<PhaseId> = self.vs.phase_ids().collect();
-        let row = |p: PhaseId, out: &mut Vec<MatrixEntry>| {
+        let (class, classes) = self.rate_classes();
+        // Slot of a pool's rate for a phase: its class, the precision it
+        // runs at, and whether a measured figure applies.
+        let slot = |p: PhaseId, k: PoolId| match self.vs.eligibility(p, k) {
+            Eligibility::Eligible {
+                precision,
+                measured,
+                ..
+            } => Some(
+                (class[k.index()] * PRECISIONS.len() + pidx(precision)) * 2 + usize::from(measured),
+            ),
+            Eligibility::Ineligible(_) => None,
+        };
+        let row = |p: PhaseId,
+                   stamp: usize,
+                   cache: &mut [(usize, MatrixEntry)],
+                   out: &mut Vec<MatrixEntry>| {
             for &k in self.vs.phase(p).eligible_pools() {
+                let at = slot(p, k);
+                if let Some(c) = at.and_then(|i| cache.get(i)).filter(|c| c.0 == stamp) {
+                    out.push(MatrixEntry { pool: k, ..c.1 });
+                    continue;
+                }
                 let e = match self.pair(p, k) {
                     Ok(r) => MatrixEntry::from_rate(k, &r),
                     Err(u) => MatrixEntry {
@@ -679,15 +738,26 @@ impl<'s> PerfModel<'s> {
                         unfit: Some(u),
                     },
                 };
+                if let Some(c) = at.and_then(|i| cache.get_mut(i)) {
+                    *c = (stamp, e);
+                }
                 out.push(e);
             }
         };
         let run = |ps: &[PhaseId]| -> (Vec<usize>, Vec<MatrixEntry>) {
             let mut starts = Vec::with_capacity(ps.len());
             let mut entries = Vec::new();
+            let blank = MatrixEntry {
+                pool: PoolId::new(0),
+                share: 0.0,
+                min_devices: 0,
+                hours: 0.0,
+                unfit: None,
+            };
+            let mut cache = vec![(usize::MAX, blank); classes * PRECISIONS.len() * 2];
             for &p in ps {
                 starts.push(entries.len());
-                row(p, &mut entries);
+                row(p, p.index(), &mut cache, &mut entries);
             }
             (starts, entries)
         };
@@ -721,6 +791,26 @@ impl<'s> PerfModel<'s> {
         }
         m.starts.push(m.entries.len());
         m
+    }
+
+    /// Pools grouped by [`PoolPerf::rate_key`]: each pool's class (numbered
+    /// in pool order) and the number of classes. A fleet of many pools of a
+    /// few kinds (sites, owners, purchase options of the same accelerator)
+    /// has few classes, and the matrix evaluates each phase once per class.
+    fn rate_classes(&self) -> (Vec<usize>, usize) {
+        let mut seen: std::collections::HashMap<Vec<u64>, usize> = std::collections::HashMap::new();
+        let mut key = Vec::new();
+        let class = self
+            .vs
+            .pools()
+            .zip(&self.pools)
+            .map(|(p, pp)| {
+                pp.rate_key(p.accelerator_id().index(), &mut key);
+                let next = seen.len();
+                *seen.entry(key.clone()).or_insert(next)
+            })
+            .collect();
+        (class, seen.len())
     }
 
     /// The rate of `phase` on `pool` with every factor recorded.
