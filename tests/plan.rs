@@ -118,6 +118,84 @@ fn one_pool() {
     assert!(w.cost.total_usd.get() >= p.cost.total_usd.get() * (1.0 - 1e-9));
 }
 
+/// Whole devices, hand-solved: a cheap pool of 60 and a dear pool of 1000
+/// (both owned, sunk; energy $0.05 vs $0.10 per kWh at 1 kW per device),
+/// work for 100 devices over the 10-day (240 h) window. Fractionally the
+/// cheap pool runs 60 and the dear 40: 60·240·0.05 + 40·240·0.1 = $1,680.
+/// In whole devices a device is held for the window. A run that must stay on
+/// one pool (`single_pool`) fits only the dear pool; its work is a hair over
+/// 100 devices' worth (the goodput at an MTBF of 1e12 h is 1 − O(1e-6)), so
+/// 101 devices: 101·240·0.1 = $2,424. Bought in servers of 8 at $1,000 a
+/// device, 104 devices: $104,000 of capex plus the energy of those used.
+#[test]
+fn whole_devices_single_pool_and_granularity() {
+    let pools = |gran: &str| {
+        format!(
+            "{}energy_usd_per_kwh = 0.05\n\n{}{gran}\n",
+            pool(
+                "cheap",
+                "Acme X",
+                "count = 60\nownership = { kind = \"owned\", sunk = true }"
+            ),
+            pool(
+                "dear",
+                "Acme X",
+                "count = 1000\nownership = { kind = \"owned\", sunk = true }"
+            )
+        )
+    };
+    let split = scenario("\"min_cost\"", &pools(""), &training(100.0, 10.0), "", "");
+    let p = plan(&split, &fractional()).expect("plans");
+    assert_relative_eq!(p.cost.total_usd.get(), 1_680.0, max_relative = 1e-4);
+    let w = plan(&split, &PlanOptions::default()).expect("plans");
+    assert!(w.verified, "{}", w.verification);
+    assert_eq!(w.status, PlanStatus::Optimal);
+    // whole devices cost at least the fractional plan
+    assert!(w.cost.total_usd.get() >= 1_680.0 * (1.0 - 1e-9));
+    for a in &w.assignments {
+        assert_eq!(a.devices, a.devices.round());
+    }
+
+    let one = training(100.0, 10.0) + "single_pool = true\n";
+    let single = scenario("\"min_cost\"", &pools(""), &one, "", "");
+    let s = plan(&single, &PlanOptions::default()).expect("plans");
+    assert_eq!(s.status, PlanStatus::Optimal);
+    assert!(s.verified, "{}", s.verification);
+    assert_eq!(s.assignments.len(), 1, "{:?}", s.assignments);
+    assert_eq!(s.assignments[0].pool, "dear");
+    // a hair more than 100 devices of work (the goodput), so 101 whole ones
+    assert_relative_eq!(s.assignments[0].devices, 101.0, max_relative = 1e-9);
+    assert_relative_eq!(s.cost.total_usd.get(), 2_424.0, max_relative = 1e-9);
+
+    // the dear pool bought in servers of 8 at $1,000 a device instead
+    let servers = format!(
+        "{}energy_usd_per_kwh = 0.05\n\n{}",
+        pool(
+            "cheap",
+            "Acme X",
+            "count = 60\nownership = { kind = \"owned\", sunk = true }"
+        ),
+        pool(
+            "dear",
+            "Acme X",
+            "ownership = { kind = \"purchasable\", unit_price_usd = 1000, granularity = 8 }"
+        )
+    );
+    let nodes = scenario("\"min_cost\"", &servers, &one, "", "");
+    let n = plan(&nodes, &PlanOptions::default()).expect("plans");
+    assert_eq!(n.status, PlanStatus::Optimal);
+    assert!(n.verified, "{}", n.verification);
+    assert_eq!(n.assignments.len(), 1);
+    assert_eq!(n.purchases.len(), 1);
+    assert_relative_eq!(n.purchases[0].devices, 104.0, max_relative = 1e-9);
+    assert_relative_eq!(n.cost.capex_usd.get(), 104_000.0, max_relative = 1e-9);
+    assert_relative_eq!(
+        n.cost.total_usd.get(),
+        104_000.0 + n.assignments[0].devices * 24.0,
+        max_relative = 1e-9
+    );
+}
+
 /// Two pools, one with electricity at half the price: everything goes to
 /// the cheap one while it has room, and its capacity is the binding row,
 /// priced at the difference in running cost over the window.

@@ -380,3 +380,41 @@ fn generator_covers_the_cases() {
     assert!(infeasible >= 5, "infeasible {infeasible}");
     assert!(bought >= 10, "with purchases {bought}");
 }
+
+proptest! {
+    // Random tiny MILPs with identical pools can need 10^5 nodes (symmetry);
+    // fewer cases keep this under a minute.
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Whole-device plans (a MILP): every optimal one verifies, holds whole
+    /// devices, costs at least the fractional plan (its relaxation), and the
+    /// exported MIP re-solves to the same objective; a scenario with a
+    /// fractional plan but no whole one is reported infeasible, not wrong.
+    #[test]
+    fn whole_device_plans_verify_and_bound_the_relaxation(spec in spec_strategy()) {
+        let text = toml(&spec, 1.0, false);
+        let Some(frac) = run(&text) else { return Ok(()) };
+        let vs = Scenario::from_toml_str(&text).expect("parses").validate().expect("valid");
+        let w = plan(&vs, &PlanOptions::default()).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        match (cost(&frac), cost(&w)) {
+            (Some(f), Some(c)) => {
+                prop_assert!(w.verified, "{}\n{}", w.verification, text);
+                prop_assert!(w.whole_devices);
+                prop_assert!(c >= f - 1e-6 * (1.0 + f.abs()), "whole {} < fractional {}", c, f);
+                for a in &w.assignments {
+                    prop_assert!((a.devices - a.devices.round()).abs() < 1e-9);
+                }
+                let perf = PerfModel::new(&vs);
+                let m = compile(&vs, &perf, &CompileOptions::default()).expect("compiles");
+                let mut buf = Vec::new();
+                write_mps(&m.model, &mut buf, MpsFormat::Free).expect("writes");
+                let back = read_mps(std::str::from_utf8(&buf).expect("utf8"), MpsFormat::Free).expect("reads");
+                let s = solver::solve(&back, &SolveOptions::default()).expect("solves");
+                prop_assert_eq!(s.status, Status::Optimal);
+                prop_assert!(close(s.objective.expect("objective"), c), "{:?} vs {}", s.objective, c);
+            }
+            (None, Some(_)) => prop_assert!(false, "whole-device plan without a fractional one\n{}", text),
+            _ => {}
+        }
+    }
+}
