@@ -20,6 +20,8 @@ pub struct Summary {
     pub justification: Justification,
     /// The domestic-only plan's training assignments (phase, pool, devices).
     pub domestic_only_training: Vec<(String, String, f64)>,
+    /// Whether the two extra plans (domestic-only, no domestic rule) verify.
+    pub extra_plans_verified: bool,
     /// The plan's cost with China's domestic-share rule removed.
     pub cost_without_domestic_rule: f64,
     /// Share of the serve phase's device-hours on domestic devices.
@@ -58,6 +60,7 @@ pub fn run() -> Result<Summary> {
             .map(|a| (a.phase.clone(), a.pool.clone(), a.devices))
             .collect(),
         cost_without_domestic_rule: free.cost.total_usd.get(),
+        extra_plans_verified: cf.verified && free.verified,
         justification,
     })
 }

@@ -17,6 +17,7 @@ fn hybrid_fleet_trains_on_nvidia_and_serves_mostly_on_ascend() {
     let plan = &j.plan;
     assert_eq!(plan.status, PlanStatus::Optimal);
     assert!(plan.verified, "{}", plan.verification);
+    assert!(s.extra_plans_verified);
     // every phase is fully met by its deadline
     for ph in &plan.phases {
         assert!(
