@@ -8,7 +8,7 @@
 //! sourced there); `fleetplan plan` and `fleetplan justify` read the same file.
 
 use fleetplan::Result;
-use fleetplan::plan::{Justification, PlanOptions, justify, plan};
+use fleetplan::plan::{Binding, Justification, PlanOptions, justify, plan};
 use fleetplan::scenario::Scenario;
 
 /// The scenario, embedded so the example runs from any directory.
@@ -20,6 +20,8 @@ pub struct Summary {
     pub justification: Justification,
     /// The domestic-only plan's training assignments (phase, pool, devices).
     pub domestic_only_training: Vec<(String, String, f64)>,
+    /// The domestic-only plan's binding training deadlines (`work[..]` rows).
+    pub domestic_only_deciding: Vec<Binding>,
     /// Whether the two extra plans (domestic-only, no domestic rule) verify.
     pub extra_plans_verified: bool,
     /// The plan's cost with China's domestic-share rule removed.
@@ -59,6 +61,10 @@ pub fn run() -> Result<Summary> {
             .filter(|a| a.phase != "serve")
             .map(|a| (a.phase.clone(), a.pool.clone(), a.devices))
             .collect(),
+        domestic_only_deciding: (cf.binding.iter())
+            .filter(|b| b.constraint.starts_with("work["))
+            .cloned()
+            .collect(),
         cost_without_domestic_rule: free.cost.total_usd.get(),
         extra_plans_verified: cf.verified && free.verified,
         justification,
@@ -68,15 +74,24 @@ pub fn run() -> Result<Summary> {
 fn main() -> Result<()> {
     let s = run()?;
     print!("{}", s.justification.plan.to_table());
+    let plan_cost = s.justification.plan.cost.total_usd.get();
+    let same = (s.cost_without_domestic_rule - plan_cost).abs() <= 1e-6 * plan_cost;
     println!(
         "Inference on domestic devices: {:.0}% of device-hours. Without China's \
-         domestic-share rule the plan costs ${:.2}M: the rule is not why.",
+         domestic-share rule the plan costs ${:.2}M{}",
         100.0 * s.domestic_inference_share,
-        s.cost_without_domestic_rule / 1e6
+        s.cost_without_domestic_rule / 1e6,
+        if same { ": the rule is not why." } else { "." }
     );
     print!("\n{}", s.justification.memo);
     for (phase, pool, devices) in &s.domestic_only_training {
-        println!("  (domestic-only: '{phase}' needs {devices:.0} devices of {pool})");
+        println!("  Domestic-only, '{phase}' needs {devices:.0} devices of {pool}.");
+    }
+    for b in &s.domestic_only_deciding {
+        println!(
+            "  Decided by {}: {} (${:.3e} {}).",
+            b.constraint, b.meaning, b.shadow_price, b.unit
+        );
     }
     Ok(())
 }
