@@ -66,11 +66,13 @@ pub fn run() -> Result<Breakeven> {
 }
 
 fn show(mfu: f64, p: &Plan) {
+    let c = &p.cost;
     println!(
-        "At MFU {:.1}%: {} ${:.2}M, verified {}",
+        "At MFU {:.1}%: {} ${:.3}M (energy ${:.3}M), verified {}",
         100.0 * mfu,
         p.status.as_str(),
-        p.cost.total_usd.get() / 1e6,
+        c.total_usd.get() / 1e6,
+        c.energy_usd.get() / 1e6,
         p.verified
     );
     for a in p.assignments.iter().filter(|a| a.phase != "serve") {
