@@ -135,5 +135,5 @@ fn ascend_breakeven_brackets_a_switch() {
     assert!(above.cost.total_usd.get() <= below.cost.total_usd.get() * (1.0 + 1e-6));
     // re-planning at the bracket's ends reproduces the classification
     let again = ascend_breakeven::plan_at(*hi).expect("plans");
-    assert!(ascend_breakeven::trains_on_ascend(&again));
+    assert!(again.verified && ascend_breakeven::trains_on_ascend(&again));
 }
