@@ -1,0 +1,139 @@
+//! Every example is also a test: each example file is compiled here as a
+//! module and its `run()` is called; the key figures are asserted against
+//! published numbers or metamorphic relations, never against the example's
+//! own output.
+
+#[allow(dead_code)]
+#[path = "../examples/hybrid_fleet.rs"]
+mod hybrid_fleet;
+
+use fleetplan::plan::PlanStatus;
+use fleetplan::workload::PhaseKind;
+
+#[test]
+fn hybrid_fleet_trains_on_nvidia_and_serves_mostly_on_ascend() {
+    let s = hybrid_fleet::run().expect("example runs");
+    let j = &s.justification;
+    let plan = &j.plan;
+    assert_eq!(plan.status, PlanStatus::Optimal);
+    assert!(plan.verified, "{}", plan.verification);
+    assert!(s.extra_plans_verified);
+    // every phase is fully met by its deadline
+    for ph in &plan.phases {
+        assert!(
+            ph.demand_met >= 1.0 - 1e-6,
+            "{} met {}",
+            ph.name,
+            ph.demand_met
+        );
+        assert!(ph.finishes_at_hours.is_some(), "{} unfinished", ph.name);
+    }
+    let kind = |name: &str| plan.phases.iter().find(|p| p.name == name).map(|p| p.kind);
+    // training on Nvidia only, inference mostly on Ascend
+    for a in &plan.assignments {
+        if kind(&a.phase).is_some_and(|k| k.is_training()) {
+            assert!(!a.domestic, "training on {}", a.pool);
+        }
+    }
+    assert_eq!(kind("serve"), Some(PhaseKind::Inference));
+    assert!(
+        s.domestic_inference_share > 0.5,
+        "{}",
+        s.domestic_inference_share
+    );
+    // the domestic-share rule is not the reason: removing it changes nothing
+    // (a rule that does not bind cannot change the optimum)
+    let cost = plan.cost.total_usd.get();
+    assert!((s.cost_without_domestic_rule - cost).abs() <= 1e-6 * cost);
+    assert!(
+        !plan
+            .binding
+            .iter()
+            .any(|b| b.constraint.starts_with("domestic"))
+    );
+    // the domestic-only counterfactual cannot be cheaper (it has fewer pools)
+    let cf = &j.counterfactual;
+    match cf.status {
+        PlanStatus::Optimal | PlanStatus::Feasible => {
+            assert!(cf.extra_cost_usd.expect("feasible") >= -1e-6 * cost);
+            assert!(!s.domestic_only_training.is_empty());
+        }
+        _ => assert!(cf.infeasibility.is_some()),
+    }
+    // the cost breakdown adds up
+    let c = &plan.cost;
+    let sum = c.capex_usd.get() + c.rental_usd.get() + c.energy_usd.get() + c.levy_usd.get();
+    assert!((sum - cost).abs() <= 1e-9 * cost.max(1.0));
+}
+
+#[allow(dead_code)]
+#[path = "../examples/deepseek_v3_replay.rs"]
+mod deepseek_v3_replay;
+
+/// Published figures (arXiv 2412.19437; ISCA'25): each within 5%.
+#[test]
+fn deepseek_v3_replay_is_within_five_percent_of_the_published_figures() {
+    let rows = deepseek_v3_replay::run().expect("example runs");
+    let published = [385.0, 2_664.0, 180.0, 54.2, 2_788.0, 5.576];
+    assert_eq!(rows.len(), published.len());
+    for (r, p) in rows.iter().zip(published) {
+        assert!((r.published - p).abs() <= 1e-9 * p, "{}", r.what);
+        let err = (r.computed - p).abs() / p;
+        assert!(
+            err <= 0.05,
+            "{}: {} vs {p} ({:.2}%)",
+            r.what,
+            r.computed,
+            100.0 * err
+        );
+    }
+}
+
+#[allow(dead_code)]
+#[path = "../examples/export_shock.rs"]
+mod export_shock;
+
+/// Metamorphic: taking an option away (revoking a licence) or making it
+/// dearer (a larger levy) can never make the least-cost plan cheaper.
+#[test]
+fn export_shocks_never_make_the_plan_cheaper() {
+    let plans = export_shock::run().expect("example runs");
+    assert_eq!(plans.len(), 3);
+    let base = &plans[0].1;
+    for (label, p) in &plans {
+        assert!(p.verified, "{label}: {}", p.verification);
+        assert_eq!(p.status, PlanStatus::Optimal, "{label}");
+        let (c, b) = (p.cost.total_usd.get(), base.cost.total_usd.get());
+        assert!(c >= b * (1.0 - 1e-6), "{label}: {c} < {b}");
+    }
+    let revoked = &plans[1].1;
+    assert!(
+        revoked
+            .purchases
+            .iter()
+            .all(|b| b.accelerator != "H20" || b.devices == 0.0),
+        "a prohibited accelerator is bought"
+    );
+    assert!(revoked.cost.levy_usd.get() <= 1e-6);
+}
+
+#[allow(dead_code)]
+#[path = "../examples/ascend_breakeven.rs"]
+mod ascend_breakeven;
+
+#[test]
+fn ascend_breakeven_brackets_a_switch() {
+    let b = ascend_breakeven::run().expect("example runs");
+    let (lo, below) = &b.below;
+    assert!(below.verified && !ascend_breakeven::trains_on_ascend(below));
+    // the published 30% (arXiv 2505.04519) keeps pre-training on Nvidia
+    assert!(*lo >= 0.30 - 1e-12);
+    let (hi, above) = b.above.as_ref().expect("a break-even below 100% MFU");
+    assert!(above.verified && ascend_breakeven::trains_on_ascend(above));
+    assert!(hi > lo && hi - lo <= 0.005 + 1e-12);
+    // metamorphic: a better Ascend MFU never makes the plan dearer
+    assert!(above.cost.total_usd.get() <= below.cost.total_usd.get() * (1.0 + 1e-6));
+    // re-planning at the bracket's ends reproduces the classification
+    let again = ascend_breakeven::plan_at(*hi).expect("plans");
+    assert!(again.verified && ascend_breakeven::trains_on_ascend(&again));
+}
