@@ -12,9 +12,11 @@ mod lp;
 pub(crate) mod lu;
 mod options;
 pub(crate) mod simplex;
+mod sifting;
 mod solution;
 pub(crate) mod sparse;
 
 pub use lp::{LpSolver, solve, solve_relaxation};
-pub use options::{Algorithm, SolveOptions, Tolerances};
+pub use options::{Algorithm, SolveOptions, Structure, Tolerances};
+pub use sifting::SiftingStats;
 pub use solution::{Basis, BasisStatus, Certificate, MipInfo, Solution, Status};

@@ -21,7 +21,7 @@
 #![allow(clippy::float_cmp)]
 
 mod dual;
-mod primal;
+pub(crate) mod primal;
 pub(crate) mod scaling;
 
 use crate::solver::sparse::SparseVec;
