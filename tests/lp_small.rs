@@ -360,13 +360,15 @@ fn time_limit_reports_the_last_point() {
 }
 
 #[test]
-fn integer_models_need_the_relaxation_path() {
+fn integer_models_solve_by_branch_and_bound_and_relax_on_request() {
     let mut b = ModelBuilder::new("mip");
     let x = b.add_col("x", -1.0, Some(0.0), Some(10.0), VarType::Integer);
     b.add_row_with("r", None, Some(2.5), &[(x, 1.0)]);
     let m = b.build().unwrap();
-    let e = solve(&m, &SolveOptions::default()).unwrap_err();
-    assert_eq!(e.kind(), ErrorKind::Model);
+    let s = solve(&m, &SolveOptions::default()).unwrap();
+    assert_eq!(s.status, Status::Optimal);
+    assert_eq!(s.x, vec![2.0]);
+    assert_eq!(s.objective, Some(-2.0));
     let s = solve_relaxation(&m, &SolveOptions::default()).unwrap();
     assert_optimal(&m.relaxation(), &s, -2.5);
 }

@@ -16,5 +16,6 @@ pub mod reliability;
 pub mod training;
 
 pub use pair::{
-    Factor, InferencePair, Origin, PairExplanation, PairRate, PerfModel, TrainingPair, Unfit,
+    EfficiencyMatrix, Factor, InferencePair, MatrixEntry, Origin, PairExplanation, PairRate,
+    PerfModel, TrainingPair, Unfit,
 };

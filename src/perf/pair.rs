@@ -151,6 +151,74 @@ impl PairRate {
     }
 }
 
+/// One (phase, pool) entry of an [`EfficiencyMatrix`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MatrixEntry {
+    /// The pool.
+    pub pool: PoolId,
+    /// Training: share of the phase's work per device-hour; inference:
+    /// share of the daily demand per device. Zero when unfit.
+    pub share: f64,
+    /// Devices that move together (memory fit for training, the replica for
+    /// inference).
+    pub min_devices: u64,
+    /// Training: hours the pool can work on the phase; zero for inference.
+    pub hours: f64,
+    /// Why the pool cannot run the phase, if it cannot.
+    pub unfit: Option<Unfit>,
+}
+
+impl MatrixEntry {
+    fn from_rate(pool: PoolId, r: &PairRate) -> Self {
+        match r {
+            PairRate::Training(t) => MatrixEntry {
+                pool,
+                share: t.share_per_device_hour,
+                min_devices: t.min_devices,
+                hours: t.hours.get(),
+                unfit: None,
+            },
+            PairRate::Inference(i) => MatrixEntry {
+                pool,
+                share: i.share_per_device,
+                min_devices: i.replica,
+                hours: 0.0,
+                unfit: None,
+            },
+        }
+    }
+}
+
+/// The efficiency matrix of a scenario (see [`PerfModel::matrix`]): for
+/// every phase, in order, its eligible pools in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EfficiencyMatrix {
+    starts: Vec<usize>,
+    entries: Vec<MatrixEntry>,
+}
+
+impl EfficiencyMatrix {
+    /// The entries of a phase.
+    #[must_use]
+    pub fn row(&self, phase: PhaseId) -> &[MatrixEntry] {
+        let i = phase.index();
+        match (self.starts.get(i), self.starts.get(i + 1)) {
+            (Some(&a), Some(&b)) => &self.entries[a..b],
+            _ => &[],
+        }
+    }
+    /// Number of phases.
+    #[must_use]
+    pub fn phases(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+    /// Every entry, phase by phase.
+    #[must_use]
+    pub fn entries(&self) -> &[MatrixEntry] {
+        &self.entries
+    }
+}
+
 /// Where a factor's value comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -585,6 +653,74 @@ impl<'s> PerfModel<'s> {
         self.pools
             .get(pool.index())
             .map_or(Hours::ZERO, |p| p.arrival)
+    }
+
+    /// The efficiency matrix: every phase's rate on every pool validation
+    /// found eligible for it, in a compact row-per-phase layout. The phases
+    /// are split over the machine's cores
+    /// (`std::thread::available_parallelism`); the result does not depend on
+    /// how many there are.
+    ///
+    /// Complexity: one [`PerfModel::pair`] per eligible pair, each a
+    /// handful of evaluations of the training rate (a secant search for the
+    /// job size) or one decode roofline; 32 bytes of output per pair.
+    #[must_use]
+    pub fn matrix(&self) -> EfficiencyMatrix {
+        let phases: Vec<PhaseId> = self.vs.phase_ids().collect();
+        let row = |p: PhaseId, out: &mut Vec<MatrixEntry>| {
+            for &k in self.vs.phase(p).eligible_pools() {
+                let e = match self.pair(p, k) {
+                    Ok(r) => MatrixEntry::from_rate(k, &r),
+                    Err(u) => MatrixEntry {
+                        pool: k,
+                        share: 0.0,
+                        min_devices: 0,
+                        hours: 0.0,
+                        unfit: Some(u),
+                    },
+                };
+                out.push(e);
+            }
+        };
+        let run = |ps: &[PhaseId]| -> (Vec<usize>, Vec<MatrixEntry>) {
+            let mut starts = Vec::with_capacity(ps.len());
+            let mut entries = Vec::new();
+            for &p in ps {
+                starts.push(entries.len());
+                row(p, &mut entries);
+            }
+            (starts, entries)
+        };
+        let threads = std::thread::available_parallelism()
+            .map_or(1, std::num::NonZeroUsize::get)
+            .min(phases.len().max(1));
+        let parts: Vec<(Vec<usize>, Vec<MatrixEntry>)> = if threads <= 1 || phases.len() < 64 {
+            vec![run(&phases)]
+        } else {
+            let chunk = phases.len().div_ceil(threads);
+            std::thread::scope(|s| {
+                let handles: Vec<_> = phases
+                    .chunks(chunk)
+                    .map(|ps| s.spawn(move || run(ps)))
+                    .collect();
+                handles
+                    .into_iter()
+                    // A panic in a worker is a bug in this module; re-raise it.
+                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect()
+            })
+        };
+        let mut m = EfficiencyMatrix {
+            starts: Vec::with_capacity(phases.len() + 1),
+            entries: Vec::new(),
+        };
+        for (starts, entries) in parts {
+            let base = m.entries.len();
+            m.starts.extend(starts.into_iter().map(|s| s + base));
+            m.entries.extend(entries);
+        }
+        m.starts.push(m.entries.len());
+        m
     }
 
     /// The rate of `phase` on `pool` with every factor recorded.

@@ -92,8 +92,17 @@ pub fn daly_interval(checkpoint: Hours, mtbf: Hours) -> Hours {
 #[must_use]
 pub fn goodput(mtbf: Hours, checkpoint: Hours, restart: Hours, interval: Hours) -> Fraction {
     let (m, d, r, t) = (mtbf.get(), checkpoint.get(), restart.get(), interval.get());
-    if m <= 0.0 || t <= 0.0 {
+    if m <= 0.0 {
         return Fraction::ZERO;
+    }
+    if t <= 0.0 {
+        // Free checkpoints taken continuously: only restarts cost time
+        // (the limit of the formula as τ → 0 with δ = 0).
+        return if d <= 0.0 {
+            Fraction::clamped((-r / m).exp())
+        } else {
+            Fraction::ZERO
+        };
     }
     // e^{(τ+δ)/M} − 1 computed with exp_m1 for accuracy when M is large.
     let wall_per_compute = m * (r / m).exp() * ((t + d) / m).exp_m1() / t;
@@ -201,6 +210,9 @@ mod tests {
             Hours::from_raw(1.0),
         );
         assert_abs_diff_eq!(g.get(), 1.0, epsilon = 1e-9);
+        // free, continuous checkpoints: only restarts cost, e^{-R/M}
+        let g = optimal_goodput(min(100.0), Hours::ZERO, min(10.0)).1;
+        assert_abs_diff_eq!(g.get(), (-0.1f64).exp(), epsilon = 1e-12);
         // zero MTBF: nothing gets done
         assert_eq!(
             goodput(Hours::ZERO, min(1.0), min(1.0), min(10.0)),

@@ -114,13 +114,25 @@ impl TrainingInputs {
         self.comm.overlap.complement().get()
     }
 
+    /// `η(n_ref)`: the scale-out efficiency of the MFU's measurement.
+    fn eta_ref(&self) -> f64 {
+        let n_ref = self.mfu_devices.unwrap_or(f64::from(self.domain.max(1)));
+        match self.scale_out {
+            Some(bw) => eta(self, n_ref, self.mfu_scale_out.or(Some(bw))),
+            None => 1.0,
+        }
+    }
+
     /// The rate at job size `devices` (module docs).
     #[must_use]
     pub fn rate(&self, devices: f64) -> TrainingRate {
+        self.rate_given(devices, self.eta_ref())
+    }
+
+    fn rate_given(&self, devices: f64, eta_ref: f64) -> TrainingRate {
         let n = devices.max(1.0);
-        let n_ref = self.mfu_devices.unwrap_or(f64::from(self.domain.max(1)));
         let scale_out = match self.scale_out {
-            Some(bw) => eta(self, n, Some(bw)) / eta(self, n_ref, self.mfu_scale_out.or(Some(bw))),
+            Some(bw) => eta(self, n, Some(bw)) / eta_ref,
             None => 1.0,
         };
         let (goodput, interval) = match self.reliability {
@@ -147,11 +159,11 @@ impl TrainingInputs {
 }
 
 /// The job size at which a pool finishes `work` in `deadline`: the fixed
-/// point of `n = W / (rate(n) · T)`, found by damped iteration from the
-/// no-loss estimate (at most 50 steps; the map is monotone, so it converges
-/// or diverges quickly). Returns the rate at that size. `None` when the pool
-/// cannot finish at any size (the effective rate collapses to zero, e.g.
-/// goodput vanishes at the size needed) or when the deadline is zero.
+/// point of `n = W / (rate(n) · T)`, found by the secant method on
+/// `g(n) = n − W / (rate(n) · T)` from the no-loss estimate (at most 60
+/// evaluations; typically 3 to 5). Returns the rate at that size. `None`
+/// when the pool cannot finish at any size (the effective rate collapses to
+/// zero, e.g. goodput vanishes at the size needed) or the deadline is zero.
 #[must_use]
 pub fn job_size_for_deadline(
     inp: &TrainingInputs,
@@ -163,23 +175,88 @@ pub fn job_size_for_deadline(
         return None;
     }
     let need = |r: f64| work.get() / (r * t);
-    let mut n = need(inp.achieved()).max(1.0);
-    for _ in 0..50 {
-        let r = inp.rate(n);
-        if r.effective.get() <= 0.0 {
-            return None;
-        }
-        let next = need(r.effective.get()).max(1.0);
-        if (next - n).abs() <= 1e-6 * n {
-            return Some(inp.rate(next));
-        }
-        if next > 1e9 {
+    let eta_ref = inp.eta_ref();
+    let map = |n: f64| -> Option<(TrainingRate, f64)> {
+        let r = inp.rate_given(n, eta_ref);
+        (r.effective.get() > 0.0).then(|| (r, need(r.effective.get()).max(1.0)))
+    };
+    let mut n0 = need(inp.achieved()).max(1.0);
+    let (_, m0) = map(n0)?;
+    let mut g0 = n0 - m0;
+    let mut n1 = m0;
+    for _ in 0..60 {
+        if n1 > 1e9 {
             // more than a billion devices: the rate collapses with scale
             return None;
         }
-        n = next;
+        let (r1, m1) = map(n1)?;
+        let g1 = n1 - m1;
+        if g1.abs() <= 1e-7 * n1 {
+            return Some(r1);
+        }
+        // secant step, falling back to the plain iteration when it would
+        // not move forward sensibly
+        let d = g1 - g0;
+        let next = if d.abs() > f64::EPSILON * g1.abs().max(1.0) {
+            n1 - g1 * (n1 - n0) / d
+        } else {
+            m1
+        };
+        let next = if next.is_finite() && next >= 1.0 {
+            next
+        } else {
+            m1
+        };
+        (n0, g0) = (n1, g1);
+        n1 = next;
     }
-    Some(inp.rate(n))
+    // No convergence: typically no job size meets the deadline (once
+    // failures dominate, n·rate(n) peaks below W/T and the iteration
+    // wanders). Search for the smallest job size that delivers the work.
+    smallest_job_meeting(inp, work.get(), t, eta_ref)
+}
+
+/// The smallest job size `n` with `n · rate(n) · t ≥ work`: a geometric scan
+/// (steps of 25%, up to a billion devices) for the first size that delivers
+/// the work, then bisection to the crossing. `None` when no size does.
+fn smallest_job_meeting(
+    inp: &TrainingInputs,
+    work: f64,
+    t: f64,
+    eta_ref: f64,
+) -> Option<TrainingRate> {
+    let delivered = |n: f64| {
+        let r = inp.rate_given(n, eta_ref);
+        let d = n * r.effective.get() * t;
+        (r, d)
+    };
+    let (r1, d1) = delivered(1.0);
+    if d1 >= work {
+        return Some(r1);
+    }
+    let (mut lo, mut hi) = (1.0f64, 1.0f64);
+    loop {
+        hi *= 1.25;
+        if hi > 1e9 {
+            return None;
+        }
+        if delivered(hi).1 >= work {
+            break;
+        }
+        lo = hi;
+    }
+    for _ in 0..200 {
+        if hi - lo <= 1e-9 * hi {
+            break;
+        }
+        let mid = 0.5 * (lo + hi);
+        if delivered(mid).1 >= work {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    Some(delivered(hi).0)
 }
 
 #[cfg(test)]
@@ -262,5 +339,57 @@ mod tests {
         let done = r.effective.get() * r.devices * deadline.to_seconds().get();
         assert_relative_eq!(done, work.get(), max_relative = 1e-5);
         assert!(job_size_for_deadline(&inp, work, Hours::ZERO).is_none());
+    }
+
+    /// A flaky pool (an Ascend-like 9,216 h device MTBF, one-minute
+    /// checkpoints, ten-minute restarts) given more and more work: whenever a
+    /// job size is returned it delivers the work by the deadline, and when
+    /// none is, a brute-force scan confirms no size does. (Before the fix,
+    /// a non-converging secant returned its last, collapsed rate: a share of
+    /// the work per device-hour of 1e-49, which stalled the LP engine.)
+    #[test]
+    fn job_size_is_a_fixed_point_or_none() {
+        let flaky = TrainingInputs {
+            peak: FlopsPerSec::from_tera(780.0),
+            mfu: Fraction::from_raw(0.30),
+            mfu_devices: None,
+            mfu_scale_out: None,
+            domain: 8,
+            scale_out: None,
+            comm: h800().comm,
+            reliability: Some(ReliabilityInputs {
+                device_mtbf: Hours::from_raw(9_216.0),
+                checkpoint: Hours::from_minutes(1.0),
+                restart: Hours::from_minutes(10.0),
+            }),
+        };
+        let deadline = Hours::from_days(90.0);
+        let t = deadline.to_seconds().get();
+        // the most any job size delivers, by brute force
+        let best = (0..4000)
+            .map(|i| 1.005f64.powi(i))
+            .map(|n| n * flaky.rate(n).effective.get() * t)
+            .fold(0.0, f64::max);
+        let (mut some, mut none) = (0, 0);
+        for k in 1..=40 {
+            let work = best * 0.05 * f64::from(k);
+            match job_size_for_deadline(&flaky, Flops::from_raw(work), deadline) {
+                Some(r) => {
+                    some += 1;
+                    let done = r.effective.get() * r.devices * t;
+                    assert!(
+                        done >= work * (1.0 - 1e-5),
+                        "work {work:e}: {} devices deliver only {done:e}",
+                        r.devices
+                    );
+                    assert!(r.effective.get() > 0.01 * flaky.achieved());
+                }
+                None => {
+                    none += 1;
+                    assert!(work > best * 0.999, "work {work:e} <= best {best:e}");
+                }
+            }
+        }
+        assert!(some >= 15 && none >= 15, "{some} feasible, {none} not");
     }
 }

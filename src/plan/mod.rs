@@ -7,7 +7,8 @@
 //!
 //! let text = std::fs::read_to_string("examples/scenarios/quickstart.toml")?;
 //! let vs = Scenario::from_toml_str(&text)?.validate()?;
-//! let p = plan(&vs, &PlanOptions::default())?;
+//! // fractional devices (an LP); the default plans whole devices (a MILP)
+//! let p = plan(&vs, &PlanOptions::default().with_fractional(true))?;
 //! assert_eq!(p.status, PlanStatus::Optimal);
 //! assert!(p.verified);
 //! println!("{}", p.to_table());
@@ -296,7 +297,9 @@ pub struct SolveStats {
     pub iterations: u64,
     /// Branch-and-bound nodes.
     pub nodes: u64,
-    /// Wall time of the solves.
+    /// Wall time of the solves. Not serialised: a plan's JSON is the same,
+    /// byte for byte, on every run.
+    #[serde(skip)]
     pub seconds: f64,
     /// Rows and columns of the compiled model.
     pub rows: usize,
@@ -488,6 +491,28 @@ pub(crate) fn plan_with(
             finish(vs, perf, &c, &c.model, &s, &sopts, "min_cost", None, t0)
         }
     }
+}
+
+/// A least-cost plan from a solution of `c.model` (sweeps solve the model
+/// themselves, warm-started).
+pub(crate) fn finish_plan(
+    vs: &ValidatedScenario,
+    perf: &PerfModel<'_>,
+    c: &Compiled,
+    s: &solver::Solution,
+    sopts: &SolveOptions,
+) -> Result<Plan> {
+    finish(
+        vs,
+        perf,
+        c,
+        &c.model,
+        s,
+        sopts,
+        "min_cost",
+        None,
+        Instant::now(),
+    )
 }
 
 fn idx(j: usize) -> u32 {

@@ -12,26 +12,33 @@ use crate::error::{Error, Result};
 use crate::model::{ColId, Model, RowId, Sense};
 use std::time::Instant;
 
-/// Solves an LP.
+/// Solves an LP, or a MIP by branch-and-bound.
 ///
-/// The default method is the bounded dual simplex (see
+/// The default LP method is the bounded dual simplex (see
 /// [`SolveOptions::algorithm`]). Infeasible and unbounded LPs are statuses
 /// carrying a checked certificate, not errors.
 ///
+/// A model with integer columns is solved by branch-and-bound over the
+/// warm-started dual simplex (see [`SolveOptions::mip`] and the limits
+/// [`SolveOptions::node_limit`], [`SolveOptions::time_limit`],
+/// [`SolveOptions::relative_gap`], [`SolveOptions::absolute_gap`]): the
+/// solution then holds the incumbent (integer columns exactly integral),
+/// no duals, and [`MipInfo`](crate::solver::MipInfo) with the proven bound,
+/// the gap and the node count. [`Status::Optimal`] means the gap closed
+/// within tolerance; [`Status::Feasible`] that a limit stopped the search
+/// with an incumbent.
+///
 /// Complexity: each simplex iteration costs a few sparse triangular solves
 /// and a pass over the pivot row; the number of iterations is typically a
-/// small multiple of the number of rows.
+/// small multiple of the number of rows. Branch-and-bound is exponential
+/// in the worst case.
 ///
 /// # Errors
-/// [`crate::ErrorKind::Model`] if the model has integer columns (use
-/// [`solve_relaxation`] for its LP relaxation; branch-and-bound is not
-/// available yet); [`crate::ErrorKind::Options`] for options out of range;
+/// [`crate::ErrorKind::Options`] for options out of range;
 /// [`crate::ErrorKind::Internal`] if the engine fails numerically.
 pub fn solve(model: &Model, options: &SolveOptions) -> Result<Solution> {
     if model.is_mip() {
-        return Err(Error::model(
-            "integer columns: branch-and-bound not available yet (solve_relaxation solves the LP relaxation)",
-        ));
+        return super::mip::solve_mip(model, options);
     }
     solve_relaxation(model, options)
 }

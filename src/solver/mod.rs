@@ -7,6 +7,7 @@
 
 pub mod certificate;
 mod lp;
+mod mip;
 // `dim`, `stats` and the list footprint are diagnostics for tests and tuning.
 #[allow(dead_code)]
 pub(crate) mod lu;
@@ -17,6 +18,7 @@ mod solution;
 pub(crate) mod sparse;
 
 pub use lp::{LpSolver, solve, solve_relaxation};
+pub use mip::{MipOptions, NodeSelection};
 pub use options::{Algorithm, SolveOptions, Structure, Tolerances};
 pub use sifting::SiftingStats;
 pub use solution::{Basis, BasisStatus, Certificate, MipInfo, Solution, Status};

@@ -5,6 +5,7 @@
 //! the engine works on; the reported solution is unscaled and checked against
 //! the same tolerances by [`crate::solver::certificate`].
 
+use super::mip::MipOptions;
 use crate::error::{Error, Result};
 use std::time::Duration;
 
@@ -172,6 +173,9 @@ pub struct SolveOptions {
     pub absolute_gap: f64,
     /// Expert tolerances.
     pub tolerances: Tolerances,
+    /// MIP: expert switches of branch-and-bound (cuts, heuristics,
+    /// branching, node selection).
+    pub mip: MipOptions,
 }
 
 impl Default for SolveOptions {
@@ -186,6 +190,7 @@ impl Default for SolveOptions {
             relative_gap: 1e-9,
             absolute_gap: 1e-9,
             tolerances: Tolerances::default(),
+            mip: MipOptions::default(),
         }
     }
 }
@@ -246,12 +251,20 @@ impl SolveOptions {
         self
     }
 
+    /// Sets [`SolveOptions::mip`].
+    #[must_use]
+    pub fn with_mip(mut self, m: MipOptions) -> Self {
+        self.mip = m;
+        self
+    }
+
     /// Checks every option is within its documented range.
     ///
     /// # Errors
     /// [`crate::ErrorKind::Options`] naming the first option out of range.
     pub fn validate(&self) -> Result<()> {
         self.tolerances.validate()?;
+        self.mip.validate()?;
         range("relative_gap", self.relative_gap, 0.0, 1.0)?;
         if self.absolute_gap.is_nan() || self.absolute_gap < 0.0 {
             return Err(Error::options(format!(

@@ -7,6 +7,7 @@
 mod catalog;
 mod lp;
 mod plan;
+mod sweep;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -34,6 +35,8 @@ enum Command {
     Explain(plan::ExplainArgs),
     /// Write a scenario's compiled model as MPS (and LP) for any solver.
     Export(plan::ExportArgs),
+    /// Re-plan while one numeric field varies (a warm-started sweep).
+    Sweep(sweep::Args),
     /// The LP/MILP engine on MPS files.
     #[command(subcommand)]
     Lp(lp::Args),
@@ -52,6 +55,7 @@ fn main() -> ExitCode {
         Some(Command::Justify(args)) => plan::run_justify(args),
         Some(Command::Explain(args)) => plan::run_explain(args),
         Some(Command::Export(args)) => plan::run_export(args),
+        Some(Command::Sweep(args)) => sweep::run(args),
         Some(Command::Lp(args)) => lp::run(args),
     }
 }

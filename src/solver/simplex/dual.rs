@@ -3,7 +3,7 @@
 //! with Harris tolerances, cost perturbation and shifting against dual
 //! degeneracy.
 
-use super::{Engine, FREE, MIN_DSE_WEIGHT, NUMERICAL_TROUBLE, Stop};
+use super::{Engine, FREE, MIN_DSE_WEIGHT, NUMERICAL_TROUBLE, REFRESH_RESIDUAL, Stop};
 use crate::solver::sparse::SparseVec;
 
 /// Which problem the dual loop is working on.
@@ -199,6 +199,19 @@ impl Engine {
         self.compute_dual();
         self.correct_dual_infeasibilities();
         self.compute_primal();
+        Ok(())
+    }
+
+    /// Recomputes duals and primal values with the current (updated)
+    /// factor, refactorising only when the primal residual shows it has
+    /// lost accuracy.
+    fn refresh_dual(&mut self) -> crate::Result<()> {
+        self.compute_dual();
+        self.correct_dual_infeasibilities();
+        self.compute_primal();
+        if self.primal_residual() > REFRESH_RESIDUAL {
+            self.rebuild_dual()?;
+        }
         Ok(())
     }
 
@@ -512,7 +525,7 @@ impl Engine {
             }
             let Some(r) = self.chuzr(&taboo) else {
                 if self.factor.num_updates() > 0 {
-                    self.rebuild_dual()?;
+                    self.refresh_dual()?;
                     taboo.clear();
                     if self.chuzr(&taboo).is_some() {
                         continue;

@@ -213,6 +213,11 @@ const MIN_DSE_WEIGHT: f64 = 1e-4;
 const NUMERICAL_TROUBLE: f64 = 1e-7;
 /// Basis updates between refactorisations.
 const MAX_UPDATES: usize = 100;
+/// When a loop may have reached optimality after basis updates, the values
+/// are recomputed with the updated factor (HiGHS does not refactorise
+/// there either); the factor is rebuilt only when the recomputed primal
+/// values leave a relative residual above this.
+pub(crate) const REFRESH_RESIDUAL: f64 = 1e-9;
 
 /// The engine: an LP in computational form plus a basis and its factor.
 #[derive(Debug, Clone)]
@@ -520,6 +525,35 @@ impl Engine {
         (worst, count)
     }
 
+    /// Largest residual of `[A I] v = 0` at the current values, each row's
+    /// relative to `1 +` its largest term: how far the factor's solves have
+    /// drifted (see [`REFRESH_RESIDUAL`]).
+    pub(crate) fn primal_residual(&self) -> f64 {
+        let m = self.lp.m;
+        let n = self.lp.n;
+        let v = self.values();
+        let mut r = vec![0.0; m];
+        let mut big = vec![0.0f64; m];
+        for (j, &vj) in v[..n].iter().enumerate() {
+            if vj == 0.0 {
+                continue;
+            }
+            let (idx, val) = self.lp.a.line(j);
+            for (&i, &a) in idx.iter().zip(val) {
+                let t = a * vj;
+                r[i as usize] += t;
+                big[i as usize] = big[i as usize].max(t.abs());
+            }
+        }
+        let mut worst = 0.0f64;
+        for i in 0..m {
+            let s = v[n + i];
+            let res = (r[i] + s).abs() / (1.0 + big[i].max(s.abs()));
+            worst = worst.max(res);
+        }
+        worst
+    }
+
     /// Values of all `n + m` variables.
     pub(crate) fn values(&self) -> Vec<f64> {
         let mut v = self.x.clone();
@@ -668,6 +702,11 @@ pub(crate) enum Method {
     Dual,
     /// Primal simplex always.
     Primal,
+    /// Dual simplex straight away, for re-solves after bound or
+    /// right-hand-side changes only (costs as in the last solve, so the
+    /// basis is dual feasible up to bound flips): skips the values and
+    /// feasibility scans that choose the method.
+    DualWarm,
 }
 
 impl Engine {
@@ -683,12 +722,17 @@ impl Engine {
         if !self.factor_ok {
             self.factorize()?;
         }
+        if method == Method::DualWarm {
+            self.reseat_nonbasic();
+            let stop = self.dual_simplex(true)?;
+            return self.resolve(stop);
+        }
         self.compute_dual();
         self.reseat_nonbasic();
         self.compute_primal();
         let stop = match method {
             Method::Primal => self.primal_simplex()?,
-            Method::Dual => {
+            Method::Dual | Method::DualWarm => {
                 let dual_feasible = self.dual_infeasibilities().1 == 0;
                 let primal_feasible = self.primal_infeasibility().1 == 0;
                 if !dual_feasible && primal_feasible {

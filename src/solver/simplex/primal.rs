@@ -3,7 +3,7 @@
 //! and phase 2, Devex pricing, a Harris two-pass ratio test with bound
 //! flips.
 
-use super::{Engine, NUMERICAL_TROUBLE, Stop};
+use super::{Engine, NUMERICAL_TROUBLE, REFRESH_RESIDUAL, Stop};
 
 pub(crate) static DEGEN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 pub(crate) static PIVOTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
@@ -162,17 +162,29 @@ impl Engine {
         let n = self.lp.n;
         let mut weights = vec![1.0; nt];
         let mut phase1;
-        let mut need_rebuild = true;
+        let mut need_rebuild = false;
+        // Values recomputed with the updated factor since the last pivot
+        // (see `REFRESH_RESIDUAL`).
+        let mut refreshed = true;
+        let mut need_refresh = false;
+        self.compute_primal();
         let mut stalls = 0usize;
         loop {
             if let Some(s) = self.limit_reached() {
                 self.cost.copy_from_slice(&self.lp.cost);
                 return Ok(s);
             }
+            if need_refresh {
+                self.compute_primal();
+                need_rebuild |= self.primal_residual() > REFRESH_RESIDUAL;
+                need_refresh = false;
+                refreshed = true;
+            }
             if need_rebuild || !self.factor_ok || self.factor.should_refactor() {
                 self.factorize()?;
                 self.compute_primal();
                 need_rebuild = false;
+                refreshed = true;
             }
             // Phase from the current infeasibilities; costs to match.
             let infeasible = {
@@ -197,8 +209,8 @@ impl Engine {
                     break;
                 }
                 let Some(q) = self.primal_chuzc(&weights) else {
-                    if self.factor.num_updates() > 0 {
-                        need_rebuild = true;
+                    if self.factor.num_updates() > 0 && !refreshed {
+                        need_refresh = true;
                         break;
                     }
                     if phase1 {
@@ -309,6 +321,7 @@ impl Engine {
                         let updated = self.factor.update(r, alpha_col);
                         self.swap_basis(r, q, xq, mv_out);
                         self.iterations += 1;
+                        refreshed = false;
                         if updated.is_err() {
                             self.factor_ok = false;
                         }

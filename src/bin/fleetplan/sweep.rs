@@ -1,0 +1,129 @@
+//! `fleetplan sweep FILE --set PATH=FROM..TO:STEPS`: re-plans while one
+//! field varies.
+
+use crate::catalog::emit;
+use crate::plan::TextOrJson;
+use fleetplan::ErrorKind;
+use fleetplan::plan::PlanOptions;
+use fleetplan::scenario::Scenario;
+use fleetplan::sweep::{SweepOptions, SweepSpec, sweep};
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Re-plans a scenario for every value of one numeric field, warm-starting
+/// each solve from the previous one, and prints a table of objective, key
+/// decisions and binding constraints per point. Paths select list elements
+/// by index or name: `policy.rules[3].levy`,
+/// `pools[h20-buy].ownership.unit_price_usd`. A progress bar goes to stderr.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The scenario file.
+    file: PathBuf,
+    /// The field and its values: `PATH=FROM..TO:STEPS` or `PATH=a,b,c`.
+    #[arg(long = "set")]
+    set: String,
+    /// Plan fractional devices (LPs; warm-started).
+    #[arg(long)]
+    fractional: bool,
+    /// Solve chunks of points in parallel (needs the `rayon` feature).
+    #[arg(long)]
+    parallel: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    format: TextOrJson,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
+}
+
+/// Runs the command.
+pub fn run(a: Args) -> ExitCode {
+    let spec: SweepSpec = match a.set.parse() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("fleetplan: --set: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let s = match Scenario::load(&a.file) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("fleetplan: {}: {e}", a.file.display());
+            return ExitCode::from(if e.kind() == ErrorKind::Invalid { 1 } else { 2 });
+        }
+    };
+    let opts = SweepOptions::default()
+        .with_plan(PlanOptions::default().with_fractional(a.fractional))
+        .with_parallel(a.parallel);
+    let quiet = a.quiet;
+    let progress = move |done: usize, total: usize| {
+        if quiet {
+            return;
+        }
+        let width = 40;
+        let filled = done * width / total.max(1);
+        let mut err = std::io::stderr().lock();
+        let _ = write!(
+            err,
+            "\r[{}{}] {done}/{total}",
+            "#".repeat(filled),
+            " ".repeat(width - filled)
+        );
+        if done == total {
+            let _ = writeln!(err);
+        }
+        let _ = err.flush();
+    };
+    let table = match sweep(&s, &spec, &opts, &progress) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("fleetplan: {e}");
+            return ExitCode::from(if e.kind() == ErrorKind::Parse { 2 } else { 1 });
+        }
+    };
+    let text = match a.format {
+        TextOrJson::Json => match serde_json::to_string_pretty(&table) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("fleetplan: {e}");
+                return ExitCode::from(1);
+            }
+        },
+        TextOrJson::Text => {
+            let mut o = format!(
+                "{:>14} {:<11} {:>14} {:>12} {:>6}  {:<30} {}\n",
+                table.path.rsplit('.').next().unwrap_or("value"),
+                "status",
+                "cost USD",
+                "levy USD",
+                "iters",
+                "purchases",
+                "top binding (shadow price)"
+            );
+            for p in &table.points {
+                let buys: Vec<String> = p
+                    .purchases
+                    .iter()
+                    .map(|(k, n)| format!("{k} {n:.0}"))
+                    .collect();
+                let bind = p
+                    .binding
+                    .first()
+                    .map_or(String::new(), |(c, v)| format!("{c} ({v:.4e})"));
+                o.push_str(&format!(
+                    "{:>14.6} {:<11} {:>14} {:>12} {:>6}  {:<30} {}\n",
+                    p.value,
+                    p.status,
+                    p.total_usd.map_or("-".to_owned(), |v| format!("{v:.0}")),
+                    p.levy_usd.map_or("-".to_owned(), |v| format!("{v:.0}")),
+                    p.iterations,
+                    buys.join(", "),
+                    bind
+                ));
+            }
+            o
+        }
+    };
+    emit(&text)
+}

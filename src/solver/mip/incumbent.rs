@@ -1,0 +1,137 @@
+//! Accepting solutions: every candidate is checked on the original model
+//! (integers rounded to exact integers, activities recomputed); with
+//! continuous columns, the LP over them with the integers fixed polishes
+//! the point first.
+
+use super::search::Search;
+use crate::model::{Model, VarType};
+use crate::solver::{SolveOptions, Status, solve_relaxation};
+use std::time::Instant;
+
+/// Largest relative violation a solution may have to be accepted (the
+/// certificate check allows 1e-6 in the same measure).
+const ACCEPT: f64 = 5e-7;
+
+/// Largest violation of a column or row bound by `x`, each relative to
+/// `1 + max(|bound|, largest term)` as in the certificate check.
+pub(super) fn violation(model: &Model, x: &[f64]) -> f64 {
+    let mut worst = 0.0f64;
+    for (j, &v) in x.iter().enumerate() {
+        let (l, u) = (model.col_lower()[j], model.col_upper()[j]);
+        if v < l {
+            worst = worst.max((l - v) / (1.0 + l.abs()));
+        } else if v > u {
+            worst = worst.max((v - u) / (1.0 + u.abs()));
+        }
+    }
+    let rows = model.num_rows();
+    let mut act = vec![0.0; rows];
+    let mut big = vec![0.0f64; rows];
+    let a = model.matrix();
+    for (j, &v) in x.iter().enumerate() {
+        if v == 0.0 {
+            continue;
+        }
+        let (idx, val) = a.col(j);
+        for (&i, &c) in idx.iter().zip(val) {
+            let t = c * v;
+            act[i as usize] += t;
+            big[i as usize] = big[i as usize].max(t.abs());
+        }
+    }
+    for i in 0..rows {
+        let (l, u) = (model.row_lower()[i], model.row_upper()[i]);
+        let s = 1.0 + big[i];
+        if act[i] < l {
+            worst = worst.max((l - act[i]) / (s + l.abs()));
+        } else if act[i] > u {
+            worst = worst.max((act[i] - u) / (s + u.abs()));
+        }
+    }
+    worst
+}
+
+impl Search<'_> {
+    /// Offers `x` (model columns) as a solution; returns whether it became
+    /// the incumbent.
+    pub(super) fn try_solution(&mut self, x: &[f64]) -> bool {
+        let model = self.model;
+        let mut y: Vec<f64> = x
+            .iter()
+            .enumerate()
+            .map(|(j, &v)| {
+                if self.prob.integer[j] {
+                    v.round()
+                } else {
+                    v.clamp(model.col_lower()[j], model.col_upper()[j])
+                }
+            })
+            .collect();
+        let obj = self.prob.objective(&y);
+        let tiny = 1e-9 * obj.abs().max(1.0);
+        if obj >= self.inc_obj - tiny {
+            return false;
+        }
+        let mut ok = false;
+        if self.has_continuous {
+            if let Some(p) = self.polish(&y) {
+                let po = self.prob.objective(&p);
+                if po <= obj + 1e-6 * obj.abs().max(1.0) && violation(model, &p) <= ACCEPT {
+                    y = p;
+                    ok = true;
+                }
+            }
+        }
+        if !ok && violation(model, &y) > ACCEPT {
+            return false;
+        }
+        let obj = self.prob.objective(&y);
+        if obj >= self.inc_obj - tiny {
+            return false;
+        }
+        self.inc_obj = obj;
+        self.incumbent = Some(y);
+        super::trace!("  incumbent {obj} at node {}", self.nodes);
+        self.root_redcost_fixing();
+        let limit = self.inc_obj - self.gap_tolerance();
+        if let Some(b) = self.queue.prune_from(limit) {
+            self.dropped_bound = self.dropped_bound.min(b);
+        }
+        true
+    }
+
+    /// The best continuous part for the integer values of `y`: the LP over
+    /// the continuous columns with the integers fixed, on the original
+    /// model.
+    fn polish(&self, y: &[f64]) -> Option<Vec<f64>> {
+        let mut m = self.model.relaxation();
+        for (j, t) in self.model.var_types().iter().enumerate() {
+            if *t == VarType::Integer {
+                // Within the model's bounds (rounded bounds are integers).
+                let v = y[j];
+                m.set_col_bounds(crate::model::ColId(j as u32), Some(v), Some(v))
+                    .ok()?;
+            }
+        }
+        let remaining = self
+            .deadline
+            .map(|d| d.saturating_duration_since(Instant::now()));
+        if remaining.is_some_and(|r| r.is_zero()) {
+            return None;
+        }
+        let opts = SolveOptions::default()
+            .with_time_limit(remaining)
+            .with_tolerances(self.options.tolerances.clone());
+        let s = solve_relaxation(&m, &opts).ok()?;
+        if s.status != Status::Optimal {
+            return None;
+        }
+        let mut p = s.x;
+        for (j, t) in self.model.var_types().iter().enumerate() {
+            if *t == VarType::Integer {
+                p[j] = y[j];
+            }
+        }
+        Some(p)
+    }
+}

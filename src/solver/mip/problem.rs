@@ -1,0 +1,288 @@
+//! The working form of a MIP: a minimisation over the model's own columns,
+//! with rows stored both by row and by column, and cuts appended as rows.
+
+use crate::model::{Model, Sense, VarType};
+
+/// Rows `lower ≤ a x ≤ upper`, stored by row (CSR).
+#[derive(Debug, Clone, Default)]
+pub(super) struct Rows {
+    pub(super) start: Vec<usize>,
+    pub(super) index: Vec<u32>,
+    pub(super) value: Vec<f64>,
+    pub(super) lower: Vec<f64>,
+    pub(super) upper: Vec<f64>,
+}
+
+impl Rows {
+    /// Number of rows.
+    pub(super) fn len(&self) -> usize {
+        self.lower.len()
+    }
+
+    /// Entries of row `i`.
+    #[inline]
+    pub(super) fn row(&self, i: usize) -> (&[u32], &[f64]) {
+        let (s, e) = (self.start[i], self.start[i + 1]);
+        (&self.index[s..e], &self.value[s..e])
+    }
+
+    /// Appends a row.
+    pub(super) fn push(&mut self, idx: &[u32], val: &[f64], lower: f64, upper: f64) {
+        if self.start.is_empty() {
+            self.start.push(0);
+        }
+        self.index.extend_from_slice(idx);
+        self.value.extend_from_slice(val);
+        self.start.push(self.index.len());
+        self.lower.push(lower);
+        self.upper.push(upper);
+    }
+
+    /// Keeps the first `k` rows.
+    pub(super) fn truncate(&mut self, k: usize) {
+        if k >= self.len() {
+            return;
+        }
+        let e = self.start[k];
+        self.index.truncate(e);
+        self.value.truncate(e);
+        self.start.truncate(k + 1);
+        self.lower.truncate(k);
+        self.upper.truncate(k);
+    }
+
+    /// `a_i · x`.
+    #[inline]
+    pub(super) fn activity(&self, i: usize, x: &[f64]) -> f64 {
+        let (idx, val) = self.row(i);
+        idx.iter().zip(val).map(|(&j, &a)| a * x[j as usize]).sum()
+    }
+}
+
+/// Column-wise index of a row set: for each column, the rows it appears in
+/// and the coefficient.
+#[derive(Debug, Clone, Default)]
+pub(super) struct ColIndex {
+    pub(super) start: Vec<usize>,
+    pub(super) row: Vec<u32>,
+    pub(super) value: Vec<f64>,
+}
+
+impl ColIndex {
+    /// Builds the index of `rows` over `n` columns.
+    pub(super) fn build(rows: &Rows, n: usize) -> Self {
+        let mut count = vec![0usize; n + 1];
+        for &j in &rows.index {
+            count[j as usize + 1] += 1;
+        }
+        for j in 0..n {
+            count[j + 1] += count[j];
+        }
+        let mut next = count.clone();
+        let nnz = rows.index.len();
+        let mut row = vec![0u32; nnz];
+        let mut value = vec![0.0; nnz];
+        for i in 0..rows.len() {
+            let (idx, val) = rows.row(i);
+            for (&j, &a) in idx.iter().zip(val) {
+                let p = next[j as usize];
+                // Row counts fit u32: the model builder checks sizes.
+                row[p] = i as u32;
+                value[p] = a;
+                next[j as usize] += 1;
+            }
+        }
+        Self {
+            start: count,
+            row,
+            value,
+        }
+    }
+
+    /// Rows of column `j` with their coefficients.
+    #[inline]
+    pub(super) fn col(&self, j: usize) -> (&[u32], &[f64]) {
+        let (s, e) = (self.start[j], self.start[j + 1]);
+        (&self.row[s..e], &self.value[s..e])
+    }
+}
+
+/// A MIP as branch-and-bound sees it: minimise `cost·x + offset`.
+#[derive(Debug, Clone)]
+pub(super) struct Problem {
+    /// Columns.
+    pub(super) n: usize,
+    /// Costs for a minimisation (the model's, negated for a maximisation).
+    pub(super) cost: Vec<f64>,
+    /// Objective constant in the same sense.
+    pub(super) offset: f64,
+    /// +1 to minimise, −1 to maximise: model objective = `sign ·` ours.
+    pub(super) sign: f64,
+    /// Global column bounds (tightened by presolve and reduced costs).
+    pub(super) lower: Vec<f64>,
+    pub(super) upper: Vec<f64>,
+    /// Integrality of each column.
+    pub(super) integer: Vec<bool>,
+    /// The model's rows (maybe with tightened coefficients), then cuts.
+    pub(super) rows: Rows,
+    /// How many of `rows` are model rows (the rest are cuts).
+    pub(super) model_rows: usize,
+    /// Column-wise index of `rows`.
+    pub(super) cols: ColIndex,
+    /// When every feasible objective value is `offset + k·step` for an
+    /// integer `k`, the step.
+    pub(super) obj_step: Option<f64>,
+    /// Entries of the longest model row.
+    pub(super) longest_model_row: usize,
+}
+
+impl Problem {
+    /// The working form of `model`.
+    pub(super) fn new(model: &Model) -> Self {
+        let n = model.num_cols();
+        let sign = match model.sense() {
+            Sense::Minimize => 1.0,
+            Sense::Maximize => -1.0,
+        };
+        let cost: Vec<f64> = model.costs().iter().map(|c| sign * c).collect();
+        let integer: Vec<bool> = model
+            .var_types()
+            .iter()
+            .map(|t| *t == VarType::Integer)
+            .collect();
+        let mut lower = model.col_lower().to_vec();
+        let mut upper = model.col_upper().to_vec();
+        for j in 0..n {
+            if integer[j] {
+                // Integer bounds round inwards (with a tolerance for bounds
+                // written as 0.9999999).
+                lower[j] = (lower[j] - 1e-9).ceil();
+                upper[j] = (upper[j] + 1e-9).floor();
+            }
+        }
+        let t = model.matrix().transpose();
+        let mut rows = Rows {
+            start: t.starts().to_vec(),
+            index: t.indices().to_vec(),
+            value: t.values().to_vec(),
+            lower: model.row_lower().to_vec(),
+            upper: model.row_upper().to_vec(),
+        };
+        if rows.start.is_empty() {
+            rows.start.push(0);
+        }
+        let cols = ColIndex::build(&rows, n);
+        let obj_step = objective_step(&cost, &integer);
+        let longest_model_row = (0..rows.len())
+            .map(|i| rows.start[i + 1] - rows.start[i])
+            .max()
+            .unwrap_or(0);
+        Self {
+            longest_model_row,
+            n,
+            cost,
+            offset: sign * model.objective_constant(),
+            sign,
+            lower,
+            upper,
+            integer,
+            model_rows: rows.len(),
+            rows,
+            cols,
+            obj_step,
+        }
+    }
+
+    /// Rebuilds the column index after the rows changed.
+    pub(super) fn reindex(&mut self) {
+        self.cols = ColIndex::build(&self.rows, self.n);
+    }
+
+    /// Objective (minimisation form) at `x`.
+    pub(super) fn objective(&self, x: &[f64]) -> f64 {
+        self.offset + self.cost.iter().zip(x).map(|(c, v)| c * v).sum::<f64>()
+    }
+
+    /// The strongest bound implied by a proven lower bound `z`: rounded up
+    /// to the objective lattice when the objective is integral.
+    pub(super) fn round_bound(&self, z: f64) -> f64 {
+        match self.obj_step {
+            Some(s) if z.is_finite() => {
+                let q = (z - self.offset) / s;
+                // Room for the LP's round-off, relative to the value.
+                let k = (q - 1e-6 - 1e-9 * q.abs()).ceil();
+                let r = self.offset + k * s;
+                r.max(z)
+            }
+            _ => z,
+        }
+    }
+
+    /// Number of integer columns.
+    pub(super) fn num_integer(&self) -> usize {
+        self.integer.iter().filter(|&&b| b).count()
+    }
+}
+
+/// The step of the objective lattice: every continuous column has cost 0
+/// and the integer columns' costs are integer multiples of a common step
+/// (found by scaling with small decimal factors).
+fn objective_step(cost: &[f64], integer: &[bool]) -> Option<f64> {
+    let mut any = false;
+    for (j, &c) in cost.iter().enumerate() {
+        if c != 0.0 {
+            if !integer[j] {
+                return None;
+            }
+            any = true;
+        }
+    }
+    if !any {
+        return None;
+    }
+    for scale in [1.0, 2.0, 4.0, 5.0, 10.0, 20.0, 100.0, 1000.0, 10000.0] {
+        let mut g: u64 = 0;
+        let mut ok = true;
+        for &c in cost {
+            if c == 0.0 {
+                continue;
+            }
+            let v = (c * scale).abs();
+            let r = v.round();
+            if (v - r).abs() > 1e-9 * v.max(1.0) || r > 1e15 {
+                ok = false;
+                break;
+            }
+            // r is a nonnegative integer below 1e15: exact in u64.
+            g = gcd(g, r as u64);
+        }
+        if ok && g > 0 {
+            return Some(g as f64 / scale);
+        }
+    }
+    None
+}
+
+fn gcd(mut a: u64, mut b: u64) -> u64 {
+    while b != 0 {
+        let t = a % b;
+        a = b;
+        b = t;
+    }
+    a
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn objective_step_finds_common_multiples() {
+        let s = objective_step(&[2.0, 4.0, 0.0, 6.0], &[true, true, false, true]);
+        assert!(s.is_some_and(|s| (s - 2.0).abs() < 1e-12));
+        let s = objective_step(&[0.5, 1.5], &[true, true]);
+        assert!(s.is_some_and(|s| (s - 0.5).abs() < 1e-12));
+        assert!(objective_step(&[1.0, 1.0], &[true, false]).is_none());
+        assert!(objective_step(&[1.0, std::f64::consts::PI], &[true, true]).is_none());
+    }
+}

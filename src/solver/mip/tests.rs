@@ -1,0 +1,258 @@
+//! Unit tests of the MIP internals: cut validity against brute-forced
+//! integer points, and warm node re-solves.
+
+use super::cuts::{Cut, VarBounds, integral_rows};
+use super::lp::LpStatus;
+use super::search::Search;
+use crate::model::{ColId, Model, ModelBuilder, VarType};
+use crate::solver::{SolveOptions, Status, solve_relaxation};
+use std::time::Instant;
+
+/// SplitMix64.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn int(&mut self, lo: i64, hi: i64) -> i64 {
+        // The span is small and positive in these tests.
+        lo + (self.next() % u64::try_from(hi - lo + 1).unwrap_or(1)) as i64
+    }
+}
+
+/// A random problem: `ni` integer columns in `[0, ub]`, `nc` continuous
+/// columns in `[0, 4]` each with a variable upper bound on an integer,
+/// and `m` random `≤` rows that the origin satisfies.
+fn random_model(seed: u64, ni: usize, nc: usize, m: usize, ub: f64) -> Model {
+    let mut r = Rng(seed);
+    let mut b = ModelBuilder::new("rand");
+    let mut cols = Vec::new();
+    for j in 0..ni {
+        let c = r.int(-6, 2) as f64;
+        cols.push(b.add_col(format!("y{j}"), c, Some(0.0), Some(ub), VarType::Integer));
+    }
+    for j in 0..nc {
+        let c = r.int(-4, 1) as f64;
+        let x = b.add_col(
+            format!("x{j}"),
+            c,
+            Some(0.0),
+            Some(4.0),
+            VarType::Continuous,
+        );
+        let y = cols[j % ni];
+        // x ≤ 3·y  (a variable upper bound).
+        b.add_row_with(format!("vub{j}"), None, Some(0.0), &[(x, 1.0), (y, -3.0)]);
+        cols.push(x);
+    }
+    for i in 0..m {
+        let mut entries = Vec::new();
+        for &c in &cols {
+            let a = r.int(-2, 6) as f64;
+            if a != 0.0 {
+                entries.push((c, a));
+            }
+        }
+        let rhs = r.int(3, 14) as f64 + 0.5 * (r.int(0, 1) as f64);
+        b.add_row_with(format!("r{i}"), None, Some(rhs), &entries);
+    }
+    b.build().expect("valid model")
+}
+
+/// Every integer assignment of the model's integer columns (in their
+/// bounds).
+fn assignments(model: &Model) -> Vec<Vec<f64>> {
+    let ints: Vec<usize> = (0..model.num_cols())
+        .filter(|&j| model.var_types()[j] == VarType::Integer)
+        .collect();
+    let mut out = vec![vec![0.0; model.num_cols()]];
+    for &j in &ints {
+        let (l, u) = (model.col_lower()[j], model.col_upper()[j]);
+        let mut next = Vec::new();
+        for p in &out {
+            let mut v = l;
+            while v <= u {
+                let mut q = p.clone();
+                q[j] = v;
+                next.push(q);
+                v += 1.0;
+            }
+        }
+        out = next;
+    }
+    out
+}
+
+/// Whether some point with the integer values of `a` satisfies the model
+/// and violates `cut` by more than a tolerance: maximises the cut's
+/// activity over the continuous columns with the integers fixed.
+fn violates(model: &Model, a: &[f64], cut: &Cut) -> bool {
+    let mut m = model.relaxation();
+    let mut cost = vec![0.0; model.num_cols()];
+    for (&j, &v) in cut.idx.iter().zip(&cut.val) {
+        cost[j as usize] = -v;
+    }
+    for j in 0..model.num_cols() {
+        m.set_cost(ColId(j as u32), cost[j]).expect("finite");
+        if model.var_types()[j] == VarType::Integer {
+            m.set_col_bounds(ColId(j as u32), Some(a[j]), Some(a[j]))
+                .expect("within bounds");
+        }
+    }
+    let s = solve_relaxation(&m, &SolveOptions::default()).expect("solves");
+    match s.status {
+        Status::Optimal => {
+            let act: f64 = cut
+                .idx
+                .iter()
+                .zip(&cut.val)
+                .map(|(&j, &v)| v * s.x[j as usize])
+                .sum();
+            act > cut.rhs + 1e-6 * (1.0 + cut.rhs.abs())
+        }
+        _ => false,
+    }
+}
+
+/// All cuts the separators find at the current LP point of `s`.
+fn separate(s: &mut Search<'_>) -> Vec<Cut> {
+    let x = s.lp.x();
+    let act = s.lp.row_activity();
+    let int_row = integral_rows(&s.prob);
+    let vb = VarBounds::of(&s.prob);
+    let mut out = Vec::new();
+    s.separate_gomory(&x, &act, &int_row, &vb, &mut out)
+        .expect("tableau rows");
+    s.separate_aggregated(&x, &act, &int_row, &vb, &mut out);
+    out
+}
+
+fn check_cuts_valid(model: &Model, cuts: &[Cut], what: &str) {
+    for a in assignments(model) {
+        for c in cuts {
+            assert!(
+                !violates(model, &a, c),
+                "{what}: cut {c:?} cuts off a feasible point with integers {a:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn separated_cuts_keep_every_integer_point() {
+    let opts = SolveOptions::default();
+    let mut total = 0;
+    for seed in 0..60 {
+        let (ni, nc) = (2 + (seed % 3) as usize, (seed % 3) as usize);
+        let ub = if seed % 2 == 0 { 1.0 } else { 3.0 };
+        let model = random_model(seed, ni, nc, 3, ub);
+        let mut s = Search::new(&model, &opts, Instant::now());
+        s.lp.set_all_bounds(&s.lower.clone(), &s.upper.clone());
+        if s.lp.solve(None).expect("root LP") != LpStatus::Optimal {
+            continue;
+        }
+        let cuts = separate(&mut s);
+        total += cuts.len();
+        check_cuts_valid(&model, &cuts, &format!("seed {seed}"));
+    }
+    assert!(total > 20, "the separators found only {total} cuts");
+}
+
+#[test]
+fn cuts_of_later_rounds_stay_valid() {
+    let opts = SolveOptions::default();
+    let mut total = 0;
+    for seed in 100..140 {
+        let (ni, nc) = (3 + (seed % 2) as usize, (seed % 3) as usize);
+        let model = random_model(seed, ni, nc, 3, 2.0);
+        let mut s = Search::new(&model, &opts, Instant::now());
+        s.lp.set_all_bounds(&s.lower.clone(), &s.upper.clone());
+        if s.lp.solve(None).expect("root LP") != LpStatus::Optimal {
+            continue;
+        }
+        s.root_cuts().expect("cut rounds");
+        let rows = &s.prob.rows;
+        let cuts: Vec<Cut> = (s.prob.model_rows..rows.len())
+            .map(|i| {
+                let (idx, val) = rows.row(i);
+                Cut {
+                    idx: idx.to_vec(),
+                    val: val.to_vec(),
+                    rhs: rows.upper[i],
+                    efficacy: 0.0,
+                }
+            })
+            .collect();
+        total += cuts.len();
+        check_cuts_valid(&model, &cuts, &format!("seed {seed}"));
+    }
+    assert!(total > 5, "the cut loop kept only {total} cuts");
+}
+
+#[test]
+fn a_bound_change_resolves_without_refactorising_at_the_end() {
+    let model = random_model(7, 5, 2, 4, 3.0);
+    let opts = SolveOptions::default();
+    let mut s = Search::new(&model, &opts, Instant::now());
+    s.lp.set_all_bounds(&s.lower.clone(), &s.upper.clone());
+    assert_eq!(s.lp.solve(None).expect("root"), LpStatus::Optimal);
+    let x = s.lp.x();
+    let j = (0..model.num_cols())
+        .find(|&j| (x[j] - x[j].round()).abs() > 1e-6)
+        .unwrap_or(0);
+    let before = s.lp.engine.factor.stats().factorizations;
+    s.lp.set_col_bounds(j, s.lower[j], x[j].floor());
+    let st = s.lp.solve(None).expect("re-solve");
+    assert!(matches!(st, LpStatus::Optimal | LpStatus::Infeasible));
+    let after = s.lp.engine.factor.stats().factorizations;
+    assert_eq!(after, before, "the warm re-solve refactorised");
+}
+
+#[test]
+#[ignore = "timing probe"]
+fn probe_resolve_cost() {
+    let path = std::path::Path::new("/work/shared/lp/miplib/p0548.mps");
+    let model = crate::model::mps::read_mps_file(path, crate::model::mps::MpsFormat::Auto).unwrap();
+    let opts = SolveOptions::default();
+    let mut s = Search::new(&model, &opts, Instant::now());
+    s.lp.set_all_bounds(&s.lower.clone(), &s.upper.clone());
+    s.lp.solve(None).unwrap();
+    let x = s.lp.x();
+    let snap = s.lp.snapshot();
+    let t = Instant::now();
+    for _ in 0..200 {
+        s.lp.solve(None).unwrap();
+    }
+    eprintln!(
+        "no-change resolve: {:.1} us",
+        t.elapsed().as_secs_f64() / 200.0 * 1e6
+    );
+    let t = Instant::now();
+    for _ in 0..200 {
+        s.lp.restore(&snap);
+    }
+    eprintln!("restore: {:.1} us", t.elapsed().as_secs_f64() / 200.0 * 1e6);
+    let frac: Vec<usize> = (0..model.num_cols())
+        .filter(|&j| (x[j] - x[j].round()).abs() > 1e-6)
+        .collect();
+    let it0 = s.lp.iterations;
+    let t = Instant::now();
+    let mut k = 0;
+    for &j in frac.iter().cycle().take(200) {
+        s.lp.set_col_bounds(j, s.lower[j], x[j].floor());
+        s.lp.solve(None).unwrap();
+        s.lp.restore(&snap);
+        k += 1;
+    }
+    let dt = t.elapsed().as_secs_f64();
+    eprintln!(
+        "branch resolve: {:.1} us per solve, {:.1} iters per solve, m = {}",
+        dt / k as f64 * 1e6,
+        (s.lp.iterations - it0) as f64 / k as f64,
+        s.lp.m
+    );
+}

@@ -1,0 +1,416 @@
+//! Parameter sweeps: re-plan a scenario while one numeric field varies.
+//!
+//! A field is named by its path in the scenario as written, with list
+//! elements selected by index or by name: `policy.rules[3].levy`,
+//! `pools[h20-buy].ownership.unit_price_usd`, `budget.capex_usd`,
+//! `phases[serve].tokens_per_day.input`. The values are a range
+//! (`FROM..TO:STEPS`, both ends included) or a list (`a,b,c`).
+//!
+//! ```
+//! use fleetplan::scenario::Scenario;
+//! use fleetplan::sweep::{SweepOptions, SweepSpec, sweep};
+//!
+//! let text = std::fs::read_to_string("examples/scenarios/quickstart.toml")?;
+//! let s = Scenario::from_toml_str(&text)?;
+//! let spec: SweepSpec = "pools[h100-rented].ownership.usd_per_hour=1.5..3.5:3".parse()?;
+//! let table = sweep(&s, &spec, &SweepOptions::default().with_fractional(true), &|_, _| {})?;
+//! assert_eq!(table.points.len(), 3);
+//! // dearer rentals never make the plan cheaper
+//! let costs: Vec<f64> = table.points.iter().filter_map(|p| p.objective).collect();
+//! assert!(costs.windows(2).all(|w| w[0] <= w[1] + 1e-6));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Warm starts and determinism
+//!
+//! Points are solved in order, in chunks of [`CHUNK`] consecutive points;
+//! within a chunk each point's solve starts from the previous point's
+//! optimal basis when the compiled models have the same rows and columns
+//! (fractional plans: the LP engine's warm start; whole-device plans are
+//! solved afresh). Chunks are independent, so they can run in parallel
+//! (the `rayon` feature) and the table is the same, byte for byte, whatever
+//! the number of threads.
+
+use crate::error::{Error, Result};
+use crate::model::Model;
+use crate::perf::PerfModel;
+use crate::plan::{CompileOptions, Plan, PlanOptions, PlanStatus, compile};
+use crate::scenario::{ResolvedObjective, Scenario};
+use crate::solver::{Basis, LpSolver};
+use serde::Serialize;
+use std::str::FromStr;
+
+/// Points per independently warm-started chunk.
+pub const CHUNK: usize = 16;
+
+/// Which field varies, and over which values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepSpec {
+    /// The field's path, e.g. `policy.rules[3].levy`.
+    pub path: String,
+    /// The values, in order.
+    pub values: Vec<f64>,
+}
+
+impl FromStr for SweepSpec {
+    type Err = Error;
+
+    /// Parses `PATH=FROM..TO:STEPS` or `PATH=a,b,c`.
+    fn from_str(s: &str) -> Result<Self> {
+        let bad = |m: String| Error::parse("sweep", None, m);
+        let (path, values) = s
+            .split_once('=')
+            .ok_or_else(|| bad(format!("'{s}': expected PATH=FROM..TO:STEPS or PATH=a,b,c")))?;
+        let path = path.trim();
+        if path.is_empty() {
+            return Err(bad("the path is empty".to_owned()));
+        }
+        let num = |t: &str| -> Result<f64> {
+            let v: f64 = t
+                .trim()
+                .parse()
+                .map_err(|_| bad(format!("'{t}' is not a number")))?;
+            if v.is_finite() {
+                Ok(v)
+            } else {
+                Err(bad(format!("'{t}' is not finite")))
+            }
+        };
+        let values = if let Some((range, steps)) = values.split_once(':') {
+            let (a, b) = range
+                .split_once("..")
+                .ok_or_else(|| bad(format!("'{range}': expected FROM..TO")))?;
+            let (a, b) = (num(a)?, num(b)?);
+            let n: usize = steps
+                .trim()
+                .parse()
+                .map_err(|_| bad(format!("'{steps}' is not a whole number of steps")))?;
+            match n {
+                0 => return Err(bad("STEPS must be at least 1".to_owned())),
+                1 => vec![a],
+                _ => {
+                    // n ≥ 2 and at most a few million: exact in f64
+                    #[allow(clippy::cast_precision_loss)]
+                    let d = (b - a) / (n - 1) as f64;
+                    #[allow(clippy::cast_precision_loss)]
+                    (0..n)
+                        .map(|i| if i + 1 == n { b } else { a + d * i as f64 })
+                        .collect()
+                }
+            }
+        } else {
+            values.split(',').map(num).collect::<Result<Vec<_>>>()?
+        };
+        if values.is_empty() {
+            return Err(bad("no values".to_owned()));
+        }
+        Ok(SweepSpec {
+            path: path.to_owned(),
+            values,
+        })
+    }
+}
+
+/// Options of a sweep.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct SweepOptions {
+    /// How each point is planned.
+    pub plan: PlanOptions,
+    /// Solve chunks in parallel (needs the `rayon` feature; ignored
+    /// without it).
+    pub parallel: bool,
+}
+
+impl SweepOptions {
+    /// Plan fractional devices (LPs, warm-started).
+    #[must_use]
+    pub fn with_fractional(mut self, f: bool) -> Self {
+        self.plan = self.plan.with_fractional(f);
+        self
+    }
+    /// Solve chunks in parallel (with the `rayon` feature).
+    #[must_use]
+    pub fn with_parallel(mut self, p: bool) -> Self {
+        self.parallel = p;
+        self
+    }
+    /// Sets the plan options.
+    #[must_use]
+    pub fn with_plan(mut self, p: PlanOptions) -> Self {
+        self.plan = p;
+        self
+    }
+}
+
+/// One point of a sweep.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SweepPoint {
+    /// The field's value.
+    pub value: f64,
+    /// The plan's status (or `invalid` when the value makes the scenario
+    /// invalid).
+    pub status: String,
+    /// The objective (USD for least cost).
+    pub objective: Option<f64>,
+    /// Total cost.
+    pub total_usd: Option<f64>,
+    /// Levy paid.
+    pub levy_usd: Option<f64>,
+    /// Devices bought per pool (`pool: devices`).
+    pub purchases: Vec<(String, f64)>,
+    /// The three most valuable binding constraints and their shadow prices.
+    pub binding: Vec<(String, f64)>,
+    /// Validation problems, when the value made the scenario invalid.
+    pub issues: Vec<String>,
+    /// Whether the plan verified.
+    pub verified: bool,
+    /// Simplex iterations of this point's solve (warm starts show here).
+    pub iterations: u64,
+}
+
+/// The result of a sweep.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SweepTable {
+    /// The field swept.
+    pub path: String,
+    /// One row per value, in order.
+    pub points: Vec<SweepPoint>,
+}
+
+/// Sets the number at `path` in a JSON value (creating the last key in an
+/// existing object).
+fn set_path(root: &mut serde_json::Value, path: &str, v: f64) -> Result<()> {
+    let bad = |m: String| Error::parse("sweep path", None, m);
+    let mut cur = root;
+    let mut rest = path;
+    while !rest.is_empty() {
+        let (seg, tail) = match rest.find(['.', '[']) {
+            Some(0) if rest.starts_with('[') => {
+                let end = rest
+                    .find(']')
+                    .ok_or_else(|| bad(format!("'{path}': unclosed '['")))?;
+                let sel = &rest[1..end];
+                let tail = rest[end + 1..].trim_start_matches('.');
+                let arr = cur.as_array_mut().ok_or_else(|| {
+                    bad(format!(
+                        "'{path}': '[{sel}]' applied to something that is not a list"
+                    ))
+                })?;
+                let i = match sel.parse::<usize>() {
+                    Ok(i) => i,
+                    Err(_) => arr
+                        .iter()
+                        .position(|e| e.get("name").and_then(|n| n.as_str()) == Some(sel))
+                        .ok_or_else(|| bad(format!("'{path}': no element named '{sel}'")))?,
+                };
+                let len = arr.len();
+                cur = arr.get_mut(i).ok_or_else(|| {
+                    bad(format!(
+                        "'{path}': index {i} is beyond the list's {len} elements"
+                    ))
+                })?;
+                rest = tail;
+                continue;
+            }
+            Some(i) => (&rest[..i], rest[i..].trim_start_matches('.')),
+            None => (rest, ""),
+        };
+        let obj = cur.as_object_mut().ok_or_else(|| {
+            bad(format!(
+                "'{path}': '{seg}' applied to something that is not a table"
+            ))
+        })?;
+        if tail.is_empty() {
+            let n = serde_json::Number::from_f64(v)
+                .ok_or_else(|| bad(format!("{v} is not a number")))?;
+            obj.insert(seg.to_owned(), serde_json::Value::Number(n));
+            return Ok(());
+        }
+        cur = obj
+            .get_mut(seg)
+            .ok_or_else(|| bad(format!("'{path}': no field '{seg}'")))?;
+        rest = tail;
+    }
+    Err(bad(format!("'{path}' names no number")))
+}
+
+/// The scenario with the field at `path` set to `value`.
+///
+/// # Errors
+/// [`crate::ErrorKind::Parse`] when the path does not name a field;
+/// whatever reading the modified scenario reports otherwise.
+pub fn with_value(s: &Scenario, path: &str, value: f64) -> Result<Scenario> {
+    let mut v =
+        serde_json::to_value(s).map_err(|e| Error::internal(format!("scenario to JSON: {e}")))?;
+    set_path(&mut v, path, value)?;
+    Scenario::from_json_str(&v.to_string())
+}
+
+fn summarise(value: f64, p: &Plan) -> SweepPoint {
+    let ok = matches!(p.status, PlanStatus::Optimal | PlanStatus::Feasible);
+    SweepPoint {
+        value,
+        status: p.status.as_str().to_owned(),
+        objective: p.objective,
+        total_usd: ok.then(|| p.cost.total_usd.get()),
+        levy_usd: ok.then(|| p.cost.levy_usd.get()),
+        purchases: p
+            .purchases
+            .iter()
+            .map(|b| (b.pool.clone(), b.devices))
+            .collect(),
+        binding: p
+            .binding
+            .iter()
+            .take(3)
+            .map(|b| (b.constraint.clone(), b.shadow_price))
+            .collect(),
+        issues: Vec::new(),
+        verified: p.verified,
+        iterations: p.solve.iterations,
+    }
+}
+
+fn same_shape(a: &Model, b: &Model) -> bool {
+    a.num_rows() == b.num_rows()
+        && a.num_cols() == b.num_cols()
+        && a.row_names() == b.row_names()
+        && a.col_names() == b.col_names()
+}
+
+/// Solves one chunk of points in order, warm-starting where possible.
+fn chunk(s: &Scenario, path: &str, values: &[f64], opts: &SweepOptions) -> Result<Vec<SweepPoint>> {
+    let mut out = Vec::with_capacity(values.len());
+    let mut prev: Option<(Model, Basis)> = None;
+    for &value in values {
+        let sc = with_value(s, path, value)?;
+        let vs = match sc.validate() {
+            Ok(vs) => vs,
+            Err(r) => {
+                out.push(SweepPoint {
+                    value,
+                    status: "invalid".to_owned(),
+                    objective: None,
+                    total_usd: None,
+                    levy_usd: None,
+                    purchases: Vec::new(),
+                    binding: Vec::new(),
+                    issues: r.issues.iter().map(ToString::to_string).collect(),
+                    verified: false,
+                    iterations: 0,
+                });
+                prev = None;
+                continue;
+            }
+        };
+        let perf = PerfModel::new(&vs);
+        let fractional = crate::plan::fractional(&vs, &opts.plan);
+        let warmable = fractional && *vs.objective() == ResolvedObjective::MinCost;
+        if !warmable {
+            let p = crate::plan::plan_with(&vs, &perf, &opts.plan, &CompileOptions::default())?;
+            out.push(summarise(value, &p));
+            continue;
+        }
+        let c = compile(
+            &vs,
+            &perf,
+            &CompileOptions {
+                fractional: true,
+                ..CompileOptions::default()
+            },
+        )?;
+        let sopts = crate::plan::solver_options(&vs, &opts.plan);
+        let mut lp = LpSolver::new(c.model.clone(), sopts.clone())?;
+        if let Some((m, b)) = &prev
+            && same_shape(m, &c.model)
+        {
+            lp.set_basis(b)?;
+        }
+        let sol = lp.solve()?;
+        let basis = lp.basis();
+        let p = crate::plan::finish_plan(&vs, &perf, &c, &sol, &sopts)?;
+        prev = Some((c.model, basis));
+        out.push(summarise(value, &p));
+    }
+    Ok(out)
+}
+
+/// Sweeps `spec` over scenario `s`, calling `progress(done, total)` after
+/// every point (from worker threads when parallel).
+///
+/// # Errors
+/// When the path names no number of the scenario, or a point fails to plan
+/// for a reason other than validation (points that make the scenario
+/// invalid are rows with status `invalid` and their issues).
+pub fn sweep(
+    s: &Scenario,
+    spec: &SweepSpec,
+    opts: &SweepOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<SweepTable> {
+    // Fail early on a path that names nothing.
+    with_value(s, &spec.path, spec.values[0])?;
+    let total = spec.values.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let run = |vals: &[f64]| -> Result<Vec<SweepPoint>> {
+        let r = chunk(s, &spec.path, vals, opts)?;
+        let d = done.fetch_add(vals.len(), std::sync::atomic::Ordering::Relaxed) + vals.len();
+        progress(d, total);
+        Ok(r)
+    };
+    let chunks: Vec<&[f64]> = spec.values.chunks(CHUNK).collect();
+    #[cfg(feature = "rayon")]
+    let parts: Vec<Result<Vec<SweepPoint>>> = if opts.parallel {
+        use rayon::prelude::*;
+        chunks.par_iter().map(|c| run(c)).collect()
+    } else {
+        chunks.iter().map(|c| run(c)).collect()
+    };
+    #[cfg(not(feature = "rayon"))]
+    let parts: Vec<Result<Vec<SweepPoint>>> = chunks.iter().map(|c| run(c)).collect();
+    let mut points = Vec::with_capacity(total);
+    for p in parts {
+        points.extend(p?);
+    }
+    Ok(SweepTable {
+        path: spec.path.clone(),
+        points,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specs_parse() -> Result<()> {
+        let s: SweepSpec = "policy.rules[2].levy=0..0.3:4".parse()?;
+        assert_eq!(s.path, "policy.rules[2].levy");
+        assert_eq!(s.values.len(), 4);
+        assert!((s.values[3] - 0.3).abs() < 1e-15 && (s.values[1] - 0.1).abs() < 1e-12);
+        let l: SweepSpec = "budget.capex_usd=1e9, 2e9".parse()?;
+        assert_eq!(l.values, vec![1e9, 2e9]);
+        for bad in ["x", "=1", "a=1..2", "a=1..2:0", "a=nan", "a=1..x:3", "a="] {
+            assert!(bad.parse::<SweepSpec>().is_err(), "{bad}");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn paths_by_index_and_name() -> Result<()> {
+        let mut v = serde_json::json!({"pools": [{"name": "a", "x": 1}, {"name": "b", "o": {"p": 2}}], "k": 3});
+        set_path(&mut v, "pools[1].o.p", 5.0)?;
+        set_path(&mut v, "pools[a].x", 7.0)?;
+        set_path(&mut v, "pools[b].new", 9.0)?;
+        set_path(&mut v, "k", 4.0)?;
+        assert_eq!(v["pools"][1]["o"]["p"], 5.0);
+        assert_eq!(v["pools"][0]["x"], 7.0);
+        assert_eq!(v["pools"][1]["new"], 9.0);
+        assert_eq!(v["k"], 4.0);
+        for bad in ["pools[9].x", "pools[zz].x", "nope.x", "k[0]", "pools[1"] {
+            assert!(set_path(&mut v, bad, 1.0).is_err(), "{bad}");
+        }
+        Ok(())
+    }
+}
