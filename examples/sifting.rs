@@ -75,7 +75,11 @@ fn main() -> ExitCode {
             s.master_columns,
             s.pricing_time.as_secs_f64(),
             s.master_time.as_secs_f64(),
-            if s.fell_back { ", fell back to the general engine" } else { "" }
+            if s.fell_back {
+                ", fell back to the general engine"
+            } else {
+                ""
+            }
         );
     }
     if !report.is_ok() {

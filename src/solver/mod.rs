@@ -12,8 +12,8 @@ mod mip;
 #[allow(dead_code)]
 pub(crate) mod lu;
 mod options;
-pub(crate) mod simplex;
 mod sifting;
+pub(crate) mod simplex;
 mod solution;
 pub(crate) mod sparse;
 

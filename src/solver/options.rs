@@ -58,9 +58,7 @@ impl Structure {
     pub fn uses_sifting(self, rows: usize, cols: usize) -> bool {
         match self {
             Structure::Auto => {
-                rows > 0
-                    && cols >= Self::AUTO_MIN_COLS
-                    && cols / Self::AUTO_MIN_RATIO >= rows
+                rows > 0 && cols >= Self::AUTO_MIN_COLS && cols / Self::AUTO_MIN_RATIO >= rows
             }
             Structure::General => false,
             Structure::Sifting => true,

@@ -15,6 +15,10 @@
 //! (columns that could break the proof join the master) until the proof
 //! holds for every column.
 
+// `lower == upper` identifies fixed variables exactly, by design (as in
+// the general engine).
+#![allow(clippy::float_cmp)]
+
 mod pricing;
 
 use super::simplex::scaling::Scaling;
@@ -40,6 +44,11 @@ const INIT_K: usize = 4;
 const CRASH_K: usize = 16;
 /// Columns kept per row bucket by a pricing pass.
 const PRICE_K: usize = 2;
+/// Columns kept per row bucket by a Farkas pricing pass.
+const FARKAS_K: usize = 4;
+/// A pricing pass adds at most this many percent of the row count
+/// (counted as at least 50 rows).
+const CAP_PERCENT: usize = 200;
 /// A row with more entries than this fraction of the columns (and more
 /// than `DENSE_MIN`) is dense: pricing does not bucket columns by it.
 const DENSE_FRACTION: usize = 10;
@@ -136,7 +145,6 @@ pub(crate) struct Sifter {
     dense: Vec<bool>,
     top: TopK,
     engine: Engine,
-    center: Option<Vec<f64>>,
     /// Cost shifts (master position, amount) in force while the master is
     /// infeasible.
     shifts: Vec<(usize, f64)>,
@@ -196,11 +204,16 @@ impl Sifter {
             dense,
             top: TopK::new(m + 1, 8),
             engine: Engine::new(
-                Lp::new(m, SpMat::default_for(0), vec![0.0; m], vec![0.0; m], vec![0.0; m]),
+                Lp::new(
+                    m,
+                    SpMat::default_for(0),
+                    vec![0.0; m],
+                    vec![0.0; m],
+                    vec![0.0; m],
+                ),
                 tol_of(options),
             ),
             shifts: Vec::new(),
-            center: None,
             fresh_basis: false,
             stats: SiftingStats::default(),
         };
@@ -277,8 +290,7 @@ impl Sifter {
         let ones = vec![1.0; m];
         let zeros = vec![0.0; m];
         let (sign, td, c) = (self.sign, self.tol.dual, model.costs());
-        let crash_k = knob("SIFT_CRASH_K", CRASH_K);
-        let mut need_top = TopK::new(m, crash_k);
+        let mut need_top = TopK::new(m, CRASH_K);
         self.top.set_k(PRICE_K);
         let top = &mut self.top;
         let dense = &self.dense;
@@ -306,7 +318,6 @@ impl Sifter {
         self.top.drain(&mut cands);
         // Greedy crash: repair the needy rows one by one with their cheapest
         // candidates, never pushing another row past its bounds.
-        let init_k = knob("SIFT_INIT_K", INIT_K);
         let mut act = self.offset.clone();
         let mut moved: std::collections::BTreeMap<u32, f64> = std::collections::BTreeMap::new();
         let (lo, up) = (model.col_lower(), model.col_upper());
@@ -318,10 +329,14 @@ impl Sifter {
             }
             let list = need_top.sorted(i);
             for (t, &(score, j)) in list.iter().enumerate() {
-                if t < init_k {
+                if t < INIT_K {
                     cands.push((score, j));
                 }
-                let rem = if ni > 0.0 { rl[i] - act[i] } else { act[i] - ru[i] };
+                let rem = if ni > 0.0 {
+                    rl[i] - act[i]
+                } else {
+                    act[i] - ru[i]
+                };
                 if rem <= tp * (1.0 + rl[i].abs().min(ru[i].abs())) {
                     continue;
                 }
@@ -340,7 +355,7 @@ impl Sifter {
                 step = step.min(if dir > 0.0 { up[ju] - x } else { x - lo[ju] });
                 for (&r, &v) in idx.iter().zip(val) {
                     let r = r as usize;
-                    if r == i || (std::env::var_os("SIFT_NODENSE").is_some() && self.dense[r]) {
+                    if r == i {
                         continue;
                     }
                     let g = v * dir;
@@ -357,10 +372,6 @@ impl Sifter {
                     moved.insert(j, x + dir * step);
                 }
             }
-        }
-        if std::env::var_os("SIFT_DEBUG").is_some() {
-            let short = (0..m).filter(|&i| act[i] < rl[i] - 1e-6 * (1.0 + rl[i].abs()) || act[i] > ru[i] + 1e-6 * (1.0 + ru[i].abs())).count();
-            eprintln!("crash: {} columns moved, {short} rows still violated", moved.len());
         }
         cands.extend(moved.keys().map(|&j| (f64::INFINITY, j)));
         need_top.drain(&mut Vec::new());
@@ -502,209 +513,6 @@ impl Sifter {
         debug_assert_eq!(e.lp.nt(), n0 + na + m);
     }
 
-    /// Removes the master columns whose `drop` flag is set (all nonbasic):
-    /// they go back to rest at the bound they sit on. The basis, its factor
-    /// and the edge weights are kept.
-    fn shrink(&mut self, model: &Model, drop: &[bool]) {
-        let e = &mut self.engine;
-        let (m, n0) = (e.lp.m, e.lp.n);
-        let mut map = vec![usize::MAX; n0];
-        let mut kept = 0;
-        for k in 0..n0 {
-            if !drop[k] {
-                map[k] = kept;
-                kept += 1;
-            }
-        }
-        if kept == n0 {
-            return;
-        }
-        let (lo, up, c) = (model.col_lower(), model.col_upper(), model.costs());
-        let a = model.matrix();
-        // Removed columns rest where they sit.
-        for k in 0..n0 {
-            if !drop[k] {
-                continue;
-            }
-            let j = self.cols[k] as usize;
-            debug_assert!(!e.is_basic(k));
-            let code = match e.mv[k] {
-                -1 => UPPER,
-                FREE => FREE_ZERO,
-                0 => FIXED,
-                _ => LOWER,
-            };
-            let code = if code == UPPER || code == LOWER {
-                rest_code(lo[j], up[j], code == UPPER)
-            } else {
-                code
-            };
-            self.rest[j] = code;
-            self.slot[j] = u32::MAX;
-            let v = rest_value(code, lo[j], up[j]);
-            if v != 0.0 {
-                self.rest_obj += self.sign * c[j] * v;
-                let (idx, val) = a.col(j);
-                for (&i, &x) in idx.iter().zip(val) {
-                    self.offset[i as usize] += x * v;
-                }
-            }
-        }
-        let mut p = Parts::default();
-        p.a.start.push(0);
-        let old = std::mem::take(&mut e.lp.a);
-        for k in 0..n0 {
-            if drop[k] {
-                continue;
-            }
-            let (idx, val) = old.line(k);
-            p.a.index.extend_from_slice(idx);
-            p.a.value.extend_from_slice(val);
-            p.a.start.push(p.a.index.len());
-            p.cost.push(e.lp.cost[k]);
-            p.lower.push(e.lp.lower[k]);
-            p.upper.push(e.lp.upper[k]);
-        }
-        let compact = |v: &mut Vec<f64>| {
-            let mut t = 0;
-            for k in 0..n0 {
-                if !drop[k] {
-                    v[t] = v[k];
-                    t += 1;
-                }
-            }
-            v.truncate(t);
-        };
-        compact(&mut self.col_scale);
-        let mut t = 0;
-        for k in 0..n0 {
-            if !drop[k] {
-                self.cols[t] = self.cols[k];
-                self.slot[self.cols[t] as usize] = t as u32;
-                t += 1;
-            }
-        }
-        self.cols.truncate(t);
-        for s in &mut self.shifts {
-            s.0 = map[s.0];
-        }
-        let lp = self.finish(model, p);
-        let e = &mut self.engine;
-        e.lp = lp;
-        let nd = n0 - kept;
-        for b in &mut e.basic {
-            *b = if *b >= n0 { *b - nd } else { map[*b] };
-        }
-        fn squeeze<T: Copy>(v: &mut Vec<T>, drop: &[bool]) {
-            let n0 = drop.len();
-            let mut t = 0;
-            for k in 0..v.len() {
-                if k < n0 && drop[k] {
-                    continue;
-                }
-                v[t] = v[k];
-                t += 1;
-            }
-            v.truncate(t);
-        }
-        squeeze(&mut e.pos, drop);
-        squeeze(&mut e.mv, drop);
-        squeeze(&mut e.x, drop);
-        squeeze(&mut e.d, drop);
-        e.cost.clone_from(&e.lp.cost);
-        e.lower.clone_from(&e.lp.lower);
-        e.upper.clone_from(&e.lp.upper);
-        e.row_ap = SparseVec::new(kept);
-        debug_assert_eq!(e.lp.nt(), kept + m);
-    }
-
-    /// Dual-mode reselection: per row, the nonbasic columns (in the master
-    /// or not) with the smallest ratio `slack_j / |a_ij|`; returns the
-    /// columns to add (outside the master) and flags the master columns to
-    /// drop (nonbasic, unshifted, not selected).
-    fn reselect(&mut self, model: &Model, y: &[f64]) -> (Vec<u32>, Vec<bool>) {
-        let m = model.num_rows();
-        let (sign, c) = (self.sign, model.costs());
-        self.top.set_k(knob("SIFT_RATIO_K", 2));
-        let a = model.matrix();
-        let (st, ix, va) = (a.starts(), a.indices(), a.values());
-        let e = &self.engine;
-        let mut best = pricing::Best::new(knob("SIFT_GLOBAL", 200) * m / 100);
-        let (top, dense, rs) = (&mut self.top, &self.dense, &self.row_scale);
-        for (j, &code) in self.rest.iter().enumerate() {
-            if code == FIXED {
-                continue;
-            }
-            let side = if code == IN {
-                let k = self.slot[j] as usize;
-                if e.is_basic(k) {
-                    continue;
-                }
-                match e.mv[k] {
-                    1 => LOWER,
-                    -1 => UPPER,
-                    FREE => FREE_ZERO,
-                    _ => continue,
-                }
-            } else {
-                code
-            };
-            let (s0, s1) = (st[j], st[j + 1]);
-            let (idx, val) = (&ix[s0..s1], &va[s0..s1]);
-            let mut d = sign * c[j];
-            for (&i, &v) in idx.iter().zip(val) {
-                d -= v * y[i as usize];
-            }
-            let slack = match side {
-                LOWER => d,
-                UPPER => -d,
-                _ => -d.abs(),
-            };
-            let mut any = false;
-            let mut w = 0.0;
-            for (&i, &v) in idx.iter().zip(val) {
-                let i = i as usize;
-                w += v.abs() * rs[i];
-                if !dense[i] {
-                    any = true;
-                    top.offer(i, -slack / (v.abs() * rs[i]), j as u32);
-                }
-            }
-            best.offer(-slack / w, j as u32);
-            if !any {
-                let big = idx
-                    .iter()
-                    .zip(val)
-                    .fold(0.0f64, |b, (&i, &v)| b.max(v.abs() * rs[i as usize]));
-                top.offer(m, -slack / big, j as u32);
-            }
-        }
-        let mut cands = Vec::new();
-        self.top.drain(&mut cands);
-        best.drain(&mut cands);
-        let chosen = pick(cands, usize::MAX);
-        let n = self.engine.lp.n;
-        let mut drop = vec![true; n];
-        for k in 0..n {
-            if self.engine.is_basic(k) {
-                drop[k] = false;
-            }
-        }
-        for &(k, _) in &self.shifts {
-            drop[k] = false;
-        }
-        let mut add = Vec::new();
-        for &j in &chosen {
-            let k = self.slot[j as usize];
-            if k == u32::MAX {
-                add.push(j);
-            } else {
-                drop[k as usize] = false;
-            }
-        }
-        (add, drop)
-    }
-
     /// Shifts the costs of master columns `n0..` so that their reduced costs
     /// have the right sign for their bounds: the master stays dual feasible
     /// and the dual simplex continues from its basis (used while the master
@@ -716,7 +524,12 @@ impl Sifter {
         let td = self.tol.dual;
         for k in n0..e.lp.n {
             let (idx, val) = e.lp.a.line(k);
-            let d = e.lp.cost[k] - idx.iter().zip(val).map(|(&i, &a)| a * y[i as usize]).sum::<f64>();
+            let d = e.lp.cost[k]
+                - idx
+                    .iter()
+                    .zip(val)
+                    .map(|(&i, &a)| a * y[i as usize])
+                    .sum::<f64>();
             let sh = match e.mv[k] {
                 1 if d < td => td - d,
                 -1 if d > -td => -td - d,
@@ -819,12 +632,16 @@ impl Sifter {
         let m = model.num_rows();
         let (sign, td, c) = (self.sign, self.tol.dual, model.costs());
         let scaled = self.scaled;
-        self.top.set_k(knob("SIFT_PRICE_K", PRICE_K));
+        self.top.set_k(PRICE_K);
         let (top, dense, rs) = (&mut self.top, &self.dense, &self.row_scale);
         scan_out(model, &self.rest, y, |j, code, z, idx, val| {
             let v = violation(code, sign * c[j] - z);
             if v > td * 1e-3 {
-                let score = if scaled { v * col_scale(idx, val, rs) } else { v };
+                let score = if scaled {
+                    v * col_scale(idx, val, rs)
+                } else {
+                    v
+                };
                 if score > td {
                     offer_by_rows(top, dense, m, (idx, val), y, score, j as u32);
                 }
@@ -832,87 +649,7 @@ impl Sifter {
         });
         let mut cands = Vec::new();
         self.top.drain(&mut cands);
-        pick(cands, knob("SIFT_CAP", 200) * m.max(50) / 100)
-    }
-
-    /// Dual-ratio pricing (while the master's dual simplex runs): per row,
-    /// the columns outside the master with the smallest ratio
-    /// `d_j / |a_ij|` (scaled units): the ones the dual ratio test would
-    /// take first. Columns that price out come first of all.
-    fn price_ratio(&mut self, model: &Model, y: &[f64]) -> Vec<u32> {
-        let m = model.num_rows();
-        let (sign, c) = (self.sign, model.costs());
-        // Best ratio per row among the master's nonbasic columns: an
-        // outside column is offered only if it beats it.
-        let mut mbest = vec![f64::INFINITY; m + 1];
-        let filter = knob("SIFT_RFILTER", 1) == 1;
-        if filter {
-            let e = &self.engine;
-            let a = model.matrix();
-            for (k, &j) in self.cols.iter().enumerate() {
-                if e.is_basic(k) {
-                    continue;
-                }
-                let side = match e.mv[k] {
-                    1 => LOWER,
-                    -1 => UPPER,
-                    FREE => FREE_ZERO,
-                    _ => continue,
-                };
-                let (idx, val) = a.col(j as usize);
-                let mut d = sign * c[j as usize];
-                for (&i, &v) in idx.iter().zip(val) {
-                    d -= v * y[i as usize];
-                }
-                let slack = match side {
-                    LOWER => d,
-                    UPPER => -d,
-                    _ => -d.abs(),
-                };
-                let mut any = false;
-                for (&i, &v) in idx.iter().zip(val) {
-                    let i = i as usize;
-                    if !self.dense[i] {
-                        any = true;
-                        mbest[i] = mbest[i].min(slack / (v.abs() * self.row_scale[i]));
-                    }
-                }
-                if !any {
-                    mbest[m] = f64::NEG_INFINITY;
-                }
-            }
-        }
-        self.top.set_k(knob("SIFT_RATIO_K", 2));
-        let (top, dense, rs) = (&mut self.top, &self.dense, &self.row_scale);
-        scan_out(model, &self.rest, y, |j, code, z, idx, val| {
-            let d = sign * c[j] - z;
-            // Distance to the wrong sign for where the column rests.
-            let slack = match code {
-                LOWER => d,
-                UPPER => -d,
-                _ => -d.abs(),
-            };
-            let mut any = false;
-            for (&i, &a) in idx.iter().zip(val) {
-                let i = i as usize;
-                if !dense[i] {
-                    any = true;
-                    let r = slack / (a.abs() * rs[i]);
-                    if r < mbest[i] || slack < 0.0 {
-                        top.offer(i, -r, j as u32);
-                    }
-                }
-            }
-            if !any {
-                let big = idx.iter().zip(val).fold(0.0f64, |b, (&i, &a)| b.max(a.abs() * rs[i as usize]));
-                if slack / big < mbest[m] || slack < 0.0 {
-                    top.offer(m, -slack / big, j as u32);
-                }
-            }
-        });
-        let mut cands = Vec::new();
-        self.top.drain(&mut cands);
-        pick(cands, knob("SIFT_RCAP", 100) * m.max(50) / 100)
+        pick(cands, CAP_PERCENT * m.max(50) / 100)
     }
 
     /// Farkas pricing: the columns outside the master that could break the
@@ -927,8 +664,7 @@ impl Sifter {
         let tiny = 1e-9 * ymax;
         let scaled = self.scaled;
         let c = model.costs();
-        let by_cost = knob("SIFT_FARKAS_COST", 1) == 1;
-        self.top.set_k(knob("SIFT_FARKAS_K", 4));
+        self.top.set_k(FARKAS_K);
         let (top, dense, rs) = (&mut self.top, &self.dense, &self.row_scale);
         scan_out(model, &self.rest, y, |j, code, z, idx, val| {
             let v = violation(code, -z);
@@ -936,14 +672,14 @@ impl Sifter {
                 let cs = if scaled { col_scale(idx, val, rs) } else { 1.0 };
                 if v * cs > tiny {
                     // Help per unit of cost (both scale alike with the column).
-                    let score = if by_cost { v / c[j].abs().max(1e-9 * v) } else { v * cs };
+                    let score = v / c[j].abs().max(1e-9 * v);
                     offer_by_rows(top, dense, m, (idx, val), y, score, j as u32);
                 }
             }
         });
         let mut cands = Vec::new();
         self.top.drain(&mut cands);
-        pick(cands, knob("SIFT_CAP", 200) * m.max(50) / 100)
+        pick(cands, CAP_PERCENT * m.max(50) / 100)
     }
 
     /// Sets the limits and refreshes what changed since the last solve.
@@ -992,16 +728,7 @@ impl Sifter {
         };
         let deadline = options.time_limit.map(|t| start + t);
         let (mut best, mut stalled) = (f64::INFINITY, 0usize);
-        let user_limit = options.iteration_limit;
-        let round_cap = knob("SIFT_ROUND", 0) as u64;
-        let mut dual_mode = round_cap > 0;
         loop {
-            self.engine.limits.max_iterations = if dual_mode {
-                let cap = self.engine.iterations + round_cap;
-                Some(user_limit.map_or(cap, |u| u.min(cap)))
-            } else {
-                user_limit
-            };
             if self.stats.rounds >= MAX_ROUNDS || stalled > MAX_STALLED_ROUNDS {
                 return Ok(None);
             }
@@ -1022,69 +749,20 @@ impl Sifter {
                 return Ok(None);
             };
             self.stats.master_time += t.elapsed();
-            if std::env::var_os("SIFT_DEBUG").is_some() {
-                eprintln!(
-                    "round {} master {} cols: {:?} after {} its ({} total) in {:.4} s",
-                    self.stats.rounds,
-                    self.engine.lp.n,
-                    std::mem::discriminant(&outcome),
-                    self.engine.iterations - self.stats.iterations,
-                    self.engine.iterations,
-                    t.elapsed().as_secs_f64()
-                );
-                eprintln!("   primal pivots {} degenerate {}", crate::solver::simplex::primal::PIVOTS.load(std::sync::atomic::Ordering::Relaxed), crate::solver::simplex::primal::DEGEN.load(std::sync::atomic::Ordering::Relaxed));
-            }
             self.stats.iterations = self.engine.iterations;
             let t = Instant::now();
             let add = match outcome {
                 Outcome::Optimal if !self.shifts.is_empty() => {
                     // Feasible at last: back to the true costs (a primal
                     // simplex from this basis) before pricing.
-                    if std::env::var_os("SIFT_DEBUG").is_some() {
-                        let tot: f64 = self.shifts.iter().map(|s| s.1.abs()).sum();
-                        eprintln!("  unshift {} columns, total {tot:.3e}", self.shifts.len());
-                    }
                     for (k, sh) in std::mem::take(&mut self.shifts) {
                         self.engine.lp.cost[k] -= sh;
-                    }
-                    dual_mode = false;
-                    continue;
-                }
-                Outcome::IterationLimit if user_limit.is_none_or(|u| self.engine.iterations < u) => {
-                    let y = self.duals_min();
-                    let add = if knob("SIFT_RESELECT", 1) == 1 {
-                        let (add, drop) = self.reselect(model, &y);
-                        self.shrink(model, &drop);
-                        add
-                    } else {
-                        self.price_ratio(model, &y)
-                    };
-                    self.stats.pricing_time += t.elapsed();
-                    let n0 = self.engine.lp.n;
-                    self.grow(model, &add);
-                    self.shift_new(n0);
-                    if std::env::var_os("SIFT_DEBUG").is_some() {
-                        eprintln!("  ratio pricing added {}, shifts now {}", add.len(), self.shifts.len());
                     }
                     continue;
                 }
                 Outcome::Optimal => {
-                    dual_mode = false;
                     let y = self.duals_min();
-                    let alpha = knob("SIFT_SMOOTH", 0) as f64 / 100.0;
-                    let mut add = Vec::new();
-                    if alpha > 0.0 {
-                        if let Some(prev) = &self.center {
-                            let ys: Vec<f64> = y.iter().zip(prev).map(|(a, b)| (1.0 - alpha) * a + alpha * b).collect();
-                            add = self.price(model, &ys);
-                            self.center = Some(ys);
-                        } else {
-                            self.center = Some(y.clone());
-                        }
-                    }
-                    if add.is_empty() {
-                        add = self.price(model, &y);
-                    }
+                    let add = self.price(model, &y);
                     if add.is_empty() {
                         self.stats.pricing_time += t.elapsed();
                         let sol = self.solution(model, Status::Optimal, start);
@@ -1110,12 +788,6 @@ impl Sifter {
                 Outcome::Infeasible(ys) => {
                     let y: Vec<f64> = ys.iter().zip(&self.row_scale).map(|(v, r)| v * r).collect();
                     let add = self.price_farkas(model, &y);
-                    if std::env::var_os("SIFT_DEBUG").is_some() {
-                        let names = model.row_names();
-                        let nz: Vec<String> = y.iter().enumerate().filter(|(i, v)| v.abs() > 1e-12 && !names[*i].starts_with("CAP") && !names[*i].starts_with("DEM")).take(12).map(|(i, v)| format!("{}={v:.3e}", names[i])).collect();
-                        let cnt = y.iter().filter(|v| v.abs() > 1e-12).count();
-                        eprintln!("  farkas {cnt} rows: {nz:?}; adding {}", add.len());
-                    }
                     if add.is_empty() {
                         self.stats.pricing_time += t.elapsed();
                         return Ok(farkas_full(model, &y).map(|y| {
@@ -1128,9 +800,7 @@ impl Sifter {
                     self.stats.pricing_time += t.elapsed();
                     let n0 = self.engine.lp.n;
                     self.grow(model, &add);
-                    if knob("SIFT_SHIFT", 1) == 1 {
-                        self.shift_new(n0);
-                    }
+                    self.shift_new(n0);
                     continue;
                 }
                 Outcome::Unbounded(ray) => {
@@ -1396,10 +1066,6 @@ fn offer_by_rows(
         }
     }
     top.offer(best, score, j);
-}
-
-pub(super) fn knob(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
 /// Direction a column resting at `code` moves in to change a row by the

@@ -21,7 +21,7 @@
 #![allow(clippy::float_cmp)]
 
 mod dual;
-pub(crate) mod primal;
+mod primal;
 pub(crate) mod scaling;
 
 use crate::solver::sparse::SparseVec;

@@ -5,8 +5,6 @@
 
 use super::{Engine, NUMERICAL_TROUBLE, REFRESH_RESIDUAL, Stop};
 
-pub(crate) static DEGEN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-pub(crate) static PIVOTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 /// Devex weights above this start a new reference framework.
 const DEVEX_RESET: f64 = 1e6;
 
@@ -268,8 +266,6 @@ impl Engine {
                         }
                     }
                     Step::Pivot { r, theta, mv_out } => {
-                        if theta == 0.0 { DEGEN.fetch_add(1, std::sync::atomic::Ordering::Relaxed); }
-                        PIVOTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let alpha_col = self.col_aq.values[r];
                         // Pivot row for the dual update and Devex.
                         self.row_ep.clear();
