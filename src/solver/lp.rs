@@ -50,15 +50,21 @@ pub fn solve(model: &Model, options: &SolveOptions) -> Result<Solution> {
 /// [`crate::ErrorKind::Options`] for options out of range;
 /// [`crate::ErrorKind::Internal`] if the engine fails numerically.
 pub fn solve_relaxation(model: &Model, options: &SolveOptions) -> Result<Solution> {
-    if options
+    // The reported solve time includes setting the engine up (scaling,
+    // the computational form, sifting's first working set).
+    let start = Instant::now();
+    let mut sol = if options
         .structure
         .uses_sifting(model.num_rows(), model.num_cols())
     {
         let mut sifter = Sifter::new(model, options)?;
-        return Ok(sift(model, options, &mut sifter)?.0);
-    }
-    let mut core = Core::new(model, options.clone())?;
-    core.solve(model)
+        sift(model, options, &mut sifter)?.0
+    } else {
+        let mut core = Core::new(model, options.clone())?;
+        core.solve(model)?
+    };
+    sol.solve_time = start.elapsed();
+    Ok(sol)
 }
 
 /// Solves by sifting; if sifting gives up, the general engine finishes
