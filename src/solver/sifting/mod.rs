@@ -61,6 +61,10 @@ const MAX_ROUNDS: usize = 1000;
 /// Rounds without a relative objective improvement of `1e-13` before
 /// sifting gives up.
 const MAX_STALLED_ROUNDS: usize = 50;
+/// A single master solve taking more than this many iterations per
+/// master row and column has stalled (degenerate cycling): sifting gives
+/// up and the general engine takes over.
+const MAX_ROUND_ITERATIONS_PER_DIM: u64 = 50;
 /// Largest row count for which a fresh basis gets exact dual steepest-edge
 /// weights (as the general engine).
 const EXACT_DSE_MAX_ROWS: usize = 5000;
@@ -728,10 +732,16 @@ impl Sifter {
         };
         let deadline = options.time_limit.map(|t| start + t);
         let (mut best, mut stalled) = (f64::INFINITY, 0usize);
+        let user_limit = options.iteration_limit;
         loop {
             if self.stats.rounds >= MAX_ROUNDS || stalled > MAX_STALLED_ROUNDS {
                 return Ok(None);
             }
+            // Sizes fit u32 (checked in `new`), so the product fits u64.
+            let dim = (self.engine.lp.m + self.engine.lp.n) as u64;
+            let round_cap = self.engine.iterations + MAX_ROUND_ITERATIONS_PER_DIM * dim.max(200);
+            self.engine.limits.max_iterations =
+                Some(user_limit.map_or(round_cap, |u| u.min(round_cap)));
             self.stats.rounds += 1;
             let t = Instant::now();
             if self.fresh_basis {
@@ -811,6 +821,12 @@ impl Sifter {
                     }
                     sol.certificate = Some(Certificate::Ray(r));
                     return Ok(Some(sol));
+                }
+                Outcome::IterationLimit
+                    if user_limit.is_none_or(|u| self.engine.iterations < u) =>
+                {
+                    // The round's own cap: this master solve stalled.
+                    return Ok(None);
                 }
                 Outcome::IterationLimit => {
                     return Ok(Some(self.solution(model, Status::IterationLimit, start)));
