@@ -11,7 +11,7 @@ use fleetplan::model::mps::{MpsFormat, read_mps, write_mps};
 use fleetplan::perf::{PairRate, PerfModel};
 use fleetplan::plan::{CompileOptions, Plan, PlanOptions, PlanStatus, compile, plan};
 use fleetplan::scenario::Scenario;
-use fleetplan::solver::{self, SolveOptions, Status};
+use fleetplan::solver::{self, SolveOptions, Status, Structure};
 use proptest::prelude::*;
 
 #[derive(Debug, Clone)]
@@ -285,6 +285,29 @@ proptest! {
                     }
                 }
             }
+        }
+    }
+
+    /// The planner's own compiled models solved by sifting agree with the
+    /// general engine (status, objective to 1e-7 relative) and both pass
+    /// the certificate check.
+    #[test]
+    fn sifting_agrees_on_compiled_models(spec in spec_strategy()) {
+        let text = toml(&spec, 1.0, false);
+        let Ok(vs) = Scenario::from_toml_str(&text).expect("parses").validate() else { return Ok(()) };
+        let perf = PerfModel::new(&vs);
+        let c = compile(&vs, &perf, &CompileOptions { fractional: true, ..CompileOptions::default() }).expect("compiles");
+        let general = solver::solve(&c.model, &SolveOptions::default().with_structure(Structure::General)).expect("solves");
+        let sifted = solver::solve(&c.model, &SolveOptions::default().with_structure(Structure::Sifting)).expect("solves");
+        let tol = solver::certificate::CheckTolerances::default();
+        let rg = solver::certificate::check(&c.model.relaxation(), &general, &tol);
+        prop_assert!(rg.is_ok(), "general: {:?}\n{}", rg.failures().collect::<Vec<_>>(), text);
+        let rs = solver::certificate::check(&c.model.relaxation(), &sifted, &tol);
+        prop_assert!(rs.is_ok(), "sifting: {:?}\n{}", rs.failures().collect::<Vec<_>>(), text);
+        prop_assert_eq!(sifted.status, general.status, "{}", text);
+        if general.status == Status::Optimal {
+            let (a, b) = (sifted.objective.expect("objective"), general.objective.expect("objective"));
+            prop_assert!((a - b).abs() <= 1e-7 * a.abs().max(b.abs()).max(1.0), "{} vs {}\n{}", a, b, text);
         }
     }
 

@@ -4,6 +4,7 @@
 // `lower == upper` identifies fixed variables exactly, by design.
 #![allow(clippy::float_cmp)]
 
+use super::sifting::{Sifter, SiftingStats};
 use super::simplex::scaling::Scaling;
 use super::simplex::{Engine, FREE, Limits, Lp, Method, Outcome, SpMat, Tol};
 use super::{Algorithm, Basis, BasisStatus, Certificate, Solution, SolveOptions, Status};
@@ -49,8 +50,42 @@ pub fn solve(model: &Model, options: &SolveOptions) -> Result<Solution> {
 /// [`crate::ErrorKind::Options`] for options out of range;
 /// [`crate::ErrorKind::Internal`] if the engine fails numerically.
 pub fn solve_relaxation(model: &Model, options: &SolveOptions) -> Result<Solution> {
+    // The reported solve time includes setting the engine up (scaling,
+    // the computational form, sifting's first working set).
+    let start = Instant::now();
+    let mut sol = if options
+        .structure
+        .uses_sifting(model.num_rows(), model.num_cols())
+    {
+        let mut sifter = Sifter::new(model, options)?;
+        sift(model, options, &mut sifter)?.0
+    } else {
+        let mut core = Core::new(model, options.clone())?;
+        core.solve(model)?
+    };
+    sol.solve_time = start.elapsed();
+    Ok(sol)
+}
+
+/// Solves by sifting; if sifting gives up, the general engine finishes
+/// warm from the sifting basis and is returned too.
+fn sift(
+    model: &Model,
+    options: &SolveOptions,
+    sifter: &mut Sifter,
+) -> Result<(Solution, Option<Core>)> {
+    let start = Instant::now();
+    if let Some(sol) = sifter.solve(model, options)? {
+        return Ok((sol, None));
+    }
+    let basis = sifter.basis(model);
+    let done = sifter.stats().iterations;
     let mut core = Core::new(model, options.clone())?;
-    core.solve(model)
+    core.set_basis(&basis)?;
+    let mut sol = core.solve(model)?;
+    sol.iterations += done;
+    sol.solve_time = start.elapsed();
+    Ok((sol, Some(core)))
 }
 
 /// A persistent LP solver: keeps the model, the basis and its factor
@@ -83,7 +118,18 @@ pub fn solve_relaxation(model: &Model, options: &SolveOptions) -> Result<Solutio
 #[derive(Debug, Clone)]
 pub struct LpSolver {
     model: Model,
-    core: Core,
+    options: SolveOptions,
+    path: Path,
+    /// Figures of the last sifting solve.
+    sift_stats: Option<SiftingStats>,
+}
+
+/// The engine path an [`LpSolver`] uses (chosen when it is made, see
+/// [`crate::solver::Structure`]).
+#[derive(Debug, Clone)]
+enum Path {
+    General(Box<Core>),
+    Sifting(Box<Sifter>),
 }
 
 impl LpSolver {
@@ -108,8 +154,20 @@ impl LpSolver {
     /// # Errors
     /// [`crate::ErrorKind::Options`] for options out of range.
     pub fn relaxation(model: Model, options: SolveOptions) -> Result<Self> {
-        let core = Core::new(&model, options)?;
-        Ok(Self { model, core })
+        let path = if options
+            .structure
+            .uses_sifting(model.num_rows(), model.num_cols())
+        {
+            Path::Sifting(Box::new(Sifter::new(&model, &options)?))
+        } else {
+            Path::General(Box::new(Core::new(&model, options.clone())?))
+        };
+        Ok(Self {
+            model,
+            options,
+            path,
+            sift_stats: None,
+        })
     }
 
     /// Solves from the current basis.
@@ -117,7 +175,27 @@ impl LpSolver {
     /// # Errors
     /// [`crate::ErrorKind::Internal`] if the engine fails numerically.
     pub fn solve(&mut self) -> Result<Solution> {
-        self.core.solve(&self.model)
+        match &mut self.path {
+            Path::General(core) => core.solve(&self.model),
+            Path::Sifting(sifter) => {
+                let (sol, core) = sift(&self.model, &self.options, sifter)?;
+                let mut stats = sifter.stats();
+                if let Some(core) = core {
+                    // Sifting gave up on this LP: the general engine keeps it.
+                    stats.fell_back = true;
+                    self.path = Path::General(Box::new(core));
+                }
+                self.sift_stats = Some(stats);
+                Ok(sol)
+            }
+        }
+    }
+
+    /// Figures of the last solve if it used sifting (rounds, master size,
+    /// time in pricing and in master solves), `None` otherwise.
+    #[must_use]
+    pub fn sifting_stats(&self) -> Option<SiftingStats> {
+        self.sift_stats
     }
 
     /// The model as it stands after every change.
@@ -129,18 +207,22 @@ impl LpSolver {
     /// The options.
     #[must_use]
     pub fn options(&self) -> &SolveOptions {
-        &self.core.options
+        &self.options
     }
 
     /// Replaces the options (limits, tolerances, algorithm) for later solves.
-    /// Scaling is decided when the solver is made and is not changed here.
+    /// Scaling and the engine path ([`SolveOptions::structure`]) are decided
+    /// when the solver is made and are not changed here.
     ///
     /// # Errors
     /// [`crate::ErrorKind::Options`] for options out of range.
     pub fn set_options(&mut self, options: SolveOptions) -> Result<()> {
         options.validate()?;
-        self.core.engine.tol = tol_of(&options);
-        self.core.options = options;
+        if let Path::General(core) = &mut self.path {
+            core.engine.tol = tol_of(&options);
+            core.options = options.clone();
+        }
+        self.options = options;
         Ok(())
     }
 
@@ -151,7 +233,12 @@ impl LpSolver {
     pub fn set_cost(&mut self, col: ColId, cost: f64) -> Result<()> {
         self.model.set_cost(col, cost)?;
         let j = col.index();
-        self.core.engine.lp.cost[j] = self.core.sign * cost * self.core.scale.col[j];
+        match &mut self.path {
+            Path::General(core) => {
+                core.engine.lp.cost[j] = core.sign * cost * core.scale.col[j];
+            }
+            Path::Sifting(sifter) => sifter.cost_changed(&self.model, j),
+        }
         Ok(())
     }
 
@@ -168,10 +255,15 @@ impl LpSolver {
     ) -> Result<()> {
         self.model.set_col_bounds(col, lower, upper)?;
         let j = col.index();
-        let c = self.core.scale.col[j];
-        let lp = &mut self.core.engine.lp;
-        lp.lower[j] = self.model.col_lower()[j] / c;
-        lp.upper[j] = self.model.col_upper()[j] / c;
+        match &mut self.path {
+            Path::General(core) => {
+                let c = core.scale.col[j];
+                let lp = &mut core.engine.lp;
+                lp.lower[j] = self.model.col_lower()[j] / c;
+                lp.upper[j] = self.model.col_upper()[j] / c;
+            }
+            Path::Sifting(sifter) => sifter.bounds_changed(&self.model, j),
+        }
         Ok(())
     }
 
@@ -187,19 +279,25 @@ impl LpSolver {
         upper: Option<f64>,
     ) -> Result<()> {
         self.model.set_row_bounds(row, lower, upper)?;
-        let i = row.index();
-        let r = self.core.scale.row[i];
-        let lp = &mut self.core.engine.lp;
-        let j = lp.n + i;
-        lp.lower[j] = -self.model.row_upper()[i] * r;
-        lp.upper[j] = -self.model.row_lower()[i] * r;
+        // Sifting re-derives its master's row bounds at every solve.
+        if let Path::General(core) = &mut self.path {
+            let i = row.index();
+            let r = core.scale.row[i];
+            let lp = &mut core.engine.lp;
+            let j = lp.n + i;
+            lp.lower[j] = -self.model.row_upper()[i] * r;
+            lp.upper[j] = -self.model.row_lower()[i] * r;
+        }
         Ok(())
     }
 
     /// The current basis (after a solve: the final one).
     #[must_use]
     pub fn basis(&self) -> Basis {
-        self.core.basis()
+        match &self.path {
+            Path::General(core) => core.basis(),
+            Path::Sifting(sifter) => sifter.basis(&self.model),
+        }
     }
 
     /// Starts the next solve from `basis`. A basis that is singular is
@@ -209,7 +307,10 @@ impl LpSolver {
     /// [`crate::ErrorKind::Model`] if the lengths do not match the model or
     /// the number of basic entries is not the number of rows.
     pub fn set_basis(&mut self, basis: &Basis) -> Result<()> {
-        self.core.set_basis(basis)
+        match &mut self.path {
+            Path::General(core) => core.set_basis(basis),
+            Path::Sifting(sifter) => sifter.set_basis(&self.model, basis),
+        }
     }
 }
 

@@ -12,11 +12,13 @@ mod mip;
 #[allow(dead_code)]
 pub(crate) mod lu;
 mod options;
+mod sifting;
 pub(crate) mod simplex;
 mod solution;
 pub(crate) mod sparse;
 
 pub use lp::{LpSolver, solve, solve_relaxation};
 pub use mip::{MipOptions, NodeSelection};
-pub use options::{Algorithm, SolveOptions, Tolerances};
+pub use options::{Algorithm, SolveOptions, Structure, Tolerances};
+pub use sifting::SiftingStats;
 pub use solution::{Basis, BasisStatus, Certificate, MipInfo, Solution, Status};

@@ -22,6 +22,50 @@ pub enum Algorithm {
     PrimalSimplex,
 }
 
+/// Which engine path solves an LP (see `DESIGN.md`, "Speed").
+///
+/// Both paths return the same kind of answer: an optimal basis with primal
+/// values, row duals and reduced costs for every column, or a checked
+/// infeasibility / unboundedness certificate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Structure {
+    /// Sifting for wide LPs (at least [`Structure::AUTO_MIN_COLS`] columns
+    /// and at least [`Structure::AUTO_MIN_RATIO`] times as many columns as
+    /// rows), the general simplex otherwise. The default.
+    #[default]
+    Auto,
+    /// The general simplex over all columns.
+    General,
+    /// Sifting (column generation): the simplex works on a small set of
+    /// columns and every column outside it is priced against the set's row
+    /// duals; columns that price out join the set until none does. Right
+    /// for LPs with many more columns than rows, of which few are positive
+    /// at the optimum (the planner's own LPs). Falls back to the general
+    /// simplex if the working set stops making progress.
+    Sifting,
+}
+
+impl Structure {
+    /// [`Structure::Auto`] picks sifting from this many columns on.
+    pub const AUTO_MIN_COLS: usize = 2000;
+    /// [`Structure::Auto`] picks sifting when columns ≥ this × rows.
+    pub const AUTO_MIN_RATIO: usize = 10;
+
+    /// Whether an LP with `rows` rows and `cols` columns is solved by
+    /// sifting under this choice.
+    #[must_use]
+    pub fn uses_sifting(self, rows: usize, cols: usize) -> bool {
+        match self {
+            Structure::Auto => {
+                rows > 0 && cols >= Self::AUTO_MIN_COLS && cols / Self::AUTO_MIN_RATIO >= rows
+            }
+            Structure::General => false,
+            Structure::Sifting => true,
+        }
+    }
+}
+
 /// Expert tolerances. Change them only with a reason.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -114,6 +158,9 @@ pub struct SolveOptions {
     /// Scale rows and columns before solving (geometric mean, then
     /// equilibration). Default `true`.
     pub scaling: bool,
+    /// LP engine path: sifting for wide LPs or the general simplex.
+    /// Default [`Structure::Auto`].
+    pub structure: Structure,
     /// MIP: limit on branch-and-bound nodes; `None` (default) for none.
     pub node_limit: Option<u64>,
     /// MIP: stop when `|incumbent − bound| ≤ relative_gap · max(1, |incumbent|)`.
@@ -136,6 +183,7 @@ impl Default for SolveOptions {
             time_limit: None,
             iteration_limit: None,
             scaling: true,
+            structure: Structure::Auto,
             node_limit: None,
             relative_gap: 1e-9,
             absolute_gap: 1e-9,
@@ -168,6 +216,12 @@ impl SolveOptions {
     #[must_use]
     pub fn with_scaling(mut self, on: bool) -> Self {
         self.scaling = on;
+        self
+    }
+    /// Sets [`SolveOptions::structure`].
+    #[must_use]
+    pub fn with_structure(mut self, s: Structure) -> Self {
+        self.structure = s;
         self
     }
     /// Sets [`SolveOptions::node_limit`].

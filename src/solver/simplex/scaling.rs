@@ -23,7 +23,7 @@ const MAX_PASSES: usize = 8;
 /// Scale factors are kept within `2^±MAX_EXP`.
 const MAX_EXP: i32 = 20;
 
-fn pow2(s: f64) -> f64 {
+pub(crate) fn pow2(s: f64) -> f64 {
     if !(s.is_finite() && s > 0.0) {
         return 1.0;
     }

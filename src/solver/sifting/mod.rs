@@ -1,0 +1,1197 @@
+//! Sifting: the simplex on a working set of columns (the *master*), with
+//! every other column priced against the master's row duals and added when
+//! it prices out, until none does. See `DESIGN.md`, "Speed".
+//!
+//! A column outside the master rests at a bound (its *resting* value: the
+//! lower bound, the upper bound, zero for a free column, or its fixed
+//! value); its contribution to the rows is folded into the master's row
+//! bounds (`offset`). When it joins the master it enters nonbasic at that
+//! same bound, so the master's basis stays primal feasible and the next
+//! master solve is a warm primal simplex. When the master is optimal and no
+//! column outside it has a reduced cost of the wrong sign for its resting
+//! bound, the master's basis (with every other column nonbasic at rest) is
+//! an optimal basis of the whole LP and its duals are the LP's duals. When
+//! the master is infeasible, its Farkas multipliers are priced the same way
+//! (columns that could break the proof join the master) until the proof
+//! holds for every column.
+
+// `lower == upper` identifies fixed variables exactly, by design (as in
+// the general engine).
+#![allow(clippy::float_cmp)]
+
+mod pricing;
+
+use super::simplex::scaling::Scaling;
+use super::simplex::{Engine, FREE, Limits, Lp, Method, Outcome, SpMat, Tol};
+use super::sparse::SparseVec;
+use super::{Algorithm, Basis, BasisStatus, Certificate, Solution, SolveOptions, Status};
+use crate::error::{Error, Result};
+use crate::model::{Model, Sense};
+use pricing::{TopK, col_scale, pick, scan_out, violation};
+use std::time::{Duration, Instant};
+
+/// Resting codes of columns outside the master (and [`IN`] for those in it).
+pub(super) const LOWER: u8 = 0;
+pub(super) const UPPER: u8 = 1;
+pub(super) const FREE_ZERO: u8 = 2;
+pub(super) const FIXED: u8 = 3;
+const IN: u8 = 4;
+
+/// Columns kept per row by the initial selection (rows whose activity at
+/// rest violates their bounds).
+const INIT_K: usize = 4;
+/// Candidates per needy row for the greedy crash.
+const CRASH_K: usize = 16;
+/// Columns kept per row bucket by a pricing pass.
+const PRICE_K: usize = 2;
+/// Columns kept per row bucket by a Farkas pricing pass.
+const FARKAS_K: usize = 4;
+/// A pricing pass adds at most this many percent of the row count
+/// (counted as at least 50 rows).
+const CAP_PERCENT: usize = 200;
+/// A row with more entries than this fraction of the columns (and more
+/// than `DENSE_MIN`) is dense: pricing does not bucket columns by it.
+const DENSE_FRACTION: usize = 10;
+const DENSE_MIN: usize = 100;
+/// Up to this many nonzeros the row scaling is computed on the whole
+/// matrix (as the general engine does); above it, on the initial master.
+const FULL_SCALING_NNZ: usize = 200_000;
+/// Master solves before sifting gives up (the general engine takes over).
+const MAX_ROUNDS: usize = 1000;
+/// Rounds without a relative objective improvement of `1e-13` before
+/// sifting gives up.
+const MAX_STALLED_ROUNDS: usize = 50;
+/// A single master solve taking more than this many iterations per
+/// master row and column has stalled (degenerate cycling): sifting gives
+/// up and the general engine takes over.
+const MAX_ROUND_ITERATIONS_PER_DIM: u64 = 50;
+/// Largest row count for which a fresh basis gets exact dual steepest-edge
+/// weights (as the general engine).
+const EXACT_DSE_MAX_ROWS: usize = 5000;
+
+/// Figures of a sifting solve, for tuning and reports.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[non_exhaustive]
+pub struct SiftingStats {
+    /// Master solves (one per pricing round).
+    pub rounds: usize,
+    /// Columns in the first master.
+    pub initial_columns: usize,
+    /// Columns in the master at the end.
+    pub master_columns: usize,
+    /// Simplex iterations over all master solves.
+    pub iterations: u64,
+    /// Time spent in pricing passes over the whole column set.
+    pub pricing_time: Duration,
+    /// Time spent solving masters.
+    pub master_time: Duration,
+    /// Whether sifting gave up and the general engine finished the solve.
+    pub fell_back: bool,
+}
+
+/// Resting code of a column with bounds `[l, u]` outside the master.
+fn rest_code(l: f64, u: f64, prefer_upper: bool) -> u8 {
+    let lf = l > f64::NEG_INFINITY;
+    let uf = u < f64::INFINITY;
+    if lf && uf && l == u {
+        FIXED
+    } else if uf && (prefer_upper || !lf) {
+        UPPER
+    } else if lf {
+        LOWER
+    } else {
+        FREE_ZERO
+    }
+}
+
+/// Value of a column resting at `code`.
+fn rest_value(code: u8, l: f64, u: f64) -> f64 {
+    match code {
+        LOWER | FIXED => l,
+        UPPER => u,
+        _ => 0.0,
+    }
+}
+
+/// Structural columns of a master under construction.
+#[derive(Debug, Default)]
+struct Parts {
+    a: SpMat,
+    cost: Vec<f64>,
+    lower: Vec<f64>,
+    upper: Vec<f64>,
+}
+
+/// Sifting state: kept between solves by `LpSolver` for warm starts.
+#[derive(Debug, Clone)]
+pub(crate) struct Sifter {
+    /// +1 to minimise, −1 to maximise.
+    sign: f64,
+    tol: Tol,
+    /// Whether the master is scaled (false after an unscaled cleanup).
+    scaled: bool,
+    row_scale: Vec<f64>,
+    /// Resting code of every model column ([`IN`] for master columns).
+    rest: Vec<u8>,
+    /// Master position of every model column (`u32::MAX` when out).
+    slot: Vec<u32>,
+    /// Model column of every master column.
+    cols: Vec<u32>,
+    /// Scale factor of every master column.
+    col_scale: Vec<f64>,
+    /// Row activity of the columns outside the master at rest.
+    offset: Vec<f64>,
+    /// Objective (minimisation) of the columns outside the master at rest.
+    rest_obj: f64,
+    /// Offsets need recomputing (a bound of a resting column changed).
+    offset_dirty: bool,
+    /// Rows pricing does not bucket by.
+    dense: Vec<bool>,
+    top: TopK,
+    engine: Engine,
+    /// Cost shifts (master position, amount) in force while the master is
+    /// infeasible.
+    shifts: Vec<(usize, f64)>,
+    /// Set after `set_basis`: exact steepest-edge weights on the next solve.
+    fresh_basis: bool,
+    stats: SiftingStats,
+}
+
+fn tol_of(options: &SolveOptions) -> Tol {
+    let t = &options.tolerances;
+    Tol {
+        primal: t.primal_feasibility,
+        dual: t.dual_feasibility,
+        pivot: t.pivot,
+    }
+}
+
+impl Sifter {
+    /// Sifting state for `model`: resting values, the initial master and
+    /// its scaling.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Options`] for options out of range.
+    pub(crate) fn new(model: &Model, options: &SolveOptions) -> Result<Self> {
+        options.validate()?;
+        let (m, n) = (model.num_rows(), model.num_cols());
+        if u32::try_from(n).is_err() || u32::try_from(m).is_err() {
+            return Err(Error::model("more than 2^32 - 1 rows or columns"));
+        }
+        let sign = match model.sense() {
+            Sense::Minimize => 1.0,
+            Sense::Maximize => -1.0,
+        };
+        let (lo, up, c) = (model.col_lower(), model.col_upper(), model.costs());
+        let rest: Vec<u8> = (0..n)
+            .map(|j| rest_code(lo[j], up[j], sign * c[j] < 0.0))
+            .collect();
+        let a = model.matrix();
+        let mut count = vec![0usize; m];
+        for &i in a.indices() {
+            count[i as usize] += 1;
+        }
+        let dense_at = (n / DENSE_FRACTION).max(DENSE_MIN);
+        let dense = count.iter().map(|&k| k > dense_at).collect();
+        let mut s = Self {
+            sign,
+            tol: tol_of(options),
+            scaled: options.scaling,
+            row_scale: vec![1.0; m],
+            rest,
+            slot: vec![u32::MAX; n],
+            cols: Vec::new(),
+            col_scale: Vec::new(),
+            offset: vec![0.0; m],
+            rest_obj: 0.0,
+            offset_dirty: true,
+            dense,
+            top: TopK::new(m + 1, 8),
+            engine: Engine::new(
+                Lp::new(
+                    m,
+                    SpMat::default_for(0),
+                    vec![0.0; m],
+                    vec![0.0; m],
+                    vec![0.0; m],
+                ),
+                tol_of(options),
+            ),
+            shifts: Vec::new(),
+            fresh_basis: false,
+            stats: SiftingStats::default(),
+        };
+        s.compute_offsets(model);
+        let first = s.initial_columns(model);
+        if options.scaling {
+            s.row_scale = if a.nnz() <= FULL_SCALING_NNZ {
+                let all: Vec<u32> = (0..n as u32).collect();
+                Scaling::compute(m, &raw_columns(model, &all)).row
+            } else {
+                Scaling::compute(m, &raw_columns(model, &first)).row
+            };
+        }
+        s.adopt(model, &first);
+        let parts = s.parts(model, &first);
+        let lp = s.finish(model, parts);
+        s.engine = Engine::new(lp, s.tol);
+        for k in 0..s.cols.len() {
+            let j = s.cols[k] as usize;
+            s.seat_at_rest(k, j, model);
+        }
+        s.stats.initial_columns = first.len();
+        Ok(s)
+    }
+
+    /// The figures of the last solve.
+    pub(crate) fn stats(&self) -> SiftingStats {
+        self.stats
+    }
+
+    /// Recomputes the row activity of the resting columns outside the
+    /// master.
+    fn compute_offsets(&mut self, model: &Model) {
+        self.offset.iter_mut().for_each(|o| *o = 0.0);
+        self.rest_obj = 0.0;
+        let (lo, up, c) = (model.col_lower(), model.col_upper(), model.costs());
+        let a = model.matrix();
+        for (j, &code) in self.rest.iter().enumerate() {
+            if code == IN {
+                continue;
+            }
+            let v = rest_value(code, lo[j], up[j]);
+            if v != 0.0 {
+                self.rest_obj += self.sign * c[j] * v;
+                let (idx, val) = a.col(j);
+                for (&i, &x) in idx.iter().zip(val) {
+                    self.offset[i as usize] += x * v;
+                }
+            }
+        }
+        self.offset_dirty = false;
+    }
+
+    /// The first working set: for every row whose activity at rest violates
+    /// its bounds, the few columns that repair it at the least cost per
+    /// unit; and the columns that price out against zero duals (best few
+    /// per row).
+    fn initial_columns(&mut self, model: &Model) -> Vec<u32> {
+        let m = model.num_rows();
+        let tp = self.tol.primal;
+        let (rl, ru) = (model.row_lower(), model.row_upper());
+        let need: Vec<f64> = (0..m)
+            .map(|i| {
+                let o = self.offset[i];
+                if o < rl[i] - tp * (1.0 + rl[i].abs()) {
+                    1.0
+                } else if o > ru[i] + tp * (1.0 + ru[i].abs()) {
+                    -1.0
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        let ones = vec![1.0; m];
+        let zeros = vec![0.0; m];
+        let (sign, td, c) = (self.sign, self.tol.dual, model.costs());
+        let mut need_top = TopK::new(m, CRASH_K);
+        self.top.set_k(PRICE_K);
+        let top = &mut self.top;
+        let dense = &self.dense;
+        scan_out(model, &self.rest, &zeros, |j, code, _, idx, val| {
+            let cj = sign * c[j];
+            let v = violation(code, cj);
+            if v > 0.0 {
+                let score = v * col_scale(idx, val, &ones);
+                if score > td {
+                    offer_by_rows(top, dense, m, (idx, val), &ones, score, j as u32);
+                }
+            }
+            for (&i, &a) in idx.iter().zip(val) {
+                let ni = need[i as usize];
+                if ni == 0.0 {
+                    continue;
+                }
+                let dir = move_dir(code, a * ni);
+                if a * dir * ni > 0.0 {
+                    need_top.offer(i as usize, -cj * dir / a.abs(), j as u32);
+                }
+            }
+        });
+        let mut cands = Vec::new();
+        self.top.drain(&mut cands);
+        // Greedy crash: repair the needy rows one by one with their cheapest
+        // candidates, never pushing another row past its bounds.
+        let mut act = self.offset.clone();
+        let mut moved: std::collections::BTreeMap<u32, f64> = std::collections::BTreeMap::new();
+        let (lo, up) = (model.col_lower(), model.col_upper());
+        let a = model.matrix();
+        for i in 0..m {
+            let ni = need[i];
+            if ni == 0.0 {
+                continue;
+            }
+            let list = need_top.sorted(i);
+            for (t, &(score, j)) in list.iter().enumerate() {
+                if t < INIT_K {
+                    cands.push((score, j));
+                }
+                let rem = if ni > 0.0 {
+                    rl[i] - act[i]
+                } else {
+                    act[i] - ru[i]
+                };
+                if rem <= tp * (1.0 + rl[i].abs().min(ru[i].abs())) {
+                    continue;
+                }
+                let ju = j as usize;
+                let code = self.rest[ju];
+                let (idx, val) = a.col(ju);
+                let Some(p) = idx.iter().position(|&r| r as usize == i) else {
+                    continue;
+                };
+                let dir = move_dir(code, val[p] * ni);
+                let x = moved
+                    .get(&j)
+                    .copied()
+                    .unwrap_or_else(|| rest_value(code, lo[ju], up[ju]));
+                let mut step = rem / val[p].abs();
+                step = step.min(if dir > 0.0 { up[ju] - x } else { x - lo[ju] });
+                for (&r, &v) in idx.iter().zip(val) {
+                    let r = r as usize;
+                    if r == i {
+                        continue;
+                    }
+                    let g = v * dir;
+                    if g > 0.0 && ru[r] < f64::INFINITY {
+                        step = step.min((ru[r] - act[r]) / g);
+                    } else if g < 0.0 && rl[r] > f64::NEG_INFINITY {
+                        step = step.min((act[r] - rl[r]) / -g);
+                    }
+                }
+                if step > 0.0 && step.is_finite() {
+                    for (&r, &v) in idx.iter().zip(val) {
+                        act[r as usize] += v * dir * step;
+                    }
+                    moved.insert(j, x + dir * step);
+                }
+            }
+        }
+        cands.extend(moved.keys().map(|&j| (f64::INFINITY, j)));
+        need_top.drain(&mut Vec::new());
+        pick(cands, usize::MAX)
+    }
+
+    /// Marks `add` (columns outside the master, ascending) as master
+    /// columns: slots, resting bookkeeping and offsets. The engine is not
+    /// touched.
+    fn adopt(&mut self, model: &Model, add: &[u32]) {
+        let (lo, up, c) = (model.col_lower(), model.col_upper(), model.costs());
+        let a = model.matrix();
+        for &j in add {
+            let j = j as usize;
+            let code = self.rest[j];
+            let v = rest_value(code, lo[j], up[j]);
+            if v != 0.0 {
+                self.rest_obj -= self.sign * c[j] * v;
+                let (idx, val) = a.col(j);
+                for (&i, &x) in idx.iter().zip(val) {
+                    self.offset[i as usize] -= x * v;
+                }
+            }
+            self.rest[j] = IN;
+            // Sizes were checked to fit u32 in `new`.
+            self.slot[j] = self.cols.len() as u32;
+            self.cols.push(j as u32);
+        }
+    }
+
+    /// Scaled structural columns for the model columns `cols`; also sets
+    /// `col_scale` for them when they are the whole master.
+    fn parts(&mut self, model: &Model, cols: &[u32]) -> Parts {
+        let mut p = Parts::default();
+        p.a.start.push(0);
+        self.col_scale.clear();
+        self.append(model, cols, &mut p);
+        p
+    }
+
+    /// Appends the scaled columns `add` to `p` and their factors to
+    /// `col_scale`.
+    fn append(&mut self, model: &Model, add: &[u32], p: &mut Parts) {
+        let a = model.matrix();
+        let (lo, up, c) = (model.col_lower(), model.col_upper(), model.costs());
+        for &j in add {
+            let j = j as usize;
+            let (idx, val) = a.col(j);
+            let ck = if self.scaled {
+                col_scale(idx, val, &self.row_scale)
+            } else {
+                1.0
+            };
+            for (&i, &v) in idx.iter().zip(val) {
+                p.a.index.push(i);
+                p.a.value.push(v * self.row_scale[i as usize] * ck);
+            }
+            p.a.start.push(p.a.index.len());
+            p.cost.push(self.sign * c[j] * ck);
+            p.lower.push(lo[j] / ck);
+            p.upper.push(up[j] / ck);
+            self.col_scale.push(ck);
+        }
+    }
+
+    /// Scaled bounds of row `i`'s logical (`s = −(Ax)`, offsets removed).
+    fn logical_bounds(&self, model: &Model, i: usize) -> (f64, f64) {
+        let (o, r) = (self.offset[i], self.row_scale[i]);
+        (
+            -(model.row_upper()[i] - o) * r,
+            -(model.row_lower()[i] - o) * r,
+        )
+    }
+
+    /// The master's computational form from its structural parts.
+    fn finish(&self, model: &Model, mut p: Parts) -> Lp {
+        let m = model.num_rows();
+        for i in 0..m {
+            let (l, u) = self.logical_bounds(model, i);
+            p.cost.push(0.0);
+            p.lower.push(l);
+            p.upper.push(u);
+        }
+        Lp::new(m, p.a, p.cost, p.lower, p.upper)
+    }
+
+    /// Places master column `k` (model column `j`) nonbasic at its resting
+    /// bound.
+    fn seat_at_rest(&mut self, k: usize, j: usize, model: &Model) {
+        let code = rest_code(
+            model.col_lower()[j],
+            model.col_upper()[j],
+            self.engine.cost[k] < 0.0,
+        );
+        let want = if code == UPPER { -1 } else { 1 };
+        self.engine.place_nonbasic(k, want);
+    }
+
+    /// Adds the columns `add` (outside the master, ascending) to the master
+    /// in place: the basis, its factor and the edge weights are kept (the
+    /// new columns are nonbasic at their resting bounds, so the basis stays
+    /// primal feasible).
+    fn grow(&mut self, model: &Model, add: &[u32]) {
+        if add.is_empty() {
+            return;
+        }
+        let codes: Vec<u8> = add.iter().map(|&j| self.rest[j as usize]).collect();
+        self.adopt(model, add);
+        let e = &mut self.engine;
+        let (m, n0) = (e.lp.m, e.lp.n);
+        let mut p = Parts {
+            a: std::mem::take(&mut e.lp.a),
+            cost: e.lp.cost[..n0].to_vec(),
+            lower: e.lp.lower[..n0].to_vec(),
+            upper: e.lp.upper[..n0].to_vec(),
+        };
+        self.append(model, add, &mut p);
+        let lp = self.finish(model, p);
+        let e = &mut self.engine;
+        let na = add.len();
+        e.lp = lp;
+        for b in &mut e.basic {
+            if *b >= n0 {
+                *b += na;
+            }
+        }
+        widen(&mut e.pos, n0, na, usize::MAX);
+        widen(&mut e.mv, n0, na, 0);
+        widen(&mut e.x, n0, na, 0.0);
+        widen(&mut e.d, n0, na, 0.0);
+        e.cost.clone_from(&e.lp.cost);
+        e.lower.clone_from(&e.lp.lower);
+        e.upper.clone_from(&e.lp.upper);
+        e.row_ap = SparseVec::new(n0 + na);
+        for (t, &code) in codes.iter().enumerate() {
+            let want = if code == UPPER { -1 } else { 1 };
+            e.place_nonbasic(n0 + t, want);
+        }
+        debug_assert_eq!(e.lp.nt(), n0 + na + m);
+    }
+
+    /// Shifts the costs of master columns `n0..` so that their reduced costs
+    /// have the right sign for their bounds: the master stays dual feasible
+    /// and the dual simplex continues from its basis (used while the master
+    /// is infeasible; the shifts go once it is feasible).
+    fn shift_new(&mut self, n0: usize) {
+        let e = &mut self.engine;
+        e.cost.copy_from_slice(&e.lp.cost);
+        let y = e.row_duals();
+        let td = self.tol.dual;
+        for k in n0..e.lp.n {
+            let (idx, val) = e.lp.a.line(k);
+            let d = e.lp.cost[k]
+                - idx
+                    .iter()
+                    .zip(val)
+                    .map(|(&i, &a)| a * y[i as usize])
+                    .sum::<f64>();
+            let sh = match e.mv[k] {
+                1 if d < td => td - d,
+                -1 if d > -td => -td - d,
+                FREE => -d,
+                _ => 0.0,
+            };
+            if sh != 0.0 {
+                e.lp.cost[k] += sh;
+                self.shifts.push((k, sh));
+            }
+        }
+        e.cost.copy_from_slice(&e.lp.cost);
+    }
+
+    /// The master's basis statuses (master columns, then rows).
+    fn master_statuses(&self) -> (Vec<BasisStatus>, Vec<BasisStatus>) {
+        let e = &self.engine;
+        let n = e.lp.n;
+        let status = |j: usize, logical: bool| -> BasisStatus {
+            if e.is_basic(j) {
+                return BasisStatus::Basic;
+            }
+            let (l, u) = (e.lp.lower[j], e.lp.upper[j]);
+            match (e.mv[j], logical) {
+                (1, false) | (-1, true) => BasisStatus::AtLower,
+                (-1, false) | (1, true) => BasisStatus::AtUpper,
+                _ if l == u => BasisStatus::AtLower,
+                _ => BasisStatus::Zero,
+            }
+        };
+        (
+            (0..n).map(|k| status(k, false)).collect(),
+            (0..e.lp.m).map(|i| status(n + i, true)).collect(),
+        )
+    }
+
+    /// Rebuilds the master engine from scratch on the current columns and
+    /// scaling, seated on the given statuses (which must have one basic
+    /// entry per row).
+    fn rebuild(&mut self, model: &Model, cols: &[BasisStatus], rows: &[BasisStatus]) {
+        let list = self.cols.clone();
+        let parts = self.parts(model, &list);
+        let lp = self.finish(model, parts);
+        let mut e = Engine::new(lp, self.tol);
+        let (m, n) = (e.lp.m, e.lp.n);
+        let mut k = 0;
+        for j in 0..n + m {
+            let s = if j < n { cols[j] } else { rows[j - n] };
+            e.pos[j] = usize::MAX;
+            if s == BasisStatus::Basic && k < m {
+                e.basic[k] = j;
+                e.pos[j] = k;
+                e.mv[j] = 0;
+                k += 1;
+            }
+        }
+        for j in 0..n + m {
+            let logical = j >= n;
+            let s = if logical { rows[j - n] } else { cols[j] };
+            if e.pos[j] != usize::MAX {
+                continue;
+            }
+            let want = match (s, logical) {
+                (BasisStatus::AtLower, false) | (BasisStatus::AtUpper, true) => 1,
+                (BasisStatus::AtUpper, false) | (BasisStatus::AtLower, true) => -1,
+                _ => 1,
+            };
+            e.place_nonbasic(j, want);
+        }
+        e.factor_ok = false;
+        e.iterations = self.engine.iterations;
+        e.limits = self.engine.limits;
+        self.engine = e;
+        self.fresh_basis = true;
+    }
+
+    /// Drops the scaling (all factors 1) and rebuilds the master on the same
+    /// basis: the cleanup when the scaled optimum is not optimal enough
+    /// unscaled.
+    fn unscale(&mut self, model: &Model) {
+        let (cols, rows) = self.master_statuses();
+        self.scaled = false;
+        self.row_scale.iter_mut().for_each(|r| *r = 1.0);
+        self.rebuild(model, &cols, &rows);
+    }
+
+    /// Row duals of the master, unscaled, for the minimisation.
+    fn duals_min(&mut self) -> Vec<f64> {
+        let e = &mut self.engine;
+        e.cost.copy_from_slice(&e.lp.cost);
+        let ys = e.row_duals();
+        ys.iter().zip(&self.row_scale).map(|(v, r)| v * r).collect()
+    }
+
+    /// A pricing pass: the columns outside the master whose reduced cost
+    /// (against `y`, unscaled, minimisation) has the wrong sign for their
+    /// resting bound beyond the dual tolerance (measured on the column as
+    /// the master would scale it), best few per row.
+    fn price(&mut self, model: &Model, y: &[f64]) -> Vec<u32> {
+        let m = model.num_rows();
+        let (sign, td, c) = (self.sign, self.tol.dual, model.costs());
+        let scaled = self.scaled;
+        self.top.set_k(PRICE_K);
+        let (top, dense, rs) = (&mut self.top, &self.dense, &self.row_scale);
+        scan_out(model, &self.rest, y, |j, code, z, idx, val| {
+            let v = violation(code, sign * c[j] - z);
+            if v > td * 1e-3 {
+                let score = if scaled {
+                    v * col_scale(idx, val, rs)
+                } else {
+                    v
+                };
+                if score > td {
+                    offer_by_rows(top, dense, m, (idx, val), y, score, j as u32);
+                }
+            }
+        });
+        let mut cands = Vec::new();
+        self.top.drain(&mut cands);
+        pick(cands, CAP_PERCENT * m.max(50) / 100)
+    }
+
+    /// Farkas pricing: the columns outside the master that could break the
+    /// master's infeasibility proof `y` (unscaled): `z_j = a_jᵀy` positive
+    /// with room to move up from rest, or negative with room to move down.
+    fn price_farkas(&mut self, model: &Model, y: &[f64]) -> Vec<u32> {
+        let m = model.num_rows();
+        let ymax = y
+            .iter()
+            .zip(&self.row_scale)
+            .fold(0.0f64, |a, (v, r)| a.max((v / r).abs()));
+        let tiny = 1e-9 * ymax;
+        let scaled = self.scaled;
+        let c = model.costs();
+        self.top.set_k(FARKAS_K);
+        let (top, dense, rs) = (&mut self.top, &self.dense, &self.row_scale);
+        scan_out(model, &self.rest, y, |j, code, z, idx, val| {
+            let v = violation(code, -z);
+            if v > 0.0 {
+                let cs = if scaled { col_scale(idx, val, rs) } else { 1.0 };
+                if v * cs > tiny {
+                    // Help per unit of cost (both scale alike with the column).
+                    let score = v / c[j].abs().max(1e-9 * v);
+                    offer_by_rows(top, dense, m, (idx, val), y, score, j as u32);
+                }
+            }
+        });
+        let mut cands = Vec::new();
+        self.top.drain(&mut cands);
+        pick(cands, CAP_PERCENT * m.max(50) / 100)
+    }
+
+    /// Sets the limits and refreshes what changed since the last solve.
+    fn prepare(&mut self, model: &Model, options: &SolveOptions, start: Instant) {
+        self.tol = tol_of(options);
+        if self.offset_dirty {
+            self.compute_offsets(model);
+        }
+        let n = self.engine.lp.n;
+        for i in 0..model.num_rows() {
+            let (l, u) = self.logical_bounds(model, i);
+            self.engine.lp.lower[n + i] = l;
+            self.engine.lp.upper[n + i] = u;
+        }
+        let e = &mut self.engine;
+        e.tol = self.tol;
+        e.limits = Limits {
+            max_iterations: options.iteration_limit,
+            deadline: options.time_limit.map(|t| start + t),
+        };
+        e.iterations = 0;
+        self.stats = SiftingStats {
+            initial_columns: self.stats.initial_columns,
+            ..SiftingStats::default()
+        };
+    }
+
+    /// Solves the LP by sifting from the current master and basis.
+    /// `Ok(None)` means sifting gave up (no progress, or the engine failed
+    /// on a master): the caller finishes with the general engine, warm from
+    /// [`Sifter::basis`].
+    ///
+    /// # Errors
+    /// None at present beyond what the engine reports; kept fallible for
+    /// the caller's uniformity.
+    pub(crate) fn solve(
+        &mut self,
+        model: &Model,
+        options: &SolveOptions,
+    ) -> Result<Option<Solution>> {
+        let start = Instant::now();
+        self.prepare(model, options, start);
+        let method = match options.algorithm {
+            Algorithm::PrimalSimplex => Method::Primal,
+            _ => Method::Dual,
+        };
+        let deadline = options.time_limit.map(|t| start + t);
+        let (mut best, mut stalled) = (f64::INFINITY, 0usize);
+        let user_limit = options.iteration_limit;
+        loop {
+            if self.stats.rounds >= MAX_ROUNDS || stalled > MAX_STALLED_ROUNDS {
+                return Ok(None);
+            }
+            // Sizes fit u32 (checked in `new`), so the product fits u64.
+            let dim = (self.engine.lp.m + self.engine.lp.n) as u64;
+            let round_cap = self.engine.iterations + MAX_ROUND_ITERATIONS_PER_DIM * dim.max(200);
+            self.engine.limits.max_iterations =
+                Some(user_limit.map_or(round_cap, |u| u.min(round_cap)));
+            self.stats.rounds += 1;
+            let t = Instant::now();
+            if self.fresh_basis {
+                if self.engine.factorize().is_err() {
+                    return Ok(None);
+                }
+                if self.engine.lp.m <= EXACT_DSE_MAX_ROWS {
+                    self.engine.compute_exact_dse();
+                } else {
+                    self.engine.dse.iter_mut().for_each(|w| *w = 1.0);
+                }
+                self.fresh_basis = false;
+            }
+            let Ok(outcome) = self.engine.run(method) else {
+                return Ok(None);
+            };
+            self.stats.master_time += t.elapsed();
+            self.stats.iterations = self.engine.iterations;
+            let t = Instant::now();
+            let add = match outcome {
+                Outcome::Optimal if !self.shifts.is_empty() => {
+                    // Feasible at last: back to the true costs (a primal
+                    // simplex from this basis) before pricing.
+                    for (k, sh) in std::mem::take(&mut self.shifts) {
+                        self.engine.lp.cost[k] -= sh;
+                    }
+                    continue;
+                }
+                Outcome::Optimal => {
+                    let y = self.duals_min();
+                    let add = self.price(model, &y);
+                    if add.is_empty() {
+                        self.stats.pricing_time += t.elapsed();
+                        let sol = self.solution(model, Status::Optimal, start);
+                        if self.scaled && options.scaling {
+                            let (pv, dv) = self.violations(model, &sol);
+                            let tl = &options.tolerances;
+                            if pv > tl.primal_feasibility || dv > tl.dual_feasibility {
+                                self.unscale(model);
+                                continue;
+                            }
+                        }
+                        return Ok(Some(sol));
+                    }
+                    let obj = self.master_objective();
+                    if obj < best - 1e-13 * (1.0 + best.abs()) {
+                        best = obj;
+                        stalled = 0;
+                    } else {
+                        stalled += 1;
+                    }
+                    add
+                }
+                Outcome::Infeasible(ys) => {
+                    let y: Vec<f64> = ys.iter().zip(&self.row_scale).map(|(v, r)| v * r).collect();
+                    let add = self.price_farkas(model, &y);
+                    if add.is_empty() {
+                        self.stats.pricing_time += t.elapsed();
+                        return Ok(farkas_full(model, &y).map(|y| {
+                            let mut sol = self.solution(model, Status::Infeasible, start);
+                            sol.certificate = Some(Certificate::Farkas(y));
+                            sol
+                        }));
+                    }
+                    stalled = 0;
+                    self.stats.pricing_time += t.elapsed();
+                    let n0 = self.engine.lp.n;
+                    self.grow(model, &add);
+                    self.shift_new(n0);
+                    continue;
+                }
+                Outcome::Unbounded(ray) => {
+                    let mut sol = self.solution(model, Status::Unbounded, start);
+                    let mut r = vec![0.0; model.num_cols()];
+                    for (k, &j) in self.cols.iter().enumerate() {
+                        r[j as usize] = ray[k] * self.col_scale[k];
+                    }
+                    sol.certificate = Some(Certificate::Ray(r));
+                    return Ok(Some(sol));
+                }
+                Outcome::IterationLimit
+                    if user_limit.is_none_or(|u| self.engine.iterations < u) =>
+                {
+                    // The round's own cap: this master solve stalled.
+                    return Ok(None);
+                }
+                Outcome::IterationLimit => {
+                    return Ok(Some(self.solution(model, Status::IterationLimit, start)));
+                }
+                Outcome::TimeLimit => {
+                    return Ok(Some(self.solution(model, Status::TimeLimit, start)));
+                }
+            };
+            self.stats.pricing_time += t.elapsed();
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                return Ok(Some(self.solution(model, Status::TimeLimit, start)));
+            }
+            self.grow(model, &add);
+        }
+    }
+
+    /// The objective of the whole model at the master's point
+    /// (minimisation, without the constant).
+    fn master_objective(&self) -> f64 {
+        let e = &self.engine;
+        let v = e.values();
+        self.rest_obj + (0..e.lp.n).map(|k| e.lp.cost[k] * v[k]).sum::<f64>()
+    }
+
+    /// Column values of the whole model: master values unscaled, every
+    /// other column at rest.
+    fn point(&self, model: &Model) -> Vec<f64> {
+        let (lo, up) = (model.col_lower(), model.col_upper());
+        let mut x: Vec<f64> = self
+            .rest
+            .iter()
+            .enumerate()
+            .map(|(j, &code)| {
+                if code == IN {
+                    0.0
+                } else {
+                    rest_value(code, lo[j], up[j])
+                }
+            })
+            .collect();
+        let v = self.engine.values();
+        for (k, &j) in self.cols.iter().enumerate() {
+            x[j as usize] = v[k] * self.col_scale[k];
+        }
+        x
+    }
+
+    /// The solution of the whole model for `status` (vectors filled except
+    /// for infeasible, whose certificate the caller adds).
+    fn solution(&mut self, model: &Model, status: Status, start: Instant) -> Solution {
+        let mut sol = Solution {
+            status,
+            objective: None,
+            x: Vec::new(),
+            row_activity: Vec::new(),
+            row_dual: Vec::new(),
+            reduced_cost: Vec::new(),
+            basis: Some(self.basis(model)),
+            certificate: None,
+            iterations: self.engine.iterations,
+            solve_time: Duration::ZERO,
+            mip: None,
+        };
+        self.stats.iterations = self.engine.iterations;
+        self.stats.master_columns = self.cols.len();
+        if status != Status::Infeasible {
+            let x = self.point(model);
+            sol.row_activity = model.row_activity(&x);
+            sol.objective = Some(model.objective_value(&x));
+            sol.x = x;
+            if status != Status::Unbounded {
+                let sign = self.sign;
+                let y: Vec<f64> = self.duals_min().iter().map(|v| sign * v).collect();
+                sol.reduced_cost = reduced_costs(model, &y);
+                sol.row_dual = y;
+            }
+        }
+        sol.solve_time = start.elapsed();
+        sol
+    }
+
+    /// The basis of the whole model: the master's, with every other column
+    /// nonbasic at rest.
+    pub(crate) fn basis(&self, model: &Model) -> Basis {
+        let (mc, rows) = self.master_statuses();
+        debug_assert_eq!(self.rest.len(), model.num_cols());
+        let mut col_status: Vec<BasisStatus> = self
+            .rest
+            .iter()
+            .map(|&code| match code {
+                UPPER => BasisStatus::AtUpper,
+                FREE_ZERO => BasisStatus::Zero,
+                _ => BasisStatus::AtLower,
+            })
+            .collect();
+        for (k, &j) in self.cols.iter().enumerate() {
+            col_status[j as usize] = mc[k];
+        }
+        Basis {
+            col_status,
+            row_status: rows,
+        }
+    }
+
+    /// Starts the next solve from `basis` (of the whole model): its basic
+    /// columns join the master, resting columns take the side it names.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Model`] if the lengths do not match the model or
+    /// the number of basic entries is not the number of rows.
+    pub(crate) fn set_basis(&mut self, model: &Model, basis: &Basis) -> Result<()> {
+        let (m, n) = (model.num_rows(), model.num_cols());
+        if basis.col_status.len() != n || basis.row_status.len() != m {
+            return Err(Error::model(format!(
+                "basis has {} column and {} row statuses; the model has {n} columns and {m} rows",
+                basis.col_status.len(),
+                basis.row_status.len()
+            )));
+        }
+        let nbasic = basis
+            .col_status
+            .iter()
+            .chain(&basis.row_status)
+            .filter(|&&s| s == BasisStatus::Basic)
+            .count();
+        if nbasic != m {
+            return Err(Error::model(format!(
+                "basis has {nbasic} basic entries; it needs one per row ({m})"
+            )));
+        }
+        let (lo, up) = (model.col_lower(), model.col_upper());
+        let mut add = Vec::new();
+        for (j, &s) in basis.col_status.iter().enumerate() {
+            if self.rest[j] == IN {
+                continue;
+            }
+            match s {
+                BasisStatus::Basic => add.push(j as u32),
+                BasisStatus::AtUpper => self.rest[j] = rest_code(lo[j], up[j], true),
+                BasisStatus::AtLower | BasisStatus::Zero => {
+                    self.rest[j] = rest_code(lo[j], up[j], false);
+                }
+            }
+        }
+        self.compute_offsets(model);
+        self.adopt(model, &add);
+        let cols: Vec<BasisStatus> = self
+            .cols
+            .iter()
+            .map(|&j| basis.col_status[j as usize])
+            .collect();
+        self.rebuild(model, &cols, &basis.row_status);
+        Ok(())
+    }
+
+    /// Column `j`'s cost changed in the model.
+    pub(crate) fn cost_changed(&mut self, model: &Model, j: usize) {
+        let k = self.slot[j];
+        if k != u32::MAX {
+            let k = k as usize;
+            self.engine.lp.cost[k] = self.sign * model.costs()[j] * self.col_scale[k];
+        } else {
+            // The resting objective changed; a boxed column also rests
+            // where its new cost prefers.
+            let (l, u) = (model.col_lower()[j], model.col_upper()[j]);
+            if self.rest[j] == LOWER || self.rest[j] == UPPER {
+                self.rest[j] = rest_code(l, u, self.sign * model.costs()[j] < 0.0);
+            }
+            self.offset_dirty = true;
+        }
+    }
+
+    /// Column `j`'s bounds changed in the model.
+    pub(crate) fn bounds_changed(&mut self, model: &Model, j: usize) {
+        let (l, u) = (model.col_lower()[j], model.col_upper()[j]);
+        let k = self.slot[j];
+        if k != u32::MAX {
+            let k = k as usize;
+            let ck = self.col_scale[k];
+            self.engine.lp.lower[k] = l / ck;
+            self.engine.lp.upper[k] = u / ck;
+        } else {
+            let prefer_upper = self.rest[j] == UPPER;
+            self.rest[j] = rest_code(l, u, prefer_upper);
+            self.offset_dirty = true;
+        }
+    }
+
+    /// Largest primal and dual violations of `sol` (absolute, unscaled),
+    /// as the general engine measures them.
+    fn violations(&self, model: &Model, sol: &Solution) -> (f64, f64) {
+        let Some(basis) = &sol.basis else {
+            return (0.0, 0.0);
+        };
+        let sg = self.sign;
+        let (mut pv, mut dv) = (0.0f64, 0.0f64);
+        let mut one = |v: f64, l: f64, u: f64, d: f64, st: BasisStatus| {
+            pv = pv.max(l - v).max(v - u);
+            let d = sg * d;
+            let viol = match st {
+                BasisStatus::Basic | BasisStatus::Zero => d.abs(),
+                _ if l == u => 0.0,
+                BasisStatus::AtLower => (-d).max(0.0),
+                BasisStatus::AtUpper => d.max(0.0),
+            };
+            dv = dv.max(viol);
+        };
+        for j in 0..model.num_cols() {
+            one(
+                sol.x[j],
+                model.col_lower()[j],
+                model.col_upper()[j],
+                sol.reduced_cost[j],
+                basis.col_status[j],
+            );
+        }
+        for i in 0..model.num_rows() {
+            one(
+                sol.row_activity[i],
+                model.row_lower()[i],
+                model.row_upper()[i],
+                sol.row_dual[i],
+                basis.row_status[i],
+            );
+        }
+        (pv, dv)
+    }
+}
+
+/// Offers column `j` to the bucket of its sparse row with the largest
+/// term `|a_ij w_i|` (ties: the first), or to the shared bucket `m` when
+/// it has no sparse row.
+#[inline]
+fn offer_by_rows(
+    top: &mut TopK,
+    dense: &[bool],
+    m: usize,
+    (idx, val): (&[u32], &[f64]),
+    w: &[f64],
+    score: f64,
+    j: u32,
+) {
+    let mut best = m;
+    let mut big = -1.0;
+    for (&i, &a) in idx.iter().zip(val) {
+        let i = i as usize;
+        if !dense[i] {
+            let t = (a * w[i]).abs();
+            if t > big {
+                big = t;
+                best = i;
+            }
+        }
+    }
+    top.offer(best, score, j);
+}
+
+/// Direction a column resting at `code` moves in to change a row by the
+/// sign of `want` (free columns move either way).
+fn move_dir(code: u8, want: f64) -> f64 {
+    match code {
+        LOWER => 1.0,
+        UPPER => -1.0,
+        _ => want.signum(),
+    }
+}
+
+/// Inserts `count` copies of `fill` at `at`.
+fn widen<T: Copy>(v: &mut Vec<T>, at: usize, count: usize, fill: T) {
+    v.splice(at..at, std::iter::repeat_n(fill, count));
+}
+
+/// Unscaled columns `cols` of the model as a column-wise matrix.
+fn raw_columns(model: &Model, cols: &[u32]) -> SpMat {
+    let a = model.matrix();
+    let mut s = SpMat::default_for(0);
+    for &j in cols {
+        let (idx, val) = a.col(j as usize);
+        s.index.extend_from_slice(idx);
+        s.value.extend_from_slice(val);
+        s.start.push(s.index.len());
+    }
+    s
+}
+
+/// Reduced costs `c − Aᵀy` of every column (model sense).
+fn reduced_costs(model: &Model, y: &[f64]) -> Vec<f64> {
+    let a = model.matrix();
+    let (st, ix, va) = (a.starts(), a.indices(), a.values());
+    model
+        .costs()
+        .iter()
+        .enumerate()
+        .map(|(j, &c)| {
+            let mut s = c;
+            for p in st[j]..st[j + 1] {
+                s -= va[p] * y[ix[p] as usize];
+            }
+            s
+        })
+        .collect()
+}
+
+/// Checks a Farkas candidate `y` (unscaled, by row) on the whole model, as
+/// the engine checks its own: returns it signed so that
+/// `max_x (Aᵀy)ᵀx < min_r yᵀr` over the bounds, or `None`.
+fn farkas_full(model: &Model, y: &[f64]) -> Option<Vec<f64>> {
+    let ymax = y.iter().fold(0.0f64, |a, &v| a.max(v.abs()));
+    if ymax == 0.0 || !ymax.is_finite() {
+        return None;
+    }
+    let a = model.matrix();
+    let zmax = (0..model.num_cols()).fold(0.0f64, |acc, j| {
+        let (idx, val) = a.col(j);
+        idx.iter()
+            .zip(val)
+            .fold(acc, |acc, (&i, &v)| acc.max((v * y[i as usize]).abs()))
+    });
+    let tiny = 1e-9 * ymax.max(zmax);
+    let (mut hi, mut lo, mut scale) = (0.0f64, 0.0f64, 0.0f64);
+    let mut term = |z: f64, l: f64, u: f64| {
+        if z.abs() <= tiny {
+            return;
+        }
+        let (zu, zl) = (z * u, z * l);
+        if z > 0.0 {
+            hi += zu;
+            lo += zl;
+        } else {
+            hi += zl;
+            lo += zu;
+        }
+        if l.is_finite() {
+            scale = scale.max(zl.abs());
+        }
+        if u.is_finite() {
+            scale = scale.max(zu.abs());
+        }
+    };
+    for j in 0..model.num_cols() {
+        let (idx, val) = a.col(j);
+        let z: f64 = idx.iter().zip(val).map(|(&i, &v)| v * y[i as usize]).sum();
+        term(z, model.col_lower()[j], model.col_upper()[j]);
+    }
+    for (i, &yi) in y.iter().enumerate() {
+        // The logical s = −(Ax)_i lies in [−rᵤ, −rₗ].
+        term(yi, -model.row_upper()[i], -model.row_lower()[i]);
+    }
+    let eps = 1e-9 * (1.0 + scale);
+    if hi.is_finite() && hi < -eps {
+        Some(y.to_vec())
+    } else if lo.is_finite() && lo > eps {
+        Some(y.iter().map(|v| -v).collect())
+    } else {
+        None
+    }
+}
+
+impl SpMat {
+    /// An empty column-wise matrix with `n` empty columns.
+    pub(crate) fn default_for(n: usize) -> Self {
+        SpMat {
+            start: vec![0; n + 1],
+            index: Vec::new(),
+            value: Vec::new(),
+        }
+    }
+}
