@@ -7,7 +7,7 @@ use fleetplan::model::ColId;
 use fleetplan::perf::PerfModel;
 use fleetplan::plan::{ColKind, CompileOptions, PlanOptions, compile, plan};
 use fleetplan::scenario::{Scenario, ValidatedScenario};
-use fleetplan::solver::{LpSolver, SolveOptions};
+use fleetplan::solver::{LpSolver, SolveOptions, Structure};
 use fleetplan::sweep::{SweepOptions, SweepSpec, sweep};
 use std::fmt::Write as _;
 use std::hint::black_box;
@@ -97,6 +97,13 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 black_box(plan(&vs, &PlanOptions::default().with_fractional(true)).expect("plans"))
             });
+        });
+        // the same on the general dual simplex only (no sifting)
+        let general = PlanOptions::default()
+            .with_fractional(true)
+            .with_solver(SolveOptions::default().with_structure(Structure::General));
+        g.bench_function(format!("plan family {p}x{k} cold fractional general"), |b| {
+            b.iter(|| black_box(plan(&vs, &general).expect("plans")));
         });
     }
     g.bench_function("plan flagship cold fractional", |b| {
