@@ -102,9 +102,12 @@ fn bench(c: &mut Criterion) {
         let general = PlanOptions::default()
             .with_fractional(true)
             .with_solver(SolveOptions::default().with_structure(Structure::General));
-        g.bench_function(format!("plan family {p}x{k} cold fractional general"), |b| {
-            b.iter(|| black_box(plan(&vs, &general).expect("plans")));
-        });
+        g.bench_function(
+            format!("plan family {p}x{k} cold fractional general"),
+            |b| {
+                b.iter(|| black_box(plan(&vs, &general).expect("plans")));
+            },
+        );
     }
     g.bench_function("plan flagship cold fractional", |b| {
         b.iter(|| {
