@@ -69,10 +69,11 @@ fn main() -> ExitCode {
     );
     if let Some(s) = lp.sifting_stats() {
         println!(
-            "sifting: {} rounds, master {} -> {} columns, pricing {:.4} s, masters {:.4} s{}",
+            "sifting: {} rounds, master {} -> {} columns ({} dropped), pricing {:.4} s, masters {:.4} s{}",
             s.rounds,
             s.initial_columns,
             s.master_columns,
+            s.dropped,
             s.pricing_time.as_secs_f64(),
             s.master_time.as_secs_f64(),
             if s.fell_back {

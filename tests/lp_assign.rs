@@ -133,6 +133,14 @@ fn sifting_matches_the_general_engine_on_the_family() {
         let model = assign::assign_model(p, k);
         assert_eq!(sifting_agrees(&model), Status::Optimal);
     }
+    // at 100 x 100 the master outgrows two columns per row and is trimmed
+    // on the way (the answers above include that path)
+    let mut lp = LpSolver::new(assign::assign_model(100, 100), with(Structure::Sifting)).unwrap();
+    let s = lp.solve().unwrap();
+    check(lp.model(), &s);
+    let stats = lp.sifting_stats().unwrap();
+    assert!(stats.dropped > 0, "{stats:?}");
+    assert!(stats.master_columns < stats.initial_columns + stats.dropped);
 }
 
 #[test]

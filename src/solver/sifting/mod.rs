@@ -56,6 +56,13 @@ const DENSE_MIN: usize = 100;
 /// Up to this many nonzeros the row scaling is computed on the whole
 /// matrix (as the general engine does); above it, on the initial master.
 const FULL_SCALING_NNZ: usize = 200_000;
+/// The master is trimmed when it has more than this many columns per row:
+/// nonbasic columns priced clearly out (reduced cost beyond `DROP_MARGIN`
+/// dual tolerances, largest first) go back to rest until it has this many
+/// per row again (the basis and the point do not change).
+const DROP_ABOVE_PER_ROW: usize = 2;
+const DROP_TO_PER_ROW: usize = 1;
+const DROP_MARGIN: f64 = 10.0;
 /// Master solves before sifting gives up (the general engine takes over).
 const MAX_ROUNDS: usize = 1000;
 /// Rounds without a relative objective improvement of `1e-13` before
@@ -87,6 +94,8 @@ pub struct SiftingStats {
     pub master_time: Duration,
     /// Whether sifting gave up and the general engine finished the solve.
     pub fell_back: bool,
+    /// Master columns sent back to rest (the master trimmed as it grew).
+    pub dropped: usize,
 }
 
 /// Resting code of a column with bounds `[l, u]` outside the master.
@@ -610,6 +619,85 @@ impl Sifter {
         self.fresh_basis = true;
     }
 
+    /// Sends the master's clearly unattractive nonbasic columns back to
+    /// rest when the master has grown past `DROP_ABOVE_PER_ROW` columns per
+    /// row (see the constants). A dropped column keeps the bound it sits at
+    /// as its resting bound, so the offsets absorb exactly its activity: the
+    /// point, the basis and the objective are unchanged, and pricing brings
+    /// the column back if the duals ever make it attractive. Only at an
+    /// optimal master with no cost shifts in force.
+    fn trim(&mut self, model: &Model) {
+        let (m, n) = (self.engine.lp.m, self.engine.lp.n);
+        if n <= DROP_ABOVE_PER_ROW * m.max(1) || !self.shifts.is_empty() {
+            return;
+        }
+        let e = &mut self.engine;
+        e.cost.copy_from_slice(&e.lp.cost);
+        let ys = e.row_duals();
+        let thr = DROP_MARGIN * self.tol.dual;
+        let mut out: Vec<(f64, usize)> = (0..n)
+            .filter(|&k| !e.is_basic(k) && (e.mv[k] == 1 || e.mv[k] == -1))
+            .filter_map(|k| {
+                let (idx, val) = e.lp.a.line(k);
+                let d = e.lp.cost[k]
+                    - idx
+                        .iter()
+                        .zip(val)
+                        .map(|(&i, &a)| a * ys[i as usize])
+                        .sum::<f64>();
+                // how far the column is from entering, in its direction
+                let away = if e.mv[k] == 1 { d } else { -d };
+                (away > thr).then_some((away, k))
+            })
+            .collect();
+        let excess = n.saturating_sub(DROP_TO_PER_ROW * m);
+        if out.is_empty() || excess == 0 {
+            return;
+        }
+        // largest margin first, ties by position: deterministic
+        out.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        out.truncate(excess);
+        let mut drop = vec![false; n];
+        for &(_, k) in &out {
+            drop[k] = true;
+        }
+        let (cols, rows) = self.master_statuses();
+        let (lo, up, c) = (model.col_lower(), model.col_upper(), model.costs());
+        let a = model.matrix();
+        let mut kept_cols = Vec::with_capacity(n - out.len());
+        let mut kept_status = Vec::with_capacity(n - out.len());
+        for k in 0..n {
+            let j = self.cols[k] as usize;
+            if !drop[k] {
+                // Sizes were checked to fit u32 in `new`.
+                self.slot[j] = kept_cols.len() as u32;
+                kept_cols.push(j as u32);
+                kept_status.push(cols[k]);
+                continue;
+            }
+            let code = if cols[k] == BasisStatus::AtUpper {
+                UPPER
+            } else if lo[j] == up[j] {
+                FIXED
+            } else {
+                LOWER
+            };
+            let v = rest_value(code, lo[j], up[j]);
+            if v != 0.0 {
+                self.rest_obj += self.sign * c[j] * v;
+                let (idx, val) = a.col(j);
+                for (&i, &x) in idx.iter().zip(val) {
+                    self.offset[i as usize] += x * v;
+                }
+            }
+            self.rest[j] = code;
+            self.slot[j] = u32::MAX;
+        }
+        self.cols = kept_cols;
+        self.rebuild(model, &kept_status, &rows);
+        self.stats.dropped += out.len();
+    }
+
     /// Drops the scaling (all factors 1) and rebuilds the master on the same
     /// basis: the cleanup when the scaled optimum is not optimal enough
     /// unscaled.
@@ -839,6 +927,7 @@ impl Sifter {
             if deadline.is_some_and(|d| Instant::now() >= d) {
                 return Ok(Some(self.solution(model, Status::TimeLimit, start)));
             }
+            self.trim(model);
             self.grow(model, &add);
         }
     }
