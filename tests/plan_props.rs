@@ -406,8 +406,13 @@ fn generator_covers_the_cases() {
 
 proptest! {
     // Random tiny MILPs with identical pools can need 10^5 nodes (symmetry);
-    // fewer cases keep this under a minute.
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    // fewer cases, a fixed seed and a time limit per MILP keep this short
+    // and its duration the same on every run.
+    #![proptest_config(ProptestConfig {
+        cases: 24,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(0x5eed_f1ee),
+        ..ProptestConfig::default()
+    })]
 
     /// Whole-device plans (a MILP): every optimal one verifies, holds whole
     /// devices, costs at least the fractional plan (its relaxation), and the
@@ -418,25 +423,43 @@ proptest! {
         let text = toml(&spec, 1.0, false);
         let Some(frac) = run(&text) else { return Ok(()) };
         let vs = Scenario::from_toml_str(&text).expect("parses").validate().expect("valid");
-        let w = plan(&vs, &PlanOptions::default()).unwrap_or_else(|e| panic!("{e}\n{text}"));
-        match (cost(&frac), cost(&w)) {
-            (Some(f), Some(c)) => {
+        let limit = Some(std::time::Duration::from_secs(5));
+        let opts = PlanOptions::default();
+        let solver_opts = opts.solver.clone().with_time_limit(limit);
+        let w = plan(&vs, &opts.with_solver(solver_opts.clone())).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        let f = cost(&frac);
+        match w.status {
+            PlanStatus::Optimal | PlanStatus::Feasible => {
+                let Some(f) = f else {
+                    return Err(TestCaseError::fail(format!("whole-device plan without a fractional one\n{text}")));
+                };
+                let c = w.cost.total_usd.get();
                 prop_assert!(w.verified, "{}\n{}", w.verification, text);
                 prop_assert!(w.whole_devices);
                 prop_assert!(c >= f - 1e-6 * (1.0 + f.abs()), "whole {} < fractional {}", c, f);
                 for a in &w.assignments {
                     prop_assert!((a.devices - a.devices.round()).abs() < 1e-9);
                 }
+                if w.status == PlanStatus::Feasible {
+                    // stopped by the time limit: an honest, positive gap
+                    prop_assert!(w.gap > 0.0);
+                    return Ok(());
+                }
+                prop_assert!(w.gap <= 1e-6);
                 let perf = PerfModel::new(&vs);
                 let m = compile(&vs, &perf, &CompileOptions::default()).expect("compiles");
                 let mut buf = Vec::new();
                 write_mps(&m.model, &mut buf, MpsFormat::Free).expect("writes");
                 let back = read_mps(std::str::from_utf8(&buf).expect("utf8"), MpsFormat::Free).expect("reads");
-                let s = solver::solve(&back, &SolveOptions::default()).expect("solves");
-                prop_assert_eq!(s.status, Status::Optimal);
-                prop_assert!(close(s.objective.expect("objective"), c), "{:?} vs {}", s.objective, c);
+                let s = solver::solve(&back, &solver_opts).expect("solves");
+                if s.status == Status::Optimal {
+                    // both within the 1e-6 relative gap of the same optimum
+                    let o = s.objective.expect("objective");
+                    prop_assert!((o - c).abs() <= 3e-6 * (1.0 + c.abs()), "{} vs {}", o, c);
+                } else {
+                    prop_assert_eq!(s.status, Status::Feasible);
+                }
             }
-            (None, Some(_)) => prop_assert!(false, "whole-device plan without a fractional one\n{}", text),
             _ => {}
         }
     }
