@@ -413,24 +413,7 @@ impl Core {
         }
         let e = &mut self.engine;
         let (m, n) = (e.lp.m, e.lp.n);
-        if basis.col_status.len() != n || basis.row_status.len() != m {
-            return Err(Error::model(format!(
-                "basis has {} column and {} row statuses; the model has {n} columns and {m} rows",
-                basis.col_status.len(),
-                basis.row_status.len()
-            )));
-        }
-        let nbasic = basis
-            .col_status
-            .iter()
-            .chain(&basis.row_status)
-            .filter(|&&s| s == BasisStatus::Basic)
-            .count();
-        if nbasic != m {
-            return Err(Error::model(format!(
-                "basis has {nbasic} basic entries; it needs one per row ({m})"
-            )));
-        }
+        basis.check_shape(m, n)?;
         let mut k = 0;
         for j in 0..n + m {
             let logical = j >= n;

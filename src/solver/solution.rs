@@ -94,6 +94,32 @@ pub struct Basis {
     pub row_status: Vec<BasisStatus>,
 }
 
+impl Basis {
+    /// Checks that the basis fits a model of `m` rows and `n` columns and
+    /// has one basic entry per row.
+    pub(crate) fn check_shape(&self, m: usize, n: usize) -> crate::error::Result<()> {
+        if self.col_status.len() != n || self.row_status.len() != m {
+            return Err(crate::Error::model(format!(
+                "basis has {} column and {} row statuses; the model has {n} columns and {m} rows",
+                self.col_status.len(),
+                self.row_status.len()
+            )));
+        }
+        let nbasic = self
+            .col_status
+            .iter()
+            .chain(&self.row_status)
+            .filter(|&&s| s == BasisStatus::Basic)
+            .count();
+        if nbasic != m {
+            return Err(crate::Error::model(format!(
+                "basis has {nbasic} basic entries; it needs one per row ({m})"
+            )));
+        }
+        Ok(())
+    }
+}
+
 /// A proof of the status, checkable without trusting the solver.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Certificate {

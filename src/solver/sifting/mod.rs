@@ -1028,24 +1028,7 @@ impl Sifter {
     /// the number of basic entries is not the number of rows.
     pub(crate) fn set_basis(&mut self, model: &Model, basis: &Basis) -> Result<()> {
         let (m, n) = (model.num_rows(), model.num_cols());
-        if basis.col_status.len() != n || basis.row_status.len() != m {
-            return Err(Error::model(format!(
-                "basis has {} column and {} row statuses; the model has {n} columns and {m} rows",
-                basis.col_status.len(),
-                basis.row_status.len()
-            )));
-        }
-        let nbasic = basis
-            .col_status
-            .iter()
-            .chain(&basis.row_status)
-            .filter(|&&s| s == BasisStatus::Basic)
-            .count();
-        if nbasic != m {
-            return Err(Error::model(format!(
-                "basis has {nbasic} basic entries; it needs one per row ({m})"
-            )));
-        }
+        basis.check_shape(m, n)?;
         let (lo, up) = (model.col_lower(), model.col_upper());
         let mut add = Vec::new();
         for (j, &s) in basis.col_status.iter().enumerate() {
