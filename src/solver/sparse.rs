@@ -68,6 +68,7 @@ impl SparseVec {
     }
 
     /// Calls `f(i, v)` for every nonzero entry.
+    #[inline]
     pub(crate) fn for_each_nonzero(&self, mut f: impl FnMut(usize, f64)) {
         if self.sparse {
             for &i in &self.index {

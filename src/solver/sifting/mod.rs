@@ -22,7 +22,7 @@
 mod pricing;
 
 use super::simplex::scaling::Scaling;
-use super::simplex::{Engine, FREE, Limits, Lp, Method, Outcome, SpMat, Tol};
+use super::simplex::{ActivityBound, Engine, Limits, Lp, Method, Outcome, SpMat, Tol};
 use super::sparse::SparseVec;
 use super::{Algorithm, Basis, BasisStatus, Certificate, Solution, SolveOptions, Status};
 use crate::error::{Error, Result};
@@ -42,6 +42,10 @@ const IN: u8 = 4;
 const INIT_K: usize = 4;
 /// Candidates per needy row for the greedy crash.
 const CRASH_K: usize = 16;
+/// Columns kept per other row by the initial selection: for every sparse
+/// row that is not needy itself (a pool's capacity, say), the cheapest
+/// repairs of any needy row that pass through it.
+const SPREAD_K: usize = 8;
 /// Columns kept per row bucket by a pricing pass.
 const PRICE_K: usize = 2;
 /// Columns kept per row bucket by a Farkas pricing pass.
@@ -60,7 +64,7 @@ const FULL_SCALING_NNZ: usize = 200_000;
 /// nonbasic columns priced clearly out (reduced cost beyond `DROP_MARGIN`
 /// dual tolerances, largest first) go back to rest until it has this many
 /// per row again (the basis and the point do not change).
-const DROP_ABOVE_PER_ROW: usize = 2;
+const DROP_ABOVE_PER_ROW: usize = 1;
 const DROP_TO_PER_ROW: usize = 1;
 const DROP_MARGIN: f64 = 10.0;
 /// Master solves before sifting gives up (the general engine takes over).
@@ -71,7 +75,7 @@ const MAX_STALLED_ROUNDS: usize = 50;
 /// A single master solve taking more than this many iterations per
 /// master row and column has stalled (degenerate cycling): sifting gives
 /// up and the general engine takes over.
-const MAX_ROUND_ITERATIONS_PER_DIM: u64 = 50;
+const MAX_ROUND_ITERATIONS_PER_DIM: u64 = 20;
 /// Largest row count for which a fresh basis gets exact dual steepest-edge
 /// weights (as the general engine).
 const EXACT_DSE_MAX_ROWS: usize = 5000;
@@ -158,9 +162,9 @@ pub(crate) struct Sifter {
     dense: Vec<bool>,
     top: TopK,
     engine: Engine,
-    /// Cost shifts (master position, amount) in force while the master is
-    /// infeasible.
-    shifts: Vec<(usize, f64)>,
+    /// The last master was infeasible: the next master solve is a primal
+    /// (composite phase 1) simplex from its basis.
+    repairing: bool,
     /// Set after `set_basis`: exact steepest-edge weights on the next solve.
     fresh_basis: bool,
     stats: SiftingStats,
@@ -226,7 +230,7 @@ impl Sifter {
                 ),
                 tol_of(options),
             ),
-            shifts: Vec::new(),
+            repairing: false,
             fresh_basis: false,
             stats: SiftingStats::default(),
         };
@@ -282,8 +286,12 @@ impl Sifter {
 
     /// The first working set: for every row whose activity at rest violates
     /// its bounds, the few columns that repair it at the least cost per
-    /// unit; and the columns that price out against zero duals (best few
-    /// per row).
+    /// unit; for every other sparse row, the cheapest such repairs that pass
+    /// through it (so the first master can spread the repair over every
+    /// row's columns instead of crowding the rows the cheapest repairs
+    /// share, which would leave it infeasible); the greedy crash's columns;
+    /// and the columns that price out against zero duals (best few per
+    /// row).
     fn initial_columns(&mut self, model: &Model) -> Vec<u32> {
         let m = model.num_rows();
         let tp = self.tol.primal;
@@ -304,6 +312,7 @@ impl Sifter {
         let zeros = vec![0.0; m];
         let (sign, td, c) = (self.sign, self.tol.dual, model.costs());
         let mut need_top = TopK::new(m, CRASH_K);
+        let mut spread_top = TopK::new(m, SPREAD_K);
         self.top.set_k(PRICE_K);
         let top = &mut self.top;
         let dense = &self.dense;
@@ -323,12 +332,20 @@ impl Sifter {
                 }
                 let dir = move_dir(code, a * ni);
                 if a * dir * ni > 0.0 {
-                    need_top.offer(i as usize, -cj * dir / a.abs(), j as u32);
+                    let score = -cj * dir / a.abs();
+                    need_top.offer(i as usize, score, j as u32);
+                    for &r in idx {
+                        let r = r as usize;
+                        if need[r] == 0.0 && !dense[r] {
+                            spread_top.offer(r, score, j as u32);
+                        }
+                    }
                 }
             }
         });
         let mut cands = Vec::new();
         self.top.drain(&mut cands);
+        spread_top.drain(&mut cands);
         // Greedy crash: repair the needy rows one by one with their cheapest
         // candidates, never pushing another row past its bounds.
         let mut act = self.offset.clone();
@@ -526,37 +543,6 @@ impl Sifter {
         debug_assert_eq!(e.lp.nt(), n0 + na + m);
     }
 
-    /// Shifts the costs of master columns `n0..` so that their reduced costs
-    /// have the right sign for their bounds: the master stays dual feasible
-    /// and the dual simplex continues from its basis (used while the master
-    /// is infeasible; the shifts go once it is feasible).
-    fn shift_new(&mut self, n0: usize) {
-        let e = &mut self.engine;
-        e.cost.copy_from_slice(&e.lp.cost);
-        let y = e.row_duals();
-        let td = self.tol.dual;
-        for k in n0..e.lp.n {
-            let (idx, val) = e.lp.a.line(k);
-            let d = e.lp.cost[k]
-                - idx
-                    .iter()
-                    .zip(val)
-                    .map(|(&i, &a)| a * y[i as usize])
-                    .sum::<f64>();
-            let sh = match e.mv[k] {
-                1 if d < td => td - d,
-                -1 if d > -td => -td - d,
-                FREE => -d,
-                _ => 0.0,
-            };
-            if sh != 0.0 {
-                e.lp.cost[k] += sh;
-                self.shifts.push((k, sh));
-            }
-        }
-        e.cost.copy_from_slice(&e.lp.cost);
-    }
-
     /// The master's basis statuses (master columns, then rows).
     fn master_statuses(&self) -> (Vec<BasisStatus>, Vec<BasisStatus>) {
         let e = &self.engine;
@@ -625,10 +611,10 @@ impl Sifter {
     /// as its resting bound, so the offsets absorb exactly its activity: the
     /// point, the basis and the objective are unchanged, and pricing brings
     /// the column back if the duals ever make it attractive. Only at an
-    /// optimal master with no cost shifts in force.
+    /// optimal master.
     fn trim(&mut self, model: &Model) {
         let (m, n) = (self.engine.lp.m, self.engine.lp.n);
-        if n <= DROP_ABOVE_PER_ROW * m.max(1) || !self.shifts.is_empty() {
+        if n <= DROP_ABOVE_PER_ROW * m.max(1) {
             return;
         }
         let e = &mut self.engine;
@@ -843,21 +829,18 @@ impl Sifter {
                 }
                 self.fresh_basis = false;
             }
-            let Ok(outcome) = self.engine.run(method) else {
+            let round_method = if std::mem::take(&mut self.repairing) {
+                Method::Primal
+            } else {
+                method
+            };
+            let Ok(outcome) = self.engine.run(round_method) else {
                 return Ok(None);
             };
             self.stats.master_time += t.elapsed();
             self.stats.iterations = self.engine.iterations;
             let t = Instant::now();
             let add = match outcome {
-                Outcome::Optimal if !self.shifts.is_empty() => {
-                    // Feasible at last: back to the true costs (a primal
-                    // simplex from this basis) before pricing.
-                    for (k, sh) in std::mem::take(&mut self.shifts) {
-                        self.engine.lp.cost[k] -= sh;
-                    }
-                    continue;
-                }
                 Outcome::Optimal => {
                     let y = self.duals_min();
                     let add = self.price(model, &y);
@@ -896,9 +879,13 @@ impl Sifter {
                     }
                     stalled = 0;
                     self.stats.pricing_time += t.elapsed();
-                    let n0 = self.engine.lp.n;
                     self.grow(model, &add);
-                    self.shift_new(n0);
+                    // The new columns rest at bounds that keep the point:
+                    // the primal simplex's phase 1 continues from this
+                    // basis with them. (Shifting their costs to keep the
+                    // dual simplex going needs shifts as large as the
+                    // Farkas duals, which can swamp the true costs.)
+                    self.repairing = true;
                     continue;
                 }
                 Outcome::Unbounded(ray) => {
@@ -1217,44 +1204,17 @@ fn farkas_full(model: &Model, y: &[f64]) -> Option<Vec<f64>> {
             .zip(val)
             .fold(acc, |acc, (&i, &v)| acc.max((v * y[i as usize]).abs()))
     });
-    let tiny = 1e-9 * ymax.max(zmax);
-    let (mut hi, mut lo, mut scale) = (0.0f64, 0.0f64, 0.0f64);
-    let mut term = |z: f64, l: f64, u: f64| {
-        if z.abs() <= tiny {
-            return;
-        }
-        let (zu, zl) = (z * u, z * l);
-        if z > 0.0 {
-            hi += zu;
-            lo += zl;
-        } else {
-            hi += zl;
-            lo += zu;
-        }
-        if l.is_finite() {
-            scale = scale.max(zl.abs());
-        }
-        if u.is_finite() {
-            scale = scale.max(zu.abs());
-        }
-    };
+    let mut bound = ActivityBound::new(1e-9 * ymax.max(zmax));
     for j in 0..model.num_cols() {
         let (idx, val) = a.col(j);
         let z: f64 = idx.iter().zip(val).map(|(&i, &v)| v * y[i as usize]).sum();
-        term(z, model.col_lower()[j], model.col_upper()[j]);
+        bound.add(z, model.col_lower()[j], model.col_upper()[j]);
     }
     for (i, &yi) in y.iter().enumerate() {
         // The logical s = −(Ax)_i lies in [−rᵤ, −rₗ].
-        term(yi, -model.row_upper()[i], -model.row_lower()[i]);
+        bound.add(yi, -model.row_upper()[i], -model.row_lower()[i]);
     }
-    let eps = 1e-9 * (1.0 + scale);
-    if hi.is_finite() && hi < -eps {
-        Some(y.to_vec())
-    } else if lo.is_finite() && lo > eps {
-        Some(y.iter().map(|v| -v).collect())
-    } else {
-        None
-    }
+    bound.proof(y)
 }
 
 impl SpMat {

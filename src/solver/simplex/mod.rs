@@ -260,6 +260,26 @@ pub(crate) struct Engine {
     pub(crate) work_m: Vec<f64>,
 }
 
+/// Dual infeasibility of a nonbasic variable with bounds `[l, u]`, sitting
+/// as `mv` says, with reduced cost `d` (0 when `d` has the right sign).
+#[inline]
+pub(crate) fn dual_infeasibility(l: f64, u: f64, mv: i8, d: f64) -> f64 {
+    if l == u {
+        return 0.0;
+    }
+    let lf = l > f64::NEG_INFINITY;
+    let uf = u < f64::INFINITY;
+    if !lf && !uf {
+        d.abs()
+    } else {
+        match mv {
+            1 => (-d).max(0.0),
+            -1 => d.max(0.0),
+            _ => d.abs(),
+        }
+    }
+}
+
 impl Engine {
     /// An engine on `lp` with the slack basis.
     pub(crate) fn new(lp: Lp, tol: Tol) -> Self {
@@ -491,22 +511,7 @@ impl Engine {
     /// right sign for where it sits).
     #[inline]
     pub(crate) fn dual_infeasibility(&self, j: usize) -> f64 {
-        let (l, u) = (self.lower[j], self.upper[j]);
-        if l == u {
-            return 0.0;
-        }
-        let d = self.d[j];
-        let lf = l > f64::NEG_INFINITY;
-        let uf = u < f64::INFINITY;
-        if !lf && !uf {
-            d.abs()
-        } else {
-            match self.mv[j] {
-                1 => (-d).max(0.0),
-                -1 => d.max(0.0),
-                _ => d.abs(),
-            }
-        }
+        dual_infeasibility(self.lower[j], self.upper[j], self.mv[j], self.d[j])
     }
 
     /// Largest dual infeasibility over the nonbasic variables and its count.
@@ -788,15 +793,12 @@ impl Engine {
     /// bounds, or `None` if neither sign proves infeasibility.
     pub(crate) fn farkas(&self, y: &[f64]) -> Option<Vec<f64>> {
         let n = self.lp.n;
-        let nt = self.lp.nt();
         let ymax = y.iter().fold(0.0f64, |a, &v| a.max(v.abs()));
         if ymax == 0.0 || !ymax.is_finite() {
             return None;
         }
-        let tiny = 1e-9 * ymax;
-        let (mut hi, mut lo) = (0.0f64, 0.0f64);
-        let mut scale = 0.0f64;
-        for j in 0..nt {
+        let mut bound = ActivityBound::new(1e-9 * ymax);
+        for j in 0..self.lp.nt() {
             let z = if j < n {
                 let (idx, val) = self.lp.a.line(j);
                 idx.iter()
@@ -806,29 +808,63 @@ impl Engine {
             } else {
                 y[j - n]
             };
-            if z.abs() <= tiny {
-                continue;
-            }
-            let (l, u) = (self.lp.lower[j], self.lp.upper[j]);
-            let (zu, zl) = (z * u, z * l);
-            if z > 0.0 {
-                hi += zu;
-                lo += zl;
-            } else {
-                hi += zl;
-                lo += zu;
-            }
-            if l.is_finite() {
-                scale = scale.max(zl.abs());
-            }
-            if u.is_finite() {
-                scale = scale.max(zu.abs());
-            }
+            bound.add(z, self.lp.lower[j], self.lp.upper[j]);
         }
-        let eps = 1e-9 * (1.0 + scale);
-        if hi.is_finite() && hi < -eps {
+        bound.proof(y)
+    }
+}
+
+/// Bounds on `yᵀ[A I] v` over the box of the variables `v`, term by term:
+/// the Farkas test shared by the engine and sifting's whole-LP re-check.
+/// `y` proves infeasibility when the upper bound is negative (or, with the
+/// sign flipped, when the lower bound is positive) beyond a tolerance
+/// relative to the largest finite term.
+pub(crate) struct ActivityBound {
+    tiny: f64,
+    hi: f64,
+    lo: f64,
+    scale: f64,
+}
+
+impl ActivityBound {
+    /// Terms with `|z| <= tiny` are treated as zero.
+    pub(crate) fn new(tiny: f64) -> Self {
+        Self {
+            tiny,
+            hi: 0.0,
+            lo: 0.0,
+            scale: 0.0,
+        }
+    }
+
+    /// Adds the term `z·v` for a variable `v` in `[l, u]`.
+    #[inline]
+    pub(crate) fn add(&mut self, z: f64, l: f64, u: f64) {
+        if z.abs() <= self.tiny {
+            return;
+        }
+        let (zu, zl) = (z * u, z * l);
+        if z > 0.0 {
+            self.hi += zu;
+            self.lo += zl;
+        } else {
+            self.hi += zl;
+            self.lo += zu;
+        }
+        if l.is_finite() {
+            self.scale = self.scale.max(zl.abs());
+        }
+        if u.is_finite() {
+            self.scale = self.scale.max(zu.abs());
+        }
+    }
+
+    /// `y`, signed to prove infeasibility, or `None` when neither sign does.
+    pub(crate) fn proof(&self, y: &[f64]) -> Option<Vec<f64>> {
+        let eps = 1e-9 * (1.0 + self.scale);
+        if self.hi.is_finite() && self.hi < -eps {
             Some(y.to_vec())
-        } else if lo.is_finite() && lo > eps {
+        } else if self.lo.is_finite() && self.lo > eps {
             Some(y.iter().map(|v| -v).collect())
         } else {
             None

@@ -3,10 +3,59 @@
 //! and phase 2, Devex pricing, a Harris two-pass ratio test with bound
 //! flips.
 
-use super::{Engine, NUMERICAL_TROUBLE, REFRESH_RESIDUAL, Stop};
+use super::{Engine, NUMERICAL_TROUBLE, REFRESH_RESIDUAL, Stop, dual_infeasibility};
 
 /// Devex weights above this start a new reference framework.
 const DEVEX_RESET: f64 = 1e6;
+/// Candidates kept by a full CHUZC scan.
+const CANDIDATES: usize = 64;
+/// The candidate list is rebuilt by a full scan once it grows past this.
+const MAX_CANDIDATES: usize = 1024;
+
+/// Primal CHUZC candidate list (hyper-sparse pricing): the best-scoring
+/// variables of the last full scan plus those whose score rose above
+/// `threshold` since, with every variable off the list scoring at most
+/// `threshold`. Scores change only where a pivot updates reduced costs or
+/// weights, so the list settles most choices without a full scan.
+struct Candidates {
+    items: Vec<u32>,
+    member: Vec<bool>,
+    threshold: f64,
+    valid: bool,
+}
+
+impl Candidates {
+    fn new(nt: usize) -> Self {
+        Self {
+            items: Vec::new(),
+            member: vec![false; nt],
+            threshold: 0.0,
+            valid: false,
+        }
+    }
+
+    fn clear(&mut self) {
+        for &j in &self.items {
+            self.member[j as usize] = false;
+        }
+        self.items.clear();
+        self.threshold = 0.0;
+        self.valid = false;
+    }
+
+    /// Records that `j` now scores `score`.
+    #[inline]
+    fn offer(&mut self, j: usize, score: f64) {
+        if self.valid && score > self.threshold && !self.member[j] {
+            self.member[j] = true;
+            // Sizes fit u32 (see `primal_chuzc`).
+            self.items.push(j as u32);
+            if self.items.len() > MAX_CANDIDATES {
+                self.valid = false;
+            }
+        }
+    }
+}
 
 /// What the primal ratio test found.
 enum Step {
@@ -17,6 +66,46 @@ enum Step {
     Pivot { r: usize, theta: f64, mv_out: i8 },
     /// Nothing blocks.
     Unbounded,
+}
+
+/// The reduced-cost and Devex-weight update of a primal pivot, with the
+/// candidate list kept current.
+struct DevexPass<'a> {
+    d: &'a mut [f64],
+    w: &'a mut [f64],
+    cand: &'a mut Candidates,
+    pos: &'a [usize],
+    lower: &'a [f64],
+    upper: &'a [f64],
+    mv: &'a [i8],
+    theta_d: f64,
+    inv_alpha: f64,
+    wq: f64,
+    td: f64,
+}
+
+impl DevexPass<'_> {
+    /// Updates nonbasic `j` whose pivot-row entry is `a`.
+    #[inline(always)]
+    fn bump(&mut self, j: usize, a: f64) {
+        if self.pos[j] != usize::MAX {
+            return;
+        }
+        let d = self.d[j] - self.theta_d * a;
+        self.d[j] = d;
+        let ratio = a * self.inv_alpha;
+        let nw = ratio * ratio * self.wq;
+        let w = if nw > self.w[j] {
+            self.w[j] = nw;
+            nw
+        } else {
+            self.w[j]
+        };
+        let inf = dual_infeasibility(self.lower[j], self.upper[j], self.mv[j], d);
+        if inf > self.td {
+            self.cand.offer(j, inf * inf / w);
+        }
+    }
 }
 
 impl Engine {
@@ -50,24 +139,80 @@ impl Engine {
         count
     }
 
+    /// Devex pricing score of nonbasic `j`: its squared dual infeasibility
+    /// over its weight, or 0 when it is dual feasible (or basic).
+    #[inline]
+    fn chuzc_score(&self, j: usize, w: f64) -> f64 {
+        if self.pos[j] != usize::MAX {
+            return 0.0;
+        }
+        let inf = self.dual_infeasibility(j);
+        if inf > self.tol.dual {
+            inf * inf / w
+        } else {
+            0.0
+        }
+    }
+
     /// Primal CHUZC: the dual infeasible nonbasic variable with the largest
-    /// squared infeasibility over its Devex weight.
-    fn primal_chuzc(&self, weights: &[f64]) -> Option<usize> {
-        let td = self.tol.dual;
-        let mut best = None;
-        let mut best_score = 0.0;
-        for (j, &w) in weights.iter().enumerate() {
-            if self.pos[j] != usize::MAX {
-                continue;
-            }
-            let inf = self.dual_infeasibility(j);
-            if inf > td {
-                let s = inf * inf / w;
-                if s > best_score {
-                    best_score = s;
-                    best = Some(j);
+    /// squared infeasibility over its Devex weight (ties to the lowest
+    /// index), from the candidate list when it settles the choice and from
+    /// a full scan otherwise.
+    fn primal_chuzc(&self, weights: &[f64], list: &mut Candidates) -> Option<usize> {
+        if list.valid {
+            let mut best: Option<(f64, usize)> = None;
+            list.items.retain(|&j| {
+                let j = j as usize;
+                let s = self.chuzc_score(j, weights[j]);
+                if s <= 0.0 {
+                    list.member[j] = false;
+                    return false;
                 }
+                if best.is_none_or(|(bs, bj)| s > bs || (s == bs && j < bj)) {
+                    best = Some((s, j));
+                }
+                true
+            });
+            // Every variable off the list scores at most `threshold`.
+            if let Some((s, j)) = best
+                && s > list.threshold
+            {
+                debug_assert!(
+                    weights
+                        .iter()
+                        .enumerate()
+                        .all(|(k, &w)| self.chuzc_score(k, w) <= s),
+                    "primal CHUZC: the candidate list missed a better variable"
+                );
+                return Some(j);
             }
+        }
+        // Full scan: the best `CANDIDATES` join the list; the threshold is
+        // the best score left off it.
+        list.clear();
+        let mut all: Vec<(f64, u32)> = Vec::new();
+        for (j, &w) in weights.iter().enumerate() {
+            let s = self.chuzc_score(j, w);
+            if s > 0.0 {
+                // Sizes fit u32: the engine's dimensions are checked by
+                // its callers.
+                all.push((s, j as u32));
+            }
+        }
+        let by_score = |a: &(f64, u32), b: &(f64, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        if all.len() > CANDIDATES {
+            all.select_nth_unstable_by(CANDIDATES, by_score);
+            list.threshold = all[CANDIDATES].0;
+            all.truncate(CANDIDATES);
+        }
+        list.valid = true;
+        let best = all
+            .iter()
+            .min_by(|a, b| by_score(a, b))
+            .map(|&(_, j)| j as usize);
+        for &(_, j) in &all {
+            list.member[j as usize] = true;
+            list.items.push(j);
         }
         best
     }
@@ -159,6 +304,7 @@ impl Engine {
         let nt = self.lp.nt();
         let n = self.lp.n;
         let mut weights = vec![1.0; nt];
+        let mut cand = Candidates::new(nt);
         let mut phase1;
         let mut need_rebuild = false;
         // Values recomputed with the updated factor since the last pivot
@@ -196,6 +342,7 @@ impl Engine {
                 self.cost.copy_from_slice(&self.lp.cost);
             }
             self.compute_dual();
+            cand.clear();
             // Inner loop until the phase changes or a rebuild is due.
             loop {
                 if let Some(s) = self.limit_reached() {
@@ -206,7 +353,7 @@ impl Engine {
                     need_rebuild = true;
                     break;
                 }
-                let Some(q) = self.primal_chuzc(&weights) else {
+                let Some(q) = self.primal_chuzc(&weights, &mut cand) else {
                     if self.factor.num_updates() > 0 && !refreshed {
                         need_refresh = true;
                         break;
@@ -294,21 +441,21 @@ impl Engine {
                         let theta_d = self.d[q] / alpha_col;
                         let wq = weights[q];
                         {
-                            let d = &mut self.d;
-                            let pos = &self.pos;
-                            let w = &mut weights;
-                            let mut bump = |j: usize, a: f64| {
-                                if pos[j] == usize::MAX {
-                                    d[j] -= theta_d * a;
-                                    let ratio = a / alpha_col;
-                                    let nw = ratio * ratio * wq;
-                                    if nw > w[j] {
-                                        w[j] = nw;
-                                    }
-                                }
+                            let mut t = DevexPass {
+                                d: &mut self.d,
+                                w: &mut weights,
+                                cand: &mut cand,
+                                pos: &self.pos,
+                                lower: &self.lower,
+                                upper: &self.upper,
+                                mv: &self.mv,
+                                theta_d,
+                                inv_alpha: 1.0 / alpha_col,
+                                wq,
+                                td: self.tol.dual,
                             };
-                            self.row_ap.for_each_nonzero(&mut bump);
-                            self.row_ep.for_each_nonzero(|i, a| bump(n + i, a));
+                            self.row_ap.for_each_nonzero(|j, a| t.bump(j, a));
+                            self.row_ep.for_each_nonzero(|i, a| t.bump(n + i, a));
                         }
                         let p = self.basic[r];
                         self.d[q] = 0.0;
@@ -323,6 +470,9 @@ impl Engine {
                         }
                         if weights[p] > DEVEX_RESET {
                             weights.iter_mut().for_each(|w| *w = 1.0);
+                            cand.clear();
+                        } else {
+                            cand.offer(p, self.chuzc_score(p, weights[p]));
                         }
                         if phase1 {
                             // Re-derive the phase-1 costs if feasibility
@@ -343,6 +493,7 @@ impl Engine {
                                     break;
                                 }
                                 self.compute_dual();
+                                cand.clear();
                             }
                         }
                     }
