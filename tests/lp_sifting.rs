@@ -56,3 +56,51 @@ proptest! {
         }
     }
 }
+
+/// One demand row needing `need` units from 100 columns of at most one unit
+/// each (cost `1 + j/100`), all through one capacity row of `cap`.
+fn crowded(need: f64, cap: f64) -> fleetplan::model::Model {
+    use fleetplan::model::{ModelBuilder, VarType};
+    let mut b = ModelBuilder::new("crowded");
+    let demand = b.add_row("demand", Some(need), None);
+    let capacity = b.add_row("capacity", None, Some(cap));
+    for j in 0..100 {
+        let x = b.add_col(
+            format!("x{j}"),
+            1.0 + f64::from(j) / 100.0,
+            Some(0.0),
+            Some(1.0),
+            VarType::Continuous,
+        );
+        b.set_coef(demand, x, 1.0).set_coef(capacity, x, 1.0);
+    }
+    b.build().unwrap()
+}
+
+/// The first master (the crash's 16 candidates, the best 4 and the 8 the
+/// capacity row spreads to) holds fewer than 50 columns of one unit each,
+/// so it cannot meet a demand of 50: Farkas pricing and the primal
+/// simplex's phase 1 from the master's basis must repair it. Hand-solved:
+/// the 50 cheapest columns at 1, cost 50 + (0 + 1 + … + 49)/100 = 62.25.
+#[test]
+fn an_infeasible_first_master_is_repaired() {
+    let model = crowded(50.0, 100.0);
+    let mut lp = LpSolver::new(model.clone(), sifting()).unwrap();
+    let s = lp.solve().unwrap();
+    assert_certified("crowded (sifting)", &model, &s);
+    assert_eq!(s.status, Status::Optimal);
+    assert!(
+        close(s.objective.unwrap(), 62.25, 1e-12),
+        "{:?}",
+        s.objective
+    );
+    let stats = lp.sifting_stats().unwrap();
+    assert!(stats.initial_columns < 50, "{stats:?}");
+    assert!(stats.rounds >= 2 && !stats.fell_back, "{stats:?}");
+    // Infeasible when the capacity cannot carry the demand: a certified
+    // Farkas proof on the whole LP.
+    let model = crowded(50.0, 40.0);
+    let s = solve(&model, &sifting()).unwrap();
+    assert_eq!(s.status, Status::Infeasible);
+    assert_certified("crowded, over capacity (sifting)", &model, &s);
+}
