@@ -1,4 +1,4 @@
-//! The `catalog` and `validate` commands, run as a user runs them.
+//! The `catalog`, `validate` and `sweep` commands, run as a user runs them.
 #![cfg(feature = "cli")]
 
 use std::path::PathBuf;
@@ -180,4 +180,54 @@ fn validate_exits_2_on_unreadable_or_unparsable_files() {
     let o = fleetplan(&["validate", "/nonexistent/scenario.toml"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("/nonexistent/scenario.toml"));
+}
+
+#[test]
+fn sweep_table_says_why_a_point_is_invalid() {
+    // Rule 0 of the flagship prohibits exports: a levy on it is invalid at
+    // every value, and the table must say why, not only "invalid".
+    let o = fleetplan(&[
+        "sweep",
+        &sample("hybrid_fleet.toml"),
+        "--set",
+        "policy.rules[0].levy=0..0.3:2",
+        "--fractional",
+    ]);
+    let out = stdout(&o);
+    assert!(o.status.success(), "{out}");
+    assert_eq!(out.matches(" invalid ").count(), 2, "{out}");
+    let notes: Vec<&str> = out.lines().filter(|l| l.starts_with("note: ")).collect();
+    assert_eq!(notes.len(), 1, "one note per distinct problem: {out}");
+    assert!(
+        notes[0].contains("E-RULE-TERMS-NOT-LICENSED")
+            && notes[0].contains("policy.rules[0].levy")
+            && notes[0].contains("fix:"),
+        "{out}"
+    );
+}
+
+#[test]
+fn sweep_json_has_the_documented_keys() -> Result<(), serde_json::Error> {
+    let o = fleetplan(&[
+        "sweep",
+        &sample("hybrid_fleet.toml"),
+        "--set",
+        "policy.rules[3].levy=0,0.3",
+        "--fractional",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o))?;
+    assert_eq!(v["path"], "policy.rules[3].levy");
+    let points = v["points"].as_array().map_or(&[][..], Vec::as_slice);
+    assert_eq!(points.len(), 2);
+    for (p, want) in points.iter().zip([0.0, 0.3]) {
+        assert_eq!(p["value"].as_f64(), Some(want));
+        assert_eq!(p["status"], "optimal");
+        assert_eq!(p["verified"], true);
+        assert!(p["total_usd"].as_f64().is_some_and(|t| t > 0.0), "{p}");
+        assert!(p["binding"].is_array() && p["purchases"].is_array(), "{p}");
+    }
+    Ok(())
 }

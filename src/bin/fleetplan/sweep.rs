@@ -122,6 +122,19 @@ pub fn run(a: Args) -> ExitCode {
                     bind
                 ));
             }
+            // Why a point has no plan (an invalid scenario at that value):
+            // the validation messages, once per distinct message.
+            let mut seen = std::collections::BTreeSet::new();
+            for p in &table.points {
+                for issue in &p.issues {
+                    if seen.insert(issue.as_str()) {
+                        o.push_str(&format!(
+                            "note: {issue} (first at {} = {})\n",
+                            table.path, p.value
+                        ));
+                    }
+                }
+            }
             o
         }
     };
