@@ -55,7 +55,10 @@ pub struct SweepSpec {
 impl FromStr for SweepSpec {
     type Err = Error;
 
-    /// Parses `PATH=FROM..TO:STEPS` or `PATH=a,b,c`.
+    /// Parses `PATH=FROM..TO:STEPS` or `PATH=a,b,c`. A range's interior
+    /// points are rounded to 15 significant digits, so `0..0.3:4` gives
+    /// 0, 0.1, 0.2 and 0.3 rather than 0.09999999999999999 (a change
+    /// below 1e-15 relative); its ends are exactly `FROM` and `TO`.
     fn from_str(s: &str) -> Result<Self> {
         let bad = |m: String| Error::parse("sweep", None, m);
         let (path, values) = s
@@ -94,7 +97,15 @@ impl FromStr for SweepSpec {
                     let d = (b - a) / (n - 1) as f64;
                     #[allow(clippy::cast_precision_loss)]
                     (0..n)
-                        .map(|i| if i + 1 == n { b } else { a + d * i as f64 })
+                        .map(|i| {
+                            if i == 0 {
+                                a
+                            } else if i + 1 == n {
+                                b
+                            } else {
+                                short(a + d * i as f64)
+                            }
+                        })
                         .collect()
                 }
             }
@@ -109,6 +120,11 @@ impl FromStr for SweepSpec {
             values,
         })
     }
+}
+
+/// `v` rounded to 15 significant digits (finite `v`).
+fn short(v: f64) -> f64 {
+    format!("{v:.14e}").parse().unwrap_or(v)
 }
 
 /// Options of a sweep.
@@ -388,7 +404,16 @@ mod tests {
         let s: SweepSpec = "policy.rules[2].levy=0..0.3:4".parse()?;
         assert_eq!(s.path, "policy.rules[2].levy");
         assert_eq!(s.values.len(), 4);
-        assert!((s.values[3] - 0.3).abs() < 1e-15 && (s.values[1] - 0.1).abs() < 1e-12);
+        // Interior points are the short decimals a user typed the range in.
+        assert_eq!(s.values, vec![0.0, 0.1, 0.2, 0.3]);
+        let s: SweepSpec = "x=5000..60000:12".parse()?;
+        assert_eq!(s.values[..3], [5_000.0, 10_000.0, 15_000.0]);
+        assert_eq!(s.values.last(), Some(&60_000.0));
+        let s: SweepSpec = "x=1..2:3".parse()?;
+        assert_eq!(s.values, vec![1.0, 1.5, 2.0]);
+        // A range that is not decimal-friendly moves by < 1e-15 relative.
+        let s: SweepSpec = "x=0..1:4".parse()?;
+        assert!((s.values[1] - 1.0 / 3.0).abs() < 1e-15, "{:?}", s.values);
         let l: SweepSpec = "budget.capex_usd=1e9, 2e9".parse()?;
         assert_eq!(l.values, vec![1e9, 2e9]);
         for bad in ["x", "=1", "a=1..2", "a=1..2:0", "a=nan", "a=1..x:3", "a="] {
