@@ -10,7 +10,7 @@
 use fleetplan::catalog::{Catalog, Precision, Support};
 use fleetplan::fleet::SoftwareStack;
 use fleetplan::perf::defaults;
-use fleetplan::perf::flops::{AttentionShape, FlopsRule, TransformerShape};
+use fleetplan::perf::flops::{FlopsRule, TransformerShape};
 use fleetplan::perf::training::{CommModel, TrainingInputs};
 use fleetplan::units::{Hours, UsdPerHour};
 use fleetplan::workload::PhaseKind;
@@ -43,17 +43,7 @@ pub fn run() -> Result<Vec<Row>> {
     // the published 38.94% MFU, as the H800 default (relative to BF16 peak)
     let mfu = defaults::training_mfu(&h800, SoftwareStack::Cuda, PhaseKind::Pretraining)
         .ok_or_else(|| missing("MFU default"))?;
-    let v3 = TransformerShape {
-        active_params: 37e9,
-        layers: Some(61),
-        hidden: Some(7168),
-        attention: Some(AttentionShape {
-            heads: 128,
-            qk_head_dim: 192,
-            v_head_dim: 128,
-        }),
-        causal: true,
-    };
+    let v3 = TransformerShape::DEEPSEEK_V3;
     let work = v3
         .training_flops_per_token(FlopsRule::SixNPlusAttention, Some(4096))
         .get()

@@ -7,7 +7,7 @@ use approx::assert_relative_eq;
 use fleetplan::catalog::{Catalog, Precision, Support};
 use fleetplan::fleet::SoftwareStack;
 use fleetplan::perf::defaults;
-use fleetplan::perf::flops::{AttentionShape, FlopsRule, TransformerShape};
+use fleetplan::perf::flops::{FlopsRule, TransformerShape};
 use fleetplan::perf::reliability::{
     daly_interval, device_mtbf_from_interruptions, job_mtbf, optimal_goodput, young_interval,
 };
@@ -42,17 +42,7 @@ fn deepseek_v3_pretraining_from_architecture_tokens_and_mfu() {
     let mfu = defaults::training_mfu(h800, SoftwareStack::Cuda, PhaseKind::Pretraining)
         .expect("H800 pre-training MFU default");
     assert_eq!(mfu.basis, Precision::Bf16);
-    let v3 = TransformerShape {
-        active_params: 37e9,
-        layers: Some(61),
-        hidden: Some(7168),
-        attention: Some(AttentionShape {
-            heads: 128,
-            qk_head_dim: 192,
-            v_head_dim: 128,
-        }),
-        causal: true,
-    };
+    let v3 = TransformerShape::DEEPSEEK_V3;
     let per_token = v3.training_flops_per_token(FlopsRule::SixNPlusAttention, Some(4096));
     let work = per_token.get() * 14.8e12;
     let inputs = TrainingInputs {

@@ -69,6 +69,23 @@ fn pool(name: &str, chip: &str, ownership: &str) -> String {
 }
 
 /// Work for `devices` devices at 5e14 FLOP/s for `days` days.
+/// The dear pool of `cheap_and_dear`: 1,000 owned, sunk devices.
+const DEAR_OWNED: &str = "count = 1000\nownership = { kind = \"owned\", sunk = true }";
+
+/// A cheap pool of 60 owned, sunk devices (electricity at $0.05/kWh) and a
+/// dear pool of the same chip described by `dear`; `extra` ends the text.
+fn cheap_and_dear(dear: &str, extra: &str) -> String {
+    format!(
+        "{}energy_usd_per_kwh = 0.05\n\n{}{extra}\n",
+        pool(
+            "cheap",
+            "Acme X",
+            "count = 60\nownership = { kind = \"owned\", sunk = true }"
+        ),
+        pool("dear", "Acme X", dear)
+    )
+}
+
 fn training(devices: f64, days: f64) -> String {
     let w = devices * 5e14 * days * 86_400.0;
     format!(
@@ -129,21 +146,7 @@ fn one_pool() {
 /// device, 104 devices: $104,000 of capex plus the energy of those used.
 #[test]
 fn whole_devices_single_pool_and_granularity() {
-    let pools = |gran: &str| {
-        format!(
-            "{}energy_usd_per_kwh = 0.05\n\n{}{gran}\n",
-            pool(
-                "cheap",
-                "Acme X",
-                "count = 60\nownership = { kind = \"owned\", sunk = true }"
-            ),
-            pool(
-                "dear",
-                "Acme X",
-                "count = 1000\nownership = { kind = \"owned\", sunk = true }"
-            )
-        )
-    };
+    let pools = |gran: &str| cheap_and_dear(DEAR_OWNED, gran);
     let split = scenario("\"min_cost\"", &pools(""), &training(100.0, 10.0), "", "");
     let p = plan(&split, &fractional()).expect("plans");
     assert_relative_eq!(p.cost.total_usd.get(), 1_680.0, max_relative = 1e-4);
@@ -168,18 +171,9 @@ fn whole_devices_single_pool_and_granularity() {
     assert_relative_eq!(s.cost.total_usd.get(), 2_424.0, max_relative = 1e-9);
 
     // the dear pool bought in servers of 8 at $1,000 a device instead
-    let servers = format!(
-        "{}energy_usd_per_kwh = 0.05\n\n{}",
-        pool(
-            "cheap",
-            "Acme X",
-            "count = 60\nownership = { kind = \"owned\", sunk = true }"
-        ),
-        pool(
-            "dear",
-            "Acme X",
-            "ownership = { kind = \"purchasable\", unit_price_usd = 1000, granularity = 8 }"
-        )
+    let servers = cheap_and_dear(
+        "ownership = { kind = \"purchasable\", unit_price_usd = 1000, granularity = 8 }",
+        "",
     );
     let nodes = scenario("\"min_cost\"", &servers, &one, "", "");
     let n = plan(&nodes, &PlanOptions::default()).expect("plans");
@@ -201,19 +195,7 @@ fn whole_devices_single_pool_and_granularity() {
 /// priced at the difference in running cost over the window.
 #[test]
 fn two_pools_one_clearly_cheaper() {
-    let pools = format!(
-        "{}energy_usd_per_kwh = 0.05\n\n{}",
-        pool(
-            "cheap",
-            "Acme X",
-            "count = 60\nownership = { kind = \"owned\", sunk = true }"
-        ),
-        pool(
-            "dear",
-            "Acme X",
-            "count = 1000\nownership = { kind = \"owned\", sunk = true }"
-        )
-    );
+    let pools = cheap_and_dear(DEAR_OWNED, "");
     let vs = scenario("\"min_cost\"", &pools, &training(100.0, 10.0), "", "");
     let p = plan(&vs, &fractional()).expect("plans");
     assert!(p.verified, "{}", p.verification);

@@ -71,6 +71,23 @@ pub struct TransformerShape {
 }
 
 impl TransformerShape {
+    /// DeepSeek-V3 as its technical report gives it (arXiv 2412.19437,
+    /// Dec 2024; published figures): 37B activated parameters per token,
+    /// 61 layers, hidden 7,168, multi-head latent attention with 128 heads,
+    /// query/key head dimension 192 (128 + 64 decoupled RoPE) and value
+    /// head dimension 128; causal. The calibration case of `perf`.
+    pub const DEEPSEEK_V3: Self = Self {
+        active_params: 37e9,
+        layers: Some(61),
+        hidden: Some(7168),
+        attention: Some(AttentionShape {
+            heads: 128,
+            qk_head_dim: 192,
+            v_head_dim: 128,
+        }),
+        causal: true,
+    };
+
     /// A dense or MoE model known only by its activated parameters.
     #[must_use]
     pub fn from_params(active_params: f64) -> Self {
@@ -133,15 +150,8 @@ mod tests {
 
     fn v3(causal: bool) -> TransformerShape {
         TransformerShape {
-            active_params: 37e9,
-            layers: Some(61),
-            hidden: Some(7168),
-            attention: Some(AttentionShape {
-                heads: 128,
-                qk_head_dim: 192,
-                v_head_dim: 128,
-            }),
             causal,
+            ..TransformerShape::DEEPSEEK_V3
         }
     }
 

@@ -266,22 +266,27 @@ impl Sifter {
     fn compute_offsets(&mut self, model: &Model) {
         self.offset.iter_mut().for_each(|o| *o = 0.0);
         self.rest_obj = 0.0;
-        let (lo, up, c) = (model.col_lower(), model.col_upper(), model.costs());
-        let a = model.matrix();
-        for (j, &code) in self.rest.iter().enumerate() {
-            if code == IN {
-                continue;
-            }
-            let v = rest_value(code, lo[j], up[j]);
-            if v != 0.0 {
-                self.rest_obj += self.sign * c[j] * v;
-                let (idx, val) = a.col(j);
-                for (&i, &x) in idx.iter().zip(val) {
-                    self.offset[i as usize] += x * v;
-                }
+        for j in 0..self.rest.len() {
+            let code = self.rest[j];
+            if code != IN {
+                self.fold_rest(model, j, code, 1.0);
             }
         }
         self.offset_dirty = false;
+    }
+
+    /// Adds (`sign` = 1) or removes (−1) column `j` resting at `code` to or
+    /// from the offsets and the resting objective.
+    fn fold_rest(&mut self, model: &Model, j: usize, code: u8, sign: f64) {
+        let v = rest_value(code, model.col_lower()[j], model.col_upper()[j]);
+        if v != 0.0 {
+            let v = sign * v;
+            self.rest_obj += self.sign * model.costs()[j] * v;
+            let (idx, val) = model.matrix().col(j);
+            for (&i, &x) in idx.iter().zip(val) {
+                self.offset[i as usize] += x * v;
+            }
+        }
     }
 
     /// The first working set: for every row whose activity at rest violates
@@ -412,19 +417,9 @@ impl Sifter {
     /// columns: slots, resting bookkeeping and offsets. The engine is not
     /// touched.
     fn adopt(&mut self, model: &Model, add: &[u32]) {
-        let (lo, up, c) = (model.col_lower(), model.col_upper(), model.costs());
-        let a = model.matrix();
         for &j in add {
             let j = j as usize;
-            let code = self.rest[j];
-            let v = rest_value(code, lo[j], up[j]);
-            if v != 0.0 {
-                self.rest_obj -= self.sign * c[j] * v;
-                let (idx, val) = a.col(j);
-                for (&i, &x) in idx.iter().zip(val) {
-                    self.offset[i as usize] -= x * v;
-                }
-            }
+            self.fold_rest(model, j, self.rest[j], -1.0);
             self.rest[j] = IN;
             // Sizes were checked to fit u32 in `new`.
             self.slot[j] = self.cols.len() as u32;
@@ -648,8 +643,7 @@ impl Sifter {
             drop[k] = true;
         }
         let (cols, rows) = self.master_statuses();
-        let (lo, up, c) = (model.col_lower(), model.col_upper(), model.costs());
-        let a = model.matrix();
+        let (lo, up) = (model.col_lower(), model.col_upper());
         let mut kept_cols = Vec::with_capacity(n - out.len());
         let mut kept_status = Vec::with_capacity(n - out.len());
         for k in 0..n {
@@ -668,14 +662,7 @@ impl Sifter {
             } else {
                 LOWER
             };
-            let v = rest_value(code, lo[j], up[j]);
-            if v != 0.0 {
-                self.rest_obj += self.sign * c[j] * v;
-                let (idx, val) = a.col(j);
-                for (&i, &x) in idx.iter().zip(val) {
-                    self.offset[i as usize] += x * v;
-                }
-            }
+            self.fold_rest(model, j, code, 1.0);
             self.rest[j] = code;
             self.slot[j] = u32::MAX;
         }

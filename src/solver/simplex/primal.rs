@@ -20,6 +20,8 @@ const MAX_CANDIDATES: usize = 1024;
 struct Candidates {
     items: Vec<u32>,
     member: Vec<bool>,
+    /// Scratch for a full scan (kept to avoid an allocation per scan).
+    scan: Vec<(f64, u32)>,
     threshold: f64,
     valid: bool,
 }
@@ -29,6 +31,7 @@ impl Candidates {
         Self {
             items: Vec::new(),
             member: vec![false; nt],
+            scan: Vec::new(),
             threshold: 0.0,
             valid: false,
         }
@@ -190,7 +193,8 @@ impl Engine {
         // Full scan: the best `CANDIDATES` join the list; the threshold is
         // the best score left off it.
         list.clear();
-        let mut all: Vec<(f64, u32)> = Vec::new();
+        let mut all = std::mem::take(&mut list.scan);
+        all.clear();
         for (j, &w) in weights.iter().enumerate() {
             let s = self.chuzc_score(j, w);
             if s > 0.0 {
@@ -214,6 +218,7 @@ impl Engine {
             list.member[j as usize] = true;
             list.items.push(j);
         }
+        list.scan = all;
         best
     }
 
