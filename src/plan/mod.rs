@@ -42,7 +42,7 @@
 //!   runs on pool `k` (single-pool runs, memory fit).
 //!
 //! **Rows** (each named and described in [`Compiled::rows`]; each family of
-//! rows and columns lives in its own file of [`compile`], with its part of
+//! rows and columns lives in its own file of [`compile`](mod@compile), with its part of
 //! this formulation beside it):
 //!
 //! ```text

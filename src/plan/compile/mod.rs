@@ -1,7 +1,7 @@
 //! The model compiler: a validated scenario and its performance model become
 //! an LP/MILP whose every row and column carries its business meaning.
 //!
-//! The compiler is a driver ([`compile`]) over *constraint families*, each in
+//! The compiler is a driver ([`compile()`]) over *constraint families*, each in
 //! its own file with its part of the formulation beside it:
 //!
 //! | family | file | columns and rows |
@@ -18,11 +18,11 @@
 //! | whole devices | `whole.rs` | `use[p,k]`, `gang[p,k]`, `memfit[p,k]`, `single_pool[p]` |
 //! | device limits | `limits.rs` | `max_devices[p(,t)]`, `min_devices[p(,t)]` |
 //!
-//! Families share one [`Ctx`]: the scenario, the performance model, the
+//! Families share one `Ctx`: the scenario, the performance model, the
 //! timeline, the model being built with its row and column labels, and the
 //! indexes one family leaves for the next (which column buys pool `k`, which
 //! columns enter phase `p`'s work row, ...). A new family is one new file and
-//! one call in [`compile`]. The whole formulation is written out in the
+//! one call in [`compile()`]. The whole formulation is written out in the
 //! [`crate::plan`] module docs; [`super::verify`] checks a plan family by
 //! family without this compiler.
 
