@@ -180,17 +180,26 @@ impl PlanStatus {
 }
 
 /// Costs of a plan by component.
+///
+/// `capex_usd` and `levy_usd` are cash: what the purchases pay (and the
+/// amortised capex of owned devices). `capital_charge_usd` is what the
+/// objective counts for them: the same as their sum under `[economics]
+/// capex = "cash"`, the straight-line depreciation inside the horizon under
+/// `"depreciated"` (the default). `total_usd = capital_charge_usd +
+/// rental_usd + energy_usd`, the plan's cost as optimised.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
 pub struct CostBreakdown {
-    /// Purchase prices and amortised capex of owned devices.
+    /// Purchase prices (cash) and amortised capex of owned devices.
     pub capex_usd: Usd,
     /// Rentals.
     pub rental_usd: Usd,
     /// Electricity.
     pub energy_usd: Usd,
-    /// Licence levies borne.
+    /// Licence levies borne (cash).
     pub levy_usd: Usd,
-    /// The sum.
+    /// What the plan is charged for capex and levy (see above).
+    pub capital_charge_usd: Usd,
+    /// Capital charge, rental and energy: what the objective counts.
     pub total_usd: Usd,
 }
 
@@ -220,10 +229,16 @@ pub struct Purchase {
     pub accelerator: String,
     /// Devices bought.
     pub devices: f64,
-    /// Price plus levy.
+    /// Price plus levy (cash).
     pub cost_usd: Usd,
     /// The levy part.
     pub levy_usd: Usd,
+    /// What the plan is charged for this purchase (equal to `cost_usd`
+    /// under cash accounting; the depreciation inside the horizon
+    /// otherwise).
+    pub capital_charge_usd: Usd,
+    /// Day the order is placed (days from the start).
+    pub ordered_day: f64,
     /// Day the devices arrive.
     pub arrives_day: f64,
     /// Whether China-style justification is required for this purchase.
@@ -245,6 +260,16 @@ pub struct PhaseOutcome {
     /// Fraction of the demand met (1 when fully met; the least over a
     /// service window's intervals for inference).
     pub demand_met: f64,
+}
+
+/// A planning period (`period_days`; the whole horizon when the scenario
+/// has none).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Period {
+    /// First day (days from the start).
+    pub start_day: f64,
+    /// Day after the last (days from the start).
+    pub end_day: f64,
 }
 
 /// How busy a pool is.
@@ -338,6 +363,8 @@ pub struct Plan {
     pub pools: Vec<PoolUse>,
     /// Binding constraints with shadow prices, largest first.
     pub binding: Vec<Binding>,
+    /// The planning periods.
+    pub periods: Vec<Period>,
     /// Why no plan exists, when infeasible.
     pub infeasibility: Option<Infeasibility>,
     /// The schedule.
@@ -678,6 +705,14 @@ fn finish(
         phases: Vec::new(),
         pools: Vec::new(),
         binding: Vec::new(),
+        periods: vs
+            .periods()
+            .iter()
+            .map(|&(a, b)| Period {
+                start_day: a.get() / 24.0,
+                end_day: b.get() / 24.0,
+            })
+            .collect(),
         infeasibility: None,
         schedule: Vec::new(),
         verified: false,

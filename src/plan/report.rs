@@ -34,10 +34,10 @@ pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut P
         cost.rental_usd += Usd::from_raw((v * col.cost.rental).max(0.0));
         cost.energy_usd += Usd::from_raw((v * col.cost.energy).max(0.0));
         cost.levy_usd += Usd::from_raw((v * col.cost.levy).max(0.0));
+        cost.capital_charge_usd += Usd::from_raw((v * col.cost.capital).max(0.0));
         match col.kind {
             ColKind::Train { phase, pool } => {
-                let end = c.ends[phase.index()];
-                let start = end - Hours::from_raw(col.hours);
+                let (start, end) = col.window;
                 let devices = v * col.unit;
                 slots.push(Slot {
                     phase: vs.phase(phase).name().to_owned(),
@@ -79,24 +79,23 @@ pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut P
             }
             ColKind::Buy { pool } => {
                 let p = vs.pool(pool);
-                let arrival = match p.ownership() {
-                    Ownership::Purchasable { .. } => p.lead_time().get(),
-                    _ => 0.0,
-                };
+                let (ordered, arrives) = col.window;
                 purchases.push(Purchase {
                     pool: p.name().to_owned(),
                     accelerator: p.accelerator().name.clone(),
                     devices: v * col.unit,
-                    cost_usd: Usd::from_raw(v * col.cost.total()),
+                    cost_usd: Usd::from_raw(v * (col.cost.capex + col.cost.levy)),
                     levy_usd: Usd::from_raw(v * col.cost.levy),
-                    arrives_day: arrival,
-                    needs_justification: p.needs_justification(),
+                    capital_charge_usd: Usd::from_raw(v * col.cost.capital),
+                    ordered_day: ordered.get() / 24.0,
+                    arrives_day: arrives.get() / 24.0,
+                    needs_justification: p.needs_justification_on(vs.date_at(ordered)),
                 });
             }
             ColKind::Use { .. } | ColKind::Served { .. } => {}
         }
     }
-    cost.total_usd = cost.capex_usd + cost.rental_usd + cost.energy_usd + cost.levy_usd;
+    cost.total_usd = cost.capital_charge_usd + cost.rental_usd + cost.energy_usd;
 
     plan.assignments = per_pair
         .iter()
@@ -170,14 +169,11 @@ pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut P
                 Ownership::Owned { .. } => {
                     p.owned_devices().map_or(0.0, |n| n as f64) * avail * horizon
                 }
-                Ownership::Purchasable { .. } => {
-                    let bought: f64 = purchases
-                        .iter()
-                        .filter(|b| b.pool == k)
-                        .map(|b| b.devices)
-                        .sum();
-                    bought * avail * (horizon - p.lead_time().to_hours().get()).max(0.0)
-                }
+                Ownership::Purchasable { .. } => purchases
+                    .iter()
+                    .filter(|b| b.pool == k)
+                    .map(|b| b.devices * avail * (horizon - 24.0 * b.arrives_day).max(0.0))
+                    .sum(),
                 Ownership::Rentable { .. } => 0.0,
             };
             PoolUse {
