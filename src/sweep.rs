@@ -43,11 +43,11 @@ use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::perf::PerfModel;
 use crate::plan::{CompileOptions, Plan, PlanOptions, PlanStatus, compile};
-use std::time::Instant;
 use crate::scenario::{ResolvedObjective, Scenario};
 use crate::solver::{Basis, LpSolver};
 use serde::Serialize;
 use std::str::FromStr;
+use std::time::Instant;
 
 /// Points per independently warm-started chunk.
 pub const CHUNK: usize = 16;

@@ -33,7 +33,9 @@ const SLACK: Duration = Duration::from_millis(500);
 static TIMED: Mutex<()> = Mutex::new(());
 
 fn timed() -> MutexGuard<'static, ()> {
-    TIMED.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    TIMED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Asserts `elapsed ≤ budget + 0.5 s` and prints the measurement.
@@ -245,7 +247,12 @@ fn the_planner_gap_is_the_one_used() {
         .with_time_limit(Duration::from_secs(20));
     let t = Instant::now();
     let p = plan(&file, &opts).expect("plans");
-    eprintln!("gap 0.95: {:?} gap {} in {:.3} s", p.status, p.gap, t.elapsed().as_secs_f64());
+    eprintln!(
+        "gap 0.95: {:?} gap {} in {:.3} s",
+        p.status,
+        p.gap,
+        t.elapsed().as_secs_f64()
+    );
     assert_eq!(p.status, PlanStatus::Optimal);
     assert!(p.gap <= 0.95 && p.verified);
 }
@@ -286,7 +293,11 @@ fn the_callers_limit_overrides_the_files() {
         &PlanOptions::default().with_time_limit(Duration::from_nanos(1)),
     )
     .expect("plans");
-    assert_within("plan (file 100 s, option 1 ns)", Duration::ZERO, t.elapsed());
+    assert_within(
+        "plan (file 100 s, option 1 ns)",
+        Duration::ZERO,
+        t.elapsed(),
+    );
     assert_cut_short("plan (1 ns)", &p);
     let t = Instant::now();
     let p = plan(&vs, &PlanOptions::default().with_time_limit(BUDGET)).expect("plans");
@@ -300,8 +311,16 @@ fn a_makespan_bisection_cut_short_returns_the_best_deadline_found() {
     let vs = validated(&makespan());
     let t = Instant::now();
     let p = plan(&vs, &PlanOptions::default().with_time_limit(BUDGET)).expect("plans");
-    assert_within("plan (min_makespan, purchase max 1e12)", BUDGET, t.elapsed());
-    assert_eq!(p.status, PlanStatus::Feasible, "cut short: feasible, not optimal");
+    assert_within(
+        "plan (min_makespan, purchase max 1e12)",
+        BUDGET,
+        t.elapsed(),
+    );
+    assert_eq!(
+        p.status,
+        PlanStatus::Feasible,
+        "cut short: feasible, not optimal"
+    );
     assert_eq!(p.objective_kind, "min_makespan");
     let d = p.objective.expect("the best deadline found");
     let horizon = 365.0 * 24.0;
@@ -312,7 +331,11 @@ fn a_makespan_bisection_cut_short_returns_the_best_deadline_found() {
     assert!(p.verified, "{}", p.verification);
     for ph in &p.phases {
         let f = ph.finishes_at_hours.expect("every run finishes").get();
-        assert!(f <= d + 1e-6, "{} finishes at {f} after the makespan {d}", ph.name);
+        assert!(
+            f <= d + 1e-6,
+            "{} finishes at {f} after the makespan {d}",
+            ph.name
+        );
     }
 }
 
@@ -320,10 +343,16 @@ fn a_makespan_bisection_cut_short_returns_the_best_deadline_found() {
 fn an_explanation_cut_short_says_it_is_partial() {
     let _g = timed();
     let vs = validated(&over_budget(300));
-    let opts = PlanOptions::default().with_fractional(true).with_time_limit(BUDGET);
+    let opts = PlanOptions::default()
+        .with_fractional(true)
+        .with_time_limit(BUDGET);
     let t = Instant::now();
     let p = plan(&vs, &opts).expect("plans");
-    assert_within("plan (infeasible, 3,301 rows, explanation)", BUDGET, t.elapsed());
+    assert_within(
+        "plan (infeasible, 3,301 rows, explanation)",
+        BUDGET,
+        t.elapsed(),
+    );
     assert_eq!(p.status, PlanStatus::Infeasible);
     let inf = p.infeasibility.expect("explained");
     assert!(!inf.complete, "the deletion filter cannot finish in 1 s");
@@ -379,13 +408,21 @@ fn a_sweep_shares_one_budget_and_marks_the_points_it_did_not_reach() {
     let table = sweep(&s, &spec, &opts, &|_, _| {}).expect("sweeps");
     assert_within("sweep (400 points)", BUDGET, t.elapsed());
     assert_eq!(table.points.len(), 400);
-    let solved = table.points.iter().take_while(|p| p.status == "optimal").count();
+    let solved = table
+        .points
+        .iter()
+        .take_while(|p| p.status == "optimal")
+        .count();
     eprintln!("sweep: {solved} of 400 points solved in the budget");
     assert!(solved >= 1, "the first point takes well under a second");
     assert!(solved < 400, "400 points take longer than a second");
     // Points are solved in order: after the first unsolved, none is.
     for p in &table.points[solved..] {
-        assert!(matches!(p.status.as_str(), "limit" | "feasible"), "{}", p.status);
+        assert!(
+            matches!(p.status.as_str(), "limit" | "feasible"),
+            "{}",
+            p.status
+        );
     }
     for p in &table.points[solved + 1..] {
         assert_eq!(p.status, "limit");
@@ -405,8 +442,8 @@ fn solver_solve_honours_its_limit_on_a_hard_mip() {
     )
     .expect("reads markshare1");
     let t = Instant::now();
-    let s = solver::solve(&m, &SolveOptions::default().with_time_limit(Some(BUDGET)))
-        .expect("solves");
+    let s =
+        solver::solve(&m, &SolveOptions::default().with_time_limit(Some(BUDGET))).expect("solves");
     assert_within("solver::solve (markshare1)", BUDGET, t.elapsed());
     match s.status {
         Status::Feasible => {
@@ -489,7 +526,11 @@ fn a_tiny_limit_from_the_file_returns_at_once() {
     let vs = validated(&symmetric("[settings]\ntime_limit_s = 1e-9\n"));
     let t = Instant::now();
     let p = plan(&vs, &PlanOptions::default()).expect("plans");
-    assert_within("plan (file's time_limit_s = 1e-9)", Duration::ZERO, t.elapsed());
+    assert_within(
+        "plan (file's time_limit_s = 1e-9)",
+        Duration::ZERO,
+        t.elapsed(),
+    );
     assert_cut_short("1e-9", &p);
 }
 
@@ -514,12 +555,17 @@ fn any_duration_is_accepted_and_none_panics() {
         .with_deadline(None);
     let p = plan(
         &vs,
-        &PlanOptions::default().with_fractional(true).with_solver(big.clone()),
+        &PlanOptions::default()
+            .with_fractional(true)
+            .with_solver(big.clone()),
     )
     .expect("plans");
     assert_eq!(p.status, PlanStatus::Optimal);
     let m = assign::assign_model(20, 30);
-    assert_eq!(solver::solve(&m, &big).expect("solves").status, Status::Optimal);
+    assert_eq!(
+        solver::solve(&m, &big).expect("solves").status,
+        Status::Optimal
+    );
     let mut lp = LpSolver::new(m.clone(), big).expect("solver");
     assert_eq!(lp.solve().expect("solves").status, Status::Optimal);
     // Zero: a limit status at once, with nothing claimed.
@@ -589,7 +635,11 @@ mod cli {
             &symmetric("[settings]\ntime_limit_s = 100\n"),
         );
         let (o, el) = fleetplan(&["plan", &file, "--time-limit", "1e-9", "--format", "json"]);
-        assert_within("fleetplan plan --time-limit 1e-9 (file 100 s)", Duration::ZERO, el);
+        assert_within(
+            "fleetplan plan --time-limit 1e-9 (file 100 s)",
+            Duration::ZERO,
+            el,
+        );
         let v = json(&o);
         assert!(
             matches!(v["status"].as_str(), Some("limit" | "feasible")),
@@ -658,7 +708,10 @@ mod cli {
                 let (o, _) = fleetplan(&args);
                 let err = String::from_utf8_lossy(&o.stderr);
                 assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
-                assert!(err.contains("time") && !err.contains("panicked"), "{args:?}: {err}");
+                assert!(
+                    err.contains("time") && !err.contains("panicked"),
+                    "{args:?}: {err}"
+                );
             }
         }
     }
@@ -683,7 +736,15 @@ mod cli {
     #[test]
     fn a_limited_lp_reports_no_objective_for_a_point_that_breaks_rows() {
         let mps = temp_file("small.mps", SMALL_LP);
-        let (o, _) = fleetplan(&["lp", "solve", &mps, "--time-limit", "1e-9", "--format", "json"]);
+        let (o, _) = fleetplan(&[
+            "lp",
+            "solve",
+            &mps,
+            "--time-limit",
+            "1e-9",
+            "--format",
+            "json",
+        ]);
         let v = json(&o);
         assert_eq!(v["status"], "time_limit", "{v}");
         assert_eq!(v["objective"], serde_json::Value::Null, "{v}");
@@ -692,7 +753,12 @@ mod cli {
         let v = json(&o);
         assert_eq!(v["status"], "optimal", "{v}");
         // x = 2.5, y = 1.5: 2.5 + 3
-        assert!(v["objective"].as_f64().is_some_and(|z| (z - 5.5).abs() < 1e-9), "{v}");
+        assert!(
+            v["objective"]
+                .as_f64()
+                .is_some_and(|z| (z - 5.5).abs() < 1e-9),
+            "{v}"
+        );
         assert_eq!(v["point_feasible"], true);
     }
 
@@ -703,7 +769,15 @@ mod cli {
         };
         let _g = timed();
         let path = suite.join("miplib/markshare1.mps").display().to_string();
-        let (o, el) = fleetplan(&["lp", "solve", &path, "--time-limit", "1", "--format", "json"]);
+        let (o, el) = fleetplan(&[
+            "lp",
+            "solve",
+            &path,
+            "--time-limit",
+            "1",
+            "--format",
+            "json",
+        ]);
         assert_within("fleetplan lp solve markshare1 --time-limit 1", BUDGET, el);
         let v = json(&o);
         match v["status"].as_str() {

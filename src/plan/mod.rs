@@ -222,7 +222,10 @@ impl PlanOptions {
     /// scenario's `settings.time_limit_s`, else 60 s.
     #[must_use]
     pub fn effective_time_limit(&self, vs: &ValidatedScenario) -> Duration {
-        budget(self.time_limit, vs.scenario().settings.time_limit_s.map(|t| t.get()))
+        budget(
+            self.time_limit,
+            vs.scenario().settings.time_limit_s.map(|t| t.get()),
+        )
     }
 
     /// The relative MIP gap a run of `vs` uses: [`PlanOptions::mip_gap`],
@@ -591,17 +594,7 @@ pub(crate) fn plan_with(
             let s2 = solver::solve(&m2, &sopts)?;
             let done = ok(s2.status);
             let (model, sol) = if done { (&m2, &s2) } else { (&m, &s1) };
-            let mut p = finish(
-                vs,
-                perf,
-                &c,
-                model,
-                sol,
-                &sopts,
-                "domestic_first",
-                None,
-                t0,
-            )?;
+            let mut p = finish(vs, perf, &c, model, sol, &sopts, "domestic_first", None, t0)?;
             if !done {
                 // The cost stage was not solved: the only bound on a cost
                 // is zero (every cost is nonnegative).

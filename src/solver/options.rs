@@ -366,14 +366,32 @@ mod tests {
 
     #[test]
     fn time_limits_in_seconds_are_checked_ranges() {
-        for bad in [1e308, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, 0.0, -0.0, -1.0, 1e6 + 1.0] {
+        for bad in [
+            1e308,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            0.0,
+            -0.0,
+            -1.0,
+            1e6 + 1.0,
+        ] {
             let e = time_limit_from_secs(bad).expect_err("out of range");
             assert_eq!(e.kind(), crate::ErrorKind::Options, "{bad}");
             assert!(e.to_string().contains("time limit"), "{e}");
         }
-        assert_eq!(time_limit_from_secs(1e-9).ok(), Some(Duration::from_nanos(1)));
-        assert_eq!(time_limit_from_secs(1e6).ok(), Some(Duration::from_secs(1_000_000)));
-        assert_eq!(time_limit_from_secs(2.5).ok(), Some(Duration::from_millis(2500)));
+        assert_eq!(
+            time_limit_from_secs(1e-9).ok(),
+            Some(Duration::from_nanos(1))
+        );
+        assert_eq!(
+            time_limit_from_secs(1e6).ok(),
+            Some(Duration::from_secs(1_000_000))
+        );
+        assert_eq!(
+            time_limit_from_secs(2.5).ok(),
+            Some(Duration::from_millis(2500))
+        );
     }
 
     #[test]

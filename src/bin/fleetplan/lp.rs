@@ -2,8 +2,8 @@
 
 use crate::catalog::emit;
 use clap::{Subcommand, ValueEnum};
-use fleetplan::model::mps::{MpsFormat, read_mps_file};
 use fleetplan::model::Model;
+use fleetplan::model::mps::{MpsFormat, read_mps_file};
 use fleetplan::solver::{self, SolveOptions, Status};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -86,8 +86,7 @@ fn feasible_point(model: &Model, x: &[f64]) -> bool {
         v.is_finite() && v >= lo - TOL * (1.0 + lo.abs()) && v <= up + TOL * (1.0 + up.abs())
     };
     x.len() == model.num_cols()
-        && x
-            .iter()
+        && x.iter()
             .zip(model.col_lower().iter().zip(model.col_upper()))
             .all(|(&v, (&lo, &up))| within(v, lo, up))
         && model
