@@ -53,29 +53,18 @@ fn assert_within(what: &str, budget: Duration, elapsed: Duration) {
     );
 }
 
-const CHIPS: &str = r#"
-[[accelerators]]
-name = "Acme X"
-vendor = "Acme"
-origin = "US"
-peak_bf16 = { value = 1e15, confidence = "primary" }
-hbm_capacity = { value = 1e12, confidence = "primary" }
-tdp = { value = 1000, confidence = "primary" }
-node_size = { value = 1, confidence = "primary" }
-
-[[accelerators]]
-name = "Acme D"
-vendor = "Acme"
-origin = "CN"
-peak_bf16 = { value = 1e15, confidence = "primary" }
-hbm_capacity = { value = 1e12, confidence = "primary" }
-tdp = { value = 1000, confidence = "primary" }
-node_size = { value = 1, confidence = "primary" }
-"#;
+/// A made-up chip: 1 PFLOP/s BF16, 1 TB HBM, 1 kW, one device per node.
+fn chip(name: &str, origin: &str) -> String {
+    format!(
+        "[[accelerators]]\nname = \"{name}\"\nvendor = \"Acme\"\norigin = \"{origin}\"\npeak_bf16 = {{ value = 1e15, confidence = \"primary\" }}\nhbm_capacity = {{ value = 1e12, confidence = \"primary\" }}\ntdp = {{ value = 1000, confidence = \"primary\" }}\nnode_size = {{ value = 1, confidence = \"primary\" }}\n\n"
+    )
+}
 
 fn head(objective: &str, days: f64) -> String {
     format!(
-        "name = \"hard\"\nstart = \"2025-08-15\"\nhorizon_days = {days}\njurisdiction = \"CN\"\nobjective = {objective}\n{CHIPS}\n"
+        "name = \"hard\"\nstart = \"2025-08-15\"\nhorizon_days = {days}\njurisdiction = \"CN\"\nobjective = {objective}\n\n{}{}",
+        chip("Acme X", "US"),
+        chip("Acme D", "CN")
     )
 }
 
