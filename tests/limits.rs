@@ -495,6 +495,7 @@ fn settings_time_limit_is_a_checked_range() {
             .collect();
         assert_eq!(hits.len(), 1, "{v}: {r}");
         assert_eq!(hits[0].code, code.as_str(), "{v}: {r}");
+        assert!(hits[0].message.len() < 80, "{}", hits[0].message);
         assert!(!hits[0].fix.is_empty());
     }
     for v in ["1e-9", "1000000", "0.5"] {

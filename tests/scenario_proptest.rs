@@ -63,8 +63,7 @@ fn nonneg() -> impl Strategy<Value = f64> {
 /// A valid `settings.time_limit_s`: in `(0, 10^6]`, tiny ones included.
 fn time_limit() -> impl Strategy<Value = f64> {
     let max = fleetplan::solver::MAX_TIME_LIMIT_S;
-    prop_oneof![1e-3..=max, pos().prop_map(move |v| v % max)]
-        .prop_filter("positive", |v| *v > 0.0)
+    prop_oneof![1e-3..=max, pos().prop_map(move |v| v % max)].prop_filter("positive", |v| *v > 0.0)
 }
 
 fn frac() -> impl Strategy<Value = Fraction> {

@@ -835,7 +835,13 @@ impl Checker {
                 Rule::TimeLimit => " (outside (0, 1000000] s)",
                 _ => "",
             };
-            self.add(code, path, format!("{path} is {v}{range}"), fix);
+            // 1e308 as "1e308", not 309 digits.
+            let shown = if v != 0.0 && !(1e-3..1e7).contains(&v.abs()) {
+                format!("{v:e}")
+            } else {
+                format!("{v}")
+            };
+            self.add(code, path, format!("{path} is {shown}{range}"), fix);
         }
         ok
     }

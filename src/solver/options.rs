@@ -26,8 +26,13 @@ pub fn time_limit_from_secs(secs: f64) -> Result<Duration> {
         // In range, so `from_secs_f64` cannot panic.
         Ok(Duration::from_secs_f64(secs))
     } else {
+        let shown = if secs.is_finite() && secs != 0.0 && !(1e-3..1e7).contains(&secs.abs()) {
+            format!("{secs:e}")
+        } else {
+            format!("{secs}")
+        };
         Err(Error::options(format!(
-            "time limit {secs} s is outside (0, {MAX_TIME_LIMIT_S:e}] s: give a positive number of seconds of at most {MAX_TIME_LIMIT_S:e}"
+            "time limit {shown} s is outside (0, {MAX_TIME_LIMIT_S:e}] s: give a positive number of seconds of at most {MAX_TIME_LIMIT_S:e}"
         )))
     }
 }
@@ -380,6 +385,13 @@ mod tests {
             assert_eq!(e.kind(), crate::ErrorKind::Options, "{bad}");
             assert!(e.to_string().contains("time limit"), "{e}");
         }
+        let e = time_limit_from_secs(1e308).expect_err("huge");
+        assert!(
+            e.to_string().contains("1e308 s is outside (0, 1e6] s"),
+            "{e}"
+        );
+        let e = time_limit_from_secs(-1.0).expect_err("negative");
+        assert!(e.to_string().contains("time limit -1 s"), "{e}");
         assert_eq!(
             time_limit_from_secs(1e-9).ok(),
             Some(Duration::from_nanos(1))
