@@ -385,6 +385,46 @@ fn justify_shares_one_budget() {
     }
 }
 
+/// The domestic-only counterfactual of 19 single-pool runs on 6 domestic
+/// pools of 10 (a large cheap foreign pool serves the plan): infeasible by
+/// the deadline (3.5 devices of work each), feasible with a 30-day delay,
+/// and every delay that needs 3 devices a run is a pigeonhole packing.
+fn delayed_packing() -> String {
+    let mut t = head("\"min_cost\"", 40.0);
+    t += &pool(
+        "foreign",
+        "Acme X",
+        "count = 1000\nownership = { kind = \"owned\", sunk = true }",
+    );
+    for k in 0..6 {
+        t += &pool(
+            &format!("dom{k}"),
+            "Acme D",
+            "count = 10\nownership = { kind = \"owned\", sunk = true }",
+        );
+    }
+    for p in 0..19 {
+        t += &phase(&format!("t{p}"), 3.5, 10.0, true);
+    }
+    t + ENERGY
+}
+
+#[test]
+fn a_delay_search_cut_short_says_so() {
+    let _g = timed();
+    let vs = validated(&delayed_packing());
+    let t = Instant::now();
+    let j = justify(&vs, &PlanOptions::default().with_time_limit(BUDGET)).expect("justifies");
+    assert_within("justify (delay search over packings)", BUDGET, t.elapsed());
+    assert_eq!(j.plan.status, PlanStatus::Optimal, "the plan is easy");
+    let cf = &j.counterfactual;
+    assert_eq!(cf.status, PlanStatus::Infeasible, "{}", j.memo);
+    let d = cf.feasible_with_delay_days.expect("a delay that works");
+    assert!(d > 0.0 && d <= 30.0, "{d}");
+    assert!(!cf.delay_is_least, "{}", j.memo);
+    assert!(j.memo.contains("a smaller delay may suffice"), "{}", j.memo);
+}
+
 #[test]
 fn a_sweep_shares_one_budget_and_marks_the_points_it_did_not_reach() {
     let _g = timed();
