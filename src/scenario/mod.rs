@@ -391,8 +391,9 @@ impl Budget {
     }
 }
 
-/// Solver settings a scenario may carry. Absent values take the solver's
-/// defaults.
+/// Solver settings a scenario may carry. Absent values take the planner's
+/// defaults; values the caller passes in [`crate::plan::PlanOptions`] (or
+/// on the command line) override these.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -400,7 +401,10 @@ pub struct Settings {
     /// Relative MIP gap at which to stop, in `[0, 1]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mip_gap: Option<Fraction>,
-    /// Wall-clock limit for one solve.
+    /// Wall-clock budget of a whole run (`plan`, `justify`, a sweep), in
+    /// seconds, in `(0, 10^6]`; absent: 60 s. A limit given by the caller
+    /// (the CLI's `--time-limit`, [`crate::plan::PlanOptions::time_limit`])
+    /// takes precedence.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_limit_s: Option<Seconds>,
     /// `false` to plan fractional devices (an LP relaxation); whole devices

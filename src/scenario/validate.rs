@@ -747,6 +747,8 @@ enum Rule {
     OpenFraction,
     /// Finite, at least one.
     AtLeastOne,
+    /// A time limit in seconds: in `(0, MAX_TIME_LIMIT_S]`.
+    TimeLimit,
 }
 
 struct Checker {
@@ -780,15 +782,29 @@ impl Checker {
                 IssueCode::NumberInfinite,
                 path,
                 format!("{path} is infinite"),
-                "give a finite number; leave the field out for no limit",
+                if rule == Rule::TimeLimit {
+                    "give at most 1000000 s (about 11.6 days); leave the field out for the default, 60 s"
+                } else {
+                    "give a finite number; leave the field out for no limit"
+                },
             );
             return false;
         }
         let (ok, code, fix) = match rule {
             Rule::NonNeg if v < 0.0 => (false, IssueCode::NumberNegative, "use zero or more"),
-            Rule::Positive if v < 0.0 => {
+            Rule::Positive | Rule::TimeLimit if v < 0.0 => {
                 (false, IssueCode::NumberNegative, "use a number above zero")
             }
+            Rule::TimeLimit if v == 0.0 => (
+                false,
+                IssueCode::NumberZero,
+                "use a number of seconds above zero (leave the field out for the default, 60 s)",
+            ),
+            Rule::TimeLimit if v > crate::solver::MAX_TIME_LIMIT_S => (
+                false,
+                IssueCode::NumberRange,
+                "use at most 1000000 s (about 11.6 days); leave the field out for the default, 60 s",
+            ),
             Rule::Positive if v == 0.0 => (
                 false,
                 IssueCode::NumberZero,
@@ -816,9 +832,16 @@ impl Checker {
                 Rule::Fraction => " (outside [0, 1])",
                 Rule::OpenFraction => " (outside (0, 1])",
                 Rule::AtLeastOne => " (below 1)",
+                Rule::TimeLimit => " (outside (0, 1000000] s)",
                 _ => "",
             };
-            self.add(code, path, format!("{path} is {v}{range}"), fix);
+            // 1e308 as "1e308", not 309 digits.
+            let shown = if v != 0.0 && !(1e-3..1e7).contains(&v.abs()) {
+                format!("{v:e}")
+            } else {
+                format!("{v}")
+            };
+            self.add(code, path, format!("{path} is {shown}{range}"), fix);
         }
         ok
     }
@@ -1032,7 +1055,7 @@ impl Scenario {
         c.opt_quantity(
             || "settings.time_limit_s".into(),
             s.settings.time_limit_s,
-            Rule::Positive,
+            Rule::TimeLimit,
         );
 
         // Policy effect on each pool at the start, then eligibility.

@@ -39,8 +39,12 @@ pub struct Common {
     /// Plan fractional devices (an LP) instead of whole devices.
     #[arg(long)]
     fractional: bool,
-    /// Wall-clock limit of each solve, seconds.
-    #[arg(long)]
+    /// Wall-clock budget of the whole command, seconds, in (0, 1e6]: every
+    /// solve (stages, probes, the explanation, the counterfactual) shares
+    /// it, and at the limit the best plan found is reported (status
+    /// `feasible` with its gap, or `limit`). Precedence: this flag, else
+    /// the scenario's `settings.time_limit_s`, else 60 s.
+    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
     time_limit: Option<f64>,
 }
 
@@ -123,18 +127,24 @@ pub(crate) fn load(file: &Path) -> Result<ValidatedScenario, ExitCode> {
     })
 }
 
+/// The `--time-limit` flag as a duration (`None` when absent); a value
+/// outside (0, 1e6] s is a usage error (exit status 2).
+pub(crate) fn time_limit_flag(secs: Option<f64>) -> Result<Option<Duration>, ExitCode> {
+    secs.map(|t| {
+        fleetplan::solver::time_limit_from_secs(t).map_err(|e| {
+            eprintln!("fleetplan: --time-limit: {e}");
+            ExitCode::from(2)
+        })
+    })
+    .transpose()
+}
+
 fn options(c: &Common) -> Result<PlanOptions, ExitCode> {
-    let mut s = PlanOptions::default().solver;
-    if let Some(t) = c.time_limit {
-        if !(t.is_finite() && t > 0.0) {
-            eprintln!("fleetplan: --time-limit must be a positive number of seconds");
-            return Err(ExitCode::from(2));
-        }
-        s = s.with_time_limit(Some(Duration::from_secs_f64(t)));
+    let mut o = PlanOptions::default().with_fractional(c.fractional);
+    if let Some(t) = time_limit_flag(c.time_limit)? {
+        o = o.with_time_limit(t);
     }
-    Ok(PlanOptions::default()
-        .with_solver(s)
-        .with_fractional(c.fractional))
+    Ok(o)
 }
 
 fn status_code(s: PlanStatus) -> ExitCode {
