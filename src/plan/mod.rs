@@ -41,7 +41,9 @@
 //! * `use[p,k]` (binary, whole-device plans): whether training phase `p`
 //!   runs on pool `k` (single-pool runs, memory fit).
 //!
-//! **Rows** (each named and described in [`Compiled::rows`]):
+//! **Rows** (each named and described in [`Compiled::rows`]; each family of
+//! rows and columns lives in its own file of [`compile`](mod@compile), with its part of
+//! this formulation beside it):
 //!
 //! ```text
 //! capacity[k,t]:   Σ_p g·x[p,k,t] − a_k·g·buy[k]·[t ≥ arrival_k] ≤ a_k·owned_k   (or ≤ max rentable)
