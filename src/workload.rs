@@ -292,7 +292,9 @@ impl ScalingPoint {
 /// second, against the job size) and uses it for that accelerator's pools
 /// instead of its MFU model and scale-out factor; `fleetplan explain` shows
 /// the fit, its residuals and its held-out errors. At least three points at
-/// distinct device counts.
+/// distinct device counts. Eligibility is unchanged: the accelerator still
+/// needs a known dense peak at the precision the phase runs at (MFUs are
+/// fractions of it; the fitted rate is capped at it).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]

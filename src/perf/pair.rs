@@ -73,7 +73,7 @@ impl fmt::Display for Unfit {
         match self {
             Unfit::Ineligible(i) => write!(f, "{i}"),
             Unfit::MfuUnknown => f.write_str(
-                "no MFU is known for this accelerator, software stack and phase kind (set pools[].mfu)",
+                "no MFU is known for this accelerator, software stack and phase kind (set pools[].mfu, or give measured phases[].scaling points)",
             ),
             Unfit::MemoryUnknown => f.write_str(
                 "the accelerator's memory capacity or bandwidth is unknown (override it under [[accelerators]] or give measured throughputs)",
