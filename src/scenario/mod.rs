@@ -114,6 +114,11 @@
 //! | `E-MODEL-ACTIVE-ABOVE-TOTAL` | `active_params` above `total_params` |
 //! | `E-MEASURED-DUPLICATE` | two measured throughputs for one accelerator in one phase |
 //! | `E-MEASURED-EMPTY` | a measured entry with neither prefill nor decode rate |
+//! | `E-SCALING-TOO-FEW` | a training phase's `scaling` entry with fewer than three points (a two-parameter fit of two points has nothing to check it against) |
+//! | `E-SCALING-DUPLICATE-DEVICES` | two `scaling` points at one device count |
+//! | `E-SCALING-VALUE` | a `scaling` point without exactly one of `mfu` and `tokens_per_s`, or an entry mixing the two |
+//! | `E-SCALING-DUPLICATE` | two `scaling` entries for one accelerator in one phase |
+//! | `E-SCALING-DEGENERATE` | `scaling` device counts too close together to determine a slope |
 //! | `E-PHASE-NO-ELIGIBLE-POOL` | no pool can run a phase: prohibited by policy, precision unsupported without fallback, or no figures |
 //! | `E-RULE-EMPTY` | an export rule naming neither accelerators nor vendors |
 //! | `E-DATES-REVERSED` | a rule's `until` not after its `from` |

@@ -350,6 +350,11 @@ pub fn run_explain(a: ExplainArgs) -> ExitCode {
                     "energy_usd_per_hour": c.per_device_hour.energy.get(),
                     "purchase_usd": c.purchase.map(|p| p.unit_price.get()),
                     "levy_usd": c.purchase.map(|p| p.levy.get()),
+                    "energy_basis": c.power_basis.describe(),
+                    "power_w": c.power.map(|w| w.get()),
+                    "power_confidence": c.power_source.as_ref().map(|s| s.confidence.as_str()),
+                    "power_sources": c.power_source.as_ref().map(|s| s.sources.clone()),
+                    "power_note": c.power_source.as_ref().and_then(|s| s.note.clone()),
                 })
             });
             serde_json::json!({
@@ -384,7 +389,7 @@ pub fn run_explain(a: ExplainArgs) -> ExitCode {
                 }
             }
             o.push_str(&format!("{outcome}\n"));
-            match cost {
+            match &cost {
                 Ok(c) => o.push_str(&format!(
                     "cost per device-hour: capex {:.4} + rental {:.4} + energy {:.4} = {:.4} USD{}\n",
                     c.per_device_hour.capex.get(),
@@ -398,6 +403,16 @@ pub fn run_explain(a: ExplainArgs) -> ExitCode {
                     ))
                 )),
                 Err(g) => o.push_str(&format!("cost: {g}\n")),
+            }
+            if let Ok(c) = &cost {
+                o.push_str(&format!("energy basis: {}", c.power_basis.describe()));
+                if let (Some(w), Some(s)) = (c.power, &c.power_source) {
+                    o.push_str(&format!(": {:.0} W {}", w.get(), s.confidence.label()));
+                    if let Some(n) = &s.note {
+                        o.push_str(&format!(" ({n})"));
+                    }
+                }
+                o.push('\n');
             }
             o
         }
