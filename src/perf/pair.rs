@@ -668,6 +668,50 @@ impl<'s> PerfModel<'s> {
         self.eval(phase, pool, Some(end), &mut Quiet)
     }
 
+    /// The rate of `phase` on `pool` when the pool runs it as one job of
+    /// exactly `devices` devices, rather than at the job size the pool would
+    /// need to meet the deadline alone (what [`PerfModel::pair`] and the
+    /// planner's linearisation use). This is the rate a plan's schedule
+    /// actually earns: [`crate::plan::verify()`] credits each training slot at
+    /// its own device count with it.
+    ///
+    /// For a training phase, [`TrainingPair::rate`] is evaluated at
+    /// `devices` (at least one: `rate(n) = peak · MFU · η(n)/η(n_ref) ·
+    /// G(n)`, with a scenario MFU taken as measured at `n` itself), whatever
+    /// the memory-fit minimum [`TrainingPair::min_devices`] (reported, not
+    /// applied), and [`TrainingPair::hours`] is the pool's window up to the
+    /// phase's deadline in the scenario (zero when the pool arrives after
+    /// it). An inference pair's rate per device does not depend on the
+    /// device count (replicas are independent): it is [`PerfModel::pair`]'s.
+    ///
+    /// # Errors
+    /// [`Unfit`] when the pool cannot run the phase, with the reason;
+    /// [`Unfit::CannotFinish`] when the effective rate at `devices` is zero
+    /// (failures outpace checkpoints at that size).
+    pub fn pair_at_devices(
+        &self,
+        phase: PhaseId,
+        pool: PoolId,
+        devices: f64,
+    ) -> Result<PairRate, Unfit> {
+        let ph = self.vs.phase(phase);
+        let precision = match ph.eligibility(pool) {
+            Eligibility::Eligible { precision, .. } => precision,
+            Eligibility::Ineligible(why) => return Err(Unfit::Ineligible(why)),
+        };
+        let (pp, hp) = (&self.pools[pool.index()], &self.phases[phase.index()]);
+        if !hp.kind.is_training() {
+            return self.pair(phase, pool);
+        }
+        let work = hp.work.ok_or(Unfit::WorkUnknown)?;
+        let hours = hp.end.saturating_sub(hp.start.max(pp.arrival));
+        let (inputs, scenario_mfu, min_devices) =
+            self.training_inputs(pp, hp, precision, &mut Quiet)?;
+        let rate = rate_at(&inputs, scenario_mfu, devices);
+        Self::training_pair(precision, work, hours, min_devices, rate, &mut Quiet)
+            .map(PairRate::Training)
+    }
+
     /// The start of the phase's window, hours after the scenario's start.
     #[must_use]
     pub fn phase_start(&self, phase: PhaseId) -> Hours {
@@ -927,6 +971,29 @@ impl<'s> PerfModel<'s> {
         if hours.get() <= 0.0 {
             return Err(Unfit::NoTime);
         }
+        let (inputs, scenario_mfu, min_devices) = self.training_inputs(pp, hp, precision, rec)?;
+        let mut rate = job_size_for_deadline(&inputs, work, hours).ok_or(Unfit::CannotFinish)?;
+        // A scenario MFU is measured at the job's scale: no relative factor.
+        if scenario_mfu {
+            rate = rate_at(&inputs, true, rate.devices);
+        }
+        #[allow(clippy::cast_precision_loss)]
+        if rate.devices < min_devices as f64 {
+            rate = rate_at(&inputs, scenario_mfu, min_devices as f64);
+        }
+        Self::training_pair(precision, work, hours, min_devices, rate, rec)
+    }
+
+    /// Everything a training rate depends on but the job size: the inputs,
+    /// whether the MFU is the scenario's (measured at the job's own scale),
+    /// and the devices the training state needs.
+    fn training_inputs(
+        &self,
+        pp: &PoolPerf,
+        hp: &PhasePerf,
+        precision: Precision,
+        rec: &mut impl Recorder,
+    ) -> Result<(TrainingInputs, bool, u64), Unfit> {
         let k = usize::from(hp.kind == PhaseKind::Posttraining);
         let m = pp.mfu[k].as_ref().ok_or(Unfit::MfuUnknown)?;
         // A scenario MFU is a fraction of the peak at the phase's precision,
@@ -1004,19 +1071,18 @@ impl<'s> PerfModel<'s> {
             comm: self.comm,
             reliability,
         };
-        let mut rate = job_size_for_deadline(&inputs, work, hours).ok_or(Unfit::CannotFinish)?;
-        // A scenario MFU is measured at the job's scale: no relative factor.
-        if m.mfu.origin == Origin::Scenario {
-            rate = TrainingInputs {
-                mfu_devices: Some(rate.devices),
-                ..inputs
-            }
-            .rate(rate.devices);
-        }
-        #[allow(clippy::cast_precision_loss)]
-        if rate.devices < min_devices as f64 {
-            rate = inputs.rate(min_devices as f64);
-        }
+        Ok((inputs, m.mfu.origin == Origin::Scenario, min_devices))
+    }
+
+    /// A training pair from its rate at a job size.
+    fn training_pair(
+        precision: Precision,
+        work: Flops,
+        hours: Hours,
+        min_devices: u64,
+        rate: TrainingRate,
+        rec: &mut impl Recorder,
+    ) -> Result<TrainingPair, Unfit> {
         rec.record(|| plain("job size", rate.devices, "devices", Origin::Derived));
         rec.record(|| plain("scale-out efficiency", rate.scale_out, "", Origin::Derived));
         rec.record(|| plain("goodput", rate.goodput.get(), "", Origin::Derived));
@@ -1217,6 +1283,21 @@ impl<'s> PerfModel<'s> {
             measured: false,
             share_per_device: share,
         })
+    }
+}
+
+/// The training rate at job size `devices`; a scenario MFU (`scenario_mfu`)
+/// is taken as measured at that size, so no relative scale-out factor
+/// applies to it.
+fn rate_at(inputs: &TrainingInputs, scenario_mfu: bool, devices: f64) -> TrainingRate {
+    if scenario_mfu {
+        TrainingInputs {
+            mfu_devices: Some(devices.max(1.0)),
+            ..*inputs
+        }
+        .rate(devices)
+    } else {
+        inputs.rate(devices)
     }
 }
 
