@@ -77,8 +77,8 @@ pub enum RowKind {
     },
     /// Purchases (price and levy) ≤ the capex budget.
     CapexBudget,
-    /// Running costs (energy, rental, amortised capex of owned devices) ≤
-    /// the opex budget.
+    /// Rental and energy ≤ the opex budget (amortised capex of owned
+    /// devices counts only towards the total budget).
     OpexBudget,
     /// Everything ≤ the total budget.
     TotalBudget,

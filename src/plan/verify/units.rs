@@ -1,0 +1,148 @@
+//! Single-pool runs, whole devices, memory fit and a phase's device limits.
+
+use super::timeline::pieces;
+use super::{Ctx, VerifyReport, le, listed, time_tol, whole};
+use crate::perf::PairRate;
+use crate::scenario::PhaseId;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Checks `whole_units[P]` and `memory_fit[P]` (whole-device plans),
+/// `single_pool[P]` (single-pool phases) and `phase_devices[P]` (phases with
+/// device limits).
+pub(super) fn check(cx: &Ctx<'_>, p: PhaseId, r: &mut VerifyReport) {
+    let ph = cx.vs.phase(p);
+    let name = ph.name();
+    let training = ph.kind().is_training();
+    if cx.plan.whole_devices {
+        let mut broken = Vec::new();
+        for s in cx.phase_slots(p).filter(|s| s.devices > 0.0) {
+            #[allow(clippy::cast_precision_loss)]
+            let unit = match cx.perf.pair_at_devices(p, s.pool, s.devices) {
+                Ok(PairRate::Inference(i)) => i.replica.max(1) as f64,
+                _ => cx.vs.pool(s.pool).granularity().max(1) as f64,
+            };
+            if !whole(s.devices, unit) {
+                broken.push(format!("{} is not in units of {unit}", cx.slot_label(s)));
+            }
+        }
+        r.add(
+            format!("whole_units[{name}]"),
+            broken.is_empty(),
+            if broken.is_empty() {
+                "every slot holds whole units (the pool's granularity; whole replicas for inference)"
+                    .to_owned()
+            } else {
+                listed(&broken, 3)
+            },
+        );
+        if training {
+            memory_fit(cx, p, r);
+        }
+    }
+    if training && ph.spec().single_pool {
+        let pools: BTreeSet<&str> = cx
+            .phase_slots(p)
+            .filter(|s| s.devices > 0.0)
+            .map(|s| cx.vs.pool(s.pool).name())
+            .collect();
+        r.add(
+            format!("single_pool[{name}]"),
+            pools.len() <= 1,
+            format!(
+                "{} pool(s) used: {}",
+                pools.len(),
+                pools.into_iter().collect::<Vec<_>>().join(", ")
+            ),
+        );
+    }
+    phase_devices(cx, p, r);
+}
+
+/// `memory_fit[P]`: every job of a training phase (all its devices on a
+/// pool at a time) holds at least the devices its state needs.
+fn memory_fit(cx: &Ctx<'_>, p: PhaseId, r: &mut VerifyReport) {
+    let name = cx.vs.phase(p).name();
+    let mut by_pool: BTreeMap<usize, Vec<(f64, f64, f64)>> = BTreeMap::new();
+    for s in cx.phase_slots(p) {
+        by_pool
+            .entry(s.pool.index())
+            .or_default()
+            .push((s.from, s.to, s.devices));
+    }
+    let mut short = Vec::new();
+    for (k, items) in by_pool {
+        let pool = crate::scenario::PoolId::new(k);
+        let smallest = pieces(&items, &[], time_tol(cx.horizon))
+            .into_iter()
+            .map(|x| x.2)
+            .filter(|&n| n > 0.0)
+            .fold(f64::INFINITY, f64::min);
+        if !smallest.is_finite() {
+            continue;
+        }
+        if let Ok(PairRate::Training(t)) = cx.perf.pair_at_devices(p, pool, smallest) {
+            #[allow(clippy::cast_precision_loss)]
+            let need = t.min_devices as f64;
+            if !le(need, smallest) {
+                short.push(format!(
+                    "a job of {smallest} devices on '{}' (its state needs {need})",
+                    cx.vs.pool(pool).name()
+                ));
+            }
+        }
+    }
+    r.add(
+        format!("memory_fit[{name}]"),
+        short.is_empty(),
+        if short.is_empty() {
+            "every job holds the devices its training state needs".to_owned()
+        } else {
+            listed(&short, 3)
+        },
+    );
+}
+
+/// `phase_devices[P]`: the phase's devices at any time stay within its
+/// `max_devices`, and, where it runs, reach its `min_devices` (for a
+/// training phase, whose pools may start at different times, at its peak).
+fn phase_devices(cx: &Ctx<'_>, p: PhaseId, r: &mut VerifyReport) {
+    let ph = cx.vs.phase(p);
+    let (min, max) = (ph.min_devices(), ph.max_devices());
+    if min.is_none() && max.is_none() {
+        return;
+    }
+    let items: Vec<(f64, f64, f64)> = cx
+        .phase_slots(p)
+        .map(|s| (s.from, s.to, s.devices))
+        .collect();
+    let used: Vec<f64> = pieces(&items, &[], time_tol(cx.horizon))
+        .into_iter()
+        .map(|x| x.2)
+        .filter(|&n| n > 0.0)
+        .collect();
+    let peak = used.iter().copied().fold(0.0, f64::max);
+    let low = used.iter().copied().fold(f64::INFINITY, f64::min);
+    let mut wrong = Vec::new();
+    #[allow(clippy::cast_precision_loss)]
+    if let Some(m) = max.map(|m| m as f64)
+        && !le(peak, m)
+    {
+        wrong.push(format!("{peak} devices at once, above the maximum {m}"));
+    }
+    #[allow(clippy::cast_precision_loss)]
+    if let Some(m) = min.map(|m| m as f64) {
+        let least = if ph.kind().is_training() { peak } else { low };
+        if !used.is_empty() && !le(m, least) {
+            wrong.push(format!("{least} devices, below the minimum {m}"));
+        }
+    }
+    r.add(
+        format!("phase_devices[{}]", ph.name()),
+        wrong.is_empty(),
+        if wrong.is_empty() {
+            format!("{peak} devices at most; limits {min:?}-{max:?}")
+        } else {
+            wrong.join("; ")
+        },
+    );
+}
