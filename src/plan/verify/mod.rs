@@ -46,7 +46,10 @@
 //!
 //! A slot earns only inside its *earning window*: from the later of the
 //! phase's start and the pool's arrival to the phase's deadline in the
-//! scenario (work after the deadline earns nothing). Within it, the job of a
+//! scenario (work after the deadline earns nothing; for a phase whose
+//! deadline a `min_makespan` objective minimises, the horizon, and
+//! `summary.objective` checks that it finishes by the plan's common
+//! deadline). Within it, the job of a
 //! phase on a pool at time `t` is all the devices of the phase's slots on
 //! that pool at `t`, and it progresses at
 //! [`PerfModel::pair_at_devices`]`(P, K, n)`, the performance model *at
