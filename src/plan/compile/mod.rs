@@ -23,7 +23,7 @@
 //! indexes one family leaves for the next (which column buys pool `k`, which
 //! columns enter phase `p`'s work row, ...). A new family is one new file and
 //! one call in [`compile()`]. The whole formulation is written out in the
-//! [`crate::plan`] module docs; [`super::verify`] checks a plan family by
+//! [`crate::plan`] module docs; [`mod@super::verify`] checks a plan family by
 //! family without this compiler.
 
 mod budgets;

@@ -1,6 +1,6 @@
 //! Capacity: devices in use at every breakpoint ≤ what the pool has then.
 
-use super::timeline::pieces;
+use super::time::pieces;
 use super::{Ctx, VerifyReport, le, time_tol};
 use crate::fleet::Ownership;
 use crate::policy::RuleEffect;

@@ -1,6 +1,6 @@
-//! Cost, recomputed part by part, and the budgets.
+//! The cost, recomputed part by part from the schedule and purchases.
 
-use super::{Ctx, VerifyReport, close, le, listed};
+use super::{Ctx, VerifyReport, close, listed};
 use crate::cost::{PoolCost, pool_cost};
 
 /// The plan's cost recomputed from its schedule and purchases, USD.
@@ -24,8 +24,8 @@ impl Costs {
     }
 }
 
-/// Checks `cost.capex`, `cost.rental`, `cost.energy`, `cost.levy`, `cost`
-/// and the budgets; returns the recomputed cost.
+/// Checks `cost.capex`, `cost.rental`, `cost.energy`, `cost.levy` and
+/// `cost`; returns the recomputed cost.
 pub(super) fn check(cx: &Ctx<'_>, r: &mut VerifyReport) -> Costs {
     let vs = cx.vs;
     let mut gaps = Vec::new();
@@ -92,29 +92,5 @@ pub(super) fn check(cx: &Ctx<'_>, r: &mut VerifyReport) -> Costs {
         ),
     );
 
-    let budget = &vs.scenario().budget;
-    for (name, limit, spent, what) in [
-        (
-            "budget.capex",
-            budget.capex_usd,
-            c.purchases,
-            "purchases (price and levy)",
-        ),
-        (
-            "budget.opex",
-            budget.opex_usd,
-            c.rental + c.energy,
-            "rental and energy",
-        ),
-        ("budget.total", budget.total_usd, total, "everything"),
-    ] {
-        if let Some(b) = limit {
-            r.add(
-                name,
-                le(spent, b.get()),
-                format!("{what}: ${spent:.2} of ${:.2}", b.get()),
-            );
-        }
-    }
     c
 }

@@ -11,10 +11,13 @@
 //!
 //! # Checks, by constraint family
 //!
-//! The families match the planner's rows one to one, so a compiler built
-//! around the same families maps onto them. `P` is a phase, `K` a pool.
+//! Each family is a file named as the compiler's family for the same rows
+//! (`compile/<family>.rs`): `time`, `purchases`, `work`, `serving`,
+//! `demand`, `capacity`, `budgets`, `quotas`, `domestic`, `whole`,
+//! `limits`; the verifier adds `names`, `window`, `cost` and `summaries`.
+//! `P` is a phase, `K` a pool.
 //!
-//! | check | family | what must hold |
+//! | check | family (file) | what must hold |
 //! |---|---|---|
 //! | `scenario` | names | the plan names this scenario |
 //! | `names` | names | every phase and pool the plan names (schedule, purchases, assignments, phases, pools) exists |
@@ -22,16 +25,17 @@
 //! | `slots.horizon` | names | every slot has finite times, `0 ≤ from ≤ to ≤ horizon` |
 //! | `purchase[K]` | purchases | bought devices are finite, non-negative, of a purchasable pool no rule prohibits, within its `max`, in whole units of its granularity (whole-device plans) |
 //! | `capacity[K]` | capacity | at every breakpoint of the schedule (slot ends, arrivals, 0 and the horizon) the devices in use are at most the pool's: `availability × owned`, the rental `max`, or `availability × bought` once bought devices have arrived (none before); no new devices of a prohibited accelerator |
-//! | `window[P]` | work, serving | no slot starts before the phase's start (release) or before its pool's devices arrive |
-//! | `eligible[P]` | work, serving | every pool a slot uses may run the phase (policy, precision, known figures) |
+//! | `window[P]` | window | no slot starts before the phase's start (release) or before its pool's devices arrive |
+//! | `eligible[P]` | window | every pool a slot uses may run the phase (policy, precision, known figures) |
 //! | `demand[P]` | work | training: the work done **at each slot's own device count** by the deadline covers the demand (see below) |
 //! | `demand[P]` | serving | inference: at every time of the window, the devices serving cover the daily demand |
-//! | `whole_units[P]` | single-pool, whole-device | whole-device plans: training slots in multiples of the pool's granularity, serving slots in whole replicas |
-//! | `memory_fit[P]` | single-pool, whole-device | whole-device plans: every training job holds at least the devices its state needs |
-//! | `single_pool[P]` | single-pool, whole-device | a single-pool phase uses one pool |
-//! | `phase_devices[P]` | phase limits | the phase's devices stay within its `min_devices`/`max_devices` |
+//! | | demand | the demand required is all of it, or under a `max_served` objective the fraction the plan claims |
+//! | `whole_units[P]` | whole | whole-device plans: training slots in multiples of the pool's granularity, serving slots in whole replicas |
+//! | `memory_fit[P]` | whole | whole-device plans: every training job holds at least the devices its state needs |
+//! | `single_pool[P]` | whole | a single-pool phase uses one pool |
+//! | `phase_devices[P]` | limits | the phase's devices stay within its `min_devices`/`max_devices` |
 //! | `quota[ruleN]` | quotas | devices bought under a licence are within its quota |
-//! | `domestic_share[kind]` | domestic shares | domestic device-hours ≥ the minimum share of the kind's device-hours |
+//! | `domestic_share[kind]` | domestic | domestic device-hours ≥ the minimum share of the kind's device-hours |
 //! | `cost.capex`, `cost.rental`, `cost.energy`, `cost.levy` | cost | each part of the reported cost equals the part recomputed from the schedule (device-hours × the pool's rates) and the purchases (devices × price and levy) |
 //! | `cost` | cost | the reported total equals the sum of the reported parts and the recomputed total |
 //! | `budget.capex`, `budget.opex`, `budget.total` | budgets | purchases (price and levy), rental and energy, and everything, within the scenario's budgets |
@@ -86,17 +90,21 @@
 //! are held to `whole_units` and `memory_fit` only when they claim
 //! `whole_devices`.
 
+mod budgets;
 mod capacity;
 mod cost;
+mod demand;
+mod domestic;
+mod limits;
 mod names;
-mod policy;
 mod purchases;
+mod quotas;
 mod serving;
 mod summaries;
-mod timeline;
-mod training;
-mod units;
+mod time;
+mod whole;
 mod window;
+mod work;
 
 use super::Plan;
 use crate::perf::PerfModel;
@@ -327,15 +335,17 @@ pub fn verify(vs: &ValidatedScenario, plan: &Plan) -> VerifyReport {
     for ph in vs.phases() {
         window::check(&cx, ph.id(), &mut r);
         figures.push(if ph.kind().is_training() {
-            training::demand(&cx, ph.id(), &mut r)
+            work::demand(&cx, ph.id(), &mut r)
         } else {
             serving::demand(&cx, ph.id(), &mut r)
         });
-        units::check(&cx, ph.id(), &mut r);
+        whole::check(&cx, ph.id(), &mut r);
+        limits::check(&cx, ph.id(), &mut r);
     }
-    policy::quotas(&cx, &mut r);
-    policy::domestic_shares(&cx, &mut r);
+    quotas::check(&cx, &mut r);
+    domestic::check(&cx, &mut r);
     let costs = cost::check(&cx, &mut r);
+    budgets::check(&cx, &costs, &mut r);
     summaries::check(&cx, &figures, &costs, &mut r);
     r
 }

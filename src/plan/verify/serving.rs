@@ -1,8 +1,8 @@
-//! Serving: the daily demand of an inference phase covered at every time
+//! The serving family: the daily demand of an inference phase covered at every time
 //! of its window.
 
-use super::timeline::pieces;
-use super::training::required;
+use super::demand::required;
+use super::time::pieces;
 use super::{Ctx, PhaseFigures, REL, VerifyReport, time_tol};
 use crate::perf::PairRate;
 use crate::scenario::PhaseId;

@@ -2,7 +2,7 @@
 //! re-derived from the schedule and purchases and compared.
 
 use super::cost::Costs;
-use super::timeline::{earliest, pieces};
+use super::time::{earliest, pieces};
 use super::{Ctx, PhaseFigures, REL, VerifyReport, close, time_tol};
 use crate::fleet::Ownership;
 use crate::scenario::ObjectiveKind;

@@ -1,26 +1,13 @@
-//! Windows, eligibility and the work of training phases.
+//! The work family: training phases' work, at the slots' own device
+//! counts, by their deadlines.
 
-use super::timeline::pieces;
+use super::demand::required;
+use super::time::pieces;
 use super::{Ctx, PhaseFigures, VerifyReport};
 use crate::perf::PairRate;
-use crate::scenario::ObjectiveKind;
 use crate::scenario::{PhaseId, PoolId};
 use crate::units::Hours;
 use std::collections::BTreeMap;
-
-/// The fraction of a phase's demand the plan must meet: all of it, or for
-/// a `max_served` plan the fraction it claims (at most all).
-pub(super) fn required(cx: &Ctx<'_>, p: PhaseId) -> f64 {
-    if cx.plan.objective_kind != ObjectiveKind::MaxServed {
-        return 1.0;
-    }
-    let name = cx.vs.phase(p).name();
-    cx.plan
-        .phases
-        .iter()
-        .find(|o| o.name == name)
-        .map_or(1.0, |o| o.demand_met.clamp(0.0, 1.0))
-}
 
 /// Share of the work per device-hour of a job of `n` devices (zero when the
 /// pool cannot run the phase, which `eligible[P]` reports).

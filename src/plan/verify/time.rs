@@ -1,4 +1,6 @@
-//! Pieces of a timeline: where a schedule's sums are constant.
+//! The time family: pieces of the timeline where a schedule's sums are
+//! constant (the verifier's counterpart of the compiler's intervals, cut at
+//! the plan's own breakpoints).
 
 /// The pieces `(a, b, sum)` between consecutive breakpoints of `items`
 /// (`(start, end, value)`, half-open) and of `cuts`, each with the sum of

@@ -1,14 +1,15 @@
-//! Single-pool runs, whole devices, memory fit and a phase's device limits.
+//! The whole-device family: whole units, memory fit and single-pool runs
+//! (the compiler's `use`, `gang`, `memfit` and `single_pool` rows, and its
+//! integer columns).
 
-use super::timeline::pieces;
+use super::time::pieces;
 use super::{Ctx, VerifyReport, le, listed, time_tol, whole};
 use crate::perf::PairRate;
 use crate::scenario::PhaseId;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Checks `whole_units[P]` and `memory_fit[P]` (whole-device plans),
-/// `single_pool[P]` (single-pool phases) and `phase_devices[P]` (phases with
-/// device limits).
+/// Checks `whole_units[P]` and `memory_fit[P]` (whole-device plans) and
+/// `single_pool[P]` (single-pool phases).
 pub(super) fn check(cx: &Ctx<'_>, p: PhaseId, r: &mut VerifyReport) {
     let ph = cx.vs.phase(p);
     let name = ph.name();
@@ -55,7 +56,6 @@ pub(super) fn check(cx: &Ctx<'_>, p: PhaseId, r: &mut VerifyReport) {
             ),
         );
     }
-    phase_devices(cx, p, r);
 }
 
 /// `memory_fit[P]`: every job of a training phase (all its devices on a
@@ -98,51 +98,6 @@ fn memory_fit(cx: &Ctx<'_>, p: PhaseId, r: &mut VerifyReport) {
             "every job holds the devices its training state needs".to_owned()
         } else {
             listed(&short, 3)
-        },
-    );
-}
-
-/// `phase_devices[P]`: the phase's devices at any time stay within its
-/// `max_devices`, and, where it runs, reach its `min_devices` (for a
-/// training phase, whose pools may start at different times, at its peak).
-fn phase_devices(cx: &Ctx<'_>, p: PhaseId, r: &mut VerifyReport) {
-    let ph = cx.vs.phase(p);
-    let (min, max) = (ph.min_devices(), ph.max_devices());
-    if min.is_none() && max.is_none() {
-        return;
-    }
-    let items: Vec<(f64, f64, f64)> = cx
-        .phase_slots(p)
-        .map(|s| (s.from, s.to, s.devices))
-        .collect();
-    let used: Vec<f64> = pieces(&items, &[], time_tol(cx.horizon))
-        .into_iter()
-        .map(|x| x.2)
-        .filter(|&n| n > 0.0)
-        .collect();
-    let peak = used.iter().copied().fold(0.0, f64::max);
-    let low = used.iter().copied().fold(f64::INFINITY, f64::min);
-    let mut wrong = Vec::new();
-    #[allow(clippy::cast_precision_loss)]
-    if let Some(m) = max.map(|m| m as f64)
-        && !le(peak, m)
-    {
-        wrong.push(format!("{peak} devices at once, above the maximum {m}"));
-    }
-    #[allow(clippy::cast_precision_loss)]
-    if let Some(m) = min.map(|m| m as f64) {
-        let least = if ph.kind().is_training() { peak } else { low };
-        if !used.is_empty() && !le(m, least) {
-            wrong.push(format!("{least} devices, below the minimum {m}"));
-        }
-    }
-    r.add(
-        format!("phase_devices[{}]", ph.name()),
-        wrong.is_empty(),
-        if wrong.is_empty() {
-            format!("{peak} devices at most; limits {min:?}-{max:?}")
-        } else {
-            wrong.join("; ")
         },
     );
 }
