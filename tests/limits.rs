@@ -310,7 +310,7 @@ fn a_makespan_bisection_cut_short_returns_the_best_deadline_found() {
         PlanStatus::Feasible,
         "cut short: feasible, not optimal"
     );
-    assert_eq!(p.objective_kind, "min_makespan");
+    assert_eq!(p.objective_kind.as_str(), "min_makespan");
     let d = p.objective.expect("the best deadline found");
     let horizon = 365.0 * 24.0;
     assert!(d > 0.0 && d <= horizon, "makespan {d}");

@@ -729,6 +729,58 @@ impl<'s> PerfModel<'s> {
         self.eval(phase, pool, Some(end), &mut Quiet)
     }
 
+    /// The rate of `phase` on `pool` when the pool runs it as one job of
+    /// exactly `devices` devices, rather than at the job size the pool would
+    /// need to meet the deadline alone (what [`PerfModel::pair`] and the
+    /// planner's linearisation use). This is the rate a plan's schedule
+    /// actually earns: [`crate::plan::verify()`] credits each training slot at
+    /// its own device count with it.
+    ///
+    /// For a training phase, [`TrainingPair::rate`] is evaluated at
+    /// `devices` (at least one: `rate(n) = peak · MFU · η(n)/η(n_ref) ·
+    /// G(n)`, with a scenario MFU taken as measured at `n` itself), whatever
+    /// the memory-fit minimum [`TrainingPair::min_devices`] (reported, not
+    /// applied), and [`TrainingPair::hours`] is the pool's window up to the
+    /// phase's deadline in the scenario (zero when the pool arrives after
+    /// it). An inference pair's rate per device does not depend on the
+    /// device count (replicas are independent): it is [`PerfModel::pair`]'s.
+    ///
+    /// # Errors
+    /// [`Unfit`] when the pool cannot run the phase, with the reason;
+    /// [`Unfit::CannotFinish`] when the effective rate at `devices` is zero
+    /// (failures outpace checkpoints at that size).
+    pub fn pair_at_devices(
+        &self,
+        phase: PhaseId,
+        pool: PoolId,
+        devices: f64,
+    ) -> Result<PairRate, Unfit> {
+        let ph = self.vs.phase(phase);
+        let precision = match ph.eligibility(pool) {
+            Eligibility::Eligible { precision, .. } => precision,
+            Eligibility::Ineligible(why) => return Err(Unfit::Ineligible(why)),
+        };
+        let (pp, hp) = (&self.pools[pool.index()], &self.phases[phase.index()]);
+        if !hp.kind.is_training() {
+            return self.pair(phase, pool);
+        }
+        let work = hp.work.ok_or(Unfit::WorkUnknown)?;
+        let hours = hp.end.saturating_sub(hp.start.max(pp.arrival));
+        let (inputs, scenario_mfu, min_devices) =
+            self.training_inputs(pp, hp, precision, &mut Quiet)?;
+        let rate = rate_at(&inputs, scenario_mfu, devices);
+        Self::training_pair(
+            &inputs,
+            precision,
+            work,
+            hours,
+            min_devices,
+            rate,
+            &mut Quiet,
+        )
+        .map(PairRate::Training)
+    }
+
     /// The start of the phase's window, hours after the scenario's start.
     #[must_use]
     pub fn phase_start(&self, phase: PhaseId) -> Hours {
@@ -988,6 +1040,30 @@ impl<'s> PerfModel<'s> {
         if hours.get() <= 0.0 {
             return Err(Unfit::NoTime);
         }
+        let (inputs, at_job_scale, min_devices) = self.training_inputs(pp, hp, precision, rec)?;
+        let mut rate = job_size_for_deadline(&inputs, work, hours).ok_or(Unfit::CannotFinish)?;
+        // A scenario MFU is measured at the job's scale: no relative factor.
+        if at_job_scale {
+            rate = rate_at(&inputs, true, rate.devices);
+        }
+        #[allow(clippy::cast_precision_loss)]
+        if rate.devices < min_devices as f64 {
+            rate = rate_at(&inputs, at_job_scale, min_devices as f64);
+        }
+        Self::training_pair(&inputs, precision, work, hours, min_devices, rate, rec)
+    }
+
+    /// Everything a training rate depends on but the job size: the inputs
+    /// (from the phase's measured scaling fit on this accelerator, else the
+    /// MFU), whether the MFU is taken at the job's own scale (a scenario
+    /// MFU), and the devices the training state needs.
+    fn training_inputs(
+        &self,
+        pp: &PoolPerf,
+        hp: &PhasePerf,
+        precision: Precision,
+        rec: &mut impl Recorder,
+    ) -> Result<(TrainingInputs, bool, u64), Unfit> {
         let fitted = hp
             .scaling
             .iter()
@@ -1031,21 +1107,21 @@ impl<'s> PerfModel<'s> {
             reliability,
             curve: eff.curve,
         };
-        let mut rate = job_size_for_deadline(&inputs, work, hours).ok_or(Unfit::CannotFinish)?;
-        // A scenario MFU is measured at the job's scale: no relative factor.
-        if eff.at_job_scale {
-            rate = TrainingInputs {
-                mfu_devices: Some(rate.devices),
-                ..inputs
-            }
-            .rate(rate.devices);
-        }
-        #[allow(clippy::cast_precision_loss)]
-        if rate.devices < min_devices as f64 {
-            rate = inputs.rate(min_devices as f64);
-        }
+        Ok((inputs, eff.at_job_scale, min_devices))
+    }
+
+    /// A training pair from its rate at a job size.
+    fn training_pair(
+        inputs: &TrainingInputs,
+        precision: Precision,
+        work: Flops,
+        hours: Hours,
+        min_devices: u64,
+        rate: TrainingRate,
+        rec: &mut impl Recorder,
+    ) -> Result<TrainingPair, Unfit> {
         rec.record(|| plain("job size", rate.devices, "devices", Origin::Derived));
-        if let Some(c) = &eff.curve {
+        if let Some(c) = &inputs.curve {
             let n = rate.devices;
             rec.record(|| Factor {
                 note: Some(if c.curve.extrapolates(n) {
@@ -1058,7 +1134,7 @@ impl<'s> PerfModel<'s> {
                 }),
                 ..plain(
                     "fitted MFU at job size",
-                    rate.achieved.get() / eff.peak.get(),
+                    rate.achieved.get() / inputs.peak.get(),
                     "",
                     Origin::Derived,
                 )
@@ -1392,6 +1468,21 @@ impl<'s> PerfModel<'s> {
             measured: false,
             share_per_device: share,
         })
+    }
+}
+
+/// The training rate at job size `devices`; an MFU taken at the job's own
+/// scale (`at_job_scale`: a scenario MFU) is measured at that size, so no
+/// relative scale-out factor applies to it.
+fn rate_at(inputs: &TrainingInputs, at_job_scale: bool, devices: f64) -> TrainingRate {
+    if at_job_scale {
+        TrainingInputs {
+            mfu_devices: Some(devices.max(1.0)),
+            ..*inputs
+        }
+        .rate(devices)
+    } else {
+        inputs.rate(devices)
     }
 }
 

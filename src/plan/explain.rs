@@ -8,7 +8,7 @@ use crate::model::{ColId, Model, ModelBuilder, RowId, VarType};
 use crate::perf::PerfModel;
 use crate::scenario::ValidatedScenario;
 use crate::solver::{self, LpSolver, SolveOptions, Status};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 fn opt(v: f64) -> Option<f64> {
@@ -182,7 +182,7 @@ pub(super) fn binding(
 }
 
 /// One constraint of a conflict.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Relaxation {
     /// The row's name.
     pub constraint: String,
@@ -200,7 +200,7 @@ pub struct Relaxation {
 }
 
 /// Why no plan exists.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Infeasibility {
     /// A set of conflicting business constraints (together with the pools'
     /// capacities they cannot be met), each with its share of the least

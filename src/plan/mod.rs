@@ -87,28 +87,39 @@
 //! objective would improve if the constraint were loosened by one of its
 //! units (and worsen if tightened), e.g. "USD per extra device of
 //! h20-owned", "USD per point of domestic share".
+//!
+//! # Verification
+//!
+//! Every plan is re-checked by [`verify()`], which re-derives each of its
+//! claims from the scenario and the plan's schedule and purchases alone
+//! (never from the compiled model), with training work credited at the rate
+//! the performance model gives at each slot's own device count; a plan met
+//! only under the linearisation above passes with a warning. The checks,
+//! their names and tolerances are listed in [`mod@verify`]. A plan read
+//! back from its JSON (`Plan` is `Deserialize`) can be verified the same
+//! way, which is what `fleetplan verify` does.
 
 pub mod compile;
 mod explain;
 mod justify;
 mod report;
-mod verify;
+pub mod verify;
 
 pub use compile::{
     ColInfo, ColKind, CompileOptions, Compiled, RowInfo, RowKind, UnitCost, compile,
 };
 pub use explain::{Infeasibility, Relaxation};
 pub use justify::{Counterfactual, Justification, justify};
-pub use verify::{Check, VerifyReport, verify};
+pub use verify::{Check, VerifyReport, Warning, verify};
 
 use crate::error::Result;
 use crate::model::{ColId, Model, Sense, VarType};
 use crate::perf::PerfModel;
-use crate::scenario::{PhaseId, ResolvedObjective, ValidatedScenario};
+use crate::scenario::{ObjectiveKind, PhaseId, ResolvedObjective, ValidatedScenario};
 use crate::solver::{self, SolveOptions, Status};
 use crate::units::{Hours, Usd};
 use crate::workload::PhaseKind;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
 
 /// Everyday options of a planning run.
@@ -261,7 +272,7 @@ pub(crate) fn expired(deadline: Option<Instant>) -> bool {
 }
 
 /// The outcome of planning.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum PlanStatus {
@@ -291,7 +302,7 @@ impl PlanStatus {
 }
 
 /// Costs of a plan by component.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct CostBreakdown {
     /// Purchase prices and amortised capex of owned devices.
     pub capex_usd: Usd,
@@ -306,7 +317,7 @@ pub struct CostBreakdown {
 }
 
 /// Devices of a pool given to a phase.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Assignment {
     /// Phase name.
     pub phase: String,
@@ -323,7 +334,7 @@ pub struct Assignment {
 }
 
 /// Devices bought.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Purchase {
     /// Pool name.
     pub pool: String,
@@ -342,7 +353,7 @@ pub struct Purchase {
 }
 
 /// What happens to a phase.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PhaseOutcome {
     /// Phase name.
     pub name: String,
@@ -359,7 +370,7 @@ pub struct PhaseOutcome {
 }
 
 /// How busy a pool is.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PoolUse {
     /// Pool name.
     pub pool: String,
@@ -375,7 +386,7 @@ pub struct PoolUse {
 }
 
 /// A constraint that binds at the plan, with its price.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Binding {
     /// The row's name, e.g. `capacity[h20-owned,3]`.
     pub constraint: String,
@@ -388,8 +399,8 @@ pub struct Binding {
 }
 
 /// One device allocation in one interval: the plan's schedule, from which
-/// [`verify`] recomputes everything.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// [`verify()`] recomputes everything.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Slot {
     /// Phase name.
     pub phase: String,
@@ -404,7 +415,7 @@ pub struct Slot {
 }
 
 /// Solver figures of a planning run.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct SolveStats {
     /// Simplex iterations.
     pub iterations: u64,
@@ -421,7 +432,7 @@ pub struct SolveStats {
 }
 
 /// A plan: what to run where, buy and rent, what it costs, what binds.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
     /// Scenario name.
     pub scenario: String,
@@ -431,7 +442,7 @@ pub struct Plan {
     pub objective: Option<f64>,
     /// `min_cost`, `min_makespan` (hours), `max_served` (phases served) or
     /// `domestic_first` (USD, after the domestic stage).
-    pub objective_kind: &'static str,
+    pub objective_kind: ObjectiveKind,
     /// Relative optimality gap of `objective`: `|objective − bound| /
     /// max(1, |objective|)`, zero when proven. A run stopped by its time
     /// limit reports the proven gap (for `min_makespan` cut short, the
@@ -458,7 +469,7 @@ pub struct Plan {
     pub infeasibility: Option<Infeasibility>,
     /// The schedule.
     pub schedule: Vec<Slot>,
-    /// Whether [`verify`] passed.
+    /// Whether [`verify()`] passed.
     pub verified: bool,
     /// The verification report.
     pub verification: VerifyReport,
@@ -787,6 +798,9 @@ fn makespan(
         }
         p.gap = (d - lo).get().max(0.0) / d.get().abs().max(1.0);
     }
+    // verify again: the objective is now the deadline, which verify checks
+    p.verification = verify(vs, &p);
+    p.verified = p.verification.is_ok();
     Ok(p)
 }
 
@@ -819,7 +833,8 @@ fn finish(
         scenario: vs.scenario().name.clone(),
         status,
         objective: None,
-        objective_kind: kind,
+        // every caller passes one of the objective kinds' names
+        objective_kind: ObjectiveKind::from_name(kind).unwrap_or(ObjectiveKind::MinCost),
         gap: 0.0,
         whole_devices: c.model.is_mip(),
         cost: CostBreakdown::default(),
