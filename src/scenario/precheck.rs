@@ -8,6 +8,7 @@
 use super::{CapexBasis, Issue, IssueCode, ObjectiveKind};
 use crate::catalog::{Confidence, Country, Precision, ProductStatus, suggest};
 use crate::fleet::{Ownership, SoftwareStack};
+use crate::perf::fit::CurveForm;
 use crate::policy::{QuotaPer, Requirement, RuleScope, RuleStatus};
 use crate::units::Date;
 use crate::workload::PhaseKind;
@@ -57,6 +58,7 @@ const FIELDS: &[(&str, Check)] = &[
         Check::Names(Precision::NAMES),
     ),
     ("phases[].tokens_per_day[].from", Check::Date),
+    ("phases[].scaling[].form", Check::Names(CurveForm::NAMES)),
     ("policy.rules[].destination", Check::Country),
     ("policy.rules[].issuer", Check::Country),
     ("policy.rules[].from", Check::Date),

@@ -23,7 +23,7 @@
 //! indexes one family leaves for the next (which column buys pool `k`, which
 //! columns enter phase `p`'s work row, ...). A new family is one new file and
 //! one call in [`compile()`]. The whole formulation is written out in the
-//! [`crate::plan`] module docs; [`super::verify`] checks a plan family by
+//! [`crate::plan`] module docs; [`mod@super::verify`] checks a plan family by
 //! family without this compiler.
 
 mod budgets;
@@ -77,8 +77,8 @@ pub enum RowKind {
     },
     /// Purchases (price and levy) ≤ the capex budget.
     CapexBudget,
-    /// Running costs (energy, rental, amortised capex of owned devices) ≤
-    /// the opex budget.
+    /// Rental and energy ≤ the opex budget (amortised capex of owned
+    /// devices counts only towards the total budget).
     OpexBudget,
     /// Everything ≤ the total budget.
     TotalBudget,
