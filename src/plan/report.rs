@@ -21,7 +21,17 @@ pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut P
     // per phase: demand met (training: sum; inference: per interval)
     let nphase = vs.phase_ids().len();
     let mut work_done = vec![0.0; nphase];
-    let mut served: BTreeMap<(usize, usize), f64> = BTreeMap::new();
+    // every interval with a demand row counts, served or not
+    let mut served: BTreeMap<(usize, usize), f64> = c
+        .rows
+        .iter()
+        .filter_map(|r| match r.kind {
+            super::compile::RowKind::Serve { phase, interval } => {
+                Some(((phase.index(), interval), 0.0))
+            }
+            _ => None,
+        })
+        .collect();
     // per phase: (start, rate per hour) segments for training finish times
     let mut rates: Vec<Vec<(f64, f64)>> = vec![Vec::new(); nphase];
 

@@ -18,10 +18,16 @@ fn true_rate(cx: &Ctx<'_>, p: PhaseId, k: PoolId, n: f64) -> f64 {
     }
 }
 
-/// The planner's linearised share per device-hour for a slot ending at
-/// `end` (module docs).
-fn linearised_rate(cx: &Ctx<'_>, p: PhaseId, k: PoolId, end: f64) -> f64 {
-    match cx.perf.pair_until(p, k, Hours::from_raw(end)) {
+/// The planner's linearised share per device-hour for a slot held over
+/// `[from, to)` (module docs): the rate at the job size the pool would need
+/// to do the whole work alone in that window.
+fn linearised_rate(cx: &Ctx<'_>, p: PhaseId, k: PoolId, from: f64, to: f64) -> f64 {
+    match cx.perf.pair_window(
+        p,
+        k,
+        Hours::from_raw(from.max(0.0)),
+        Hours::from_raw(to.max(0.0)),
+    ) {
         Ok(PairRate::Training(t)) => t.share_per_device_hour,
         _ => 0.0,
     }
@@ -45,7 +51,7 @@ pub(super) fn demand(cx: &Ctx<'_>, p: PhaseId, r: &mut VerifyReport) -> PhaseFig
             .entry(s.pool.index())
             .or_default()
             .push((a, b, s.devices));
-        let rate = s.devices * linearised_rate(cx, p, s.pool, s.to.min(end));
+        let rate = s.devices * linearised_rate(cx, p, s.pool, s.from, s.to.min(end));
         f.met_linearised += rate * (b - a);
         f.segments.push((a, b, rate));
     }
