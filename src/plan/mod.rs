@@ -109,7 +109,7 @@ pub use compile::{
     ColInfo, ColKind, CompileOptions, Compiled, RowInfo, RowKind, UnitCost, compile,
 };
 pub use explain::{Infeasibility, Relaxation};
-pub use justify::{Counterfactual, Justification, justify};
+pub use justify::{Counterfactual, CounterfactualScope, Justification, justify, justify_with};
 pub use verify::{Check, VerifyReport, Warning, verify};
 
 use crate::error::Result;

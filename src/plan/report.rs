@@ -271,12 +271,24 @@ impl Plan {
         let c = &self.cost;
         let _ = writeln!(
             o,
-            "cost {}  = capex {} + levy {} + rental {} + energy {}",
+            "cost {}  = capital charge {} + rental {} + energy {}",
             money(c.total_usd),
-            money(c.capex_usd),
-            money(c.levy_usd),
+            money(c.capital_charge_usd),
             money(c.rental_usd),
             money(c.energy_usd)
+        );
+        let _ = writeln!(
+            o,
+            "cash for purchases: capex {} + levy {}{}",
+            money(c.capex_usd),
+            money(c.levy_usd),
+            if (c.capital_charge_usd.get() - (c.capex_usd + c.levy_usd).get()).abs()
+                > 1e-6 * c.capex_usd.get().max(1.0)
+            {
+                " (charged by depreciation inside the horizon)"
+            } else {
+                ""
+            }
         );
         let _ = writeln!(
             o,
@@ -297,18 +309,20 @@ impl Plan {
         if !self.purchases.is_empty() {
             let _ = writeln!(
                 o,
-                "\n{:<18} {:<12} {:>9} {:>12} {:>12} {:>7}",
-                "buy", "accelerator", "devices", "cost", "levy", "day"
+                "\n{:<18} {:<12} {:>9} {:>12} {:>12} {:>12} {:>8} {:>8}",
+                "buy", "accelerator", "devices", "cost", "levy", "charged", "ordered", "arrives"
             );
             for p in &self.purchases {
                 let _ = writeln!(
                     o,
-                    "{:<18} {:<12} {:>9.0} {:>12} {:>12} {:>7.0}{}",
+                    "{:<18} {:<12} {:>9.0} {:>12} {:>12} {:>12} {:>8.0} {:>8.0}{}",
                     p.pool,
                     p.accelerator,
                     p.devices,
                     money(p.cost_usd),
                     money(p.levy_usd),
+                    money(p.capital_charge_usd),
+                    p.ordered_day,
                     p.arrives_day,
                     if p.needs_justification {
                         "  (justify)"
@@ -375,15 +389,16 @@ impl Plan {
         let _ = writeln!(o, "**Total cost:** {}  \n", money(c.total_usd));
         let _ = writeln!(
             o,
-            "| capex | levy | rental | energy |\n|---:|---:|---:|---:|"
+            "| capital charge | rental | energy | capex (cash) | levy (cash) |\n|---:|---:|---:|---:|---:|"
         );
         let _ = writeln!(
             o,
-            "| {} | {} | {} | {} |\n",
-            money(c.capex_usd),
-            money(c.levy_usd),
+            "| {} | {} | {} | {} | {} |\n",
+            money(c.capital_charge_usd),
             money(c.rental_usd),
-            money(c.energy_usd)
+            money(c.energy_usd),
+            money(c.capex_usd),
+            money(c.levy_usd)
         );
         let _ = writeln!(
             o,
@@ -403,17 +418,19 @@ impl Plan {
         if !self.purchases.is_empty() {
             let _ = writeln!(
                 o,
-                "\n## Purchases\n\n| pool | accelerator | devices | cost | levy | arrives (day) |\n|---|---|---:|---:|---:|---:|"
+                "\n## Purchases\n\n| pool | accelerator | devices | cost | levy | charged | ordered (day) | arrives (day) |\n|---|---|---:|---:|---:|---:|---:|---:|"
             );
             for p in &self.purchases {
                 let _ = writeln!(
                     o,
-                    "| {} | {} | {:.0} | {} | {} | {:.0} |",
+                    "| {} | {} | {:.0} | {} | {} | {} | {:.0} | {:.0} |",
                     p.pool,
                     p.accelerator,
                     p.devices,
                     money(p.cost_usd),
                     money(p.levy_usd),
+                    money(p.capital_charge_usd),
+                    p.ordered_day,
                     p.arrives_day
                 );
             }

@@ -779,7 +779,8 @@ fn horizon_effect(
         days.extend(r.from.iter().chain(r.until.iter()));
     }
     days.extend(pd.available_from.iter());
-    days.retain(|d| *d >= s.start && *d < end);
+    // the start counts even when the horizon is empty (reported on its own)
+    days.retain(|d| *d == s.start || (*d > s.start && *d < end));
     days.sort_unstable();
     days.dedup();
     for &d in &days {
