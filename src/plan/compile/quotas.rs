@@ -15,7 +15,8 @@ use std::collections::BTreeMap;
 pub(super) fn rows(cx: &mut Ctx<'_>) {
     let vs = cx.vs;
     // (rule, period for a per-period quota) -> (quota, entries)
-    let mut quota: BTreeMap<(usize, Option<usize>), (u64, Vec<(ColId, f64)>)> = BTreeMap::new();
+    type Licence = (usize, Option<usize>);
+    let mut quota: BTreeMap<Licence, (u64, Vec<(ColId, f64)>)> = BTreeMap::new();
     for k in vs.pool_ids() {
         let g = vs.pool(k).granularity().max(1) as f64;
         for &(bc, i) in &cx.buy_cols[k.index()] {

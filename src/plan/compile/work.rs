@@ -53,9 +53,8 @@ fn windows(cx: &Ctx<'_>, p: PhaseId, k: PoolId) -> Vec<(Hours, Hours)> {
             continue;
         }
         let mut e = s;
-        for t in t0..cx.time.len() {
-            let (a, b) = cx.time.intervals[t];
-            if !usable[t] || a.get() >= end.get() - 1e-9 {
+        for (&(a, b), &ok) in cx.time.intervals.iter().zip(usable).skip(t0) {
+            if !ok || a.get() >= end.get() - 1e-9 {
                 break;
             }
             e = b.min(end);

@@ -38,8 +38,10 @@ fn sized(cx: &Ctx<'_>, p: PhaseId, a: f64, b: f64) -> Option<TokenDemand> {
 pub(super) fn demand(cx: &Ctx<'_>, p: PhaseId, r: &mut VerifyReport) -> PhaseFigures {
     let name = cx.vs.phase(p).name();
     let (start, end) = cx.window(p);
-    // per pool: its rate and its devices in its earning window
-    let mut by_pool: BTreeMap<usize, (InferencePair, Vec<(f64, f64, f64)>)> = BTreeMap::new();
+    // per pool: its rate and its devices (from, to, devices) in its earning
+    // window
+    type Held = (InferencePair, Vec<(f64, f64, f64)>);
+    let mut by_pool: BTreeMap<usize, Held> = BTreeMap::new();
     let mut cuts: Vec<f64> = vec![start, end];
     cuts.extend(cx.vs.change_points().iter().map(|h| h.get()));
     for s in cx.phase_slots(p) {
