@@ -33,7 +33,7 @@ use crate::catalog::Sourced;
 use crate::fleet::Ownership;
 use crate::perf::defaults;
 use crate::policy::RuleEffect;
-use crate::scenario::{PoolId, ValidatedScenario};
+use crate::scenario::{CapexBasis, PoolId, ValidatedScenario};
 use crate::units::{Fraction, Hours, Usd, UsdPerHour, UsdPerKwh, Watts};
 use std::fmt;
 
@@ -50,6 +50,37 @@ pub fn amortised(price: Usd, period: Hours) -> Option<UsdPerHour> {
 pub fn energy_rate(tdp: Watts, utilisation: Fraction, pue: f64, price: UsdPerKwh) -> UsdPerHour {
     let kwh_per_hour = tdp.get() * utilisation.get() * pue.max(0.0) / 1000.0;
     UsdPerHour::from_raw(kwh_per_hour * price.get())
+}
+
+/// What a plan is charged for a purchase costing `cash` (price and levy)
+/// whose devices are in service for `in_service` hours of the horizon:
+///
+/// * [`CapexBasis::Cash`]: `cash`, whatever the horizon;
+/// * [`CapexBasis::Depreciated`]: straight-line depreciation of
+///   `cash · (1 − residual)` over `life`, of which the part inside the
+///   horizon, `cash · (1 − residual) · min(1, in_service / life)`; the rest
+///   of the price is the devices' value after the horizon.
+///
+/// A zero `life` charges the whole depreciable amount.
+#[must_use]
+pub fn capital_charge(
+    cash: Usd,
+    basis: CapexBasis,
+    life: Hours,
+    residual: Fraction,
+    in_service: Hours,
+) -> Usd {
+    match basis {
+        CapexBasis::Cash => cash,
+        CapexBasis::Depreciated => {
+            let used = if life.get() > 0.0 {
+                (in_service.get() / life.get()).clamp(0.0, 1.0)
+            } else {
+                1.0
+            };
+            Usd::from_raw(cash.get() * (1.0 - residual.get()) * used)
+        }
+    }
 }
 
 /// The levy the buyer bears on one licensed purchase: `price · levy · pass_through`.

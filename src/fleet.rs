@@ -23,7 +23,7 @@
 //! ```
 
 use crate::catalog::{Country, string_enum};
-use crate::units::{Days, Fraction, Hours, Seconds, Usd, UsdPerHour, UsdPerKwh};
+use crate::units::{Date, Days, Fraction, Hours, Seconds, Usd, UsdPerHour, UsdPerKwh, Years};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -414,6 +414,30 @@ impl MfuOverrides {
     }
 }
 
+/// One step of a supplier's delivery schedule (see [`Pool::deliveries`]):
+/// from `from` on, at most `max_per_period` devices arrive in each period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Delivery {
+    /// First day of the step.
+    pub from: Date,
+    /// Most devices arriving in one period (`period_days`) from then on;
+    /// 0 halts supply.
+    pub max_per_period: Count,
+}
+
+impl Delivery {
+    /// From `from` on, at most `max_per_period` devices a period.
+    #[must_use]
+    pub fn new(from: Date, max_per_period: impl Into<Count>) -> Delivery {
+        Delivery {
+            from,
+            max_per_period: max_per_period.into(),
+        }
+    }
+}
+
 /// A pool of identical accelerators.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -460,6 +484,26 @@ pub struct Pool {
     /// Electricity price at this site, overriding the budget's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub energy_usd_per_kwh: Option<UsdPerKwh>,
+    /// First day the devices can be ordered (purchasable pools), rented
+    /// (rentable) or used; the catalogue's `available_from` when absent
+    /// (none when the catalogue has none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub available_from: Option<Date>,
+    /// Purchasable pools: the supplier's delivery schedule, in date order;
+    /// each step caps the devices arriving in each period (`period_days`)
+    /// from its date until the next step. Nothing arrives before the first
+    /// step. Unlimited (up to `ownership.max`) when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deliveries: Vec<Delivery>,
+    /// Purchasable pools: the devices' economic life, over which the
+    /// purchase is depreciated straight-line (`[economics] capex =
+    /// "depreciated"`); 5 years when absent (`cost::DEFAULT_LIFE`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub life_years: Option<Years>,
+    /// Purchasable pools: the fraction of the price the devices are worth
+    /// at the end of their life, in `[0, 1]`; 0 when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub residual_fraction: Option<Fraction>,
     /// Free text: where the figures come from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -487,6 +531,10 @@ impl Pool {
             checkpoint_write_s: None,
             restart_s: None,
             energy_usd_per_kwh: None,
+            available_from: None,
+            deliveries: Vec::new(),
+            life_years: None,
+            residual_fraction: None,
             note: None,
         }
     }
@@ -497,6 +545,28 @@ impl Pool {
         let mut p = Pool::new(name, accelerator, Ownership::owned_sunk());
         p.count = Some(Count::new(count));
         p
+    }
+
+    /// Sets the first day the devices can be ordered, rented or used.
+    #[must_use]
+    pub fn with_available_from(mut self, date: Date) -> Pool {
+        self.available_from = Some(date);
+        self
+    }
+
+    /// Adds a step to the delivery schedule (purchasable pools).
+    #[must_use]
+    pub fn with_delivery(mut self, step: Delivery) -> Pool {
+        self.deliveries.push(step);
+        self
+    }
+
+    /// Sets the economic life and the residual value (purchasable pools).
+    #[must_use]
+    pub fn with_life(mut self, life: Years, residual: Fraction) -> Pool {
+        self.life_years = Some(life);
+        self.residual_fraction = Some(residual);
+        self
     }
 
     /// Sets the site jurisdiction.

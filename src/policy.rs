@@ -56,6 +56,29 @@ use crate::workload::PhaseKind;
 use serde::{Deserialize, Serialize};
 
 string_enum! {
+    /// What an export rule binds.
+    pub enum RuleScope {
+        /// New purchases and rentals (orders placed while the rule is in
+        /// force); the default.
+        Sale = "sale",
+        /// Use: devices covered stop running while the rule is in force,
+        /// whoever holds them (e.g. a ban on foreign chips in state-funded
+        /// data centres). Only `status = "prohibited"` makes sense here.
+        Use = "use",
+    }
+}
+
+string_enum! {
+    /// What a licence's quota counts.
+    pub enum QuotaPer {
+        /// Devices bought over the whole horizon (cumulative); the default.
+        Horizon = "horizon",
+        /// Devices bought in each period (`period_days`).
+        Period = "period",
+    }
+}
+
+string_enum! {
     /// What an export rule does.
     pub enum RuleStatus {
         /// Sales allowed without conditions.
@@ -199,6 +222,14 @@ pub struct ExportRule {
     /// policy's `rules_bind_owned` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applies_to_owned: Option<bool>,
+    /// What the rule binds: new purchases and rentals (`"sale"`, the
+    /// default) or the use of every covered device (`"use"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<RuleScope>,
+    /// Licensed only: whether the quota counts devices over the horizon
+    /// (the default) or in each period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quota_per: Option<QuotaPer>,
     /// Where the rule is published or reported.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<String>,
@@ -223,9 +254,26 @@ impl ExportRule {
             levy_pass_through: None,
             quota: None,
             applies_to_owned: None,
+            scope: None,
+            quota_per: None,
             sources: Vec::new(),
             note: None,
         }
+    }
+
+    /// Makes the rule bind the use of every covered device (`scope =
+    /// "use"`).
+    #[must_use]
+    pub fn on_use(mut self) -> ExportRule {
+        self.scope = Some(RuleScope::Use);
+        self
+    }
+
+    /// Makes the quota count devices per period (`quota_per = "period"`).
+    #[must_use]
+    pub fn quota_per_period(mut self) -> ExportRule {
+        self.quota_per = Some(QuotaPer::Period);
+        self
     }
 
     /// Sets the first day in force.

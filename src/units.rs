@@ -583,6 +583,19 @@ quantity!(
     Days, "d"
 );
 
+quantity!(
+    /// A duration in years of 365.25 days (asset lives).
+    Years, "yr"
+);
+
+impl Years {
+    /// The duration in hours.
+    #[must_use]
+    pub fn to_hours(self) -> Hours {
+        Hours(self.0 * 365.25 * 24.0)
+    }
+}
+
 impl Days {
     /// The duration in hours.
     #[must_use]

@@ -38,7 +38,7 @@
 use crate::catalog::{Precision, string_enum};
 use crate::fleet::Count;
 use crate::perf::fit::CurveForm;
-use crate::units::{Bytes, Days, Flops, Fraction, Seconds, Tokens, TokensPerSec};
+use crate::units::{Bytes, Date, Days, Flops, Fraction, Seconds, Tokens, TokensPerSec};
 use serde::{Deserialize, Serialize};
 
 string_enum! {
@@ -185,6 +185,129 @@ impl TokenDemand {
     pub fn with_cache_hit(mut self, f: Fraction) -> TokenDemand {
         self.cache_hit = Some(f);
         self
+    }
+}
+
+/// One dated step of a demand schedule: from `from` on (until the next
+/// step), the phase serves this many tokens a day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct DemandStep {
+    /// First day of the step.
+    pub from: Date,
+    /// Input (prompt) tokens per day, cache hits included.
+    pub input: Tokens,
+    /// Output (generated) tokens per day.
+    pub output: Tokens,
+    /// Fraction of input tokens served from a KV cache.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_hit: Option<Fraction>,
+}
+
+impl DemandStep {
+    /// From `from` on, `demand` tokens a day.
+    #[must_use]
+    pub fn new(from: Date, demand: &TokenDemand) -> DemandStep {
+        DemandStep {
+            from,
+            input: demand.input,
+            output: demand.output,
+            cache_hit: demand.cache_hit,
+        }
+    }
+
+    /// The step's daily demand.
+    #[must_use]
+    pub fn demand(&self) -> TokenDemand {
+        TokenDemand {
+            input: self.input,
+            output: self.output,
+            cache_hit: self.cache_hit,
+        }
+    }
+}
+
+/// An inference phase's daily demand: one figure for the whole window
+/// (`tokens_per_day = { input = …, output = … }`) or dated steps
+/// (`tokens_per_day = [{ from = "2025-09-01", input = …, output = … }, …]`;
+/// no demand before the first step).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum DemandSchedule {
+    /// The same demand every day.
+    Flat(TokenDemand),
+    /// Dated steps, in date order.
+    Steps(Vec<DemandStep>),
+}
+
+impl DemandSchedule {
+    /// The demand on `date` (`None` before the first step).
+    #[must_use]
+    pub fn on(&self, date: Date) -> Option<TokenDemand> {
+        match self {
+            DemandSchedule::Flat(d) => Some(d.clone()),
+            DemandSchedule::Steps(steps) => steps
+                .iter()
+                .take_while(|s| s.from <= date)
+                .last()
+                .map(DemandStep::demand),
+        }
+    }
+
+    /// The reference demand the performance model rates devices against:
+    /// the flat figure, or the first step.
+    #[must_use]
+    pub fn reference(&self) -> Option<TokenDemand> {
+        match self {
+            DemandSchedule::Flat(d) => Some(d.clone()),
+            DemandSchedule::Steps(steps) => steps.first().map(DemandStep::demand),
+        }
+    }
+
+    /// The dates where the demand changes (empty for a flat demand).
+    pub fn step_dates(&self) -> impl Iterator<Item = Date> + '_ {
+        let steps: &[DemandStep] = match self {
+            DemandSchedule::Flat(_) => &[],
+            DemandSchedule::Steps(s) => s,
+        };
+        steps.iter().map(|s| s.from)
+    }
+}
+
+impl From<TokenDemand> for DemandSchedule {
+    fn from(d: TokenDemand) -> Self {
+        DemandSchedule::Flat(d)
+    }
+}
+
+impl<'de> Deserialize<'de> for DemandSchedule {
+    // A table is one flat demand, an array is dated steps; each is then
+    // read by its own type, so errors name the field that is wrong.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = DemandSchedule;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a table { input, output } or an array of dated steps [{ from, input, output }]")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                a: A,
+            ) -> Result<Self::Value, A::Error> {
+                TokenDemand::deserialize(serde::de::value::MapAccessDeserializer::new(a))
+                    .map(DemandSchedule::Flat)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                a: A,
+            ) -> Result<Self::Value, A::Error> {
+                Vec::<DemandStep>::deserialize(serde::de::value::SeqAccessDeserializer::new(a))
+                    .map(DemandSchedule::Steps)
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 
@@ -376,9 +499,17 @@ pub struct Phase {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_devices: Option<Count>,
 
-    /// Inference: tokens to serve per day.
+    /// Inference: tokens to serve per day, flat or in dated steps.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tokens_per_day: Option<TokenDemand>,
+    pub tokens_per_day: Option<DemandSchedule>,
+    /// Inference: compound growth of the demand per month (30.44 days),
+    /// from the start of the window or of each step; 0 when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub growth_per_month: Option<f64>,
+    /// Inference: the busiest hour's token rate over the day's average, at
+    /// least 1; serving is sized on the peak. 1 when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peak_to_average: Option<f64>,
     /// Inference: context length (tokens of KV cache per sequence).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context_length: Option<Count>,
@@ -427,6 +558,8 @@ impl Phase {
             min_devices: None,
             max_devices: None,
             tokens_per_day: None,
+            growth_per_month: None,
+            peak_to_average: None,
             context_length: None,
             batch: None,
             latency: None,
@@ -458,7 +591,7 @@ impl Phase {
         demand: TokenDemand,
     ) -> Phase {
         let mut p = Phase::base(name.into(), PhaseKind::Inference, model, precision);
-        p.tokens_per_day = Some(demand);
+        p.tokens_per_day = Some(DemandSchedule::Flat(demand));
         p
     }
 
@@ -501,6 +634,27 @@ impl Phase {
     #[must_use]
     pub fn single_pool(mut self) -> Phase {
         self.single_pool = true;
+        self
+    }
+
+    /// Sets dated demand steps (inference).
+    #[must_use]
+    pub fn with_demand_steps(mut self, steps: Vec<DemandStep>) -> Phase {
+        self.tokens_per_day = Some(DemandSchedule::Steps(steps));
+        self
+    }
+
+    /// Sets the peak-to-average ratio serving is sized on (inference).
+    #[must_use]
+    pub fn with_peak_to_average(mut self, ratio: f64) -> Phase {
+        self.peak_to_average = Some(ratio);
+        self
+    }
+
+    /// Sets the monthly compound growth of the demand (inference).
+    #[must_use]
+    pub fn with_growth_per_month(mut self, rate: f64) -> Phase {
+        self.growth_per_month = Some(rate);
         self
     }
 

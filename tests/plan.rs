@@ -10,7 +10,9 @@ use approx::assert_relative_eq;
 use fleetplan::plan::{PlanOptions, PlanStatus, plan};
 use fleetplan::scenario::{Scenario, ValidatedScenario};
 
-/// A 10-day horizon, CN jurisdiction, energy at $0.10/kWh with PUE 1.
+/// A 10-day horizon, CN jurisdiction, energy at $0.10/kWh with PUE 1,
+/// purchases charged as cash (the figures below are worked out that way;
+/// depreciation is tested in `tests/plan_time.rs`).
 /// Chips: "Acme X" (US) and "Acme D" (CN), 1 PFLOP/s BF16, 1 TB HBM, 1 kW.
 fn scenario(
     objective: &str,
@@ -50,6 +52,9 @@ node_size = {{ value = 1, confidence = "primary" }}
 {phases}
 
 {policy}
+
+[economics]
+capex = "cash"
 
 [budget]
 energy = {{ usd_per_kwh = 0.1, pue = 1.0 }}
@@ -371,7 +376,8 @@ fn impossible_deadline_is_explained() {
 }
 
 /// The domestic-only counterfactual of a plan on foreign owned devices
-/// costs the domestic purchase.
+/// costs the domestic purchase; the default counterfactual (no *new*
+/// foreign devices) keeps the owned ones and costs nothing more.
 #[test]
 fn justification_counterfactual() {
     let pools = format!(
@@ -390,6 +396,14 @@ fn justification_counterfactual() {
     let vs = scenario("\"min_cost\"", &pools, &training(100.0, 10.0), "", "");
     let j = fleetplan::plan::justify(&vs, &fractional()).expect("justifies");
     assert_eq!(j.foreign_pools_used, vec!["x".to_owned()]);
+    let extra = j.counterfactual.extra_cost_usd.expect("feasible");
+    assert_relative_eq!(extra, 0.0, epsilon = 1e-6);
+    let j = fleetplan::plan::justify_with(
+        &vs,
+        &fractional(),
+        fleetplan::plan::CounterfactualScope::AllForeign,
+    )
+    .expect("justifies");
     let extra = j.counterfactual.extra_cost_usd.expect("feasible");
     assert_relative_eq!(extra, 100.0 * 20_000.0, max_relative = 1e-3);
     assert!(j.memo.contains("dearer"), "{}", j.memo);

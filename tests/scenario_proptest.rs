@@ -18,7 +18,9 @@ use fleetplan::fleet::{Count, MfuOverrides, Ownership, Pool, SoftwareStack};
 use fleetplan::policy::{DomesticShare, ExportRule, Justification, Requirement, RuleStatus};
 use fleetplan::scenario::{Budget, Energy, Objective, Scenario, Settings};
 use fleetplan::units::{Date, Fraction};
-use fleetplan::workload::{LatencySlo, Measured, ModelArch, Phase, PhaseKind, TokenDemand};
+use fleetplan::workload::{
+    DemandSchedule, LatencySlo, Measured, ModelArch, Phase, PhaseKind, TokenDemand,
+};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 
@@ -632,7 +634,7 @@ proptest! {
                 let path = if ph.kind.is_training() {
                     if ph.tokens.is_some() { ph.tokens = Some(raw(bad)); "tokens" } else { ph.flops = Some(raw(bad)); "flops" }
                 } else {
-                    if let Some(d) = &mut ph.tokens_per_day { d.output = raw(bad); }
+                    if let Some(DemandSchedule::Flat(d)) = &mut ph.tokens_per_day { d.output = raw(bad); }
                     "tokens_per_day.output"
                 };
                 let bad_here = if path == "tokens_per_day.output" { !(bad >= 0.0 && bad.is_finite()) } else { !(bad > 0.0 && bad.is_finite()) };

@@ -500,6 +500,8 @@ fn purchase_under_a_prohibiting_rule() {
             devices: 10.0,
             cost_usd: Usd::from_raw(10_000.0),
             levy_usd: Usd::ZERO,
+            capital_charge_usd: Usd::from_raw(10_000.0),
+            ordered_day: 0.0,
             arrives_day: 0.0,
             needs_justification: false,
         });

@@ -131,6 +131,30 @@ pub struct InferencePair {
     pub share_per_device: f64,
 }
 
+impl InferencePair {
+    /// The fraction of a daily `demand` one device serves:
+    /// `86,400 s / (input / prefill + output / decode)` device-seconds,
+    /// where `input` excludes cache hits for the roofline model and counts
+    /// every input token for measured prefill figures (module docs). The
+    /// rate the pair was built with uses the phase's reference demand; a
+    /// dated step or a grown demand is rated here.
+    #[must_use]
+    pub fn share_for(&self, demand: &crate::workload::TokenDemand) -> f64 {
+        let hit = if self.measured {
+            0.0
+        } else {
+            demand.cache_hit.map_or(0.0, Fraction::get)
+        };
+        let secs = demand.input.get() * (1.0 - hit) / self.prefill.get().max(f64::MIN_POSITIVE)
+            + demand.output.get() / self.decode.get().max(f64::MIN_POSITIVE);
+        if secs > 0.0 {
+            86_400.0 / secs
+        } else {
+            f64::INFINITY
+        }
+    }
+}
+
 /// The rate of a pair.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum PairRate {
@@ -659,7 +683,13 @@ impl<'s> PerfModel<'s> {
                     }
                     _ => None,
                 };
-                let demand = spec.tokens_per_day.as_ref();
+                // the reference demand (flat, or the first dated step);
+                // the compiler rescales per interval for the others
+                let demand = spec
+                    .tokens_per_day
+                    .as_ref()
+                    .and_then(crate::workload::DemandSchedule::reference);
+                let demand = demand.as_ref();
                 PhasePerf {
                     kind: spec.kind,
                     shape,
@@ -716,7 +746,7 @@ impl<'s> PerfModel<'s> {
     /// # Errors
     /// [`Unfit`] when the pool cannot run the phase, with the reason.
     pub fn pair(&self, phase: PhaseId, pool: PoolId) -> Result<PairRate, Unfit> {
-        self.eval(phase, pool, None, &mut Quiet)
+        self.eval(phase, pool, None, None, &mut Quiet)
     }
 
     /// As [`PerfModel::pair`], with a training phase's deadline moved to
@@ -726,7 +756,24 @@ impl<'s> PerfModel<'s> {
     /// # Errors
     /// [`Unfit`] when the pool cannot run the phase, with the reason.
     pub fn pair_until(&self, phase: PhaseId, pool: PoolId, end: Hours) -> Result<PairRate, Unfit> {
-        self.eval(phase, pool, Some(end), &mut Quiet)
+        self.eval(phase, pool, None, Some(end), &mut Quiet)
+    }
+
+    /// As [`PerfModel::pair_until`], for a training run that starts no
+    /// earlier than `start` (e.g. on devices bought later) and ends at `end`
+    /// (hours after the scenario's start). Inference pairs ignore both.
+    ///
+    /// # Errors
+    /// [`Unfit`] when the pool cannot run the phase, with the reason
+    /// ([`Unfit::NoTime`] when the window is empty).
+    pub fn pair_window(
+        &self,
+        phase: PhaseId,
+        pool: PoolId,
+        start: Hours,
+        end: Hours,
+    ) -> Result<PairRate, Unfit> {
+        self.eval(phase, pool, Some(start), Some(end), &mut Quiet)
     }
 
     /// The rate of `phase` on `pool` when the pool runs it as one job of
@@ -930,7 +977,7 @@ impl<'s> PerfModel<'s> {
     #[must_use]
     pub fn explain(&self, phase: PhaseId, pool: PoolId) -> PairExplanation {
         let mut factors = Vec::new();
-        let rate = self.eval(phase, pool, None, &mut factors);
+        let rate = self.eval(phase, pool, None, None, &mut factors);
         PairExplanation { factors, rate }
     }
 
@@ -938,6 +985,7 @@ impl<'s> PerfModel<'s> {
         &self,
         phase: PhaseId,
         pool: PoolId,
+        start: Option<Hours>,
         end: Option<Hours>,
         rec: &mut impl Recorder,
     ) -> Result<PairRate, Unfit> {
@@ -952,7 +1000,7 @@ impl<'s> PerfModel<'s> {
         };
         let (pp, hp) = (&self.pools[pool.index()], &self.phases[phase.index()]);
         if hp.kind.is_training() {
-            self.training(pp, hp, end.unwrap_or(hp.end), precision, rec)
+            self.training(pp, hp, start, end.unwrap_or(hp.end), precision, rec)
                 .map(PairRate::Training)
         } else {
             let m = if measured {
@@ -1028,13 +1076,14 @@ impl<'s> PerfModel<'s> {
         &self,
         pp: &PoolPerf,
         hp: &PhasePerf,
+        start: Option<Hours>,
         end: Hours,
         precision: Precision,
         rec: &mut impl Recorder,
     ) -> Result<TrainingPair, Unfit> {
         let work = hp.work.ok_or(Unfit::WorkUnknown)?;
         rec.record(|| plain("work", work.get(), "FLOP", Origin::Derived));
-        let start = hp.start.max(pp.arrival);
+        let start = hp.start.max(pp.arrival).max(start.unwrap_or(Hours::ZERO));
         let hours = end.saturating_sub(start);
         rec.record(|| plain("usable window", hours.get(), "h", Origin::Derived));
         if hours.get() <= 0.0 {

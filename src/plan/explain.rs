@@ -117,7 +117,7 @@ pub(super) fn binding(
                 "USD per extra licensed device".to_owned(),
                 (yi * rhs).abs(),
             ),
-            RowKind::DomesticShare { kind, min } => {
+            RowKind::DomesticShare { kind, min, window } => {
                 let total_dh: f64 = c
                     .cols
                     .iter()
@@ -128,7 +128,7 @@ pub(super) fn binding(
                         }
                         _ => false,
                     })
-                    .map(|(col, v)| col.device_hours() * v)
+                    .map(|(col, v)| col.device_hours_in(window) * v)
                     .sum();
                 let per_point = yi * total_dh * 0.01;
                 (
@@ -464,13 +464,13 @@ pub(super) fn infeasibility(
                 "devices".to_owned(),
                 format!("{}; {:.0} more would be needed", row.meaning, a),
             ),
-            RowKind::DomesticShare { kind, min } => {
+            RowKind::DomesticShare { kind, min, window } => {
                 let (mut dom, mut all) = (0.0, 0.0);
                 for (j, col) in c.cols.iter().enumerate() {
                     if let ColKind::Train { phase, .. } | ColKind::Serve { phase, .. } = col.kind
                         && vs.phase(phase).kind() == kind
                     {
-                        let dh = col.device_hours() * es.x.get(j).copied().unwrap_or(0.0);
+                        let dh = col.device_hours_in(window) * es.x.get(j).copied().unwrap_or(0.0);
                         all += dh;
                         if col.domestic {
                             dom += dh;

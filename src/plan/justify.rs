@@ -1,8 +1,13 @@
 //! The domestic-only counterfactual that justification rules ask for.
 //!
-//! [`justify`] plans the scenario as given, then again with every foreign
-//! pool removed (owned foreign devices included: "what if we used only
-//! domestic accelerators"). If the domestic-only plan is feasible it reports
+//! [`justify`] plans the scenario as given, then again without *new*
+//! foreign devices: every foreign pool that would be bought or rented is
+//! removed, while foreign devices the lab already owns stay usable. That is
+//! what a regulator asks of a request for foreign GPUs ("could you do it
+//! with domestic purchases and what you already have?"). [`justify_with`]
+//! and [`CounterfactualScope::AllForeign`] give the stricter "domestic
+//! accelerators only" counterfactual, owned foreign devices removed too.
+//! If the counterfactual plan is feasible it reports
 //! how much more it costs and how much later each phase finishes; if not, it
 //! names the constraints that make it impossible and searches the least
 //! common delay of the training deadlines at which a domestic-only plan
@@ -21,6 +26,45 @@ use crate::scenario::ValidatedScenario;
 use crate::units::{Hours, Usd};
 use serde::Serialize;
 use std::fmt::Write as _;
+
+/// What the counterfactual of [`justify_with`] takes away.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum CounterfactualScope {
+    /// New foreign devices: foreign pools that are bought or rented; owned
+    /// foreign devices stay (the default: what a justification rule asks).
+    #[default]
+    NewForeign,
+    /// Every foreign device, owned ones included ("domestic accelerators
+    /// only").
+    AllForeign,
+}
+
+impl CounterfactualScope {
+    /// Whether the counterfactual removes pool `k`.
+    fn removes(self, vs: &ValidatedScenario, k: crate::scenario::PoolId) -> bool {
+        let p = vs.pool(k);
+        !p.is_domestic()
+            && match self {
+                CounterfactualScope::NewForeign => !p.ownership().is_owned(),
+                CounterfactualScope::AllForeign => true,
+            }
+    }
+
+    /// In words, for the memo.
+    #[must_use]
+    pub fn describe(self) -> &'static str {
+        match self {
+            CounterfactualScope::NewForeign => {
+                "no new foreign devices (no foreign purchases or rentals; owned foreign devices kept)"
+            }
+            CounterfactualScope::AllForeign => {
+                "domestic accelerators only (owned foreign devices removed too)"
+            }
+        }
+    }
+}
 
 /// A phase finishing later in the counterfactual.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -68,27 +112,39 @@ pub struct Justification {
     pub plan_cost_usd: Usd,
     /// The plan itself.
     pub plan: Plan,
-    /// The domestic-only counterfactual.
+    /// What the counterfactual takes away.
+    pub scope: CounterfactualScope,
+    /// The counterfactual plan, compared with the plan.
     pub counterfactual: Counterfactual,
     /// The memo, for people.
     pub memo: String,
 }
 
-/// Plans `vs`, plans it again on domestic pools only, and compares, all
-/// within one wall-clock budget (see [`PlanOptions`]).
+/// Plans `vs`, plans it again without new foreign devices
+/// ([`CounterfactualScope::NewForeign`]), and compares, all within one
+/// wall-clock budget (see [`PlanOptions`]).
 ///
 /// # Errors
 /// As [`super::plan`].
 pub fn justify(vs: &ValidatedScenario, opts: &PlanOptions) -> Result<Justification> {
+    justify_with(vs, opts, CounterfactualScope::default())
+}
+
+/// As [`justify`], with the counterfactual's `scope` chosen.
+///
+/// # Errors
+/// As [`super::plan`].
+pub fn justify_with(
+    vs: &ValidatedScenario,
+    opts: &PlanOptions,
+    scope: CounterfactualScope,
+) -> Result<Justification> {
     let deadline = deadline_after(opts.effective_time_limit(vs), opts);
     let perf = PerfModel::new(vs);
     let plan = plan_with(vs, &perf, opts, &CompileOptions::default(), deadline)?;
-    let foreign: Vec<_> = vs
-        .pool_ids()
-        .filter(|&k| !vs.pool(k).is_domestic())
-        .collect();
+    let removed: Vec<_> = vs.pool_ids().filter(|&k| scope.removes(vs, k)).collect();
     let domestic_only = CompileOptions {
-        exclude_pools: foreign.clone(),
+        exclude_pools: removed,
         ..CompileOptions::default()
     };
     let used: Vec<String> = vs
@@ -196,12 +252,13 @@ pub fn justify(vs: &ValidatedScenario, opts: &PlanOptions) -> Result<Justificati
             }
         }
     }
-    let memo = memo(vs, &plan, &used, required, &counter);
+    let memo = memo(vs, &plan, &used, required, scope, &counter);
     Ok(Justification {
         required,
         foreign_pools_used: used,
         plan_cost_usd: plan.cost.total_usd,
         plan,
+        scope,
         counterfactual: counter,
         memo,
     })
@@ -220,6 +277,7 @@ fn memo(
     plan: &Plan,
     used: &[String],
     required: bool,
+    scope: CounterfactualScope,
     c: &Counterfactual,
 ) -> String {
     let mut o = String::new();
@@ -257,7 +315,8 @@ fn memo(
         PlanStatus::Optimal | PlanStatus::Feasible => {
             let _ = writeln!(
                 o,
-                "Domestic-only counterfactual: feasible, {} ({} {} than the plan).",
+                "Counterfactual ({}): feasible, {} ({} {} than the plan).",
+                scope.describe(),
                 musd(c.cost_usd.map_or(0.0, Usd::get)),
                 musd(c.extra_cost_usd.unwrap_or(0.0).abs()),
                 if c.extra_cost_usd.unwrap_or(0.0) >= 0.0 {
@@ -279,7 +338,8 @@ fn memo(
         PlanStatus::Infeasible => {
             let _ = writeln!(
                 o,
-                "Domestic-only counterfactual: infeasible by the deadlines."
+                "Counterfactual ({}): infeasible by the deadlines.",
+                scope.describe()
             );
             if let Some(inf) = &c.infeasibility {
                 for r in &inf.conflict {
@@ -324,7 +384,8 @@ fn memo(
         PlanStatus::Limit => {
             let _ = writeln!(
                 o,
-                "Domestic-only counterfactual: no answer within the solver's limits."
+                "Counterfactual ({}): no answer within the solver's limits.",
+                scope.describe()
             );
         }
     }

@@ -17,10 +17,16 @@
 //!
 //! # Formulation
 //!
-//! Time is cut into intervals `t = [b_t, b_{t+1})` at every phase's start
-//! and deadline (or end of service), every purchasable pool's arrival (its
-//! lead time) and the horizon `H`. For a phase `p` and a pool `k` that may
-//! run it (policy, precision, memory and latency screens, see
+//! **Time.** The horizon `H` is cut into *periods* (`period_days`; one
+//! period when the scenario has none) and then into intervals
+//! `t = [b_t, b_{t+1})` at every phase's start and deadline (or end of
+//! service), every possible arrival of a purchase, every day a dated rule,
+//! demand step, delivery step or availability date changes something, and
+//! the period boundaries. Within an interval everything is constant; each
+//! interval is read on its first day ([`crate::scenario::ValidatedScenario`]'s
+//! calendar: `usable_on`, `order_effect`, `demand_at`, `delivery_cap`).
+//! For a phase `p` and a pool `k` that may run it at some time of the
+//! horizon (policy, precision, memory and latency screens, see
 //! [`crate::perf`]), the performance model gives a rate and the cost model a
 //! price per device-hour `c_k` (energy on the device's power at the site's
 //! electricity price and PUE, rental, and amortised capex of owned devices
@@ -30,39 +36,56 @@
 //! or purchase granularity for training, the memory-fit replica for
 //! inference); a column counts units.
 //!
-//! * `train[p,k]`: units of pool `k` running training phase `p` from
-//!   `s_pk = max(start_p, arrival_k)` to the deadline `d_p`
-//!   (`h_pk = d_p − s_pk` hours); cost `g·h_pk·c_k` per unit.
+//! * `buy[k,o]`: units ordered for purchasable pool `k` on order day `o`
+//!   (the start, each period, each day a rule on its accelerator changes,
+//!   its availability and delivery steps), placed only when the rules in
+//!   force that day permit it, arriving `a_ko = o + lead_k` before `H`;
+//!   cost `g·charge(price_k + levy_ko, a_ko)`, where `levy_ko = price_k · ℓ ·
+//!   pass-through` under the licence in force on day `o` and `charge` is the
+//!   cash (`[economics] capex = "cash"`) or the straight-line depreciation
+//!   inside the horizon, `(price + levy)·(1 − residual)·min(1, (H − a_ko) /
+//!   life)` (the default).
+//! * `train[p,k,w]`: units of pool `k` running training phase `p` over a
+//!   window `w = [s, e)` (`h_w` hours): windows start at the phase's start,
+//!   at each arrival of the pool's purchases and when the pool becomes
+//!   usable again, and end at the deadline `d_p` or when the pool stops
+//!   being usable; cost `g·h_w·c_k` per unit. A pool usable throughout has
+//!   one window and one column `train[p,k]`.
 //! * `serve[p,k,t]`: units of pool `k` serving inference phase `p` in
-//!   interval `t` of its window; cost `g·|t|·c_k`.
-//! * `buy[k]`: units bought for purchasable pool `k`, at most `max_k/g`;
-//!   cost `g·(price_k + levy_k)` where `levy_k = price_k · ℓ · pass-through`
-//!   under a licence in force at the start.
-//! * `use[p,k]` (binary, whole-device plans): whether training phase `p`
-//!   runs on pool `k` (single-pool runs, memory fit).
+//!   interval `t` of its window, where the pool is usable and the phase has
+//!   demand; cost `g·|t|·c_k`.
+//! * `use[p,k(,w)]` (binary, whole-device plans): whether training phase `p`
+//!   runs on pool `k` (in window `w`) (single-pool runs, memory fit).
 //!
 //! **Rows** (each named and described in [`Compiled::rows`]; each family of
-//! rows and columns lives in its own file of [`compile`](mod@compile), with its part of
-//! this formulation beside it):
+//! rows and columns lives in its own file of [`compile`](mod@compile), with
+//! its part of this formulation beside it):
 //!
 //! ```text
-//! capacity[k,t]:   Σ_p g·x[p,k,t] − a_k·g·buy[k]·[t ≥ arrival_k] ≤ a_k·owned_k   (or ≤ max rentable)
-//! work[p]:         Σ_k (r_pk·h_pk·g) · train[p,k] ≥ 1        r_pk = share of the work per device-hour
-//! serve[p,t]:      Σ_k (q_pk·g) · serve[p,k,t] ≥ 1          q_pk = share of the daily demand per device
-//! budget.capex:    Σ_k g·(price_k + levy_k)·buy[k] ≤ B_capex
-//! budget.opex:     Σ running costs ≤ B_opex
-//! budget.total:    Σ all costs ≤ B_total
-//! quota[r]:        Σ_{k licensed by r} g·buy[k] ≤ quota_r
-//! domestic[κ]:     Σ_{p of kind κ} Σ_k (dom_k − s_κ)·dh_pk·x_pk ≥ 0        (device-hour share)
+//! capacity[k,t]:   Σ_p g·x[p,k,t] − Σ_o a_k·g·buy[k,o]·[t ≥ a_ko] ≤ a_k·owned_k   (or ≤ max rentable)
+//! work[p]:         Σ_{k,w} (r_pkw·h_w·g) · train[p,k,w] ≥ 1    r_pkw = share of the work per device-hour
+//! serve[p,t]:      Σ_k (q_pkt·g) · serve[p,k,t] ≥ 1           q_pkt = share of the peak demand in t per device
+//! delivery[k,q]:   Σ_{o: a_ko in period q} g·buy[k,o] ≤ cap_kq  (delivery schedule)
+//! buy_limit[k]:    Σ_o g·buy[k,o] ≤ max_k                     (several order days)
+//! budget.capex:    Σ cash of purchases (price and levy) ≤ B_capex
+//! budget.opex:     Σ rental and energy ≤ B_opex
+//! budget.total:    Σ cash of everything ≤ B_total
+//! quota[r(,q)]:    Σ_{(k,o) licensed by r (in period q)} g·buy[k,o] ≤ quota_r
+//! domestic[κ,w]:   Σ_{p of kind κ} Σ_j (dom_j − s_κw)·g·|window_j ∩ w|·x_j ≥ 0   (device-hour share per window)
 //! gang[p,k]:       train[p,k] − M_pk·use[p,k] ≤ 0
 //! memfit[p,k]:     g·train[p,k] − m_pk·use[p,k] ≥ 0       (m_pk: devices the training state needs)
 //! single_pool[p]:  Σ_k use[p,k] ≤ 1
 //! max_devices, min_devices: the phase's device limits
 //! ```
 //!
-//! Prohibited accelerators get no purchase or rental columns; owned devices
-//! stay usable unless a rule says it applies to owned devices (validation
-//! decides eligibility at the scenario's start date).
+//! A sale prohibition in force on an order day gets no purchase column that
+//! day and stops rentals while in force; owned and bought devices stay
+//! usable unless a rule on use (`scope = "use"`, or a prohibition that binds
+//! owned devices) is in force. `q_pkt` rates the demand of interval `t`: the
+//! dated step in force, grown by `growth_per_month` to the interval's end,
+//! times `peak_to_average`. A domestic-share window is a stretch where one
+//! minimum is in force, cut at period boundaries when the scenario has
+//! periods.
 //!
 //! **Objectives.** *Least cost*: minimise the sum of column costs.
 //! *Most served*: add `served[p] ∈ [0,1]` to every demand row
@@ -74,10 +97,10 @@
 //! at the least feasible deadline.
 //!
 //! **Approximations** (documented, not hidden): a training rate is evaluated
-//! at the job size the pool would need to finish the phase alone by its
-//! deadline (scale-out efficiency and goodput depend on it), and work
-//! accumulates linearly in device-hours; inference demand is a daily rate,
-//! served by prefill and decode disaggregated.
+//! at the job size the pool would need to finish the phase alone in its
+//! window (scale-out efficiency and goodput depend on it), and work
+//! accumulates linearly in device-hours; inference demand is a daily rate
+//! (sized on its peak hour), served by prefill and decode disaggregated.
 //!
 //! # Shadow prices
 //!
@@ -109,7 +132,7 @@ pub use compile::{
     ColInfo, ColKind, CompileOptions, Compiled, RowInfo, RowKind, UnitCost, compile,
 };
 pub use explain::{Infeasibility, Relaxation};
-pub use justify::{Counterfactual, Justification, justify};
+pub use justify::{Counterfactual, CounterfactualScope, Justification, justify, justify_with};
 pub use verify::{Check, VerifyReport, Warning, verify};
 
 use crate::error::Result;
@@ -302,17 +325,27 @@ impl PlanStatus {
 }
 
 /// Costs of a plan by component.
+///
+/// `capex_usd` and `levy_usd` are cash: what the purchases pay (and the
+/// amortised capex of owned devices). `capital_charge_usd` is what the
+/// objective counts for them: the same as their sum under `[economics]
+/// capex = "cash"`, the straight-line depreciation inside the horizon under
+/// `"depreciated"` (the default). `total_usd = capital_charge_usd +
+/// rental_usd + energy_usd`, the plan's cost as optimised.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct CostBreakdown {
-    /// Purchase prices and amortised capex of owned devices.
+    /// Purchase prices (cash) and amortised capex of owned devices.
     pub capex_usd: Usd,
     /// Rentals.
     pub rental_usd: Usd,
     /// Electricity.
     pub energy_usd: Usd,
-    /// Licence levies borne.
+    /// Licence levies borne (cash).
     pub levy_usd: Usd,
-    /// The sum.
+    /// What the plan is charged for capex and levy (see above).
+    #[serde(default)]
+    pub capital_charge_usd: Usd,
+    /// Capital charge, rental and energy: what the objective counts.
     pub total_usd: Usd,
 }
 
@@ -342,10 +375,18 @@ pub struct Purchase {
     pub accelerator: String,
     /// Devices bought.
     pub devices: f64,
-    /// Price plus levy.
+    /// Price plus levy (cash).
     pub cost_usd: Usd,
     /// The levy part.
     pub levy_usd: Usd,
+    /// What the plan is charged for this purchase (equal to `cost_usd`
+    /// under cash accounting; the depreciation inside the horizon
+    /// otherwise).
+    #[serde(default)]
+    pub capital_charge_usd: Usd,
+    /// Day the order is placed (days from the start).
+    #[serde(default)]
+    pub ordered_day: f64,
     /// Day the devices arrive.
     pub arrives_day: f64,
     /// Whether China-style justification is required for this purchase.
@@ -367,6 +408,16 @@ pub struct PhaseOutcome {
     /// Fraction of the demand met (1 when fully met; the least over a
     /// service window's intervals for inference).
     pub demand_met: f64,
+}
+
+/// A planning period (`period_days`; the whole horizon when the scenario
+/// has none).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Period {
+    /// First day (days from the start).
+    pub start_day: f64,
+    /// Day after the last (days from the start).
+    pub end_day: f64,
 }
 
 /// How busy a pool is.
@@ -465,6 +516,9 @@ pub struct Plan {
     /// Binding constraints with shadow prices, largest first (empty when
     /// the run's time limit ran out before they were priced).
     pub binding: Vec<Binding>,
+    /// The planning periods.
+    #[serde(default)]
+    pub periods: Vec<Period>,
     /// Why no plan exists, when infeasible.
     pub infeasibility: Option<Infeasibility>,
     /// The schedule.
@@ -843,6 +897,14 @@ fn finish(
         phases: Vec::new(),
         pools: Vec::new(),
         binding: Vec::new(),
+        periods: vs
+            .periods()
+            .iter()
+            .map(|&(a, b)| Period {
+                start_day: a.get() / 24.0,
+                end_day: b.get() / 24.0,
+            })
+            .collect(),
         infeasibility: None,
         schedule: Vec::new(),
         verified: false,

@@ -21,7 +21,17 @@ pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut P
     // per phase: demand met (training: sum; inference: per interval)
     let nphase = vs.phase_ids().len();
     let mut work_done = vec![0.0; nphase];
-    let mut served: BTreeMap<(usize, usize), f64> = BTreeMap::new();
+    // every interval with a demand row counts, served or not
+    let mut served: BTreeMap<(usize, usize), f64> = c
+        .rows
+        .iter()
+        .filter_map(|r| match r.kind {
+            super::compile::RowKind::Serve { phase, interval } => {
+                Some(((phase.index(), interval), 0.0))
+            }
+            _ => None,
+        })
+        .collect();
     // per phase: (start, rate per hour) segments for training finish times
     let mut rates: Vec<Vec<(f64, f64)>> = vec![Vec::new(); nphase];
 
@@ -34,10 +44,10 @@ pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut P
         cost.rental_usd += Usd::from_raw((v * col.cost.rental).max(0.0));
         cost.energy_usd += Usd::from_raw((v * col.cost.energy).max(0.0));
         cost.levy_usd += Usd::from_raw((v * col.cost.levy).max(0.0));
+        cost.capital_charge_usd += Usd::from_raw((v * col.cost.capital).max(0.0));
         match col.kind {
             ColKind::Train { phase, pool } => {
-                let end = c.ends[phase.index()];
-                let start = end - Hours::from_raw(col.hours);
+                let (start, end) = col.window;
                 let devices = v * col.unit;
                 slots.push(Slot {
                     phase: vs.phase(phase).name().to_owned(),
@@ -79,24 +89,23 @@ pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut P
             }
             ColKind::Buy { pool } => {
                 let p = vs.pool(pool);
-                let arrival = match p.ownership() {
-                    Ownership::Purchasable { .. } => p.lead_time().get(),
-                    _ => 0.0,
-                };
+                let (ordered, arrives) = col.window;
                 purchases.push(Purchase {
                     pool: p.name().to_owned(),
                     accelerator: p.accelerator().name.clone(),
                     devices: v * col.unit,
-                    cost_usd: Usd::from_raw(v * col.cost.total()),
+                    cost_usd: Usd::from_raw(v * (col.cost.capex + col.cost.levy)),
                     levy_usd: Usd::from_raw(v * col.cost.levy),
-                    arrives_day: arrival,
-                    needs_justification: p.needs_justification(),
+                    capital_charge_usd: Usd::from_raw(v * col.cost.capital),
+                    ordered_day: ordered.get() / 24.0,
+                    arrives_day: arrives.get() / 24.0,
+                    needs_justification: p.needs_justification_on(vs.date_at(ordered)),
                 });
             }
             ColKind::Use { .. } | ColKind::Served { .. } => {}
         }
     }
-    cost.total_usd = cost.capex_usd + cost.rental_usd + cost.energy_usd + cost.levy_usd;
+    cost.total_usd = cost.capital_charge_usd + cost.rental_usd + cost.energy_usd;
 
     plan.assignments = per_pair
         .iter()
@@ -170,14 +179,11 @@ pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut P
                 Ownership::Owned { .. } => {
                     p.owned_devices().map_or(0.0, |n| n as f64) * avail * horizon
                 }
-                Ownership::Purchasable { .. } => {
-                    let bought: f64 = purchases
-                        .iter()
-                        .filter(|b| b.pool == k)
-                        .map(|b| b.devices)
-                        .sum();
-                    bought * avail * (horizon - p.lead_time().to_hours().get()).max(0.0)
-                }
+                Ownership::Purchasable { .. } => purchases
+                    .iter()
+                    .filter(|b| b.pool == k)
+                    .map(|b| b.devices * avail * (horizon - 24.0 * b.arrives_day).max(0.0))
+                    .sum(),
                 Ownership::Rentable { .. } => 0.0,
             };
             PoolUse {
@@ -265,12 +271,24 @@ impl Plan {
         let c = &self.cost;
         let _ = writeln!(
             o,
-            "cost {}  = capex {} + levy {} + rental {} + energy {}",
+            "cost {}  = capital charge {} + rental {} + energy {}",
             money(c.total_usd),
-            money(c.capex_usd),
-            money(c.levy_usd),
+            money(c.capital_charge_usd),
             money(c.rental_usd),
             money(c.energy_usd)
+        );
+        let _ = writeln!(
+            o,
+            "cash for purchases: capex {} + levy {}{}",
+            money(c.capex_usd),
+            money(c.levy_usd),
+            if (c.capital_charge_usd.get() - (c.capex_usd + c.levy_usd).get()).abs()
+                > 1e-6 * c.capex_usd.get().max(1.0)
+            {
+                " (charged by depreciation inside the horizon)"
+            } else {
+                ""
+            }
         );
         let _ = writeln!(
             o,
@@ -291,18 +309,20 @@ impl Plan {
         if !self.purchases.is_empty() {
             let _ = writeln!(
                 o,
-                "\n{:<18} {:<12} {:>9} {:>12} {:>12} {:>7}",
-                "buy", "accelerator", "devices", "cost", "levy", "day"
+                "\n{:<18} {:<12} {:>9} {:>12} {:>12} {:>12} {:>8} {:>8}",
+                "buy", "accelerator", "devices", "cost", "levy", "charged", "ordered", "arrives"
             );
             for p in &self.purchases {
                 let _ = writeln!(
                     o,
-                    "{:<18} {:<12} {:>9.0} {:>12} {:>12} {:>7.0}{}",
+                    "{:<18} {:<12} {:>9.0} {:>12} {:>12} {:>12} {:>8.0} {:>8.0}{}",
                     p.pool,
                     p.accelerator,
                     p.devices,
                     money(p.cost_usd),
                     money(p.levy_usd),
+                    money(p.capital_charge_usd),
+                    p.ordered_day,
                     p.arrives_day,
                     if p.needs_justification {
                         "  (justify)"
@@ -369,15 +389,16 @@ impl Plan {
         let _ = writeln!(o, "**Total cost:** {}  \n", money(c.total_usd));
         let _ = writeln!(
             o,
-            "| capex | levy | rental | energy |\n|---:|---:|---:|---:|"
+            "| capital charge | rental | energy | capex (cash) | levy (cash) |\n|---:|---:|---:|---:|---:|"
         );
         let _ = writeln!(
             o,
-            "| {} | {} | {} | {} |\n",
-            money(c.capex_usd),
-            money(c.levy_usd),
+            "| {} | {} | {} | {} | {} |\n",
+            money(c.capital_charge_usd),
             money(c.rental_usd),
-            money(c.energy_usd)
+            money(c.energy_usd),
+            money(c.capex_usd),
+            money(c.levy_usd)
         );
         let _ = writeln!(
             o,
@@ -397,17 +418,19 @@ impl Plan {
         if !self.purchases.is_empty() {
             let _ = writeln!(
                 o,
-                "\n## Purchases\n\n| pool | accelerator | devices | cost | levy | arrives (day) |\n|---|---|---:|---:|---:|---:|"
+                "\n## Purchases\n\n| pool | accelerator | devices | cost | levy | charged | ordered (day) | arrives (day) |\n|---|---|---:|---:|---:|---:|---:|---:|"
             );
             for p in &self.purchases {
                 let _ = writeln!(
                     o,
-                    "| {} | {} | {:.0} | {} | {} | {:.0} |",
+                    "| {} | {} | {:.0} | {} | {} | {} | {:.0} | {:.0} |",
                     p.pool,
                     p.accelerator,
                     p.devices,
                     money(p.cost_usd),
                     money(p.levy_usd),
+                    money(p.capital_charge_usd),
+                    p.ordered_day,
                     p.arrives_day
                 );
             }

@@ -125,6 +125,11 @@
 //! | `E-RULE-CONFLICT` | two export rules of one issuer cover one accelerator and destination on a common day with different effects |
 //! | `E-RULE-TERMS-NOT-LICENSED` | `levy`, `levy_pass_through` or `quota` on a rule that is not `licensed` |
 //! | `E-SHARE-DUPLICATE` | two overlapping domestic-share rules for one phase kind |
+//! | `E-DATES-UNSORTED` | dated demand steps or deliveries not in increasing date order |
+//! | `E-DATE-BEYOND-HORIZON` | a demand step, delivery step or pool availability date at or after the end of the horizon |
+//! | `E-PERIODS-REQUIRED` | `deliveries` or `quota_per = "period"` without `period_days` |
+//! | `E-PERIOD-BEYOND-HORIZON` | `period_days` longer than `horizon_days` |
+//! | `E-RULE-USE-NOT-PROHIBITED` | a `scope = "use"` rule whose status is not `prohibited` |
 //!
 //! # Eligibility
 //!
@@ -136,11 +141,13 @@
 //! pool can run is reported as `E-PHASE-NO-ELIGIBLE-POOL`, with each pool's
 //! reason.
 
+mod calendar;
 mod io;
 mod precheck;
 mod report;
 mod validate;
 
+pub use calendar::DAYS_PER_MONTH;
 pub use report::{Issue, IssueCode, ValidationReport};
 pub use validate::{
     AcceleratorId, Eligibility, Ineligible, PhaseId, PhaseRef, PoolId, PoolRef, ResolvedObjective,
@@ -190,9 +197,18 @@ pub struct Scenario {
     /// Export, domestic-share and justification rules.
     #[serde(default, skip_serializing_if = "Policy::is_empty")]
     pub policy: Policy,
+    /// Length of a planning period in days (e.g. 30): the horizon is cut
+    /// into periods, purchases are ordered per period and per-period rules
+    /// (delivery schedules, per-period quotas, domestic shares) apply to
+    /// each. Absent: one period, the horizon.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_days: Option<Days>,
     /// Spending limits and energy prices.
     #[serde(default, skip_serializing_if = "Budget::is_empty")]
     pub budget: Budget,
+    /// How purchases are charged to the horizon.
+    #[serde(default, skip_serializing_if = "Economics::is_empty")]
+    pub economics: Economics,
     /// Solver settings.
     #[serde(default, skip_serializing_if = "Settings::is_empty")]
     pub settings: Settings,
@@ -218,7 +234,9 @@ impl Scenario {
             pools: Vec::new(),
             phases: Vec::new(),
             policy: Policy::default(),
+            period_days: None,
             budget: Budget::default(),
+            economics: Economics::default(),
             settings: Settings::default(),
         }
     }
@@ -393,6 +411,51 @@ impl Budget {
             && self.opex_usd.is_none()
             && self.total_usd.is_none()
             && self.energy.is_none()
+    }
+}
+
+string_enum! {
+    /// How a purchase is charged to the plan.
+    pub enum CapexBasis {
+        /// Straight-line depreciation over the devices' life from their
+        /// arrival: the plan is charged the part of `(price + levy) ×
+        /// (1 − residual)` that falls inside the horizon; the rest is
+        /// residual value (the default).
+        Depreciated = "depreciated",
+        /// The whole price and levy, as cash, whatever the horizon.
+        Cash = "cash",
+    }
+}
+
+/// How purchases are charged to the plan (`[economics]`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Economics {
+    /// `"depreciated"` (the default) or `"cash"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capex: Option<CapexBasis>,
+}
+
+impl Economics {
+    /// `true` when nothing is set.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.capex.is_none()
+    }
+
+    /// The basis in force (depreciated when absent).
+    #[must_use]
+    pub fn capex_basis(&self) -> CapexBasis {
+        self.capex.unwrap_or(CapexBasis::Depreciated)
+    }
+
+    /// Purchases charged as cash.
+    #[must_use]
+    pub fn cash() -> Economics {
+        Economics {
+            capex: Some(CapexBasis::Cash),
+        }
     }
 }
 

@@ -5,11 +5,11 @@
 //! The table below must list every field whose type rejects some strings;
 //! a test mutates every string of a complete scenario to make sure it does.
 
-use super::{Issue, IssueCode, ObjectiveKind};
+use super::{CapexBasis, Issue, IssueCode, ObjectiveKind};
 use crate::catalog::{Confidence, Country, Precision, ProductStatus, suggest};
 use crate::fleet::{Ownership, SoftwareStack};
 use crate::perf::fit::CurveForm;
-use crate::policy::{Requirement, RuleStatus};
+use crate::policy::{QuotaPer, Requirement, RuleScope, RuleStatus};
 use crate::units::Date;
 use crate::workload::PhaseKind;
 use serde_json::Value;
@@ -48,6 +48,8 @@ const FIELDS: &[(&str, Check)] = &[
         Check::Names(Ownership::KIND_NAMES),
     ),
     ("pools[].site", Check::Country),
+    ("pools[].available_from", Check::Date),
+    ("pools[].deliveries[].from", Check::Date),
     ("pools[].software", Check::Names(SoftwareStack::NAMES)),
     ("phases[].kind", Check::Names(PhaseKind::NAMES)),
     ("phases[].precision", Check::Names(Precision::NAMES)),
@@ -55,12 +57,15 @@ const FIELDS: &[(&str, Check)] = &[
         "phases[].fallback_precision",
         Check::Names(Precision::NAMES),
     ),
+    ("phases[].tokens_per_day[].from", Check::Date),
     ("phases[].scaling[].form", Check::Names(CurveForm::NAMES)),
     ("policy.rules[].destination", Check::Country),
     ("policy.rules[].issuer", Check::Country),
     ("policy.rules[].from", Check::Date),
     ("policy.rules[].until", Check::Date),
     ("policy.rules[].status", Check::Names(RuleStatus::NAMES)),
+    ("policy.rules[].scope", Check::Names(RuleScope::NAMES)),
+    ("policy.rules[].quota_per", Check::Names(QuotaPer::NAMES)),
     (
         "policy.domestic_share[].phase_kind",
         Check::Names(PhaseKind::NAMES),
@@ -76,6 +81,7 @@ const FIELDS: &[(&str, Check)] = &[
         Check::Names(Requirement::NAMES),
     ),
     ("policy.justification.from", Check::Date),
+    ("economics.capex", Check::Names(CapexBasis::NAMES)),
 ];
 
 /// Every typed string field of `root` that its type would reject.

@@ -103,6 +103,18 @@ string_enum! {
         RuleTermsNotLicensed = "E-RULE-TERMS-NOT-LICENSED",
         /// Two domestic-share rules for one phase kind overlap.
         ShareDuplicate = "E-SHARE-DUPLICATE",
+        /// Dated entries (demand steps, deliveries) not in increasing date
+        /// order.
+        DatesUnsorted = "E-DATES-UNSORTED",
+        /// A dated entry at or after the end of the horizon.
+        DateBeyondHorizon = "E-DATE-BEYOND-HORIZON",
+        /// A per-period figure (deliveries, a per-period quota) without
+        /// `period_days`.
+        PeriodsRequired = "E-PERIODS-REQUIRED",
+        /// `period_days` longer than the horizon.
+        PeriodBeyondHorizon = "E-PERIOD-BEYOND-HORIZON",
+        /// A `scope = "use"` rule that does not prohibit.
+        RuleUseNotProhibited = "E-RULE-USE-NOT-PROHIBITED",
     }
 }
 
@@ -165,6 +177,11 @@ impl IssueCode {
             IssueCode::RuleConflict => "two overlapping export rules with different effects",
             IssueCode::RuleTermsNotLicensed => "levy or quota on a rule that is not licensed",
             IssueCode::ShareDuplicate => "two overlapping domestic-share rules for one phase kind",
+            IssueCode::DatesUnsorted => "dated steps or deliveries not in increasing date order",
+            IssueCode::DateBeyondHorizon => "a dated entry at or after the end of the horizon",
+            IssueCode::PeriodsRequired => "a per-period figure without period_days",
+            IssueCode::PeriodBeyondHorizon => "period_days longer than the horizon",
+            IssueCode::RuleUseNotProhibited => "a rule on use that does not prohibit",
         }
     }
 }

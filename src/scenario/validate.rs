@@ -6,9 +6,9 @@ use crate::catalog::{
 };
 use crate::fleet::{Count, CountError, Ownership, Pool, SoftwareStack};
 use crate::perf::fit::{self, FitError};
-use crate::policy::{ExportRule, RuleEffect, RuleStatus, ranges_overlap};
-use crate::units::{Date, Days, Fraction, Quantity, UsdPerKwh};
-use crate::workload::{Measured, Phase, PhaseKind, Scaling};
+use crate::policy::{ExportRule, QuotaPer, RuleEffect, RuleScope, RuleStatus, ranges_overlap};
+use crate::units::{Date, Days, Fraction, Hours, Quantity, Tokens, UsdPerKwh};
+use crate::workload::{DemandSchedule, DemandStep, Measured, Phase, PhaseKind, Scaling};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -81,6 +81,10 @@ pub struct ResolvedRule {
     pub effect: RuleEffect,
     /// Whether the rule stops use of owned devices.
     pub applies_to_owned: bool,
+    /// What the rule binds: sales (new purchases and rentals) or use.
+    pub scope: RuleScope,
+    /// What its quota counts: devices over the horizon or per period.
+    pub quota_per: QuotaPer,
 }
 
 impl ResolvedRule {
@@ -141,10 +145,17 @@ impl Eligibility {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Ineligible {
-    /// An export rule prohibits the pool at the scenario's start.
+    /// Export rules prohibit the pool (buying, renting or using its
+    /// devices) throughout the horizon; the rule in force at the start.
     Prohibited {
         /// The rule.
         rule: RuleId,
+    },
+    /// The devices cannot be had before the end of the horizon (the pool's
+    /// or the catalogue's `available_from`).
+    Unavailable {
+        /// The first day they can be had.
+        from: Date,
     },
     /// The accelerator lacks the precision (and the fallback, if any).
     PrecisionUnsupported {
@@ -166,6 +177,9 @@ impl fmt::Display for Ineligible {
         match self {
             Ineligible::Prohibited { rule } => {
                 write!(f, "prohibited by policy.rules[{}]", rule.index())
+            }
+            Ineligible::Unavailable { from } => {
+                write!(f, "cannot be had before {from}, after the horizon")
             }
             Ineligible::PrecisionUnsupported {
                 precision,
@@ -200,6 +214,16 @@ struct PoolData {
     domestic: bool,
     /// Effect at the scenario's start and the rule that decides it.
     start_effect: (RuleEffect, Option<RuleId>),
+    /// Whether policy and availability allow the pool at some time of the
+    /// horizon: `Ok` with the first such effect, else why not.
+    horizon_effect: Result<(RuleEffect, Option<RuleId>), Ineligible>,
+    /// First day the devices can be ordered, rented or used (the pool's,
+    /// else the catalogue's).
+    available_from: Option<Date>,
+    /// Straight-line life of a purchase.
+    life: Hours,
+    /// Residual value at the end of the life, as a fraction of the price.
+    residual: Fraction,
 }
 
 #[derive(Debug, Clone)]
@@ -328,6 +352,33 @@ impl<'a> PoolRef<'a> {
         self.data().lead_time
     }
 
+    /// First day the devices can be ordered, rented or used: the pool's
+    /// `available_from`, else the catalogue's; `None` when neither says.
+    #[must_use]
+    pub fn available_from(&self) -> Option<Date> {
+        self.data().available_from
+    }
+
+    /// The straight-line life a purchase is depreciated over (`life_years`,
+    /// else the sourced default, `perf::defaults::depreciation`).
+    #[must_use]
+    pub fn life(&self) -> Hours {
+        self.data().life
+    }
+
+    /// The residual value at the end of the life, as a fraction of the price
+    /// (`residual_fraction`, else 0).
+    #[must_use]
+    pub fn residual(&self) -> Fraction {
+        self.data().residual
+    }
+
+    /// The delivery schedule, in date order (empty: unlimited).
+    #[must_use]
+    pub fn deliveries(&self) -> &'a [crate::fleet::Delivery] {
+        &self.spec().deliveries
+    }
+
     /// `true` when the accelerator's origin is the scenario's jurisdiction.
     #[must_use]
     pub fn is_domestic(&self) -> bool {
@@ -353,10 +404,18 @@ impl<'a> PoolRef<'a> {
     /// force at the start).
     #[must_use]
     pub fn needs_justification(&self) -> bool {
+        self.needs_justification_on(self.vs.scenario.start)
+    }
+
+    /// `true` when acquiring this pool's devices on `date` must be
+    /// justified (a foreign accelerator bought or rented under a
+    /// justification rule in force then).
+    #[must_use]
+    pub fn needs_justification_on(&self, date: Date) -> bool {
         let Some(j) = &self.vs.scenario.policy.justification else {
             return false;
         };
-        if self.is_domestic() || j.from.is_some_and(|f| f > self.vs.scenario.start) {
+        if self.is_domestic() || j.from.is_some_and(|f| f > date) {
             return false;
         }
         let req = match self.ownership() {
@@ -669,7 +728,7 @@ impl ValidatedScenario {
             &self.phases[phase.index()].measured,
             pd.accelerator,
             self.accelerator(pd.accelerator),
-            pd.start_effect,
+            pd.horizon_effect,
         )
     }
 }
@@ -684,7 +743,8 @@ fn pool_effect(
     let mut effect = RuleEffect::Allowed;
     let mut decider: Option<(u8, RuleId)> = None;
     for r in rules.iter().filter(|r| {
-        r.destination == site
+        r.scope == RuleScope::Sale
+            && r.destination == site
             && r.in_force(date)
             && r.covers(accelerator)
             && (!owned || r.applies_to_owned)
@@ -702,15 +762,74 @@ fn pool_effect(
     (effect, decider.map(|(_, id)| id))
 }
 
+/// Whether policy and availability allow a pool at some time of the
+/// horizon (checked on the start and on every day a rule or the pool's
+/// availability changes): the first effect that does, else why not (the
+/// rule in force at the start, or the availability date).
+fn horizon_effect(
+    rules: &[ResolvedRule],
+    pd: &PoolData,
+    ownership: &Ownership,
+    s: &Scenario,
+) -> Result<(RuleEffect, Option<RuleId>), Ineligible> {
+    let owned = ownership.is_owned();
+    let end = s.start.after(s.horizon_days).unwrap_or(s.start);
+    let mut days: Vec<Date> = vec![s.start];
+    for r in rules {
+        days.extend(r.from.iter().chain(r.until.iter()));
+    }
+    days.extend(pd.available_from.iter());
+    // the start counts even when the horizon is empty (reported on its own)
+    days.retain(|d| *d == s.start || (*d > s.start && *d < end));
+    days.sort_unstable();
+    days.dedup();
+    for &d in &days {
+        if !owned && pd.available_from.is_some_and(|a| d < a) {
+            continue;
+        }
+        let banned = rules.iter().any(|r| {
+            r.destination == pd.site
+                && r.in_force(d)
+                && r.covers(pd.accelerator)
+                && matches!(r.effect, RuleEffect::Prohibited)
+                && (r.scope == RuleScope::Use || (owned && r.applies_to_owned))
+        });
+        let effect = pool_effect(rules, pd.accelerator, pd.site, owned, d);
+        if !banned && (owned || effect.0.permits()) {
+            return Ok(effect);
+        }
+    }
+    // Never allowed: name the first prohibiting rule met, else the date.
+    for &d in &days {
+        if let (RuleEffect::Prohibited, Some(rule)) =
+            pool_effect(rules, pd.accelerator, pd.site, owned, d)
+        {
+            return Err(Ineligible::Prohibited { rule });
+        }
+        if let Some(r) = rules.iter().find(|r| {
+            r.destination == pd.site
+                && r.in_force(d)
+                && r.covers(pd.accelerator)
+                && r.scope == RuleScope::Use
+                && matches!(r.effect, RuleEffect::Prohibited)
+        }) {
+            return Err(Ineligible::Prohibited { rule: r.id });
+        }
+    }
+    Err(Ineligible::Unavailable {
+        from: pd.available_from.unwrap_or(end),
+    })
+}
+
 fn eligibility(
     phase: &Phase,
     measured: &[(AcceleratorId, usize)],
     acc_id: AcceleratorId,
     acc: &Accelerator,
-    effect: (RuleEffect, Option<RuleId>),
+    effect: Result<(RuleEffect, Option<RuleId>), Ineligible>,
 ) -> Eligibility {
-    if let (RuleEffect::Prohibited, Some(rule)) = effect {
-        return Eligibility::Ineligible(Ineligible::Prohibited { rule });
+    if let Err(why) = effect {
+        return Eligibility::Ineligible(why);
     }
     let is_measured = !phase.kind.is_training() && measured.iter().any(|(a, _)| *a == acc_id);
     let first = acc.support(phase.precision);
@@ -1015,6 +1134,7 @@ impl Scenario {
                 i,
                 ph,
                 &mut phase_names,
+                s.start,
                 horizon_ok.then_some(horizon),
             ));
         }
@@ -1058,6 +1178,34 @@ impl Scenario {
         let rules = check_rules(&mut c, s, &catalog);
         check_shares(&mut c, s);
 
+        // Periods.
+        if let Some(pd) = s.period_days
+            && let Some(pd) = c.quantity("period_days", pd, Rule::Positive)
+            && horizon_ok
+        {
+            if pd.get() > horizon {
+                c.add(
+                    IssueCode::PeriodBeyondHorizon,
+                    "period_days",
+                    format!(
+                        "periods of {} days are longer than the {horizon}-day horizon",
+                        pd.get()
+                    ),
+                    "shorten period_days (e.g. 30), or remove it for one period",
+                );
+            } else if horizon / pd.get() > MAX_PERIODS {
+                c.add(
+                    IssueCode::NumberRange,
+                    "period_days",
+                    format!(
+                        "{} days cut the {horizon}-day horizon into more than {MAX_PERIODS} periods",
+                        pd.get()
+                    ),
+                    format!("use periods of at least {:.1} days", horizon / MAX_PERIODS),
+                );
+            }
+        }
+
         // Budget and settings.
         let b = &s.budget;
         c.opt_quantity(|| "budget.capex_usd".into(), b.capex_usd, Rule::NonNeg);
@@ -1086,6 +1234,7 @@ impl Scenario {
             if let Some(pd) = slot {
                 let owned = s.pools[i].ownership.is_owned();
                 pd.start_effect = pool_effect(&rules, pd.accelerator, pd.site, owned, s.start);
+                pd.horizon_effect = horizon_effect(&rules, pd, &s.pools[i].ownership, s);
             }
         }
         if all_pools_resolved && !s.pools.is_empty() {
@@ -1094,7 +1243,8 @@ impl Scenario {
                 let mut reasons: Vec<String> = Vec::new();
                 for (k, pool) in resolved.iter().enumerate() {
                     let acc = &catalog.as_slice()[pool.accelerator.index()];
-                    match eligibility(ph, &pd.measured, pool.accelerator, acc, pool.start_effect) {
+                    match eligibility(ph, &pd.measured, pool.accelerator, acc, pool.horizon_effect)
+                    {
                         Eligibility::Eligible { .. } => pd.eligible.push(PoolId::new(k)),
                         Eligibility::Ineligible(why) => {
                             if reasons.len() < 4 {
@@ -1137,6 +1287,10 @@ impl Scenario {
         })
     }
 }
+
+/// Most periods a horizon may be cut into (20 years of months): the model
+/// grows with periods × pools × phases.
+const MAX_PERIODS: f64 = 240.0;
 
 fn check_name<'s>(
     c: &mut Checker,
@@ -1329,6 +1483,7 @@ fn check_pool<'s>(
         p.energy_usd_per_kwh,
         Rule::NonNeg,
     );
+    let (life, residual) = check_pool_time(c, s, p, &at, horizon);
 
     let acc = acc?;
     let native = SoftwareStack::native_for_vendor(&acc.vendor);
@@ -1371,7 +1526,97 @@ fn check_pool<'s>(
         lead_time,
         domestic: acc.is_domestic_to(s.jurisdiction),
         start_effect: (RuleEffect::Allowed, None),
+        horizon_effect: Ok((RuleEffect::Allowed, None)),
+        available_from: p.available_from.or(acc.available_from.value),
+        life,
+        residual,
     })
+}
+
+/// The time-phased fields of a pool: `available_from`, `deliveries`,
+/// `life_years`, `residual_fraction`. Returns the life and residual value
+/// (defaults where absent or invalid).
+fn check_pool_time(
+    c: &mut Checker,
+    s: &Scenario,
+    p: &Pool,
+    at: &impl Fn(&str) -> String,
+    horizon: Option<f64>,
+) -> (Hours, Fraction) {
+    let purchasable = p.ownership.is_purchasable();
+    for (field, present) in [
+        ("deliveries", !p.deliveries.is_empty()),
+        ("life_years", p.life_years.is_some()),
+        ("residual_fraction", p.residual_fraction.is_some()),
+    ] {
+        if present && !purchasable {
+            c.add(
+                IssueCode::FieldNotApplicable,
+                at(field),
+                format!(
+                    "{field} is given for {} pool '{}'; it applies to purchasable pools",
+                    p.ownership.kind_name(),
+                    p.name
+                ),
+                format!("remove {field}, or make the pool purchasable"),
+            );
+        }
+    }
+    if let Some(d) = p.available_from {
+        date_in_horizon(c, &at("available_from"), d, s.start, horizon);
+    }
+    if !p.deliveries.is_empty() && s.period_days.is_none() {
+        c.add(
+            IssueCode::PeriodsRequired,
+            at("deliveries"),
+            format!(
+                "pool '{}' has a delivery schedule per period, but the scenario has no periods",
+                p.name
+            ),
+            "set period_days (e.g. 30) at the top of the scenario",
+        );
+    }
+    for (k, d) in p.deliveries.iter().enumerate() {
+        let path = at(&format!("deliveries[{k}]"));
+        c.count(&format!("{path}.max_per_period"), d.max_per_period, false);
+        if k > 0 && d.from <= p.deliveries[k - 1].from {
+            c.add(
+                IssueCode::DatesUnsorted,
+                format!("{path}.from"),
+                format!(
+                    "delivery step {k} starts on {}, not after step {} ({})",
+                    d.from,
+                    k - 1,
+                    p.deliveries[k - 1].from
+                ),
+                "list the steps in increasing date order, one per date",
+            );
+        }
+        date_in_horizon(c, &format!("{path}.from"), d.from, s.start, horizon);
+    }
+    let mut life = crate::perf::defaults::depreciation()
+        .value
+        .unwrap_or(Hours::from_days(5.0 * 365.0));
+    if let Some(y) = c.opt_quantity(|| at("life_years"), p.life_years, Rule::Positive) {
+        if y.get() > 50.0 {
+            c.add(
+                IssueCode::NumberRange,
+                at("life_years"),
+                format!("a life of {} years is outside (0, 50]", y.get()),
+                "give the devices' economic life in years, e.g. 5",
+            );
+        } else {
+            life = y.to_hours();
+        }
+    }
+    let residual = c
+        .opt_quantity(
+            || at("residual_fraction"),
+            p.residual_fraction,
+            Rule::Fraction,
+        )
+        .unwrap_or(Fraction::ZERO);
+    (life, residual)
 }
 
 #[allow(clippy::too_many_lines)]
@@ -1381,6 +1626,7 @@ fn check_phase<'s>(
     i: usize,
     ph: &'s Phase,
     names: &mut BTreeMap<&'s str, usize>,
+    start: Date,
     horizon: Option<f64>,
 ) -> PhaseData {
     let at = |f: &str| format!("phases[{i}].{f}");
@@ -1514,6 +1760,8 @@ fn check_phase<'s>(
             Rule::Positive,
         );
         not_applicable(c, "tokens_per_day", ph.tokens_per_day.is_some());
+        not_applicable(c, "growth_per_month", ph.growth_per_month.is_some());
+        not_applicable(c, "peak_to_average", ph.peak_to_average.is_some());
         not_applicable(c, "context_length", ph.context_length.is_some());
         not_applicable(c, "batch", ph.batch.is_some());
         not_applicable(c, "latency", ph.latency.is_some());
@@ -1529,12 +1777,10 @@ fn check_phase<'s>(
                 format!("inference phase '{}' has no token demand", ph.name),
                 "add tokens_per_day = { input = <tokens/day>, output = <tokens/day> }",
             ),
-            Some(d) => {
-                let i_ok = c.quantity(&at("tokens_per_day.input"), d.input, Rule::NonNeg);
-                let o_ok = c.quantity(&at("tokens_per_day.output"), d.output, Rule::NonNeg);
-                if let (Some(a), Some(b)) = (i_ok, o_ok)
-                    && a.get() + b.get() == 0.0
-                {
+            Some(DemandSchedule::Flat(d)) => {
+                let positive =
+                    check_demand(c, &at("tokens_per_day"), d.input, d.output, d.cache_hit);
+                if positive == Some(false) {
                     c.add(
                         IssueCode::PhaseTokensMissing,
                         at("tokens_per_day"),
@@ -1542,12 +1788,33 @@ fn check_phase<'s>(
                         "give a positive input or output token rate, or remove the phase",
                     );
                 }
-                c.opt_quantity(
-                    || at("tokens_per_day.cache_hit"),
-                    d.cache_hit,
-                    Rule::Fraction,
-                );
             }
+            Some(DemandSchedule::Steps(steps)) => {
+                check_demand_steps(c, ph, steps, &at, start, horizon);
+            }
+        }
+        if let Some(g) = ph.growth_per_month
+            && c.number(&at("growth_per_month"), g, Rule::NonNeg)
+            && g > 10.0
+        {
+            c.add(
+                IssueCode::NumberRange,
+                at("growth_per_month"),
+                format!("a demand growth of {g} a month (over 1,000%) is not a forecast"),
+                "give the monthly growth as a fraction, e.g. 0.1 for 10% a month; \
+                 for a fall in demand use dated steps in tokens_per_day",
+            );
+        }
+        if let Some(r) = ph.peak_to_average
+            && c.number(&at("peak_to_average"), r, Rule::AtLeastOne)
+            && r > 100.0
+        {
+            c.add(
+                IssueCode::NumberRange,
+                at("peak_to_average"),
+                format!("a peak {r} times the average is outside [1, 100]"),
+                "give the busiest hour's token rate over the day's average, e.g. 1.23",
+            );
         }
         window_checks(c, "from_day", ph.from_day, "until_day", ph.until_day);
         c.opt_count(|| at("context_length"), ph.context_length, true);
@@ -1616,6 +1883,88 @@ fn check_phase<'s>(
         scaling,
         min_devices,
         max_devices,
+    }
+}
+
+/// A daily demand's numbers (`path.input`, `path.output`,
+/// `path.cache_hit`); `Some(positive)` when input and output are valid.
+fn check_demand(
+    c: &mut Checker,
+    path: &str,
+    input: Tokens,
+    output: Tokens,
+    cache_hit: Option<Fraction>,
+) -> Option<bool> {
+    let i_ok = c.quantity(&format!("{path}.input"), input, Rule::NonNeg);
+    let o_ok = c.quantity(&format!("{path}.output"), output, Rule::NonNeg);
+    c.opt_quantity(|| format!("{path}.cache_hit"), cache_hit, Rule::Fraction);
+    Some(i_ok?.get() + o_ok?.get() > 0.0)
+}
+
+/// Dated demand steps: at least one, in strictly increasing date order,
+/// each inside the horizon, some demand positive.
+fn check_demand_steps(
+    c: &mut Checker,
+    ph: &Phase,
+    steps: &[DemandStep],
+    at: &impl Fn(&str) -> String,
+    start: Date,
+    horizon: Option<f64>,
+) {
+    if steps.is_empty() {
+        c.add(
+            IssueCode::PhaseTokensMissing,
+            at("tokens_per_day"),
+            format!("inference phase '{}' has an empty demand schedule", ph.name),
+            "give at least one step: tokens_per_day = [{ from = \"YYYY-MM-DD\", input = <tokens/day>, output = <tokens/day> }]",
+        );
+        return;
+    }
+    let mut any_positive = false;
+    for (k, st) in steps.iter().enumerate() {
+        let path = at(&format!("tokens_per_day[{k}]"));
+        any_positive |= check_demand(c, &path, st.input, st.output, st.cache_hit) == Some(true);
+        if k > 0 && st.from <= steps[k - 1].from {
+            c.add(
+                IssueCode::DatesUnsorted,
+                format!("{path}.from"),
+                format!(
+                    "step {k} starts on {}, not after step {} ({})",
+                    st.from,
+                    k - 1,
+                    steps[k - 1].from
+                ),
+                "list the steps in increasing date order, one per date",
+            );
+        }
+        date_in_horizon(c, &format!("{path}.from"), st.from, start, horizon);
+    }
+    if !any_positive {
+        c.add(
+            IssueCode::PhaseTokensMissing,
+            at("tokens_per_day"),
+            format!(
+                "inference phase '{}' serves zero tokens in every step",
+                ph.name
+            ),
+            "give a positive input or output token rate in some step, or remove the phase",
+        );
+    }
+}
+
+/// A date that must fall before the end of the horizon (a step, a delivery
+/// or a rule change after it can change nothing).
+fn date_in_horizon(c: &mut Checker, path: &str, date: Date, start: Date, horizon: Option<f64>) {
+    let Some(h) = horizon else { return };
+    #[allow(clippy::cast_precision_loss)] // day counts are far below 2^52
+    let offset = date.days_since(start) as f64;
+    if offset >= h {
+        c.add(
+            IssueCode::DateBeyondHorizon,
+            path,
+            format!("{date} is day {offset} of a {h}-day horizon: it can change nothing"),
+            "move the date inside the horizon, lengthen horizon_days, or remove the entry",
+        );
     }
 }
 
@@ -1821,6 +2170,7 @@ fn check_rules(c: &mut Checker, s: &Scenario, catalog: &Catalog) -> Vec<Resolved
                 ("levy", r.levy.is_some()),
                 ("levy_pass_through", r.levy_pass_through.is_some()),
                 ("quota", r.quota.is_some()),
+                ("quota_per", r.quota_per.is_some()),
             ] {
                 if set {
                     c.add(
@@ -1839,6 +2189,35 @@ fn check_rules(c: &mut Checker, s: &Scenario, catalog: &Catalog) -> Vec<Resolved
             Rule::Fraction,
         );
         c.opt_count(|| at("quota"), r.quota, false);
+        let scope = r.scope.unwrap_or(RuleScope::Sale);
+        if scope == RuleScope::Use && r.status != RuleStatus::Prohibited {
+            c.add(
+                IssueCode::RuleUseNotProhibited,
+                at("status"),
+                format!(
+                    "a rule on use (scope = \"use\") is {}; only a prohibition of use has a meaning",
+                    r.status
+                ),
+                "set status = \"prohibited\", or scope = \"sale\" for a rule on purchases and rentals",
+            );
+        }
+        let quota_per = r.quota_per.unwrap_or(QuotaPer::Horizon);
+        if r.status == RuleStatus::Licensed && r.quota_per.is_some() && r.quota.is_none() {
+            c.add(
+                IssueCode::FieldNotApplicable,
+                at("quota_per"),
+                "quota_per is given on a licence without a quota",
+                "add quota = <devices>, or remove quota_per",
+            );
+        }
+        if quota_per == QuotaPer::Period && s.period_days.is_none() {
+            c.add(
+                IssueCode::PeriodsRequired,
+                at("quota_per"),
+                "the quota counts devices per period, but the scenario has no periods",
+                "set period_days (e.g. 30) at the top of the scenario, or quota_per = \"horizon\"",
+            );
+        }
         out.push(ResolvedRule {
             id: RuleId::new(i),
             accelerators: accs,
@@ -1848,6 +2227,8 @@ fn check_rules(c: &mut Checker, s: &Scenario, catalog: &Catalog) -> Vec<Resolved
             until: r.until,
             effect: r.effect(),
             applies_to_owned: r.applies_to_owned.unwrap_or(bind_owned),
+            scope,
+            quota_per,
         });
     }
     // Contradictions.
@@ -1856,6 +2237,7 @@ fn check_rules(c: &mut Checker, s: &Scenario, catalog: &Catalog) -> Vec<Resolved
             let (a, b) = (&out[i], &out[j]);
             if a.destination != b.destination
                 || a.issuer != b.issuer
+                || a.scope != b.scope
                 || !ranges_overlap((a.from, a.until), (b.from, b.until))
                 || (a.effect == b.effect && a.applies_to_owned == b.applies_to_owned)
             {

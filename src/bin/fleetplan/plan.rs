@@ -4,7 +4,9 @@ use crate::catalog::emit;
 use clap::ValueEnum;
 use fleetplan::ErrorKind;
 use fleetplan::perf::{PairRate, PerfModel};
-use fleetplan::plan::{CompileOptions, PlanOptions, PlanStatus, compile, justify, plan};
+use fleetplan::plan::{
+    CompileOptions, CounterfactualScope, PlanOptions, PlanStatus, compile, justify_with, plan,
+};
 use fleetplan::scenario::{Scenario, ValidatedScenario};
 
 use std::path::{Path, PathBuf};
@@ -86,6 +88,11 @@ pub struct ExportArgs {
 pub struct JustifyArgs {
     #[command(flatten)]
     common: Common,
+    /// Counterfactual without any foreign device, owned ones included
+    /// (default: without new foreign purchases and rentals, owned foreign
+    /// devices kept, as a justification rule asks).
+    #[arg(long)]
+    all_foreign: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
     format: TextOrJson,
@@ -262,7 +269,12 @@ pub fn run_justify(a: JustifyArgs) -> ExitCode {
         Ok(o) => o,
         Err(c) => return c,
     };
-    let j = match justify(&vs, &opts) {
+    let scope = if a.all_foreign {
+        CounterfactualScope::AllForeign
+    } else {
+        CounterfactualScope::NewForeign
+    };
+    let j = match justify_with(&vs, &opts, scope) {
         Ok(j) => j,
         Err(e) => {
             eprintln!("fleetplan: {e}");

@@ -3,10 +3,12 @@
 //! ```text
 //! budget.capex:  Σ_k g_k·(price_k + levy_k)·buy[k] ≤ B_capex
 //! budget.opex:   Σ_j (rental_j + energy_j)·x_j    ≤ B_opex
-//! budget.total:  Σ_j cost_j·x_j                   ≤ B_total
+//! budget.total:  Σ_j cash_j·x_j                   ≤ B_total
 //! ```
 //!
-//! Each row exists only when the scenario sets that budget.
+//! Budgets limit cash (a purchase's whole price and levy, whatever the
+//! capital charge the objective counts). Each row exists only when the
+//! scenario sets that budget.
 
 use super::{ColId, ColInfo, ColKind, Ctx, RowKind, id};
 
@@ -24,7 +26,7 @@ pub(super) fn rows(cx: &mut Ctx<'_>) {
             ),
             |c| {
                 if matches!(c.kind, ColKind::Buy { .. }) {
-                    c.cost.total()
+                    c.cost.capex + c.cost.levy
                 } else {
                     0.0
                 }
@@ -48,7 +50,7 @@ pub(super) fn rows(cx: &mut Ctx<'_>) {
             cap.get(),
             RowKind::TotalBudget,
             format!("all costs within the total budget of ${:.4e}", cap.get()),
-            |c| c.cost.total(),
+            |c| c.cost.cash(),
         );
     }
 }

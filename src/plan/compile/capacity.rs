@@ -1,7 +1,7 @@
 //! The capacity family: devices of a pool in use at once.
 //!
 //! ```text
-//! capacity[k,t]:  Σ_p g·x[p,k,t] − a_k·g_k·buy[k]·[t ≥ arrival_k] ≤ a_k·owned_k
+//! capacity[k,t]:  Σ_p g·x[p,k,t] − Σ_o a_k·g_k·buy[k,o]·[t ≥ arrival_ko] ≤ a_k·owned_k
 //!                 (≤ max_k for a rentable pool with a limit; ≤ 0 plus the
 //!                 bought devices for a purchasable pool)
 //! ```
@@ -9,7 +9,9 @@
 //! `x[p,k,t]` is every training column of pool `k` whose window covers `t`
 //! and every serving column of `k` in `t`; `a_k` is the pool's
 //! availability. A row exists only where some column uses the pool and the
-//! pool has a limit (an unlimited rentable pool has none).
+//! pool has a limit (an unlimited rentable pool has none). Intervals where
+//! a pool's devices may not run (a rule on use, or before a purchasable
+//! pool's first arrival) get no columns and so no row.
 
 use super::{Ctx, RowKind, days};
 use crate::fleet::Ownership;
@@ -40,20 +42,19 @@ pub(super) fn rows(cx: &mut Ctx<'_>) {
         }
     }
     cx.cap_entries = entries;
-    // purchases feed capacity from arrival on
+    // purchases feed capacity from their arrival on
     for k in vs.pool_ids() {
-        let Some(bc) = cx.buy_col[k.index()] else {
-            continue;
-        };
         let p = vs.pool(k);
         let g = p.granularity().max(1) as f64;
         let a = p.availability().get();
-        let arrival = cx.perf.pool_arrival(k);
-        for t in 0..cx.time.len() {
-            if cx.time.intervals[t].0.get() + 1e-9 >= arrival.get()
-                && let Some(r) = cap_rows.get(&(k.index(), t)).copied()
-            {
-                cx.b.set_coef(r, bc, -a * g);
+        for (bc, i) in cx.buy_cols[k.index()].clone() {
+            let arrival = cx.orders[k.index()][i].arrival;
+            for t in 0..cx.time.len() {
+                if cx.time.intervals[t].0.get() + 1e-9 >= arrival.get()
+                    && let Some(r) = cap_rows.get(&(k.index(), t)).copied()
+                {
+                    cx.b.set_coef(r, bc, -a * g);
+                }
             }
         }
     }

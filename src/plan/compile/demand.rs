@@ -10,6 +10,7 @@
 
 use super::{ColInfo, ColKind, Ctx, UnitCost, serving, work};
 use crate::model::VarType;
+use crate::units::Hours;
 
 /// `served[p]` for every phase, when the options ask for partial demand.
 pub(super) fn served_columns(cx: &mut Ctx<'_>) {
@@ -29,6 +30,7 @@ pub(super) fn served_columns(cx: &mut Ctx<'_>) {
                 domestic: false,
                 cost: UnitCost::default(),
                 share: 0.0,
+                window: (Hours::ZERO, Hours::ZERO),
             },
         );
         cx.served_col[ph.id().index()] = Some(c);

@@ -1,16 +1,45 @@
 //! The domestic-share family.
 //!
 //! ```text
-//! domestic[κ]:  Σ_{p of kind κ} Σ_k (dom_k − s_κ)·dh_pk·x_pk ≥ 0
+//! domestic[κ,w]:  Σ_{p of kind κ} Σ_j (dom_j − s_κw)·g_j·|window_j ∩ w|·x_j ≥ 0
 //! ```
 //!
-//! i.e. domestic device-hours ≥ `s_κ` × all device-hours of phase kind
-//! `κ`, where `dom_k` is 1 for a pool whose accelerator is domestic to the
-//! fleet's jurisdiction and `dh_pk` the device-hours of one unit of the
-//! column. The minimum is the rule in force at the scenario's start.
+//! i.e. over each window `w`, domestic device-hours ≥ `s_κw` × all
+//! device-hours of phase kind `κ`, where `dom_j` is 1 for a column of a
+//! pool whose accelerator is domestic to the fleet's jurisdiction and
+//! `|window_j ∩ w|` the hours the column's devices are held inside `w`. A
+//! window is a stretch of time over which one minimum is in force, cut at
+//! period boundaries when the scenario has periods (each period meets the
+//! share on its own); without periods or changes, one row `domestic[κ]`
+//! over the horizon.
 
-use super::{ColId, ColKind, Ctx, RowKind, id, kind_name};
+use super::{ColId, ColKind, Ctx, RowKind, days, id, kind_name};
+use crate::units::{Fraction, Hours};
 use crate::workload::PhaseKind;
+
+/// The windows of phase kind `kind` with the minimum in force in each.
+fn windows(cx: &Ctx<'_>, kind: PhaseKind) -> Vec<(Hours, Hours, Fraction)> {
+    let vs = cx.vs;
+    let by_period = vs.scenario().period_days.is_some();
+    let mut out: Vec<(Hours, Hours, Fraction)> = Vec::new();
+    let mut key_prev: Option<(usize, u64)> = None;
+    for &(a, b) in &cx.time.intervals {
+        let Some(min) = vs.domestic_share_min(kind, vs.date_at(a)) else {
+            key_prev = None;
+            continue;
+        };
+        let key = (
+            if by_period { vs.period_of(a) } else { 0 },
+            min.get().to_bits(),
+        );
+        match out.last_mut() {
+            Some(last) if key_prev == Some(key) => last.1 = b,
+            _ => out.push((a, b, min)),
+        }
+        key_prev = Some(key);
+    }
+    out
+}
 
 pub(super) fn rows(cx: &mut Ctx<'_>) {
     let vs = cx.vs;
@@ -19,40 +48,54 @@ pub(super) fn rows(cx: &mut Ctx<'_>) {
         PhaseKind::Posttraining,
         PhaseKind::Inference,
     ] {
-        let Some(min) = vs.domestic_share_min(kind, vs.start()) else {
-            continue;
-        };
-        let s = min.get();
-        let entries: Vec<(ColId, f64)> = cx
-            .cols
-            .iter()
-            .enumerate()
-            .filter_map(|(j, c)| {
-                let ph = match c.kind {
-                    ColKind::Train { phase, .. } | ColKind::Serve { phase, .. } => phase,
-                    _ => return None,
-                };
-                (vs.phase(ph).kind() == kind).then(|| {
-                    let dh = c.device_hours();
-                    (ColId(id(j)), dh * (f64::from(u8::from(c.domestic)) - s))
+        let ws = windows(cx, kind);
+        let single = ws.len() == 1;
+        for (from, to, min) in ws {
+            let s = min.get();
+            let entries: Vec<(ColId, f64)> = cx
+                .cols
+                .iter()
+                .enumerate()
+                .filter_map(|(j, c)| {
+                    let ph = match c.kind {
+                        ColKind::Train { phase, .. } | ColKind::Serve { phase, .. } => phase,
+                        _ => return None,
+                    };
+                    if vs.phase(ph).kind() != kind {
+                        return None;
+                    }
+                    let dh = c.device_hours_in((from, to));
+                    Some((ColId(id(j)), dh * (f64::from(u8::from(c.domestic)) - s)))
                 })
-            })
-            .filter(|(_, v)| *v != 0.0)
-            .collect();
-        if entries.is_empty() {
-            continue;
+                .filter(|(_, v)| *v != 0.0)
+                .collect();
+            if entries.is_empty() {
+                continue;
+            }
+            let (name, when) = if single {
+                (format!("domestic[{}]", kind_name(kind)), String::new())
+            } else {
+                (
+                    format!("domestic[{},d{:.0}]", kind_name(kind), days(from)),
+                    format!(" in days {:.0}-{:.0}", days(from), days(to)),
+                )
+            };
+            let r = cx.add_row(
+                name,
+                Some(0.0),
+                None,
+                RowKind::DomesticShare {
+                    kind,
+                    min,
+                    window: (from, to),
+                },
+                format!(
+                    "at least {:.0}% of {} device-hours on domestic accelerators{when}",
+                    s * 100.0,
+                    kind_name(kind)
+                ),
+            );
+            cx.set_row(r, entries);
         }
-        let r = cx.add_row(
-            format!("domestic[{}]", kind_name(kind)),
-            Some(0.0),
-            None,
-            RowKind::DomesticShare { kind, min },
-            format!(
-                "at least {:.0}% of {} device-hours on domestic accelerators",
-                s * 100.0,
-                kind_name(kind)
-            ),
-        );
-        cx.set_row(r, entries);
     }
 }

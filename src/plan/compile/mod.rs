@@ -86,13 +86,31 @@ pub enum RowKind {
     Quota {
         /// The export rule granting the licence.
         rule: RuleId,
+        /// The period, for a per-period quota.
+        period: Option<usize>,
     },
-    /// Domestic device-hours ≥ a minimum share of a phase kind's device-hours.
+    /// Domestic device-hours ≥ a minimum share of a phase kind's
+    /// device-hours, over a time window (the horizon, or a period or the
+    /// part of the horizon where one minimum is in force).
     DomesticShare {
         /// The phase kind.
         kind: PhaseKind,
         /// The minimum share.
         min: Fraction,
+        /// The window `[from, to)` in hours whose device-hours count.
+        window: (Hours, Hours),
+    },
+    /// Devices of a pool arriving in a period ≤ its delivery schedule's cap.
+    Delivery {
+        /// The pool.
+        pool: PoolId,
+        /// The period.
+        period: usize,
+    },
+    /// Devices bought for a pool over all its orders ≤ its limit.
+    BuyLimit {
+        /// The pool.
+        pool: PoolId,
     },
     /// A single-pool training run uses at most one pool.
     SinglePool {
@@ -171,23 +189,37 @@ pub enum ColKind {
 }
 
 /// Costs of one unit of a column, by component (USD).
+///
+/// `capex` and `levy` are cash (what a purchase pays, and the amortised
+/// capex of owned devices); `capital` is what the objective charges for
+/// them: the same under `[economics] capex = "cash"`, the part of the
+/// straight-line depreciation that falls inside the horizon under
+/// `"depreciated"` (the default).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct UnitCost {
-    /// Purchase price, and amortised capex of owned devices.
+    /// Purchase price (cash), and amortised capex of owned devices.
     pub capex: f64,
     /// Rental.
     pub rental: f64,
     /// Electricity.
     pub energy: f64,
-    /// Licence levy borne by the buyer.
+    /// Licence levy borne by the buyer (cash).
     pub levy: f64,
+    /// What the plan is charged for `capex` and `levy`.
+    pub capital: f64,
 }
 
 impl UnitCost {
-    /// The sum.
+    /// What the objective counts: capital charge, rental and energy.
     #[must_use]
     pub fn total(&self) -> f64 {
-        self.capex + self.rental + self.energy + self.levy
+        self.capital + self.rental + self.energy
+    }
+
+    /// Cash: capex, levy, rental and energy (what budgets limit).
+    #[must_use]
+    pub fn cash(&self) -> f64 {
+        self.capex + self.levy + self.rental + self.energy
     }
 }
 
@@ -208,6 +240,10 @@ pub struct ColInfo {
     /// The column's coefficient in its demand row (share of the phase's work
     /// or daily demand per unit).
     pub share: f64,
+    /// When the column's devices are held, `[from, to)` in hours: a training
+    /// run's window, a serving interval; for a purchase, the order and the
+    /// arrival; zero otherwise.
+    pub window: (Hours, Hours),
 }
 
 impl ColInfo {
@@ -215,6 +251,17 @@ impl ColInfo {
     #[must_use]
     pub fn device_hours(&self) -> f64 {
         self.unit * self.hours
+    }
+
+    /// Device-hours per unit held inside `[from, to)`: all of them when
+    /// the column's window lies inside, else the overlap.
+    #[must_use]
+    pub fn device_hours_in(&self, (from, to): (Hours, Hours)) -> f64 {
+        let (a, b) = self.window;
+        if a.get() >= from.get() - 1e-9 && b.get() <= to.get() + 1e-9 {
+            return self.device_hours();
+        }
+        self.unit * (b.get().min(to.get()) - a.get().max(from.get())).max(0.0)
     }
 }
 
@@ -284,13 +331,15 @@ pub fn compile(
         whole::rows(&mut cx);
     }
     limits::rows(&mut cx);
+    purchases::rows(&mut cx);
     cx.finish()
 }
 
 /// The columns of every eligible (phase, pool) pair, phase by phase: a
-/// training pair gets one `train` column (work family), an inference pair
-/// one `serve` column per interval of its window (serving family). A pair
-/// the performance model rules out is recorded in [`Compiled::unfit`].
+/// training pair gets a `train` column per window it can run in (work
+/// family), an inference pair one `serve` column per interval of its
+/// window (serving family). A pair the performance model rules out is
+/// recorded in [`Compiled::unfit`].
 fn pair_columns(cx: &mut Ctx<'_>) {
     let vs = cx.vs;
     for ph in vs.phases() {
@@ -300,11 +349,11 @@ fn pair_columns(cx: &mut Ctx<'_>) {
             if cx.excluded(k) {
                 continue;
             }
-            if vs.pool(k).ownership().is_purchasable() && cx.buy_col[k.index()].is_none() {
+            if vs.pool(k).ownership().is_purchasable() && cx.buy_cols[k.index()].is_empty() {
                 continue;
             }
             match cx.perf.pair_until(p, k, end) {
-                Ok(PairRate::Training(t)) => work::column(cx, p, k, &t),
+                Ok(PairRate::Training(_)) => work::columns(cx, p, k),
                 Ok(PairRate::Inference(r)) => serving::columns(cx, p, k, &r),
                 Err(u) => cx.unfit[p.index()].push((k, u)),
             }
@@ -325,12 +374,16 @@ pub(super) struct Ctx<'a> {
     /// Per phase: the deadline used (hours; the window end for inference).
     ends: Vec<Hours>,
     pool_costs: Vec<PoolCost>,
+    /// Per pool: the days it can order devices (purchasable pools).
+    orders: Vec<Vec<purchases::Order>>,
+    /// Per pool and interval: whether its devices may run then.
+    usable: Vec<Vec<bool>>,
     b: ModelBuilder,
     rows: Vec<RowInfo>,
     cols: Vec<ColInfo>,
     unfit: Vec<Vec<(PoolId, Unfit)>>,
-    /// Per pool: its purchase column.
-    buy_col: Vec<Option<ColId>>,
+    /// Per pool: its purchase columns and their orders.
+    buy_cols: Vec<Vec<(ColId, usize)>>,
     /// Per phase: the (column, share) entries of its work row.
     work_entries: Vec<Vec<(ColId, f64)>>,
     /// Per (phase, interval): the (column, share) entries of its serve row.
@@ -360,7 +413,31 @@ impl<'a> Ctx<'a> {
             })
             .collect::<Result<_>>()?;
         let ends = time::ends(vs, perf, opts);
-        let time = Timeline::new(vs, perf, &ends);
+        let orders: Vec<Vec<purchases::Order>> = vs
+            .pool_ids()
+            .map(|k| {
+                if opts.exclude_pools.contains(&k) {
+                    Vec::new()
+                } else {
+                    purchases::orders(vs, k)
+                }
+            })
+            .collect();
+        let time = Timeline::new(vs, perf, &ends, &orders);
+        let usable = vs
+            .pool_ids()
+            .map(|k| {
+                let first = orders[k.index()].first().map(|o| o.arrival);
+                let purchasable = vs.pool(k).ownership().is_purchasable();
+                (0..time.len())
+                    .map(|t| {
+                        let a = time.intervals[t].0;
+                        (!purchasable || first.is_some_and(|f| a.get() >= f.get() - 1e-9))
+                            && vs.usable_on(k, vs.date_at(a))
+                    })
+                    .collect()
+            })
+            .collect();
         let mut b = ModelBuilder::new(vs.scenario().name.clone());
         b.set_objective_name("total_cost");
         let whole = !opts.fractional;
@@ -378,11 +455,13 @@ impl<'a> Ctx<'a> {
             time,
             ends,
             pool_costs,
+            orders,
+            usable,
             b,
             rows: Vec::new(),
             cols: Vec::new(),
             unfit: vec![Vec::new(); nphase],
-            buy_col: vec![None; npool],
+            buy_cols: vec![Vec::new(); npool],
             work_entries: vec![Vec::new(); nphase],
             serve_entries: BTreeMap::new(),
             train_cols: vec![Vec::new(); nphase],
@@ -423,6 +502,20 @@ impl<'a> Ctx<'a> {
     fn set_row(&mut self, r: RowId, entries: impl IntoIterator<Item = (ColId, f64)>) {
         for (c, v) in entries {
             self.b.set_coef(r, c, v);
+        }
+    }
+
+    /// The per-device-hour running cost of `units` units of `g` devices of
+    /// pool `k` held for `hours`.
+    fn running_cost(&self, k: PoolId, g: f64, hours: f64) -> UnitCost {
+        let per_hour = self.pool_costs[k.index()].per_device_hour;
+        let capex = g * hours * per_hour.capex.get();
+        UnitCost {
+            capex,
+            rental: g * hours * per_hour.rental.get(),
+            energy: g * hours * per_hour.energy.get(),
+            levy: 0.0,
+            capital: capex,
         }
     }
 

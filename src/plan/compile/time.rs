@@ -1,12 +1,16 @@
 //! The time family: the intervals every other family is cut by.
 //!
 //! Time is cut into intervals `t = [b_t, b_{t+1})` at every phase's start
-//! and deadline (or end of service), every purchasable pool's arrival (its
-//! lead time) and the horizon `H`, so that "devices in use at once" is
-//! constant within an interval and a capacity row per pool and interval is
-//! exact.
+//! and deadline (or end of service), every possible arrival of a purchase
+//! (each order day plus the lead time), every period boundary and every
+//! day something dated changes (export rules, domestic shares, demand and
+//! delivery steps, availability: [`ValidatedScenario::change_points`]), and
+//! the horizon `H`. Within an interval every rule, price, demand and device
+//! count is constant, so a capacity row per pool and interval is exact for
+//! "devices in use at once" and each interval is read on its first day.
 
 use super::CompileOptions;
+use super::purchases::Order;
 use crate::perf::PerfModel;
 use crate::scenario::ValidatedScenario;
 use crate::units::Hours;
@@ -38,7 +42,12 @@ pub(super) struct Timeline {
 }
 
 impl Timeline {
-    pub(super) fn new(vs: &ValidatedScenario, perf: &PerfModel<'_>, ends: &[Hours]) -> Self {
+    pub(super) fn new(
+        vs: &ValidatedScenario,
+        perf: &PerfModel<'_>,
+        ends: &[Hours],
+        orders: &[Vec<Order>],
+    ) -> Self {
         let horizon = vs.horizon().to_hours();
         let mut cuts: Vec<f64> = vec![0.0, horizon.get()];
         for p in vs.phase_ids() {
@@ -46,8 +55,10 @@ impl Timeline {
             cuts.push(ends[p.index()].get());
         }
         for k in vs.pool_ids() {
-            cuts.push(perf.pool_arrival(k).get());
+            cuts.push(perf.pool_arrival(k).get().min(horizon.get()));
         }
+        cuts.extend(orders.iter().flatten().map(|o| o.arrival.get()));
+        cuts.extend(vs.change_points().iter().map(|h| h.get()));
         cuts.sort_by(f64::total_cmp);
         cuts.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
         let intervals = cuts
@@ -66,5 +77,12 @@ impl Timeline {
     pub(super) fn within(&self, t: usize, s: Hours, e: Hours) -> bool {
         let (a, b) = self.intervals[t];
         a.get() >= s.get() - 1e-9 && b.get() <= e.get() + 1e-9
+    }
+
+    /// The interval that starts at `h` (a cut point), if any.
+    pub(super) fn starting_at(&self, h: Hours) -> Option<usize> {
+        self.intervals
+            .iter()
+            .position(|(a, _)| (a.get() - h.get()).abs() < 1e-9)
     }
 }

@@ -1,7 +1,8 @@
 //! The whole-device family (MILP only): single-pool runs and memory fit.
 //!
 //! ```text
-//! use[p,k] ∈ {0, 1}   whether training phase p runs on pool k
+//! use[p,k] ∈ {0, 1}   whether training phase p runs on pool k (per window w
+//!                     when the pool has several: use[p,k,w], gang[p,k,w], …)
 //! gang[p,k]:          train[p,k] − M_pk·use[p,k] ≤ 0
 //! memfit[p,k]:        g_k·train[p,k] − m_pk·use[p,k] ≥ 0   (m_pk: devices the training state needs)
 //! single_pool[p]:     Σ_k use[p,k] ≤ 1
@@ -13,8 +14,9 @@
 //! pool's capacity in units, or, for an unlimited pool, four times the units
 //! that would do the whole work alone.
 
-use super::{ColInfo, ColKind, Ctx, RowKind, UnitCost, capacity_units};
+use super::{ColInfo, ColKind, Ctx, RowKind, UnitCost, capacity_units, days};
 use crate::model::VarType;
+use crate::units::Hours;
 
 pub(super) fn rows(cx: &mut Ctx<'_>) {
     let vs = cx.vs;
@@ -25,14 +27,27 @@ pub(super) fn rows(cx: &mut Ctx<'_>) {
         }
         let single = ph.spec().single_pool;
         let mut uses = Vec::new();
-        for (k, c, g, min_dev) in cx.train_cols[p.index()].clone() {
+        let cols = cx.train_cols[p.index()].clone();
+        for &(k, c, g, min_dev) in &cols {
             let needs_u = single || (min_dev as f64) > g;
             if !needs_u {
                 continue;
             }
             let pool = vs.pool(k);
+            // a pool with several windows gets a binary per window
+            let windows = cols.iter().filter(|w| w.0 == k).count();
+            let name = if windows > 1 {
+                format!(
+                    "use[{},{},d{:.1}]",
+                    ph.name(),
+                    pool.name(),
+                    days(cx.cols[c.index()].window.0)
+                )
+            } else {
+                format!("use[{},{}]", ph.name(), pool.name())
+            };
             let u = cx.add_col(
-                format!("use[{},{}]", ph.name(), pool.name()),
+                name,
                 Some(1.0),
                 VarType::Integer,
                 ColInfo {
@@ -42,6 +57,7 @@ pub(super) fn rows(cx: &mut Ctx<'_>) {
                     domestic: pool.is_domestic(),
                     cost: UnitCost::default(),
                     share: 0.0,
+                    window: (Hours::ZERO, Hours::ZERO),
                 },
             );
             uses.push(u);
@@ -53,8 +69,13 @@ pub(super) fn rows(cx: &mut Ctx<'_>) {
                     .map_or(1.0, |(_, v)| *v);
                 (1.0 / share.max(1e-12)).ceil() * 4.0
             });
+            let suffix = if windows > 1 {
+                format!(",d{:.1}", days(cx.cols[c.index()].window.0))
+            } else {
+                String::new()
+            };
             let r = cx.add_row(
-                format!("gang[{},{}]", ph.name(), pool.name()),
+                format!("gang[{},{}{suffix}]", ph.name(), pool.name()),
                 None,
                 Some(0.0),
                 RowKind::Gang { phase: p, pool: k },
@@ -67,7 +88,7 @@ pub(super) fn rows(cx: &mut Ctx<'_>) {
             cx.set_row(r, [(c, 1.0), (u, -big)]);
             if (min_dev as f64) > g {
                 let r = cx.add_row(
-                    format!("memfit[{},{}]", ph.name(), pool.name()),
+                    format!("memfit[{},{}{suffix}]", ph.name(), pool.name()),
                     Some(0.0),
                     None,
                     RowKind::MemoryFit { phase: p, pool: k },

@@ -1,61 +1,124 @@
 //! The work family: training phases.
 //!
 //! ```text
-//! train[p,k] ≥ 0   units of g_k devices of pool k running training phase p
-//!                  from s_pk = max(start_p, arrival_k) to the deadline d_p
-//!                  (h_pk = d_p − s_pk hours); cost g_k·h_pk·c_k per unit
-//! work[p]:         Σ_k (r_pk·h_pk·g_k) · train[p,k] ≥ 1
+//! train[p,k,w] ≥ 0   units of g_k devices of pool k running training phase p
+//!                    over the window w = [s, e) (h_w = e − s hours);
+//!                    cost g_k·h_w·c_k per unit
+//! work[p]:           Σ_{k,w} (r_pkw·h_w·g_k) · train[p,k,w] ≥ 1
 //! ```
 //!
-//! `r_pk` is the share of the phase's work one device of `k` does per hour,
-//! evaluated by the performance model at the job size the pool would need to
-//! finish the phase alone by its deadline (scale-out efficiency and goodput
-//! depend on it); `c_k` is the pool's price per device-hour (energy, rental,
-//! amortised capex of owned devices). A unit holds its devices for the whole
-//! window (a run keeps its job size), so it enters the pool's capacity row
-//! in every interval of the window. With partial demand (most-served
-//! objective) the row reads `… − served[p] ≥ 0`.
+//! A pool's windows for a phase start at the phase's start, at each arrival
+//! of the pool's purchases inside the phase's window (devices bought later
+//! can start a run of their own) and wherever the pool becomes usable
+//! again (a rule on use ending); each ends at the deadline or when the pool
+//! stops being usable (a rule on use starting), whichever comes first. A
+//! pool usable throughout with devices from the start has one window,
+//! `[start_p, d_p)`, and one column `train[p,k]`.
+//!
+//! `r_pkw` is the share of the phase's work one device of `k` does per
+//! hour, evaluated by the performance model at the job size the pool would
+//! need to finish the phase alone within the window (scale-out efficiency
+//! and goodput depend on it); `c_k` is the pool's price per device-hour
+//! (energy, rental, amortised capex of owned devices). A unit holds its
+//! devices for the whole window (a run keeps its job size), so it enters
+//! the pool's capacity row in every interval of the window. With partial
+//! demand (most-served objective) the row reads `… − served[p] ≥ 0`.
 
-use super::{ColInfo, ColKind, Ctx, UnitCost, capacity_units, days, kind_name};
-use crate::perf::TrainingPair;
+use super::{ColInfo, ColKind, Ctx, capacity_units, days, kind_name};
+use crate::perf::PairRate;
 use crate::scenario::{PhaseId, PoolId};
+use crate::units::Hours;
 
-/// The `train[p,k]` column of a training pair.
-pub(super) fn column(cx: &mut Ctx<'_>, p: PhaseId, k: PoolId, t: &TrainingPair) {
+/// The windows `[s, e)` pool `k` can run phase `p` in (module docs).
+fn windows(cx: &Ctx<'_>, p: PhaseId, k: PoolId) -> Vec<(Hours, Hours)> {
+    let s0 = cx.perf.phase_start(p);
+    let end = cx.ends[p.index()];
+    let usable = &cx.usable[k.index()];
+    let mut starts: Vec<Hours> = vec![s0];
+    starts.extend(cx.orders[k.index()].iter().map(|o| o.arrival));
+    for t in 1..cx.time.len() {
+        if usable[t] && !usable[t - 1] {
+            starts.push(cx.time.intervals[t].0);
+        }
+    }
+    starts.retain(|s| s.get() >= s0.get() - 1e-9 && s.get() < end.get() - 1e-9);
+    starts.sort_by(|a, b| a.get().total_cmp(&b.get()));
+    starts.dedup_by(|a, b| (a.get() - b.get()).abs() < 1e-9);
+    let mut out = Vec::new();
+    for s in starts {
+        let Some(t0) = cx.time.starting_at(s) else {
+            continue;
+        };
+        if !usable[t0] {
+            continue;
+        }
+        let mut e = s;
+        for (&(a, b), &ok) in cx.time.intervals.iter().zip(usable).skip(t0) {
+            if !ok || a.get() >= end.get() - 1e-9 {
+                break;
+            }
+            e = b.min(end);
+        }
+        if e.get() > s.get() + 1e-9 {
+            out.push((s, e));
+        }
+    }
+    out
+}
+
+/// The `train[p,k,w]` columns of a training pair, one per window.
+pub(super) fn columns(cx: &mut Ctx<'_>, p: PhaseId, k: PoolId) {
     let vs = cx.vs;
     let pool = vs.pool(k);
     let ph = vs.phase(p);
     let g = pool.granularity().max(1) as f64;
-    let hours = t.hours.get();
-    let per_hour = cx.pool_costs[k.index()].per_device_hour;
-    let cost = UnitCost {
-        capex: g * hours * per_hour.capex.get(),
-        rental: g * hours * per_hour.rental.get(),
-        energy: g * hours * per_hour.energy.get(),
-        levy: 0.0,
-    };
-    let share = t.share_per_device_hour * hours * g;
-    let c = cx.add_col(
-        format!("train[{},{}]", ph.name(), pool.name()),
-        capacity_units(vs, k, g),
-        cx.vt,
-        ColInfo {
-            kind: ColKind::Train { phase: p, pool: k },
-            unit: g,
-            hours,
-            domestic: pool.is_domestic(),
-            cost,
-            share,
-        },
-    );
-    cx.work_entries[p.index()].push((c, share));
-    cx.train_cols[p.index()].push((k, c, g, t.min_devices));
-    let s = cx.perf.phase_start(p).max(cx.perf.pool_arrival(k));
-    let end = cx.ends[p.index()];
-    for ti in 0..cx.time.len() {
-        if cx.time.within(ti, s, end) {
-            cx.cap_entries.push((k.index(), ti, c, g));
+    let ws = windows(cx, p, k);
+    let single = ws.len() == 1;
+    let mut unfit = None;
+    let mut any = false;
+    for (s, e) in ws {
+        let t = match cx.perf.pair_window(p, k, s, e) {
+            Ok(PairRate::Training(t)) => t,
+            Ok(PairRate::Inference(_)) => continue,
+            Err(u) => {
+                unfit.get_or_insert(u);
+                continue;
+            }
+        };
+        any = true;
+        let hours = t.hours.get();
+        let cost = cx.running_cost(k, g, hours);
+        let share = t.share_per_device_hour * hours * g;
+        let name = if single {
+            format!("train[{},{}]", ph.name(), pool.name())
+        } else {
+            format!("train[{},{},d{:.1}]", ph.name(), pool.name(), days(s))
+        };
+        let c = cx.add_col(
+            name,
+            capacity_units(vs, k, g),
+            cx.vt,
+            ColInfo {
+                kind: ColKind::Train { phase: p, pool: k },
+                unit: g,
+                hours,
+                domestic: pool.is_domestic(),
+                cost,
+                share,
+                window: (e - Hours::from_raw(hours), e),
+            },
+        );
+        cx.work_entries[p.index()].push((c, share));
+        cx.train_cols[p.index()].push((k, c, g, t.min_devices));
+        let from = e - Hours::from_raw(hours);
+        for ti in 0..cx.time.len() {
+            if cx.time.within(ti, from, e) {
+                cx.cap_entries.push((k.index(), ti, c, g));
+            }
         }
+    }
+    if !any && let Some(u) = unfit {
+        cx.unfit[p.index()].push((k, u));
     }
 }
 

@@ -20,7 +20,12 @@ pub(super) fn check(cx: &Ctx<'_>, c: &Costs, r: &mut VerifyReport) {
             c.rental + c.energy,
             "rental and energy",
         ),
-        ("budget.total", budget.total_usd, c.total(), "everything"),
+        (
+            "budget.total",
+            budget.total_usd,
+            c.cash(),
+            "everything (cash)",
+        ),
     ] {
         if let Some(b) = limit {
             r.add(

@@ -1,42 +1,91 @@
-//! The domestic-shares family: domestic device-hours at least the minimum
-//! share of a phase kind's device-hours.
+//! The domestic-shares family: over each window where one minimum is in
+//! force (each period, when the scenario has periods), domestic
+//! device-hours are at least the minimum share of a phase kind's
+//! device-hours.
 
-use super::{Ctx, REL, VerifyReport};
+use super::{Ctx, REL, VerifyReport, time_tol};
+use crate::units::{Fraction, Hours};
 use crate::workload::PhaseKind;
 
-/// Checks `domestic_share[kind]`: domestic device-hours are at least the
-/// minimum share (rules in force at the start) of all the kind's
-/// device-hours in the schedule.
+/// The windows `(from, to, min)` of phase kind `kind`: stretches of the
+/// horizon where one domestic-share minimum is in force, cut at period
+/// boundaries when the scenario has periods.
+fn windows(cx: &Ctx<'_>, kind: PhaseKind) -> Vec<(f64, f64, Fraction)> {
+    let vs = cx.vs;
+    let by_period = vs.scenario().period_days.is_some();
+    let mut points: Vec<f64> = vec![0.0];
+    points.extend(vs.change_points().iter().map(|h| h.get()));
+    points.push(cx.horizon);
+    let mut out: Vec<(f64, f64, Fraction)> = Vec::new();
+    let mut prev: Option<(usize, u64)> = None;
+    for w in points.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let Some(min) = vs.domestic_share_min(kind, vs.date_at(Hours::from_raw(a))) else {
+            prev = None;
+            continue;
+        };
+        let key = (
+            if by_period {
+                vs.period_of(Hours::from_raw(a))
+            } else {
+                0
+            },
+            min.get().to_bits(),
+        );
+        match out.last_mut() {
+            Some(last) if prev == Some(key) => last.1 = b,
+            _ => out.push((a, b, min)),
+        }
+        prev = Some(key);
+    }
+    out
+}
+
+/// Checks `domestic_share[kind]` (one check per window; named
+/// `domestic_share[kind,dN]` after the day a window starts when there are
+/// several).
 pub(super) fn check(cx: &Ctx<'_>, r: &mut VerifyReport) {
     for kind in [
         PhaseKind::Pretraining,
         PhaseKind::Posttraining,
         PhaseKind::Inference,
     ] {
-        let Some(min) = cx.vs.domestic_share_min(kind, cx.vs.start()) else {
-            continue;
-        };
-        let (mut domestic, mut all) = (0.0, 0.0);
-        for s in cx
-            .slots
-            .iter()
-            .filter(|s| cx.vs.phase(s.phase).kind() == kind)
-        {
-            let dh = s.device_hours();
-            all += dh;
-            if cx.vs.pool(s.pool).is_domestic() {
-                domestic += dh;
+        let ws = windows(cx, kind);
+        let single = ws.len() == 1;
+        for (from, to, min) in ws {
+            let (mut domestic, mut all) = (0.0, 0.0);
+            for s in cx
+                .slots
+                .iter()
+                .filter(|s| cx.vs.phase(s.phase).kind() == kind)
+            {
+                let overlap = (s.to.min(to) - s.from.max(from)).max(0.0);
+                if overlap <= time_tol(to) {
+                    continue;
+                }
+                let dh = s.devices * overlap;
+                all += dh;
+                if cx.vs.pool(s.pool).is_domestic() {
+                    domestic += dh;
+                }
             }
+            let share = if all > 0.0 { domestic / all } else { 1.0 };
+            let name = if single {
+                format!("domestic_share[{}]", kind.as_str())
+            } else {
+                format!("domestic_share[{},d{:.0}]", kind.as_str(), from / 24.0)
+            };
+            r.add(
+                name,
+                share >= min.get() - REL,
+                format!(
+                    "{:.4}% of {all:.6e} device-hours on domestic accelerators in days {:.1}-{:.1} (minimum {:.1}%)",
+                    share * 100.0,
+                    from / 24.0,
+                    to / 24.0,
+                    min.get() * 100.0
+                ),
+            );
         }
-        let share = if all > 0.0 { domestic / all } else { 1.0 };
-        r.add(
-            format!("domestic_share[{}]", kind.as_str()),
-            share >= min.get() - REL,
-            format!(
-                "{:.4}% of {all:.6e} device-hours on domestic accelerators (minimum {:.1}%)",
-                share * 100.0,
-                min.get() * 100.0
-            ),
-        );
     }
 }

@@ -247,6 +247,19 @@ impl SlotAt {
     }
 }
 
+/// A purchase of the plan, with its arrival recomputed.
+#[derive(Debug, Clone, Copy)]
+struct Bought {
+    /// Index into the plan's purchases.
+    index: usize,
+    /// The order, hours from the start.
+    ordered: f64,
+    /// The order plus the pool's lead time (what the scenario gives, not
+    /// the plan's `arrives_day`).
+    arrival: f64,
+    devices: f64,
+}
+
 /// The scenario, the plan and what every family shares.
 struct Ctx<'a> {
     vs: &'a ValidatedScenario,
@@ -262,6 +275,9 @@ struct Ctx<'a> {
     by_phase: Vec<Vec<usize>>,
     /// Per pool: devices bought (finite purchase entries).
     bought: Vec<f64>,
+    /// Per pool: its purchases (finite entries), with the arrival
+    /// recomputed from the order day and the pool's lead time.
+    buys: Vec<Vec<Bought>>,
     /// Per phase: whether a `min_makespan` objective covers it (its
     /// deadline is then what the plan minimises, due by the horizon).
     makespan: Vec<bool>,
@@ -284,14 +300,29 @@ impl Ctx<'_> {
     }
 
     /// When a pool's devices can first be used, hours: a purchasable pool's
-    /// lead time (within the horizon), zero otherwise.
+    /// earliest recomputed arrival among the plan's purchases (its lead time
+    /// when it buys nothing), within the horizon; zero otherwise.
     fn arrival(&self, k: PoolId) -> f64 {
         let p = self.vs.pool(k);
         if p.ownership().is_purchasable() {
-            p.lead_time().to_hours().get().min(self.horizon)
+            self.buys[k.index()]
+                .iter()
+                .map(|b| b.arrival)
+                .reduce(f64::min)
+                .unwrap_or_else(|| p.lead_time().to_hours().get())
+                .min(self.horizon)
         } else {
             0.0
         }
+    }
+
+    /// Devices of pool `k` bought and arrived by time `t` (hours).
+    fn arrived(&self, k: PoolId, t: f64) -> f64 {
+        self.buys[k.index()]
+            .iter()
+            .filter(|b| t >= b.arrival - time_tol(t))
+            .map(|b| b.devices)
+            .sum()
     }
 
     /// The earning window of phase `p` on pool `k` (module docs).

@@ -140,11 +140,19 @@ pub(super) fn check<'a>(
         by_phase[s.phase.index()].push(j);
     }
     let mut bought = vec![0.0; vs.pool_ids().len()];
-    for b in &plan.purchases {
+    let mut buys = vec![Vec::new(); vs.pool_ids().len()];
+    for (i, b) in plan.purchases.iter().enumerate() {
         if let Some(k) = vs.pool_by_name(&b.pool)
             && b.devices.is_finite()
         {
             bought[k.index()] += b.devices;
+            let ordered = 24.0 * b.ordered_day;
+            buys[k.index()].push(super::Bought {
+                index: i,
+                ordered,
+                arrival: ordered + vs.pool(k).lead_time().to_hours().get(),
+                devices: b.devices,
+            });
         }
     }
     let mut makespan = vec![false; vs.phase_ids().len()];
@@ -166,6 +174,7 @@ pub(super) fn check<'a>(
         by_pool,
         by_phase,
         bought,
+        buys,
         makespan,
     }
 }

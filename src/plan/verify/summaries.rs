@@ -7,6 +7,7 @@ use super::{Ctx, PhaseFigures, REL, VerifyReport, close, time_tol};
 use crate::fleet::Ownership;
 use crate::scenario::ObjectiveKind;
 use crate::scenario::{PhaseId, PoolId};
+use crate::units::{Hours, Usd};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -240,9 +241,10 @@ fn pools(cx: &Ctx<'_>, r: &mut VerifyReport) {
         #[allow(clippy::cast_precision_loss)]
         let available = match p.ownership() {
             Ownership::Owned { .. } => p.owned_devices().map_or(0.0, |n| n as f64) * a * cx.horizon,
-            Ownership::Purchasable { .. } => {
-                cx.bought[k.index()] * a * (cx.horizon - p.lead_time().to_hours().get()).max(0.0)
-            }
+            Ownership::Purchasable { .. } => cx.buys[k.index()]
+                .iter()
+                .map(|b| b.devices * a * (cx.horizon - b.arrival).max(0.0))
+                .sum(),
             Ownership::Rentable { .. } => 0.0,
         };
         let utilisation = if available > 0.0 { dh / available } else { 0.0 };
@@ -272,49 +274,94 @@ fn pools(cx: &Ctx<'_>, r: &mut VerifyReport) {
 }
 
 /// `summary.purchase[K]`: each purchase's accelerator, cost (price and
-/// levy), levy, arrival day and justification flag.
+/// levy under the licence in force on its order day), levy, capital
+/// charge, arrival day (the order day plus the pool's lead time) and
+/// justification flag (the rule in force on its order day).
 fn purchases(cx: &Ctx<'_>, r: &mut VerifyReport) {
-    for b in &cx.plan.purchases {
-        let Some(k) = cx.vs.pool_by_name(&b.pool) else {
-            continue;
-        };
-        let p = cx.vs.pool(k);
-        let buy = crate::cost::pool_cost(cx.vs, k)
+    let vs = cx.vs;
+    let basis = vs.scenario().economics.capex_basis();
+    for k in vs.pool_ids() {
+        let p = vs.pool(k);
+        let price = crate::cost::pool_cost(vs, k)
             .ok()
-            .and_then(|c| c.purchase);
-        let (price, levy) = buy.map_or((0.0, 0.0), |c| (c.total().get(), c.levy.get()));
-        let arrives = if p.ownership().is_purchasable() {
-            p.lead_time().get()
-        } else {
-            0.0
-        };
-        let mut wrong = String::new();
-        if b.accelerator != p.accelerator().name {
-            let _ = write!(wrong, "; accelerator {} is not the pool's", b.accelerator);
-        }
-        for (what, reported, due) in [
-            ("cost", b.cost_usd.get(), b.devices * price),
-            ("levy", b.levy_usd.get(), b.devices * levy),
-        ] {
-            if !close(reported, due) {
-                let _ = write!(wrong, "; {what} ${reported} is not ${due}");
+            .and_then(|c| c.purchase)
+            .map_or(Usd::ZERO, |c| c.unit_price);
+        for bought in &cx.buys[k.index()] {
+            let b = &cx.plan.purchases[bought.index];
+            let date = vs.date_at(Hours::from_raw(bought.ordered.max(0.0)));
+            let levy = price * vs.order_effect(k, date).0.buyer_levy();
+            let in_service = Hours::from_raw(cx.horizon)
+                .saturating_sub(Hours::from_raw(bought.arrival.max(0.0)));
+            let charge = crate::cost::capital_charge(
+                price + levy,
+                basis,
+                p.life(),
+                p.residual(),
+                in_service,
+            );
+            let mut wrong = String::new();
+            if b.accelerator != p.accelerator().name {
+                let _ = write!(wrong, "; accelerator {} is not the pool's", b.accelerator);
             }
-        }
-        if (b.arrives_day - arrives).abs() > time_tol(arrives) {
-            let _ = write!(wrong, "; arrival day {} is not {arrives}", b.arrives_day);
-        }
-        if b.needs_justification != p.needs_justification() {
-            let _ = write!(
-                wrong,
-                "; justification {} is not {}",
-                b.needs_justification,
-                p.needs_justification()
+            for (what, reported, due) in [
+                ("cost", b.cost_usd.get(), b.devices * (price + levy).get()),
+                ("levy", b.levy_usd.get(), b.devices * levy.get()),
+                (
+                    "capital charge",
+                    b.capital_charge_usd.get(),
+                    b.devices * charge.get(),
+                ),
+            ] {
+                if !close(reported, due) {
+                    let _ = write!(wrong, "; {what} ${reported} is not ${due}");
+                }
+            }
+            let arrives = bought.arrival / 24.0;
+            if (b.arrives_day - arrives).abs() > time_tol(arrives) {
+                let _ = write!(wrong, "; arrival day {} is not {arrives}", b.arrives_day);
+            }
+            let needs = p.needs_justification_on(date);
+            if b.needs_justification != needs {
+                let _ = write!(
+                    wrong,
+                    "; justification {} is not {needs}",
+                    b.needs_justification
+                );
+            }
+            r.add(
+                format!("summary.purchase[{}]", p.name()),
+                wrong.is_empty(),
+                format!(
+                    "{} devices ordered on day {:.2}{wrong}",
+                    b.devices, b.ordered_day
+                ),
             );
         }
-        r.add(
-            format!("summary.purchase[{}]", p.name()),
-            wrong.is_empty(),
-            format!("{} devices{wrong}", b.devices),
-        );
     }
+    // the periods are the scenario's
+    let due: Vec<(f64, f64)> = vs
+        .periods()
+        .iter()
+        .map(|&(a, b)| (a.get() / 24.0, b.get() / 24.0))
+        .collect();
+    let got: Vec<(f64, f64)> = cx
+        .plan
+        .periods
+        .iter()
+        .map(|q| (q.start_day, q.end_day))
+        .collect();
+    let same = due.len() == got.len()
+        && due
+            .iter()
+            .zip(&got)
+            .all(|(d, g)| close(d.0, g.0) && close(d.1, g.1));
+    r.add(
+        "summary.periods",
+        same,
+        format!(
+            "{} periods reported, {} in the scenario",
+            got.len(),
+            due.len()
+        ),
+    );
 }

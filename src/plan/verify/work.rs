@@ -3,7 +3,7 @@
 
 use super::demand::required;
 use super::time::pieces;
-use super::{Ctx, PhaseFigures, VerifyReport};
+use super::{Ctx, PhaseFigures, VerifyReport, time_tol};
 use crate::perf::PairRate;
 use crate::scenario::{PhaseId, PoolId};
 use crate::units::Hours;
@@ -18,10 +18,50 @@ fn true_rate(cx: &Ctx<'_>, p: PhaseId, k: PoolId, n: f64) -> f64 {
     }
 }
 
-/// The planner's linearised share per device-hour for a slot ending at
-/// `end` (module docs).
-fn linearised_rate(cx: &Ctx<'_>, p: PhaseId, k: PoolId, end: f64) -> f64 {
-    match cx.perf.pair_until(p, k, Hours::from_raw(end)) {
+/// The planner's window that holds a slot starting at `from` on pool `k`:
+/// from the latest of the phase's start, the arrivals of the pool's
+/// purchases and the times its devices become usable again that is not
+/// after `from`, to the phase's deadline (for a phase whose deadline a
+/// makespan objective sets, the slot's end) or the next time its devices
+/// stop being usable (the compiler's training windows,
+/// `plan::compile::work`).
+fn planner_window(cx: &Ctx<'_>, p: PhaseId, k: PoolId, from: f64, to: f64) -> (f64, f64) {
+    let vs = cx.vs;
+    let (s0, end) = cx.window(p);
+    // a makespan phase's deadline is the plan's own (its slots end there)
+    let end = if cx.makespan[p.index()] { to } else { end };
+    let usable = |t: f64| vs.usable_on(k, vs.date_at(Hours::from_raw(t.max(0.0))));
+    let changes: Vec<f64> = vs.change_points().iter().map(|h| h.get()).collect();
+    let mut start = s0;
+    for t in cx.buys[k.index()].iter().map(|b| b.arrival).chain(
+        changes
+            .iter()
+            .copied()
+            .filter(|&t| usable(t) && !usable(t - 1e-3)),
+    ) {
+        if t <= from + time_tol(from) && t > start {
+            start = t;
+        }
+    }
+    let stop = changes
+        .iter()
+        .copied()
+        .find(|&t| t > start + time_tol(start) && !usable(t))
+        .unwrap_or(end);
+    (start, end.min(stop))
+}
+
+/// The planner's linearised share per device-hour for a slot held over
+/// `[from, to)` (module docs): the rate at the job size the pool would need to
+/// do the whole work alone in the planner's window that holds the slot.
+fn linearised_rate(cx: &Ctx<'_>, p: PhaseId, k: PoolId, from: f64, to: f64) -> f64 {
+    let (a, b) = planner_window(cx, p, k, from, to);
+    match cx.perf.pair_window(
+        p,
+        k,
+        Hours::from_raw(a.max(0.0)),
+        Hours::from_raw(b.max(0.0)),
+    ) {
         Ok(PairRate::Training(t)) => t.share_per_device_hour,
         _ => 0.0,
     }
@@ -45,7 +85,7 @@ pub(super) fn demand(cx: &Ctx<'_>, p: PhaseId, r: &mut VerifyReport) -> PhaseFig
             .entry(s.pool.index())
             .or_default()
             .push((a, b, s.devices));
-        let rate = s.devices * linearised_rate(cx, p, s.pool, s.to.min(end));
+        let rate = s.devices * linearised_rate(cx, p, s.pool, s.from, s.to.min(end));
         f.met_linearised += rate * (b - a);
         f.segments.push((a, b, rate));
     }
