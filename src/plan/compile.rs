@@ -815,7 +815,10 @@ pub fn compile(
                         .find(|(cc, _)| *cc == c)
                         .map_or(1.0, |(_, v)| *v);
                     (1.0 / share.max(1e-12)).ceil() * 4.0
-                });
+                })
+                // a run needs at least the units its training state needs
+                // (a tiny job done many times over by one unit still does)
+                .max((min_dev as f64 / g).ceil());
                 let r = add_row(
                     &mut b,
                     &mut rows,

@@ -4,8 +4,9 @@
 // index loops over parallel arrays (bounds, values, costs) read best here.
 #![allow(clippy::float_cmp, clippy::needless_range_loop)]
 
-use super::domain::{Propagation, Propagator};
+use super::domain::{Propagation, Propagator, tighten_coefficients};
 use super::heur::Locks;
+use super::incumbent::Offer;
 use super::lp::{LpBasis, LpStatus, NodeLp};
 use super::problem::Problem;
 use super::pseudo::{PseudoCosts, score};
@@ -395,6 +396,11 @@ impl<'a> Search<'a> {
                 }
                 self.prob.lower.copy_from_slice(&self.lower);
                 self.prob.upper.copy_from_slice(&self.upper);
+                if tighten_coefficients(&mut self.prob) > 0 {
+                    self.prob.reindex();
+                    let basis = (restart > 0).then(|| self.lp.basis());
+                    self.rebuild_lp(basis.as_ref());
+                }
             }
             let fixed_before = self.fixed_integers();
             self.lp.set_all_bounds(&self.lower, &self.upper);
@@ -695,12 +701,26 @@ impl<'a> Search<'a> {
                 self.drop_subtree(bound);
                 return Ok(None);
             }
-            let frac = self.fractional(&x);
+            let mut frac = self.fractional(&x);
             if frac.is_empty() {
-                if !self.try_solution(&x) {
-                    self.drop_subtree(bound);
+                match self.offer(&x) {
+                    Offer::Accepted => return Ok(None),
+                    Offer::NotBetter => {
+                        self.drop_subtree(bound);
+                        return Ok(None);
+                    }
+                    Offer::Infeasible => {
+                        // Integral within the tolerance but infeasible once
+                        // rounded: branch on the columns whose rounding
+                        // breaks a row (if none, the LP point itself is
+                        // off: give the subtree up honestly).
+                        frac = self.rounding_culprits(&x);
+                        if frac.is_empty() {
+                            self.drop_subtree(bound);
+                            return Ok(None);
+                        }
+                    }
                 }
-                return Ok(None);
             }
             if self.mopts.heuristics {
                 self.round_heuristics(&x);
