@@ -90,6 +90,7 @@ pub mod compile;
 mod explain;
 mod justify;
 mod report;
+pub mod symmetry;
 mod verify;
 
 pub use compile::{
@@ -487,7 +488,9 @@ pub(crate) fn plan_with(
         }
         _ => {
             let c = compile(vs, perf, &copts)?;
-            let s = solver::solve(&c.model, &sopts)?;
+            // identical pools: rows that break their symmetry (MILP only)
+            let sym = symmetry::with_symmetry_rows(&c)?;
+            let s = solver::solve(sym.as_ref().unwrap_or(&c.model), &sopts)?;
             finish(vs, perf, &c, &c.model, &s, &sopts, "min_cost", None, t0)
         }
     }
