@@ -12,8 +12,10 @@
 //! * half the pools are owned (sunk), a quarter purchasable (lead times of
 //!   0 or 30 days, some with a maximum), a quarter rentable;
 //! * about 70% of the phases are training (pre- or post-training, some FP8
-//!   without a fallback, so only FP8 devices run them; one in ten must run
-//!   on a single pool, which brings `use` binaries, gang and memory rows),
+//!   without a fallback, so only FP8 devices run them; one in 25 must run
+//!   on a single pool, which brings `use` binaries, gang and memory rows;
+//!   models of 1–13B parameters, whose training state fits one unit of
+//!   devices, so the other phases need no binaries),
 //!   the rest inference with measured rates and an FP8 or INT8 precision;
 //! * starts and deadlines fall on a 30-day grid, so the intervals stay few
 //!   (at most six) whatever the size;
@@ -166,8 +168,8 @@ pub fn fleet_toml(pools: usize, phases: usize, seed: u64) -> String {
             let devices = r.range(64.0, 1024.0);
             let flops = devices * 3.5e14 * 86_400.0 * (deadline - start) as f64;
             let fp8 = r.unit() < 0.3;
-            let single = p % 10 == 3;
-            let params = [7e9, 13e9, 34e9, 70e9][r.below(4) as usize];
+            let single = p % 25 == 3;
+            let params = [1e9, 3e9, 7e9, 13e9][r.below(4) as usize];
             let _ = writeln!(
                 o,
                 "[[phases]]\nname = \"train{p}\"\nkind = \"{}\"\nmodel = {{ total_params = {params:e} }}\nprecision = \"{}\"\nflops = {flops:.4e}\nstart_day = {start}\ndeadline_days = {deadline}{}\n",
