@@ -6,7 +6,7 @@
 //! scale".
 //!
 //! ```sh
-//! cargo bench --bench plan_scale -- write [DIR]
+//! cargo bench --bench plan_scale -- write [DIR [KxP...]]
 //! # whole-device solves with and without the symmetry-breaking rows
 //! cargo bench --bench plan_scale -- symmetry LIMIT_S FILE.toml...
 //! ```
@@ -62,21 +62,39 @@ fn symmetry_table(limit: f64, files: &[String]) {
 pub const SIZES: [(usize, usize); 3] = [(125, 31), (500, 125), (2000, 500)];
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     if args.first().map(String::as_str) == Some("symmetry") {
         let limit = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(60.0);
         symmetry_table(limit, &args[2.min(args.len())..]);
         return;
     }
     if args.first().map(String::as_str) != Some("write") {
-        eprintln!("usage: cargo bench --bench plan_scale -- write [DIR] | symmetry LIMIT_S FILE...");
+        eprintln!(
+            "usage: cargo bench --bench plan_scale -- write [DIR] | symmetry LIMIT_S FILE..."
+        );
         return;
     }
     let dir = args
         .get(1)
         .map_or_else(|| PathBuf::from("target/compare"), PathBuf::from);
     std::fs::create_dir_all(&dir).expect("creates the folder");
-    for (k, p) in SIZES {
+    // Other sizes as `KxP` after the folder.
+    let extra: Vec<(usize, usize)> = args[2.min(args.len())..]
+        .iter()
+        .filter_map(|a| {
+            let (k, p) = a.split_once('x')?;
+            Some((k.parse().ok()?, p.parse().ok()?))
+        })
+        .collect();
+    let sizes = if extra.is_empty() {
+        SIZES.to_vec()
+    } else {
+        extra
+    };
+    for (k, p) in sizes {
         let path = dir.join(format!("fleet_{k}x{p}.toml"));
         std::fs::write(&path, plangen::fleet_toml(k, p, 1)).expect("writes");
         println!("{}", path.display());

@@ -207,7 +207,13 @@ fn check(p: &Plan, e: &Edit, fractional: bool) -> Result<(), TestCaseError> {
                 .failures()
                 .filter(|c| !(fractional && c.name.starts_with("single_pool[")))
                 .collect();
-            prop_assert!(other.is_empty(), "{:?} fractional {}: {}", e, fractional, p.verification);
+            prop_assert!(
+                other.is_empty(),
+                "{:?} fractional {}: {}",
+                e,
+                fractional,
+                p.verification
+            );
             prop_assert!(fractional || p.verified);
             if p.status == PlanStatus::Optimal {
                 prop_assert!(p.gap <= 1e-6 + 1e-12, "gap {}", p.gap);
@@ -276,4 +282,38 @@ fn the_ranges_cover_optimal_and_infeasible_plans() {
     assert!(optimal >= 10, "optimal {optimal}");
     assert!(infeasible >= 5, "infeasible {infeasible}");
     assert_eq!(invalid, 0);
+}
+
+/// The scale family's generator (`tests/common/plangen.rs`, the fleets of
+/// the `plan_scale` and `plan` benches) makes valid scenarios whose
+/// whole-device plans verify: a 24-pool × 6-phase fleet (two identical
+/// pools in every group of four) plans to a verified optimum within a
+/// 1e-3 gap, in whole devices, at no less than the fractional plan's cost.
+#[test]
+fn a_generated_fleet_plans_whole_devices_and_verifies() {
+    let text = common::plangen::fleet_toml(24, 6, 1);
+    assert_eq!(text, common::plangen::fleet_toml(24, 6, 1), "seeded");
+    let vs = Scenario::from_toml_str(&text)
+        .expect("parses")
+        .validate()
+        .expect("valid");
+    let opts = |fractional: bool| {
+        PlanOptions::default()
+            .with_fractional(fractional)
+            .with_solver(
+                SolveOptions::default()
+                    .with_relative_gap(1e-3)
+                    .with_time_limit(Some(Duration::from_secs(30))),
+            )
+    };
+    let w = plan(&vs, &opts(false)).expect("plans");
+    assert_eq!(w.status, PlanStatus::Optimal);
+    assert!(w.verified, "{}", w.verification);
+    assert!(w.whole_devices && w.gap <= 1e-3);
+    for s in &w.schedule {
+        assert!((s.devices - s.devices.round()).abs() < 1e-9, "{s:?}");
+    }
+    let f = plan(&vs, &opts(true)).expect("plans");
+    assert_eq!(f.status, PlanStatus::Optimal);
+    assert!(w.cost.total_usd.get() >= f.cost.total_usd.get() * (1.0 - 1e-9));
 }

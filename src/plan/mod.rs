@@ -488,9 +488,7 @@ pub(crate) fn plan_with(
         }
         _ => {
             let c = compile(vs, perf, &copts)?;
-            // identical pools: rows that break their symmetry (MILP only)
-            let sym = symmetry::with_symmetry_rows(&c)?;
-            let s = solver::solve(sym.as_ref().unwrap_or(&c.model), &sopts)?;
+            let s = solver::solve(&c.model, &sopts)?;
             finish(vs, perf, &c, &c.model, &s, &sopts, "min_cost", None, t0)
         }
     }

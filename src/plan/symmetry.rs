@@ -23,10 +23,20 @@
 //! class to satisfy them at the same cost, so the optimum is unchanged,
 //! while the `m!` copies of each plan are cut down to one (up to ties).
 //!
-//! The rows are added to a copy of the model given to the MILP search
-//! only; the [`Compiled`] model (its rows' duals, the infeasibility
-//! explanation, the verifier) never sees them, and the plan lists the
-//! user's pools as they are.
+//! The rows go into a copy of the model only; the [`Compiled`] model (its
+//! rows' duals, the infeasibility explanation, the verifier) never sees
+//! them, and a plan lists the user's pools as they are.
+//!
+//! **The planner does not add them**, because measurement says they hurt:
+//! on the seeded fleets of `tests/common/plangen.rs` (every group of four
+//! pools has two identical ones) the rows turned an 8 × 2 fleet solved at
+//! the root into 751k nodes without closing the gap, and left the 125 × 31
+//! fleet without any plan in 20 s where the model without them had one at
+//! a 0.23% gap; they help the bound a little in between (DESIGN.md,
+//! "Branch and bound", has the table). An ordering of whole loads fights
+//! the rounding and diving heuristics, which find plans by moving load to
+//! the cheapest pool of a class. `cargo bench --bench plan_scale --
+//! symmetry` re-runs the measurement.
 
 use super::compile::{ColKind, Compiled, RowKind};
 use crate::error::Result;
@@ -73,9 +83,7 @@ fn kind_key(kind: ColKind) -> (u8, usize, usize) {
 fn row_key(c: &Compiled, i: usize) -> RowKey {
     let m = &c.model;
     let b = |v: f64| v.to_bits();
-    let own = |tag: u8, a: usize| {
-        RowKey::Own(tag, a, b(m.row_lower()[i]), b(m.row_upper()[i]))
-    };
+    let own = |tag: u8, a: usize| RowKey::Own(tag, a, b(m.row_lower()[i]), b(m.row_upper()[i]));
     match c.rows[i].kind {
         RowKind::Capacity { interval, .. } => own(0, interval),
         RowKind::Gang { phase, .. } => own(1, phase.index()),
@@ -123,10 +131,7 @@ pub fn pool_classes(c: &Compiled) -> Vec<Vec<(PoolId, Vec<usize>)>> {
             continue;
         }
         let (keys, idx): (Vec<ColKey>, Vec<usize>) = cols.into_iter().unzip();
-        classes
-            .entry(keys)
-            .or_default()
-            .push((PoolId::new(k), idx));
+        classes.entry(keys).or_default().push((PoolId::new(k), idx));
     }
     classes.into_values().filter(|v| v.len() > 1).collect()
 }

@@ -99,7 +99,16 @@ pub fn fleet_toml(pools: usize, phases: usize, seed: u64) -> String {
             } else {
                 let c = r.below(CHIPS.len() as u64) as usize;
                 let u = r.unit();
-                (c, if u < 0.6 { 0 } else if u < 0.8 { 1 } else { 2 })
+                (
+                    c,
+                    if u < 0.6 {
+                        0
+                    } else if u < 0.8 {
+                        1
+                    } else {
+                        2
+                    },
+                )
             };
             template = (
                 chip,

@@ -23,8 +23,8 @@
 use super::lp::{LpBasis, LpStatus};
 use super::problem::Problem;
 use super::search::Search;
-use std::time::Instant;
 use crate::error::Result;
+use std::time::Instant;
 
 /// A variable bound `x_j ≤ c·x_k + d` (upper) or `x_j ≥ c·x_k + d` (lower)
 /// of a continuous `x_j` on an integer `x_k`.
@@ -1116,7 +1116,9 @@ impl Search<'_> {
         // heuristics after them is worth more than the last few per mille
         // of the bound.
         let now = Instant::now();
-        let cut_deadline = self.deadline.map(|d| now + d.saturating_duration_since(now) / 10);
+        let cut_deadline = self
+            .deadline
+            .map(|d| now + d.saturating_duration_since(now) / 10);
         for _round in 0..self.mopts.cut_rounds {
             if self.out_of_time() || cut_deadline.is_some_and(|d| Instant::now() >= d) {
                 break;

@@ -114,7 +114,13 @@ impl Search<'_> {
                 let v = row_violations(model, &y);
                 let worst = (0..v.len()).max_by(|&a, &b| v[a].total_cmp(&v[b]));
                 if let Some(i) = worst {
-                    super::trace!("  offer rejected: row {} {} viol {:.3e}; frac {}", i, model.row_names()[i], v[i], self.fractional(x).len());
+                    super::trace!(
+                        "  offer rejected: row {} {} viol {:.3e}; frac {}",
+                        i,
+                        model.row_names()[i],
+                        v[i],
+                        self.fractional(x).len()
+                    );
                 }
             }
             return Offer::Infeasible;

@@ -58,7 +58,7 @@ impl Search<'_> {
     /// the columns the LP uses (a planner's few pools per phase).
     fn support_mip(&mut self, x: &[f64]) {
         let n = self.prob.n;
-        let mut lo = self.prob.lower.clone();
+        let lo = self.prob.lower.clone();
         let mut up = self.prob.upper.clone();
         let mut fixed = 0usize;
         for j in 0..n {
