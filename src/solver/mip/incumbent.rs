@@ -157,7 +157,7 @@ impl Search<'_> {
         (0..self.prob.n)
             .filter(|&j| {
                 self.prob.integer[j]
-                    && x[j] != y[j]
+                    && (x[j] - y[j]).abs() > 0.0
                     && a.col(j).0.iter().any(|&i| viol[i as usize] > ACCEPT)
             })
             .collect()
