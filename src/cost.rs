@@ -10,6 +10,18 @@
 //! * **rental**: the $/h of a rented device;
 //! * **energy**: `TDP · utilisation · PUE · $/kWh` ([`energy_rate`]);
 //!
+//! **One power basis for every vendor: the accelerator's chip TDP**
+//! (thermal design power; AMD's "total board power"). The server around it
+//! (CPUs, NICs, fans, power-supply losses) and the network are not in it, for
+//! any vendor; PUE carries the facility's overhead. The catalogue's
+//! `system_power` figures (CloudMatrix 384's all-in 1,456 W per Ascend 910C,
+//! DGX B200's 1,787.5 W per GPU) are kept for reference and never priced:
+//! pricing the 910C at its all-in system power against NVIDIA's chip TDPs
+//! made its energy look about twice as dear as a like-for-like comparison.
+//! Where no chip TDP is published the catalogue carries a labelled estimate
+//! (the 910C's 800 W `[E]`) or nothing, and then energy cannot be costed
+//! ([`CostGap::PowerUnknown`]) until the scenario adds one.
+//!
 //! and a licensed *purchase* also carries a **levy**: the exporter's
 //! revenue share `ℓ` of the sale price, of which the buyer bears the
 //! pass-through fraction `p`: `price · ℓ · p` per device ([`levy`]).
@@ -84,15 +96,28 @@ impl PurchaseCost {
     }
 }
 
-/// Which power figure the energy cost uses.
+/// Which power figure the energy cost uses (module docs: chip TDP for every
+/// accelerator).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum PowerBasis {
-    /// The deployed system's wall power per device (CPUs, network, optics).
-    SystemPower,
-    /// The device's thermal design power.
+    /// The accelerator's chip thermal design power.
     Tdp,
     /// The scenario gives no energy price: energy is not costed.
     NotCosted,
+}
+
+impl PowerBasis {
+    /// What the basis means, for reports.
+    #[must_use]
+    pub fn describe(self) -> &'static str {
+        match self {
+            PowerBasis::Tdp => {
+                "chip TDP for every accelerator (server, network and facility overhead excluded; PUE applies the facility)"
+            }
+            PowerBasis::NotCosted => "energy not costed (no energy price in the scenario)",
+        }
+    }
 }
 
 /// The costs of one pool: per device-hour of use, and per device bought.
@@ -107,6 +132,9 @@ pub struct PoolCost {
     pub power_basis: PowerBasis,
     /// The power figure used (watts), when energy is costed.
     pub power: Option<Watts>,
+    /// That figure with its source and confidence (the catalogue's `tdp`,
+    /// possibly patched by the scenario).
+    pub power_source: Option<Sourced<Watts>>,
     /// The depreciation period used for owned, non-sunk pools.
     pub depreciation: Option<Sourced<Hours>>,
 }
@@ -115,8 +143,7 @@ pub struct PoolCost {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CostGap {
-    /// Energy is priced but the accelerator's power (system power or TDP) is
-    /// unknown.
+    /// Energy is priced but the accelerator's chip TDP is unknown.
     PowerUnknown {
         /// The accelerator's catalogue name.
         accelerator: String,
@@ -133,7 +160,7 @@ impl fmt::Display for CostGap {
         match self {
             CostGap::PowerUnknown { accelerator } => write!(
                 f,
-                "the {accelerator}'s power draw is unknown (neither tdp nor system_power has a source), so its energy cost is too; add it under [[accelerators]] with a source, or drop budget.energy"
+                "the {accelerator}'s chip TDP is unknown, so its energy cost is too (energy is costed on chip TDP for every accelerator); add tdp under [[accelerators]] with a source, or drop budget.energy"
             ),
             CostGap::PriceUnknown { pool } => write!(
                 f,
@@ -161,18 +188,15 @@ pub fn pool_cost(vs: &ValidatedScenario, id: PoolId) -> Result<PoolCost, CostGap
     let (energy, power_basis, power) = match p.energy_price() {
         None => (UsdPerHour::ZERO, PowerBasis::NotCosted, None),
         Some(price) => {
-            let (w, basis) = match (a.system_power.value, a.tdp.value) {
-                (Some(w), _) => (w, PowerBasis::SystemPower),
-                (None, Some(w)) => (w, PowerBasis::Tdp),
-                (None, None) => {
-                    return Err(CostGap::PowerUnknown {
-                        accelerator: a.name.clone(),
-                    });
-                }
+            let Some(w) = a.tdp.value else {
+                return Err(CostGap::PowerUnknown {
+                    accelerator: a.name.clone(),
+                });
             };
-            (energy_rate(w, util, pue, price), basis, Some(w))
+            (energy_rate(w, util, pue, price), PowerBasis::Tdp, Some(w))
         }
     };
+    let power_source = power.map(|_| a.tdp.clone());
     let mut c = DeviceHourCost {
         energy,
         ..DeviceHourCost::default()
@@ -222,6 +246,7 @@ pub fn pool_cost(vs: &ValidatedScenario, id: PoolId) -> Result<PoolCost, CostGap
         purchase,
         power_basis,
         power,
+        power_source,
         depreciation,
     })
 }
@@ -298,13 +323,18 @@ mod scenario_tests {
             max_relative = 1e-12
         );
         assert!(h800.purchase.is_none());
-        // Ascend: system power (TDP unknown), subsidised domestic-chip electricity
+        // Ascend: the same basis (chip TDP, the 910C's being an estimate),
+        // subsidised domestic-chip electricity; the CloudMatrix all-in
+        // system power is not what is priced
         let asc = cost("ascend-910c-buy");
-        assert_eq!(asc.power_basis, PowerBasis::SystemPower);
+        assert_eq!(asc.power_basis, PowerBasis::Tdp);
         let w = asc.power.expect("power").get();
+        assert_relative_eq!(w, 800.0);
+        let src = asc.power_source.expect("sourced");
+        assert_eq!(src.confidence, crate::catalog::Confidence::Estimate);
         assert_relative_eq!(
             asc.per_device_hour.energy.get(),
-            w / 1000.0 * 1.3 * 0.056,
+            0.8 * 1.3 * 0.056,
             max_relative = 1e-12
         );
         assert_relative_eq!(asc.purchase.expect("buy").levy.get(), 0.0);

@@ -71,7 +71,7 @@
 //! * [`perf`] and [`cost`]: what a device of a pool delivers to a phase, and
 //!   what it costs ([`perf::PerfModel::explain`] shows every factor).
 //! * [`plan`]: the model compiler (every row labelled), planning, shadow
-//!   prices, infeasibility explanations, [`plan::verify`] and
+//!   prices, infeasibility explanations, [`plan::verify()`] and
 //!   [`plan::justify`] (the domestic-only counterfactual).
 //! * [`model`] and [`solver`]: our LP/MILP engine (dual and primal simplex,
 //!   branch-and-bound, warm starts, certificates), MPS reading and writing.

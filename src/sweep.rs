@@ -29,7 +29,15 @@
 //! (fractional plans: the LP engine's warm start; whole-device plans are
 //! solved afresh). Chunks are independent, so they can run in parallel
 //! (the `rayon` feature) and the table is the same, byte for byte, whatever
-//! the number of threads.
+//! the number of threads (unless the time limit cuts it short).
+//!
+//! # Time limit
+//!
+//! A sweep has ONE wall-clock budget for all its points (see
+//! [`PlanOptions`]: [`PlanOptions::time_limit`], else the scenario's
+//! `settings.time_limit_s`, else 60 s). Every point's solves stop at the
+//! sweep's deadline; points not reached by then are rows with status
+//! `limit` and no figures, so a sweep of any size returns in its budget.
 
 use crate::error::{Error, Result};
 use crate::model::Model;
@@ -39,6 +47,7 @@ use crate::scenario::{ResolvedObjective, Scenario};
 use crate::solver::{Basis, LpSolver};
 use serde::Serialize;
 use std::str::FromStr;
+use std::time::Instant;
 
 /// Points per independently warm-started chunk.
 pub const CHUNK: usize = 16;
@@ -131,7 +140,8 @@ fn short(v: f64) -> f64 {
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct SweepOptions {
-    /// How each point is planned.
+    /// How each point is planned; its time limit is the budget of the
+    /// whole sweep.
     pub plan: PlanOptions,
     /// Solve chunks in parallel (needs the `rayon` feature; ignored
     /// without it).
@@ -165,7 +175,8 @@ pub struct SweepPoint {
     /// The field's value.
     pub value: f64,
     /// The plan's status (or `invalid` when the value makes the scenario
-    /// invalid).
+    /// invalid; `limit` also when the sweep's time limit ran out before
+    /// the point was reached).
     pub status: String,
     /// The objective (USD for least cost).
     pub objective: Option<f64>,
@@ -295,26 +306,45 @@ fn same_shape(a: &Model, b: &Model) -> bool {
         && a.col_names() == b.col_names()
 }
 
-/// Solves one chunk of points in order, warm-starting where possible.
-fn chunk(s: &Scenario, path: &str, values: &[f64], opts: &SweepOptions) -> Result<Vec<SweepPoint>> {
+/// A point without figures, with `status`.
+fn bare_point(value: f64, status: &str) -> SweepPoint {
+    SweepPoint {
+        value,
+        status: status.to_owned(),
+        objective: None,
+        total_usd: None,
+        levy_usd: None,
+        purchases: Vec::new(),
+        binding: Vec::new(),
+        issues: Vec::new(),
+        verified: false,
+        iterations: 0,
+    }
+}
+
+/// Solves one chunk of points in order, warm-starting where possible,
+/// until `deadline`.
+fn chunk(
+    s: &Scenario,
+    path: &str,
+    values: &[f64],
+    opts: &SweepOptions,
+    deadline: Option<Instant>,
+) -> Result<Vec<SweepPoint>> {
     let mut out = Vec::with_capacity(values.len());
     let mut prev: Option<(Model, Basis)> = None;
     for &value in values {
+        if crate::plan::expired(deadline) {
+            out.push(bare_point(value, PlanStatus::Limit.as_str()));
+            continue;
+        }
         let sc = with_value(s, path, value)?;
         let vs = match sc.validate() {
             Ok(vs) => vs,
             Err(r) => {
                 out.push(SweepPoint {
-                    value,
-                    status: "invalid".to_owned(),
-                    objective: None,
-                    total_usd: None,
-                    levy_usd: None,
-                    purchases: Vec::new(),
-                    binding: Vec::new(),
                     issues: r.issues.iter().map(ToString::to_string).collect(),
-                    verified: false,
-                    iterations: 0,
+                    ..bare_point(value, "invalid")
                 });
                 prev = None;
                 continue;
@@ -324,7 +354,13 @@ fn chunk(s: &Scenario, path: &str, values: &[f64], opts: &SweepOptions) -> Resul
         let fractional = crate::plan::fractional(&vs, &opts.plan);
         let warmable = fractional && *vs.objective() == ResolvedObjective::MinCost;
         if !warmable {
-            let p = crate::plan::plan_with(&vs, &perf, &opts.plan, &CompileOptions::default())?;
+            let p = crate::plan::plan_with(
+                &vs,
+                &perf,
+                &opts.plan,
+                &CompileOptions::default(),
+                deadline,
+            )?;
             out.push(summarise(value, &p));
             continue;
         }
@@ -336,7 +372,7 @@ fn chunk(s: &Scenario, path: &str, values: &[f64], opts: &SweepOptions) -> Resul
                 ..CompileOptions::default()
             },
         )?;
-        let sopts = crate::plan::solver_options(&vs, &opts.plan);
+        let sopts = crate::plan::solver_options(&vs, &opts.plan, deadline);
         let mut lp = LpSolver::new(c.model.clone(), sopts.clone())?;
         if let Some((m, b)) = &prev
             && same_shape(m, &c.model)
@@ -353,7 +389,8 @@ fn chunk(s: &Scenario, path: &str, values: &[f64], opts: &SweepOptions) -> Resul
 }
 
 /// Sweeps `spec` over scenario `s`, calling `progress(done, total)` after
-/// every point (from worker threads when parallel).
+/// every chunk of points (from worker threads when parallel), within one
+/// wall-clock budget for the whole sweep (module docs).
 ///
 /// # Errors
 /// When the path names no number of the scenario, or a point fails to plan
@@ -365,12 +402,19 @@ pub fn sweep(
     opts: &SweepOptions,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<SweepTable> {
+    let limit = crate::plan::budget(
+        opts.plan.time_limit,
+        s.settings.time_limit_s.map(|t| t.get()),
+    );
+    let deadline = crate::plan::deadline_after(limit, &opts.plan);
     // Fail early on a path that names nothing.
-    with_value(s, &spec.path, spec.values[0])?;
+    if let Some(&first) = spec.values.first() {
+        with_value(s, &spec.path, first)?;
+    }
     let total = spec.values.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let run = |vals: &[f64]| -> Result<Vec<SweepPoint>> {
-        let r = chunk(s, &spec.path, vals, opts)?;
+        let r = chunk(s, &spec.path, vals, opts, deadline)?;
         let d = done.fetch_add(vals.len(), std::sync::atomic::Ordering::Relaxed) + vals.len();
         progress(d, total);
         Ok(r)

@@ -8,7 +8,10 @@
 //! (must finish by), both counted from the scenario's start. Inference phases
 //! state a daily token demand ([`TokenDemand`]) over a serving window
 //! `from_day..until_day`, with optional latency targets and measured
-//! per-device throughputs that override the roofline model.
+//! per-device throughputs that override the roofline model. Training phases
+//! may carry measured throughputs at several job sizes ([`Scaling`]), which
+//! the performance model fits by least squares and uses instead of its MFU
+//! model on that accelerator.
 //!
 //! Fields of the other kind are rejected by validation (`E-FIELD-NOT-APPLICABLE`)
 //! rather than silently ignored.
@@ -34,6 +37,7 @@
 
 use crate::catalog::{Precision, string_enum};
 use crate::fleet::Count;
+use crate::perf::fit::CurveForm;
 use crate::units::{Bytes, Days, Flops, Fraction, Seconds, Tokens, TokensPerSec};
 use serde::{Deserialize, Serialize};
 
@@ -242,6 +246,88 @@ impl Measured {
     }
 }
 
+/// One measured point of a training job's throughput at a job size: give
+/// `mfu` (a fraction of the dense peak at the precision the phase runs at on
+/// that accelerator) or `tokens_per_s` (the whole job's training tokens per
+/// second), the same one for every point of a [`Scaling`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct ScalingPoint {
+    /// Devices in the measured job.
+    pub devices: Count,
+    /// Model FLOPs utilisation measured at that size, in `(0, 1]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfu: Option<Fraction>,
+    /// Training tokens per second of the whole job at that size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tokens_per_s: Option<TokensPerSec>,
+}
+
+impl ScalingPoint {
+    /// A point measured as an MFU.
+    #[must_use]
+    pub fn mfu(devices: u64, mfu: Fraction) -> ScalingPoint {
+        ScalingPoint {
+            devices: Count::new(devices),
+            mfu: Some(mfu),
+            tokens_per_s: None,
+        }
+    }
+
+    /// A point measured as the job's tokens per second.
+    #[must_use]
+    pub fn tokens(devices: u64, tokens_per_s: TokensPerSec) -> ScalingPoint {
+        ScalingPoint {
+            devices: Count::new(devices),
+            mfu: None,
+            tokens_per_s: Some(tokens_per_s),
+        }
+    }
+}
+
+/// Measured throughputs of a training phase at several job sizes on one
+/// accelerator. The performance model fits a curve through them by least
+/// squares ([`crate::perf::fit`]: per-device MFU, or per-device tokens per
+/// second, against the job size) and uses it for that accelerator's pools
+/// instead of its MFU model and scale-out factor; `fleetplan explain` shows
+/// the fit, its residuals and its held-out errors. At least three points at
+/// distinct device counts. Eligibility is unchanged: the accelerator still
+/// needs a known dense peak at the precision the phase runs at (MFUs are
+/// fractions of it; the fitted rate is capped at it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Scaling {
+    /// Catalogue name or alias of the accelerator measured.
+    pub accelerator: String,
+    /// The measurements.
+    pub points: Vec<ScalingPoint>,
+    /// The curve's form; `power_law` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<CurveForm>,
+    /// Where the figures come from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
+    /// How they were measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Scaling {
+    /// Measurements of `accelerator` at the given points.
+    #[must_use]
+    pub fn new(accelerator: impl Into<String>, points: Vec<ScalingPoint>) -> Scaling {
+        Scaling {
+            accelerator: accelerator.into(),
+            points,
+            form: None,
+            sources: Vec::new(),
+            note: None,
+        }
+    }
+}
+
 /// One phase of the workload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -279,6 +365,9 @@ pub struct Phase {
     /// Training: size of one checkpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checkpoint_bytes: Option<Bytes>,
+    /// Training: measured throughputs at several job sizes, by accelerator.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scaling: Vec<Scaling>,
 
     /// Fewest devices the phase may run on (when it runs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -334,6 +423,7 @@ impl Phase {
             deadline_days: None,
             single_pool: false,
             checkpoint_bytes: None,
+            scaling: Vec::new(),
             min_devices: None,
             max_devices: None,
             tokens_per_day: None,
@@ -397,6 +487,13 @@ impl Phase {
     #[must_use]
     pub fn with_fallback(mut self, precision: Precision) -> Phase {
         self.fallback_precision = Some(precision);
+        self
+    }
+
+    /// Adds measured throughputs at several job sizes (training).
+    #[must_use]
+    pub fn with_scaling(mut self, scaling: Scaling) -> Phase {
+        self.scaling.push(scaling);
         self
     }
 

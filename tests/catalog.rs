@@ -115,8 +115,22 @@ fn figures_match_the_reference() {
         tera(get(&cat, "Ascend 950PR"), Precision::Fp8),
         1000.0
     ));
+    // AMD's own MI300X data sheet (dense figures).
+    let mi = get(&cat, "MI300X");
+    assert!(close(tera(mi, Precision::Bf16), 1307.4));
+    assert!(close(tera(mi, Precision::Fp8), 2614.9));
+    assert_eq!(mi.peak_bf16.confidence, Confidence::Primary);
+    assert!(
+        mi.peak_bf16
+            .sources
+            .iter()
+            .any(|u| u.starts_with("https://www.amd.com/"))
+    );
     // Memory and interconnect.
     let gb = |a: &Accelerator| a.hbm_capacity.value.map(|b| b.gb());
+    // HGX/DGX B200 ship 180 GB per GPU (DGX B200: 1,440 GB over 8).
+    assert_eq!(gb(get(&cat, "B200")), Some(180.0));
+    assert_eq!(gb(mi), Some(192.0));
     assert_eq!(gb(get(&cat, "H20")), Some(96.0));
     assert_eq!(gb(get(&cat, "H200")), Some(141.0));
     let up = |a: &Accelerator| a.scale_up_bandwidth.value.map(|b| b.gb_per_sec());
@@ -154,7 +168,15 @@ fn unknown_is_none_and_unsupported_is_explicit() {
     let c = get(&cat, "Ascend 910C");
     assert_eq!(c.support(Precision::Fp8), Support::Unsupported);
     assert_eq!(c.support(Precision::Int8), Support::Unknown);
-    assert!(c.tdp.value.is_none(), "910C chip TDP is not known");
+    // No chip TDP is published: the one energy basis (chip TDP) needs an
+    // estimate, labelled as one; the all-in system power is kept apart.
+    assert_eq!(c.tdp.confidence, Confidence::Estimate);
+    assert!(
+        c.tdp
+            .note
+            .as_deref()
+            .is_some_and(|n| n.contains("estimate"))
+    );
     assert!(
         c.system_power
             .value

@@ -1,6 +1,9 @@
-//! The `catalog`, `validate` and `sweep` commands, run as a user runs them.
+//! The `catalog`, `validate`, `sweep` and `verify` commands, run as a user
+//! runs them (`verify` on the JSON `plan --format json` prints, untouched
+//! and tampered).
 #![cfg(feature = "cli")]
 
+use serde_json::Value;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
@@ -230,4 +233,159 @@ fn sweep_json_has_the_documented_keys() -> Result<(), serde_json::Error> {
         assert!(p["binding"].is_array() && p["purchases"].is_array(), "{p}");
     }
     Ok(())
+}
+
+/// The plan of a scenario as JSON, parsed.
+fn plan_json(scenario: &str, extra: &[&str]) -> Value {
+    let mut args = vec!["plan", scenario, "--format", "json"];
+    args.extend_from_slice(extra);
+    let o = fleetplan(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_str(&stdout(&o)).unwrap_or_else(|e| panic!("plan JSON: {e}"))
+}
+
+/// Runs `verify` on a plan written to a temporary file.
+fn verify(scenario: &str, name: &str, plan: &Value, extra: &[&str]) -> Output {
+    let path = temp_file(name, &plan.to_string());
+    let mut args = vec!["verify", scenario, "--plan", &path];
+    args.extend_from_slice(extra);
+    let o = fleetplan(&args);
+    let _ = std::fs::remove_file(&path);
+    o
+}
+
+fn num(v: &Value) -> f64 {
+    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
+}
+
+#[test]
+fn verify_accepts_a_real_plan_and_rejects_tampered_ones() {
+    let scenario = sample("quickstart.toml");
+    let plan = plan_json(&scenario, &[]);
+    let o = verify(&scenario, "ok.json", &plan, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(stdout(&o).trim(), "verified");
+
+    // all energy moved into rental: the total is unchanged
+    let mut moved = plan.clone();
+    let energy = num(&moved["cost"]["energy_usd"]);
+    moved["cost"]["rental_usd"] = (num(&moved["cost"]["rental_usd"]) + energy).into();
+    moved["cost"]["energy_usd"] = 0.0.into();
+    let o = verify(&scenario, "moved.json", &moved, &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "one line per failed check: {out}");
+    assert!(lines[0].starts_with("FAILED cost.rental: "), "{out}");
+    assert!(lines[1].starts_with("FAILED cost.energy: "), "{out}");
+
+    // the issue's example: pre-training shifted to days 25-85
+    let mut shifted = plan.clone();
+    for s in shifted["schedule"].as_array_mut().expect("schedule") {
+        if s["phase"] == "pretrain" {
+            s["from_hours"] = (num(&s["from_hours"]) + 600.0).into();
+            s["to_hours"] = (num(&s["to_hours"]) + 600.0).into();
+        }
+    }
+    let o = verify(&scenario, "shifted.json", &shifted, &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("FAILED demand[pretrain]: "),
+        "{}",
+        stdout(&o)
+    );
+
+    // the JSON report says the same
+    let o = verify(&scenario, "shifted2.json", &shifted, &["--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: Value = serde_json::from_str(&stdout(&o)).expect("JSON report");
+    assert_eq!(v["verified"], false);
+    let failed: Vec<&str> = v["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .filter(|c| c["ok"] == false)
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert!(failed.contains(&"demand[pretrain]"), "{failed:?}");
+    assert!(v["warnings"].as_array().is_some_and(Vec::is_empty));
+}
+
+#[test]
+fn verify_prints_warnings_without_failing() {
+    // a flaky pool (device MTBF 2,000 h): its run moved into the second
+    // half of the window on twice the devices does the work only under the
+    // planner's linearisation
+    let text = r#"
+name = "flaky"
+start = "2025-08-15"
+horizon_days = 10
+jurisdiction = "CN"
+objective = "min_cost"
+
+[[accelerators]]
+name = "Acme X"
+vendor = "Acme"
+origin = "US"
+peak_bf16 = { value = 1e15 }
+hbm_capacity = { value = 1e12 }
+tdp = { value = 1000 }
+node_size = { value = 1 }
+
+[[pools]]
+name = "flaky"
+accelerator = "Acme X"
+count = 2000
+ownership = { kind = "owned", sunk = true }
+mfu = { pretraining = 0.5 }
+mtbf_hours = 2000
+checkpoint_write_s = 60
+restart_s = 600
+
+[[phases]]
+name = "train"
+kind = "pretraining"
+model = { total_params = 1e9 }
+precision = "bf16"
+flops = 4.32e22
+deadline_days = 10
+
+[budget]
+energy = { usd_per_kwh = 0.1, pue = 1.0 }
+"#;
+    let scenario = temp_file("flaky.toml", text);
+    let mut plan = plan_json(&scenario, &["--fractional"]);
+    let s = &mut plan["schedule"][0];
+    let n = num(&s["devices"]);
+    s["from_hours"] = 120.0.into();
+    s["devices"] = (2.0 * n).into();
+    plan["assignments"][0]["devices"] = (2.0 * n).into();
+    plan["pools"][0]["peak_devices"] = (2.0 * n).into();
+    let o = verify(&scenario, "flaky.json", &plan, &[]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(lines[0].starts_with("warning: demand[train]: "), "{out}");
+    assert_eq!(lines[1], "verified");
+    let _ = std::fs::remove_file(&scenario);
+}
+
+#[test]
+fn verify_exits_2_when_the_plan_cannot_be_read() {
+    let scenario = sample("quickstart.toml");
+    let path = temp_file("garbage.json", "{\"scenario\": 3}");
+    let o = fleetplan(&["verify", &scenario, "--plan", &path]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not a plan"));
+    let _ = std::fs::remove_file(&path);
+    let o = fleetplan(&["verify", &scenario, "--plan", "/nonexistent/plan.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = fleetplan(&[
+        "verify",
+        "/nonexistent/s.toml",
+        "--plan",
+        "/nonexistent/plan.json",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
 }

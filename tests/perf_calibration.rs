@@ -1,7 +1,13 @@
-//! Calibration of the performance and cost model against published figures
-//! (../shared/reference/domain.md §3, §4, §7). Each test names its source.
-//! The model computes from inputs (architecture, tokens, MFU, token volumes,
-//! per-device throughputs); the published *results* are only compared with.
+//! Consistency checks of the performance model against the sources its
+//! defaults were fitted on (../shared/reference/domain.md §3, §4, §7), and
+//! the worked examples of the reliability model. Each test names its source.
+//!
+//! These are **not predictions**: DeepSeek-V3's MFU comes from the run whose
+//! GPU-hours it reproduces, the Day-6 check divides Day-6 traffic by Day-6
+//! throughput, and the NVIDIA MTBF default is Llama 3's own interruption
+//! count. What they test is the FLOP count per token and the arithmetic.
+//! Held-out predictions (a parameter fitted on one source predicting
+//! another) are `examples/calibration.rs`, pinned in `tests/examples.rs`.
 
 use approx::assert_relative_eq;
 use fleetplan::catalog::{Catalog, Precision, Support};
@@ -27,13 +33,15 @@ fn within(computed: f64, published: f64, rel: f64) {
     );
 }
 
-/// DeepSeek-V3 technical report (arXiv 2412.19437) and ISCA'25 (arXiv
-/// 2505.09343): 671B/37B MoE, MLA (128 heads, qk 192, v 128 per head), 61
-/// layers, 4K sequence, 14.8T tokens, 2,048 H800 at 38.94% MFU of the BF16
-/// peak. Published: 2,664K GPU-hours of pre-training (≈54.2 days on 2,048),
-/// 2,788K in all, $5.576M at $2/h.
+/// Consistency: DeepSeek-V3 technical report (arXiv 2412.19437) and ISCA'25
+/// (arXiv 2505.09343): 671B/37B MoE, MLA (128 heads, qk 192, v 128 per
+/// head), 61 layers, 4K sequence, 14.8T tokens, 2,048 H800 at 38.94% MFU of
+/// the BF16 peak. Published: 2,664K GPU-hours of pre-training (≈54.2 days on
+/// 2,048), 2,788K in all, $5.576M at $2/h. The MFU is this run's own, so
+/// this checks the FLOP count per token (6N + causal MLA attention) and the
+/// unit arithmetic only.
 #[test]
-fn deepseek_v3_pretraining_from_architecture_tokens_and_mfu() {
+fn deepseek_v3_consistency_flop_count_and_arithmetic() {
     let cat = Catalog::builtin();
     let h800 = cat.get("H800").expect("built-in H800");
     let Support::Dense(bf16) = h800.support(Precision::Bf16) else {
@@ -59,6 +67,7 @@ fn deepseek_v3_pretraining_from_architecture_tokens_and_mfu() {
         // DeepSeek's GPU-hours are throughput-based ("180K H800 GPU hours per
         // trillion tokens"), so failures are not part of the comparison.
         reliability: None,
+        curve: None,
     };
     let rate = inputs.rate(2048.0);
     assert_relative_eq!(rate.scale_out, 1.0, max_relative = 1e-12);
@@ -105,12 +114,15 @@ prefill_tokens_per_s = 9_212.5
 decode_tokens_per_s = 1_850
 "#;
 
-/// DeepSeek Day-6 inference overview (open-infra-index, 1 Mar 2025): 608B
-/// input and 168B output tokens a day; ≈73.7k input tok/s or ≈14.8k output
-/// tok/s per H800 node (the per-GPU figures above are these ÷ 8). Published
-/// fleet: 226.75 nodes on average, $87,072 a day at $2/GPU-hour.
+/// Consistency: DeepSeek Day-6 inference overview (open-infra-index, 1 Mar
+/// 2025): 608B input and 168B output tokens a day; ≈73.7k input tok/s or
+/// ≈14.8k output tok/s per H800 node (the per-GPU figures above are these ÷
+/// 8). Published fleet: 226.75 nodes on average, $87,072 a day at
+/// $2/GPU-hour. Day-6 traffic divided by Day-6 throughput: this checks that
+/// the planner's inference share (prefill and decode disaggregated, measured
+/// figures counting every input token) does the arithmetic DeepSeek did.
 #[test]
-fn deepseek_day6_inference_fleet_from_volumes_and_throughputs() {
+fn deepseek_day6_consistency_fleet_from_volumes_and_throughputs() {
     let vs = Scenario::from_toml_str(DAY6)
         .expect("parses")
         .validate()
@@ -137,25 +149,60 @@ fn deepseek_day6_inference_fleet_from_volumes_and_throughputs() {
 }
 
 /// Llama 3 405B (arXiv 2407.21783, via domain.md §4.1): 419 unexpected
-/// interruptions on 16,384 H100 in 54 days. The model's NVIDIA MTBF default
-/// is that figure, and a 16,384-GPU job's goodput with 1-minute checkpoints
-/// and 10-minute restarts is high (published: ">90% effective training
-/// time").
+/// interruptions on 16,384 H100 in 54 days. The NVIDIA MTBF default *is*
+/// that count (provenance, checked here so the two cannot drift apart; it is
+/// not evidence of anything).
 #[test]
-fn llama3_interruptions_give_the_nvidia_mtbf_default_and_a_goodput() {
+fn nvidia_mtbf_default_is_llama3_interruption_count() {
     let m = device_mtbf_from_interruptions(16_384.0, Hours::from_days(54.0), 419).expect("mtbf");
     within(m.get(), 50_677.0, 1e-4);
     let cat = Catalog::builtin();
     let h100 = cat.get("H100").expect("built-in");
-    let d = defaults::device_mtbf(h100).value.expect("NVIDIA default");
-    within(d.get(), m.get(), 1e-4);
+    let d = defaults::device_mtbf(h100);
+    within(d.value.expect("NVIDIA default").get(), m.get(), 1e-4);
+    assert!(d.note.as_deref().is_some_and(|n| n.contains("419")));
     let job = job_mtbf(m, 16_384.0).expect("job");
     within(job.get(), 3.09, 0.01); // "about one every 3.1 h"
-    let (tau, g) = optimal_goodput(job, Hours::from_minutes(1.0), Hours::from_minutes(10.0));
-    within(tau.minutes(), 18.6, 0.01); // domain.md §4.3 example
-    assert!(g.get() > 0.85 && g.get() < 0.95, "goodput {g}");
     // Shares by cause must come from the counts: 148 / 419 = 35.3%
     within(148.0 / 419.0, 0.353, 0.005);
+}
+
+/// Llama 3's published "> 90% effective training time" against the model's
+/// goodput at the default checkpoint write (60 s) and restart (600 s), both
+/// unsourced estimates `[E]`: Daly's optimum gives 0.853, **below** the
+/// published figure by at least 5.2%. The band is the measured value, not a
+/// band widened to admit 0.90: the defaults are conservative and Meta's
+/// checkpointing and restarts were evidently faster. For the record, what it
+/// takes to reach 90% at this MTBF: a 10 s checkpoint (the write overhead
+/// HPCA'25, arXiv 2410.21680, finds necessary for 90% at ~12k GPUs) with a
+/// 5-minute restart gives 0.93, and with the default 10-minute restart
+/// 0.91: the checkpoint default, not the restart, is what costs the most.
+#[test]
+fn llama3_goodput_at_the_defaults_is_the_honest_0_853() {
+    let m = device_mtbf_from_interruptions(16_384.0, Hours::from_days(54.0), 419).expect("mtbf");
+    let job = job_mtbf(m, 16_384.0).expect("job");
+    let h100 = Catalog::builtin().get("H100").expect("built-in").clone();
+    let delta = defaults::checkpoint_write().value.expect("default");
+    let restart = defaults::restart(&h100).value.expect("default");
+    assert_eq!((delta.get(), restart.get()), (60.0, 600.0));
+    let (tau, g) = optimal_goodput(job, delta.to_hours(), restart.to_hours());
+    within(tau.minutes(), 18.6, 0.01); // domain.md §4.3 example
+    within(g.get(), 0.8526, 0.002);
+    assert!(
+        g.get() < 0.90,
+        "the defaults reproduce Meta's > 90%: update the docs"
+    );
+    let at = |d: f64, r: f64| {
+        optimal_goodput(
+            job,
+            Hours::from_minutes(d / 60.0),
+            Hours::from_minutes(r / 60.0),
+        )
+        .1
+        .get()
+    };
+    within(at(10.0, 300.0), 0.9327, 0.002);
+    within(at(10.0, 600.0), 0.9080, 0.002);
 }
 
 /// Daly (2006), FGCS 22(3), Figs. 3–5: R = 10 min, δ = 5 min; M = 24 h, 6 h

@@ -425,7 +425,12 @@ proptest! {
         let vs = Scenario::from_toml_str(&text).expect("parses").validate().expect("valid");
         let limit = Some(std::time::Duration::from_secs(5));
         let opts = PlanOptions::default();
-        let solver_opts = opts.solver.clone().with_time_limit(limit);
+        // The planner's gap for the re-solve too; the limit caps each solve.
+        let solver_opts = opts
+            .solver
+            .clone()
+            .with_time_limit(limit)
+            .with_relative_gap(PlanOptions::DEFAULT_MIP_GAP);
         let w = plan(&vs, &opts.with_solver(solver_opts.clone())).unwrap_or_else(|e| panic!("{e}\n{text}"));
         let f = cost(&frac);
         match w.status {

@@ -15,7 +15,6 @@ mod common;
 use fleetplan::ErrorKind;
 use fleetplan::plan::{Plan, PlanOptions, PlanStatus, plan};
 use fleetplan::scenario::Scenario;
-use fleetplan::solver::SolveOptions;
 use proptest::prelude::*;
 use std::time::Duration;
 
@@ -63,14 +62,10 @@ fn text(e: &Edit) -> String {
 }
 
 fn options(fractional: bool) -> PlanOptions {
-    let limit = Some(Duration::from_secs(20));
     PlanOptions::default()
         .with_fractional(fractional)
-        .with_solver(
-            SolveOptions::default()
-                .with_relative_gap(1e-6)
-                .with_time_limit(limit),
-        )
+        .with_mip_gap(1e-6)
+        .with_time_limit(Duration::from_secs(20))
 }
 
 /// Plans the edited flagship; `None` when validation rejects it (with a
@@ -300,11 +295,8 @@ fn a_generated_fleet_plans_whole_devices_and_verifies() {
     let opts = |fractional: bool| {
         PlanOptions::default()
             .with_fractional(fractional)
-            .with_solver(
-                SolveOptions::default()
-                    .with_relative_gap(1e-3)
-                    .with_time_limit(Some(Duration::from_secs(30))),
-            )
+            .with_mip_gap(1e-3)
+            .with_time_limit(Duration::from_secs(30))
     };
     let w = plan(&vs, &opts(false)).expect("plans");
     assert_eq!(w.status, PlanStatus::Optimal);

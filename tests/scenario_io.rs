@@ -152,6 +152,19 @@ peak_int8 = { value = 1500e12, confidence = "low" }
 peak_fp4 = { value = "unsupported", confidence = "derived" }
 available_from = { value = "2025-03-01", confidence = "estimate" }
 
+[[phases]]
+name = "measured-pretrain"
+kind = "pretraining"
+model = { total_params = 7e9 }
+precision = "bf16"
+tokens = 1e12
+deadline_days = 100
+
+[[phases.scaling]]
+accelerator = "H800"
+form = "power_law"
+points = [{ devices = 8, mfu = 0.45 }, { devices = 64, mfu = 0.44 }, { devices = 512, mfu = 0.42 }]
+
 [[pools]]
 name = "extra"
 accelerator = "H20"

@@ -60,6 +60,12 @@ fn nonneg() -> impl Strategy<Value = f64> {
     prop_oneof![Just(0.0), pos()]
 }
 
+/// A valid `settings.time_limit_s`: in `(0, 10^6]`, tiny ones included.
+fn time_limit() -> impl Strategy<Value = f64> {
+    let max = fleetplan::solver::MAX_TIME_LIMIT_S;
+    prop_oneof![1e-3..=max, pos().prop_map(move |v| v % max)].prop_filter("positive", |v| *v > 0.0)
+}
+
 fn frac() -> impl Strategy<Value = Fraction> {
     (0.0..=1.0f64).prop_map(raw)
 }
@@ -398,7 +404,7 @@ prop_compose! {
         share_params in prop::collection::vec((frac(), date_range()), 3),
         justification in opt((opt(prop::sample::select(Requirement::ALL)), opt(prop::sample::select(Requirement::ALL)), opt(date()))),
         budget in (opt(nonneg()), opt(nonneg()), opt(nonneg()), opt((nonneg(), opt(1.0..3.0f64)))),
-        settings in (opt(frac()), opt(pos()), opt(any::<bool>())),
+        settings in (opt(frac()), opt(time_limit()), opt(any::<bool>())),
         patches in (0usize..3).prop_flat_map(|n| (0..n).map(patch).collect::<Vec<_>>()),
     ) -> Scenario {
         let mut s = Scenario::new(name, start, raw(horizon), jurisdiction);

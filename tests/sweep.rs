@@ -95,3 +95,38 @@ fn progress_reaches_the_total() {
     let seen = seen.into_inner().expect("lock");
     assert_eq!(seen.last(), Some(&(20, 20)));
 }
+
+/// With the `rayon` feature the chunks are solved in parallel; the table
+/// must be the same, byte for byte, as the serial one (without the feature
+/// `parallel` is ignored and this checks that too). CI runs this file with
+/// `--all-features`.
+#[test]
+fn parallel_sweep_gives_the_serial_bytes() {
+    let s = hybrid();
+    // more points than one chunk, so that several chunks run at once
+    let spec: SweepSpec = "pools[ascend-910c-buy].ownership.unit_price_usd=5000..60000:40"
+        .parse()
+        .expect("spec");
+    let serial = sweep(
+        &s,
+        &spec,
+        &SweepOptions::default().with_fractional(true),
+        &|_, _| {},
+    )
+    .expect("sweeps");
+    let parallel = sweep(
+        &s,
+        &spec,
+        &SweepOptions::default()
+            .with_fractional(true)
+            .with_parallel(true),
+        &|_, _| {},
+    )
+    .expect("sweeps");
+    assert_eq!(parallel.points.len(), 40);
+    assert!(parallel.points.iter().all(|p| p.status == "optimal"));
+    assert_eq!(
+        serde_json::to_string(&serial).expect("json"),
+        serde_json::to_string(&parallel).expect("json")
+    );
+}

@@ -12,7 +12,7 @@ use super::{Accelerator, Confidence, Country, Peak, ProductStatus, Sourced};
 use crate::fleet::Count;
 use crate::units::{Bytes, BytesPerSec, Date, FlopsPerSec, Usd, UsdPerHour, Watts};
 
-use Confidence::{Derived as D, Estimate as E, Low as L, Primary as P, Secondary as S};
+use Confidence::{Derived as D, Estimate as E, Primary as P, Secondary as S};
 
 // Sources (domain.md §1).
 const GK_A100: &str = "https://glennklockwood.com/garden/processors/A100";
@@ -42,6 +42,10 @@ const HMC_B200: &str = "https://hmc-tech.com/gpus/nvidia-b200-vs-nvidia-b100";
 const LYCEUM_B200: &str = "https://lyceum.technology/magazine/nvidia-b200-gpu-cloud-pricing-2026/";
 const JW_MI300: &str =
     "https://www.jaredwatkins.com/research/ai-accelerators/amd-instinct/mi300-series/";
+const AMD_MI300X_SHEET: &str = "https://www.amd.com/content/dam/amd/en/documents/instinct-tech-docs/data-sheets/amd-instinct-mi300x-data-sheet.pdf";
+const AMD_MI300X_PAGE: &str =
+    "https://www.amd.com/en/products/accelerators/instinct/mi300/mi300x.html";
+const NV_DGX_B200: &str = "https://www.nvidia.com/en-us/data-center/dgx-b200/";
 const HOTHW_LEVY: &str =
     "https://hothardware.com/news/nvidia-amd-pay-us-govt-15-revenue-ai-chips-sold-china";
 const TOMS_MI309: &str = "https://www.tomshardware.com/tech-industry/artificial-intelligence/amds-custom-instinct-mi309-gpu-for-china-fails-export-license-test-from-us-government";
@@ -331,7 +335,7 @@ fn h800() -> Accelerator {
         700.0,
         E,
         &[GK_H100, ELECTRONNEXUS],
-        "UNCONFIRMED: no NVIDIA datasheet found; assumed equal to the H100 SXM5; one low-quality page says 550 W",
+        "[E] estimate, UNCONFIRMED: no NVIDIA H800 data sheet found; assumed equal to the H100 SXM5 (same GH100 die and SXM5 board); one low-quality page says 550 W",
     );
     a.purchase_price = usd(
         35_000.0,
@@ -446,12 +450,17 @@ fn b200() -> Accelerator {
     a.peak_fp8 = tf(4500.0, S, sp, cfg);
     a.peak_int8 = tf(4500.0, S, sp, "");
     a.peak_fp4 = tf(9000.0, S, sp, "dense FP4");
-    a.hbm_capacity = gb(192.0, S, sp, "HBM3e");
+    a.hbm_capacity = gb(
+        180.0,
+        P,
+        &[NV_DGX_B200],
+        "HBM3e; DGX B200: 1,440 GB of GPU memory over 8 GPUs = 180 GB per GPU as shipped in HGX/DGX B200 (the 192 GB of some pages is the raw stack capacity, not what HGX/DGX ship)",
+    );
     a.hbm_bandwidth = tb_s(
         8.0,
-        S,
-        &[GK_B200, SPHERON_B200, HMC_B200],
-        "one source gives 7.7 TB/s [L]",
+        P,
+        &[NV_DGX_B200, GK_B200, SPHERON_B200, HMC_B200],
+        "DGX B200: 64 TB/s of HBM3e bandwidth over 8 GPUs; one source gives 7.7 TB/s [L]",
     );
     a.scale_up_bandwidth = gb_s(1800.0, S, sp, "NVLink5");
     a.scale_up_domain = n(
@@ -463,10 +472,10 @@ fn b200() -> Accelerator {
     a.node_size = n(8, D, sp, HGX8);
     a.tdp = w(1000.0, S, sp, "HGX configuration");
     a.system_power = w(
-        2014.0,
+        1787.5,
         D,
-        &[WINBUZZER_CM384, SEMI_CM384],
-        "GB200 NVL72: ≈145 kW / 72 GPUs, including Grace CPUs and switches (GB200 configuration)",
+        &[NV_DGX_B200],
+        "DGX B200: ≈14.3 kW maximum / 8 GPUs, CPUs, NICs and fans included; reference only (energy is costed on chip TDP for every accelerator)",
     );
     a.purchase_price = usd(
         41_500.0,
@@ -489,8 +498,7 @@ fn b200() -> Accelerator {
 }
 
 fn mi300x() -> Accelerator {
-    let sp = &[JW_MI300];
-    let low = "AI-maintained page with rounded values; reference only for the MI308X family";
+    let sp = &[AMD_MI300X_SHEET, AMD_MI300X_PAGE];
     let mut a = entry(
         "MI300X",
         &["AMD Instinct MI300X", "Instinct MI300X"],
@@ -498,14 +506,44 @@ fn mi300x() -> Accelerator {
         Country::US,
         ProductStatus::Shipping,
     );
-    a.peak_bf16 = tf(1300.0, L, sp, low);
-    a.peak_fp8 = tf(2600.0, L, sp, low);
-    a.hbm_capacity = gb(192.0, L, sp, "HBM3");
-    a.hbm_bandwidth = tb_s(5.3, L, sp, "");
-    a.tdp = w(750.0, L, sp, "");
+    let dense =
+        "AMD data sheet, dense (the sheet's \"with structured sparsity\" figures are twice this)";
+    a.peak_bf16 = tf(1307.4, P, sp, dense);
+    a.peak_fp16 = tf(1307.4, P, sp, dense);
+    a.peak_fp8 = tf(2614.9, P, sp, dense);
+    a.peak_int8 = tf(2614.9, P, sp, dense);
+    a.peak_fp4 = no(
+        D,
+        sp,
+        "CDNA 3 lists no FP4/FP6 formats (they arrive with CDNA 4, the MI350 series)",
+    );
+    a.hbm_capacity = gb(192.0, P, sp, "HBM3");
+    a.hbm_bandwidth = tb_s(5.3, P, sp, "peak theoretical memory bandwidth");
+    a.scale_up_bandwidth = gb_s(
+        896.0,
+        D,
+        sp,
+        "7 Infinity Fabric links × 128 GB/s peak each (data sheet), aggregate",
+    );
+    a.scale_up_domain = n(
+        8,
+        P,
+        sp,
+        "AMD Instinct MI300X platform: 8 OAM GPUs fully connected by Infinity Fabric",
+    );
+    a.node_size = n(8, P, sp, "8 GPUs per MI300X platform");
+    a.tdp = w(
+        750.0,
+        P,
+        sp,
+        "total board power (AMD's basis; the chip-level figure AMD publishes)",
+    );
     notes(
         &mut a,
-        &["LOW CONFIDENCE entry (rounded figures from an AI-maintained page)."],
+        &[
+            "Figures from AMD's own MI300X data sheet. An earlier entry used rounded values (≈1,300 BF16 / ≈2,600 FP8) from an AI-maintained page [L].",
+            JW_MI300,
+        ],
     );
     a
 }
@@ -645,12 +683,17 @@ fn ascend_910c() -> Accelerator {
         &[EMERGENT_CM, CM_PAPER],
         "CloudMatrix 384 = 48 compute nodes × 8 NPUs (summary of arXiv 2506.12708)",
     );
-    a.tdp = unknown("chip TDP not found; see system_power");
+    a.tdp = w(
+        800.0,
+        E,
+        &[ARTHUR_SHEETS, SEMI_CM384, WINBUZZER_CM384],
+        "[E] estimate: Huawei publishes no chip TDP; two 910B-class dies at the 910B's 400 W [S] each. Used because energy is costed on chip TDP for every accelerator; override under [[accelerators]] with a measured figure",
+    );
     a.system_power = w(
         1456.0,
         D,
         &[SEMI_CM384, WINBUZZER_CM384],
-        "CloudMatrix 384 ≈559 kW / 384 NPUs, including optics, Kunpeng CPUs and networking",
+        "CloudMatrix 384 ≈559 kW / 384 NPUs, including optics, Kunpeng CPUs and networking; reference only (not comparable with chip TDPs, so not priced)",
     );
     a.purchase_price = usd(28_600.0, &[TOMS_910C], "[D] 70,000 chips ≈ $2B");
     a.rental_price = unknown("no rental price found");
@@ -806,7 +849,9 @@ mod tests {
             .get("910C")
             .map(|a| a.scale_up_domain.value.and_then(Count::get));
         assert_eq!(c, Some(Some(384)));
-        let tdp = cat.get("Ascend 910C").map(|a| a.tdp.value);
-        assert_eq!(tdp, Some(None));
+        let tdp = cat
+            .get("Ascend 910C")
+            .map(|a| (a.tdp.value, a.tdp.confidence));
+        assert_eq!(tdp, Some((Some(Watts::from_raw(800.0)), E)));
     }
 }

@@ -23,8 +23,17 @@
 //!   [`best_decode`] picks the batch with the best rate, and a pair that
 //!   would need a replica above [`MAX_REPLICA`] devices is screened out.
 //!
-//! Measured per-device throughputs given in a scenario replace the roofline
-//! (DeepSeek's Day-6 figures are the calibration case).
+//! Measured per-device throughputs given in a scenario replace the roofline.
+//!
+//! # Fitting the efficiencies
+//!
+//! The two efficiencies are fitted to one published deployment by inverting
+//! the roofline ([`compute_efficiency_for`], [`memory_efficiency_for`]); the
+//! defaults ([`super::defaults`]) are these fits to DeepSeek's Day-6 H800
+//! figures. Reproducing Day-6 with them is therefore a consistency check of
+//! the arithmetic, not a test; `examples/calibration.rs` predicts other
+//! deployments (H20, Ascend 910C) that the fit never saw and prints the
+//! errors.
 
 use crate::units::{Bytes, BytesPerSec, Flops, FlopsPerSec, Fraction, Seconds, TokensPerSec};
 
@@ -38,6 +47,38 @@ pub fn prefill_rate(
 ) -> Option<TokensPerSec> {
     (flops_per_token.get() > 0.0)
         .then(|| TokensPerSec::from_raw(peak.get() * efficiency.get() / flops_per_token.get()))
+}
+
+/// The compute efficiency at which [`prefill_rate`] gives `rate`:
+/// `rate · F / peak`. `None` when the peak is zero or the result is not a
+/// fraction in `(0, 1]`.
+#[must_use]
+pub fn compute_efficiency_for(
+    peak: FlopsPerSec,
+    flops_per_token: Flops,
+    rate: TokensPerSec,
+) -> Option<Fraction> {
+    let e = rate.get() * flops_per_token.get() / peak.get();
+    (e.is_finite() && e > 0.0 && e <= 1.0).then(|| Fraction::from_raw(e))
+}
+
+/// The memory efficiency at which the memory roof of [`decode`] gives
+/// `rate` output tokens per second per device at `batch` sequences per
+/// replica: one step reads `min(W, B·W_active) + B·S·κ` bytes in `B / rate`
+/// device-seconds, so `e_m = bytes · rate / (B · BW)`. The memory and
+/// compute efficiencies in `inp` are ignored. `None` when the result is not a
+/// fraction in `(0, 1]` (e.g. a rate the memory roof cannot reach).
+#[must_use]
+pub fn memory_efficiency_for(
+    inp: &DecodeInputs,
+    batch: u32,
+    rate: TokensPerSec,
+) -> Option<Fraction> {
+    let b = f64::from(batch.max(1));
+    let bytes = inp.weights.get().min(b * inp.active_weights.get())
+        + b * f64::from(inp.context) * inp.kv_per_token.get();
+    let e = bytes * rate.get() / (b * inp.hbm_bandwidth.get());
+    (e.is_finite() && e > 0.0 && e <= 1.0).then(|| Fraction::from_raw(e))
 }
 
 /// Devices a replica needs to hold `weights` plus the KV cache of `batch`
@@ -293,6 +334,24 @@ mod tests {
             .map(|p| p.rate.get())
             .fold(0.0, f64::max);
         assert_relative_eq!(best.rate.get(), brute, max_relative = 1e-12);
+    }
+
+    /// The inverse functions give back the efficiencies the forward roofline
+    /// was run with.
+    #[test]
+    fn efficiencies_invert_the_roofline() {
+        let inp = h800_like();
+        let pre =
+            prefill_rate(inp.peak, inp.compute_efficiency, inp.flops_per_token).expect("rate");
+        let e = compute_efficiency_for(inp.peak, inp.flops_per_token, pre).expect("fraction");
+        assert_relative_eq!(e.get(), 0.5, max_relative = 1e-12);
+        let p = decode(&inp, 64, None).expect("fits");
+        assert!(p.memory_bound);
+        let m = memory_efficiency_for(&inp, 64, p.rate).expect("fraction");
+        assert_relative_eq!(m.get(), 0.7, max_relative = 1e-12);
+        // a rate above what full bandwidth allows is no fraction
+        let fast = TokensPerSec::from_raw(p.rate.get() * 2.0);
+        assert!(memory_efficiency_for(&inp, 64, fast).is_none());
     }
 
     /// Throughput per device grows with the batch; a TPOT limit grows the

@@ -5,10 +5,13 @@
 //! * [`reliability`]: MTBF, Young/Daly checkpoint intervals and goodput.
 //! * [`inference`]: prefill and decode rooflines, memory fit, latency.
 //! * [`defaults`]: every default figure with its source and confidence.
+//! * [`fit`]: least-squares scaling curves from a user's measured points
+//!   (nalgebra QR), with residuals and held-out errors.
 //! * [`PerfModel`]: the rate of every (phase, pool) pair of a scenario, and
 //!   an explanation of each factor.
 
 pub mod defaults;
+pub mod fit;
 pub mod flops;
 pub mod inference;
 mod pair;

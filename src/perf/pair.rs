@@ -23,18 +23,20 @@
 //!   prefill figures count every input token (as DeepSeek publishes them).
 
 use super::defaults;
+use super::fit::{self, CurveForm, FitReport};
 use super::flops::{AttentionShape, FlopsRule, TransformerShape};
 use super::inference::{DecodeInputs, best_decode, prefill_rate, replica_devices};
 use super::training::{
-    CommModel, ReliabilityInputs, TrainingInputs, TrainingRate, job_size_for_deadline,
+    AchievedCurve, CommModel, ReliabilityInputs, TrainingInputs, TrainingRate,
+    job_size_for_deadline,
 };
 use crate::catalog::{Confidence, Precision, Sourced, Support};
 use crate::fleet::Count;
-use crate::scenario::{Eligibility, Ineligible, PhaseId, PoolId, ValidatedScenario};
+use crate::scenario::{AcceleratorId, Eligibility, Ineligible, PhaseId, PoolId, ValidatedScenario};
 use crate::units::{
     Bytes, BytesPerSec, Flops, FlopsPerSec, Fraction, Hours, Seconds, TokensPerSec,
 };
-use crate::workload::{ModelArch, Phase, PhaseKind};
+use crate::workload::{ModelArch, Phase, PhaseKind, Scaling};
 use std::fmt;
 
 /// Why a pool cannot serve a phase, beyond policy.
@@ -71,7 +73,7 @@ impl fmt::Display for Unfit {
         match self {
             Unfit::Ineligible(i) => write!(f, "{i}"),
             Unfit::MfuUnknown => f.write_str(
-                "no MFU is known for this accelerator, software stack and phase kind (set pools[].mfu)",
+                "no MFU is known for this accelerator, software stack and phase kind (set pools[].mfu, or give measured phases[].scaling points)",
             ),
             Unfit::MemoryUnknown => f.write_str(
                 "the accelerator's memory capacity or bandwidth is unknown (override it under [[accelerators]] or give measured throughputs)",
@@ -361,6 +363,28 @@ impl<T: Copy> Resolved<T> {
     }
 }
 
+/// Where a training pair's per-device FLOP/s comes from.
+#[derive(Debug, Clone, Copy)]
+struct Efficiency {
+    peak: FlopsPerSec,
+    mfu: Fraction,
+    mfu_devices: Option<f64>,
+    mfu_scale_out: Option<BytesPerSec>,
+    curve: Option<AchievedCurve>,
+    /// A scenario MFU: measured at the job's own scale.
+    at_job_scale: bool,
+}
+
+/// A phase's measured scaling on one accelerator, fitted once.
+#[derive(Debug, Clone)]
+struct ScalingFit {
+    report: FitReport,
+    /// The points are MFUs (else tokens/s, fitted per device).
+    mfu: bool,
+    sources: Vec<String>,
+    note: Option<String>,
+}
+
 #[derive(Debug, Clone)]
 struct TrainMfu {
     mfu: Resolved<Fraction>,
@@ -372,6 +396,7 @@ struct TrainMfu {
 /// Everything about a pool the rates need, resolved once.
 #[derive(Debug, Clone)]
 struct PoolPerf {
+    accelerator: AcceleratorId,
     peaks: [(Support, Option<Sourced<()>>); 5],
     hbm: Option<Resolved<Bytes>>,
     hbm_bw: Option<Resolved<BytesPerSec>>,
@@ -430,6 +455,10 @@ struct PhasePerf {
     shape: TransformerShape,
     total_params: f64,
     work: Option<Flops>,
+    /// Training FLOPs per token (when tokens can be counted).
+    flops_per_token: Option<Flops>,
+    /// Measured scaling curves by accelerator (training).
+    scaling: Vec<(AcceleratorId, ScalingFit)>,
     start: Hours,
     end: Hours,
     // inference
@@ -477,6 +506,32 @@ pub struct PerfModel<'s> {
     decode_mem_eff: Sourced<Fraction>,
     usable: Sourced<Fraction>,
     state_bytes: Sourced<f64>,
+}
+
+/// Fits a validated scaling entry (per-device values: the MFU, or the job's
+/// tokens/s divided by its devices). `None` only for points validation
+/// would have rejected.
+fn scaling_fit(sc: &Scaling) -> Option<ScalingFit> {
+    let mfu = sc.points.first().is_some_and(|p| p.mfu.is_some());
+    let mut devices = Vec::with_capacity(sc.points.len());
+    let mut values = Vec::with_capacity(sc.points.len());
+    for p in &sc.points {
+        let n = count_f64(Some(p.devices))?;
+        let v = if mfu {
+            p.mfu?.get()
+        } else {
+            p.tokens_per_s?.get() / n
+        };
+        devices.push(n);
+        values.push(v);
+    }
+    let report = fit::fit(&devices, &values, sc.form.unwrap_or_default()).ok()?;
+    Some(ScalingFit {
+        report,
+        mfu,
+        sources: sc.sources.clone(),
+        note: sc.note.clone(),
+    })
 }
 
 fn shape_of(m: &ModelArch) -> TransformerShape {
@@ -559,6 +614,7 @@ impl<'s> PerfModel<'s> {
                     Hours::ZERO
                 };
                 PoolPerf {
+                    accelerator: p.accelerator_id(),
                     peaks,
                     hbm: Resolved::from(&a.hbm_capacity, Origin::Catalogue),
                     hbm_bw: Resolved::from(&a.hbm_bandwidth, Origin::Catalogue),
@@ -580,13 +636,16 @@ impl<'s> PerfModel<'s> {
                 let shape = shape_of(&spec.model);
                 let seq_len = count_u32(spec.model.seq_len);
                 let rule = FlopsRule::SixNPlusAttention;
+                let per_token = shape.training_flops_per_token(rule, seq_len);
+                let flops_per_token = (per_token.get() > 0.0).then_some(per_token);
                 let work = spec.flops.or_else(|| {
-                    spec.tokens.map(|t| {
-                        Flops::from_raw(
-                            t.get() * shape.training_flops_per_token(rule, seq_len).get(),
-                        )
-                    })
+                    spec.tokens
+                        .map(|t| Flops::from_raw(t.get() * per_token.get()))
                 });
+                let scaling = ph
+                    .scalings()
+                    .filter_map(|(a, sc)| Some((a, scaling_fit(sc)?)))
+                    .collect();
                 let (s, e) = ph.window();
                 let kv_heads = count_f64(spec.model.kv_heads.or(spec.model.heads));
                 let kv_per_token_elems = match (
@@ -606,6 +665,8 @@ impl<'s> PerfModel<'s> {
                     shape,
                     total_params: count_f64(Some(spec.model.total_params)).unwrap_or(0.0),
                     work,
+                    flops_per_token,
+                    scaling,
 
                     start: s.to_hours(),
                     end: e.to_hours(),
@@ -666,6 +727,58 @@ impl<'s> PerfModel<'s> {
     /// [`Unfit`] when the pool cannot run the phase, with the reason.
     pub fn pair_until(&self, phase: PhaseId, pool: PoolId, end: Hours) -> Result<PairRate, Unfit> {
         self.eval(phase, pool, Some(end), &mut Quiet)
+    }
+
+    /// The rate of `phase` on `pool` when the pool runs it as one job of
+    /// exactly `devices` devices, rather than at the job size the pool would
+    /// need to meet the deadline alone (what [`PerfModel::pair`] and the
+    /// planner's linearisation use). This is the rate a plan's schedule
+    /// actually earns: [`crate::plan::verify()`] credits each training slot at
+    /// its own device count with it.
+    ///
+    /// For a training phase, [`TrainingPair::rate`] is evaluated at
+    /// `devices` (at least one: `rate(n) = peak · MFU · η(n)/η(n_ref) ·
+    /// G(n)`, with a scenario MFU taken as measured at `n` itself), whatever
+    /// the memory-fit minimum [`TrainingPair::min_devices`] (reported, not
+    /// applied), and [`TrainingPair::hours`] is the pool's window up to the
+    /// phase's deadline in the scenario (zero when the pool arrives after
+    /// it). An inference pair's rate per device does not depend on the
+    /// device count (replicas are independent): it is [`PerfModel::pair`]'s.
+    ///
+    /// # Errors
+    /// [`Unfit`] when the pool cannot run the phase, with the reason;
+    /// [`Unfit::CannotFinish`] when the effective rate at `devices` is zero
+    /// (failures outpace checkpoints at that size).
+    pub fn pair_at_devices(
+        &self,
+        phase: PhaseId,
+        pool: PoolId,
+        devices: f64,
+    ) -> Result<PairRate, Unfit> {
+        let ph = self.vs.phase(phase);
+        let precision = match ph.eligibility(pool) {
+            Eligibility::Eligible { precision, .. } => precision,
+            Eligibility::Ineligible(why) => return Err(Unfit::Ineligible(why)),
+        };
+        let (pp, hp) = (&self.pools[pool.index()], &self.phases[phase.index()]);
+        if !hp.kind.is_training() {
+            return self.pair(phase, pool);
+        }
+        let work = hp.work.ok_or(Unfit::WorkUnknown)?;
+        let hours = hp.end.saturating_sub(hp.start.max(pp.arrival));
+        let (inputs, scenario_mfu, min_devices) =
+            self.training_inputs(pp, hp, precision, &mut Quiet)?;
+        let rate = rate_at(&inputs, scenario_mfu, devices);
+        Self::training_pair(
+            &inputs,
+            precision,
+            work,
+            hours,
+            min_devices,
+            rate,
+            &mut Quiet,
+        )
+        .map(PairRate::Training)
     }
 
     /// The start of the phase's window, hours after the scenario's start.
@@ -927,22 +1040,39 @@ impl<'s> PerfModel<'s> {
         if hours.get() <= 0.0 {
             return Err(Unfit::NoTime);
         }
-        let k = usize::from(hp.kind == PhaseKind::Posttraining);
-        let m = pp.mfu[k].as_ref().ok_or(Unfit::MfuUnknown)?;
-        // A scenario MFU is a fraction of the peak at the phase's precision,
-        // measured at the job's own scale; a default carries its own basis and
-        // measurement scale.
-        let basis = if m.mfu.origin == Origin::Scenario {
-            precision
-        } else {
-            m.basis
+        let (inputs, at_job_scale, min_devices) = self.training_inputs(pp, hp, precision, rec)?;
+        let mut rate = job_size_for_deadline(&inputs, work, hours).ok_or(Unfit::CannotFinish)?;
+        // A scenario MFU is measured at the job's scale: no relative factor.
+        if at_job_scale {
+            rate = rate_at(&inputs, true, rate.devices);
+        }
+        #[allow(clippy::cast_precision_loss)]
+        if rate.devices < min_devices as f64 {
+            rate = rate_at(&inputs, at_job_scale, min_devices as f64);
+        }
+        Self::training_pair(&inputs, precision, work, hours, min_devices, rate, rec)
+    }
+
+    /// Everything a training rate depends on but the job size: the inputs
+    /// (from the phase's measured scaling fit on this accelerator, else the
+    /// MFU), whether the MFU is taken at the job's own scale (a scenario
+    /// MFU), and the devices the training state needs.
+    fn training_inputs(
+        &self,
+        pp: &PoolPerf,
+        hp: &PhasePerf,
+        precision: Precision,
+        rec: &mut impl Recorder,
+    ) -> Result<(TrainingInputs, bool, u64), Unfit> {
+        let fitted = hp
+            .scaling
+            .iter()
+            .find(|(a, _)| *a == pp.accelerator)
+            .map(|(_, f)| f);
+        let eff = match fitted {
+            Some(f) => self.fitted_efficiency(pp, hp, precision, f, rec)?,
+            None => self.mfu_efficiency(pp, hp, precision, rec)?,
         };
-        let peak = self
-            .peak(pp, basis, rec)
-            .ok_or(Unfit::Ineligible(Ineligible::PeakUnknown {
-                precision: basis,
-            }))?;
-        rec.record(|| m.mfu.factor("MFU", m.mfu.value.get(), ""));
         let min_devices = self.memory_fit_training(pp, hp, rec)?;
         let reliability = pp.mtbf.as_ref().map(|mt| ReliabilityInputs {
             device_mtbf: mt.value,
@@ -963,6 +1093,181 @@ impl<'s> PerfModel<'s> {
             });
         }
         let scale_out = pp.scale_out.as_ref().map(|s| s.value);
+        if eff.curve.is_none() {
+            self.record_scale_out(pp, rec);
+        }
+        let inputs = TrainingInputs {
+            peak: eff.peak,
+            mfu: eff.mfu,
+            mfu_devices: eff.mfu_devices,
+            mfu_scale_out: eff.mfu_scale_out,
+            domain: pp.domain,
+            scale_out,
+            comm: self.comm,
+            reliability,
+            curve: eff.curve,
+        };
+        Ok((inputs, eff.at_job_scale, min_devices))
+    }
+
+    /// A training pair from its rate at a job size.
+    fn training_pair(
+        inputs: &TrainingInputs,
+        precision: Precision,
+        work: Flops,
+        hours: Hours,
+        min_devices: u64,
+        rate: TrainingRate,
+        rec: &mut impl Recorder,
+    ) -> Result<TrainingPair, Unfit> {
+        rec.record(|| plain("job size", rate.devices, "devices", Origin::Derived));
+        if let Some(c) = &inputs.curve {
+            let n = rate.devices;
+            rec.record(|| Factor {
+                note: Some(if c.curve.extrapolates(n) {
+                    format!(
+                        "from the fit; EXTRAPOLATED beyond the measured {}-{} devices",
+                        c.curve.min_devices, c.curve.max_devices
+                    )
+                } else {
+                    "from the fit, within the measured range".to_owned()
+                }),
+                ..plain(
+                    "fitted MFU at job size",
+                    rate.achieved.get() / inputs.peak.get(),
+                    "",
+                    Origin::Derived,
+                )
+            });
+        } else {
+            rec.record(|| plain("scale-out efficiency", rate.scale_out, "", Origin::Derived));
+        }
+        rec.record(|| plain("goodput", rate.goodput.get(), "", Origin::Derived));
+        if let Some(t) = rate.checkpoint_interval {
+            rec.record(|| plain("checkpoint interval", t.minutes(), "min", Origin::Derived));
+        }
+        rec.record(|| {
+            plain(
+                "effective rate",
+                rate.effective.tera(),
+                "TFLOP/s",
+                Origin::Derived,
+            )
+        });
+        if rate.effective.get() <= 0.0 {
+            return Err(Unfit::CannotFinish);
+        }
+        let share = rate.effective.get() * 3600.0 / work.get();
+        rec.record(|| plain("share of work per device-hour", share, "", Origin::Derived));
+        Ok(TrainingPair {
+            precision,
+            rate,
+            work,
+            hours,
+            min_devices,
+            share_per_device_hour: share,
+        })
+    }
+
+    /// Peak and MFU from the scenario's MFU or the sourced default.
+    fn mfu_efficiency(
+        &self,
+        pp: &PoolPerf,
+        hp: &PhasePerf,
+        precision: Precision,
+        rec: &mut impl Recorder,
+    ) -> Result<Efficiency, Unfit> {
+        let k = usize::from(hp.kind == PhaseKind::Posttraining);
+        let m = pp.mfu[k].as_ref().ok_or(Unfit::MfuUnknown)?;
+        // A scenario MFU is a fraction of the peak at the phase's precision,
+        // measured at the job's own scale; a default carries its own basis and
+        // measurement scale.
+        let scenario = m.mfu.origin == Origin::Scenario;
+        let basis = if scenario { precision } else { m.basis };
+        let peak = self
+            .peak(pp, basis, rec)
+            .ok_or(Unfit::Ineligible(Ineligible::PeakUnknown {
+                precision: basis,
+            }))?;
+        rec.record(|| m.mfu.factor("MFU", m.mfu.value.get(), ""));
+        Ok(Efficiency {
+            peak,
+            mfu: m.mfu.value,
+            mfu_devices: if scenario { None } else { m.devices },
+            mfu_scale_out: m.scale_out,
+            curve: None,
+            at_job_scale: scenario,
+        })
+    }
+
+    /// The phase's measured scaling curve on this pool's accelerator.
+    fn fitted_efficiency(
+        &self,
+        pp: &PoolPerf,
+        hp: &PhasePerf,
+        precision: Precision,
+        f: &ScalingFit,
+        rec: &mut impl Recorder,
+    ) -> Result<Efficiency, Unfit> {
+        let peak = self
+            .peak(pp, precision, rec)
+            .ok_or(Unfit::Ineligible(Ineligible::PeakUnknown { precision }))?;
+        let flops_per_unit = if f.mfu {
+            peak.get()
+        } else {
+            hp.flops_per_token.ok_or(Unfit::WorkUnknown)?.get()
+        };
+        let r = &f.report;
+        rec.record(|| Factor {
+            sources: f.sources.clone(),
+            note: Some(format!(
+                "rate from a least-squares fit of the scenario's measured {} points: {r}{}",
+                if f.mfu { "MFU" } else { "tokens/s" },
+                f.note
+                    .as_deref()
+                    .map_or(String::new(), |n| format!("; {n}"))
+            )),
+            ..plain(
+                "scaling fit",
+                r.curve.b,
+                if r.curve.form == CurveForm::PowerLaw {
+                    "exponent"
+                } else {
+                    "slope per ln(devices)"
+                },
+                Origin::Scenario,
+            )
+        });
+        rec.record(|| plain("fit residual (RMS)", r.rms_residual, "", Origin::Derived));
+        rec.record(|| Factor {
+            note: Some(format!(
+                "largest measured job predicted from the others: {:+.2}%",
+                100.0 * r.largest_held_out
+            )),
+            ..plain(
+                "fit held-out error (max)",
+                r.max_held_out,
+                "",
+                Origin::Derived,
+            )
+        });
+        Ok(Efficiency {
+            peak,
+            mfu: Fraction::clamped(
+                r.curve.value(r.curve.max_devices) * flops_per_unit / peak.get(),
+            ),
+            mfu_devices: None,
+            mfu_scale_out: None,
+            curve: Some(AchievedCurve {
+                curve: r.curve,
+                flops_per_unit,
+                cap: Some(peak),
+            }),
+            at_job_scale: false,
+        })
+    }
+
+    fn record_scale_out(&self, pp: &PoolPerf, rec: &mut impl Recorder) {
         match &pp.scale_out {
             Some(s) => {
                 rec.record(|| s.factor("scale-out bandwidth", s.value.gb_per_sec(), "GB/s"));
@@ -990,60 +1295,6 @@ impl<'s> PerfModel<'s> {
                 ..plain("scale-out bandwidth", f64::NAN, "GB/s", Origin::Catalogue)
             }),
         }
-        let inputs = TrainingInputs {
-            peak,
-            mfu: m.mfu.value,
-            mfu_devices: if m.mfu.origin == Origin::Scenario {
-                None
-            } else {
-                m.devices
-            },
-            mfu_scale_out: m.scale_out,
-            domain: pp.domain,
-            scale_out,
-            comm: self.comm,
-            reliability,
-        };
-        let mut rate = job_size_for_deadline(&inputs, work, hours).ok_or(Unfit::CannotFinish)?;
-        // A scenario MFU is measured at the job's scale: no relative factor.
-        if m.mfu.origin == Origin::Scenario {
-            rate = TrainingInputs {
-                mfu_devices: Some(rate.devices),
-                ..inputs
-            }
-            .rate(rate.devices);
-        }
-        #[allow(clippy::cast_precision_loss)]
-        if rate.devices < min_devices as f64 {
-            rate = inputs.rate(min_devices as f64);
-        }
-        rec.record(|| plain("job size", rate.devices, "devices", Origin::Derived));
-        rec.record(|| plain("scale-out efficiency", rate.scale_out, "", Origin::Derived));
-        rec.record(|| plain("goodput", rate.goodput.get(), "", Origin::Derived));
-        if let Some(t) = rate.checkpoint_interval {
-            rec.record(|| plain("checkpoint interval", t.minutes(), "min", Origin::Derived));
-        }
-        rec.record(|| {
-            plain(
-                "effective rate",
-                rate.effective.tera(),
-                "TFLOP/s",
-                Origin::Derived,
-            )
-        });
-        if rate.effective.get() <= 0.0 {
-            return Err(Unfit::CannotFinish);
-        }
-        let share = rate.effective.get() * 3600.0 / work.get();
-        rec.record(|| plain("share of work per device-hour", share, "", Origin::Derived));
-        Ok(TrainingPair {
-            precision,
-            rate,
-            work,
-            hours,
-            min_devices,
-            share_per_device_hour: share,
-        })
     }
 
     fn inference(
@@ -1217,6 +1468,21 @@ impl<'s> PerfModel<'s> {
             measured: false,
             share_per_device: share,
         })
+    }
+}
+
+/// The training rate at job size `devices`; an MFU taken at the job's own
+/// scale (`at_job_scale`: a scenario MFU) is measured at that size, so no
+/// relative scale-out factor applies to it.
+fn rate_at(inputs: &TrainingInputs, at_job_scale: bool, devices: f64) -> TrainingRate {
+    if at_job_scale {
+        TrainingInputs {
+            mfu_devices: Some(devices.max(1.0)),
+            ..*inputs
+        }
+        .rate(devices)
+    } else {
+        inputs.rate(devices)
     }
 }
 

@@ -28,10 +28,18 @@
 //! * `G(n)`: Daly goodput for the job's MTBF (`device MTBF / n`), checkpoint
 //!   write and restart times ([`super::reliability`]).
 //!
+//! When the scenario measured the phase at several job sizes, a fitted curve
+//! ([`AchievedCurve`], from [`super::fit`]) replaces `peak_b · MFU · η(n) /
+//! η(n_ref)`: the achieved FLOP/s per device at `n` is the curve's value
+//! (capped at the peak), scale-out included, and only `G(n)` is applied on
+//! top (measurements are throughputs of runs short enough to ignore
+//! failures).
+//!
 //! Since `η` and `G` depend on the job size `n`, and the job size a pool would
 //! need depends on the rate, [`job_size_for_deadline`] finds the fixed point
 //! `n = W / (rate(n) · T)` for work `W` due in `T`.
 
+use super::fit::Curve;
 use super::reliability::{job_mtbf, optimal_goodput};
 use crate::units::{BytesPerSec, Flops, FlopsPerSec, Fraction, Hours};
 
@@ -55,6 +63,33 @@ pub struct ReliabilityInputs {
     pub restart: Hours,
 }
 
+/// A fitted curve of per-device throughput against job size (module docs).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AchievedCurve {
+    /// The curve of a per-device quantity (an MFU, or tokens/s per device).
+    pub curve: Curve,
+    /// FLOP/s per device per unit of the curve's value: the peak the MFU is
+    /// a fraction of, or the FLOPs per token.
+    pub flops_per_unit: f64,
+    /// Most FLOP/s a device can achieve (its peak), capping extrapolation;
+    /// `None` when unknown.
+    pub cap: Option<FlopsPerSec>,
+}
+
+impl AchievedCurve {
+    /// Achieved FLOP/s per device at `devices`; zero where the curve is not
+    /// positive.
+    #[must_use]
+    pub fn achieved(&self, devices: f64) -> f64 {
+        let v = (self.curve.value(devices) * self.flops_per_unit).max(0.0);
+        let v = if v.is_finite() { v } else { 0.0 };
+        match self.cap {
+            Some(c) => v.min(c.get()),
+            None => v,
+        }
+    }
+}
+
 /// Everything the training rate of one (phase, pool) pair depends on.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TrainingInputs {
@@ -76,6 +111,9 @@ pub struct TrainingInputs {
     pub comm: CommModel,
     /// Failures and checkpoints; `None` ignores failures (goodput 1).
     pub reliability: Option<ReliabilityInputs>,
+    /// A fitted throughput curve that replaces `peak · mfu` and the
+    /// scale-out factor when set (module docs).
+    pub curve: Option<AchievedCurve>,
 }
 
 /// The factors of a training rate at one job size.
@@ -83,7 +121,8 @@ pub struct TrainingInputs {
 pub struct TrainingRate {
     /// Job size the rate was evaluated at.
     pub devices: f64,
-    /// `peak · MFU`: achieved FLOP/s per device at the reference scale.
+    /// `peak · MFU`: achieved FLOP/s per device at the reference scale (the
+    /// fitted curve's value at this job size, when one is used).
     pub achieved: FlopsPerSec,
     /// Relative scale-out efficiency `η(n)/η(n_ref)`; one when unknown.
     pub scale_out: f64,
@@ -110,6 +149,13 @@ impl TrainingInputs {
     fn achieved(&self) -> f64 {
         self.peak.get() * self.mfu.get()
     }
+    /// Achieved FLOP/s per device at job size `n` before goodput.
+    fn achieved_at(&self, n: f64) -> f64 {
+        match &self.curve {
+            Some(c) => c.achieved(n),
+            None => self.achieved(),
+        }
+    }
     fn overlap_complement(&self) -> f64 {
         self.comm.overlap.complement().get()
     }
@@ -131,9 +177,9 @@ impl TrainingInputs {
 
     fn rate_given(&self, devices: f64, eta_ref: f64) -> TrainingRate {
         let n = devices.max(1.0);
-        let scale_out = match self.scale_out {
-            Some(bw) => eta(self, n, Some(bw)) / eta_ref,
-            None => 1.0,
+        let scale_out = match (self.curve, self.scale_out) {
+            (None, Some(bw)) => eta(self, n, Some(bw)) / eta_ref,
+            _ => 1.0,
         };
         let (goodput, interval) = match self.reliability {
             Some(r) => match job_mtbf(r.device_mtbf, n) {
@@ -145,8 +191,9 @@ impl TrainingInputs {
             },
             None => (Fraction::ONE, None),
         };
-        let achieved = FlopsPerSec::from_raw(self.achieved());
-        let effective = FlopsPerSec::from_raw(self.achieved() * scale_out * goodput.get());
+        let base = self.achieved_at(n);
+        let achieved = FlopsPerSec::from_raw(base);
+        let effective = FlopsPerSec::from_raw(base * scale_out * goodput.get());
         TrainingRate {
             devices: n,
             achieved,
@@ -171,7 +218,13 @@ pub fn job_size_for_deadline(
     deadline: Hours,
 ) -> Option<TrainingRate> {
     let t = deadline.to_seconds().get();
-    if t <= 0.0 || inp.achieved() <= 0.0 {
+    // the no-loss rate the search starts from: the measured reference rate,
+    // or the curve's value at its largest measured size
+    let start_rate = match &inp.curve {
+        Some(c) => c.achieved(c.curve.max_devices),
+        None => inp.achieved(),
+    };
+    if t <= 0.0 || start_rate <= 0.0 {
         return None;
     }
     let need = |r: f64| work.get() / (r * t);
@@ -180,7 +233,7 @@ pub fn job_size_for_deadline(
         let r = inp.rate_given(n, eta_ref);
         (r.effective.get() > 0.0).then(|| (r, need(r.effective.get()).max(1.0)))
     };
-    let mut n0 = need(inp.achieved()).max(1.0);
+    let mut n0 = need(start_rate).max(1.0);
     let (_, m0) = map(n0)?;
     let mut g0 = n0 - m0;
     let mut n1 = m0;
@@ -277,6 +330,7 @@ mod tests {
                 overlap: Fraction::from_raw(0.9),
             },
             reliability: None,
+            curve: None,
         }
     }
 
@@ -341,6 +395,58 @@ mod tests {
         assert!(job_size_for_deadline(&inp, work, Hours::ZERO).is_none());
     }
 
+    /// A fitted curve replaces peak × MFU × scale-out: the achieved rate is
+    /// the curve at the job size (capped at the peak), goodput still applies,
+    /// and the fixed point meets its deadline.
+    #[test]
+    fn fitted_curve_sets_the_achieved_rate() {
+        use crate::perf::fit::{Curve, CurveForm};
+        let curve = Curve {
+            form: CurveForm::PowerLaw,
+            a: 0.3f64.ln(),
+            b: -0.02,
+            min_devices: 100.0,
+            max_devices: 1000.0,
+        };
+        let inp = TrainingInputs {
+            curve: Some(AchievedCurve {
+                curve,
+                flops_per_unit: 989.4e12,
+                cap: Some(FlopsPerSec::from_tera(989.4)),
+            }),
+            reliability: Some(ReliabilityInputs {
+                device_mtbf: Hours::from_raw(50_677.0),
+                checkpoint: Hours::from_minutes(1.0),
+                restart: Hours::from_minutes(10.0),
+            }),
+            ..h800()
+        };
+        let r = inp.rate(500.0);
+        let law = 989.4e12 * 0.3 * 500f64.powf(-0.02);
+        assert_relative_eq!(r.achieved.get(), law, max_relative = 1e-12);
+        assert_relative_eq!(r.scale_out, 1.0);
+        assert_relative_eq!(
+            r.effective.get(),
+            law * r.goodput.get(),
+            max_relative = 1e-12
+        );
+        let work = Flops::from_raw(3.74e24);
+        let deadline = Hours::from_days(60.0);
+        let j = job_size_for_deadline(&inp, work, deadline).expect("feasible");
+        let done = j.effective.get() * j.devices * deadline.to_seconds().get();
+        assert_relative_eq!(done, work.get(), max_relative = 1e-5);
+        // a curve above the peak is capped at the peak
+        let hot = AchievedCurve {
+            curve: Curve {
+                a: 2f64.ln(),
+                ..curve
+            },
+            flops_per_unit: 989.4e12,
+            cap: Some(FlopsPerSec::from_tera(989.4)),
+        };
+        assert_relative_eq!(hot.achieved(10.0), 989.4e12);
+    }
+
     /// A flaky pool (an Ascend-like 9,216 h device MTBF, one-minute
     /// checkpoints, ten-minute restarts) given more and more work: whenever a
     /// job size is returned it delivers the work by the deadline, and when
@@ -362,6 +468,7 @@ mod tests {
                 checkpoint: Hours::from_minutes(1.0),
                 restart: Hours::from_minutes(10.0),
             }),
+            curve: None,
         };
         let deadline = Hours::from_days(90.0);
         let t = deadline.to_seconds().get();

@@ -8,7 +8,7 @@ use crate::model::{ColId, Model, ModelBuilder, RowId, VarType};
 use crate::perf::PerfModel;
 use crate::scenario::ValidatedScenario;
 use crate::solver::{self, LpSolver, SolveOptions, Status};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 fn opt(v: f64) -> Option<f64> {
@@ -65,7 +65,8 @@ pub(super) fn binding(
     sopts: &SolveOptions,
 ) -> Result<Vec<Binding>> {
     let m = pricing_model(c, x)?;
-    let s = solver::solve(&m, &sopts.clone().with_time_limit(None))?;
+    // Within the run's budget: when it has run out, no prices.
+    let s = solver::solve(&m, sopts)?;
     if s.status != Status::Optimal || s.row_dual.len() != m.num_rows() {
         return Ok(Vec::new());
     }
@@ -181,7 +182,7 @@ pub(super) fn binding(
 }
 
 /// One constraint of a conflict.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Relaxation {
     /// The row's name.
     pub constraint: String,
@@ -189,7 +190,8 @@ pub struct Relaxation {
     pub meaning: String,
     /// How much it must give for a plan to exist (in the least relaxation),
     /// in `unit`; zero when the row is in the conflict but another row's
-    /// relaxation suffices.
+    /// relaxation suffices, or when the time limit stopped the analysis
+    /// before this was computed (see [`Infeasibility::complete`]).
     pub amount: f64,
     /// The unit of `amount`.
     pub unit: String,
@@ -198,16 +200,22 @@ pub struct Relaxation {
 }
 
 /// Why no plan exists.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Infeasibility {
-    /// An irreducible set of conflicting business constraints (together
-    /// with the pools' capacities they cannot be met; drop any one and a
-    /// plan exists), each with its share of the least relaxation.
+    /// A set of conflicting business constraints (together with the pools'
+    /// capacities they cannot be met), each with its share of the least
+    /// relaxation. Irreducible (drop any one and a plan exists) when
+    /// [`Infeasibility::complete`].
     pub conflict: Vec<Relaxation>,
     /// Pools that cannot run a phase in the conflict, and why.
     pub unfit: Vec<String>,
-    /// Whether the conflict needs whole devices (the fractional plan exists).
+    /// Whether the conflict needs whole devices (the fractional plan
+    /// exists; `false` also when that was not established in time).
     pub integrality: bool,
+    /// `false` when the run's time limit cut the analysis short: the rows
+    /// listed still conflict, but the set may not be irreducible, and the
+    /// amounts may not be the least relaxation (zero when not computed).
+    pub complete: bool,
 }
 
 impl fmt::Display for Infeasibility {
@@ -215,10 +223,17 @@ impl fmt::Display for Infeasibility {
         if self.integrality {
             writeln!(f, "no plan in whole devices (a fractional plan exists)")?;
         }
-        writeln!(
-            f,
-            "no plan meets all of these together (drop any one and one exists):"
-        )?;
+        if self.complete {
+            writeln!(
+                f,
+                "no plan meets all of these together (drop any one and one exists):"
+            )?;
+        } else {
+            writeln!(
+                f,
+                "no plan meets all of these together (partial: the time limit cut the analysis short, so the set may not be minimal and the amounts may not be the least):"
+            )?;
+        }
         for r in &self.conflict {
             writeln!(f, "  - {}: {}", r.constraint, r.message)?;
         }
@@ -244,14 +259,26 @@ fn relaxable(k: &RowKind) -> bool {
     )
 }
 
-fn feasible(s: &solver::Solution) -> bool {
-    matches!(
-        s.status,
-        Status::Optimal | Status::Feasible | Status::Unbounded
-    )
+/// What a solve established about feasibility.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    Feasible,
+    Infeasible,
+    /// A limit stopped the solve first.
+    Unknown,
 }
 
-/// Explains an infeasible compiled model.
+fn verdict(s: &solver::Solution) -> Verdict {
+    match s.status {
+        Status::Optimal | Status::Feasible | Status::Unbounded => Verdict::Feasible,
+        Status::Infeasible => Verdict::Infeasible,
+        _ => Verdict::Unknown,
+    }
+}
+
+/// Explains an infeasible compiled model, within the run's deadline
+/// (`sopts.deadline`): a deletion filter cut short keeps every row it has
+/// not tested (the set still conflicts) and says it is partial.
 pub(super) fn infeasibility(
     vs: &ValidatedScenario,
     perf: &PerfModel<'_>,
@@ -260,43 +287,60 @@ pub(super) fn infeasibility(
 ) -> Result<Infeasibility> {
     let m = &c.model;
     let lp = m.relaxation();
-    let quick = sopts.clone().with_time_limit(None);
-    let lp_feasible = feasible(&solver::solve(&lp, &quick)?);
+    let lp_verdict = verdict(&solver::solve(&lp, sopts)?);
+    let mut complete = lp_verdict != Verdict::Unknown;
+    let lp_feasible = lp_verdict == Verdict::Feasible;
     // Work on the LP when it is infeasible; on the MILP otherwise.
     let base = if lp_feasible { m.clone() } else { lp };
     let cand: Vec<usize> = (0..c.rows.len())
         .filter(|&i| relaxable(&c.rows[i].kind))
         .collect();
 
-    // Deletion filter over the relaxable rows (physical rows always kept).
+    // Deletion filter over the relaxable rows (physical rows always kept):
+    // a row whose removal leaves the rest infeasible is dropped for good.
+    // A row not tested in time, or whose test hit the limit, is kept: the
+    // kept set stays a conflict.
     let mut keep: Vec<bool> = vec![true; c.rows.len()];
-    let solve_with = |keep: &[bool]| -> Result<bool> {
-        let mut mm = base.clone();
-        for &i in &cand {
-            if !keep[i] {
-                mm.set_row_bounds(RowId(u32::try_from(i).unwrap_or(u32::MAX)), None, None)?;
-            }
-        }
-        Ok(feasible(&solver::solve(&mm, &quick)?))
-    };
-    if cand.len() <= 400 {
+    let row_id = |i: usize| RowId(u32::try_from(i).unwrap_or(u32::MAX));
+    if complete {
         if base.is_mip() {
             for &i in &cand {
-                keep[i] = false;
-                if solve_with(&keep)? {
-                    keep[i] = true;
+                if super::expired(sopts.deadline) {
+                    complete = false;
+                    break;
+                }
+                let mut mm = base.clone();
+                for &k in &cand {
+                    if !keep[k] || k == i {
+                        mm.set_row_bounds(row_id(k), None, None)?;
+                    }
+                }
+                match verdict(&solver::solve(&mm, sopts)?) {
+                    Verdict::Infeasible => keep[i] = false,
+                    Verdict::Feasible => {}
+                    Verdict::Unknown => {
+                        complete = false;
+                        break;
+                    }
                 }
             }
         } else {
-            let mut s = LpSolver::new(base.clone(), quick.clone())?;
+            let mut s = LpSolver::new(base.clone(), sopts.clone())?;
             for &i in &cand {
-                let r = RowId(u32::try_from(i).unwrap_or(u32::MAX));
-                s.set_row_bounds(r, None, None)?;
-                if feasible(&s.solve()?) {
-                    s.set_row_bounds(r, opt(m.row_lower()[i]), opt(m.row_upper()[i]))?;
-                    keep[i] = true;
-                } else {
-                    keep[i] = false;
+                if super::expired(sopts.deadline) {
+                    complete = false;
+                    break;
+                }
+                s.set_row_bounds(row_id(i), None, None)?;
+                match verdict(&s.solve()?) {
+                    Verdict::Infeasible => keep[i] = false,
+                    v => {
+                        s.set_row_bounds(row_id(i), opt(m.row_lower()[i]), opt(m.row_upper()[i]))?;
+                        if v == Verdict::Unknown {
+                            complete = false;
+                            break;
+                        }
+                    }
                 }
             }
         }
@@ -350,10 +394,21 @@ pub(super) fn infeasibility(
         slack.push((i, s, scale));
     }
     let em = b.build()?;
-    let es = solver::solve(&em, &quick)?;
+    let es = solver::solve(&em, sopts)?;
+    // Amounts are the least relaxation only when the elastic model was
+    // solved to optimality; an incumbent's amounts suffice but may not be
+    // the least; without a point they are unknown (zero).
+    complete &= es.status == Status::Optimal;
+    let known = matches!(es.status, Status::Optimal | Status::Feasible);
     let amounts: Vec<f64> = slack
         .iter()
-        .map(|&(_, s, _)| es.x.get(s.index()).copied().unwrap_or(0.0))
+        .map(|&(_, s, _)| {
+            if known {
+                es.x.get(s.index()).copied().unwrap_or(0.0)
+            } else {
+                0.0
+            }
+        })
         .collect();
 
     let mut conflict = Vec::new();
@@ -438,6 +493,14 @@ pub(super) fn infeasibility(
                 format!("{}; short by {a:.4}", row.meaning),
             ),
         };
+        let message = if known {
+            message
+        } else {
+            format!(
+                "{}; how much it must give was not computed within the time limit",
+                row.meaning
+            )
+        };
         conflict.push(Relaxation {
             constraint: m.row_names()[i].clone(),
             meaning: row.meaning.clone(),
@@ -450,6 +513,7 @@ pub(super) fn infeasibility(
         conflict,
         unfit,
         integrality: lp_feasible,
+        complete,
     })
 }
 

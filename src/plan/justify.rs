@@ -7,9 +7,14 @@
 //! names the constraints that make it impossible and searches the least
 //! common delay of the training deadlines at which a domestic-only plan
 //! exists (and what that costs).
+//!
+//! All of it — the plan, the counterfactual, its explanation and the delay
+//! search — shares the run's one wall-clock budget ([`PlanOptions`]); a
+//! delay search cut short by it reports the least delay found feasible and
+//! says it may not be the least ([`Counterfactual::delay_is_least`]).
 
 use super::compile::CompileOptions;
-use super::{Infeasibility, Plan, PlanOptions, PlanStatus, plan_with};
+use super::{Infeasibility, Plan, PlanOptions, PlanStatus, deadline_after, expired, plan_with};
 use crate::error::Result;
 use crate::perf::PerfModel;
 use crate::scenario::ValidatedScenario;
@@ -45,6 +50,10 @@ pub struct Counterfactual {
     pub feasible_with_delay_days: Option<f64>,
     /// The cost of that delayed domestic-only plan.
     pub delayed_cost_usd: Option<Usd>,
+    /// Whether `feasible_with_delay_days` is the least delay (to within 6
+    /// hours); `false` when the time limit cut the search short, so a
+    /// smaller delay may suffice. `true` when there is no delay to search.
+    pub delay_is_least: bool,
 }
 
 /// The justification memo.
@@ -65,13 +74,15 @@ pub struct Justification {
     pub memo: String,
 }
 
-/// Plans `vs`, plans it again on domestic pools only, and compares.
+/// Plans `vs`, plans it again on domestic pools only, and compares, all
+/// within one wall-clock budget (see [`PlanOptions`]).
 ///
 /// # Errors
 /// As [`super::plan`].
 pub fn justify(vs: &ValidatedScenario, opts: &PlanOptions) -> Result<Justification> {
+    let deadline = deadline_after(opts.effective_time_limit(vs), opts);
     let perf = PerfModel::new(vs);
-    let plan = plan_with(vs, &perf, opts, &CompileOptions::default())?;
+    let plan = plan_with(vs, &perf, opts, &CompileOptions::default(), deadline)?;
     let foreign: Vec<_> = vs
         .pool_ids()
         .filter(|&k| !vs.pool(k).is_domestic())
@@ -99,7 +110,7 @@ pub fn justify(vs: &ValidatedScenario, opts: &PlanOptions) -> Result<Justificati
                 && p.ownership().is_rentable()
                 && used.iter().any(|u| u == p.name())
         });
-    let cf = plan_with(vs, &perf, opts, &domestic_only)?;
+    let cf = plan_with(vs, &perf, opts, &domestic_only, deadline)?;
     let mut counter = Counterfactual {
         status: cf.status,
         cost_usd: None,
@@ -108,6 +119,7 @@ pub fn justify(vs: &ValidatedScenario, opts: &PlanOptions) -> Result<Justificati
         infeasibility: cf.infeasibility.clone(),
         feasible_with_delay_days: None,
         delayed_cost_usd: None,
+        delay_is_least: true,
     };
     let finish = |p: &Plan, name: &str| {
         p.phases
@@ -153,21 +165,34 @@ pub fn justify(vs: &ValidatedScenario, opts: &PlanOptions) -> Result<Justificati
             .map(|&p| (horizon - perf.phase_end(p)).get())
             .fold(0.0, f64::max);
         if !training.is_empty() && max_delta > 0.0 {
-            let at_max = plan_with(vs, &perf, opts, &shifted(max_delta))?;
-            if matches!(at_max.status, PlanStatus::Optimal | PlanStatus::Feasible) {
+            let at_max = plan_with(vs, &perf, opts, &shifted(max_delta), deadline)?;
+            let found = |p: &Plan| matches!(p.status, PlanStatus::Optimal | PlanStatus::Feasible);
+            if found(&at_max) {
+                // `lo` is always a delay proven too small, `hi` one with a
+                // plan; a probe that hits the limit proves neither.
                 let (mut lo, mut hi, mut best) = (0.0, max_delta, at_max);
                 while hi - lo > 24.0 * 0.25 {
+                    if expired(deadline) {
+                        counter.delay_is_least = false;
+                        break;
+                    }
                     let mid = 0.5 * (lo + hi);
-                    let p = plan_with(vs, &perf, opts, &shifted(mid))?;
-                    if matches!(p.status, PlanStatus::Optimal | PlanStatus::Feasible) {
+                    let p = plan_with(vs, &perf, opts, &shifted(mid), deadline)?;
+                    if found(&p) {
                         hi = mid;
                         best = p;
-                    } else {
+                    } else if p.status == PlanStatus::Infeasible {
                         lo = mid;
+                    } else {
+                        counter.delay_is_least = false;
+                        break;
                     }
                 }
                 counter.feasible_with_delay_days = Some(hi / 24.0);
                 counter.delayed_cost_usd = Some(best.cost.total_usd);
+            } else if at_max.status != PlanStatus::Infeasible {
+                // Not known whether any delay helps.
+                counter.delay_is_least = false;
             }
         }
     }
@@ -260,6 +285,12 @@ fn memo(
                 for r in &inf.conflict {
                     let _ = writeln!(o, "  - {}", r.message);
                 }
+                if !inf.complete {
+                    let _ = writeln!(
+                        o,
+                        "  (Partial: the time limit cut the analysis short; these conflict, but fewer may.)"
+                    );
+                }
             }
             match (c.feasible_with_delay_days, c.delayed_cost_usd) {
                 (Some(d), Some(cost)) => {
@@ -268,6 +299,18 @@ fn memo(
                         "  With every training deadline {d:.1} days later it becomes feasible at {} ({} more than the plan).",
                         musd(cost.get()),
                         musd(cost.get() - plan.cost.total_usd.get())
+                    );
+                    if !c.delay_is_least {
+                        let _ = writeln!(
+                            o,
+                            "  (The time limit cut the search short: a smaller delay may suffice.)"
+                        );
+                    }
+                }
+                _ if !c.delay_is_least => {
+                    let _ = writeln!(
+                        o,
+                        "  Whether moving the training deadlines helps was not settled within the time limit."
                     );
                 }
                 _ => {

@@ -41,7 +41,9 @@
 //! * `use[p,k]` (binary, whole-device plans): whether training phase `p`
 //!   runs on pool `k` (single-pool runs, memory fit).
 //!
-//! **Rows** (each named and described in [`Compiled::rows`]):
+//! **Rows** (each named and described in [`Compiled::rows`]; each family of
+//! rows and columns lives in its own file of [`compile`](mod@compile), with its part of
+//! this formulation beside it):
 //!
 //! ```text
 //! capacity[k,t]:   Σ_p g·x[p,k,t] − a_k·g·buy[k]·[t ≥ arrival_k] ≤ a_k·owned_k   (or ≤ max rentable)
@@ -85,57 +87,123 @@
 //! objective would improve if the constraint were loosened by one of its
 //! units (and worsen if tightened), e.g. "USD per extra device of
 //! h20-owned", "USD per point of domestic share".
+//!
+//! # Verification
+//!
+//! Every plan is re-checked by [`verify()`], which re-derives each of its
+//! claims from the scenario and the plan's schedule and purchases alone
+//! (never from the compiled model), with training work credited at the rate
+//! the performance model gives at each slot's own device count; a plan met
+//! only under the linearisation above passes with a warning. The checks,
+//! their names and tolerances are listed in [`mod@verify`]. A plan read
+//! back from its JSON (`Plan` is `Deserialize`) can be verified the same
+//! way, which is what `fleetplan verify` does.
 
 pub mod compile;
 mod explain;
 mod justify;
 mod report;
 pub mod symmetry;
-mod verify;
+pub mod verify;
 
 pub use compile::{
     ColInfo, ColKind, CompileOptions, Compiled, RowInfo, RowKind, UnitCost, compile,
 };
 pub use explain::{Infeasibility, Relaxation};
 pub use justify::{Counterfactual, Justification, justify};
-pub use verify::{Check, VerifyReport, verify};
+pub use verify::{Check, VerifyReport, Warning, verify};
 
 use crate::error::Result;
 use crate::model::{ColId, Model, Sense, VarType};
 use crate::perf::PerfModel;
-use crate::scenario::{PhaseId, ResolvedObjective, ValidatedScenario};
+use crate::scenario::{ObjectiveKind, PhaseId, ResolvedObjective, ValidatedScenario};
 use crate::solver::{self, SolveOptions, Status};
 use crate::units::{Hours, Usd};
 use crate::workload::PhaseKind;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
 
 /// Everyday options of a planning run.
+///
+/// # Time limit: one budget per run
+///
+/// Every call of [`plan`], [`justify`] or [`crate::sweep::sweep`] has ONE
+/// wall-clock budget, counted from the call: every solve it makes (both
+/// stages of a lexicographic objective, every probe of a makespan
+/// bisection, the explanation of an infeasible scenario, the shadow-price
+/// LP, a justification's counterfactuals, every point of a sweep) stops at
+/// the same deadline. The budget is, in order of precedence:
+///
+/// 1. [`PlanOptions::time_limit`] when set (the CLI's `--time-limit` sets
+///    it, so the flag overrides the file);
+/// 2. the scenario's `settings.time_limit_s`;
+/// 3. [`PlanOptions::DEFAULT_TIME_LIMIT`], 60 s.
+///
+/// At the limit the answer is the best found, with an honest status: a
+/// whole-device plan with an incumbent is [`PlanStatus::Feasible`] with its
+/// proven gap, a makespan bisection cut short returns the least deadline
+/// found feasible (status `Feasible`, the gap is the bracket's width), an
+/// explanation cut short says it is partial ([`Infeasibility::complete`]),
+/// and a run with no plan at all is [`PlanStatus::Limit`]. Nothing hangs.
+///
+/// Any [`Duration`] is accepted and none panics: a budget beyond what the
+/// clock can represent (`Duration::MAX`) means no limit in practice
+/// (saturation), `Duration::ZERO` stops at the first check. Seconds from
+/// people (files, flags) go through [`crate::solver::time_limit_from_secs`],
+/// which checks the range `(0, 10^6]`.
+///
+/// # MIP gap
+///
+/// The planner's relative MIP gap is its own option,
+/// [`PlanOptions::mip_gap`] (explicit value, else the scenario's
+/// `settings.mip_gap`, else [`PlanOptions::DEFAULT_MIP_GAP`] = 1e-6), so
+/// [`PlanOptions::with_solver`] never changes it: the planner writes it
+/// over [`SolveOptions::relative_gap`] of every solve it makes.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PlanOptions {
-    /// Solver options (time limit, gaps). The scenario's `settings` override
-    /// the time limit and MIP gap when given.
+    /// Engine options of every solve (algorithm, tolerances, node and
+    /// iteration limits, MIP switches). Its `relative_gap` is replaced by
+    /// the planner's gap ([`PlanOptions::mip_gap`]); its `time_limit`, when
+    /// set, caps each single solve *within* the run's budget, and its
+    /// `deadline`, when set, is honoured too.
     pub solver: SolveOptions,
     /// Plan fractional devices (an LP) even if the scenario asks for whole
     /// devices.
     pub fractional: bool,
     /// Makespan search: stop when the bracket is narrower than this.
     pub makespan_tolerance: Hours,
+    /// The wall-clock budget of the whole run; `None` (default): the
+    /// scenario's `settings.time_limit_s`, else
+    /// [`PlanOptions::DEFAULT_TIME_LIMIT`] (60 s). See the type's docs.
+    pub time_limit: Option<Duration>,
+    /// The relative MIP gap of whole-device plans, in `[0, 1]`; `None`
+    /// (default): the scenario's `settings.mip_gap`, else
+    /// [`PlanOptions::DEFAULT_MIP_GAP`] (1e-6).
+    pub mip_gap: Option<f64>,
 }
 
 impl Default for PlanOptions {
     fn default() -> Self {
         Self {
-            solver: SolveOptions::default().with_relative_gap(1e-6),
+            solver: SolveOptions::default(),
             fractional: false,
             makespan_tolerance: Hours::from_raw(1.0),
+            time_limit: None,
+            mip_gap: None,
         }
     }
 }
 
 impl PlanOptions {
-    /// Sets [`PlanOptions::solver`].
+    /// The budget of a run when neither the options nor the scenario set
+    /// one: 60 s.
+    pub const DEFAULT_TIME_LIMIT: Duration = Duration::from_secs(60);
+    /// The MIP gap when neither the options nor the scenario set one.
+    pub const DEFAULT_MIP_GAP: f64 = 1e-6;
+
+    /// Sets [`PlanOptions::solver`]. The planner's gap and budget are
+    /// separate options and stay as they are.
     #[must_use]
     pub fn with_solver(mut self, s: SolveOptions) -> Self {
         self.solver = s;
@@ -147,21 +215,77 @@ impl PlanOptions {
         self.fractional = f;
         self
     }
+    /// Sets the run's wall-clock budget ([`PlanOptions::time_limit`]),
+    /// overriding the scenario's `settings.time_limit_s`. Saturates: any
+    /// duration is accepted (`Duration::MAX`: no limit in practice).
+    #[must_use]
+    pub fn with_time_limit(mut self, t: Duration) -> Self {
+        self.time_limit = Some(t);
+        self
+    }
+    /// Sets the relative MIP gap ([`PlanOptions::mip_gap`]), overriding the
+    /// scenario's `settings.mip_gap`; a value outside `[0, 1]` makes
+    /// planning fail with [`crate::ErrorKind::Options`].
+    #[must_use]
+    pub fn with_mip_gap(mut self, g: f64) -> Self {
+        self.mip_gap = Some(g);
+        self
+    }
+
+    /// The budget a run of `vs` gets: [`PlanOptions::time_limit`], else the
+    /// scenario's `settings.time_limit_s`, else 60 s.
+    #[must_use]
+    pub fn effective_time_limit(&self, vs: &ValidatedScenario) -> Duration {
+        budget(
+            self.time_limit,
+            vs.scenario().settings.time_limit_s.map(|t| t.get()),
+        )
+    }
+
+    /// The relative MIP gap a run of `vs` uses: [`PlanOptions::mip_gap`],
+    /// else the scenario's `settings.mip_gap`, else 1e-6.
+    #[must_use]
+    pub fn effective_mip_gap(&self, vs: &ValidatedScenario) -> f64 {
+        self.mip_gap
+            .or_else(|| vs.scenario().settings.mip_gap.map(|g| g.get()))
+            .unwrap_or(Self::DEFAULT_MIP_GAP)
+    }
+}
+
+/// The budget from an explicit limit, else a file's seconds (when in the
+/// valid range; validation reports the others), else the default.
+pub(crate) fn budget(explicit: Option<Duration>, file_secs: Option<f64>) -> Duration {
+    explicit
+        .or_else(|| file_secs.and_then(|t| solver::time_limit_from_secs(t).ok()))
+        .unwrap_or(PlanOptions::DEFAULT_TIME_LIMIT)
+}
+
+/// The deadline of a run starting now with budget `limit`, combined with
+/// a deadline the caller set on the engine options (`None`: no deadline,
+/// when the budget is beyond what the clock can represent).
+pub(crate) fn deadline_after(limit: Duration, opts: &PlanOptions) -> Option<Instant> {
+    solver::earliest(Instant::now().checked_add(limit), opts.solver.deadline)
+}
+
+/// Whether `deadline` has passed.
+pub(crate) fn expired(deadline: Option<Instant>) -> bool {
+    deadline.is_some_and(|d| Instant::now() >= d)
 }
 
 /// The outcome of planning.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum PlanStatus {
     /// Proven optimal (gap closed).
     Optimal,
-    /// A limit was reached with a plan; `gap` says how far from optimal it
-    /// may be.
+    /// A limit (the run's time limit, or a node or iteration limit) was
+    /// reached with a plan; `gap` says how far from optimal it may be.
     Feasible,
     /// No plan meets every constraint; see [`Plan::infeasibility`].
     Infeasible,
-    /// A limit was reached with no plan.
+    /// A limit was reached with no plan (nothing else of the plan is
+    /// filled in).
     Limit,
 }
 
@@ -179,7 +303,7 @@ impl PlanStatus {
 }
 
 /// Costs of a plan by component.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct CostBreakdown {
     /// Purchase prices and amortised capex of owned devices.
     pub capex_usd: Usd,
@@ -194,7 +318,7 @@ pub struct CostBreakdown {
 }
 
 /// Devices of a pool given to a phase.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Assignment {
     /// Phase name.
     pub phase: String,
@@ -211,7 +335,7 @@ pub struct Assignment {
 }
 
 /// Devices bought.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Purchase {
     /// Pool name.
     pub pool: String,
@@ -230,7 +354,7 @@ pub struct Purchase {
 }
 
 /// What happens to a phase.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PhaseOutcome {
     /// Phase name.
     pub name: String,
@@ -247,7 +371,7 @@ pub struct PhaseOutcome {
 }
 
 /// How busy a pool is.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PoolUse {
     /// Pool name.
     pub pool: String,
@@ -263,7 +387,7 @@ pub struct PoolUse {
 }
 
 /// A constraint that binds at the plan, with its price.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Binding {
     /// The row's name, e.g. `capacity[h20-owned,3]`.
     pub constraint: String,
@@ -276,8 +400,8 @@ pub struct Binding {
 }
 
 /// One device allocation in one interval: the plan's schedule, from which
-/// [`verify`] recomputes everything.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// [`verify()`] recomputes everything.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Slot {
     /// Phase name.
     pub phase: String,
@@ -292,7 +416,7 @@ pub struct Slot {
 }
 
 /// Solver figures of a planning run.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct SolveStats {
     /// Simplex iterations.
     pub iterations: u64,
@@ -309,7 +433,7 @@ pub struct SolveStats {
 }
 
 /// A plan: what to run where, buy and rent, what it costs, what binds.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
     /// Scenario name.
     pub scenario: String,
@@ -319,8 +443,12 @@ pub struct Plan {
     pub objective: Option<f64>,
     /// `min_cost`, `min_makespan` (hours), `max_served` (phases served) or
     /// `domestic_first` (USD, after the domestic stage).
-    pub objective_kind: &'static str,
-    /// Relative optimality gap; zero when proven.
+    pub objective_kind: ObjectiveKind,
+    /// Relative optimality gap of `objective`: `|objective − bound| /
+    /// max(1, |objective|)`, zero when proven. A run stopped by its time
+    /// limit reports the proven gap (for `min_makespan` cut short, the
+    /// width of the makespan bracket; for a cost stage never solved, the
+    /// gap to the trivial bound 0).
     pub gap: f64,
     /// Whether devices were planned in whole units (a MILP) rather than
     /// fractionally (an LP).
@@ -335,13 +463,14 @@ pub struct Plan {
     pub phases: Vec<PhaseOutcome>,
     /// Pools.
     pub pools: Vec<PoolUse>,
-    /// Binding constraints with shadow prices, largest first.
+    /// Binding constraints with shadow prices, largest first (empty when
+    /// the run's time limit ran out before they were priced).
     pub binding: Vec<Binding>,
     /// Why no plan exists, when infeasible.
     pub infeasibility: Option<Infeasibility>,
     /// The schedule.
     pub schedule: Vec<Slot>,
-    /// Whether [`verify`] passed.
+    /// Whether [`verify()`] passed.
     pub verified: bool,
     /// The verification report.
     pub verification: VerifyReport,
@@ -349,27 +478,32 @@ pub struct Plan {
     pub solve: SolveStats,
 }
 
-/// Plans a validated scenario.
+/// Plans a validated scenario within one wall-clock budget (see
+/// [`PlanOptions`]: 60 s unless the options or the scenario say otherwise).
 ///
 /// # Errors
-/// [`crate::ErrorKind::Model`] when a cost needs a figure the scenario lacks
-/// (e.g. an accelerator's power with energy priced);
+/// [`crate::ErrorKind::Options`] for a MIP gap or engine option out of
+/// range; [`crate::ErrorKind::Model`] when a cost needs a figure the
+/// scenario lacks (e.g. an accelerator's power with energy priced);
 /// [`crate::ErrorKind::Internal`] when the engine fails. An infeasible
-/// scenario is a plan with [`PlanStatus::Infeasible`], not an error.
+/// scenario is a plan with [`PlanStatus::Infeasible`], and a run stopped by
+/// its budget is a plan with status `Feasible` or `Limit`, not an error.
 pub fn plan(vs: &ValidatedScenario, opts: &PlanOptions) -> Result<Plan> {
+    let deadline = deadline_after(opts.effective_time_limit(vs), opts);
     let perf = PerfModel::new(vs);
-    plan_with(vs, &perf, opts, &CompileOptions::default())
+    plan_with(vs, &perf, opts, &CompileOptions::default(), deadline)
 }
 
-pub(crate) fn solver_options(vs: &ValidatedScenario, opts: &PlanOptions) -> SolveOptions {
+/// The engine options of every solve of a run of `vs` that ends at
+/// `deadline`: the planner's gap, the run's deadline.
+pub(crate) fn solver_options(
+    vs: &ValidatedScenario,
+    opts: &PlanOptions,
+    deadline: Option<Instant>,
+) -> SolveOptions {
     let mut s = opts.solver.clone();
-    let st = &vs.scenario().settings;
-    if let Some(t) = st.time_limit_s {
-        s = s.with_time_limit(Some(Duration::from_secs_f64(t.get())));
-    }
-    if let Some(g) = st.mip_gap {
-        s = s.with_relative_gap(g.get());
-    }
+    s.relative_gap = opts.effective_mip_gap(vs);
+    s.deadline = solver::earliest(s.deadline, deadline);
     s
 }
 
@@ -377,18 +511,21 @@ pub(crate) fn fractional(vs: &ValidatedScenario, opts: &PlanOptions) -> bool {
     opts.fractional || vs.scenario().settings.whole_devices == Some(false)
 }
 
-/// Plans with a given performance model and compile options (counterfactuals
-/// and makespan probes use this).
+/// Plans with a given performance model and compile options
+/// (counterfactuals and makespan probes use this); every solve stops at
+/// `deadline`, the run's.
 pub(crate) fn plan_with(
     vs: &ValidatedScenario,
     perf: &PerfModel<'_>,
     opts: &PlanOptions,
     base: &CompileOptions,
+    deadline: Option<Instant>,
 ) -> Result<Plan> {
     let t0 = Instant::now();
     let mut copts = base.clone();
     copts.fractional = copts.fractional || fractional(vs, opts);
-    let sopts = solver_options(vs, opts);
+    let sopts = solver_options(vs, opts, deadline);
+    sopts.validate()?;
     let objective = vs.objective().clone();
     match objective {
         ResolvedObjective::MinMakespan(phases) => {
@@ -404,46 +541,42 @@ pub(crate) fn plan_with(
         ResolvedObjective::MaxServed => {
             copts.partial_demand = true;
             let c = compile(vs, perf, &copts)?;
-            let mut m = c.model.clone();
-            // stage 1: most served
-            for (j, col) in c.cols.iter().enumerate() {
-                let v = if matches!(col.kind, ColKind::Served { .. }) {
+            let served = |col: &ColInfo| {
+                if matches!(col.kind, ColKind::Served { .. }) {
                     1.0
                 } else {
                     0.0
-                };
-                m.set_cost(ColId(idx(j)), v)?;
+                }
+            };
+            let mut m = c.model.clone();
+            // stage 1: most served
+            for (j, col) in c.cols.iter().enumerate() {
+                m.set_cost(ColId(idx(j)), served(col))?;
             }
             let m = with_sense(m, Sense::Maximize)?;
             let s1 = solver::solve(&m, &sopts)?;
             let Some(best) = s1.objective.filter(|_| ok(s1.status)) else {
                 return finish(vs, perf, &c, &c.model, &s1, &sopts, "max_served", None, t0);
             };
-            let m2 = with_stage_bound(
-                &c,
-                |col| {
-                    if matches!(col.kind, ColKind::Served { .. }) {
-                        1.0
-                    } else {
-                        0.0
-                    }
-                },
-                Some(best - 1e-7 * best.abs().max(1.0)),
-                None,
-            )?;
+            let m2 = with_stage_bound(&c, served, Some(best - 1e-7 * best.abs().max(1.0)), None)?;
             let s2 = solver::solve(&m2, &sopts)?;
-            let (model, sol) = if ok(s2.status) { (&m2, s2) } else { (&m, s1) };
-            finish(
+            let done = ok(s2.status);
+            let (model, sol) = if done { (&m2, &s2) } else { (&m, &s1) };
+            let mut p = finish(
                 vs,
                 perf,
                 &c,
                 model,
-                &sol,
+                sol,
                 &sopts,
                 "max_served",
                 Some(best),
                 t0,
-            )
+            )?;
+            // The objective reported is stage 1's: its gap is stage 1's.
+            p.gap = s1.mip.and_then(|i| i.gap).unwrap_or(0.0);
+            unproven_stage(&mut p, &s1, done);
+            Ok(p)
         }
         ResolvedObjective::DomesticFirst => {
             let c = compile(vs, perf, &copts)?;
@@ -473,24 +606,32 @@ pub(crate) fn plan_with(
             };
             let m2 = with_stage_bound(&c, foreign, None, Some(best + 1e-7 * best.abs().max(1.0)))?;
             let s2 = solver::solve(&m2, &sopts)?;
-            let (model, sol) = if ok(s2.status) { (&m2, s2) } else { (&m, s1) };
-            finish(
-                vs,
-                perf,
-                &c,
-                model,
-                &sol,
-                &sopts,
-                "domestic_first",
-                None,
-                t0,
-            )
+            let done = ok(s2.status);
+            let (model, sol) = if done { (&m2, &s2) } else { (&m, &s1) };
+            let mut p = finish(vs, perf, &c, model, sol, &sopts, "domestic_first", None, t0)?;
+            if !done {
+                // The cost stage was not solved: the only bound on a cost
+                // is zero (every cost is nonnegative).
+                let cost = p.cost.total_usd.get();
+                p.gap = cost.abs() / cost.abs().max(1.0);
+            }
+            unproven_stage(&mut p, &s1, done);
+            Ok(p)
         }
         _ => {
             let c = compile(vs, perf, &copts)?;
             let s = solver::solve(&c.model, &sopts)?;
             finish(vs, perf, &c, &c.model, &s, &sopts, "min_cost", None, t0)
         }
+    }
+}
+
+/// A two-stage plan is optimal only when both stages are: a limit in the
+/// first (a feasible incumbent) or an unsolved second stage leaves it
+/// feasible.
+fn unproven_stage(p: &mut Plan, s1: &solver::Solution, stage2_done: bool) {
+    if p.status == PlanStatus::Optimal && (s1.status != Status::Optimal || !stage2_done) {
+        p.status = PlanStatus::Feasible;
     }
 }
 
@@ -582,6 +723,11 @@ fn with_stage_bound(
     b.build()
 }
 
+/// Least makespan: bisection on a common deadline of `phases`, each probe
+/// a least-cost solve, all within the run's deadline (`sopts.deadline`).
+/// A bisection cut short by the deadline returns the least deadline found
+/// feasible, with status `Feasible` and the bracket's relative width as
+/// the gap.
 #[allow(clippy::too_many_arguments)]
 fn makespan(
     vs: &ValidatedScenario,
@@ -618,10 +764,17 @@ fn makespan(
             t0,
         );
     }
+    // `lo` is always a deadline proven too early (the phases' start, or a
+    // probe proven infeasible), `hi` one with a plan.
     let (mut lo, mut hi) = (lo0, horizon);
     let mut best = (c_hi, s_hi, horizon);
+    let mut cut_short = false;
     for _ in 0..60 {
         if (hi - lo).get() <= opts.makespan_tolerance.get() {
+            break;
+        }
+        if expired(sopts.deadline) {
+            cut_short = true;
             break;
         }
         let mid = Hours::from_raw(0.5 * (lo.get() + hi.get()));
@@ -629,13 +782,26 @@ fn makespan(
         if ok(s.status) {
             hi = mid;
             best = (c, s, mid);
-        } else {
+        } else if s.status == Status::Infeasible {
             lo = mid;
+        } else {
+            // A limit: nothing is known at `mid`.
+            cut_short = true;
+            break;
         }
     }
     let (c, s, d) = best;
     let mut p = finish(vs, perf, &c, &c.model, &s, sopts, "min_makespan", None, t0)?;
     p.objective = Some(d.get());
+    if cut_short {
+        if p.status == PlanStatus::Optimal {
+            p.status = PlanStatus::Feasible;
+        }
+        p.gap = (d - lo).get().max(0.0) / d.get().abs().max(1.0);
+    }
+    // verify again: the objective is now the deadline, which verify checks
+    p.verification = verify(vs, &p);
+    p.verified = p.verification.is_ok();
     Ok(p)
 }
 
@@ -668,7 +834,8 @@ fn finish(
         scenario: vs.scenario().name.clone(),
         status,
         objective: None,
-        objective_kind: kind,
+        // every caller passes one of the objective kinds' names
+        objective_kind: ObjectiveKind::from_name(kind).unwrap_or(ObjectiveKind::MinCost),
         gap: 0.0,
         whole_devices: c.model.is_mip(),
         cost: CostBreakdown::default(),
@@ -699,7 +866,9 @@ fn finish(
         plan.solve = stats;
         return Ok(plan);
     }
-    if s.x.is_empty() {
+    // A limit without a plan: an LP's last iterate is not a plan (it may
+    // break any row), so nothing of it is reported.
+    if status == PlanStatus::Limit || s.x.is_empty() {
         stats.seconds = t0.elapsed().as_secs_f64();
         plan.solve = stats;
         return Ok(plan);

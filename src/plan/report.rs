@@ -349,7 +349,7 @@ impl Plan {
             "\nverified: {}",
             if self.verified { "yes" } else { "NO" }
         );
-        if !self.verified {
+        if !self.verified || !self.verification.warnings.is_empty() {
             let _ = write!(o, "{}", self.verification);
         }
         o
@@ -448,6 +448,12 @@ impl Plan {
             "\nVerified: {}",
             if self.verified { "yes" } else { "**no**" }
         );
+        for c in self.verification.failures() {
+            let _ = writeln!(o, "- failed `{}`: {}", c.name, c.detail);
+        }
+        for w in &self.verification.warnings {
+            let _ = writeln!(o, "- warning `{}`: {}", w.name, w.detail);
+        }
         o
     }
 }

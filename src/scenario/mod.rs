@@ -114,6 +114,11 @@
 //! | `E-MODEL-ACTIVE-ABOVE-TOTAL` | `active_params` above `total_params` |
 //! | `E-MEASURED-DUPLICATE` | two measured throughputs for one accelerator in one phase |
 //! | `E-MEASURED-EMPTY` | a measured entry with neither prefill nor decode rate |
+//! | `E-SCALING-TOO-FEW` | a training phase's `scaling` entry with fewer than three points (a two-parameter fit of two points has nothing to check it against) |
+//! | `E-SCALING-DUPLICATE-DEVICES` | two `scaling` points at one device count |
+//! | `E-SCALING-VALUE` | a `scaling` point without exactly one of `mfu` and `tokens_per_s`, or an entry mixing the two |
+//! | `E-SCALING-DUPLICATE` | two `scaling` entries for one accelerator in one phase |
+//! | `E-SCALING-DEGENERATE` | `scaling` device counts too close together to determine a slope |
 //! | `E-PHASE-NO-ELIGIBLE-POOL` | no pool can run a phase: prohibited by policy, precision unsupported without fallback, or no figures |
 //! | `E-RULE-EMPTY` | an export rule naming neither accelerators nor vendors |
 //! | `E-DATES-REVERSED` | a rule's `until` not after its `from` |
@@ -391,8 +396,9 @@ impl Budget {
     }
 }
 
-/// Solver settings a scenario may carry. Absent values take the solver's
-/// defaults.
+/// Solver settings a scenario may carry. Absent values take the planner's
+/// defaults; values the caller passes in [`crate::plan::PlanOptions`] (or
+/// on the command line) override these.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -400,7 +406,10 @@ pub struct Settings {
     /// Relative MIP gap at which to stop, in `[0, 1]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mip_gap: Option<Fraction>,
-    /// Wall-clock limit for one solve.
+    /// Wall-clock budget of a whole run (`plan`, `justify`, a sweep), in
+    /// seconds, in `(0, 10^6]`; absent: 60 s. A limit given by the caller
+    /// (the CLI's `--time-limit`, [`crate::plan::PlanOptions::time_limit`])
+    /// takes precedence.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_limit_s: Option<Seconds>,
     /// `false` to plan fractional devices (an LP relaxation); whole devices

@@ -8,6 +8,7 @@
 use super::{Issue, IssueCode, ObjectiveKind};
 use crate::catalog::{Confidence, Country, Precision, ProductStatus, suggest};
 use crate::fleet::{Ownership, SoftwareStack};
+use crate::perf::fit::CurveForm;
 use crate::policy::{Requirement, RuleStatus};
 use crate::units::Date;
 use crate::workload::PhaseKind;
@@ -54,6 +55,7 @@ const FIELDS: &[(&str, Check)] = &[
         "phases[].fallback_precision",
         Check::Names(Precision::NAMES),
     ),
+    ("phases[].scaling[].form", Check::Names(CurveForm::NAMES)),
     ("policy.rules[].destination", Check::Country),
     ("policy.rules[].issuer", Check::Country),
     ("policy.rules[].from", Check::Date),

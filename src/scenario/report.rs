@@ -80,6 +80,17 @@ string_enum! {
         MeasuredDuplicate = "E-MEASURED-DUPLICATE",
         /// A measured throughput with neither prefill nor decode rate.
         MeasuredEmpty = "E-MEASURED-EMPTY",
+        /// A scaling measurement with fewer than three points.
+        ScalingTooFew = "E-SCALING-TOO-FEW",
+        /// Two scaling points at the same device count.
+        ScalingDuplicateDevices = "E-SCALING-DUPLICATE-DEVICES",
+        /// A scaling point with neither or both of `mfu` and `tokens_per_s`,
+        /// or points mixing the two.
+        ScalingValue = "E-SCALING-VALUE",
+        /// Two scaling measurements for one accelerator in one phase.
+        ScalingDuplicate = "E-SCALING-DUPLICATE",
+        /// Scaling points whose device counts cannot determine a slope.
+        ScalingDegenerate = "E-SCALING-DEGENERATE",
         /// No pool can run a phase (policy, precision, or no figures).
         PhaseNoEligiblePool = "E-PHASE-NO-ELIGIBLE-POOL",
         /// An export rule naming neither accelerators nor vendors.
@@ -141,6 +152,13 @@ impl IssueCode {
             IssueCode::ModelActiveAboveTotal => "more active than total parameters",
             IssueCode::MeasuredDuplicate => "two measured throughputs for one accelerator",
             IssueCode::MeasuredEmpty => "a measured entry with no rate",
+            IssueCode::ScalingTooFew => "a scaling measurement with fewer than three points",
+            IssueCode::ScalingDuplicateDevices => "two scaling points at one device count",
+            IssueCode::ScalingValue => {
+                "a scaling point without exactly one of mfu and tokens_per_s"
+            }
+            IssueCode::ScalingDuplicate => "two scaling measurements for one accelerator",
+            IssueCode::ScalingDegenerate => "scaling points too close together to fit a slope",
             IssueCode::PhaseNoEligiblePool => "no pool can run the phase",
             IssueCode::RuleEmpty => "an export rule naming no accelerator or vendor",
             IssueCode::DatesReversed => "a date range whose end is not after its start",

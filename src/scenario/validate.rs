@@ -5,9 +5,10 @@ use crate::catalog::{
     Accelerator, Catalog, Country, NumberKind, Precision, Support, suggest, vendor_key,
 };
 use crate::fleet::{Count, CountError, Ownership, Pool, SoftwareStack};
+use crate::perf::fit::{self, FitError};
 use crate::policy::{ExportRule, RuleEffect, RuleStatus, ranges_overlap};
 use crate::units::{Date, Days, Fraction, Quantity, UsdPerKwh};
-use crate::workload::{Measured, Phase, PhaseKind};
+use crate::workload::{Measured, Phase, PhaseKind, Scaling};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -205,6 +206,7 @@ struct PoolData {
 struct PhaseData {
     eligible: Vec<PoolId>,
     measured: Vec<(AcceleratorId, usize)>,
+    scaling: Vec<(AcceleratorId, usize)>,
     min_devices: Option<u64>,
     max_devices: Option<u64>,
 }
@@ -425,6 +427,26 @@ impl<'a> PhaseRef<'a> {
     #[must_use]
     pub fn eligibility(&self, pool: PoolId) -> Eligibility {
         self.vs.eligibility(self.id, pool)
+    }
+
+    /// The scaling measurements the phase gives for an accelerator
+    /// (training phases; at least three valid points that fit a curve).
+    #[must_use]
+    pub fn scaling_for(&self, accelerator: AcceleratorId) -> Option<&'a Scaling> {
+        self.data()
+            .scaling
+            .iter()
+            .find(|(a, _)| *a == accelerator)
+            .map(|(_, k)| &self.spec().scaling[*k])
+    }
+
+    /// Every scaling measurement of the phase with its accelerator.
+    pub fn scalings(&self) -> impl Iterator<Item = (AcceleratorId, &'a Scaling)> + use<'a> {
+        let spec = self.spec();
+        self.data()
+            .scaling
+            .iter()
+            .map(move |(a, k)| (*a, &spec.scaling[*k]))
     }
 
     /// The measured throughput the phase gives for an accelerator.
@@ -747,6 +769,8 @@ enum Rule {
     OpenFraction,
     /// Finite, at least one.
     AtLeastOne,
+    /// A time limit in seconds: in `(0, MAX_TIME_LIMIT_S]`.
+    TimeLimit,
 }
 
 struct Checker {
@@ -780,15 +804,29 @@ impl Checker {
                 IssueCode::NumberInfinite,
                 path,
                 format!("{path} is infinite"),
-                "give a finite number; leave the field out for no limit",
+                if rule == Rule::TimeLimit {
+                    "give at most 1000000 s (about 11.6 days); leave the field out for the default, 60 s"
+                } else {
+                    "give a finite number; leave the field out for no limit"
+                },
             );
             return false;
         }
         let (ok, code, fix) = match rule {
             Rule::NonNeg if v < 0.0 => (false, IssueCode::NumberNegative, "use zero or more"),
-            Rule::Positive if v < 0.0 => {
+            Rule::Positive | Rule::TimeLimit if v < 0.0 => {
                 (false, IssueCode::NumberNegative, "use a number above zero")
             }
+            Rule::TimeLimit if v == 0.0 => (
+                false,
+                IssueCode::NumberZero,
+                "use a number of seconds above zero (leave the field out for the default, 60 s)",
+            ),
+            Rule::TimeLimit if v > crate::solver::MAX_TIME_LIMIT_S => (
+                false,
+                IssueCode::NumberRange,
+                "use at most 1000000 s (about 11.6 days); leave the field out for the default, 60 s",
+            ),
             Rule::Positive if v == 0.0 => (
                 false,
                 IssueCode::NumberZero,
@@ -816,9 +854,16 @@ impl Checker {
                 Rule::Fraction => " (outside [0, 1])",
                 Rule::OpenFraction => " (outside (0, 1])",
                 Rule::AtLeastOne => " (below 1)",
+                Rule::TimeLimit => " (outside (0, 1000000] s)",
                 _ => "",
             };
-            self.add(code, path, format!("{path} is {v}{range}"), fix);
+            // 1e308 as "1e308", not 309 digits.
+            let shown = if v != 0.0 && !(1e-3..1e7).contains(&v.abs()) {
+                format!("{v:e}")
+            } else {
+                format!("{v}")
+            };
+            self.add(code, path, format!("{path} is {shown}{range}"), fix);
         }
         ok
     }
@@ -1032,7 +1077,7 @@ impl Scenario {
         c.opt_quantity(
             || "settings.time_limit_s".into(),
             s.settings.time_limit_s,
-            Rule::Positive,
+            Rule::TimeLimit,
         );
 
         // Policy effect on each pool at the start, then eligibility.
@@ -1436,6 +1481,7 @@ fn check_phase<'s>(
         };
 
     let mut measured = Vec::new();
+    let mut scaling = Vec::new();
     if ph.kind.is_training() {
         match (ph.tokens, ph.flops) {
             (None, None) => c.add(
@@ -1474,6 +1520,7 @@ fn check_phase<'s>(
         not_applicable(c, "from_day", ph.from_day.is_some());
         not_applicable(c, "until_day", ph.until_day.is_some());
         not_applicable(c, "measured", !ph.measured.is_empty());
+        scaling = check_scaling(c, catalog, i, ph);
     } else {
         match &ph.tokens_per_day {
             None => c.add(
@@ -1530,25 +1577,17 @@ fn check_phase<'s>(
                     "add prefill_tokens_per_s and/or decode_tokens_per_s",
                 );
             }
-            match catalog.position(&ms.accelerator) {
-                None => unknown_accelerator(c, catalog, mat("accelerator"), &ms.accelerator),
-                Some(a) => {
-                    let id = AcceleratorId::new(a);
-                    if let Some((_, first)) = measured.iter().find(|(x, _)| *x == id) {
-                        c.add(
-                            IssueCode::MeasuredDuplicate,
-                            mat("accelerator"),
-                            format!(
-                                "'{}' is measured twice (also measured[{first}])",
-                                ms.accelerator
-                            ),
-                            "keep one measured entry per accelerator",
-                        );
-                    } else {
-                        measured.push((id, k));
-                    }
-                }
-            }
+            resolve_entry(
+                c,
+                catalog,
+                (mat("accelerator"), &ms.accelerator, k),
+                &mut measured,
+                (
+                    IssueCode::MeasuredDuplicate,
+                    "measured",
+                    "keep one measured entry per accelerator",
+                ),
+            );
         }
         not_applicable(c, "tokens", ph.tokens.is_some());
         not_applicable(c, "flops", ph.flops.is_some());
@@ -1556,6 +1595,7 @@ fn check_phase<'s>(
         not_applicable(c, "deadline_days", ph.deadline_days.is_some());
         not_applicable(c, "single_pool", ph.single_pool);
         not_applicable(c, "checkpoint_bytes", ph.checkpoint_bytes.is_some());
+        not_applicable(c, "scaling", !ph.scaling.is_empty());
     }
 
     let min_devices = c.opt_count(|| at("min_devices"), ph.min_devices, false);
@@ -1573,9 +1613,159 @@ fn check_phase<'s>(
     PhaseData {
         eligible: Vec::new(),
         measured,
+        scaling,
         min_devices,
         max_devices,
     }
+}
+
+/// Resolves the accelerator of entry `k` (at `path`, named `name`) of a
+/// per-accelerator list of a phase (`measured`, `scaling`): an unknown name
+/// and a second entry for one accelerator are issues (`duplicate`: its code,
+/// the list's name, the fix); the first entry of each accelerator is
+/// recorded in `seen`.
+fn resolve_entry(
+    c: &mut Checker,
+    catalog: &Catalog,
+    (path, name, k): (String, &str, usize),
+    seen: &mut Vec<(AcceleratorId, usize)>,
+    (code, list, fix): (IssueCode, &str, &str),
+) {
+    match catalog.position(name) {
+        None => unknown_accelerator(c, catalog, path, name),
+        Some(a) => {
+            let id = AcceleratorId::new(a);
+            if let Some((_, first)) = seen.iter().find(|(x, _)| *x == id) {
+                c.add(
+                    code,
+                    path,
+                    format!("'{name}' has two {list} entries (also {list}[{first}])"),
+                    fix,
+                );
+            } else {
+                seen.push((id, k));
+            }
+        }
+    }
+}
+
+/// Checks a training phase's `scaling` entries; returns the accelerator and
+/// index of each entry that resolved (its points may still have issues, in
+/// which case validation fails as a whole).
+fn check_scaling(
+    c: &mut Checker,
+    catalog: &Catalog,
+    i: usize,
+    ph: &Phase,
+) -> Vec<(AcceleratorId, usize)> {
+    let mut out: Vec<(AcceleratorId, usize)> = Vec::new();
+    for (k, sc) in ph.scaling.iter().enumerate() {
+        let at = |f: &str| format!("phases[{i}].scaling[{k}]{f}");
+        resolve_entry(
+            c,
+            catalog,
+            (at(".accelerator"), &sc.accelerator, k),
+            &mut out,
+            (
+                IssueCode::ScalingDuplicate,
+                "scaling",
+                "merge the points into one scaling entry per accelerator",
+            ),
+        );
+        // Points: devices, one value each, one kind for the whole entry.
+        let before = c.issues.len();
+        let mut seen: BTreeMap<u64, usize> = BTreeMap::new();
+        let mut devices: Vec<f64> = Vec::with_capacity(sc.points.len());
+        let mut values: Vec<f64> = Vec::with_capacity(sc.points.len());
+        let mut kind: Option<(bool, usize)> = None; // (is_mfu, first point)
+        for (j, p) in sc.points.iter().enumerate() {
+            let pat = |f: &str| at(&format!(".points[{j}]{f}"));
+            let n = c.count(&pat(".devices"), p.devices, true);
+            let v = match (p.mfu, p.tokens_per_s) {
+                (Some(m), None) => c
+                    .quantity(&pat(".mfu"), m, Rule::OpenFraction)
+                    .map(|m| (true, m.get())),
+                (None, Some(t)) => c
+                    .quantity(&pat(".tokens_per_s"), t, Rule::Positive)
+                    .map(|t| (false, t.get())),
+                (m, _) => {
+                    let (msg, fix) = if m.is_some() {
+                        ("gives both mfu and tokens_per_s", "keep one of the two")
+                    } else {
+                        (
+                            "gives neither mfu nor tokens_per_s",
+                            "add mfu = <fraction of the peak> or tokens_per_s = <the job's tokens per second>",
+                        )
+                    };
+                    c.add(
+                        IssueCode::ScalingValue,
+                        pat(""),
+                        format!("{} {msg}", pat("")),
+                        fix,
+                    );
+                    None
+                }
+            };
+            if let Some((is_mfu, _)) = v {
+                match kind {
+                    None => kind = Some((is_mfu, j)),
+                    Some((first_mfu, first)) if first_mfu != is_mfu => c.add(
+                        IssueCode::ScalingValue,
+                        pat(""),
+                        format!(
+                            "points[{j}] gives {} but points[{first}] gives {}",
+                            if is_mfu { "mfu" } else { "tokens_per_s" },
+                            if first_mfu { "mfu" } else { "tokens_per_s" }
+                        ),
+                        "measure every point of one entry the same way (all mfu or all tokens_per_s)",
+                    ),
+                    Some(_) => {}
+                }
+            }
+            if let (Some(n), Some((is_mfu, v))) = (n, v) {
+                if let Some(&prev) = seen.get(&n) {
+                    c.add(
+                        IssueCode::ScalingDuplicateDevices,
+                        pat(".devices"),
+                        format!("points[{j}] and points[{prev}] are both at {n} devices"),
+                        "keep one measurement per job size (average repeated runs)",
+                    );
+                }
+                seen.entry(n).or_insert(j);
+                // u64 device counts ≤ 10^15 are exact in f64
+                #[allow(clippy::cast_precision_loss)]
+                let n = n as f64;
+                devices.push(n);
+                // per-device quantity: an MFU, or tokens/s per device
+                values.push(if is_mfu { v } else { v / n.max(1.0) });
+            }
+        }
+        if sc.points.len() < fit::MIN_POINTS {
+            c.add(
+                IssueCode::ScalingTooFew,
+                at(".points"),
+                format!(
+                    "{} point(s) for '{}'; a fit needs at least {}",
+                    sc.points.len(),
+                    sc.accelerator,
+                    fit::MIN_POINTS
+                ),
+                "measure at least three job sizes (two points fit any curve exactly, leaving nothing to check the fit against), or set pools[].mfu instead",
+            );
+        }
+        if c.issues.len() == before
+            && let Err(FitError::Degenerate) =
+                fit::fit(&devices, &values, sc.form.unwrap_or_default())
+        {
+            c.add(
+                IssueCode::ScalingDegenerate,
+                at(".points"),
+                "the device counts are too close together to determine a slope",
+                "measure job sizes at least a few percent apart",
+            );
+        }
+    }
+    out
 }
 
 fn check_rules(c: &mut Checker, s: &Scenario, catalog: &Catalog) -> Vec<ResolvedRule> {

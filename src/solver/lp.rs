@@ -53,6 +53,8 @@ pub fn solve_relaxation(model: &Model, options: &SolveOptions) -> Result<Solutio
     // The reported solve time includes setting the engine up (scaling,
     // the computational form, sifting's first working set).
     let start = Instant::now();
+    // One deadline for the whole solve, set-up and any hand-over included.
+    let options = &options.anchored(start);
     let mut sol = if options
         .structure
         .uses_sifting(model.num_rows(), model.num_cols())
@@ -75,14 +77,20 @@ fn sift(
     sifter: &mut Sifter,
 ) -> Result<(Solution, Option<Core>)> {
     let start = Instant::now();
-    if let Some(sol) = sifter.solve(model, options)? {
+    // Sifting and the general engine it may hand over to share one
+    // deadline: the hand-over does not restart the clock.
+    let anchored = options.anchored(start);
+    if let Some(sol) = sifter.solve(model, &anchored)? {
         return Ok((sol, None));
     }
     let basis = sifter.basis(model);
     let done = sifter.stats().iterations;
-    let mut core = Core::new(model, options.clone())?;
+    let mut core = Core::new(model, anchored)?;
     core.set_basis(&basis)?;
     let mut sol = core.solve(model)?;
+    // Later solves of an `LpSolver` that keeps this core count their own
+    // limits.
+    core.options = options.clone();
     sol.iterations += done;
     sol.solve_time = start.elapsed();
     Ok((sol, Some(core)))
@@ -458,7 +466,7 @@ impl Core {
         e.tol = tol_of(&self.options);
         e.limits = Limits {
             max_iterations: self.options.iteration_limit,
-            deadline: self.options.time_limit.map(|t| start + t),
+            deadline: self.options.deadline_from(start),
         };
         e.iterations = 0;
         if self.fresh_basis {

@@ -19,6 +19,9 @@ pub(crate) mod sparse;
 
 pub use lp::{LpSolver, solve, solve_relaxation};
 pub use mip::{MipOptions, NodeSelection};
-pub use options::{Algorithm, SolveOptions, Structure, Tolerances};
+pub(crate) use options::earliest;
+pub use options::{
+    Algorithm, MAX_TIME_LIMIT_S, SolveOptions, Structure, Tolerances, time_limit_from_secs,
+};
 pub use sifting::SiftingStats;
 pub use solution::{Basis, BasisStatus, Certificate, MipInfo, Solution, Status};

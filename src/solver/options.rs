@@ -7,7 +7,45 @@
 
 use super::mip::MipOptions;
 use crate::error::{Error, Result};
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+/// The longest time limit, in seconds, that [`time_limit_from_secs`], the
+/// CLI's `--time-limit` and a scenario's `settings.time_limit_s` accept:
+/// 10^6 s (about 11.6 days).
+pub const MAX_TIME_LIMIT_S: f64 = 1e6;
+
+/// A time limit from a number of seconds, checked: finite and in
+/// `(0, MAX_TIME_LIMIT_S]` ([`MAX_TIME_LIMIT_S`] = 10^6 s). Tiny limits
+/// such as `1e-9` are valid (the solve stops at its first clock check).
+///
+/// # Errors
+/// [`crate::ErrorKind::Options`] for NaN, an infinity, zero, a negative
+/// number or more than 10^6 s, naming the value and the range.
+pub fn time_limit_from_secs(secs: f64) -> Result<Duration> {
+    if secs.is_finite() && secs > 0.0 && secs <= MAX_TIME_LIMIT_S {
+        // In range, so `from_secs_f64` cannot panic.
+        Ok(Duration::from_secs_f64(secs))
+    } else {
+        let shown = if secs.is_finite() && secs != 0.0 && !(1e-3..1e7).contains(&secs.abs()) {
+            format!("{secs:e}")
+        } else {
+            format!("{secs}")
+        };
+        Err(Error::options(format!(
+            "time limit {shown} s is outside (0, {MAX_TIME_LIMIT_S:e}] s: give a positive number of seconds of at most {MAX_TIME_LIMIT_S:e}"
+        )))
+    }
+}
+
+/// The earlier of two optional deadlines (`None` = no deadline).
+#[must_use]
+pub(crate) fn earliest(a: Option<Instant>, b: Option<Instant>) -> Option<Instant> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, None) => a,
+        (None, b) => b,
+    }
+}
 
 /// Which simplex method solves LPs (and every branch-and-bound node).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -150,8 +188,20 @@ fn range(name: &str, v: f64, lo: f64, hi: f64) -> Result<()> {
 pub struct SolveOptions {
     /// LP method. Default [`Algorithm::DualSimplex`].
     pub algorithm: Algorithm,
-    /// Wall-clock limit of the solve; `None` (default) for none.
+    /// Wall-clock limit of the solve, counted from its start; `None`
+    /// (default) for none. Any duration is accepted and none panics: a
+    /// limit beyond what the clock can represent (e.g. `Duration::MAX`)
+    /// means no limit (it saturates), `Duration::ZERO` stops at the first
+    /// check of the clock. Everything a solve does — sifting and its
+    /// fallback to the general simplex, branch-and-bound with its cuts,
+    /// heuristics and sub-MIPs — shares this one budget.
     pub time_limit: Option<Duration>,
+    /// An absolute wall-clock deadline, for a solve that is one of several
+    /// sharing a budget (the planner sets it: every solve of a planning
+    /// run stops at the run's deadline). A solve stops at the earlier of
+    /// this and its start plus [`SolveOptions::time_limit`]. `None`
+    /// (default) for none.
+    pub deadline: Option<Instant>,
     /// Limit on simplex iterations (summed over nodes for a MIP); `None`
     /// (default) for none.
     pub iteration_limit: Option<u64>,
@@ -181,6 +231,7 @@ impl Default for SolveOptions {
         Self {
             algorithm: Algorithm::default(),
             time_limit: None,
+            deadline: None,
             iteration_limit: None,
             scaling: true,
             structure: Structure::Auto,
@@ -205,6 +256,31 @@ impl SolveOptions {
     pub fn with_time_limit(mut self, t: Option<Duration>) -> Self {
         self.time_limit = t;
         self
+    }
+    /// Sets [`SolveOptions::deadline`].
+    #[must_use]
+    pub fn with_deadline(mut self, d: Option<Instant>) -> Self {
+        self.deadline = d;
+        self
+    }
+    /// The deadline of a solve started at `start`: the earlier of
+    /// [`SolveOptions::deadline`] and `start + time_limit` (`None` when
+    /// neither applies; a `start + time_limit` the clock cannot represent
+    /// counts as no limit).
+    #[must_use]
+    pub fn deadline_from(&self, start: Instant) -> Option<Instant> {
+        let own = self.time_limit.and_then(|t| start.checked_add(t));
+        earliest(own, self.deadline)
+    }
+    /// These options with the time limit turned into the absolute
+    /// deadline of a solve started at `start`, so that every part of that
+    /// solve (and any solve it hands over to) stops at the same instant.
+    #[must_use]
+    pub(crate) fn anchored(&self, start: Instant) -> Self {
+        let mut o = self.clone();
+        o.deadline = self.deadline_from(start);
+        o.time_limit = None;
+        o
     }
     /// Sets [`SolveOptions::iteration_limit`].
     #[must_use]
@@ -291,5 +367,65 @@ mod tests {
                 .validate()
                 .is_err()
         );
+    }
+
+    #[test]
+    fn time_limits_in_seconds_are_checked_ranges() {
+        for bad in [
+            1e308,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            0.0,
+            -0.0,
+            -1.0,
+            1e6 + 1.0,
+        ] {
+            let e = time_limit_from_secs(bad).expect_err("out of range");
+            assert_eq!(e.kind(), crate::ErrorKind::Options, "{bad}");
+            assert!(e.to_string().contains("time limit"), "{e}");
+        }
+        let e = time_limit_from_secs(1e308).expect_err("huge");
+        assert!(
+            e.to_string().contains("1e308 s is outside (0, 1e6] s"),
+            "{e}"
+        );
+        let e = time_limit_from_secs(-1.0).expect_err("negative");
+        assert!(e.to_string().contains("time limit -1 s"), "{e}");
+        assert_eq!(
+            time_limit_from_secs(1e-9).ok(),
+            Some(Duration::from_nanos(1))
+        );
+        assert_eq!(
+            time_limit_from_secs(1e6).ok(),
+            Some(Duration::from_secs(1_000_000))
+        );
+        assert_eq!(
+            time_limit_from_secs(2.5).ok(),
+            Some(Duration::from_millis(2500))
+        );
+    }
+
+    #[test]
+    fn deadlines_saturate_and_take_the_earlier() {
+        let now = Instant::now();
+        // A limit the clock cannot represent is no limit, never a panic.
+        let o = SolveOptions::default().with_time_limit(Some(Duration::MAX));
+        assert_eq!(o.deadline_from(now), None);
+        let a = o.anchored(now);
+        assert_eq!((a.deadline, a.time_limit), (None, None));
+        let o = SolveOptions::default().with_time_limit(Some(Duration::ZERO));
+        assert_eq!(o.deadline_from(now), Some(now));
+        // The earlier of the shared deadline and the solve's own limit.
+        let shared = now + Duration::from_secs(5);
+        let o = SolveOptions::default()
+            .with_deadline(Some(shared))
+            .with_time_limit(Some(Duration::from_secs(10)));
+        assert_eq!(o.deadline_from(now), Some(shared));
+        let o = o.with_time_limit(Some(Duration::from_secs(1)));
+        assert_eq!(o.deadline_from(now), Some(now + Duration::from_secs(1)));
+        let o = o.with_time_limit(None);
+        assert_eq!(o.deadline_from(now), Some(shared));
+        assert_eq!(SolveOptions::default().deadline_from(now), None);
     }
 }

@@ -20,6 +20,10 @@ use std::path::{Path, PathBuf};
 
 /// The shared instance folder from `FLEETPLAN_LP_SUITE`, or `None` after
 /// printing the standard skip message (the caller then returns and passes).
+///
+/// Under CI (the `CI` variable set and non-empty, as `.ci/run` sets it) a
+/// missing suite is a failure, not a skip: libtest shows a skipped test as
+/// `ok`, so a CI run without the data would otherwise pass unseen.
 pub fn lp_suite_dir() -> Option<PathBuf> {
     match std::env::var_os("FLEETPLAN_LP_SUITE") {
         Some(p) if !p.is_empty() => {
@@ -32,6 +36,11 @@ pub fn lp_suite_dir() -> Option<PathBuf> {
             Some(p)
         }
         _ => {
+            assert!(
+                std::env::var_os("CI").is_none_or(|v| v.is_empty()),
+                "FLEETPLAN_LP_SUITE is not set but CI is: under CI the shared suite must run \
+                 (set FLEETPLAN_LP_SUITE to the folder holding REFERENCE.csv, e.g. ../shared/lp)"
+            );
             eprintln!("skipped: FLEETPLAN_LP_SUITE is not set");
             None
         }

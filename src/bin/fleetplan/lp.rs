@@ -2,19 +2,20 @@
 
 use crate::catalog::emit;
 use clap::{Subcommand, ValueEnum};
+use fleetplan::model::Model;
 use fleetplan::model::mps::{MpsFormat, read_mps_file};
 use fleetplan::solver::{self, SolveOptions, Status};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// Human-readable lines.
     Text,
-    /// One JSON object: `status`, `objective`, `iterations`,
-    /// `solve_seconds`, `rows`, `cols`, `gap`, `nodes`, `bound`.
+    /// One JSON object: `status`, `objective` (null when there is no
+    /// feasible point), `point_feasible`, `iterations`, `solve_seconds`,
+    /// `rows`, `cols`, `gap`, `nodes`, `bound`.
     Json,
 }
 
@@ -34,16 +35,27 @@ pub enum Dialect {
 pub enum Args {
     /// Solve an MPS file (fixed or free format; MARKER sections make it a
     /// MILP). Exit status 0 when the solve ran (whatever its status), 2 when
-    /// the file cannot be read or parsed.
+    /// the file cannot be read or parsed or an option is out of range.
+    ///
+    /// At a limit the status says so (`time_limit`, or `feasible` for a
+    /// MILP with an incumbent, with its bound and gap). An LP stopped by a
+    /// limit reports its objective only when its last point is feasible
+    /// (`point_feasible`); otherwise `objective` is null.
     Solve {
         /// The MPS file.
         file: PathBuf,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
-        /// Wall-clock limit of the solve, seconds.
-        #[arg(long)]
-        time_limit: Option<f64>,
+        /// Wall-clock limit of the whole solve, seconds, in (0, 1e6]
+        /// (default 60).
+        #[arg(
+            long,
+            value_name = "SECONDS",
+            default_value_t = 60.0,
+            allow_negative_numbers = true
+        )]
+        time_limit: f64,
         /// MPS dialect.
         #[arg(long, value_enum, default_value_t = Dialect::Auto)]
         mps: Dialect,
@@ -70,6 +82,24 @@ fn json_num(v: Option<f64>) -> serde_json::Value {
         .map_or(serde_json::Value::Null, serde_json::Value::Number)
 }
 
+/// Whether `x` satisfies every column and row bound of `model` within
+/// 1e-6, relative to `1 + |bound|` (the certificate check's primal test).
+fn feasible_point(model: &Model, x: &[f64]) -> bool {
+    const TOL: f64 = 1e-6;
+    let within = |v: f64, lo: f64, up: f64| {
+        v.is_finite() && v >= lo - TOL * (1.0 + lo.abs()) && v <= up + TOL * (1.0 + up.abs())
+    };
+    x.len() == model.num_cols()
+        && x.iter()
+            .zip(model.col_lower().iter().zip(model.col_upper()))
+            .all(|(&v, (&lo, &up))| within(v, lo, up))
+        && model
+            .row_activity(x)
+            .iter()
+            .zip(model.row_lower().iter().zip(model.row_upper()))
+            .all(|(&v, (&lo, &up))| within(v, lo, up))
+}
+
 /// Runs the command.
 pub fn run(args: Args) -> ExitCode {
     let Args::Solve {
@@ -92,14 +122,14 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut opts = SolveOptions::default();
-    if let Some(t) = time_limit {
-        if !(t.is_finite() && t > 0.0) {
-            eprintln!("fleetplan: --time-limit must be a positive number of seconds");
+    let limit = match solver::time_limit_from_secs(time_limit) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("fleetplan: --time-limit: {e}");
             return ExitCode::from(2);
         }
-        opts = opts.with_time_limit(Some(Duration::from_secs_f64(t)));
-    }
+    };
+    let mut opts = SolveOptions::default().with_time_limit(Some(limit));
     if primal {
         opts = opts.with_algorithm(solver::Algorithm::PrimalSimplex);
     }
@@ -117,6 +147,15 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    // An LP stopped by a limit holds its last iterate, which may break
+    // rows (the dual simplex's always do until the end): its objective is
+    // reported only when the point is feasible.
+    let point_feasible = match sol.status {
+        Status::Optimal | Status::Feasible | Status::Unbounded => !sol.x.is_empty(),
+        _ if sol.x.is_empty() => false,
+        _ => feasible_point(&model, &sol.x),
+    };
+    let objective = sol.objective.filter(|_| point_feasible);
     let (gap, nodes, bound) = match sol.mip {
         Some(m) => (m.gap, m.nodes, Some(m.bound)),
         None => {
@@ -132,7 +171,8 @@ pub fn run(args: Args) -> ExitCode {
         Format::Json => {
             let v = serde_json::json!({
                 "status": sol.status.as_str(),
-                "objective": json_num(sol.objective),
+                "objective": json_num(objective),
+                "point_feasible": point_feasible,
                 "iterations": sol.iterations,
                 "solve_seconds": sol.solve_time.as_secs_f64(),
                 "rows": model.num_rows(),
@@ -151,8 +191,16 @@ pub fn run(args: Args) -> ExitCode {
             model.num_rows(),
             model.num_cols(),
             sol.status,
-            sol.objective
-                .map_or_else(|| "none".to_owned(), |o| format!("{o:.10e}")),
+            objective.map_or_else(
+                || {
+                    if sol.x.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        "none (the last point is not feasible)".to_owned()
+                    }
+                },
+                |o| format!("{o:.10e}")
+            ),
             sol.iterations,
             nodes,
             num(bound),

@@ -9,6 +9,7 @@ mod lp;
 mod plan;
 mod sweep;
 mod validate;
+mod verify;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -31,6 +32,8 @@ enum Command {
     Plan(plan::PlanArgs),
     /// Plan a scenario and its domestic-only counterfactual: the memo.
     Justify(plan::JustifyArgs),
+    /// Re-check a plan (JSON) against its scenario, independently of the planner.
+    Verify(verify::Args),
     /// Show every factor of one (phase, pool) pair's rate and cost.
     Explain(plan::ExplainArgs),
     /// Write a scenario's compiled model as MPS (and LP) for any solver.
@@ -53,6 +56,7 @@ fn main() -> ExitCode {
         Some(Command::Validate(args)) => validate::run(args),
         Some(Command::Plan(args)) => plan::run_plan(args),
         Some(Command::Justify(args)) => plan::run_justify(args),
+        Some(Command::Verify(args)) => verify::run(args),
         Some(Command::Explain(args)) => plan::run_explain(args),
         Some(Command::Export(args)) => plan::run_export(args),
         Some(Command::Sweep(args)) => sweep::run(args),

@@ -39,8 +39,12 @@ pub struct Common {
     /// Plan fractional devices (an LP) instead of whole devices.
     #[arg(long)]
     fractional: bool,
-    /// Wall-clock limit of each solve, seconds.
-    #[arg(long)]
+    /// Wall-clock budget of the whole command, seconds, in (0, 1e6]: every
+    /// solve (stages, probes, the explanation, the counterfactual) shares
+    /// it, and at the limit the best plan found is reported (status
+    /// `feasible` with its gap, or `limit`). Precedence: this flag, else
+    /// the scenario's `settings.time_limit_s`, else 60 s.
+    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
     time_limit: Option<f64>,
 }
 
@@ -123,18 +127,24 @@ pub(crate) fn load(file: &Path) -> Result<ValidatedScenario, ExitCode> {
     })
 }
 
+/// The `--time-limit` flag as a duration (`None` when absent); a value
+/// outside (0, 1e6] s is a usage error (exit status 2).
+pub(crate) fn time_limit_flag(secs: Option<f64>) -> Result<Option<Duration>, ExitCode> {
+    secs.map(|t| {
+        fleetplan::solver::time_limit_from_secs(t).map_err(|e| {
+            eprintln!("fleetplan: --time-limit: {e}");
+            ExitCode::from(2)
+        })
+    })
+    .transpose()
+}
+
 fn options(c: &Common) -> Result<PlanOptions, ExitCode> {
-    let mut s = PlanOptions::default().solver;
-    if let Some(t) = c.time_limit {
-        if !(t.is_finite() && t > 0.0) {
-            eprintln!("fleetplan: --time-limit must be a positive number of seconds");
-            return Err(ExitCode::from(2));
-        }
-        s = s.with_time_limit(Some(Duration::from_secs_f64(t)));
+    let mut o = PlanOptions::default().with_fractional(c.fractional);
+    if let Some(t) = time_limit_flag(c.time_limit)? {
+        o = o.with_time_limit(t);
     }
-    Ok(PlanOptions::default()
-        .with_solver(s)
-        .with_fractional(c.fractional))
+    Ok(o)
 }
 
 fn status_code(s: PlanStatus) -> ExitCode {
@@ -340,6 +350,11 @@ pub fn run_explain(a: ExplainArgs) -> ExitCode {
                     "energy_usd_per_hour": c.per_device_hour.energy.get(),
                     "purchase_usd": c.purchase.map(|p| p.unit_price.get()),
                     "levy_usd": c.purchase.map(|p| p.levy.get()),
+                    "energy_basis": c.power_basis.describe(),
+                    "power_w": c.power.map(|w| w.get()),
+                    "power_confidence": c.power_source.as_ref().map(|s| s.confidence.as_str()),
+                    "power_sources": c.power_source.as_ref().map(|s| s.sources.clone()),
+                    "power_note": c.power_source.as_ref().and_then(|s| s.note.clone()),
                 })
             });
             serde_json::json!({
@@ -374,7 +389,7 @@ pub fn run_explain(a: ExplainArgs) -> ExitCode {
                 }
             }
             o.push_str(&format!("{outcome}\n"));
-            match cost {
+            match &cost {
                 Ok(c) => o.push_str(&format!(
                     "cost per device-hour: capex {:.4} + rental {:.4} + energy {:.4} = {:.4} USD{}\n",
                     c.per_device_hour.capex.get(),
@@ -388,6 +403,16 @@ pub fn run_explain(a: ExplainArgs) -> ExitCode {
                     ))
                 )),
                 Err(g) => o.push_str(&format!("cost: {g}\n")),
+            }
+            if let Ok(c) = &cost {
+                o.push_str(&format!("energy basis: {}", c.power_basis.describe()));
+                if let (Some(w), Some(s)) = (c.power, &c.power_source) {
+                    o.push_str(&format!(": {:.0} W {}", w.get(), s.confidence.label()));
+                    if let Some(n) = &s.note {
+                        o.push_str(&format!(" ({n})"));
+                    }
+                }
+                o.push('\n');
             }
             o
         }

@@ -35,6 +35,11 @@ pub struct Args {
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
+    /// Wall-clock budget of the whole sweep, seconds, in (0, 1e6]; points
+    /// not reached in time are rows with status `limit`. Precedence: this
+    /// flag, else the scenario's `settings.time_limit_s`, else 60 s.
+    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
+    time_limit: Option<f64>,
 }
 
 /// Runs the command.
@@ -53,8 +58,14 @@ pub fn run(a: Args) -> ExitCode {
             return ExitCode::from(if e.kind() == ErrorKind::Invalid { 1 } else { 2 });
         }
     };
+    let mut plan_opts = PlanOptions::default().with_fractional(a.fractional);
+    match crate::plan::time_limit_flag(a.time_limit) {
+        Ok(Some(t)) => plan_opts = plan_opts.with_time_limit(t),
+        Ok(None) => {}
+        Err(c) => return c,
+    }
     let opts = SweepOptions::default()
-        .with_plan(PlanOptions::default().with_fractional(a.fractional))
+        .with_plan(plan_opts)
         .with_parallel(a.parallel);
     let quiet = a.quiet;
     let progress = move |done: usize, total: usize| {
@@ -120,6 +131,16 @@ pub fn run(a: Args) -> ExitCode {
                     p.iterations,
                     buys.join(", "),
                     bind
+                ));
+            }
+            let unreached = table
+                .points
+                .iter()
+                .filter(|p| p.status == "limit" && p.iterations == 0)
+                .count();
+            if unreached > 0 {
+                o.push_str(&format!(
+                    "note: {unreached} point(s) have status limit: the sweep's time limit ran out (set --time-limit)\n"
                 ));
             }
             // Why a point has no plan (an invalid scenario at that value):

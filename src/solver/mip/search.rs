@@ -152,7 +152,7 @@ impl<'a> Search<'a> {
             dual: t.dual_feasibility,
             pivot: t.pivot,
         };
-        let deadline = options.time_limit.map(|d| start + d);
+        let deadline = options.deadline_from(start);
         let lp = NodeLp::new(&prob, &prob.lower, &prob.upper, tol, deadline);
         let n = prob.n;
         let has_continuous = prob.integer.iter().any(|&b| !b);

@@ -763,7 +763,7 @@ impl Sifter {
         e.tol = self.tol;
         e.limits = Limits {
             max_iterations: options.iteration_limit,
-            deadline: options.time_limit.map(|t| start + t),
+            deadline: options.deadline_from(start),
         };
         e.iterations = 0;
         self.stats = SiftingStats {
@@ -791,7 +791,7 @@ impl Sifter {
             Algorithm::PrimalSimplex => Method::Primal,
             _ => Method::Dual,
         };
-        let deadline = options.time_limit.map(|t| start + t);
+        let deadline = options.deadline_from(start);
         let (mut best, mut stalled) = (f64::INFINITY, 0usize);
         let user_limit = options.iteration_limit;
         loop {

@@ -1,0 +1,113 @@
+//! The capacity family: devices of a pool in use at once.
+//!
+//! ```text
+//! capacity[k,t]:  Σ_p g·x[p,k,t] − a_k·g_k·buy[k]·[t ≥ arrival_k] ≤ a_k·owned_k
+//!                 (≤ max_k for a rentable pool with a limit; ≤ 0 plus the
+//!                 bought devices for a purchasable pool)
+//! ```
+//!
+//! `x[p,k,t]` is every training column of pool `k` whose window covers `t`
+//! and every serving column of `k` in `t`; `a_k` is the pool's
+//! availability. A row exists only where some column uses the pool and the
+//! pool has a limit (an unlimited rentable pool has none).
+
+use super::{Ctx, RowKind, days};
+use crate::fleet::Ownership;
+use crate::model::RowId;
+use crate::scenario::{PoolId, ValidatedScenario};
+use std::collections::BTreeMap;
+
+/// The rows, in the order the columns first touch them, and their entries;
+/// then the purchases feeding them from arrival on.
+pub(super) fn rows(cx: &mut Ctx<'_>) {
+    let vs = cx.vs;
+    let mut cap_rows: BTreeMap<(usize, usize), RowId> = BTreeMap::new();
+    let entries = std::mem::take(&mut cx.cap_entries);
+    for &(k, t, c, g) in &entries {
+        let kid = PoolId::new(k);
+        let r = match cap_rows.get(&(k, t)) {
+            Some(r) => Some(*r),
+            None => {
+                let r = row(cx, kid, t);
+                if let Some(r) = r {
+                    cap_rows.insert((k, t), r);
+                }
+                r
+            }
+        };
+        if let Some(r) = r {
+            cx.b.set_coef(r, c, g);
+        }
+    }
+    cx.cap_entries = entries;
+    // purchases feed capacity from arrival on
+    for k in vs.pool_ids() {
+        let Some(bc) = cx.buy_col[k.index()] else {
+            continue;
+        };
+        let p = vs.pool(k);
+        let g = p.granularity().max(1) as f64;
+        let a = p.availability().get();
+        let arrival = cx.perf.pool_arrival(k);
+        for t in 0..cx.time.len() {
+            if cx.time.intervals[t].0.get() + 1e-9 >= arrival.get()
+                && let Some(r) = cap_rows.get(&(k.index(), t)).copied()
+            {
+                cx.b.set_coef(r, bc, -a * g);
+            }
+        }
+    }
+}
+
+/// The right-hand side of pool `k`'s capacity row: its available owned
+/// devices, its rental limit, or zero (a purchasable pool has only what it
+/// buys); `None` when the pool is unlimited (no row).
+fn rhs(vs: &ValidatedScenario, k: PoolId) -> Option<f64> {
+    let p = vs.pool(k);
+    let a = p.availability().get();
+    match p.ownership() {
+        Ownership::Owned { .. } => p.owned_devices().map(|n| a * n as f64),
+        Ownership::Rentable { .. } => p.max_devices().map(|n| n as f64),
+        Ownership::Purchasable { .. } => Some(0.0),
+    }
+}
+
+/// Adds pool `k`'s capacity row for interval `t` (none if unlimited).
+fn row(cx: &mut Ctx<'_>, k: PoolId, t: usize) -> Option<RowId> {
+    let rhs = rhs(cx.vs, k)?;
+    let p = cx.vs.pool(k);
+    let (s, e) = cx.time.intervals[t];
+    Some(cx.add_row(
+        format!("capacity[{},{}]", p.name(), t),
+        None,
+        Some(rhs),
+        RowKind::Capacity {
+            pool: k,
+            interval: t,
+        },
+        format!(
+            "pool '{}' ({}) has {} devices in days {:.0}-{:.0}",
+            p.name(),
+            p.accelerator().name,
+            if p.ownership().is_purchasable() {
+                "the bought".to_owned()
+            } else {
+                format!("{rhs:.0}")
+            },
+            days(s),
+            days(e)
+        ),
+    ))
+}
+
+/// Units of `g` devices a pool can hold at most, if limited (the upper
+/// bound of its device-count columns).
+pub(crate) fn capacity_units(vs: &ValidatedScenario, k: PoolId, g: f64) -> Option<f64> {
+    let p = vs.pool(k);
+    let n = match p.ownership() {
+        Ownership::Owned { .. } => p.owned_devices().map(|n| n as f64 * p.availability().get()),
+        Ownership::Rentable { .. } => p.max_devices().map(|n| n as f64),
+        Ownership::Purchasable { .. } => p.max_devices().map(|n| n as f64 * p.availability().get()),
+    }?;
+    Some((n / g).floor().max(0.0))
+}

@@ -1,0 +1,463 @@
+//! The model compiler: a validated scenario and its performance model become
+//! an LP/MILP whose every row and column carries its business meaning.
+//!
+//! The compiler is a driver ([`compile()`]) over *constraint families*, each in
+//! its own file with its part of the formulation beside it:
+//!
+//! | family | file | columns and rows |
+//! |---|---|---|
+//! | time | `time.rs` | the intervals every other family is cut by |
+//! | purchases | `purchases.rs` | `buy[k]` |
+//! | work (training) | `work.rs` | `train[p,k]`, `work[p]` |
+//! | serving (inference) | `serving.rs` | `serve[p,k,t]`, `serve[p,t]` |
+//! | partial demand | `demand.rs` | `served[p]` (most-served objective) |
+//! | capacity | `capacity.rs` | `capacity[k,t]` (and purchases feeding it) |
+//! | budgets | `budgets.rs` | `budget.capex`, `budget.opex`, `budget.total` |
+//! | quotas | `quotas.rs` | `quota[r]` |
+//! | domestic shares | `domestic.rs` | `domestic[κ]` |
+//! | whole devices | `whole.rs` | `use[p,k]`, `gang[p,k]`, `memfit[p,k]`, `single_pool[p]` |
+//! | device limits | `limits.rs` | `max_devices[p(,t)]`, `min_devices[p(,t)]` |
+//!
+//! Families share one `Ctx`: the scenario, the performance model, the
+//! timeline, the model being built with its row and column labels, and the
+//! indexes one family leaves for the next (which column buys pool `k`, which
+//! columns enter phase `p`'s work row, ...). A new family is one new file and
+//! one call in [`compile()`]. The whole formulation is written out in the
+//! [`crate::plan`] module docs; [`mod@super::verify`] checks a plan family by
+//! family without this compiler.
+
+mod budgets;
+mod capacity;
+mod demand;
+mod domestic;
+mod limits;
+mod purchases;
+mod quotas;
+mod serving;
+mod time;
+mod whole;
+mod work;
+
+use crate::cost::{CostGap, PoolCost, pool_cost};
+use crate::error::{Error, Result};
+use crate::model::{ColId, Model, ModelBuilder, RowId, Sense, VarType};
+use crate::perf::{PairRate, PerfModel, Unfit};
+use crate::scenario::{PhaseId, PoolId, RuleId, ValidatedScenario};
+use crate::units::{Fraction, Hours};
+use crate::workload::PhaseKind;
+use std::collections::BTreeMap;
+
+pub(crate) use capacity::capacity_units;
+use time::Timeline;
+
+/// What a row of the compiled model means.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub enum RowKind {
+    /// Devices of a pool in use during an interval ≤ what the pool has then.
+    Capacity {
+        /// The pool.
+        pool: PoolId,
+        /// The interval (index into [`Compiled::intervals`]).
+        interval: usize,
+    },
+    /// A training phase's work done by its deadline ≥ its demand (as a
+    /// fraction of the work; the right-hand side is 1).
+    Work {
+        /// The phase.
+        phase: PhaseId,
+    },
+    /// An inference phase's daily demand served during an interval (as a
+    /// fraction of the demand).
+    Serve {
+        /// The phase.
+        phase: PhaseId,
+        /// The interval.
+        interval: usize,
+    },
+    /// Purchases (price and levy) ≤ the capex budget.
+    CapexBudget,
+    /// Rental and energy ≤ the opex budget (amortised capex of owned
+    /// devices counts only towards the total budget).
+    OpexBudget,
+    /// Everything ≤ the total budget.
+    TotalBudget,
+    /// Devices bought under a licence ≤ its quota.
+    Quota {
+        /// The export rule granting the licence.
+        rule: RuleId,
+    },
+    /// Domestic device-hours ≥ a minimum share of a phase kind's device-hours.
+    DomesticShare {
+        /// The phase kind.
+        kind: PhaseKind,
+        /// The minimum share.
+        min: Fraction,
+    },
+    /// A single-pool training run uses at most one pool.
+    SinglePool {
+        /// The phase.
+        phase: PhaseId,
+    },
+    /// Devices of a pool on a phase only if the phase uses the pool.
+    Gang {
+        /// The phase.
+        phase: PhaseId,
+        /// The pool.
+        pool: PoolId,
+    },
+    /// A training run on a pool uses at least the devices its state needs.
+    MemoryFit {
+        /// The phase.
+        phase: PhaseId,
+        /// The pool.
+        pool: PoolId,
+    },
+    /// A phase's devices ≤ its maximum (per interval for inference).
+    PhaseMax {
+        /// The phase.
+        phase: PhaseId,
+        /// The interval (inference), or `None` (training).
+        interval: Option<usize>,
+    },
+    /// A phase's devices ≥ its minimum.
+    PhaseMin {
+        /// The phase.
+        phase: PhaseId,
+        /// The interval (inference), or `None` (training).
+        interval: Option<usize>,
+    },
+    /// A lexicographic stage's bound on the previous stage's objective.
+    StageBound,
+}
+
+/// What a column of the compiled model means.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub enum ColKind {
+    /// Units of devices of a pool running a training phase over its window.
+    Train {
+        /// The phase.
+        phase: PhaseId,
+        /// The pool.
+        pool: PoolId,
+    },
+    /// Units of devices of a pool serving an inference phase in an interval.
+    Serve {
+        /// The phase.
+        phase: PhaseId,
+        /// The pool.
+        pool: PoolId,
+        /// The interval.
+        interval: usize,
+    },
+    /// Units of devices bought for a purchasable pool.
+    Buy {
+        /// The pool.
+        pool: PoolId,
+    },
+    /// Whether a training phase uses a pool (binary).
+    Use {
+        /// The phase.
+        phase: PhaseId,
+        /// The pool.
+        pool: PoolId,
+    },
+    /// The fraction of a phase's demand served (most-served objective).
+    Served {
+        /// The phase.
+        phase: PhaseId,
+    },
+}
+
+/// Costs of one unit of a column, by component (USD).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct UnitCost {
+    /// Purchase price, and amortised capex of owned devices.
+    pub capex: f64,
+    /// Rental.
+    pub rental: f64,
+    /// Electricity.
+    pub energy: f64,
+    /// Licence levy borne by the buyer.
+    pub levy: f64,
+}
+
+impl UnitCost {
+    /// The sum.
+    #[must_use]
+    pub fn total(&self) -> f64 {
+        self.capex + self.rental + self.energy + self.levy
+    }
+}
+
+/// A column with its meaning and unit figures.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ColInfo {
+    /// What it is.
+    pub kind: ColKind,
+    /// Devices per unit of the column.
+    pub unit: f64,
+    /// Hours each device of the column runs (zero for purchases and
+    /// binaries).
+    pub hours: f64,
+    /// Whether the devices are domestic to the fleet's jurisdiction.
+    pub domestic: bool,
+    /// Cost of one unit.
+    pub cost: UnitCost,
+    /// The column's coefficient in its demand row (share of the phase's work
+    /// or daily demand per unit).
+    pub share: f64,
+}
+
+impl ColInfo {
+    /// Device-hours per unit.
+    #[must_use]
+    pub fn device_hours(&self) -> f64 {
+        self.unit * self.hours
+    }
+}
+
+/// A row with its meaning and a human label.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowInfo {
+    /// What it is.
+    pub kind: RowKind,
+    /// A sentence in business terms, e.g. "pre-training 'pretrain' needs
+    /// 3.4e24 FLOP by day 120".
+    pub meaning: String,
+}
+
+/// Choices the compiler needs beyond the scenario.
+#[derive(Debug, Clone, Default)]
+pub struct CompileOptions {
+    /// Pools left out (a counterfactual: e.g. every foreign pool).
+    pub exclude_pools: Vec<PoolId>,
+    /// Training deadlines moved (hours from the start), e.g. by a makespan
+    /// search.
+    pub deadlines: Vec<(PhaseId, Hours)>,
+    /// Plan fractional devices (an LP) instead of whole units.
+    pub fractional: bool,
+    /// Add "served" columns and let demand rows be met partially.
+    pub partial_demand: bool,
+}
+
+/// The compiled model and everything needed to read its solution.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    /// The LP/MILP (objective: least total cost).
+    pub model: Model,
+    /// One entry per row of `model`.
+    pub rows: Vec<RowInfo>,
+    /// One entry per column of `model`.
+    pub cols: Vec<ColInfo>,
+    /// The time intervals `[start, end)` in hours from the scenario's start.
+    pub intervals: Vec<(Hours, Hours)>,
+    /// Per pool: its costs.
+    pub pool_costs: Vec<PoolCost>,
+    /// Per phase: pools that cannot run it, and why.
+    pub unfit: Vec<Vec<(PoolId, Unfit)>>,
+    /// Per phase: the deadline used (hours; the window end for inference).
+    pub ends: Vec<Hours>,
+}
+
+/// Compiles `vs` into a least-cost model.
+///
+/// # Errors
+/// [`crate::ErrorKind::Model`] when a pool's cost cannot be computed (a
+/// needed figure is unknown: [`CostGap`]), or the model is too large.
+pub fn compile(
+    vs: &ValidatedScenario,
+    perf: &PerfModel<'_>,
+    opts: &CompileOptions,
+) -> Result<Compiled> {
+    let mut cx = Ctx::new(vs, perf, opts)?;
+    purchases::columns(&mut cx);
+    pair_columns(&mut cx);
+    demand::served_columns(&mut cx);
+    capacity::rows(&mut cx);
+    demand::rows(&mut cx);
+    budgets::rows(&mut cx);
+    quotas::rows(&mut cx);
+    domestic::rows(&mut cx);
+    if cx.whole {
+        whole::rows(&mut cx);
+    }
+    limits::rows(&mut cx);
+    cx.finish()
+}
+
+/// The columns of every eligible (phase, pool) pair, phase by phase: a
+/// training pair gets one `train` column (work family), an inference pair
+/// one `serve` column per interval of its window (serving family). A pair
+/// the performance model rules out is recorded in [`Compiled::unfit`].
+fn pair_columns(cx: &mut Ctx<'_>) {
+    let vs = cx.vs;
+    for ph in vs.phases() {
+        let p = ph.id();
+        let end = cx.ends[p.index()];
+        for &k in ph.eligible_pools() {
+            if cx.excluded(k) {
+                continue;
+            }
+            if vs.pool(k).ownership().is_purchasable() && cx.buy_col[k.index()].is_none() {
+                continue;
+            }
+            match cx.perf.pair_until(p, k, end) {
+                Ok(PairRate::Training(t)) => work::column(cx, p, k, &t),
+                Ok(PairRate::Inference(r)) => serving::columns(cx, p, k, &r),
+                Err(u) => cx.unfit[p.index()].push((k, u)),
+            }
+        }
+    }
+}
+
+/// What the families share while a model is built (module docs).
+pub(super) struct Ctx<'a> {
+    vs: &'a ValidatedScenario,
+    perf: &'a PerfModel<'a>,
+    opts: &'a CompileOptions,
+    /// Whole devices (a MILP) rather than fractional.
+    whole: bool,
+    /// Integer or continuous, for device-count columns.
+    vt: VarType,
+    time: Timeline,
+    /// Per phase: the deadline used (hours; the window end for inference).
+    ends: Vec<Hours>,
+    pool_costs: Vec<PoolCost>,
+    b: ModelBuilder,
+    rows: Vec<RowInfo>,
+    cols: Vec<ColInfo>,
+    unfit: Vec<Vec<(PoolId, Unfit)>>,
+    /// Per pool: its purchase column.
+    buy_col: Vec<Option<ColId>>,
+    /// Per phase: the (column, share) entries of its work row.
+    work_entries: Vec<Vec<(ColId, f64)>>,
+    /// Per (phase, interval): the (column, share) entries of its serve row.
+    serve_entries: BTreeMap<(usize, usize), Vec<(ColId, f64)>>,
+    /// Per training phase: (pool, column, devices per unit, least devices).
+    train_cols: Vec<Vec<(PoolId, ColId, f64, u64)>>,
+    /// Per inference phase: (interval, column, devices per unit).
+    serve_cols: Vec<Vec<(usize, ColId, f64)>>,
+    /// (pool, interval, column, devices per unit) for the capacity rows.
+    cap_entries: Vec<(usize, usize, ColId, f64)>,
+    /// Per phase: its `served` column (most-served objective).
+    served_col: Vec<Option<ColId>>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(
+        vs: &'a ValidatedScenario,
+        perf: &'a PerfModel<'a>,
+        opts: &'a CompileOptions,
+    ) -> Result<Self> {
+        let pool_costs: Vec<PoolCost> = vs
+            .pool_ids()
+            .map(|k| {
+                pool_cost(vs, k).map_err(|g: CostGap| {
+                    Error::model(format!("pools[{}] ({}): {g}", k.index(), vs.pool(k).name()))
+                })
+            })
+            .collect::<Result<_>>()?;
+        let ends = time::ends(vs, perf, opts);
+        let time = Timeline::new(vs, perf, &ends);
+        let mut b = ModelBuilder::new(vs.scenario().name.clone());
+        b.set_objective_name("total_cost");
+        let whole = !opts.fractional;
+        let (npool, nphase) = (vs.pool_ids().len(), vs.phase_ids().len());
+        Ok(Self {
+            vs,
+            perf,
+            opts,
+            whole,
+            vt: if whole {
+                VarType::Integer
+            } else {
+                VarType::Continuous
+            },
+            time,
+            ends,
+            pool_costs,
+            b,
+            rows: Vec::new(),
+            cols: Vec::new(),
+            unfit: vec![Vec::new(); nphase],
+            buy_col: vec![None; npool],
+            work_entries: vec![Vec::new(); nphase],
+            serve_entries: BTreeMap::new(),
+            train_cols: vec![Vec::new(); nphase],
+            serve_cols: vec![Vec::new(); nphase],
+            cap_entries: Vec::new(),
+            served_col: vec![None; nphase],
+        })
+    }
+
+    fn excluded(&self, k: PoolId) -> bool {
+        self.opts.exclude_pools.contains(&k)
+    }
+
+    /// Adds a labelled row.
+    fn add_row(
+        &mut self,
+        name: String,
+        lo: Option<f64>,
+        up: Option<f64>,
+        kind: RowKind,
+        meaning: String,
+    ) -> RowId {
+        let r = self.b.add_row(name, lo, up);
+        self.rows.push(RowInfo { kind, meaning });
+        r
+    }
+
+    /// Adds a labelled column with bounds `[0, upper]`.
+    fn add_col(&mut self, name: String, upper: Option<f64>, vt: VarType, info: ColInfo) -> ColId {
+        let c = self
+            .b
+            .add_col(name, info.cost.total(), Some(0.0), upper, vt);
+        self.cols.push(info);
+        c
+    }
+
+    /// Sets `coef` on row `r` for each `(column, coef)` entry.
+    fn set_row(&mut self, r: RowId, entries: impl IntoIterator<Item = (ColId, f64)>) {
+        for (c, v) in entries {
+            self.b.set_coef(r, c, v);
+        }
+    }
+
+    fn finish(mut self) -> Result<Compiled> {
+        self.b.set_sense(Sense::Minimize);
+        let model = self.b.build()?;
+        debug_assert_eq!(model.num_rows(), self.rows.len());
+        debug_assert_eq!(model.num_cols(), self.cols.len());
+        Ok(Compiled {
+            model,
+            rows: self.rows,
+            cols: self.cols,
+            intervals: self.time.intervals,
+            pool_costs: self.pool_costs,
+            unfit: self.unfit,
+            ends: self.ends,
+        })
+    }
+}
+
+fn id(i: usize) -> u32 {
+    // Sizes are checked against u32 by ModelBuilder::build.
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
+fn days(h: Hours) -> f64 {
+    h.get() / 24.0
+}
+
+/// The phase kind as a word.
+#[must_use]
+pub fn kind_name(k: PhaseKind) -> &'static str {
+    match k {
+        PhaseKind::Pretraining => "pre-training",
+        PhaseKind::Posttraining => "post-training",
+        PhaseKind::Inference => "inference",
+    }
+}

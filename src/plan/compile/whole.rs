@@ -1,0 +1,98 @@
+//! The whole-device family (MILP only): single-pool runs and memory fit.
+//!
+//! ```text
+//! use[p,k] ∈ {0, 1}   whether training phase p runs on pool k
+//! gang[p,k]:          train[p,k] − M_pk·use[p,k] ≤ 0
+//! memfit[p,k]:        g_k·train[p,k] − m_pk·use[p,k] ≥ 0   (m_pk: devices the training state needs)
+//! single_pool[p]:     Σ_k use[p,k] ≤ 1
+//! ```
+//!
+//! A `use` binary exists for a pair when the phase must run on one pool or
+//! when its training state needs more devices than one unit (`m_pk > g_k`):
+//! a run is then either absent or at least `m_pk` devices. `M_pk` is the
+//! pool's capacity in units, or, for an unlimited pool, four times the units
+//! that would do the whole work alone.
+
+use super::{ColInfo, ColKind, Ctx, RowKind, UnitCost, capacity_units};
+use crate::model::VarType;
+
+pub(super) fn rows(cx: &mut Ctx<'_>) {
+    let vs = cx.vs;
+    for ph in vs.phases() {
+        let p = ph.id();
+        if !ph.kind().is_training() {
+            continue;
+        }
+        let single = ph.spec().single_pool;
+        let mut uses = Vec::new();
+        for (k, c, g, min_dev) in cx.train_cols[p.index()].clone() {
+            let needs_u = single || (min_dev as f64) > g;
+            if !needs_u {
+                continue;
+            }
+            let pool = vs.pool(k);
+            let u = cx.add_col(
+                format!("use[{},{}]", ph.name(), pool.name()),
+                Some(1.0),
+                VarType::Integer,
+                ColInfo {
+                    kind: ColKind::Use { phase: p, pool: k },
+                    unit: 0.0,
+                    hours: 0.0,
+                    domestic: pool.is_domestic(),
+                    cost: UnitCost::default(),
+                    share: 0.0,
+                },
+            );
+            uses.push(u);
+            let big = capacity_units(vs, k, g)
+                .unwrap_or_else(|| {
+                    // no pool limit: enough units to do the whole work alone
+                    let share = cx.work_entries[p.index()]
+                        .iter()
+                        .find(|(cc, _)| *cc == c)
+                        .map_or(1.0, |(_, v)| *v);
+                    (1.0 / share.max(1e-12)).ceil() * 4.0
+                })
+                // a run needs at least the units its training state needs
+                // (a tiny job done many times over by one unit still does)
+                .max((min_dev as f64 / g).ceil());
+            let r = cx.add_row(
+                format!("gang[{},{}]", ph.name(), pool.name()),
+                None,
+                Some(0.0),
+                RowKind::Gang { phase: p, pool: k },
+                format!(
+                    "'{}' runs on '{}' only if it uses that pool",
+                    ph.name(),
+                    pool.name()
+                ),
+            );
+            cx.set_row(r, [(c, 1.0), (u, -big)]);
+            if (min_dev as f64) > g {
+                let r = cx.add_row(
+                    format!("memfit[{},{}]", ph.name(), pool.name()),
+                    Some(0.0),
+                    None,
+                    RowKind::MemoryFit { phase: p, pool: k },
+                    format!(
+                        "a run of '{}' on '{}' needs at least {min_dev} devices to hold its training state",
+                        ph.name(),
+                        pool.name()
+                    ),
+                );
+                cx.set_row(r, [(c, g), (u, -(min_dev as f64))]);
+            }
+        }
+        if single && uses.len() > 1 {
+            let r = cx.add_row(
+                format!("single_pool[{}]", ph.name()),
+                None,
+                Some(1.0),
+                RowKind::SinglePool { phase: p },
+                format!("'{}' runs on one pool (no heterogeneous run)", ph.name()),
+            );
+            cx.set_row(r, uses.into_iter().map(|u| (u, 1.0)));
+        }
+    }
+}

@@ -1,0 +1,320 @@
+//! The plan's summaries (objective, phases, assignments, pools, purchases)
+//! re-derived from the schedule and purchases and compared.
+
+use super::cost::Costs;
+use super::time::{earliest, pieces};
+use super::{Ctx, PhaseFigures, REL, VerifyReport, close, time_tol};
+use crate::fleet::Ownership;
+use crate::scenario::ObjectiveKind;
+use crate::scenario::{PhaseId, PoolId};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// Checks every `summary.*` item.
+pub(super) fn check(cx: &Ctx<'_>, figures: &[PhaseFigures], costs: &Costs, r: &mut VerifyReport) {
+    objective(cx, figures, costs, r);
+    for ph in cx.vs.phases() {
+        phase(cx, ph.id(), &figures[ph.id().index()], r);
+    }
+    assignments(cx, r);
+    pools(cx, r);
+    purchases(cx, r);
+}
+
+/// `summary.objective`: the kind is the scenario's, and the value is the
+/// recomputed cost (least cost, domestic first), the common deadline all the
+/// covered phases finish by (least makespan), or the sum of the served
+/// fractions (most served).
+fn objective(cx: &Ctx<'_>, figures: &[PhaseFigures], costs: &Costs, r: &mut VerifyReport) {
+    let plan = cx.plan;
+    let expected = cx.vs.scenario().objective.kind();
+    let kind_ok = plan.objective_kind == expected;
+    let value = plan.objective.unwrap_or(f64::NAN);
+    let (ok, detail) = match plan.objective_kind {
+        ObjectiveKind::MinCost | ObjectiveKind::DomesticFirst => (
+            close(value, costs.total()),
+            format!("objective {value}, recomputed cost {}", costs.total()),
+        ),
+        ObjectiveKind::MinMakespan => {
+            let mut late = Vec::new();
+            for p in cx.vs.phase_ids().filter(|p| cx.makespan[p.index()]) {
+                let name = cx.vs.phase(p).name();
+                let claimed = plan.phases.iter().find(|o| o.name == name);
+                if claimed.is_none_or(|o| !close(o.deadline_hours.get(), value)) {
+                    late.push(format!("'{name}' is not planned to the common deadline"));
+                }
+                if let Some(f) = finish(&figures[p.index()])
+                    && f > value + time_tol(value)
+                {
+                    late.push(format!("'{name}' finishes at hour {f}"));
+                }
+            }
+            (
+                late.is_empty(),
+                format!("common deadline {value} h; {}", late.join("; ")),
+            )
+        }
+        ObjectiveKind::MaxServed => {
+            let served: f64 = figures.iter().map(|f| f.met_linearised.min(1.0)).sum();
+            #[allow(clippy::cast_precision_loss)]
+            let n = figures.len() as f64;
+            (
+                (value - served).abs() <= REL * (1.0 + n),
+                format!("objective {value}, recomputed sum of served fractions {served}"),
+            )
+        }
+    };
+    r.add(
+        "summary.objective",
+        kind_ok && ok,
+        format!(
+            "{} (the scenario's objective is {}): {detail}",
+            plan.objective_kind.as_str(),
+            expected.as_str()
+        ),
+    );
+}
+
+/// The linearised finish of a training phase: when its work reaches 1.
+fn finish(f: &PhaseFigures) -> Option<f64> {
+    earliest(&f.segments, 1.0 - REL)
+}
+
+/// `summary.phase[P]`, `summary.demand_met[P]` and `summary.finishes_at[P]`.
+fn phase(cx: &Ctx<'_>, p: PhaseId, f: &PhaseFigures, r: &mut VerifyReport) {
+    let ph = cx.vs.phase(p);
+    let name = ph.name();
+    let listed: Vec<_> = cx.plan.phases.iter().filter(|o| o.name == name).collect();
+    let (start, end) = cx.window(p);
+    let movable = cx.makespan[p.index()];
+    let (ok, detail) = match listed.as_slice() {
+        [o] => {
+            let d = o.deadline_hours.get();
+            let deadline_ok = if movable {
+                d > start && d <= end + time_tol(end)
+            } else {
+                (d - end).abs() <= time_tol(end)
+            };
+            (
+                o.kind == ph.kind() && deadline_ok,
+                format!(
+                    "{} with deadline {d} h (scenario: {}, hours {start}-{end}{})",
+                    o.kind.as_str(),
+                    ph.kind().as_str(),
+                    if movable {
+                        ", movable by the makespan search"
+                    } else {
+                        ""
+                    }
+                ),
+            )
+        }
+        l => (false, format!("listed {} times", l.len())),
+    };
+    r.add(format!("summary.phase[{name}]"), ok, detail);
+    let Some(o) = listed.first() else { return };
+
+    let met = f.met_linearised;
+    r.add(
+        format!("summary.demand_met[{name}]"),
+        close(o.demand_met, met),
+        format!("reported {}, recomputed {met}", o.demand_met),
+    );
+
+    let claimed = o.finishes_at_hours.map(|h| h.get());
+    let (ok, recomputed) = if ph.kind().is_training() {
+        // earliest times the linearised work is 1 − REL and 1 + REL done:
+        // a reported finish must lie between them, by the deadline
+        let lo = earliest(&f.segments, 1.0 - REL);
+        let hi = earliest(&f.segments, 1.0 + REL).unwrap_or(f64::INFINITY);
+        let ok = match claimed {
+            Some(x) => lo.is_some_and(|lo| {
+                x >= lo - time_tol(lo) && x <= hi + time_tol(hi) && x <= end + time_tol(end)
+            }),
+            None => hi >= end - time_tol(end),
+        };
+        let at = earliest(&f.segments, 1.0);
+        (ok, at.map_or("never".to_owned(), |t| format!("hour {t}")))
+    } else {
+        // served throughout: the end of the window; else never
+        let ok = match claimed {
+            Some(x) => met >= 1.0 - 2.0 * REL && (x - end).abs() <= time_tol(end),
+            None => met < 1.0 - 0.5 * REL,
+        };
+        let at = if met >= 1.0 - REL {
+            format!("hour {end}")
+        } else {
+            "never".to_owned()
+        };
+        (ok, at)
+    };
+    r.add(
+        format!("summary.finishes_at[{name}]"),
+        ok,
+        format!(
+            "reported {}, recomputed {recomputed}",
+            claimed.map_or("never".to_owned(), |x| format!("hour {x}"))
+        ),
+    );
+}
+
+/// Peak devices at once and device-hours of a set of slots.
+fn peak_and_hours<'s>(cx: &Ctx<'_>, slots: impl Iterator<Item = &'s super::SlotAt>) -> (f64, f64) {
+    let items: Vec<(f64, f64, f64)> = slots.map(|s| (s.from, s.to, s.devices)).collect();
+    let dh = items.iter().map(|i| i.2 * (i.1 - i.0)).sum();
+    let peak = pieces(&items, &[], time_tol(cx.horizon))
+        .into_iter()
+        .map(|x| x.2)
+        .fold(0.0, f64::max);
+    (peak, dh)
+}
+
+/// `summary.assignment[P,K]`: one entry per (phase, pool) the schedule
+/// uses, with its peak devices, device-hours, accelerator and origin.
+fn assignments(cx: &Ctx<'_>, r: &mut VerifyReport) {
+    let mut pairs: BTreeMap<(usize, usize), Vec<&super::SlotAt>> = BTreeMap::new();
+    for s in cx.slots.iter().filter(|s| s.devices > 0.0) {
+        pairs
+            .entry((s.phase.index(), s.pool.index()))
+            .or_default()
+            .push(s);
+    }
+    let mut claimed: BTreeMap<(usize, usize), Vec<&crate::plan::Assignment>> = BTreeMap::new();
+    for a in &cx.plan.assignments {
+        if let (Some(p), Some(k)) = (cx.vs.phase_by_name(&a.phase), cx.vs.pool_by_name(&a.pool)) {
+            claimed.entry((p.index(), k.index())).or_default().push(a);
+        }
+    }
+    let keys: std::collections::BTreeSet<(usize, usize)> =
+        pairs.keys().chain(claimed.keys()).copied().collect();
+    for key in keys {
+        let (ph, pool) = (
+            cx.vs.phase(PhaseId::new(key.0)),
+            cx.vs.pool(PoolId::new(key.1)),
+        );
+        let (peak, dh) = pairs
+            .get(&key)
+            .map_or((0.0, 0.0), |v| peak_and_hours(cx, v.iter().copied()));
+        let (ok, detail) = match claimed.get(&key).map(Vec::as_slice) {
+            Some([a]) => {
+                let ok = pairs.contains_key(&key)
+                    && close(a.devices, peak)
+                    && close(a.device_hours.get(), dh)
+                    && a.accelerator == pool.accelerator().name
+                    && a.domestic == pool.is_domestic();
+                (
+                    ok,
+                    format!(
+                        "reported {} devices, {} device-hours, {} (domestic: {}); recomputed {peak}, {dh}, {} (domestic: {})",
+                        a.devices,
+                        a.device_hours.get(),
+                        a.accelerator,
+                        a.domestic,
+                        pool.accelerator().name,
+                        pool.is_domestic()
+                    ),
+                )
+            }
+            None => (
+                false,
+                format!("not reported; the schedule uses {peak} devices, {dh} device-hours"),
+            ),
+            Some(l) => (false, format!("reported {} times", l.len())),
+        };
+        r.add(
+            format!("summary.assignment[{},{}]", ph.name(), pool.name()),
+            ok,
+            detail,
+        );
+    }
+}
+
+/// `summary.pool[K]`: each pool listed once, with its device-hours,
+/// utilisation (of owned and bought device-hours over the horizon; zero for
+/// rentable pools) and peak devices.
+fn pools(cx: &Ctx<'_>, r: &mut VerifyReport) {
+    for p in cx.vs.pools() {
+        let k = p.id();
+        let (peak, dh) = peak_and_hours(cx, cx.pool_slots(k));
+        let a = p.availability().get();
+        #[allow(clippy::cast_precision_loss)]
+        let available = match p.ownership() {
+            Ownership::Owned { .. } => p.owned_devices().map_or(0.0, |n| n as f64) * a * cx.horizon,
+            Ownership::Purchasable { .. } => {
+                cx.bought[k.index()] * a * (cx.horizon - p.lead_time().to_hours().get()).max(0.0)
+            }
+            Ownership::Rentable { .. } => 0.0,
+        };
+        let utilisation = if available > 0.0 { dh / available } else { 0.0 };
+        let listed: Vec<_> = cx
+            .plan
+            .pools
+            .iter()
+            .filter(|u| u.pool == p.name())
+            .collect();
+        let (ok, detail) = match listed.as_slice() {
+            [u] => (
+                u.accelerator == p.accelerator().name
+                    && close(u.device_hours.get(), dh)
+                    && close(u.utilisation, utilisation)
+                    && close(u.peak_devices, peak),
+                format!(
+                    "reported {} device-hours, utilisation {}, peak {}; recomputed {dh}, {utilisation}, {peak}",
+                    u.device_hours.get(),
+                    u.utilisation,
+                    u.peak_devices
+                ),
+            ),
+            l => (false, format!("listed {} times", l.len())),
+        };
+        r.add(format!("summary.pool[{}]", p.name()), ok, detail);
+    }
+}
+
+/// `summary.purchase[K]`: each purchase's accelerator, cost (price and
+/// levy), levy, arrival day and justification flag.
+fn purchases(cx: &Ctx<'_>, r: &mut VerifyReport) {
+    for b in &cx.plan.purchases {
+        let Some(k) = cx.vs.pool_by_name(&b.pool) else {
+            continue;
+        };
+        let p = cx.vs.pool(k);
+        let buy = crate::cost::pool_cost(cx.vs, k)
+            .ok()
+            .and_then(|c| c.purchase);
+        let (price, levy) = buy.map_or((0.0, 0.0), |c| (c.total().get(), c.levy.get()));
+        let arrives = if p.ownership().is_purchasable() {
+            p.lead_time().get()
+        } else {
+            0.0
+        };
+        let mut wrong = String::new();
+        if b.accelerator != p.accelerator().name {
+            let _ = write!(wrong, "; accelerator {} is not the pool's", b.accelerator);
+        }
+        for (what, reported, due) in [
+            ("cost", b.cost_usd.get(), b.devices * price),
+            ("levy", b.levy_usd.get(), b.devices * levy),
+        ] {
+            if !close(reported, due) {
+                let _ = write!(wrong, "; {what} ${reported} is not ${due}");
+            }
+        }
+        if (b.arrives_day - arrives).abs() > time_tol(arrives) {
+            let _ = write!(wrong, "; arrival day {} is not {arrives}", b.arrives_day);
+        }
+        if b.needs_justification != p.needs_justification() {
+            let _ = write!(
+                wrong,
+                "; justification {} is not {}",
+                b.needs_justification,
+                p.needs_justification()
+            );
+        }
+        r.add(
+            format!("summary.purchase[{}]", p.name()),
+            wrong.is_empty(),
+            format!("{} devices{wrong}", b.devices),
+        );
+    }
+}
