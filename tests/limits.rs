@@ -90,33 +90,12 @@ const ENERGY: &str = "[budget]\nenergy = { usd_per_kwh = 0.1, pue = 1.0 }\n";
 /// the 19th goes to a dear rental. The LP relaxation packs all 19
 /// fractionally, and branch-and-bound must refute every symmetric packing.
 fn symmetric(settings: &str) -> String {
-    let mut t = head("\"min_cost\"", 10.0);
-    for k in 0..6 {
-        t += &pool(
-            &format!("cheap{k}"),
-            "Acme X",
-            "count = 10\nownership = { kind = \"owned\", sunk = true }",
-        );
-    }
-    t += &pool(
-        "dear",
-        "Acme X",
-        "ownership = { kind = \"rentable\", usd_per_hour = 10.0 }",
-    );
-    for p in 0..19 {
-        t += &phase(&format!("t{p}"), 2.9, 10.0, true);
-    }
-    t + ENERGY + settings
+    pigeonhole("\"min_cost\"") + settings
 }
 
-/// Least makespan of the pigeonhole packing of [`symmetric`]: every probe
-/// of the bisection is that hard MILP (19 single-pool runs of 2.9 devices
-/// of work on 6 identical pools of 10, the horizon their deadline), so a
-/// 1 s budget cuts the search short. (A purchasable pool of up to 1e12
-/// devices made the probes slow until branch-and-bound learnt to handle
-/// big-M rows of 1e11; it now plans in milliseconds.)
-fn makespan() -> String {
-    let mut t = head("\"min_makespan\"", 10.0);
+/// The packing of [`symmetric`] under an objective.
+fn pigeonhole(objective: &str) -> String {
+    let mut t = head(objective, 10.0);
     for k in 0..6 {
         t += &pool(
             &format!("cheap{k}"),
@@ -133,6 +112,15 @@ fn makespan() -> String {
         t += &phase(&format!("t{p}"), 2.9, 10.0, true);
     }
     t + ENERGY
+}
+
+/// Least makespan of the pigeonhole packing of [`symmetric`]: every probe
+/// of the bisection is that hard MILP (the horizon is the runs' deadline),
+/// so a 1 s budget cuts the search short. (A purchasable pool of up to
+/// 1e12 devices made the probes slow until branch-and-bound learnt to
+/// handle big-M rows of 1e11; it now plans in milliseconds.)
+fn makespan() -> String {
+    pigeonhole("\"min_makespan\"")
 }
 
 /// `n` runs with staggered deadlines on 10 purchasable pools and a capex
