@@ -69,8 +69,9 @@ elif "time" in st:
     status = "time_limit"
 else:
     status = st
+gap = info.mip_gap if h.getLp().integrality_ else None
 print(json.dumps({"status": status, "objective": obj if status in ("optimal", "time_limit") else None,
-                  "solve_seconds": t, "raw_status": st}))
+                  "solve_seconds": t, "raw_status": st, "gap": gap}))
 """
 
 
@@ -92,8 +93,10 @@ def run_measured(cmd, timeout):
     return text, wall, ru.ru_maxrss / 1024.0
 
 
-def solve_fleetplan(binary, path, time_limit):
+def solve_fleetplan(binary, path, time_limit, gap=None):
     cmd = [binary, "lp", "solve", path, "--format", "json", "--time-limit", str(time_limit)]
+    if gap is not None:
+        cmd += ["--relative-gap", str(gap)]
     text, wall, mem = run_measured(cmd, time_limit + 30)
     try:
         r = json.loads(text)
@@ -154,6 +157,8 @@ def main():
     ap.add_argument("--rel-tol", type=float, default=None,
                     help="objective agreement (default 1e-7 for assign, 1e-6 otherwise)")
     ap.add_argument("--highs-option", action="append", default=[], help="extra HiGHS option k=v")
+    ap.add_argument("--gap", type=float, default=None,
+                    help="relative MIP gap for both solvers (HiGHS's mip_rel_gap)")
     args = ap.parse_args()
 
     if not os.path.exists(args.binary):
@@ -178,8 +183,9 @@ def main():
         name = os.path.splitext(os.path.basename(path))[0]
         fr, hr = [], []
         for _ in range(args.repeat):
-            fr.append(solve_fleetplan(args.binary, path, args.time_limit))
-            hr.append(solve_highs(path, args.time_limit, args.highs_option))
+            fr.append(solve_fleetplan(args.binary, path, args.time_limit, args.gap))
+            hopts = args.highs_option + ([] if args.gap is None else ["mip_rel_gap=%g" % args.gap])
+            hr.append(solve_highs(path, args.time_limit, hopts))
         f, h = fr[-1], hr[-1]
         ft = median([r.get("solve_seconds", float("nan")) for r in fr])
         ht = median([r.get("solve_seconds", float("nan")) for r in hr])
@@ -199,6 +205,9 @@ def main():
             name, ft, ht, ratio, fm, hm, f.get("iterations", "-"),
             "yes" if ok else ("both at the limit (fp %s %s)" % (f.get("status"), f.get("objective"))) if limited else "NO (fp %s %s, highs %s %s)" % (
                 f.get("status"), f.get("objective"), h.get("status"), h.get("objective"))), flush=True)
+        if f.get("gap") is not None or h.get("gap") is not None:
+            print("%-22s objective fp %s hs %s; gap fp %s hs %s" % (
+                "", f.get("objective"), h.get("objective"), f.get("gap"), h.get("gap")), flush=True)
     print("\n(hs_MiB includes the Python interpreter hosting highspy, about 30 MiB)")
     if ratios:
         g = math.exp(sum(math.log(max(r, 1e-12)) for r in ratios) / len(ratios))

@@ -12,6 +12,10 @@ use fleetplan::solver::{LpSolver, SolveOptions, Structure};
 use fleetplan::sweep::{SweepOptions, SweepSpec, sweep};
 use std::fmt::Write as _;
 use std::hint::black_box;
+use std::time::Duration;
+
+#[path = "../tests/common/plangen.rs"]
+mod plangen;
 
 fn flagship_text() -> &'static str {
     include_str!("../examples/scenarios/hybrid_fleet.toml")
@@ -156,6 +160,22 @@ fn bench(c: &mut Criterion) {
                 .expect("sweeps"),
             )
         });
+    });
+    g.finish();
+
+    // Whole devices (a MILP) on the seeded 125-pool x 31-phase fleet of
+    // tests/common/plangen.rs, to a 1e-3 gap under a 60 s limit.
+    let mut g = c.benchmark_group("plan whole devices");
+    g.sample_size(10);
+    let fleet = Scenario::from_toml_str(&plangen::fleet_toml(125, 31, 1))
+        .expect("parses")
+        .validate()
+        .expect("valid");
+    let whole = PlanOptions::default()
+        .with_mip_gap(1e-3)
+        .with_time_limit(Duration::from_secs(60));
+    g.bench_function("plan fleet 125x31 whole devices gap 1e-3", |b| {
+        b.iter(|| black_box(plan(&fleet, &whole).expect("plans")));
     });
     g.finish();
 }

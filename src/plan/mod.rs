@@ -126,6 +126,7 @@ pub mod compile;
 mod explain;
 mod justify;
 mod report;
+pub mod symmetry;
 pub mod verify;
 
 pub use compile::{

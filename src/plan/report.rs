@@ -37,7 +37,9 @@ pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut P
 
     for (j, col) in c.cols.iter().enumerate() {
         let v = x[j];
-        if v.abs() <= EPS {
+        // Negligible relative to what the column does: a tiny job's
+        // fractional plan runs 6e-11 units whose share of the work is 1.
+        if v.abs() * col.share.abs().max(1.0) <= EPS {
             continue;
         }
         cost.capex_usd += Usd::from_raw((v * col.cost.capex).max(0.0));

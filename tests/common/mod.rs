@@ -7,6 +7,7 @@
 
 pub mod lpgen;
 pub mod oracle;
+pub mod plangen;
 pub mod scenario;
 
 #[allow(unused_imports)] // each test crate uses a subset

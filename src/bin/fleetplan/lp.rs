@@ -62,6 +62,10 @@ pub enum Args {
         /// Solve with the primal simplex instead of the dual.
         #[arg(long)]
         primal: bool,
+        /// Relative MIP gap at which a MILP counts as solved (default
+        /// the solver's).
+        #[arg(long)]
+        relative_gap: Option<f64>,
     },
 }
 
@@ -104,6 +108,7 @@ pub fn run(args: Args) -> ExitCode {
         time_limit,
         mps,
         primal,
+        relative_gap,
     } = args;
     let dialect = match mps {
         Dialect::Auto => MpsFormat::Auto,
@@ -127,6 +132,13 @@ pub fn run(args: Args) -> ExitCode {
     let mut opts = SolveOptions::default().with_time_limit(Some(limit));
     if primal {
         opts = opts.with_algorithm(solver::Algorithm::PrimalSimplex);
+    }
+    if let Some(g) = relative_gap {
+        opts = opts.with_relative_gap(g);
+        if let Err(e) = opts.validate() {
+            eprintln!("fleetplan: --relative-gap: {e}");
+            return ExitCode::from(2);
+        }
     }
     let sol = match solver::solve(&model, &opts) {
         Ok(s) => s,

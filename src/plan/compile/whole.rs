@@ -61,14 +61,18 @@ pub(super) fn rows(cx: &mut Ctx<'_>) {
                 },
             );
             uses.push(u);
-            let big = capacity_units(vs, k, g).unwrap_or_else(|| {
-                // no pool limit: enough units to do the whole work alone
-                let share = cx.work_entries[p.index()]
-                    .iter()
-                    .find(|(cc, _)| *cc == c)
-                    .map_or(1.0, |(_, v)| *v);
-                (1.0 / share.max(1e-12)).ceil() * 4.0
-            });
+            let big = capacity_units(vs, k, g)
+                .unwrap_or_else(|| {
+                    // no pool limit: enough units to do the whole work alone
+                    let share = cx.work_entries[p.index()]
+                        .iter()
+                        .find(|(cc, _)| *cc == c)
+                        .map_or(1.0, |(_, v)| *v);
+                    (1.0 / share.max(1e-12)).ceil() * 4.0
+                })
+                // a run needs at least the units its training state needs
+                // (a tiny job done many times over by one unit still does)
+                .max((min_dev as f64 / g).ceil());
             let suffix = if windows > 1 {
                 format!(",d{:.1}", days(cx.cols[c.index()].window.0))
             } else {

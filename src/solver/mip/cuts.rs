@@ -24,6 +24,7 @@ use super::lp::{LpBasis, LpStatus};
 use super::problem::Problem;
 use super::search::Search;
 use crate::error::Result;
+use std::time::Instant;
 
 /// A variable bound `x_j ≤ c·x_k + d` (upper) or `x_j ≥ c·x_k + d` (lower)
 /// of a continuous `x_j` on an integer `x_k`.
@@ -1110,8 +1111,16 @@ impl Search<'_> {
         let vb = VarBounds::of(&self.prob);
         let mut last_obj = self.lp.objective();
         let mut stall = 0;
+        // Under a time limit, cut rounds get a tenth of the time left: on a
+        // large model a round costs seconds, and a plan found by the
+        // heuristics after them is worth more than the last few per mille
+        // of the bound.
+        let now = Instant::now();
+        let cut_deadline = self
+            .deadline
+            .map(|d| now + d.saturating_duration_since(now) / 10);
         for _round in 0..self.mopts.cut_rounds {
-            if self.out_of_time() {
+            if self.out_of_time() || cut_deadline.is_some_and(|d| Instant::now() >= d) {
                 break;
             }
             let x = self.lp.x();

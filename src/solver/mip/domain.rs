@@ -245,3 +245,91 @@ fn gain_worth(old: f64, new: f64, other: f64) -> bool {
     let step = (new - old).abs();
     step > MIN_CONT_STEP && step >= MIN_CONT_GAIN * range.max(1.0)
 }
+
+/// Coefficient tightening of one-sided rows (Savelsbergh's, for general
+/// integer columns): in a row `a·x ≥ b` whose minimal activity `minact` is
+/// finite and below `b`, an integer column with `a_j > b − minact` (one
+/// step above its lower bound already satisfies the row) gets the
+/// coefficient `b − minact`, and `b` moves with it so that the row is the
+/// same at the column's lower bound. Every integer point keeps its status
+/// (at `x_j = l_j` the row is unchanged; above, both forms are satisfied),
+/// and the LP relaxation only gets tighter. Columns with a negative
+/// coefficient are treated mirrored at their upper bound; `≤` rows as
+/// `−a·x ≥ −b`.
+///
+/// This is what makes badly scaled covering rows harmless: a training
+/// phase whose work one unit of devices does many times over has the work
+/// row `1.5e7·x ≥ 1`; it becomes `x ≥ 1`, so the LP no longer sits at
+/// `x = 6.7e-8`, integral within the tolerance but infeasible once rounded.
+///
+/// Returns the number of coefficients changed.
+pub(super) fn tighten_coefficients(prob: &mut Problem) -> usize {
+    let mut changed = 0usize;
+    for i in 0..prob.model_rows {
+        let (rl, ru) = (prob.rows.lower[i], prob.rows.upper[i]);
+        // One-sided rows only; `sigma` turns a `≤` row into `≥`.
+        let (sigma, b0) = match (rl.is_finite(), ru.is_finite()) {
+            (true, false) => (1.0, rl),
+            (false, true) => (-1.0, -ru),
+            _ => continue,
+        };
+        let (s, e) = (prob.rows.start[i], prob.rows.start[i + 1]);
+        let (lower, upper) = (&prob.lower, &prob.upper);
+        // Minimal activity of sigma·a·x.
+        let mut minact = 0.0f64;
+        let mut scale = b0.abs();
+        let mut finite = true;
+        for p in s..e {
+            let a = sigma * prob.rows.value[p];
+            let j = prob.rows.index[p] as usize;
+            let v = if a > 0.0 { lower[j] } else { upper[j] };
+            if !v.is_finite() {
+                finite = false;
+                break;
+            }
+            minact += a * v;
+            scale = scale.max((a * v).abs());
+        }
+        if !finite {
+            continue;
+        }
+        let gap = b0 - minact;
+        // A redundant row (gap ≤ 0) or one whose gap is round-off.
+        if gap <= FEAS * (1.0 + scale) {
+            continue;
+        }
+        let mut b = b0;
+        let mut row_changed = false;
+        for p in s..e {
+            let j = prob.rows.index[p] as usize;
+            if !prob.integer[j] {
+                continue;
+            }
+            let a = sigma * prob.rows.value[p];
+            // Only clear reductions: a coefficient a hair above the gap is
+            // left alone (nothing to gain, and round-off to lose).
+            if a.abs() <= gap * (1.0 + 1e-6) + FEAS {
+                continue;
+            }
+            let (na, at) = if a > 0.0 {
+                (gap, prob.lower[j])
+            } else {
+                (-gap, prob.upper[j])
+            };
+            // The bound the column's minimal contribution is taken at:
+            // the row is kept the same there.
+            b -= (a - na) * at;
+            prob.rows.value[p] = sigma * na;
+            changed += 1;
+            row_changed = true;
+        }
+        if row_changed {
+            if sigma > 0.0 {
+                prob.rows.lower[i] = b;
+            } else {
+                prob.rows.upper[i] = -b;
+            }
+        }
+    }
+    changed
+}

@@ -30,6 +30,8 @@ const DIVES: [Dive; 4] = [
 /// iterations so far (plus a fixed allowance).
 const DIVE_SHARE: f64 = 0.1;
 const DIVE_ALLOWANCE: u64 = 5_000;
+/// A dive step fixes one in this many of the fractional columns at once.
+const DIVE_BATCH: usize = 10;
 
 /// Row locks of each column: how many model rows a move down (up) can
 /// violate.
@@ -146,8 +148,17 @@ impl Search<'_> {
     }
 
     /// Whether to dive at a node of this depth.
+    /// LP iterations all dives together may spend: a share of the node
+    /// LPs' plus an allowance that grows with the problem (a dive fixes
+    /// columns a batch at a time, each batch an LP re-solve whose length
+    /// grows with the rows).
+    fn dive_budget(&self) -> u64 {
+        let size = (self.prob.rows.len() + self.prob.n / 8) as u64;
+        (DIVE_SHARE * self.node_iters as f64) as u64 + DIVE_ALLOWANCE + 2 * size
+    }
+
     pub(super) fn should_dive(&self, depth: u32) -> bool {
-        let budget = (DIVE_SHARE * self.node_iters as f64) as u64 + DIVE_ALLOWANCE;
+        let budget = self.dive_budget();
         if self.heur_iters > budget {
             return false;
         }
@@ -188,7 +199,7 @@ impl Search<'_> {
         let lo0 = self.lower.clone();
         let up0 = self.upper.clone();
         let start = self.lp.iterations;
-        let budget = (DIVE_SHARE * self.node_iters as f64) as u64 + DIVE_ALLOWANCE;
+        let budget = self.dive_budget();
         let locks = self.locks();
         let mut x = x0.to_vec();
         let mut z = z0;
@@ -205,21 +216,37 @@ impl Search<'_> {
                 self.try_solution(&x);
                 break;
             }
-            let Some((j, up)) = self.dive_choice(rule, &frac, &x, &locks) else {
+            let choice = self.dive_choice(rule, &frac, &x, &locks);
+            if choice.is_empty() {
                 break;
-            };
-            let v = x[j];
+            }
+            // A batch of the best-ranked columns at once (a tenth of the
+            // fractional ones), else the best one alone in either
+            // direction.
+            let batch = (frac.len() / DIVE_BATCH).max(1);
+            let mut tries: Vec<Vec<(usize, bool)>> = Vec::new();
+            if batch > 1 {
+                tries.push(choice[..batch].to_vec());
+            }
+            let (j, up) = choice[0];
+            tries.push(vec![(j, up)]);
+            tries.push(vec![(j, !up)]);
             let mut solved = false;
-            for attempt in 0..2 {
-                let dir = if attempt == 0 { up } else { !up };
+            for fix in tries {
                 let save_l = self.lower.clone();
                 let save_u = self.upper.clone();
-                if dir {
-                    self.lower[j] = v.ceil();
-                } else {
-                    self.upper[j] = v.floor();
+                let mut ok = true;
+                for &(j, dir) in &fix {
+                    let v = x[j];
+                    if dir {
+                        self.lower[j] = self.lower[j].max(v.ceil());
+                    } else {
+                        self.upper[j] = self.upper[j].min(v.floor());
+                    }
+                    ok &= self.lower[j] <= self.upper[j];
                 }
-                if self.lower[j] <= self.upper[j] && self.propagate(&[j]) == Propagation::Feasible {
+                let cols: Vec<usize> = fix.iter().map(|f| f.0).collect();
+                if ok && self.propagate(&cols) == Propagation::Feasible {
                     let (lo, upb) = (self.lower.clone(), self.upper.clone());
                     self.lp.set_all_bounds(&lo, &upb);
                     let limit = budget.saturating_sub(self.heur_iters).max(100);
@@ -253,8 +280,8 @@ impl Search<'_> {
         frac: &[usize],
         x: &[f64],
         locks: &Locks,
-    ) -> Option<(usize, bool)> {
-        let mut best: Option<(f64, usize, bool)> = None;
+    ) -> Vec<(usize, bool)> {
+        let mut ranked: Vec<(f64, usize, bool)> = Vec::with_capacity(frac.len());
         for &j in frac {
             let v = x[j];
             let f = v - v.floor();
@@ -268,7 +295,9 @@ impl Search<'_> {
                     (l + dist, up)
                 }
                 Dive::Guided => {
-                    let inc = self.incumbent.as_ref()?;
+                    let Some(inc) = self.incumbent.as_ref() else {
+                        return Vec::new();
+                    };
                     let up = inc[j] > v;
                     ((inc[j] - v).abs(), up)
                 }
@@ -297,10 +326,9 @@ impl Search<'_> {
                 } else {
                     1e-3
                 };
-            if best.is_none_or(|b| key < b.0) {
-                best = Some((key, j, up));
-            }
+            ranked.push((key, j, up));
         }
-        best.map(|b| (b.1, b.2))
+        ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        ranked.into_iter().map(|r| (r.1, r.2)).collect()
     }
 }

@@ -24,6 +24,12 @@ pub(super) fn violation(model: &Model, x: &[f64]) -> f64 {
             worst = worst.max((v - u) / (1.0 + u.abs()));
         }
     }
+    row_violations(model, x).into_iter().fold(worst, f64::max)
+}
+
+/// Each row's violation by `x`, relative to `1 + max(|bound|, largest
+/// term)` (zero where the row holds).
+fn row_violations(model: &Model, x: &[f64]) -> Vec<f64> {
     let rows = model.num_rows();
     let mut act = vec![0.0; rows];
     let mut big = vec![0.0f64; rows];
@@ -39,22 +45,43 @@ pub(super) fn violation(model: &Model, x: &[f64]) -> f64 {
             big[i as usize] = big[i as usize].max(t.abs());
         }
     }
-    for i in 0..rows {
-        let (l, u) = (model.row_lower()[i], model.row_upper()[i]);
-        let s = 1.0 + big[i];
-        if act[i] < l {
-            worst = worst.max((l - act[i]) / (s + l.abs()));
-        } else if act[i] > u {
-            worst = worst.max((act[i] - u) / (s + u.abs()));
-        }
-    }
-    worst
+    (0..rows)
+        .map(|i| {
+            let (l, u) = (model.row_lower()[i], model.row_upper()[i]);
+            let s = 1.0 + big[i];
+            if act[i] < l {
+                (l - act[i]) / (s + l.abs())
+            } else if act[i] > u {
+                (act[i] - u) / (s + u.abs())
+            } else {
+                0.0
+            }
+        })
+        .collect()
+}
+
+/// What became of a point offered as a solution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Offer {
+    /// It is the new incumbent.
+    Accepted,
+    /// Feasible (or not checked) but no better than the incumbent.
+    NotBetter,
+    /// Its integer columns rounded, it violates the model.
+    Infeasible,
 }
 
 impl Search<'_> {
     /// Offers `x` (model columns) as a solution; returns whether it became
     /// the incumbent.
     pub(super) fn try_solution(&mut self, x: &[f64]) -> bool {
+        self.offer(x) == Offer::Accepted
+    }
+
+    /// Offers `x` (model columns) as a solution: integer columns are
+    /// rounded, continuous ones polished, and the point is checked on the
+    /// original model.
+    pub(super) fn offer(&mut self, x: &[f64]) -> Offer {
         let model = self.model;
         let mut y: Vec<f64> = x
             .iter()
@@ -70,7 +97,7 @@ impl Search<'_> {
         let obj = self.prob.objective(&y);
         let tiny = 1e-9 * obj.abs().max(1.0);
         if obj >= self.inc_obj - tiny {
-            return false;
+            return Offer::NotBetter;
         }
         let mut ok = false;
         if self.has_continuous {
@@ -83,11 +110,24 @@ impl Search<'_> {
             }
         }
         if !ok && violation(model, &y) > ACCEPT {
-            return false;
+            if super::TRACE {
+                let v = row_violations(model, &y);
+                let worst = (0..v.len()).max_by(|&a, &b| v[a].total_cmp(&v[b]));
+                if let Some(i) = worst {
+                    super::trace!(
+                        "  offer rejected: row {} {} viol {:.3e}; frac {}",
+                        i,
+                        model.row_names()[i],
+                        v[i],
+                        self.fractional(x).len()
+                    );
+                }
+            }
+            return Offer::Infeasible;
         }
         let obj = self.prob.objective(&y);
         if obj >= self.inc_obj - tiny {
-            return false;
+            return Offer::NotBetter;
         }
         self.inc_obj = obj;
         self.incumbent = Some(y);
@@ -97,7 +137,30 @@ impl Search<'_> {
         if let Some(b) = self.queue.prune_from(limit) {
             self.dropped_bound = self.dropped_bound.min(b);
         }
-        true
+        Offer::Accepted
+    }
+
+    /// Integer columns of `x` whose rounding makes a model row violated:
+    /// not exactly integral, and in a row the rounded point violates. An
+    /// LP point can be integral within the integrality tolerance and still
+    /// infeasible once rounded when a coefficient is large (`1e7·x ≥ 1` at
+    /// `x = 1e-7`); branching on these columns resolves it.
+    pub(super) fn rounding_culprits(&self, x: &[f64]) -> Vec<usize> {
+        let model = self.model;
+        let y: Vec<f64> = x
+            .iter()
+            .enumerate()
+            .map(|(j, &v)| if self.prob.integer[j] { v.round() } else { v })
+            .collect();
+        let viol = row_violations(model, &y);
+        let a = model.matrix();
+        (0..self.prob.n)
+            .filter(|&j| {
+                self.prob.integer[j]
+                    && (x[j] - y[j]).abs() > 0.0
+                    && a.col(j).0.iter().any(|&i| viol[i as usize] > ACCEPT)
+            })
+            .collect()
     }
 
     /// The best continuous part for the integer values of `y`: the LP over

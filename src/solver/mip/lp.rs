@@ -189,10 +189,19 @@ impl NodeLp {
         self.values.clone_from(&s.values);
     }
 
-    /// Column values (model units) of the last solve.
+    /// Column values (model units) of the last solve, within the column
+    /// bounds: the engine's point may sit outside a bound by its primal
+    /// tolerance, which in model units can exceed the integrality
+    /// tolerance (a column scaled by 100 at `196 − 8.6e-6` with lower
+    /// bound 196); branching on such a value would not change the bound
+    /// and would repeat forever.
     pub(super) fn x(&self) -> Vec<f64> {
+        let lp = &self.engine.lp;
         (0..self.n)
-            .map(|j| self.values[j] * self.scale.col[j])
+            .map(|j| {
+                let v = self.values[j].clamp(lp.lower[j], lp.upper[j].max(lp.lower[j]));
+                v * self.scale.col[j]
+            })
             .collect()
     }
 

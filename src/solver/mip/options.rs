@@ -26,7 +26,7 @@ pub enum NodeSelection {
 #[non_exhaustive]
 pub struct MipOptions {
     /// Root presolve: bound tightening by activities and coefficient
-    /// tightening of rows on binary columns. Default `true`.
+    /// tightening of one-sided rows on integer columns. Default `true`.
     pub presolve: bool,
     /// Cutting planes at the root (Gomory mixed-integer, complemented MIR
     /// with row aggregation, knapsack covers). Default `true`.

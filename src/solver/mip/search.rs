@@ -4,12 +4,13 @@
 // index loops over parallel arrays (bounds, values, costs) read best here.
 #![allow(clippy::float_cmp, clippy::needless_range_loop)]
 
-use super::domain::{Propagation, Propagator};
+use super::domain::{Propagation, Propagator, tighten_coefficients};
 use super::heur::Locks;
+use super::incumbent::Offer;
 use super::lp::{LpBasis, LpStatus, NodeLp};
 use super::problem::Problem;
 use super::pseudo::{PseudoCosts, score};
-use super::queue::{Branching, Node, Queue};
+use super::queue::{BasisDelta, Branching, Delta, Node, Queue};
 use super::{MipOptions, NodeSelection};
 use crate::error::Result;
 use crate::model::Model;
@@ -44,6 +45,10 @@ const RINS_SHARE: f64 = 0.5;
 /// After a dive, its last node's sibling comes next when its bound is
 /// within this share of the gap above the global bound.
 const SIBLING_QUOT: f64 = 0.25;
+/// Estimated bytes the open nodes may hold before the search stops
+/// storing bases for new nodes and works depth first (which keeps the
+/// queue short) until the queue is below it again.
+const NODE_MEMORY: usize = 256 << 20;
 /// Root restarts at most.
 const MAX_RESTARTS: usize = 2;
 /// Share of the integer columns that reduced-cost fixing must fix at the
@@ -121,6 +126,12 @@ pub(super) struct Search<'a> {
     /// Node LPs started from a stored basis, and their iterations.
     jumps: u64,
     jump_iters: u64,
+    /// The root's final basis; open nodes store theirs as differences.
+    root_basis: LpBasis,
+    /// Bounds of the node in hand as loaded (before propagation): what its
+    /// children's bound changes are relative to.
+    base_lower: Vec<f64>,
+    base_upper: Vec<f64>,
     /// Node count at which RINS runs next, and the current interval.
     next_rins: u64,
     rins_freq: u64,
@@ -180,6 +191,9 @@ impl<'a> Search<'a> {
             sub_nodes: 0,
             jumps: 0,
             jump_iters: 0,
+            root_basis: LpBasis(Vec::new()),
+            base_lower: Vec::new(),
+            base_upper: Vec::new(),
             next_rins: RINS_FIRST,
             rins_freq: RINS_FREQ,
             sb_time: 0.0,
@@ -278,26 +292,27 @@ impl<'a> Search<'a> {
         }
     }
 
-    /// Sets the node bounds from the global ones plus `changes`; `false`
-    /// when they cross.
-    fn load_bounds(&mut self, changes: &[(u32, f64, f64)]) -> bool {
+    /// Sets the node bounds from the global ones and the node's changes;
+    /// `false` when they cross.
+    fn load_bounds(&mut self, changes: Option<&Delta>) -> bool {
         self.lower.copy_from_slice(&self.prob.lower);
         self.upper.copy_from_slice(&self.prob.upper);
-        for &(j, l, u) in changes {
-            let j = j as usize;
-            self.lower[j] = self.lower[j].max(l);
-            self.upper[j] = self.upper[j].min(u);
-            if self.lower[j] > self.upper[j] {
-                return false;
-            }
+        if let Some(d) = changes {
+            d.apply(&mut self.lower, &mut self.upper);
         }
+        if self.lower.iter().zip(&self.upper).any(|(l, u)| l > u) {
+            return false;
+        }
+        self.base_lower.clone_from(&self.lower);
+        self.base_upper.clone_from(&self.upper);
         true
     }
 
-    /// Bounds of the node in hand that differ from the global ones.
+    /// Bounds of the node in hand that differ from those it was loaded
+    /// with.
     fn bound_changes(&self) -> Vec<(u32, f64, f64)> {
         (0..self.prob.n)
-            .filter(|&j| self.lower[j] != self.prob.lower[j] || self.upper[j] != self.prob.upper[j])
+            .filter(|&j| self.lower[j] != self.base_lower[j] || self.upper[j] != self.base_upper[j])
             // Column counts fit u32: the model builder checks sizes.
             .map(|j| (j as u32, self.lower[j], self.upper[j]))
             .collect()
@@ -339,12 +354,13 @@ impl<'a> Search<'a> {
         if let Some(stop) = self.root()? {
             return Ok(stop);
         }
-        let root_basis = Rc::new(self.lp.basis());
+        self.root_basis = self.lp.basis();
+        let root_basis = Rc::new(BasisDelta::of(&self.root_basis, &self.root_basis));
         let root_bound = self.prob.round_bound(self.lp.objective());
         let root = Node {
             id: 0,
             parent: u64::MAX,
-            changes: Vec::new(),
+            changes: None,
             bound: root_bound,
             estimate: root_bound,
             depth: 0,
@@ -395,6 +411,11 @@ impl<'a> Search<'a> {
                 }
                 self.prob.lower.copy_from_slice(&self.lower);
                 self.prob.upper.copy_from_slice(&self.upper);
+                if tighten_coefficients(&mut self.prob) > 0 {
+                    self.prob.reindex();
+                    let basis = (restart > 0).then(|| self.lp.basis());
+                    self.rebuild_lp(basis.as_ref());
+                }
             }
             let fixed_before = self.fixed_integers();
             self.lp.set_all_bounds(&self.lower, &self.upper);
@@ -604,6 +625,10 @@ impl<'a> Search<'a> {
             }
         }
         self.selections += 1;
+        if self.queue.bytes() > NODE_MEMORY {
+            // Depth first until the queue is short again.
+            return self.queue.pop_deepest();
+        }
         match self.mopts.node_selection {
             NodeSelection::BestBound => self.queue.pop_best_bound(),
             NodeSelection::DepthFirst => self.queue.pop_deepest(),
@@ -620,7 +645,7 @@ impl<'a> Search<'a> {
     /// Processes one node; returns the child to dive into, if any (the
     /// other children go to the queue).
     fn process(&mut self, node: Node) -> Result<Option<Node>> {
-        if !self.load_bounds(&node.changes) {
+        if !self.load_bounds(node.changes.as_deref()) {
             return Ok(None);
         }
         // Propagate the branching (the rest was propagated at the parent).
@@ -637,7 +662,7 @@ impl<'a> Search<'a> {
         let jumped = node.parent != self.lp_node && node.parent != self.lp_parent;
         if jumped {
             if let Some(b) = &node.basis {
-                self.lp.set_basis(b);
+                self.lp.set_basis(&b.expand(&self.root_basis));
             }
             self.jumps += 1;
         }
@@ -695,12 +720,26 @@ impl<'a> Search<'a> {
                 self.drop_subtree(bound);
                 return Ok(None);
             }
-            let frac = self.fractional(&x);
+            let mut frac = self.fractional(&x);
             if frac.is_empty() {
-                if !self.try_solution(&x) {
-                    self.drop_subtree(bound);
+                match self.offer(&x) {
+                    Offer::Accepted => return Ok(None),
+                    Offer::NotBetter => {
+                        self.drop_subtree(bound);
+                        return Ok(None);
+                    }
+                    Offer::Infeasible => {
+                        // Integral within the tolerance but infeasible once
+                        // rounded: branch on the columns whose rounding
+                        // breaks a row (if none, the LP point itself is
+                        // off: give the subtree up honestly).
+                        frac = self.rounding_culprits(&x);
+                        if frac.is_empty() {
+                            self.drop_subtree(bound);
+                            return Ok(None);
+                        }
+                    }
                 }
-                return Ok(None);
             }
             if self.mopts.heuristics {
                 self.round_heuristics(&x);
@@ -784,34 +823,30 @@ impl<'a> Search<'a> {
         gu: f64,
         sum_min: f64,
     ) -> Option<Node> {
-        let basis = Rc::new(self.lp.basis());
-        let changes = self.bound_changes();
+        // Past the node-memory estimate new nodes keep no basis (a jump
+        // to one then starts from the basis in hand).
+        let basis = (self.queue.bytes() < NODE_MEMORY)
+            .then(|| Rc::new(BasisDelta::of(&self.lp.basis(), &self.root_basis)));
+        let shared = Delta::new(node.changes.clone(), self.bound_changes());
         let fl = v.floor();
         let mk = |s: &mut Self, up: bool| -> Node {
-            let mut ch = changes.clone();
             let (l, u) = if up {
                 (fl + 1.0, s.upper[j])
             } else {
                 (s.lower[j], fl)
             };
-            match ch.iter_mut().find(|c| c.0 as usize == j) {
-                Some(c) => {
-                    c.1 = l;
-                    c.2 = u;
-                }
-                // Column counts fit u32: checked by the model builder.
-                None => ch.push((j as u32, l, u)),
-            }
+            // Column counts fit u32: checked by the model builder.
+            let ch = Delta::new(Some(Rc::clone(&shared)), vec![(j as u32, l, u)]);
             let gain = if up { gu } else { gd };
             let own = gd.min(gu);
             Node {
                 id: s.new_id(),
                 parent: node.id,
-                changes: ch,
+                changes: Some(ch),
                 bound,
                 estimate: z + sum_min - own + gain,
                 depth: node.depth + 1,
-                basis: Some(Rc::clone(&basis)),
+                basis: basis.clone(),
                 sibling: u64::MAX,
                 branching: Some(Branching {
                     // Column counts fit u32: checked by the model builder.

@@ -44,7 +44,34 @@ impl Search<'_> {
         if (fixed as f64) < MIN_FIXED_RENS * nint as f64 {
             return;
         }
-        self.sub_mip(&lo, &up, "rens");
+        if !self.sub_mip(&lo, &up, "rens") && self.incumbent.is_none() {
+            self.support_mip(x);
+        }
+    }
+
+    /// When RENS finds nothing and no solution is known: the sub-MIP on
+    /// the LP point's support, every integer column the LP leaves at its
+    /// lower bound fixed there and every other one free within its bounds.
+    /// RENS's neighbourhood (each column at one of its two neighbours) is
+    /// empty when rounding up a column breaks a capacity and rounding it
+    /// down leaves a demand short; the support lets the work move between
+    /// the columns the LP uses (a planner's few pools per phase).
+    fn support_mip(&mut self, x: &[f64]) {
+        let n = self.prob.n;
+        let lo = self.prob.lower.clone();
+        let mut up = self.prob.upper.clone();
+        let mut fixed = 0usize;
+        for j in 0..n {
+            if self.prob.integer[j] && x[j] <= lo[j] + self.int_tol {
+                up[j] = lo[j];
+                fixed += 1;
+            }
+        }
+        let nint = self.prob.num_integer().max(1);
+        if (fixed as f64) < MIN_FIXED_RENS * nint as f64 {
+            return;
+        }
+        self.sub_mip(&lo, &up, "support");
     }
 
     /// RINS around the LP point `x` of the node in hand and the incumbent;
