@@ -4,8 +4,18 @@
 //! rules and China's own. Run with
 //! `cargo run --release --example hybrid_fleet`.
 //!
+//! It first prints the flagship over time (`hybrid_timeline`: 16 monthly
+//! periods, the policy timeline of Aug 2025 - Jan 2026, supply ramping and
+//! ending, depreciated capital), then this snapshot variant: the same lab
+//! over a half-year with the rules read on the start date and purchases
+//! charged in cash, as the planner did before time-phased planning.
+//!
 //! The scenario is `examples/scenarios/hybrid_fleet.toml` (every number is
 //! sourced there); `fleetplan plan` and `fleetplan justify` read the same file.
+
+#[allow(dead_code)]
+#[path = "hybrid_timeline.rs"]
+mod timeline;
 
 use fleetplan::Result;
 use fleetplan::plan::{Binding, Justification, PlanOptions, justify, plan};
@@ -72,6 +82,9 @@ pub fn run() -> Result<Summary> {
 }
 
 fn main() -> Result<()> {
+    println!("== The flagship over time (examples/scenarios/hybrid_timeline.toml)\n");
+    timeline::print(&timeline::run()?);
+    println!("\n== The snapshot variant (examples/scenarios/hybrid_fleet.toml)\n");
     let s = run()?;
     print!("{}", s.justification.plan.to_table());
     let plan_cost = s.justification.plan.cost.total_usd.get();

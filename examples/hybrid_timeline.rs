@@ -7,7 +7,8 @@
 //! example prints it first too).
 //!
 //! Besides the plan it asks what each event of the timeline is worth to the
-//! lab, by re-planning without it (each a plan of its own, verified):
+//! lab, by re-planning without it (each an exact LP, fractional devices,
+//! compared with the plan's own LP relaxation; each verified):
 //! the five-week H200 window, the H20 production halt, the revenue-share
 //! levies, China's domestic-share steps, and charging purchases as cash.
 //! The scenario is `examples/scenarios/hybrid_timeline.toml` (every number
@@ -37,6 +38,8 @@ pub struct WhatIf {
     pub verified: bool,
     /// Devices it buys, per pool, in its plan.
     pub bought: Vec<(String, f64)>,
+    /// Why it has no plan, when it has none (the first conflicting row).
+    pub why_not: Option<String>,
 }
 
 /// What the example computes.
@@ -72,6 +75,11 @@ fn what_if(name: &'static str, s: Scenario, opts: &PlanOptions) -> Result<WhatIf
         cost_usd: ok.then(|| p.cost.total_usd.get()),
         verified: p.verified,
         bought: bought(&p),
+        why_not: p
+            .infeasibility
+            .as_ref()
+            .and_then(|i| i.conflict.first())
+            .map(|c| c.message.clone()),
     })
 }
 
@@ -97,7 +105,9 @@ pub fn run() -> Result<Summary> {
     let vs = scenario.validate()?;
     let opts = options();
     let justification = justify(&vs, &opts)?;
-    let relaxation = plan(&vs, &opts.clone().with_fractional(true))?;
+    let lp = opts.clone().with_fractional(true);
+    let relaxation = plan(&vs, &lp)?;
+    let opts = lp;
     let mut what_ifs = Vec::new();
 
     // The H200 window: China's customs block from the day the US licence
@@ -112,7 +122,11 @@ pub fn run() -> Result<Summary> {
     if let Some(r) = s.policy.rules.get_mut(cn) {
         r.from = opens;
     }
-    what_ifs.push(what_if("no H200 window (customs block from 8 Dec)", s, &opts)?);
+    what_ifs.push(what_if(
+        "no H200 window (customs block from 8 Dec)",
+        s,
+        &opts,
+    )?);
 
     // The H20 production halt: supply goes on as before.
     let mut s = scenario.clone();
@@ -176,8 +190,11 @@ pub fn print(s: &Summary) {
             );
         }
     }
-    let base = plan.cost.total_usd.get();
-    println!("\nWhat each event of the timeline is worth (re-planned without it):");
+    let base = s.relaxation.cost.total_usd.get();
+    println!(
+        "\nWhat each event of the timeline is worth (re-planned without it, fractional devices, against the fractional plan's {}):",
+        musd(base)
+    );
     for w in &s.what_ifs {
         match w.cost_usd {
             Some(c) => {
@@ -195,8 +212,38 @@ pub fn print(s: &Summary) {
                     bought.join(", ")
                 );
             }
-            None => println!("  {:<44} no plan", w.name),
+            None => println!(
+                "  {:<44} no plan: {}",
+                w.name,
+                w.why_not
+                    .as_deref()
+                    .unwrap_or("no answer within the time limit")
+            ),
         }
+    }
+    let levy = s.relaxation.cost.levy_usd.get();
+    if let Some(w) = s
+        .what_ifs
+        .iter()
+        .find(|w| w.name.starts_with("every revenue share"))
+    {
+        let base_buys = bought(&s.relaxation);
+        let same = w.bought.len() == base_buys.len()
+            && w.bought
+                .iter()
+                .zip(&base_buys)
+                .all(|(a, b)| a.0 == b.0 && (a.1 - b.1).abs() <= 1e-6 * b.1.max(1.0));
+        println!(
+            "\nThe levies: the plan pays {} of revenue share (cash) on its H20 and H200; ten points more would cost {} and {}.",
+            musd(levy),
+            w.cost_usd
+                .map_or_else(|| "no plan".to_owned(), |c| musd(c - base)),
+            if same {
+                "change no purchase: the H20 (bought before its supply ended) and the H200 (in its five-week window) cover the launch months, when Ascend arrivals are at their delivery cap; a levy raises their cost, but there is nothing to switch to"
+            } else {
+                "change the purchases"
+            }
+        );
     }
     print!("\n{}", s.justification.memo);
 }

@@ -7,6 +7,10 @@
 #[path = "../examples/hybrid_fleet.rs"]
 mod hybrid_fleet;
 
+#[allow(dead_code)]
+#[path = "../examples/hybrid_timeline.rs"]
+mod hybrid_timeline;
+
 use fleetplan::plan::PlanStatus;
 use fleetplan::workload::PhaseKind;
 
@@ -230,4 +234,101 @@ fn calibration_errors_are_the_measured_ones() {
     );
     assert!((d(fleetplan::perf::defaults::prefill_efficiency()) - c_fit).abs() < 0.0006);
     assert!((d(fleetplan::perf::defaults::decode_memory_efficiency()) - m_fit).abs() < 0.005);
+}
+
+/// The flagship over time: the plan verifies and meets every phase; its
+/// purchases obey the timeline (H20 arriving before the supply ends, H200
+/// ordered only inside the licence window before China's customs block,
+/// Ascend arrivals within the delivery schedule); and each what-if moves
+/// the cost the way removing or adding an option must (metamorphic
+/// relations, not the example's own figures).
+#[test]
+fn hybrid_timeline_follows_the_policy_timeline() {
+    let s = hybrid_timeline::run().expect("example runs");
+    let plan = &s.justification.plan;
+    assert!(matches!(
+        plan.status,
+        PlanStatus::Optimal | PlanStatus::Feasible
+    ));
+    assert!(plan.gap <= 1e-3, "gap {}", plan.gap);
+    assert!(plan.verified, "{}", plan.verification);
+    assert!(s.relaxation.verified, "{}", s.relaxation.verification);
+    for ph in &plan.phases {
+        assert!(
+            ph.demand_met >= 1.0 - 1e-6,
+            "{} met {}",
+            ph.name,
+            ph.demand_met
+        );
+    }
+    // the whole-device plan costs at least its relaxation
+    let (whole, lp) = (plan.cost.total_usd.get(), s.relaxation.cost.total_usd.get());
+    assert!(whole >= lp * (1.0 - 1e-9), "{whole} < {lp}");
+    assert_eq!(plan.periods.len(), 16);
+    for b in plan.purchases.iter().filter(|b| b.devices > 0.0) {
+        match b.pool.as_str() {
+            // the H20 schedule ends on 1 Nov 2025 (day 78)
+            "h20-buy" => assert!(b.arrives_day < 78.0, "{b:?}"),
+            // licensed from 8 Dec 2025 (day 115), refused from 14 Jan 2026 (day 152)
+            "h200-buy" => assert!(b.ordered_day >= 115.0 && b.ordered_day < 152.0, "{b:?}"),
+            "ascend-910c-buy" => assert!(b.arrives_day >= 90.0, "{b:?}"),
+            other => panic!("buys {other}"),
+        }
+        // a licensed purchase pays its levy; the 910C none
+        assert_eq!(b.levy_usd.get() > 0.0, b.pool != "ascend-910c-buy", "{b:?}");
+        // depreciation inside the horizon charges less than the cash
+        assert!(b.capital_charge_usd.get() < b.cost_usd.get(), "{b:?}");
+    }
+    let mut ascend_by_period = std::collections::BTreeMap::new();
+    for b in plan
+        .purchases
+        .iter()
+        .filter(|b| b.pool == "ascend-910c-buy")
+    {
+        let q = (b.arrives_day / 30.0).floor() as i64;
+        *ascend_by_period.entry(q).or_insert(0.0) += b.devices;
+    }
+    for (q, n) in ascend_by_period {
+        let cap = if 30.0 * q as f64 >= 139.0 {
+            5_000.0
+        } else {
+            2_500.0
+        };
+        assert!(n <= cap + 1e-6, "period {q}: {n} Ascend arrive");
+    }
+    let base = lp;
+    let what = |name: &str| {
+        s.what_ifs
+            .iter()
+            .find(|w| w.name.starts_with(name))
+            .unwrap_or_else(|| panic!("what-if {name}"))
+    };
+    for w in &s.what_ifs {
+        assert!(
+            w.cost_usd.is_none() || w.verified,
+            "{} not verified",
+            w.name
+        );
+    }
+    // taking an option away never makes the plan cheaper
+    if let Some(c) = what("no H200 window").cost_usd {
+        assert!(c >= base * (1.0 - 1e-9));
+    }
+    // adding supply or removing a rule never makes it dearer
+    let never_halted = what("H20 production never halted")
+        .cost_usd
+        .expect("a plan");
+    assert!(never_halted <= base * (1.0 + 1e-9));
+    let free = what("no domestic share").cost_usd.expect("a plan");
+    assert!(free <= base * (1.0 + 1e-9));
+    // dearer levies never make it cheaper; cash charges at least the depreciation
+    let levied = what("every revenue share").cost_usd.expect("a plan");
+    assert!(levied >= base * (1.0 - 1e-9));
+    let cash = what("purchases charged as cash").cost_usd.expect("a plan");
+    assert!(cash >= base * (1.0 - 1e-9));
+    // the default counterfactual keeps the owned foreign devices
+    assert_eq!(
+        s.justification.scope,
+        fleetplan::plan::CounterfactualScope::NewForeign
+    );
 }

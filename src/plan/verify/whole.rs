@@ -9,7 +9,8 @@ use crate::scenario::PhaseId;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Checks `whole_units[P]` and `memory_fit[P]` (whole-device plans) and
-/// `single_pool[P]` (single-pool phases).
+/// `single_pool[P]` (single-pool phases; a fractional plan, the LP
+/// relaxation, is not held to it and gets a warning when it splits a run).
 pub(super) fn check(cx: &Ctx<'_>, p: PhaseId, r: &mut VerifyReport) {
     let ph = cx.vs.phase(p);
     let name = ph.name();
@@ -46,15 +47,31 @@ pub(super) fn check(cx: &Ctx<'_>, p: PhaseId, r: &mut VerifyReport) {
             .filter(|s| s.devices > 0.0)
             .map(|s| cx.vs.pool(s.pool).name())
             .collect();
-        r.add(
-            format!("single_pool[{name}]"),
-            pools.len() <= 1,
-            format!(
-                "{} pool(s) used: {}",
-                pools.len(),
-                pools.into_iter().collect::<Vec<_>>().join(", ")
-            ),
+        let used = format!(
+            "{} pool(s) used: {}",
+            pools.len(),
+            pools.iter().copied().collect::<Vec<_>>().join(", ")
         );
+        if cx.plan.whole_devices || pools.len() <= 1 {
+            r.add(format!("single_pool[{name}]"), pools.len() <= 1, used);
+        } else {
+            // A fractional plan is the LP relaxation: it has no binaries
+            // to keep a run on one pool (as it has none for whole units or
+            // memory fit), so a split is what it may do. It passes, with a
+            // warning that says so; a whole-device plan enforces it.
+            r.add(
+                format!("single_pool[{name}]"),
+                true,
+                format!("{used} (fractional plan: single-pool runs are not enforced)"),
+            );
+            r.warn(
+                format!("single_pool[{name}]"),
+                format!(
+                    "{used}: a fractional plan (the LP relaxation) cannot keep a single-pool run on one pool; plan whole devices to enforce it"
+                ),
+                0.0,
+            );
+        }
     }
 }
 
