@@ -132,6 +132,7 @@
 //! reason.
 
 mod io;
+pub use io::{MAX_NESTING, MAX_SCENARIO_BYTES};
 mod precheck;
 mod report;
 mod validate;

@@ -4,6 +4,7 @@
 // `lower == upper` identifies fixed variables exactly, by design.
 #![allow(clippy::float_cmp)]
 
+use super::certificate::{self, CheckTolerances};
 use super::sifting::{Sifter, SiftingStats};
 use super::simplex::scaling::Scaling;
 use super::simplex::{Engine, FREE, Limits, Lp, Method, Outcome, SpMat, Tol};
@@ -76,7 +77,11 @@ fn sift(
 ) -> Result<(Solution, Option<Core>)> {
     let start = Instant::now();
     if let Some(sol) = sifter.solve(model, options)? {
-        return Ok((sol, None));
+        // An infeasible verdict must pass the independent check; when
+        // sifting's does not, the general engine decides from its basis.
+        if farkas_failure(model, &sol).is_none() {
+            return Ok((sol, None));
+        }
     }
     let basis = sifter.basis(model);
     let done = sifter.stats().iterations;
@@ -484,30 +489,117 @@ impl Core {
             if pv > t.primal_feasibility || dv > t.dual_feasibility {
                 // The scaled optimum is not optimal enough unscaled: a few
                 // cleanup iterations on the unscaled model from this basis.
-                let identity = Scaling::identity(model.num_rows(), model.num_cols());
-                let mut un =
-                    Engine::new(build_lp(model, &identity, self.sign), tol_of(&self.options));
-                un.limits = self.engine.limits;
-                un.iterations = self.engine.iterations;
-                copy_basis(&self.engine, &mut un);
-                if un.run(Method::Dual)? == Outcome::Optimal {
+                if let Some((un, Outcome::Optimal)) = self.unscaled(model)? {
+                    let mut un = un;
+                    let identity = Scaling::identity(model.num_rows(), model.num_cols());
                     let clean =
                         solution_of(&mut un, &identity, self.sign, model, &Outcome::Optimal);
                     let (pv2, dv2) = violations(model, &clean);
                     if pv2.max(dv2) <= pv.max(dv) {
                         sol = clean;
-                        self.engine.iterations = un.iterations;
-                        copy_basis(&un, &mut self.engine);
-                        self.engine.factor_ok = false;
+                        self.adopt(&un);
                     }
                 }
             }
+        }
+        if let Some(why) = farkas_failure(model, &sol) {
+            // The verdict is only as good as its certificate: settle it on
+            // the unscaled model from this basis, and if that gives no
+            // proof either, say so rather than report `infeasible`.
+            let settled = match self.unscaled(model)? {
+                Some((mut un, out @ (Outcome::Optimal | Outcome::Infeasible(_)))) => {
+                    let identity = Scaling::identity(model.num_rows(), model.num_cols());
+                    let again = solution_of(&mut un, &identity, self.sign, model, &out);
+                    let ok = match out {
+                        Outcome::Optimal => {
+                            let (pv, dv) = violations(model, &again);
+                            let t = &self.options.tolerances;
+                            pv <= t.primal_feasibility && dv <= t.dual_feasibility
+                        }
+                        _ => farkas_failure(model, &again).is_none(),
+                    };
+                    ok.then(|| {
+                        self.adopt(&un);
+                        again
+                    })
+                }
+                _ => None,
+            };
+            sol = settled.ok_or_else(|| {
+                Error::numerical(format!(
+                    "the simplex found the LP infeasible but could not prove it: its Farkas \
+                     certificate fails the independent check ({why}), also after re-solving \
+                     without scaling; the model's coefficients may span too many orders of \
+                     magnitude for double precision (units closer to 1 usually help)"
+                ))
+            })?;
         }
         sol.basis = Some(self.basis());
         sol.iterations = self.engine.iterations;
         sol.solve_time = start.elapsed();
         Ok(sol)
     }
+}
+
+impl Core {
+    /// Re-solves with the dual simplex on the *unscaled* model from the
+    /// current basis (within the same limits); `None` when the run hits a
+    /// limit. The engine is returned for [`Core::adopt`].
+    fn unscaled(&self, model: &Model) -> Result<Option<(Engine, Outcome)>> {
+        let identity = Scaling::identity(model.num_rows(), model.num_cols());
+        let mut un = Engine::new(build_lp(model, &identity, self.sign), tol_of(&self.options));
+        un.limits = self.engine.limits;
+        un.iterations = self.engine.iterations;
+        copy_basis(&self.engine, &mut un);
+        let out = un.run(Method::Dual)?;
+        Ok(match out {
+            Outcome::IterationLimit | Outcome::TimeLimit => None,
+            out => Some((un, out)),
+        })
+    }
+
+    /// Takes the basis and iteration count of an unscaled re-solve.
+    fn adopt(&mut self, un: &Engine) {
+        self.engine.iterations = un.iterations;
+        copy_basis(un, &mut self.engine);
+        self.engine.factor_ok = false;
+    }
+}
+
+/// Why an infeasible verdict's certificate fails the independent check
+/// ([`certificate::check`]), or `None` when it passes or the solution is
+/// not an infeasible one.
+fn farkas_failure(model: &Model, sol: &Solution) -> Option<String> {
+    if sol.status != Status::Infeasible {
+        return None;
+    }
+    let relaxed;
+    let lp = if model.is_mip() {
+        relaxed = model.relaxation();
+        &relaxed
+    } else {
+        model
+    };
+    let report = certificate::check(lp, sol, &CheckTolerances::default());
+    if report.is_ok() {
+        return None;
+    }
+    let why: Vec<String> = report
+        .failures()
+        .map(|f| {
+            let mut s = format!(
+                "{}: {:.3e} against {:.1e}",
+                f.kind.description(),
+                f.value,
+                f.limit
+            );
+            if !f.detail.is_empty() {
+                s.push_str(&format!(" at {}", f.detail));
+            }
+            s
+        })
+        .collect();
+    Some(why.join("; "))
 }
 
 /// Copies the basis (statuses, not values) from one engine to another on

@@ -2,6 +2,7 @@
 
 use crate::catalog::emit;
 use clap::{Subcommand, ValueEnum};
+use fleetplan::ErrorKind;
 use fleetplan::model::mps::{MpsFormat, read_mps_file};
 use fleetplan::solver::{self, SolveOptions, Status};
 use std::path::PathBuf;
@@ -14,7 +15,12 @@ pub enum Format {
     /// Human-readable lines.
     Text,
     /// One JSON object: `status`, `objective`, `iterations`,
-    /// `solve_seconds`, `rows`, `cols`, `gap`, `nodes`, `bound`.
+    /// `solve_seconds`, `rows`, `cols`, `gap`, `nodes`, `bound`,
+    /// `integer_cols`, `name` and `warnings` (what the model layer's
+    /// numeric rule or the MPS conventions changed, each `{kind, count,
+    /// message}`). When the solver cannot stand behind an answer the object
+    /// is `{status: "numerical", error, warnings, ...}` and the exit status
+    /// is 1.
     Json,
 }
 
@@ -33,8 +39,9 @@ pub enum Dialect {
 #[derive(Debug, Subcommand)]
 pub enum Args {
     /// Solve an MPS file (fixed or free format; MARKER sections make it a
-    /// MILP). Exit status 0 when the solve ran (whatever its status), 2 when
-    /// the file cannot be read or parsed.
+    /// MILP). Exit status 0 when the solve ran (whatever its status), 1 when
+    /// the solver failed (numerical trouble: no answer it can stand behind),
+    /// 2 when the file cannot be read or parsed or the model is refused.
     Solve {
         /// The MPS file.
         file: PathBuf,
@@ -98,10 +105,37 @@ pub fn run(args: Args) -> ExitCode {
     if primal {
         opts = opts.with_algorithm(solver::Algorithm::PrimalSimplex);
     }
+    let warnings: Vec<serde_json::Value> = model
+        .warnings()
+        .iter()
+        .map(|w| {
+            serde_json::json!({
+                "kind": w.kind.as_str(),
+                "count": w.count,
+                "message": w.message,
+            })
+        })
+        .collect();
+    if format == Format::Text {
+        for w in model.warnings() {
+            eprintln!("fleetplan: warning: {w}");
+        }
+    }
     let sol = match solver::solve(&model, &opts) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("fleetplan: {e}");
+            if format == Format::Json && e.kind() == ErrorKind::Numerical {
+                let v = serde_json::json!({
+                    "status": "numerical",
+                    "error": e.to_string(),
+                    "rows": model.num_rows(),
+                    "cols": model.num_cols(),
+                    "name": model.name(),
+                    "warnings": warnings,
+                });
+                let _ = emit(&v.to_string());
+            }
             return ExitCode::from(1);
         }
     };
@@ -130,6 +164,7 @@ pub fn run(args: Args) -> ExitCode {
                 "bound": json_num(bound),
                 "integer_cols": model.var_types().iter().filter(|t| **t == fleetplan::model::VarType::Integer).count(),
                 "name": model.name(),
+                "warnings": warnings,
             });
             v.to_string()
         }

@@ -1185,21 +1185,20 @@ fn farkas_full(model: &Model, y: &[f64]) -> Option<Vec<f64>> {
         return None;
     }
     let a = model.matrix();
-    let zmax = (0..model.num_cols()).fold(0.0f64, |acc, j| {
-        let (idx, val) = a.col(j);
-        idx.iter()
-            .zip(val)
-            .fold(acc, |acc, (&i, &v)| acc.max((v * y[i as usize]).abs()))
-    });
-    let mut bound = ActivityBound::new(1e-9 * ymax.max(zmax));
+    let mut bound = ActivityBound::default();
     for j in 0..model.num_cols() {
         let (idx, val) = a.col(j);
-        let z: f64 = idx.iter().zip(val).map(|(&i, &v)| v * y[i as usize]).sum();
-        bound.add(z, model.col_lower()[j], model.col_upper()[j]);
+        let (mut z, mut big) = (0.0, 0.0f64);
+        for (&i, &v) in idx.iter().zip(val) {
+            let t = v * y[i as usize];
+            z += t;
+            big = big.max(t.abs());
+        }
+        bound.add(z, big, model.col_lower()[j], model.col_upper()[j]);
     }
     for (i, &yi) in y.iter().enumerate() {
         // The logical s = −(Ax)_i lies in [−rᵤ, −rₗ].
-        bound.add(yi, -model.row_upper()[i], -model.row_lower()[i]);
+        bound.add(yi, yi.abs(), -model.row_upper()[i], -model.row_lower()[i]);
     }
     bound.proof(y)
 }

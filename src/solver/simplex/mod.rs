@@ -772,8 +772,10 @@ impl Engine {
                         Stop::Infeasible(y) => match self.farkas(&y) {
                             Some(y) => return Ok(Outcome::Infeasible(y)),
                             None => {
-                                return Err(crate::Error::internal(
-                                    "could not certify primal infeasibility",
+                                return Err(crate::Error::numerical(
+                                    "the simplex found no feasible point but could not prove \
+                                     infeasibility: no Farkas certificate it found holds (badly \
+                                     scaled coefficients? units closer to 1 usually help)",
                                 ));
                             }
                         },
@@ -783,8 +785,9 @@ impl Engine {
                 }
             };
         }
-        Err(crate::Error::internal(
-            "simplex: status unresolved after repeated method changes",
+        Err(crate::Error::numerical(
+            "the simplex switched methods six times without settling whether the LP is \
+             feasible and bounded (badly scaled coefficients? units closer to 1 usually help)",
         ))
     }
 
@@ -797,18 +800,21 @@ impl Engine {
         if ymax == 0.0 || !ymax.is_finite() {
             return None;
         }
-        let mut bound = ActivityBound::new(1e-9 * ymax);
+        let mut bound = ActivityBound::default();
         for j in 0..self.lp.nt() {
-            let z = if j < n {
+            let (z, big) = if j < n {
                 let (idx, val) = self.lp.a.line(j);
-                idx.iter()
-                    .zip(val)
-                    .map(|(&i, &a)| a * y[i as usize])
-                    .sum::<f64>()
+                let (mut z, mut big) = (0.0, 0.0f64);
+                for (&i, &a) in idx.iter().zip(val) {
+                    let t = a * y[i as usize];
+                    z += t;
+                    big = big.max(t.abs());
+                }
+                (z, big)
             } else {
-                y[j - n]
+                (y[j - n], y[j - n].abs())
             };
-            bound.add(z, self.lp.lower[j], self.lp.upper[j]);
+            bound.add(z, big, self.lp.lower[j], self.lp.upper[j]);
         }
         bound.proof(y)
     }
@@ -819,28 +825,28 @@ impl Engine {
 /// `y` proves infeasibility when the upper bound is negative (or, with the
 /// sign flipped, when the lower bound is positive) beyond a tolerance
 /// relative to the largest finite term.
+///
+/// A multiplier `z_j = Σ_i a_ij y_i` counts as zero only when it is
+/// round-off of its own terms (`|z_j| ≤ 1e-11 · max_i |a_ij y_i|`), never
+/// because it is small next to other columns' multipliers: a small `z_j`
+/// on a variable without a bound in its direction breaks the proof, however
+/// small it is (the reason a wrong `infeasible` could once be reported).
+#[derive(Default)]
 pub(crate) struct ActivityBound {
-    tiny: f64,
     hi: f64,
     lo: f64,
     scale: f64,
 }
 
-impl ActivityBound {
-    /// Terms with `|z| <= tiny` are treated as zero.
-    pub(crate) fn new(tiny: f64) -> Self {
-        Self {
-            tiny,
-            hi: 0.0,
-            lo: 0.0,
-            scale: 0.0,
-        }
-    }
+/// `z_j` is round-off when below this fraction of its largest term.
+const FARKAS_ROUNDOFF: f64 = 1e-11;
 
-    /// Adds the term `z·v` for a variable `v` in `[l, u]`.
+impl ActivityBound {
+    /// Adds the term `z·v` for a variable `v` in `[l, u]`; `big` is the
+    /// largest magnitude among the products summed into `z`.
     #[inline]
-    pub(crate) fn add(&mut self, z: f64, l: f64, u: f64) {
-        if z.abs() <= self.tiny {
+    pub(crate) fn add(&mut self, z: f64, big: f64, l: f64, u: f64) {
+        if z.abs() <= FARKAS_ROUNDOFF * big {
             return;
         }
         let (zu, zl) = (z * u, z * l);
