@@ -460,35 +460,34 @@ impl ModelBuilder {
             matrix,
             warnings: Warnings::default(),
         };
-        screen::screen(&mut m)?;
+        screen::screen(&mut m).map_err(|r| Error::model(r.message))?;
         Ok(m)
     }
 }
 
+/// The first bound problem (NaN, `+∞` lower, `−∞` upper, lower above
+/// upper), worded for an error message.
 pub(crate) fn check_bounds(
     what: &str,
     names: &[String],
     lower: &[f64],
     upper: &[f64],
-) -> Result<()> {
+) -> std::result::Result<(), String> {
     for (k, (&l, &u)) in lower.iter().zip(upper).enumerate() {
         if l.is_nan() || u.is_nan() {
-            return Err(Error::model(format!(
-                "{what} {k} ({}) has a NaN bound",
-                names[k]
-            )));
+            return Err(format!("{what} {k} ({}) has a NaN bound", names[k]));
         }
         if l == f64::INFINITY || u == f64::NEG_INFINITY {
-            return Err(Error::model(format!(
+            return Err(format!(
                 "{what} {k} ({}) has bounds [{l}, {u}]; a lower bound cannot be +inf nor an upper bound -inf",
                 names[k]
-            )));
+            ));
         }
         if l > u {
-            return Err(Error::model(format!(
+            return Err(format!(
                 "{what} {k} ({}) has lower bound {l} above upper bound {u}",
                 names[k]
-            )));
+            ));
         }
     }
     Ok(())
@@ -656,7 +655,7 @@ impl Model {
     ) -> Result<()> {
         let j = self.col(col)?;
         let (l, u) = changed_bounds(lower, upper);
-        check_bounds("column", &self.col_names[j..=j], &[l], &[u])?;
+        check_bounds("column", &self.col_names[j..=j], &[l], &[u]).map_err(Error::model)?;
         self.col_lower[j] = l;
         self.col_upper[j] = u;
         Ok(())
@@ -680,7 +679,7 @@ impl Model {
             )));
         }
         let (l, u) = changed_bounds(lower, upper);
-        check_bounds("row", &self.row_names[i..=i], &[l], &[u])?;
+        check_bounds("row", &self.row_names[i..=i], &[l], &[u]).map_err(Error::model)?;
         self.row_lower[i] = l;
         self.row_upper[i] = u;
         Ok(())

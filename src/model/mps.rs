@@ -117,7 +117,7 @@
 //! reader streams the input through one reused line buffer.
 
 use super::screen::{Tally, Warnings, screen};
-use super::{CscMatrix, LARGE_MATRIX_VALUE, Model, Sense, VarType, WarningKind};
+use super::{CscMatrix, INFINITE_COST, LARGE_MATRIX_VALUE, Model, Sense, VarType, WarningKind};
 use crate::error::{Error, Result};
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
@@ -589,6 +589,8 @@ struct Reader {
     bound_line: HashMap<u32, usize>,
     /// Columns whose negative `UP`/`UI` bound made the lower bound `−∞`.
     neg_up: Vec<u32>,
+    /// Lines of costs of magnitude ≥ `INFINITE_COST` (rare), by column.
+    inf_cost_line: HashMap<u32, usize>,
 }
 
 impl Reader {
@@ -634,6 +636,7 @@ impl Reader {
             lower_set: Vec::new(),
             bound_line: HashMap::new(),
             neg_up: Vec::new(),
+            inf_cost_line: HashMap::new(),
         }
     }
 
@@ -1178,6 +1181,9 @@ impl Reader {
                         RowRef::Objective => {
                             self.cost[c as usize] = v;
                             self.cur_cost_set = true;
+                            if v.abs() >= INFINITE_COST {
+                                self.inf_cost_line.insert(c, no);
+                            }
                         }
                         RowRef::Ignored => {}
                         RowRef::Con(i) => {
@@ -1423,7 +1429,15 @@ impl Reader {
                     their = if neg_up.count == 1 { "its" } else { "their" },
                 )
             }));
-        screen(&mut model)?;
+        let cost_line = self.inf_cost_line;
+        screen(&mut model).map_err(|r| {
+            let line = r
+                .col
+                .and_then(|j| cost_line.get(&u32::try_from(j).unwrap_or(u32::MAX)))
+                .copied()
+                .unwrap_or(no);
+            err(line, r.message)
+        })?;
         Ok(model)
     }
 }

@@ -5,7 +5,19 @@
 //! The rule and its reasons are in the [module docs](super#numeric-limits).
 
 use super::{Model, Sense, check_bounds};
-use crate::error::{Error, Result};
+
+/// Why the rule refuses a model: the message, and the column when a cost
+/// is to blame (so that the MPS reader can point at the cost's line).
+pub(crate) struct Refusal {
+    pub(crate) col: Option<usize>,
+    pub(crate) message: String,
+}
+
+type Screened = std::result::Result<(), Refusal>;
+
+fn refuse(message: String) -> Refusal {
+    Refusal { col: None, message }
+}
 
 /// Matrix entries of this magnitude or less are dropped (HiGHS's
 /// `small_matrix_value`).
@@ -141,15 +153,15 @@ impl Tally {
 /// [`LARGE_MATRIX_VALUE`], a lower bound ≥ [`INFINITE_BOUND`], an upper
 /// bound ≤ −[`INFINITE_BOUND`], or an infinite cost whose column has no
 /// finite bound to sit at.
-pub(crate) fn screen(m: &mut Model) -> Result<()> {
+pub(crate) fn screen(m: &mut Model) -> Screened {
     screen_matrix(m)?;
     screen_bounds(m)?;
-    check_bounds("column", &m.col_names, &m.col_lower, &m.col_upper)?;
-    check_bounds("row", &m.row_names, &m.row_lower, &m.row_upper)?;
+    check_bounds("column", &m.col_names, &m.col_lower, &m.col_upper).map_err(refuse)?;
+    check_bounds("row", &m.row_names, &m.row_lower, &m.row_upper).map_err(refuse)?;
     screen_costs(m)
 }
 
-fn screen_matrix(m: &mut Model) -> Result<()> {
+fn screen_matrix(m: &mut Model) -> Screened {
     let mut small = Tally::default();
     let a = &mut m.matrix;
     let mut w = 0;
@@ -159,7 +171,7 @@ fn screen_matrix(m: &mut Model) -> Result<()> {
         for k in s..e {
             let (i, v) = (a.index[k], a.value[k]);
             if v.abs() >= LARGE_MATRIX_VALUE {
-                return Err(Error::model(format!(
+                return Err(refuse(format!(
                     "the entry of column {j} ({}) in row {i} ({}) is {v}; entries of magnitude \
                      {LARGE_MATRIX_VALUE:e} or more cannot be solved reliably in double \
                      precision: rescale the row or the column (change its unit)",
@@ -196,7 +208,7 @@ fn screen_matrix(m: &mut Model) -> Result<()> {
     Ok(())
 }
 
-fn screen_bounds(m: &mut Model) -> Result<()> {
+fn screen_bounds(m: &mut Model) -> Screened {
     let mut huge = Tally::default();
     let sides = [
         ("column", &m.col_names, &mut m.col_lower, &mut m.col_upper),
@@ -207,7 +219,7 @@ fn screen_bounds(m: &mut Model) -> Result<()> {
             let (l, u) = (lower[k], upper[k]);
             if l.is_finite() && l.abs() >= INFINITE_BOUND {
                 if l > 0.0 {
-                    return Err(Error::model(format!(
+                    return Err(refuse(format!(
                         "{what} {k} ({}) has lower bound {l}; magnitudes of \
                          {INFINITE_BOUND:e} or more mean infinity, and a lower bound cannot be \
                          +infinity",
@@ -219,7 +231,7 @@ fn screen_bounds(m: &mut Model) -> Result<()> {
             }
             if u.is_finite() && u.abs() >= INFINITE_BOUND {
                 if u < 0.0 {
-                    return Err(Error::model(format!(
+                    return Err(refuse(format!(
                         "{what} {k} ({}) has upper bound {u}; magnitudes of \
                          {INFINITE_BOUND:e} or more mean infinity, and an upper bound cannot be \
                          -infinity",
@@ -245,7 +257,7 @@ fn screen_bounds(m: &mut Model) -> Result<()> {
     Ok(())
 }
 
-fn screen_costs(m: &mut Model) -> Result<()> {
+fn screen_costs(m: &mut Model) -> Screened {
     let sigma = match m.sense {
         Sense::Minimize => 1.0,
         Sense::Maximize => -1.0,
@@ -260,22 +272,28 @@ fn screen_costs(m: &mut Model) -> Result<()> {
         let down = sigma * c > 0.0;
         let b = if down { m.col_lower[j] } else { m.col_upper[j] };
         if !b.is_finite() {
-            return Err(Error::model(format!(
-                "column {j} ({}) has cost {c}: magnitudes of {INFINITE_COST:e} or more mean an \
+            return Err(Refusal {
+                col: Some(j),
+                message: format!(
+                    "column {j} ({}) has cost {c}: magnitudes of {INFINITE_COST:e} or more mean an \
                  infinite cost, which drives the column to its {} bound, and it has none \
                  (the model would be unbounded); give the column a finite bound or a smaller \
                  cost",
-                m.col_names[j],
-                if down { "lower" } else { "upper" }
-            )));
+                    m.col_names[j],
+                    if down { "lower" } else { "upper" }
+                ),
+            });
         }
         let constant = m.obj_constant + c * b;
         if !constant.is_finite() {
-            return Err(Error::model(format!(
-                "column {j} ({}) has cost {c} and must sit at {b}, which makes the objective \
-                 infinite",
-                m.col_names[j]
-            )));
+            return Err(Refusal {
+                col: Some(j),
+                message: format!(
+                    "column {j} ({}) has cost {c} and must sit at {b}, which makes the \
+                     objective infinite",
+                    m.col_names[j]
+                ),
+            });
         }
         inf.see(c, || format!("{} = {b}", m.col_names[j]));
         m.obj_constant = constant;

@@ -36,7 +36,10 @@ use std::time::Instant;
 ///
 /// # Errors
 /// [`crate::ErrorKind::Options`] for options out of range;
-/// [`crate::ErrorKind::Internal`] if the engine fails numerically.
+/// [`crate::ErrorKind::Numerical`] when the engine cannot stand behind an
+/// answer (an infeasibility whose Farkas certificate fails the independent
+/// check, also without scaling; a status it cannot settle);
+/// [`crate::ErrorKind::Internal`] if the engine fails otherwise.
 pub fn solve(model: &Model, options: &SolveOptions) -> Result<Solution> {
     if model.is_mip() {
         return super::mip::solve_mip(model, options);
@@ -48,8 +51,7 @@ pub fn solve(model: &Model, options: &SolveOptions) -> Result<Solution> {
 /// ignored. For a model without integer columns this is [`solve`].
 ///
 /// # Errors
-/// [`crate::ErrorKind::Options`] for options out of range;
-/// [`crate::ErrorKind::Internal`] if the engine fails numerically.
+/// As [`solve`].
 pub fn solve_relaxation(model: &Model, options: &SolveOptions) -> Result<Solution> {
     // The reported solve time includes setting the engine up (scaling,
     // the computational form, sifting's first working set).
@@ -178,7 +180,9 @@ impl LpSolver {
     /// Solves from the current basis.
     ///
     /// # Errors
-    /// [`crate::ErrorKind::Internal`] if the engine fails numerically.
+    /// As [`solve`]: [`crate::ErrorKind::Numerical`] or
+    /// [`crate::ErrorKind::Internal`] when the engine cannot give an answer
+    /// it stands behind.
     pub fn solve(&mut self) -> Result<Solution> {
         match &mut self.path {
             Path::General(core) => core.solve(&self.model),

@@ -1185,20 +1185,25 @@ fn farkas_full(model: &Model, y: &[f64]) -> Option<Vec<f64>> {
         return None;
     }
     let a = model.matrix();
-    let mut bound = ActivityBound::default();
+    let mut z = Vec::with_capacity(model.num_cols());
+    let mut big = ymax;
     for j in 0..model.num_cols() {
         let (idx, val) = a.col(j);
-        let (mut z, mut big) = (0.0, 0.0f64);
+        let mut zj = 0.0;
         for (&i, &v) in idx.iter().zip(val) {
             let t = v * y[i as usize];
-            z += t;
+            zj += t;
             big = big.max(t.abs());
         }
-        bound.add(z, big, model.col_lower()[j], model.col_upper()[j]);
+        z.push(zj);
+    }
+    let mut bound = ActivityBound::new(big);
+    for (j, &zj) in z.iter().enumerate() {
+        bound.add(zj, model.col_lower()[j], model.col_upper()[j]);
     }
     for (i, &yi) in y.iter().enumerate() {
         // The logical s = −(Ax)_i lies in [−rᵤ, −rₗ].
-        bound.add(yi, yi.abs(), -model.row_upper()[i], -model.row_lower()[i]);
+        bound.add(yi, -model.row_upper()[i], -model.row_lower()[i]);
     }
     bound.proof(y)
 }

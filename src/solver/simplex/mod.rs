@@ -800,21 +800,22 @@ impl Engine {
         if ymax == 0.0 || !ymax.is_finite() {
             return None;
         }
-        let mut bound = ActivityBound::default();
-        for j in 0..self.lp.nt() {
-            let (z, big) = if j < n {
-                let (idx, val) = self.lp.a.line(j);
-                let (mut z, mut big) = (0.0, 0.0f64);
-                for (&i, &a) in idx.iter().zip(val) {
-                    let t = a * y[i as usize];
-                    z += t;
-                    big = big.max(t.abs());
-                }
-                (z, big)
-            } else {
-                (y[j - n], y[j - n].abs())
-            };
-            bound.add(z, big, self.lp.lower[j], self.lp.upper[j]);
+        let mut z = Vec::with_capacity(self.lp.nt());
+        let mut big = ymax;
+        for j in 0..n {
+            let (idx, val) = self.lp.a.line(j);
+            let mut zj = 0.0;
+            for (&i, &a) in idx.iter().zip(val) {
+                let t = a * y[i as usize];
+                zj += t;
+                big = big.max(t.abs());
+            }
+            z.push(zj);
+        }
+        z.extend_from_slice(y);
+        let mut bound = ActivityBound::new(big);
+        for (j, &zj) in z.iter().enumerate() {
+            bound.add(zj, self.lp.lower[j], self.lp.upper[j]);
         }
         bound.proof(y)
     }
@@ -826,27 +827,39 @@ impl Engine {
 /// sign flipped, when the lower bound is positive) beyond a tolerance
 /// relative to the largest finite term.
 ///
-/// A multiplier `z_j = Σ_i a_ij y_i` counts as zero only when it is
-/// round-off of its own terms (`|z_j| ≤ 1e-11 · max_i |a_ij y_i|`), never
-/// because it is small next to other columns' multipliers: a small `z_j`
-/// on a variable without a bound in its direction breaks the proof, however
-/// small it is (the reason a wrong `infeasible` could once be reported).
-#[derive(Default)]
+/// A multiplier `z_j = Σ_i a_ij y_i` counts as zero when it is below
+/// [`FARKAS_ZERO`] times the largest single product `|a_ij y_i|` of the whole
+/// combination (`big`): the standard of the independent check
+/// (`certificate::check`, which allows `1e-7`), made stricter: a proof of
+/// infeasibility up to perturbations of that relative size. Every `z_j`
+/// above it on a variable without a bound in its direction breaks the
+/// proof. An LP's final infeasible verdict is also run through
+/// `certificate::check` itself (`solver::lp`).
 pub(crate) struct ActivityBound {
+    tiny: f64,
     hi: f64,
     lo: f64,
     scale: f64,
 }
 
-/// `z_j` is round-off when below this fraction of its largest term.
-const FARKAS_ROUNDOFF: f64 = 1e-11;
+/// See [`ActivityBound`].
+const FARKAS_ZERO: f64 = 1e-9;
 
 impl ActivityBound {
-    /// Adds the term `z·v` for a variable `v` in `[l, u]`; `big` is the
-    /// largest magnitude among the products summed into `z`.
+    /// A test for a combination whose largest single product is `big`.
+    pub(crate) fn new(big: f64) -> Self {
+        Self {
+            tiny: FARKAS_ZERO * big,
+            hi: 0.0,
+            lo: 0.0,
+            scale: 0.0,
+        }
+    }
+
+    /// Adds the term `z·v` for a variable `v` in `[l, u]`.
     #[inline]
-    pub(crate) fn add(&mut self, z: f64, big: f64, l: f64, u: f64) {
-        if z.abs() <= FARKAS_ROUNDOFF * big {
+    pub(crate) fn add(&mut self, z: f64, l: f64, u: f64) {
+        if z.abs() <= self.tiny {
             return;
         }
         let (zu, zl) = (z * u, z * l);
