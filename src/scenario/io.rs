@@ -240,8 +240,8 @@ impl Scenario {
         let text = strip_bom(&text);
         let format = Format::of(path, text);
         match format {
-            Format::Toml => Scenario::from_toml_str(&text),
-            Format::Json => Scenario::from_json_str(&text),
+            Format::Toml => Scenario::from_toml_str(text),
+            Format::Json => Scenario::from_json_str(text),
         }
     }
 

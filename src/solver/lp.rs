@@ -335,6 +335,9 @@ struct Core {
     fresh_basis: bool,
 }
 
+/// Iterations (plus two per row and column) an unscaled re-solve may take.
+const RETRY_ITERATIONS: u64 = 1000;
+
 /// Largest row count for which `set_basis` recomputes exact dual
 /// steepest-edge weights (one BTRAN per row).
 const EXACT_DSE_MAX_ROWS: usize = 5000;
@@ -529,6 +532,26 @@ impl Core {
                 }
                 _ => None,
             };
+            let deadline_passed = self
+                .engine
+                .limits
+                .deadline
+                .is_some_and(|d| Instant::now() >= d);
+            if settled.is_none() && deadline_passed {
+                // The time ran out before the verdict was settled: that is
+                // the answer (no point is claimed).
+                let mut limit = solution_of(
+                    &mut self.engine,
+                    &self.scale,
+                    self.sign,
+                    model,
+                    &Outcome::TimeLimit,
+                );
+                limit.basis = Some(self.basis());
+                limit.iterations = self.engine.iterations;
+                limit.solve_time = start.elapsed();
+                return Ok(limit);
+            }
             sol = settled.ok_or_else(|| {
                 Error::numerical(format!(
                     "the simplex found the LP infeasible but could not prove it: its Farkas \
@@ -549,10 +572,19 @@ impl Core {
     /// Re-solves with the dual simplex on the *unscaled* model from the
     /// current basis (within the same limits); `None` when the run hits a
     /// limit. The engine is returned for [`Core::adopt`].
+    ///
+    /// The re-solve gets at most [`RETRY_ITERATIONS`] plus two per row and
+    /// column beyond the iterations already done (and the caller's limits):
+    /// it starts from a basis that was optimal or infeasible when scaled,
+    /// so a long run means it is not converging.
     fn unscaled(&self, model: &Model) -> Result<Option<(Engine, Outcome)>> {
         let identity = Scaling::identity(model.num_rows(), model.num_cols());
         let mut un = Engine::new(build_lp(model, &identity, self.sign), tol_of(&self.options));
         un.limits = self.engine.limits;
+        let budget = self.engine.iterations
+            + RETRY_ITERATIONS
+            + 2 * (model.num_rows() + model.num_cols()) as u64;
+        un.limits.max_iterations = Some(un.limits.max_iterations.map_or(budget, |m| m.min(budget)));
         un.iterations = self.engine.iterations;
         copy_basis(&self.engine, &mut un);
         let out = un.run(Method::Dual)?;
