@@ -459,3 +459,31 @@ fn mod008_with_a_negative_upper_bound_agrees_with_highs_fixed_reader() {
         );
     }
 }
+
+#[test]
+fn klein1_with_huge_entries_is_never_called_infeasible_without_proof() {
+    // Two entries of klein1 set to 1e14 (kept: below 1e15). HiGHS 1.16
+    // finds it optimal at 0 (presolve on or off). Our scaled dual simplex
+    // ends infeasible with a Farkas vector that fails the independent check
+    // (a multiplier of 2.6e-4 of the largest product on an unbounded
+    // column); the unscaled re-solve once ran forever. The answer must be
+    // HiGHS's optimum or `ErrorKind::Numerical`, and must come back without
+    // a time limit.
+    let Some(suite) = lp_suite_dir() else { return };
+    let text = suite_text(&suite, "status/klein1.mps");
+    let text = edit(&text, "    x12       c6", "-5.", "1e14");
+    let text = edit(&text, "    x44       c41", "2.", "1e14");
+    let m = read(&text);
+    assert!(m.warnings().is_empty());
+    match solve(&m, &SolveOptions::default()) {
+        Ok(s) => {
+            assert_eq!(s.status, Status::Optimal, "never a wrong infeasible");
+            assert_certified("klein1 1e14", &m, &s);
+            assert!(close(s.objective.unwrap_or(f64::NAN), 0.0, 1e-9));
+        }
+        Err(e) => {
+            assert_eq!(e.kind(), ErrorKind::Numerical, "{e}");
+            assert!(e.to_string().contains("could not prove"), "{e}");
+        }
+    }
+}

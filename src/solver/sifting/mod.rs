@@ -22,7 +22,9 @@
 mod pricing;
 
 use super::simplex::scaling::Scaling;
-use super::simplex::{ActivityBound, Engine, Limits, Lp, Method, Outcome, SpMat, Tol};
+use super::simplex::{
+    ActivityBound, Engine, Limits, Lp, Method, Outcome, SpMat, Tol, farkas_products,
+};
 use super::sparse::SparseVec;
 use super::{Algorithm, Basis, BasisStatus, Certificate, Solution, SolveOptions, Status};
 use crate::error::{Error, Result};
@@ -1185,18 +1187,7 @@ fn farkas_full(model: &Model, y: &[f64]) -> Option<Vec<f64>> {
         return None;
     }
     let a = model.matrix();
-    let mut z = Vec::with_capacity(model.num_cols());
-    let mut big = ymax;
-    for j in 0..model.num_cols() {
-        let (idx, val) = a.col(j);
-        let mut zj = 0.0;
-        for (&i, &v) in idx.iter().zip(val) {
-            let t = v * y[i as usize];
-            zj += t;
-            big = big.max(t.abs());
-        }
-        z.push(zj);
-    }
+    let (z, big) = farkas_products(model.num_cols(), |j| a.col(j), y);
     let mut bound = ActivityBound::new(big);
     for (j, &zj) in z.iter().enumerate() {
         bound.add(zj, model.col_lower()[j], model.col_upper()[j]);

@@ -800,18 +800,7 @@ impl Engine {
         if ymax == 0.0 || !ymax.is_finite() {
             return None;
         }
-        let mut z = Vec::with_capacity(self.lp.nt());
-        let mut big = ymax;
-        for j in 0..n {
-            let (idx, val) = self.lp.a.line(j);
-            let mut zj = 0.0;
-            for (&i, &a) in idx.iter().zip(val) {
-                let t = a * y[i as usize];
-                zj += t;
-                big = big.max(t.abs());
-            }
-            z.push(zj);
-        }
+        let (mut z, big) = farkas_products(n, |j| self.lp.a.line(j), y);
         z.extend_from_slice(y);
         let mut bound = ActivityBound::new(big);
         for (j, &zj) in z.iter().enumerate() {
@@ -819,6 +808,31 @@ impl Engine {
         }
         bound.proof(y)
     }
+}
+
+/// `z_j = Σ_i a_ij y_i` for the `n` columns `col(j)` of a column-wise
+/// matrix, and the largest single product `|a_ij y_i|` (at least
+/// `max_i |y_i|`, the logicals' products): what [`ActivityBound::new`]
+/// needs.
+pub(crate) fn farkas_products<'a>(
+    n: usize,
+    col: impl Fn(usize) -> (&'a [u32], &'a [f64]),
+    y: &[f64],
+) -> (Vec<f64>, f64) {
+    let mut big = y.iter().fold(0.0f64, |a, v| a.max(v.abs()));
+    let z = (0..n)
+        .map(|j| {
+            let (idx, val) = col(j);
+            let mut zj = 0.0;
+            for (&i, &a) in idx.iter().zip(val) {
+                let t = a * y[i as usize];
+                zj += t;
+                big = big.max(t.abs());
+            }
+            zj
+        })
+        .collect();
+    (z, big)
 }
 
 /// Bounds on `yᵀ[A I] v` over the box of the variables `v`, term by term:
