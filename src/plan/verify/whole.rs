@@ -9,7 +9,8 @@ use crate::scenario::PhaseId;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Checks `whole_units[P]` and `memory_fit[P]` (whole-device plans) and
-/// `single_pool[P]` (single-pool phases).
+/// `single_pool[P]` (single-pool phases: a failure in a whole-device plan,
+/// a warning in a fractional one, which relaxes it as it relaxes memory fit).
 pub(super) fn check(cx: &Ctx<'_>, p: PhaseId, r: &mut VerifyReport) {
     let ph = cx.vs.phase(p);
     let name = ph.name();
@@ -46,15 +47,31 @@ pub(super) fn check(cx: &Ctx<'_>, p: PhaseId, r: &mut VerifyReport) {
             .filter(|s| s.devices > 0.0)
             .map(|s| cx.vs.pool(s.pool).name())
             .collect();
-        r.add(
-            format!("single_pool[{name}]"),
-            pools.len() <= 1,
-            format!(
-                "{} pool(s) used: {}",
-                pools.len(),
-                pools.into_iter().collect::<Vec<_>>().join(", ")
-            ),
+        let n = pools.len();
+        let detail = format!(
+            "{n} pool(s) used: {}",
+            pools.into_iter().collect::<Vec<_>>().join(", ")
         );
+        if cx.plan.whole_devices || n <= 1 {
+            r.add(format!("single_pool[{name}]"), n <= 1, detail);
+        } else {
+            // A fractional plan is the LP relaxation: it cannot choose one
+            // pool (the compiler's `use` binaries and `single_pool` row
+            // exist only in whole-device models), so it passes with a
+            // warning that says what was relaxed.
+            #[allow(clippy::cast_precision_loss)]
+            let extra = (n - 1) as f64;
+            r.warn(
+                format!("single_pool[{name}]"),
+                format!("{detail}: a fractional plan relaxes single-pool runs (plan whole devices to enforce them)"),
+                extra,
+            );
+            r.add(
+                format!("single_pool[{name}]"),
+                true,
+                format!("{detail} (relaxed in a fractional plan; see the warning)"),
+            );
+        }
     }
 }
 
