@@ -177,7 +177,8 @@ fn profile(args: &[String]) {
         c.intervals.len(),
         s.solve_time.as_secs_f64(),
         s.status,
-        s.objective.map_or("null".to_owned(), |o| format!("{o:.10e}")),
+        s.objective
+            .map_or("null".to_owned(), |o| format!("{o:.10e}")),
         s.iterations,
         cert.map_or("null".to_owned(), |b| b.to_string()),
     );

@@ -32,9 +32,21 @@ const HORIZON: u32 = 30;
 
 #[derive(Debug, Clone)]
 enum Own {
-    Owned { n: u32, sunk: bool },
-    Rent { per_hour: f64, max: Option<u32>, from: Option<u32> },
-    Buy { price: f64, max: Option<u32>, lead: u32, life: Option<(u32, f64)> },
+    Owned {
+        n: u32,
+        sunk: bool,
+    },
+    Rent {
+        per_hour: f64,
+        max: Option<u32>,
+        from: Option<u32>,
+    },
+    Buy {
+        price: f64,
+        max: Option<u32>,
+        lead: u32,
+        life: Option<(u32, f64)>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -68,7 +80,11 @@ enum PhaseSpec {
 #[derive(Debug, Clone)]
 enum RuleSpec {
     /// A prohibition of selling the chip, in force `[from, until)`.
-    Prohibit { chip: usize, from: u32, until: Option<u32> },
+    Prohibit {
+        chip: usize,
+        from: u32,
+        until: Option<u32>,
+    },
     /// A licence with a levy, and a quota (per period when periods are set
     /// and `per_period`), in force `[from, until)`.
     Licence {
@@ -151,14 +167,18 @@ fn pool_strategy() -> impl Strategy<Value = PoolSpec> {
 
 fn phase_strategy() -> impl Strategy<Value = PhaseSpec> {
     prop_oneof![
-        (5.0f64..300.0, 0u32..15, 5u32..=30, proptest::bool::weighted(0.2)).prop_map(
-            |(devices, start, len, single)| PhaseSpec::Train {
+        (
+            5.0f64..300.0,
+            0u32..15,
+            5u32..=30,
+            proptest::bool::weighted(0.2)
+        )
+            .prop_map(|(devices, start, len, single)| PhaseSpec::Train {
                 devices,
                 start,
                 len: len.min(HORIZON - start),
                 single,
-            }
-        ),
+            }),
         (
             1e8f64..5e9,
             0u32..15,
@@ -178,9 +198,8 @@ fn phase_strategy() -> impl Strategy<Value = PhaseSpec> {
 
 fn rule_strategy() -> impl Strategy<Value = RuleSpec> {
     prop_oneof![
-        (0usize..3, 0u32..HORIZON, proptest::option::of(day())).prop_map(
-            |(chip, from, until)| RuleSpec::Prohibit { chip, from, until }
-        ),
+        (0usize..3, 0u32..HORIZON, proptest::option::of(day()))
+            .prop_map(|(chip, from, until)| RuleSpec::Prohibit { chip, from, until }),
         (
             0usize..3,
             0u32..HORIZON,
@@ -298,7 +317,10 @@ fn toml(s: &Spec, kn: Knobs) -> String {
                     "ownership = {{ kind = \"rentable\", usd_per_hour = {}{} }}{}",
                     per_hour * k,
                     max.map_or(String::new(), |m| format!(", max = {m}")),
-                    from.map_or(String::new(), |d| format!("\navailable_from = \"{}\"", date(d)))
+                    from.map_or(String::new(), |d| format!(
+                        "\navailable_from = \"{}\"",
+                        date(d)
+                    ))
                 );
             }
             Own::Buy {
@@ -401,7 +423,11 @@ fn toml(s: &Spec, kn: Knobs) -> String {
                 .map_or(String::new(), |u| format!("until = \"{}\"\n", date(u)))
         };
         match r {
-            RuleSpec::Prohibit { chip, from, until: u } => {
+            RuleSpec::Prohibit {
+                chip,
+                from,
+                until: u,
+            } => {
                 let _ = writeln!(
                     o,
                     "[[policy.rules]]\naccelerators = [\"{}\"]\ndestination = \"CN\"\nissuer = \"{issuer}\"\nfrom = \"{}\"\n{}status = \"prohibited\"\n",
@@ -495,7 +521,11 @@ fn close(a: f64, b: f64) -> bool {
 
 /// The fractional model of `vs` written as MPS, read back and solved by
 /// our engine.
-fn resolve_export(vs: &ValidatedScenario, fractional: bool, opts: &SolveOptions) -> solver::Solution {
+fn resolve_export(
+    vs: &ValidatedScenario,
+    fractional: bool,
+    opts: &SolveOptions,
+) -> solver::Solution {
     let perf = PerfModel::new(vs);
     let c = compile(
         vs,
@@ -508,8 +538,7 @@ fn resolve_export(vs: &ValidatedScenario, fractional: bool, opts: &SolveOptions)
     .expect("compiles");
     let mut buf = Vec::new();
     write_mps(&c.model, &mut buf, MpsFormat::Free).expect("writes");
-    let back =
-        read_mps(std::str::from_utf8(&buf).expect("utf8"), MpsFormat::Free).expect("reads");
+    let back = read_mps(std::str::from_utf8(&buf).expect("utf8"), MpsFormat::Free).expect("reads");
     solver::solve(&back, opts).expect("solves")
 }
 

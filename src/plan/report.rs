@@ -11,6 +11,10 @@ use std::fmt::Write as _;
 
 const EPS: f64 = 1e-9;
 
+/// A pair's work segments `(start, end, rate per hour)`, as
+/// [`finish_time`] reads them.
+type Segments = Vec<(f64, f64, f64)>;
+
 /// Fills a plan's business content from column values `x`.
 pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut Plan) {
     let mut cost = CostBreakdown::default();
@@ -18,7 +22,7 @@ pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut P
     let mut purchases = Vec::new();
     // per (phase, pool): the slots `(from, to, devices)` and device-hours
     // (a pair's training windows can overlap: the peak is of their sum)
-    let mut per_pair: BTreeMap<(usize, usize), (Vec<(f64, f64, f64)>, f64)> = BTreeMap::new();
+    let mut per_pair: BTreeMap<(usize, usize), (Segments, f64)> = BTreeMap::new();
     // per phase: demand met (training: sum; inference: per interval)
     let nphase = vs.phase_ids().len();
     let mut work_done = vec![0.0; nphase];
@@ -60,9 +64,7 @@ pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut P
                     to_hours: end,
                     devices,
                 });
-                let e = per_pair
-                    .entry((phase.index(), pool.index()))
-                    .or_default();
+                let e = per_pair.entry((phase.index(), pool.index())).or_default();
                 e.0.push((start.get(), end.get(), devices));
                 e.1 += devices * col.hours;
                 work_done[phase.index()] += v * col.share;
@@ -84,9 +86,7 @@ pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut P
                     to_hours: b,
                     devices,
                 });
-                let e = per_pair
-                    .entry((phase.index(), pool.index()))
-                    .or_default();
+                let e = per_pair.entry((phase.index(), pool.index())).or_default();
                 e.0.push((a.get(), b.get(), devices));
                 e.1 += devices * col.hours;
                 *served.entry((phase.index(), interval)).or_insert(0.0) += v * col.share;
@@ -246,7 +246,7 @@ pub(super) fn finish_time(segments: &[(f64, f64, f64)], deadline: f64) -> Option
         // the events at `next` decide whether work goes on after it
         let mut j = i;
         let mut after = active;
-        while j < ev.len() && ev[j].0 == next {
+        while j < ev.len() && ev[j].0.total_cmp(&next).is_eq() {
             after += ev[j].2;
             j += 1;
         }

@@ -290,9 +290,16 @@ fn pools(o: &mut String, g: &TimeGen, r: &mut Rng, h: u32) {
 /// sometimes a halt.
 fn deliveries(o: &mut String, r: &mut Rng, h: u32, count: u64) {
     let mut steps = Vec::new();
-    let first = if r.unit() < 0.5 { 0 } else { at(r.range(0.05, 0.3), h, 10) };
+    let first = if r.unit() < 0.5 {
+        0
+    } else {
+        at(r.range(0.05, 0.3), h, 10)
+    };
     let cap = count * (1 + r.below(4));
-    steps.push(format!("{{ from = \"{}\", max_per_period = {cap} }}", date(first)));
+    steps.push(format!(
+        "{{ from = \"{}\", max_per_period = {cap} }}",
+        date(first)
+    ));
     let ramp = at(r.range(0.35, 0.6), h, 10).max(first + 10);
     if ramp < h - 10 {
         steps.push(format!(
@@ -302,7 +309,10 @@ fn deliveries(o: &mut String, r: &mut Rng, h: u32, count: u64) {
         ));
         let halt = at(r.range(0.65, 0.95), h, 10).max(ramp + 10);
         if r.unit() < 0.3 && halt < h - 10 {
-            steps.push(format!("{{ from = \"{}\", max_per_period = 0 }}", date(halt)));
+            steps.push(format!(
+                "{{ from = \"{}\", max_per_period = 0 }}",
+                date(halt)
+            ));
         }
     }
     let _ = writeln!(o, "deliveries = [{}]", steps.join(", "));

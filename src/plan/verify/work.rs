@@ -51,11 +51,12 @@ fn planner_window(cx: &Ctx<'_>, p: PhaseId, k: PoolId, from: f64, to: f64) -> (f
         .map(|b| b.arrival)
         .chain(arrival_possible.then_some(from))
         .chain(
-        changes
-            .iter()
-            .copied()
-            .filter(|&t| usable(t) && !usable(t - 1e-3)),
-    ) {
+            changes
+                .iter()
+                .copied()
+                .filter(|&t| usable(t) && !usable(t - 1e-3)),
+        )
+    {
         if t <= from + time_tol(from) && t > start {
             start = t;
         }
