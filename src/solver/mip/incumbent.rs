@@ -110,7 +110,7 @@ impl Search<'_> {
             }
         }
         if !ok && violation(model, &y) > ACCEPT {
-            if super::TRACE {
+            if super::trace_on() {
                 let v = row_violations(model, &y);
                 let worst = (0..v.len()).max_by(|&a, &b| v[a].total_cmp(&v[b]));
                 if let Some(i) = worst {
