@@ -143,6 +143,7 @@
 
 mod calendar;
 mod io;
+pub use io::{MAX_NESTING, MAX_SCENARIO_BYTES};
 mod precheck;
 mod report;
 mod validate;
