@@ -555,7 +555,11 @@ fn market_split_point(m: &Model, ones: &[usize]) -> Vec<f64> {
     for (i, &a) in act.iter().enumerate() {
         let rhs = m.row_lower()[i];
         // Columns x0.., then (s+, s−) per row, in the order built.
-        let s = m.col_names().iter().position(|c| *c == format!("s{i}+")).expect("slack");
+        let s = m
+            .col_names()
+            .iter()
+            .position(|c| *c == format!("s{i}+"))
+            .expect("slack");
         if a < rhs {
             x[s] = rhs - a;
         } else {
@@ -578,9 +582,11 @@ fn a_start_is_the_first_incumbent_and_passes_the_check() {
     let without = solve(&m, &bare).expect("solves");
     let with = solve(
         &m,
-        &bare
-            .clone()
-            .with_mip(MipOptions::default().with_heuristics(false).with_start(start.clone())),
+        &bare.clone().with_mip(
+            MipOptions::default()
+                .with_heuristics(false)
+                .with_start(start.clone()),
+        ),
     )
     .expect("solves");
     eprintln!(
@@ -589,7 +595,10 @@ fn a_start_is_the_first_incumbent_and_passes_the_check() {
     );
     assert!(matches!(with.status, Status::Feasible | Status::Optimal));
     let obj = with.objective.expect("a start is a solution");
-    assert!(obj <= start_obj + 1e-9, "{obj} is worse than the start {start_obj}");
+    assert!(
+        obj <= start_obj + 1e-9,
+        "{obj} is worse than the start {start_obj}"
+    );
     let info = with.mip.expect("MIP info");
     assert!(info.bound <= obj + 1e-9);
     let tol = fleetplan::solver::certificate::CheckTolerances::default().with_mip_gap(1.0);
@@ -629,7 +638,8 @@ fn an_infeasible_start_is_ignored() {
     // empty knapsack, feasible, and the search improves on it.
     let s = solve(
         &m,
-        &SolveOptions::default().with_mip(MipOptions::default().with_start(vec![0.4; m.num_cols()])),
+        &SolveOptions::default()
+            .with_mip(MipOptions::default().with_start(vec![0.4; m.num_cols()])),
     )
     .expect("solves");
     assert!(close(s.objective.expect("objective"), opt, 1e-9));

@@ -49,6 +49,7 @@ mod options;
 mod problem;
 mod pseudo;
 mod queue;
+mod repair;
 mod search;
 mod submip;
 #[cfg(test)]
