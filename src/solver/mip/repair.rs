@@ -122,7 +122,7 @@ impl Search<'_> {
                         (false, true) => true,
                         (true, false) => false,
                         (false, false) => cost < bcost,
-                        (true, true) => change < bch || (change == bch && cost < bcost),
+                        (true, true) => change.total_cmp(&bch).then(cost.total_cmp(&bcost)).is_lt(),
                     },
                 };
                 if better {
