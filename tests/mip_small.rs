@@ -543,3 +543,122 @@ fn the_same_input_gives_the_same_answer() {
     assert_eq!(a.iterations, b.iterations);
     assert_eq!(a.mip, b.mip);
 }
+
+/// A feasible point of [`market_split`]: the binaries as given, each
+/// row's slack pair balancing it.
+fn market_split_point(m: &Model, ones: &[usize]) -> Vec<f64> {
+    let mut x = vec![0.0; m.num_cols()];
+    for &j in ones {
+        x[j] = 1.0;
+    }
+    let act = m.row_activity(&x);
+    for (i, &a) in act.iter().enumerate() {
+        let rhs = m.row_lower()[i];
+        // Columns x0.., then (s+, s−) per row, in the order built.
+        let s = m
+            .col_names()
+            .iter()
+            .position(|c| *c == format!("s{i}+"))
+            .expect("slack");
+        if a < rhs {
+            x[s] = rhs - a;
+        } else {
+            x[s + 1] = a - rhs;
+        }
+    }
+    x
+}
+
+#[test]
+fn a_start_is_the_first_incumbent_and_passes_the_check() {
+    let m = market_split(3, 3, 20);
+    let start = market_split_point(&m, &[0, 3, 4, 9, 15]);
+    let start_obj = m.objective_value(&start);
+    // Without heuristics and with one node, nothing but the start (or an
+    // integral node LP) can be the incumbent.
+    let bare = SolveOptions::default()
+        .with_node_limit(Some(1))
+        .with_mip(MipOptions::default().with_heuristics(false));
+    let without = solve(&m, &bare).expect("solves");
+    let with = solve(
+        &m,
+        &bare.clone().with_mip(
+            MipOptions::default()
+                .with_heuristics(false)
+                .with_start(start.clone()),
+        ),
+    )
+    .expect("solves");
+    eprintln!(
+        "start {start_obj}: without {} {:?}, with {} {:?}",
+        without.status, without.objective, with.status, with.objective
+    );
+    assert!(matches!(with.status, Status::Feasible | Status::Optimal));
+    let obj = with.objective.expect("a start is a solution");
+    assert!(
+        obj <= start_obj + 1e-9,
+        "{obj} is worse than the start {start_obj}"
+    );
+    let info = with.mip.expect("MIP info");
+    assert!(info.bound <= obj + 1e-9);
+    let tol = fleetplan::solver::certificate::CheckTolerances::default().with_mip_gap(1.0);
+    common::assert_certified_with("start", &m, &with, &tol);
+    // The start never changes what is optimal: the full solve from it
+    // reaches the full solve's optimum.
+    let full = solve(&m, &SolveOptions::default()).expect("solves");
+    let from = solve(
+        &m,
+        &SolveOptions::default().with_mip(MipOptions::default().with_start(start)),
+    )
+    .expect("solves");
+    assert_eq!(full.status, Status::Optimal);
+    assert_eq!(from.status, Status::Optimal);
+    assert!(close(
+        full.objective.expect("objective"),
+        from.objective.expect("objective"),
+        1e-9
+    ));
+    assert_certified("from a start", &m, &from);
+}
+
+#[test]
+fn an_infeasible_start_is_ignored() {
+    let (m, opt) = knapsack(4, 16);
+    // Every item taken: over the capacity.
+    let start = vec![1.0; m.num_cols()];
+    let s = solve(
+        &m,
+        &SolveOptions::default().with_mip(MipOptions::default().with_start(start)),
+    )
+    .expect("an infeasible start is not an error");
+    assert_eq!(s.status, Status::Optimal);
+    assert!(close(s.objective.expect("objective"), opt, 1e-9));
+    assert_certified("infeasible start", &m, &s);
+    // Fractional values are rounded: a start of 0.4 everywhere is the
+    // empty knapsack, feasible, and the search improves on it.
+    let s = solve(
+        &m,
+        &SolveOptions::default()
+            .with_mip(MipOptions::default().with_start(vec![0.4; m.num_cols()])),
+    )
+    .expect("solves");
+    assert!(close(s.objective.expect("objective"), opt, 1e-9));
+}
+
+#[test]
+fn a_start_of_the_wrong_length_or_not_finite_is_an_options_error() {
+    let (m, _) = knapsack(4, 16);
+    for start in [vec![0.0; 3], {
+        let mut v = vec![0.0; m.num_cols()];
+        v[2] = f64::NAN;
+        v
+    }] {
+        let e = solve(
+            &m,
+            &SolveOptions::default().with_mip(MipOptions::default().with_start(start)),
+        )
+        .expect_err("a bad start is refused");
+        assert_eq!(e.kind(), fleetplan::ErrorKind::Options, "{e}");
+        assert!(e.to_string().contains("mip.start"), "{e}");
+    }
+}

@@ -613,7 +613,7 @@ pub(crate) fn plan_with(
                 return finish(vs, perf, &c, &c.model, &s1, &sopts, "max_served", None, t0);
             };
             let m2 = with_stage_bound(&c, served, Some(best - 1e-7 * best.abs().max(1.0)), None)?;
-            let s2 = solver::solve(&m2, &sopts)?;
+            let s2 = solver::solve(&m2, &starting_from(&sopts, &s1))?;
             let done = ok(s2.status);
             let (model, sol) = if done { (&m2, &s2) } else { (&m, &s1) };
             let mut p = finish(
@@ -659,7 +659,7 @@ pub(crate) fn plan_with(
                 );
             };
             let m2 = with_stage_bound(&c, foreign, None, Some(best + 1e-7 * best.abs().max(1.0)))?;
-            let s2 = solver::solve(&m2, &sopts)?;
+            let s2 = solver::solve(&m2, &starting_from(&sopts, &s1))?;
             let done = ok(s2.status);
             let (model, sol) = if done { (&m2, &s2) } else { (&m, &s1) };
             let mut p = finish(vs, perf, &c, model, sol, &sopts, "domestic_first", None, t0)?;
@@ -678,6 +678,18 @@ pub(crate) fn plan_with(
             finish(vs, perf, &c, &c.model, &s, &sopts, "min_cost", None, t0)
         }
     }
+}
+
+/// The options of a second stage, started from the first stage's
+/// solution: the stage's model has the same columns, and the first stage's
+/// plan meets its stage bound, so branch-and-bound starts with an
+/// incumbent (it passes the usual acceptance check, or is ignored).
+fn starting_from(sopts: &SolveOptions, s1: &solver::Solution) -> SolveOptions {
+    let mut o = sopts.clone();
+    if !s1.x.is_empty() {
+        o.mip.start = Some(s1.x.clone().into());
+    }
+    o
 }
 
 /// A two-stage plan is optimal only when both stages are: a limit in the

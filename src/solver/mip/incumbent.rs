@@ -75,19 +75,31 @@ impl Search<'_> {
     /// Offers `x` (model columns) as a solution; returns whether it became
     /// the incumbent.
     pub(super) fn try_solution(&mut self, x: &[f64]) -> bool {
-        self.offer(x) == Offer::Accepted
+        self.offer_with(x, true) == Offer::Accepted
+    }
+
+    /// Offers a node's LP point (integral within the tolerance): rounded
+    /// and checked, never repaired, since an accepted point must be the
+    /// node's own solution for the node to be closed by it.
+    pub(super) fn offer(&mut self, x: &[f64]) -> Offer {
+        self.offer_with(x, false)
     }
 
     /// Offers `x` (model columns) as a solution: integer columns are
-    /// rounded, continuous ones polished, and the point is checked on the
-    /// original model.
-    pub(super) fn offer(&mut self, x: &[f64]) -> Offer {
+    /// rounded (and, with `repair`, shifted until the rows hold, see
+    /// [`Search::repair`]), continuous ones polished, and the point is
+    /// checked on the original model.
+    fn offer_with(&mut self, x: &[f64], repair: bool) -> Offer {
         let model = self.model;
         let mut y: Vec<f64> = x
             .iter()
             .enumerate()
             .map(|(j, &v)| {
-                if self.prob.integer[j] {
+                if self.prob.integer[j] && repair {
+                    // A start may lie outside the bounds; a node's point
+                    // is never moved (see `offer`).
+                    v.round().clamp(self.prob.lower[j], self.prob.upper[j])
+                } else if self.prob.integer[j] {
                     v.round()
                 } else {
                     v.clamp(model.col_lower()[j], model.col_upper()[j])
@@ -109,8 +121,11 @@ impl Search<'_> {
                 ok = true;
             }
         }
+        if !ok && violation(model, &y) > ACCEPT && repair && self.repair(&mut y) {
+            ok = self.polished_within(&mut y);
+        }
         if !ok && violation(model, &y) > ACCEPT {
-            if super::TRACE {
+            if super::trace_on() {
                 let v = row_violations(model, &y);
                 let worst = (0..v.len()).max_by(|&a, &b| v[a].total_cmp(&v[b]));
                 if let Some(i) = worst {
@@ -138,6 +153,22 @@ impl Search<'_> {
             self.dropped_bound = self.dropped_bound.min(b);
         }
         Offer::Accepted
+    }
+
+    /// Whether the repaired `y` (its continuous part polished when there
+    /// is one) meets the acceptance tolerance; `y` takes the polished
+    /// point.
+    fn polished_within(&self, y: &mut Vec<f64>) -> bool {
+        if self.has_continuous
+            && let Some(p) = self.polish(y)
+            && violation(self.model, &p) <= ACCEPT
+        {
+            *y = p;
+            return true;
+        }
+        let ok = violation(self.model, y) <= ACCEPT;
+        super::trace!("  repair: {}", if ok { "feasible" } else { "rejected" });
+        ok
     }
 
     /// Integer columns of `x` whose rounding makes a model row violated:

@@ -23,12 +23,17 @@
 //! An unbounded LP relaxation is reported as [`Status::Unbounded`]: the
 //! MIP is then unbounded or infeasible.
 
-/// Development tracing of the search to stderr (off in builds).
-const TRACE: bool = false;
+/// Development tracing of the search to stderr: on when the environment
+/// variable `FLEETPLAN_MIP_TRACE` is set (read once per process). Tracing
+/// only prints; no decision of the search reads it.
+fn trace_on() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("FLEETPLAN_MIP_TRACE").is_some())
+}
 
 macro_rules! trace {
     ($($arg:tt)*) => {
-        if $crate::solver::mip::TRACE {
+        if $crate::solver::mip::trace_on() {
             eprintln!($($arg)*);
         }
     };
@@ -44,6 +49,7 @@ mod options;
 mod problem;
 mod pseudo;
 mod queue;
+mod repair;
 mod search;
 mod submip;
 #[cfg(test)]
@@ -66,6 +72,15 @@ use std::time::Instant;
 /// (so infeasibility is not proven).
 pub(crate) fn solve_mip(model: &Model, options: &SolveOptions) -> Result<Solution> {
     options.validate()?;
+    if let Some(x) = &options.mip.start
+        && x.len() != model.num_cols()
+    {
+        return Err(Error::options(format!(
+            "mip.start has {} values but the model has {} columns",
+            x.len(),
+            model.num_cols()
+        )));
+    }
     let start = Instant::now();
     let mut s = Search::new(model, options, start);
     let stop = s.run()?;

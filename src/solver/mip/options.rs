@@ -1,4 +1,7 @@
-//! Branch-and-bound switches (expert): what the MIP search may use.
+//! Branch-and-bound switches (expert): what the MIP search may use, and
+//! a start solution.
+
+use std::sync::Arc;
 
 /// Which open node branch-and-bound works on next, after a dive ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -41,6 +44,14 @@ pub struct MipOptions {
     pub reliability: u32,
     /// Node selection. Default [`NodeSelection::Hybrid`].
     pub node_selection: NodeSelection,
+    /// A start: a value for every column of the model (in its order),
+    /// offered to the search before the root LP. It goes through the same
+    /// acceptance check as any solution the search finds (integer columns
+    /// rounded to the nearest integer, continuous ones re-optimised with
+    /// the integers fixed, every bound and row checked on the model); a
+    /// start that fails the check is ignored, never an error. Default
+    /// `None`. Shared (`Arc`), so cloning the options stays cheap.
+    pub start: Option<Arc<[f64]>>,
 }
 
 impl Default for MipOptions {
@@ -52,6 +63,7 @@ impl Default for MipOptions {
             heuristics: true,
             reliability: 4,
             node_selection: NodeSelection::Hybrid,
+            start: None,
         }
     }
 }
@@ -94,6 +106,13 @@ impl MipOptions {
         self
     }
 
+    /// Sets [`MipOptions::start`].
+    #[must_use]
+    pub fn with_start(mut self, x: impl Into<Arc<[f64]>>) -> Self {
+        self.start = Some(x.into());
+        self
+    }
+
     /// Checks every option is within its documented range.
     ///
     /// # Errors
@@ -109,6 +128,14 @@ impl MipOptions {
             return Err(crate::Error::options(format!(
                 "mip.reliability = {} is outside its range [0, 100]",
                 self.reliability
+            )));
+        }
+        if let Some(x) = &self.start
+            && let Some(j) = x.iter().position(|v| !v.is_finite())
+        {
+            return Err(crate::Error::options(format!(
+                "mip.start[{j}] = {} is not a finite number",
+                x[j]
             )));
         }
         Ok(())

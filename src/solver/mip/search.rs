@@ -351,6 +351,10 @@ impl<'a> Search<'a> {
     /// # Errors
     /// Numerical failure of the root LP.
     pub(super) fn run(&mut self) -> Result<Stop> {
+        if let Some(x) = self.mopts.start.take() {
+            let accepted = x.len() == self.prob.n && self.try_solution(&x);
+            trace!("start: accepted {accepted}, objective {}", self.inc_obj);
+        }
         if let Some(stop) = self.root()? {
             return Ok(stop);
         }

@@ -183,6 +183,8 @@ impl Search<'_> {
         opts.iteration_limit = None;
         opts.relative_gap = opts.relative_gap.max(1e-6);
         opts.mip.cut_rounds = opts.mip.cut_rounds.min(10);
+        // The sub-MIP has its own columns; the caller's start is not its.
+        opts.mip.start = None;
         let cutoff = self.inc_obj;
         let mut sub = Search::new(&model, &opts, Instant::now());
         sub.sub_depth = self.sub_depth + 1;
