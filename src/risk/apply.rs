@@ -158,7 +158,11 @@ pub fn apply(base: &ValidatedScenario, joint: &JointScenario) -> Scenario {
 /// The accelerators a rule covers, by catalogue index.
 fn covered(base: &ValidatedScenario, r: &ExportRule) -> BTreeSet<usize> {
     let cat = base.catalog();
-    let mut out: BTreeSet<usize> = r.accelerators.iter().filter_map(|n| cat.position(n)).collect();
+    let mut out: BTreeSet<usize> = r
+        .accelerators
+        .iter()
+        .filter_map(|n| cat.position(n))
+        .collect();
     for v in &r.vendors {
         out.extend(
             cat.iter()

@@ -116,10 +116,8 @@ pub(crate) struct Ties {
 /// with the same history at its time, the branches' columns are equal;
 /// when some branch of the class lacks the column, it is zero in all.
 pub(crate) fn ties(branches: &[Branch]) -> Ties {
-    let maps: Vec<BTreeMap<Key, usize>> = branches
-        .iter()
-        .map(|b| keys(&b.vs, &b.compiled))
-        .collect();
+    let maps: Vec<BTreeMap<Key, usize>> =
+        branches.iter().map(|b| keys(&b.vs, &b.compiled)).collect();
     let mut all: Vec<&Key> = maps.iter().flat_map(BTreeMap::keys).collect();
     all.sort();
     all.dedup();
@@ -165,7 +163,12 @@ pub(crate) struct Extensive {
 ///
 /// # Errors
 /// [`crate::ErrorKind::Model`] when the stacked model is too large.
-pub(crate) fn build(branches: &[Branch], ties: &Ties, alpha: f64, weight: f64) -> Result<Extensive> {
+pub(crate) fn build(
+    branches: &[Branch],
+    ties: &Ties,
+    alpha: f64,
+    weight: f64,
+) -> Result<Extensive> {
     let mut b = ModelBuilder::new("extensive_form");
     b.set_objective_name("expected_cost");
     let mut offsets = Vec::with_capacity(branches.len());
@@ -216,16 +219,34 @@ pub(crate) fn build(branches: &[Branch], ties: &Ties, alpha: f64, weight: f64) -
     for (key, cols) in &ties.equal {
         let (i0, j0) = cols[0];
         for &(i, j) in &cols[1..] {
-            let r = b.add_row(format!("na[{},s{i0}=s{i}]", key.label()), Some(0.0), Some(0.0));
+            let r = b.add_row(
+                format!("na[{},s{i0}=s{i}]", key.label()),
+                Some(0.0),
+                Some(0.0),
+            );
             // the devices committed are equal
-            b.set_coef(r, col_id(offsets[i0] + j0), branches[i0].compiled.cols[j0].unit);
-            b.set_coef(r, col_id(offsets[i] + j), -branches[i].compiled.cols[j].unit);
+            b.set_coef(
+                r,
+                col_id(offsets[i0] + j0),
+                branches[i0].compiled.cols[j0].unit,
+            );
+            b.set_coef(
+                r,
+                col_id(offsets[i] + j),
+                -branches[i].compiled.cols[j].unit,
+            );
             na_rows += 1;
         }
     }
     if weight > 0.0 {
         // Rockafellar–Uryasev: CVaR_α = min_η η + E[(cost − η)⁺] / (1 − α)
-        let eta = b.add_col("cvar.eta", weight, None, None, crate::model::VarType::Continuous);
+        let eta = b.add_col(
+            "cvar.eta",
+            weight,
+            None,
+            None,
+            crate::model::VarType::Continuous,
+        );
         for (i, br) in branches.iter().enumerate() {
             let m = &br.compiled.model;
             let u = b.add_col(
@@ -269,7 +290,13 @@ pub(crate) fn with_fixed(m: &Model, fixed: &BTreeMap<usize, f64>) -> Result<Mode
                 || (opt(m.col_lower()[j]), opt(m.col_upper()[j])),
                 |&v| (Some(v), Some(v)),
             );
-            b.add_col(m.col_names()[j].clone(), m.costs()[j], lo, up, m.var_types()[j])
+            b.add_col(
+                m.col_names()[j].clone(),
+                m.costs()[j],
+                lo,
+                up,
+                m.var_types()[j],
+            )
         })
         .collect();
     for r in 0..m.num_rows() {

@@ -123,7 +123,14 @@ pub fn plan_risk(vs: &ValidatedScenario, opts: &PlanOptions) -> Result<RiskPlan>
     let sopts = solver_options(vs, opts, deadline);
     sopts.validate()?;
     let s = vs.scenario();
-    let mut cuts: Vec<f64> = s.risks.iter().map(|r| vs.hours_of(r.on)).collect();
+    let joints = joint_scenarios(s);
+    // every date an event can happen cuts time in every branch (so they
+    // share their decision times); risks that never happen cut nothing
+    let mut cuts: Vec<f64> = joints
+        .iter()
+        .flat_map(|j| j.events.iter())
+        .map(|&e| vs.hours_of(s.risks[e].on))
+        .collect();
     cuts.sort_by(f64::total_cmp);
     cuts.dedup();
     let copts = CompileOptions {
@@ -131,7 +138,6 @@ pub fn plan_risk(vs: &ValidatedScenario, opts: &PlanOptions) -> Result<RiskPlan>
         cuts: cuts.into_iter().map(Hours::from_raw).collect(),
         ..CompileOptions::default()
     };
-    let joints = joint_scenarios(s);
     let mut branches = Vec::with_capacity(joints.len());
     for j in joints {
         branches.push(branch(vs, j, &copts)?);

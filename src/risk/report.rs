@@ -74,20 +74,21 @@ pub struct RiskSummary {
     /// 90th percentile of each phase's finish day (none when it does not
     /// finish with probability above 10%).
     pub finish_p90_days: BTreeMap<String, Option<f64>>,
-    /// Value of the stochastic solution: the deterministic plan's expected
+    /// Value of the stochastic solution (USD; negative possible only with
+    /// a CVaR weight): the deterministic plan's expected
     /// cost (followed until each branch's first event) − this plan's. None
     /// when infinite: the deterministic plan cannot be continued in
     /// `vss_infeasible` (or has no plan).
-    pub vss_usd: Option<Usd>,
+    pub vss_usd: Option<f64>,
     /// Branches where the deterministic plan cannot be continued.
     pub vss_infeasible: Vec<String>,
     /// The deterministic plan's expected cost under the risks.
     pub deterministic_expected_usd: Option<Usd>,
     /// The deterministic plan's own cost (risks ignored).
     pub deterministic_cost_usd: Option<Usd>,
-    /// Expected value of perfect information: this plan's expected cost −
+    /// Expected value of perfect information (USD): this plan's expected cost −
     /// Σ p_s·(branch s's own optimum).
-    pub evpi_usd: Option<Usd>,
+    pub evpi_usd: Option<f64>,
     /// Σ p_s·(branch s's own optimum).
     pub wait_and_see_usd: Option<Usd>,
     /// Decisions taken before any event can be known.
@@ -190,7 +191,12 @@ pub(crate) fn assemble(
         scenarios.push(ScenarioOutcome {
             name: b.joint.name.clone(),
             probability: b.joint.probability,
-            events: b.joint.events.iter().map(|&e| risks[e].name.clone()).collect(),
+            events: b
+                .joint
+                .events
+                .iter()
+                .map(|&e| risks[e].name.clone())
+                .collect(),
             cost_usd: plan.map(|p| p.cost.total_usd),
             finishes,
             verified: plan.is_some_and(|p| p.verified),
@@ -253,14 +259,14 @@ pub(crate) fn assemble(
             .map(Usd::from_raw),
         finish_p90_days: finish_p90,
         vss_usd: match (det_exp, expected) {
-            (Some(d), Some(e)) => Some(Usd::from_raw(d - e)),
+            (Some(d), Some(e)) => Some(d - e),
             _ => None,
         },
         vss_infeasible,
         deterministic_expected_usd: det_exp.map(Usd::from_raw),
         deterministic_cost_usd: det.cost.map(Usd::from_raw),
         evpi_usd: match (expected, wait) {
-            (Some(e), Some(w)) => Some(Usd::from_raw(e - w)),
+            (Some(e), Some(w)) => Some(e - w),
             _ => None,
         },
         wait_and_see_usd: wait.map(Usd::from_raw),
@@ -293,6 +299,15 @@ fn money(v: Option<Usd>) -> String {
                 format!("${x:.2}")
             }
         }
+    }
+}
+
+/// Money that may be negative (VSS, EVPI under a CVaR objective).
+fn signed(v: f64) -> String {
+    if v < 0.0 {
+        format!("-{}", money(Some(Usd::from_raw(-v))))
+    } else {
+        money(Some(Usd::from_raw(v)))
     }
 }
 
@@ -358,8 +373,11 @@ impl RiskPlan {
             money(s.cvar_usd)
         );
         let vss = match (s.vss_usd, s.vss_infeasible.is_empty()) {
-            (Some(v), _) => money(Some(v)),
-            (None, false) => format!("infinite (deterministic plan fails in {})", s.vss_infeasible.join(", ")),
+            (Some(v), _) => signed(v),
+            (None, false) => format!(
+                "infinite (deterministic plan fails in {})",
+                s.vss_infeasible.join(", ")
+            ),
             (None, true) => "-".to_owned(),
         };
         let _ = writeln!(
@@ -371,7 +389,7 @@ impl RiskPlan {
         let _ = writeln!(
             t,
             "EVPI {}   (wait-and-see {})",
-            money(s.evpi_usd),
+            s.evpi_usd.map_or_else(|| "-".to_owned(), signed),
             money(s.wait_and_see_usd)
         );
         let _ = writeln!(t, "\nhere-and-now decisions (shared by every branch):");

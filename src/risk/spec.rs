@@ -308,14 +308,7 @@ pub(crate) fn check(s: &Scenario, out: &mut Vec<Issue>) {
                 ),
                 Some(_) => {}
             }
-            in_range(
-                out,
-                format!("{at}.demand.scale"),
-                d.scale,
-                1e-9,
-                1e6,
-                false,
-            );
+            in_range(out, format!("{at}.demand.scale"), d.scale, 1e-9, 1e6, false);
         }
     }
     check_joint(s, out, &names);
@@ -349,14 +342,7 @@ fn check_deliveries(s: &Scenario, out: &mut Vec<Issue>, at: &str, d: &DeliveryRi
         );
     }
     if let Some(f) = d.scale {
-        in_range(
-            out,
-            format!("{at}.deliveries.scale"),
-            f,
-            0.0,
-            1e6,
-            false,
-        );
+        in_range(out, format!("{at}.deliveries.scale"), f, 0.0, 1e6, false);
     }
     if let Some(n) = d.delay_days {
         in_range(

@@ -64,7 +64,12 @@ pub fn verify_risk(vs: &ValidatedScenario, rp: &RiskPlan) -> VerifyReport {
     for (j, plan) in joints.iter().zip(&rp.branches) {
         let name = format!("branch[{}]", j.name);
         match apply(vs, j).validate() {
-            Err(e) => push(&mut rep, &name, false, format!("its scenario is invalid: {e}")),
+            Err(e) => push(
+                &mut rep,
+                &name,
+                false,
+                format!("its scenario is invalid: {e}"),
+            ),
             Ok(vj) => {
                 let r = verify(&vj, plan);
                 let fails: Vec<String> = r

@@ -1,0 +1,338 @@
+//! Planning under risk on hand-solved trees: buy now at a known price or
+//! wait for a licence that may be revoked.
+//!
+//! The family: a 30-day horizon from 2025-08-15; an inference phase needs
+//! exactly 10 devices from day 10 to day 30 (1 output token/s per device,
+//! energy not priced). Two pools:
+//!
+//! * `x`: Acme X (US) to buy, $36,525 a device, life 1 year, no residual:
+//!   the depreciation charged is $100 per device per day in service until
+//!   the horizon (bought on day 0: 30 days = $3,000; on day 10: $2,000);
+//! * `d`: Acme D (CN) to rent at `rent` USD an hour (at $10: $240 a day,
+//!   $4,800 per device over days 10-30).
+//!
+//! The risk: on day 10 (2025-08-25) the sale of Acme X to CN is prohibited
+//! with probability `p`. Bought devices stay usable (a sale rule). Let `y`
+//! be the devices bought on day 0 (shared by both branches: nobody knows
+//! on day 0). Then
+//!
+//! ```text
+//! no revocation (1 − p): buy 10 − y on day 10 at $2,000      → 3,000·y + 2,000·(10 − y)
+//! revocation (p):        rent 10 − y for 20 days at $4,800  → 3,000·y + 4,800·(10 − y)
+//! E[cost](y) = 3,000·y + (10 − y)·(2,000 + 2,800·p)
+//! ```
+//!
+//! so buying now pays when `p > 1,000 / 2,800 = 0.357`. At p = 0.5: y = 10,
+//! E = $30,000. The deterministic plan (no revocation) buys on day 10
+//! (y = 0); under the risks it costs 0.5·20,000 + 0.5·48,000 = $34,000:
+//! VSS = $4,000. Wait-and-see: 0.5·20,000 (no revocation, buy on day 10)
+//! + 0.5·30,000 (revocation known: buy on day 0) = $25,000: EVPI = $5,000.
+//! At p = 0.2: y = 0, E = 20,000 + 5,600 = $25,600, the deterministic plan
+//! is the stochastic one (VSS = 0), wait-and-see 0.8·20,000 + 0.2·30,000 =
+//! $22,000: EVPI = $3,600.
+
+mod common;
+
+use approx::assert_relative_eq;
+use common::ACME;
+use fleetplan::plan::{PlanOptions, PlanStatus, plan};
+use fleetplan::risk::{RiskPlan, apply, joint_scenarios, plan_risk, verify_risk};
+use fleetplan::scenario::{Scenario, ValidatedScenario};
+use proptest::prelude::*;
+
+const REVOKED: &str =
+    r#"rule = { accelerators = ["Acme X"], destination = "CN", status = "prohibited" }"#;
+
+fn text(rent: f64, risks: &str) -> String {
+    format!(
+        r#"
+name = "hedge"
+start = "2025-08-15"
+horizon_days = 30
+jurisdiction = "CN"
+objective = "min_cost"
+
+{ACME}
+
+[[pools]]
+name = "x"
+accelerator = "Acme X"
+ownership = {{ kind = "purchasable", unit_price_usd = 36525 }}
+life_years = 1
+
+[[pools]]
+name = "d"
+accelerator = "Acme D"
+ownership = {{ kind = "rentable", usd_per_hour = {rent} }}
+
+[[phases]]
+name = "serve"
+kind = "inference"
+model = {{ total_params = 1e9 }}
+precision = "bf16"
+tokens_per_day = {{ input = 0, output = 864000 }}
+from_day = 10
+[[phases.measured]]
+accelerator = "Acme X"
+prefill_tokens_per_s = 1e9
+decode_tokens_per_s = 1
+[[phases.measured]]
+accelerator = "Acme D"
+prefill_tokens_per_s = 1e9
+decode_tokens_per_s = 1
+
+{risks}
+"#
+    )
+}
+
+fn revocation(p: f64) -> String {
+    format!("[[risks]]\nname = \"revoked\"\nprobability = {p}\non = \"2025-08-25\"\n{REVOKED}\n")
+}
+
+fn validated(t: &str) -> ValidatedScenario {
+    Scenario::from_toml_str(t)
+        .unwrap_or_else(|e| panic!("parse: {e}\n{t}"))
+        .validate()
+        .unwrap_or_else(|r| panic!("invalid: {r}\n{t}"))
+}
+
+fn frac() -> PlanOptions {
+    PlanOptions::default().with_fractional(true)
+}
+
+/// Plans under risk and checks what must hold of every plan: optimal,
+/// every branch verified, `verify_risk` passes.
+fn planned(vs: &ValidatedScenario, opts: &PlanOptions) -> RiskPlan {
+    let rp = plan_risk(vs, opts).expect("plans under risk");
+    assert_eq!(rp.summary.status, PlanStatus::Optimal, "{}", rp.to_table());
+    for b in &rp.branches {
+        assert!(b.verified, "{}: {}", b.scenario, b.verification);
+    }
+    let r = verify_risk(vs, &rp);
+    assert!(r.is_ok(), "{r}");
+    rp
+}
+
+fn usd(v: Option<fleetplan::units::Usd>) -> f64 {
+    v.expect("a figure").get()
+}
+
+fn bought_on_day_0(rp: &RiskPlan) -> f64 {
+    rp.summary
+        .here_and_now
+        .iter()
+        .filter(|d| d.kind == "buy" && d.pool == "x" && d.day == 0.0)
+        .map(|d| d.devices)
+        .sum()
+}
+
+#[test]
+fn likely_revocation_buys_now_hand_solved() {
+    let vs = validated(&text(10.0, &revocation(0.5)));
+    for opts in [frac(), PlanOptions::default()] {
+        let rp = planned(&vs, &opts);
+        let s = &rp.summary;
+        assert_eq!(s.scenarios.len(), 2);
+        assert_relative_eq!(bought_on_day_0(&rp), 10.0, max_relative = 1e-9);
+        assert_relative_eq!(usd(s.expected_cost_usd), 30_000.0, max_relative = 1e-7);
+        assert_relative_eq!(usd(s.deterministic_cost_usd), 20_000.0, max_relative = 1e-7);
+        assert_relative_eq!(
+            usd(s.deterministic_expected_usd),
+            34_000.0,
+            max_relative = 1e-7
+        );
+        assert_relative_eq!(s.vss_usd.expect("vss"), 4_000.0, max_relative = 1e-7);
+        assert_relative_eq!(usd(s.wait_and_see_usd), 25_000.0, max_relative = 1e-7);
+        assert_relative_eq!(s.evpi_usd.expect("evpi"), 5_000.0, max_relative = 1e-7);
+        // both branches cost the same (everything bought on day 0)
+        assert_relative_eq!(usd(s.cost_p90_usd), 30_000.0, max_relative = 1e-7);
+        assert_relative_eq!(usd(s.cvar_usd), 30_000.0, max_relative = 1e-7);
+        for o in &s.scenarios {
+            assert_eq!(o.finishes.get("serve").copied().flatten(), Some(30.0));
+        }
+    }
+}
+
+#[test]
+fn unlikely_revocation_waits_hand_solved() {
+    let vs = validated(&text(10.0, &revocation(0.2)));
+    let rp = planned(&vs, &frac());
+    let s = &rp.summary;
+    assert!(bought_on_day_0(&rp) < 1e-9, "{}", rp.to_table());
+    assert_relative_eq!(usd(s.expected_cost_usd), 25_600.0, max_relative = 1e-7);
+    assert_relative_eq!(s.vss_usd.expect("vss"), 0.0, epsilon = 1e-6);
+    assert_relative_eq!(s.evpi_usd.expect("evpi"), 3_600.0, max_relative = 1e-7);
+    // costs: 20,000 (p 0.8) and 48,000 (p 0.2): P50 20,000, P90 48,000;
+    // CVaR_0.9 is the worst 10%: 48,000
+    assert_relative_eq!(usd(s.cost_p50_usd), 20_000.0, max_relative = 1e-7);
+    assert_relative_eq!(usd(s.cost_p90_usd), 48_000.0, max_relative = 1e-7);
+    assert_relative_eq!(usd(s.cvar_usd), 48_000.0, max_relative = 1e-7);
+    let json = rp.to_json().expect("json");
+    let v: serde_json::Value = serde_json::from_str(&json).expect("parses");
+    let risk = &v["risk"];
+    for key in [
+        "expected_cost_usd",
+        "cvar_usd",
+        "vss_usd",
+        "evpi_usd",
+        "scenarios",
+    ] {
+        assert!(!risk[key].is_null(), "{key} missing: {json}");
+    }
+    let sc = &risk["scenarios"][1];
+    assert_eq!(sc["name"], "revoked");
+    assert_relative_eq!(sc["probability"].as_f64().unwrap_or(0.0), 0.2);
+    assert_relative_eq!(
+        sc["cost_usd"].as_f64().unwrap_or(0.0),
+        48_000.0,
+        max_relative = 1e-7
+    );
+    assert_relative_eq!(sc["finishes"]["serve"].as_f64().unwrap_or(0.0), 30.0);
+}
+
+/// With CVaR weighted in, the tail matters: at p = 0.2 and λ = 1, α = 0.5
+/// the objective is E + CVaR_0.5. For y bought on day 0: E = 3,000y +
+/// (10−y)·2,560 and the worst half is the revocation branch (p 0.2) plus
+/// 0.3 of the other: CVaR_0.5 = (0.2·(3,000y + 4,800(10−y)) + 0.3·(3,000y
+/// + 2,000(10−y)))/0.5 = 3,000y + (10−y)·3,120. Per device: buy now 6,000
+/// vs wait 2,560 + 3,120 = 5,680: still waits. At λ = 2: 9,000 vs 8,800,
+/// still waits; at λ = 3: 12,000 vs 11,920; the hedge needs λ ≥ 4: 15,000
+/// vs 15,040: buy now.
+#[test]
+fn cvar_weight_moves_the_hedge() {
+    let with = |lambda: f64| {
+        let risks = format!(
+            "{}\n[risk]\ncvar_alpha = 0.5\ncvar_weight = {lambda}\n",
+            revocation(0.2)
+        );
+        planned(&validated(&text(10.0, &risks)), &frac())
+    };
+    let low = with(3.0);
+    assert!(bought_on_day_0(&low) < 1e-9, "{}", low.to_table());
+    let high = with(4.0);
+    assert_relative_eq!(bought_on_day_0(&high), 10.0, max_relative = 1e-9);
+    // expected cost 30,000 > 25,600: the price of the lighter tail
+    assert_relative_eq!(
+        usd(high.summary.expected_cost_usd),
+        30_000.0,
+        max_relative = 1e-7
+    );
+    assert_relative_eq!(usd(high.summary.cvar_usd), 30_000.0, max_relative = 1e-7);
+}
+
+/// One joint scenario of probability 1 is the ordinary plan of that
+/// scenario; a risk of probability 0 changes nothing.
+#[test]
+fn certain_and_impossible_risks_are_plain_plans() {
+    let sure = validated(&text(10.0, &revocation(1.0)));
+    let rp = planned(&sure, &frac());
+    assert_eq!(rp.summary.scenarios.len(), 1);
+    let js = joint_scenarios(sure.scenario());
+    let applied = apply(&sure, &js[0]).validate().expect("valid");
+    let plain = plan(&applied, &frac()).expect("plans");
+    assert_relative_eq!(
+        usd(rp.summary.expected_cost_usd),
+        plain.cost.total_usd.get(),
+        max_relative = 1e-9
+    );
+    assert_relative_eq!(plain.cost.total_usd.get(), 30_000.0, max_relative = 1e-7);
+
+    let never = validated(&text(10.0, &revocation(0.0)));
+    let rp = planned(&never, &frac());
+    let base = plan(&validated(&text(10.0, "")), &frac()).expect("plans");
+    assert_eq!(rp.summary.scenarios.len(), 1);
+    assert_relative_eq!(
+        usd(rp.summary.expected_cost_usd),
+        base.cost.total_usd.get(),
+        max_relative = 1e-9
+    );
+    assert_eq!(rp.branches[0].purchases, base.purchases);
+    assert_eq!(rp.branches[0].schedule, base.schedule);
+    assert_relative_eq!(rp.summary.evpi_usd.expect("evpi"), 0.0, epsilon = 1e-6);
+    assert_relative_eq!(rp.summary.vss_usd.expect("vss"), 0.0, epsilon = 1e-6);
+}
+
+/// The verifier rejects a plan whose branches differ on a decision taken
+/// before anyone can tell them apart, and a wrong expected cost.
+#[test]
+fn verify_rejects_anticipation() {
+    let vs = validated(&text(10.0, &revocation(0.5)));
+    let rp = planned(&vs, &frac());
+    let mut bad = rp.clone();
+    let b = &mut bad.branches[1];
+    let buy = b
+        .purchases
+        .iter_mut()
+        .find(|p| p.pool == "x" && p.ordered_day == 0.0)
+        .expect("the day-0 purchase");
+    buy.devices -= 1.0;
+    let r = verify_risk(&vs, &bad);
+    assert!(!r.is_ok());
+    assert!(
+        r.failures()
+            .any(|c| c.name.starts_with("nonanticipativity[purchase x day 0.0]")),
+        "{r}"
+    );
+    // the branch itself no longer verifies either (it serves with devices
+    // it did not buy)
+    assert!(r.failures().any(|c| c.name == "branch[revoked]"), "{r}");
+
+    let mut bad = rp.clone();
+    bad.summary.expected_cost_usd = Some(fleetplan::units::Usd::from_raw(29_000.0));
+    let r = verify_risk(&vs, &bad);
+    assert_eq!(
+        r.failures().map(|c| c.name.as_str()).collect::<Vec<_>>(),
+        vec!["risk.expected_cost"]
+    );
+}
+
+#[test]
+fn same_input_same_bytes() {
+    let vs = validated(&text(10.0, &revocation(0.5)));
+    let a = planned(&vs, &frac()).to_json().expect("json");
+    let b = planned(&vs, &frac()).to_json().expect("json");
+    assert_eq!(a, b);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    /// Over the family: EVPI ≥ 0, VSS ≥ 0, the stochastic plan's expected
+    /// cost is never above the deterministic plan's evaluated one, and it
+    /// matches the closed form min over y of E[cost](y).
+    #[test]
+    fn value_of_information_and_solution_are_nonnegative(
+        p in 0.01f64..0.99,
+        rent in 4.0f64..20.0,
+    ) {
+        let vs = validated(&text(rent, &revocation(p)));
+        let rp = planned(&vs, &frac());
+        let s = &rp.summary;
+        let e = usd(s.expected_cost_usd);
+        prop_assert!(s.evpi_usd.expect("evpi") >= -1e-6 * e);
+        prop_assert!(s.vss_usd.expect("vss") >= -1e-6 * e);
+        prop_assert!(e <= usd(s.deterministic_expected_usd) * (1.0 + 1e-9));
+        // closed form: per device, buy now $3,000, or wait: $2,000 if not
+        // revoked, else the cheaper of renting (20·24·rent) ... and if
+        // renting 20 days is dearer than $2,000 the base plan buys on day 10
+        let rent20 = 20.0 * 24.0 * rent;
+        let wait = (1.0 - p) * rent20.min(2_000.0) + p * rent20;
+        let want = 10.0 * wait.min(3_000.0);
+        prop_assert!((e - want).abs() <= 1e-6 * want, "{} vs {}", e, want);
+    }
+
+    /// Adding a risk of probability 0 changes nothing.
+    #[test]
+    fn zero_probability_changes_nothing(p in 0.05f64..0.95) {
+        let one = validated(&text(10.0, &revocation(p)));
+        let slip = "[[risks]]\nname = \"never\"\nprobability = 0\non = \"2025-08-20\"\ndemand = { phase = \"serve\", scale = 3 }\n";
+        let two = validated(&text(10.0, &format!("{}{slip}", revocation(p))));
+        let a = planned(&one, &frac());
+        let b = planned(&two, &frac());
+        prop_assert_eq!(a.summary.scenarios.len(), b.summary.scenarios.len());
+        let (ea, eb) = (usd(a.summary.expected_cost_usd), usd(b.summary.expected_cost_usd));
+        prop_assert!((ea - eb).abs() <= 1e-9 * ea);
+        prop_assert_eq!(&a.summary.here_and_now, &b.summary.here_and_now);
+    }
+}
