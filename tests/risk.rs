@@ -26,7 +26,7 @@
 //! E = $30,000. The deterministic plan (no revocation) buys on day 10
 //! (y = 0); under the risks it costs 0.5·20,000 + 0.5·48,000 = $34,000:
 //! VSS = $4,000. Wait-and-see: 0.5·20,000 (no revocation, buy on day 10)
-//! + 0.5·30,000 (revocation known: buy on day 0) = $25,000: EVPI = $5,000.
+//! plus 0.5·30,000 (revocation known: buy on day 0) = $25,000: EVPI = $5,000.
 //! At p = 0.2: y = 0, E = 20,000 + 5,600 = $25,600, the deterministic plan
 //! is the stochastic one (VSS = 0), wait-and-see 0.8·20,000 + 0.2·30,000 =
 //! $22,000: EVPI = $3,600.
@@ -194,8 +194,8 @@ fn unlikely_revocation_waits_hand_solved() {
 /// With CVaR weighted in, the tail matters: at p = 0.2 and λ = 1, α = 0.5
 /// the objective is E + CVaR_0.5. For y bought on day 0: E = 3,000y +
 /// (10−y)·2,560 and the worst half is the revocation branch (p 0.2) plus
-/// 0.3 of the other: CVaR_0.5 = (0.2·(3,000y + 4,800(10−y)) + 0.3·(3,000y
-/// + 2,000(10−y)))/0.5 = 3,000y + (10−y)·3,120. Per device: buy now 6,000
+/// 0.3 of the other: CVaR_0.5 = (0.2·(3,000y + 4,800(10−y)) + 0.3·(3,000y +
+/// 2,000(10−y)))/0.5 = 3,000y + (10−y)·3,120. Per device: buy now 6,000
 /// vs wait 2,560 + 3,120 = 5,680: still waits. At λ = 2: 9,000 vs 8,800,
 /// still waits; at λ = 3: 12,000 vs 11,920; the hedge needs λ ≥ 4: 15,000
 /// vs 15,040: buy now.

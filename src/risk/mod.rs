@@ -242,7 +242,12 @@ fn deterministic(
             cost: None,
             evaluated: branches
                 .iter()
-                .map(|_| Err("the deterministic scenario has no plan".to_owned()))
+                .map(|_| {
+                    Err(format!(
+                        "the deterministic scenario has no plan ({:?})",
+                        sol.status
+                    ))
+                })
                 .collect(),
         });
     }

@@ -234,9 +234,10 @@ pub(crate) fn assemble(
             finish_p90.insert(ph.name().to_owned(), quantile(&items, 0.9));
         }
     }
+    // only a deterministic plan that exists can fail to be continued
     let vss_infeasible: Vec<String> = scenarios
         .iter()
-        .filter(|s| s.deterministic_usd.is_none())
+        .filter(|s| det.cost.is_some() && s.deterministic_usd.is_none())
         .map(|s| s.name.clone())
         .collect();
     let summary = RiskSummary {

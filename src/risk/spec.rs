@@ -298,15 +298,14 @@ pub(crate) fn check(s: &Scenario, out: &mut Vec<Issue>) {
             check_deliveries(s, out, &at, d);
         }
         if let Some(d) = &r.demand {
-            match s.phases.iter().position(|p| p.name == d.phase) {
-                None => issue(
+            if !s.phases.iter().any(|p| p.name == d.phase) {
+                issue(
                     out,
                     IssueCode::PhaseUnknown,
                     format!("{at}.demand.phase"),
                     format!("unknown phase '{}'", d.phase),
                     "name a phase of this scenario",
-                ),
-                Some(_) => {}
+                );
             }
             in_range(out, format!("{at}.demand.scale"), d.scale, 1e-9, 1e6, false);
         }
