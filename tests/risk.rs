@@ -336,3 +336,104 @@ proptest! {
         prop_assert_eq!(&a.summary.here_and_now, &b.summary.here_and_now);
     }
 }
+
+/// Bad risk sections are typed issues with the field's path, all at once.
+#[test]
+fn bad_risks_are_reported_with_paths() {
+    let risks = r#"
+[[risks]]
+name = "a"
+probability = 1.5
+on = "2025-08-25"
+
+[[risks]]
+name = "a"
+probability = 0.1
+on = "2026-01-01"
+demand = { phase = "nope", scale = 2 }
+deliveries = { pool = "d" }
+"#;
+    let s = Scenario::from_toml_str(&text(10.0, risks)).expect("parses");
+    let rep = s.validate().expect_err("invalid");
+    let has = |code: &str, path: &str| rep.issues.iter().any(|i| i.code == code && i.path == path);
+    assert!(has("E-NUMBER-RANGE", "risks[0].probability"), "{rep}");
+    assert!(has("E-RISK-INVALID", "risks[0]"), "{rep}");
+    assert!(has("E-NAME-DUPLICATE", "risks[1].name"), "{rep}");
+    assert!(has("E-DATE-BEYOND-HORIZON", "risks[1].on"), "{rep}");
+    assert!(has("E-PHASE-UNKNOWN", "risks[1].demand.phase"), "{rep}");
+    assert!(has("E-RISK-INVALID", "risks[1].deliveries.pool"), "{rep}");
+    assert!(has("E-RISK-INVALID", "risks[1].deliveries"), "{rep}");
+
+    // 13 independent risks: the cap is named
+    let many: String = (0..13)
+        .map(|i| {
+            format!(
+                "[[risks]]\nname = \"r{i}\"\nprobability = 0.5\non = \"2025-08-25\"\ndemand = {{ phase = \"serve\", scale = 1.1 }}\n"
+            )
+        })
+        .collect();
+    let rep = Scenario::from_toml_str(&text(10.0, &many))
+        .expect("parses")
+        .validate()
+        .expect_err("too many");
+    assert!(
+        rep.issues
+            .iter()
+            .any(|i| i.code == "E-RISK-TOO-MANY" && i.fix.contains("risk.samples"))
+    );
+    // sampled instead: valid, deterministic given the seed, probabilities sum to 1
+    let sampled = format!("{many}\n[risk]\nsamples = 200\nseed = 7\n");
+    let vs = validated(&text(10.0, &sampled));
+    let a = joint_scenarios(vs.scenario());
+    let b = joint_scenarios(vs.scenario());
+    assert_eq!(a, b);
+    let total: f64 = a.iter().map(|j| j.probability).sum();
+    assert_relative_eq!(total, 1.0, max_relative = 1e-12);
+    assert!(a.len() > 1);
+}
+
+/// Listed joint scenarios: the probabilities must sum to 1; each is
+/// planned with its own events.
+#[test]
+fn listed_joint_scenarios() {
+    let risks = format!(
+        "{}\n[[risk_scenarios]]\nname = \"calm\"\nprobability = 0.5\n\n[[risk_scenarios]]\nname = \"ban\"\nprobability = 0.4\nrisks = [\"revoked\"]\n",
+        revocation(0.5).replace("probability = 0.5\n", "")
+    );
+    let rep = Scenario::from_toml_str(&text(10.0, &risks))
+        .expect("parses")
+        .validate()
+        .expect_err("sums to 0.9");
+    assert!(
+        rep.issues
+            .iter()
+            .any(|i| i.code == "E-RISK-INVALID" && i.path == "risk_scenarios"),
+        "{rep}"
+    );
+    let vs = validated(&text(10.0, &risks.replace("0.4", "0.5")));
+    let rp = planned(&vs, &frac());
+    // the same tree as the independent risk at p = 0.5
+    assert_relative_eq!(
+        usd(rp.summary.expected_cost_usd),
+        30_000.0,
+        max_relative = 1e-7
+    );
+    assert_eq!(rp.summary.scenarios[1].name, "ban");
+}
+
+/// A demand shock on day 20: serving 10 devices to day 20 and 15 after.
+/// Without it the plan buys 10 on day 10 ($20,000). With it (p = 1) it
+/// also covers 5 more devices for days 20-30: buying them on day 20 is not
+/// an order day here (no rule changes then) unless the risk's date cuts
+/// time, which it does: 5 × $1,000 = $5,000 of depreciation → $25,000.
+#[test]
+fn demand_shock_from_its_day() {
+    let shock = "[[risks]]\nname = \"surge\"\nprobability = 1\non = \"2025-09-04\"\ndemand = { phase = \"serve\", scale = 1.5 }\n";
+    let vs = validated(&text(10.0, shock));
+    let rp = planned(&vs, &frac());
+    assert_relative_eq!(
+        usd(rp.summary.expected_cost_usd),
+        25_000.0,
+        max_relative = 1e-7
+    );
+}
