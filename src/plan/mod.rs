@@ -767,8 +767,19 @@ pub(crate) fn plan_from_x(
         cols: c.model.num_cols(),
     };
     let mut plan = blank(vs, c, status, stats);
-    let x: Vec<f64> = x
-        .iter()
+    let x = rounded(c, x);
+    report::fill(vs, c, &x, &mut plan);
+    plan.gap = gap;
+    plan.objective = Some(plan.cost.total_usd.get());
+    plan.verification = verify(vs, &plan);
+    plan.verified = plan.verification.is_ok();
+    plan
+}
+
+/// A solution's column values as a plan reads them: integers rounded,
+/// continuous values at least zero.
+fn rounded(c: &Compiled, x: &[f64]) -> Vec<f64> {
+    x.iter()
         .zip(c.model.var_types())
         .map(|(&v, t)| {
             if *t == VarType::Integer {
@@ -777,13 +788,7 @@ pub(crate) fn plan_from_x(
                 v.max(0.0)
             }
         })
-        .collect();
-    report::fill(vs, c, &x, &mut plan);
-    plan.gap = gap;
-    plan.objective = Some(plan.cost.total_usd.get());
-    plan.verification = verify(vs, &plan);
-    plan.verified = plan.verification.is_ok();
-    plan
+        .collect()
 }
 
 fn idx(j: usize) -> u32 {
@@ -994,18 +999,7 @@ fn finish(
         plan.solve = stats;
         return Ok(plan);
     }
-    let x: Vec<f64> = s.x[..c.cols.len()]
-        .iter()
-        .zip(&c.cols)
-        .zip(c.model.var_types())
-        .map(|((&v, _), t)| {
-            if *t == VarType::Integer {
-                v.round()
-            } else {
-                v.max(0.0)
-            }
-        })
-        .collect();
+    let x = rounded(c, &s.x[..c.cols.len()]);
     report::fill(vs, c, &x, &mut plan);
     plan.gap = s.mip.and_then(|m| m.gap).unwrap_or(0.0);
     plan.objective = match kind {
