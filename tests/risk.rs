@@ -421,11 +421,13 @@ fn listed_joint_scenarios() {
     assert_eq!(rp.summary.scenarios[1].name, "ban");
 }
 
-/// A demand shock on day 20: serving 10 devices to day 20 and 15 after.
-/// Without it the plan buys 10 on day 10 ($20,000). With it (p = 1) it
-/// also covers 5 more devices for days 20-30: buying them on day 20 is not
-/// an order day here (no rule changes then) unless the risk's date cuts
-/// time, which it does: 5 × $1,000 = $5,000 of depreciation → $25,000.
+/// A demand shock on day 20 (p = 1): 10 devices from day 10 and 15 from
+/// day 20. Order days are the start and the days something changes: day
+/// 10 (the phase's start) is not one here, so the first 10 are bought on
+/// day 0 ($3,000 each, below renting 20 days at $4,800); the risk's date
+/// cuts time and is an order day, so the 5 more are bought on day 20 (10
+/// days of depreciation, $1,000 each, below renting 10 days at $2,400):
+/// $35,000.
 #[test]
 fn demand_shock_from_its_day() {
     let shock = "[[risks]]\nname = \"surge\"\nprobability = 1\non = \"2025-09-04\"\ndemand = { phase = \"serve\", scale = 1.5 }\n";
@@ -433,7 +435,15 @@ fn demand_shock_from_its_day() {
     let rp = planned(&vs, &frac());
     assert_relative_eq!(
         usd(rp.summary.expected_cost_usd),
-        25_000.0,
+        35_000.0,
         max_relative = 1e-7
     );
+    let b = &rp.branches[0];
+    let day20: f64 = b
+        .purchases
+        .iter()
+        .filter(|p| p.ordered_day == 20.0)
+        .map(|p| p.devices)
+        .sum();
+    assert_relative_eq!(day20, 5.0, max_relative = 1e-9);
 }
