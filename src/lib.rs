@@ -95,6 +95,7 @@ pub mod model;
 pub mod perf;
 pub mod plan;
 pub mod policy;
+pub mod risk;
 pub mod scenario;
 pub mod solver;
 pub mod sweep;

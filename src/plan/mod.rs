@@ -530,6 +530,11 @@ pub struct Plan {
     pub verification: VerifyReport,
     /// Solver figures.
     pub solve: SolveStats,
+    /// Planning under risk: expected cost, CVaR, VSS, EVPI and each joint
+    /// scenario's outcome, when the scenario has `[[risks]]` (this plan is
+    /// then one joint scenario's branch, see [`crate::risk::RiskPlan`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk: Option<Box<crate::risk::RiskSummary>>,
 }
 
 /// Plans a validated scenario within one wall-clock budget (see
@@ -723,6 +728,81 @@ pub(crate) fn finish_plan(
     )
 }
 
+/// A least-cost plan with no figures yet: the scenario's periods, status
+/// and solve figures.
+fn blank(vs: &ValidatedScenario, c: &Compiled, status: PlanStatus, stats: SolveStats) -> Plan {
+    Plan {
+        scenario: vs.scenario().name.clone(),
+        status,
+        objective: None,
+        objective_kind: ObjectiveKind::MinCost,
+        gap: 0.0,
+        whole_devices: c.model.is_mip(),
+        cost: CostBreakdown::default(),
+        assignments: Vec::new(),
+        purchases: Vec::new(),
+        phases: Vec::new(),
+        pools: Vec::new(),
+        binding: Vec::new(),
+        periods: vs
+            .periods()
+            .iter()
+            .map(|&(a, b)| Period {
+                start_day: a.get() / 24.0,
+                end_day: b.get() / 24.0,
+            })
+            .collect(),
+        infeasibility: None,
+        schedule: Vec::new(),
+        verified: false,
+        verification: VerifyReport::default(),
+        solve: stats,
+        risk: None,
+    }
+}
+
+/// The least-cost plan of `c` at the point `x` (one value per column of
+/// `c`; integers rounded), verified, without shadow prices: a joint
+/// scenario's branch of a plan under risk, read from the stacked model.
+pub(crate) fn plan_from_x(
+    vs: &ValidatedScenario,
+    c: &Compiled,
+    x: &[f64],
+    status: PlanStatus,
+    gap: f64,
+) -> Plan {
+    let stats = SolveStats {
+        iterations: 0,
+        nodes: 0,
+        seconds: 0.0,
+        rows: c.model.num_rows(),
+        cols: c.model.num_cols(),
+    };
+    let mut plan = blank(vs, c, status, stats);
+    let x = rounded(c, x);
+    report::fill(vs, c, &x, &mut plan);
+    plan.gap = gap;
+    plan.objective = Some(plan.cost.total_usd.get());
+    plan.verification = verify(vs, &plan);
+    plan.verified = plan.verification.is_ok();
+    plan
+}
+
+/// A solution's column values as a plan reads them: integers rounded,
+/// continuous values at least zero.
+fn rounded(c: &Compiled, x: &[f64]) -> Vec<f64> {
+    x.iter()
+        .zip(c.model.var_types())
+        .map(|(&v, t)| {
+            if *t == VarType::Integer {
+                v.round()
+            } else {
+                v.max(0.0)
+            }
+        })
+        .collect()
+}
+
 fn idx(j: usize) -> u32 {
     u32::try_from(j).unwrap_or(u32::MAX)
 }
@@ -905,34 +985,9 @@ fn finish(
         rows: model.num_rows(),
         cols: model.num_cols(),
     };
-    let mut plan = Plan {
-        scenario: vs.scenario().name.clone(),
-        status,
-        objective: None,
-        // every caller passes one of the objective kinds' names
-        objective_kind: ObjectiveKind::from_name(kind).unwrap_or(ObjectiveKind::MinCost),
-        gap: 0.0,
-        whole_devices: c.model.is_mip(),
-        cost: CostBreakdown::default(),
-        assignments: Vec::new(),
-        purchases: Vec::new(),
-        phases: Vec::new(),
-        pools: Vec::new(),
-        binding: Vec::new(),
-        periods: vs
-            .periods()
-            .iter()
-            .map(|&(a, b)| Period {
-                start_day: a.get() / 24.0,
-                end_day: b.get() / 24.0,
-            })
-            .collect(),
-        infeasibility: None,
-        schedule: Vec::new(),
-        verified: false,
-        verification: VerifyReport::default(),
-        solve: stats,
-    };
+    let mut plan = blank(vs, c, status, stats);
+    // every caller passes one of the objective kinds' names
+    plan.objective_kind = ObjectiveKind::from_name(kind).unwrap_or(ObjectiveKind::MinCost);
     if status == PlanStatus::Infeasible {
         plan.infeasibility = Some(explain::infeasibility(vs, perf, c, sopts)?);
         plan.phases = vs
@@ -956,18 +1011,7 @@ fn finish(
         plan.solve = stats;
         return Ok(plan);
     }
-    let x: Vec<f64> = s.x[..c.cols.len()]
-        .iter()
-        .zip(&c.cols)
-        .zip(c.model.var_types())
-        .map(|((&v, _), t)| {
-            if *t == VarType::Integer {
-                v.round()
-            } else {
-                v.max(0.0)
-            }
-        })
-        .collect();
+    let x = rounded(c, &s.x[..c.cols.len()]);
     report::fill(vs, c, &x, &mut plan);
     plan.gap = s.mip.and_then(|m| m.gap).unwrap_or(0.0);
     plan.objective = match kind {

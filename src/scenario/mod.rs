@@ -130,6 +130,8 @@
 //! | `E-PERIODS-REQUIRED` | `deliveries` or `quota_per = "period"` without `period_days` |
 //! | `E-PERIOD-BEYOND-HORIZON` | `period_days` longer than `horizon_days` |
 //! | `E-RULE-USE-NOT-PROHIBITED` | a `scope = "use"` rule whose status is not `prohibited` |
+//! | `E-RISK-INVALID` | a risk without an effect or probability, an unknown pool, phase or risk, joint probabilities not summing to 1, an objective other than `min_cost` ([`crate::risk`]) |
+//! | `E-RISK-TOO-MANY` | more than 12 independent risks without `risk.samples`, or more than 4,096 joint scenarios |
 //!
 //! # Eligibility
 //!
@@ -213,6 +215,17 @@ pub struct Scenario {
     /// Solver settings.
     #[serde(default, skip_serializing_if = "Settings::is_empty")]
     pub settings: Settings,
+    /// Events that may happen, each with a probability and a date
+    /// ([`crate::risk`]): the plan hedges against them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub risks: Vec<crate::risk::Risk>,
+    /// Joint outcomes of the risks with their probabilities; absent: the
+    /// risks are independent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub risk_scenarios: Vec<crate::risk::RiskScenario>,
+    /// Sampling and the risk measure of planning under risk.
+    #[serde(default, skip_serializing_if = "crate::risk::RiskOptions::is_empty")]
+    pub risk: crate::risk::RiskOptions,
 }
 
 impl Scenario {
@@ -239,6 +252,9 @@ impl Scenario {
             budget: Budget::default(),
             economics: Economics::default(),
             settings: Settings::default(),
+            risks: Vec::new(),
+            risk_scenarios: Vec::new(),
+            risk: crate::risk::RiskOptions::default(),
         }
     }
 }

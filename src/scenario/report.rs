@@ -115,6 +115,13 @@ string_enum! {
         PeriodBeyondHorizon = "E-PERIOD-BEYOND-HORIZON",
         /// A `scope = "use"` rule that does not prohibit.
         RuleUseNotProhibited = "E-RULE-USE-NOT-PROHIBITED",
+        /// A risk section that cannot be planned: no effect, an unknown
+        /// pool, phase or risk, probabilities that do not sum to 1, an
+        /// objective other than least cost.
+        RiskInvalid = "E-RISK-INVALID",
+        /// More independent risks (or joint scenarios) than can be
+        /// combined exhaustively.
+        RiskTooMany = "E-RISK-TOO-MANY",
     }
 }
 
@@ -182,6 +189,8 @@ impl IssueCode {
             IssueCode::PeriodsRequired => "a per-period figure without period_days",
             IssueCode::PeriodBeyondHorizon => "period_days longer than the horizon",
             IssueCode::RuleUseNotProhibited => "a rule on use that does not prohibit",
+            IssueCode::RiskInvalid => "a risk section that cannot be planned",
+            IssueCode::RiskTooMany => "more risks or joint scenarios than can be combined",
         }
     }
 }

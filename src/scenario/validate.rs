@@ -1273,6 +1273,9 @@ impl Scenario {
             }
         }
 
+        // Risks (planning under risk, `crate::risk`).
+        crate::risk::check(s, &mut c.issues);
+
         if !c.issues.is_empty() {
             return Err(ValidationReport { issues: c.issues });
         }

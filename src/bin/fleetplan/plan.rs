@@ -180,6 +180,9 @@ pub fn run_plan(a: PlanArgs) -> ExitCode {
         Ok(o) => o,
         Err(c) => return c,
     };
+    if !vs.scenario().risks.is_empty() {
+        return run_risk(&vs, &opts, a.format);
+    }
     let p = match plan(&vs, &opts) {
         Ok(p) => p,
         Err(e) => {
@@ -199,6 +202,35 @@ pub fn run_plan(a: PlanArgs) -> ExitCode {
         },
     };
     finish(&text, status_code(p.status))
+}
+
+/// `fleetplan plan` on a scenario with `[[risks]]`: the plan under risk
+/// (table: here-and-now decisions, expected and P90 cost, P90 finish, VSS,
+/// EVPI, each joint scenario; JSON: the first branch's plan with a `risk`
+/// section).
+fn run_risk(
+    vs: &fleetplan::scenario::ValidatedScenario,
+    opts: &fleetplan::plan::PlanOptions,
+    format: Format,
+) -> ExitCode {
+    let rp = match fleetplan::risk::plan_risk(vs, opts) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("fleetplan: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let text = match format {
+        Format::Table | Format::Markdown => rp.to_table(),
+        Format::Json => match rp.to_json() {
+            Ok(j) => j,
+            Err(e) => {
+                eprintln!("fleetplan: {e}");
+                return ExitCode::from(1);
+            }
+        },
+    };
+    finish(&text, status_code(rp.summary.status))
 }
 
 /// `fleetplan export`.

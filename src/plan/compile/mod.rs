@@ -287,6 +287,11 @@ pub struct CompileOptions {
     pub fractional: bool,
     /// Add "served" columns and let demand rows be met partially.
     pub partial_demand: bool,
+    /// Extra instants (hours from the start) where time is cut and
+    /// purchasable pools may order, e.g. the dates of risks, so that every
+    /// joint scenario of a plan under risk has the same decision times
+    /// ([`crate::risk`]).
+    pub cuts: Vec<Hours>,
 }
 
 /// The compiled model and everything needed to read its solution.
@@ -419,11 +424,11 @@ impl<'a> Ctx<'a> {
                 if opts.exclude_pools.contains(&k) {
                     Vec::new()
                 } else {
-                    purchases::orders(vs, k)
+                    purchases::orders(vs, k, &opts.cuts)
                 }
             })
             .collect();
-        let time = Timeline::new(vs, perf, &ends, &orders);
+        let time = Timeline::new(vs, perf, &ends, &orders, &opts.cuts);
         let usable = vs
             .pool_ids()
             .map(|k| {

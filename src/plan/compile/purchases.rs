@@ -40,8 +40,9 @@ pub(super) struct Order {
     pub(super) effect: (RuleEffect, Option<RuleId>),
 }
 
-/// The order days of pool `k` (none unless purchasable), in time order.
-pub(super) fn orders(vs: &ValidatedScenario, k: PoolId) -> Vec<Order> {
+/// The order days of pool `k` (none unless purchasable), in time order;
+/// `cuts` are extra order days (`CompileOptions::cuts`).
+pub(super) fn orders(vs: &ValidatedScenario, k: PoolId, cuts: &[Hours]) -> Vec<Order> {
     let p = vs.pool(k);
     if !p.ownership().is_purchasable() {
         return Vec::new();
@@ -57,6 +58,7 @@ pub(super) fn orders(vs: &ValidatedScenario, k: PoolId) -> Vec<Order> {
     }
     days.extend(p.available_from().map(|d| vs.hours_of(d)));
     days.extend(p.deliveries().iter().map(|d| vs.hours_of(d.from)));
+    days.extend(cuts.iter().map(|h| h.get()));
     days.retain(|&o| o >= 0.0 && o + lead < horizon - 1e-9);
     days.sort_by(f64::total_cmp);
     days.dedup_by(|a, b| (*a - *b).abs() < 1e-9);

@@ -47,6 +47,7 @@ impl Timeline {
         perf: &PerfModel<'_>,
         ends: &[Hours],
         orders: &[Vec<Order>],
+        extra: &[Hours],
     ) -> Self {
         let horizon = vs.horizon().to_hours();
         let mut cuts: Vec<f64> = vec![0.0, horizon.get()];
@@ -59,6 +60,12 @@ impl Timeline {
         }
         cuts.extend(orders.iter().flatten().map(|o| o.arrival.get()));
         cuts.extend(vs.change_points().iter().map(|h| h.get()));
+        cuts.extend(
+            extra
+                .iter()
+                .map(|h| h.get())
+                .filter(|&h| h > 0.0 && h < horizon.get()),
+        );
         cuts.sort_by(f64::total_cmp);
         cuts.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
         let intervals = cuts
