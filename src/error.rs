@@ -35,6 +35,12 @@ pub enum ErrorKind {
     /// after every recovery). Report it: it is a bug or a numerically
     /// hopeless model.
     Internal,
+    /// The solver could not reach an answer it can stand behind on this
+    /// model in double precision (e.g. an infeasibility whose Farkas
+    /// certificate fails the independent check, or a simplex that stops
+    /// making progress). The message says what failed; rescaling the model
+    /// (units closer to 1) usually helps.
+    Numerical,
 }
 
 #[derive(Debug)]
@@ -56,6 +62,7 @@ enum Inner {
     Model(String),
     Options(String),
     Internal(String),
+    Numerical(String),
 }
 
 /// The error type of every fallible operation in this crate.
@@ -76,6 +83,7 @@ impl Error {
             Inner::Model(_) => ErrorKind::Model,
             Inner::Options(_) => ErrorKind::Options,
             Inner::Internal(_) => ErrorKind::Internal,
+            Inner::Numerical(_) => ErrorKind::Numerical,
         }
     }
 
@@ -145,6 +153,12 @@ impl Error {
     pub fn internal(message: impl Into<String>) -> Self {
         Self(Box::new(Inner::Internal(message.into())))
     }
+
+    /// No answer the solver can stand behind (see [`ErrorKind::Numerical`]).
+    #[must_use]
+    pub fn numerical(message: impl Into<String>) -> Self {
+        Self(Box::new(Inner::Numerical(message.into())))
+    }
 }
 
 impl fmt::Display for Error {
@@ -170,6 +184,7 @@ impl fmt::Display for Error {
             Inner::Model(m) => write!(f, "invalid model: {m}"),
             Inner::Options(m) => write!(f, "invalid solver option: {m}"),
             Inner::Internal(m) => write!(f, "internal solver failure: {m}"),
+            Inner::Numerical(m) => write!(f, "numerical trouble: {m}"),
         }
     }
 }

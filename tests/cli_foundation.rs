@@ -389,3 +389,69 @@ fn verify_exits_2_when_the_plan_cannot_be_read() {
     ]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn lp_solve_json_lists_the_model_warnings() -> Result<(), serde_json::Error> {
+    // One entry of 1e-300 (dropped) and a negative UP on an unbounded-below
+    // column: both show in `warnings`; the documented keys stay.
+    let mps = "NAME t\nROWS\n N obj\n G c1\nCOLUMNS\n    x obj 1 c1 1\n    y obj -1 c1 1e-300\n\
+               RHS\n    rhs c1 1\nBOUNDS\n UP bnd y -2\nENDATA\n";
+    let f = temp_file("warn.mps", mps);
+    let o = fleetplan(&["lp", "solve", &f, "--format", "json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim())?;
+    for key in [
+        "status",
+        "objective",
+        "iterations",
+        "rows",
+        "cols",
+        "gap",
+        "nodes",
+        "bound",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key}: {v}");
+    }
+    let kinds: Vec<&str> = v["warnings"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|w| w["kind"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        kinds,
+        ["negative_upper_bound", "small_matrix_values"],
+        "{v}"
+    );
+    assert_eq!(v["warnings"][1]["count"], 1);
+    // With the entry dropped: min x - y, x >= 1, y in (-inf, -2]: x = 1,
+    // y = -2, objective 3.
+    assert_eq!(v["status"], "optimal");
+    assert_eq!(v["objective"].as_f64(), Some(3.0));
+    // No warnings: an empty list, not a missing key.
+    let f = temp_file(
+        "plain.mps",
+        &mps.replace("1e-300", "1").replace(" UP bnd y -2\n", ""),
+    );
+    let o = fleetplan(&["lp", "solve", &f, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim())?;
+    assert_eq!(v["warnings"], serde_json::json!([]));
+    Ok(())
+}
+
+#[test]
+fn lp_solve_refuses_endless_lines_and_huge_entries() {
+    #[cfg(unix)]
+    {
+        let o = fleetplan(&["lp", "solve", "/dev/zero"]);
+        assert_eq!(o.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("longer than 1048576 bytes"), "{err}");
+    }
+    let f = temp_file(
+        "huge.mps",
+        "NAME t\nROWS\n N obj\n G c1\nCOLUMNS\n    x obj 1 c1 1e300\nENDATA\n",
+    );
+    let o = fleetplan(&["lp", "solve", &f]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("line 6") && err.contains("1e15"), "{err}");
+}

@@ -131,6 +131,68 @@ fn save_and_load_by_extension() -> Result<(), fleetplan::Error> {
 }
 
 #[test]
+fn a_byte_order_mark_is_skipped_in_json_as_in_toml() -> Result<(), fleetplan::Error> {
+    let s = base();
+    let json = format!("\u{feff}{}", s.to_json_string()?);
+    let toml = format!("\u{feff}{}", s.to_toml_string()?);
+    assert_eq!(Scenario::from_json_str(&json)?, s);
+    assert_eq!(Scenario::from_toml_str(&toml)?, s);
+    // Also from files, including JSON under an extension that is detected
+    // by its first character (the mark comes before the `{`).
+    for (name, text) in [("bom.json", &json), ("bom.toml", &toml), ("bom.txt", &json)] {
+        let path = temp_path(name);
+        std::fs::write(&path, text).map_err(|e| fleetplan::Error::io(Some(path.clone()), e))?;
+        assert_eq!(Scenario::load(&path)?, s, "{name}");
+        let _ = std::fs::remove_file(&path);
+    }
+    Ok(())
+}
+
+#[test]
+fn oversized_or_deeply_nested_input_is_refused_before_parsing() -> Result<(), fleetplan::Error> {
+    use fleetplan::scenario::{MAX_NESTING, MAX_SCENARIO_BYTES};
+    // Deep nesting: a TOML value and a JSON document of 10,000 `[`.
+    let deep = "[".repeat(10_000);
+    for (what, r) in [
+        (
+            "toml",
+            Scenario::from_toml_str(&format!("name = \"x\"\nv = {deep}")),
+        ),
+        ("json", Scenario::from_json_str(&deep)),
+    ] {
+        let e = r.expect_err(what);
+        assert_eq!(e.kind(), ErrorKind::Parse, "{what}: {e}");
+        assert!(
+            e.to_string().contains(&format!("{MAX_NESTING} levels")),
+            "{e}"
+        );
+    }
+    // Brackets inside strings and comments are not nesting.
+    let s = base();
+    let mut t = s.to_toml_string()?;
+    t.push_str(&format!("# {deep}\n"));
+    t = t.replacen("name = \"", &format!("name = \"{}", "[".repeat(100)), 1);
+    let e = Scenario::from_toml_str(&t).err();
+    assert!(
+        e.as_ref().is_none_or(|e| !e.to_string().contains("levels")),
+        "{e:?}"
+    );
+    // Size: a text just over the limit, as a string and as a file (the file
+    // is not read past the limit).
+    let big = format!("name = \"{}\"", "x".repeat(MAX_SCENARIO_BYTES));
+    let e = Scenario::from_toml_str(&big).expect_err("too big");
+    assert_eq!(e.kind(), ErrorKind::Parse);
+    assert!(e.to_string().contains("limited to"), "{e}");
+    let path = temp_path("big.toml");
+    std::fs::write(&path, &big).map_err(|e| fleetplan::Error::io(Some(path.clone()), e))?;
+    let e = Scenario::load(&path).expect_err("too big");
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(e.kind(), ErrorKind::Parse);
+    assert!(e.to_string().contains("larger than"), "{e}");
+    Ok(())
+}
+
+#[test]
 fn missing_file_is_an_io_error_naming_it() {
     let path = temp_path("does-not-exist.toml");
     let e = Scenario::load(&path).expect_err("missing");

@@ -377,6 +377,34 @@ fn software_that_does_not_run_on_the_device() {
 }
 
 #[test]
+fn software_fix_for_a_vendor_without_a_known_stack_reads_well() {
+    // The fix once read `use software = "other" (the vendor's stack) or
+    // "other"` for accelerators whose vendor has no known stack.
+    let mut s = base();
+    let mut p = AcceleratorPatch::new("H800");
+    p.vendor = Some("Acme Silicon".into());
+    s.accelerators.push(p);
+    s.pools[0].software = Some(SoftwareStack::Cuda);
+    let r = report_of(&s);
+    assert_only(&r, C::PoolSoftwareMismatch, "pools[0].software");
+    let fix = &r.issues[0].fix;
+    assert_eq!(fix.matches("\"other\"").count(), 1, "{fix}");
+    assert!(
+        fix.contains("Acme Silicon") && !fix.contains("vendor's stack"),
+        "{fix}"
+    );
+    // A vendor with a stack still gets it named.
+    let mut s = base();
+    s.pools[0].software = Some(SoftwareStack::Cann);
+    let r = report_of(&s);
+    assert!(
+        r.issues[0].fix.contains("\"cuda\" (the vendor's stack)"),
+        "{}",
+        r.issues[0].fix
+    );
+}
+
+#[test]
 fn lead_time_beyond_horizon() {
     let r = report_of_toml(&BASE.replace("lead_time_days = 90", "lead_time_days = 200"));
     assert_only(

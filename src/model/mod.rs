@@ -22,6 +22,33 @@
 //! arguments are `Option<f64>` so callers never need to write the infinity
 //! themselves; the read accessors return the raw `f64`.
 //!
+//! # Numeric limits
+//!
+//! Double precision cannot carry a model whose coefficients span much more
+//! than its sixteen digits: an entry of `1e-100` beside entries of `1` is
+//! below the round-off of every sum it is in, and an entry of `1e300` makes
+//! the rest of its row round-off. So every model, however it is made
+//! ([`ModelBuilder::build`], [`mps`], the planner's compiler through the
+//! builder), passes one rule when it is made, with HiGHS's default limits:
+//!
+//! | what | limit | rule |
+//! |---|---|---|
+//! | matrix entry | `\|a\| ≤` [`SMALL_MATRIX_VALUE`] (`1e-9`) | dropped (zero), warning [`WarningKind::SmallMatrixValues`] |
+//! | matrix entry | `\|a\| ≥` [`LARGE_MATRIX_VALUE`] (`1e15`) | refused: [`crate::ErrorKind::Model`] (MPS: [`crate::ErrorKind::Parse`] with the line) |
+//! | column or row bound | `\|b\| ≥` [`INFINITE_BOUND`] (`1e20`) | infinite, warning [`WarningKind::InfiniteBounds`]; a lower bound `≥ 1e20` (an upper `≤ −1e20`) is refused |
+//! | cost | `\|c\| ≥` [`INFINITE_COST`] (`1e20`) | infinite: the column is fixed at the bound the cost drives it to and `c·bound` moves into the objective constant, warning [`WarningKind::InfiniteCosts`]; refused when that bound is infinite |
+//!
+//! Costs, bounds and right-hand sides of any other magnitude (`1e-300`
+//! included) are kept as given. Dropping a small entry moves a row
+//! activity by at most `1e-9·|x_j|`, which is below the primal feasibility
+//! tolerance for every value the planner's models take (their entries lie
+//! between about `1e-4` and `1e6`, so the rule never touches them); HiGHS
+//! drops the same entries, so the two agree on such models. Each change is
+//! listed in [`Model::warnings`] (and in the `warnings` key of
+//! `fleetplan lp solve --format json`). [`Model::set_cost`] refuses an
+//! infinite cost; [`Model::set_col_bounds`] and [`Model::set_row_bounds`]
+//! take magnitudes `≥ 1e20` as infinite.
+//!
 //! Every row and column carries a name (its business meaning in models the
 //! planner compiles, e.g. `cap[h800-owned]` or `demand[pretrain]`).
 
@@ -30,6 +57,13 @@ use std::collections::HashMap;
 
 pub mod lp_format;
 pub mod mps;
+mod screen;
+
+use screen::Warnings;
+pub use screen::{
+    INFINITE_BOUND, INFINITE_COST, LARGE_MATRIX_VALUE, ModelWarning, SMALL_MATRIX_VALUE,
+    WarningKind,
+};
 
 /// Index of a column (variable) in a [`Model`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -268,6 +302,22 @@ fn lo(b: Option<f64>) -> f64 {
 fn up(b: Option<f64>) -> f64 {
     b.unwrap_or(f64::INFINITY)
 }
+/// A changed bound pair, with magnitudes ≥ [`INFINITE_BOUND`] infinite (a
+/// lower bound of `1e20` stays, to be refused as above its meaning allows).
+fn changed_bounds(lower: Option<f64>, upper: Option<f64>) -> (f64, f64) {
+    let (l, u) = (lo(lower), up(upper));
+    let l = if l <= -INFINITE_BOUND {
+        f64::NEG_INFINITY
+    } else {
+        l
+    };
+    let u = if u >= INFINITE_BOUND {
+        f64::INFINITY
+    } else {
+        u
+    };
+    (l, u)
+}
 
 impl ModelBuilder {
     /// An empty minimisation model.
@@ -363,13 +413,17 @@ impl ModelBuilder {
         self.row_lower.len()
     }
 
-    /// Freezes the model, checking it.
+    /// Freezes the model, checking it and applying the numeric rule of the
+    /// [module docs](self#numeric-limits) (small entries dropped, huge
+    /// bounds infinite, infinite costs fixed; see [`Model::warnings`]).
     ///
     /// # Errors
     /// [`crate::ErrorKind::Model`] if there are more than `u32::MAX` rows or
     /// columns, a coefficient, cost or constant is NaN or infinite, a bound is
-    /// NaN, a lower bound is `+∞` or an upper bound `−∞`, or a lower bound
-    /// exceeds its upper bound.
+    /// NaN, a lower bound is `+∞` (or `≥ 1e20`) or an upper bound `−∞` (or
+    /// `≤ −1e20`), a lower bound exceeds its upper bound, a matrix entry has
+    /// magnitude `1e15` or more, or a cost of magnitude `1e20` or more has no
+    /// finite bound to hold its column at.
     pub fn build(self) -> Result<Model> {
         if self.cost.len() >= u32::MAX as usize || self.row_lower.len() >= u32::MAX as usize {
             return Err(Error::model("more than 2^32 - 1 rows or columns"));
@@ -388,11 +442,9 @@ impl ModelBuilder {
                 )));
             }
         }
-        check_bounds("column", &self.col_names, &self.col_lower, &self.col_upper)?;
-        check_bounds("row", &self.row_names, &self.row_lower, &self.row_upper)?;
         let matrix =
             CscMatrix::from_triplets(self.row_lower.len(), self.cost.len(), &self.triplets)?;
-        Ok(Model {
+        let mut m = Model {
             name: self.name,
             sense: self.sense,
             obj_name: self.obj_name,
@@ -406,29 +458,36 @@ impl ModelBuilder {
             row_lower: self.row_lower,
             row_upper: self.row_upper,
             matrix,
-        })
+            warnings: Warnings::default(),
+        };
+        screen::screen(&mut m).map_err(|r| Error::model(r.message))?;
+        Ok(m)
     }
 }
 
-fn check_bounds(what: &str, names: &[String], lower: &[f64], upper: &[f64]) -> Result<()> {
+/// The first bound problem (NaN, `+∞` lower, `−∞` upper, lower above
+/// upper), worded for an error message.
+pub(crate) fn check_bounds(
+    what: &str,
+    names: &[String],
+    lower: &[f64],
+    upper: &[f64],
+) -> std::result::Result<(), String> {
     for (k, (&l, &u)) in lower.iter().zip(upper).enumerate() {
         if l.is_nan() || u.is_nan() {
-            return Err(Error::model(format!(
-                "{what} {k} ({}) has a NaN bound",
-                names[k]
-            )));
+            return Err(format!("{what} {k} ({}) has a NaN bound", names[k]));
         }
         if l == f64::INFINITY || u == f64::NEG_INFINITY {
-            return Err(Error::model(format!(
+            return Err(format!(
                 "{what} {k} ({}) has bounds [{l}, {u}]; a lower bound cannot be +inf nor an upper bound -inf",
                 names[k]
-            )));
+            ));
         }
         if l > u {
-            return Err(Error::model(format!(
+            return Err(format!(
                 "{what} {k} ({}) has lower bound {l} above upper bound {u}",
                 names[k]
-            )));
+            ));
         }
     }
     Ok(())
@@ -450,9 +509,20 @@ pub struct Model {
     row_lower: Vec<f64>,
     row_upper: Vec<f64>,
     matrix: CscMatrix,
+    warnings: Warnings,
 }
 
 impl Model {
+    /// What the numeric rule of the [module docs](self#numeric-limits)
+    /// changed when the model was made (and, for a model read from MPS,
+    /// which reading conventions applied). Empty for a model that needed
+    /// nothing. Not part of equality: two models stating the same problem
+    /// are equal however they were made.
+    #[must_use]
+    pub fn warnings(&self) -> &[ModelWarning] {
+        &self.warnings.0
+    }
+
     /// The model's name.
     #[must_use]
     pub fn name(&self) -> &str {
@@ -555,11 +625,19 @@ impl Model {
     /// Changes one objective coefficient.
     ///
     /// # Errors
-    /// [`crate::ErrorKind::Model`] for a non-finite cost or an unknown column.
+    /// [`crate::ErrorKind::Model`] for a non-finite cost, one of magnitude
+    /// [`INFINITE_COST`] or more, or an unknown column.
     pub fn set_cost(&mut self, col: ColId, cost: f64) -> Result<()> {
         let j = self.col(col)?;
         if !cost.is_finite() {
             return Err(Error::model(format!("cost {cost} is not finite")));
+        }
+        if cost.abs() >= INFINITE_COST {
+            return Err(Error::model(format!(
+                "cost {cost} of column {j} ({}) has magnitude {INFINITE_COST:e} or more, which \
+                 means an infinite cost; fix the column's bounds instead",
+                self.col_names[j]
+            )));
         }
         self.cost[j] = cost;
         Ok(())
@@ -576,8 +654,8 @@ impl Model {
         upper: Option<f64>,
     ) -> Result<()> {
         let j = self.col(col)?;
-        let (l, u) = (lo(lower), up(upper));
-        check_bounds("column", &self.col_names[j..=j], &[l], &[u])?;
+        let (l, u) = changed_bounds(lower, upper);
+        check_bounds("column", &self.col_names[j..=j], &[l], &[u]).map_err(Error::model)?;
         self.col_lower[j] = l;
         self.col_upper[j] = u;
         Ok(())
@@ -600,8 +678,8 @@ impl Model {
                 self.num_rows()
             )));
         }
-        let (l, u) = (lo(lower), up(upper));
-        check_bounds("row", &self.row_names[i..=i], &[l], &[u])?;
+        let (l, u) = changed_bounds(lower, upper);
+        check_bounds("row", &self.row_names[i..=i], &[l], &[u]).map_err(Error::model)?;
         self.row_lower[i] = l;
         self.row_upper[i] = u;
         Ok(())

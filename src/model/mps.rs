@@ -69,13 +69,29 @@
 //!   (lower −∞, upper unchanged), `PL` (upper +∞), `BV` (binary: integer in
 //!   `[0, 1]`, a value is ignored), `LI` / `UI` (integer with that lower /
 //!   upper bound). `UP` or `UI` with a **negative** value on a column whose
-//!   lower bound has not been set by an earlier BOUNDS line makes the lower
-//!   bound −∞ (the CPLEX/Gurobi convention; HiGHS 1.16 keeps 0, making the
-//!   bounds inconsistent). `SC` (semi-continuous) is rejected with an error.
+//!   lower bound has not been set by an earlier BOUNDS line (integer or
+//!   not) makes the lower bound −∞, with a
+//!   [`WarningKind::NegativeUpperBound`](super::WarningKind) warning. This
+//!   is the MPSX convention that CPLEX, SAS and QSopt document and that
+//!   HiGHS 1.16's *fixed-format* reader applies to `UP` (checked with
+//!   highspy 1.16: `mod008` with `UP bnd C2. -5` reads as `[-inf, -5]` and
+//!   solves to 304, as here); HiGHS 1.16's *free-format* reader, which it
+//!   tries first, keeps the lower bound 0, so such a file is infeasible
+//!   there, and its fixed reader reads `UI` as `MI`. A later `LO`/`LI`
+//!   line still sets the lower bound. `SC` (semi-continuous) is rejected
+//!   with an error.
 //! * A number of magnitude ≥ [`MPS_INFINITY`] (`1e20`) in RHS, RANGES or
 //!   BOUNDS means infinity; `Inf`/`Infinity` are accepted too. Matrix and
 //!   cost coefficients must be finite. `-0` reads as `0`. A Fortran `D`
 //!   exponent (`1.5D+03`) is accepted.
+//! * Magnitudes: the model layer's numeric rule applies
+//!   ([module docs](super#numeric-limits)): matrix entries of magnitude `1e-9` or less are
+//!   dropped with a warning, a matrix entry of `1e15` or more is a parse
+//!   error at its line, and a cost of `1e20` or more fixes its column at
+//!   the bound it drives it to (HiGHS's `small_matrix_value`,
+//!   `large_matrix_value` and `infinite_cost`). Tiny or huge RHS, RANGES
+//!   and bound values below `1e20` are kept as written.
+//! * A line longer than [`MAX_LINE_BYTES`] (1 MiB) is an error.
 //! * `OBJSENSE` takes `MAX`/`MAXIMIZE`/`MAXIMISE` or `MIN`/`MINIMIZE`/
 //!   `MINIMISE`, on the header line or on the next line (or lines of an
 //!   `OBJSENSE` section).
@@ -100,18 +116,25 @@
 //! 64-bit hash of the name, so each column name is stored once. The file
 //! reader streams the input through one reused line buffer.
 
-use super::{CscMatrix, Model, Sense, VarType};
+use super::screen::{Tally, Warnings, screen};
+use super::{CscMatrix, INFINITE_COST, LARGE_MATRIX_VALUE, Model, Sense, VarType, WarningKind};
 use crate::error::{Error, Result};
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufRead, BufReader, BufWriter, Read as _, Write};
 use std::path::Path;
 
 /// Magnitudes at or above this in RHS, RANGES and BOUNDS mean infinity when
-/// reading (the convention of HiGHS and CPLEX).
-pub const MPS_INFINITY: f64 = 1e20;
+/// reading (the convention of HiGHS and CPLEX; the model layer's
+/// [`INFINITE_BOUND`](super::INFINITE_BOUND)).
+pub const MPS_INFINITY: f64 = super::INFINITE_BOUND;
+
+/// The longest line the readers accept, in bytes. An MPS line holds at
+/// most seven fields; a longer one is not MPS (`/dev/zero`, a binary file),
+/// and reading it whole would take unbounded memory.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
 
 /// Which MPS dialect to read or write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -172,13 +195,24 @@ fn read_lines(mut input: impl BufRead, format: MpsFormat, path: Option<&Path>) -
     let mut no = 0;
     loop {
         buf.clear();
-        let n = input
+        let n = (&mut input)
+            .take(MAX_LINE_BYTES as u64 + 1)
             .read_until(b'\n', &mut buf)
             .map_err(|e| Error::io(path.map(Path::to_path_buf), e))?;
         if n == 0 {
             return Err(missing_endata(no));
         }
         no += 1;
+        if buf.len() > MAX_LINE_BYTES {
+            return Err(Error::parse(
+                "MPS",
+                Some(no),
+                format!(
+                    "line is longer than {MAX_LINE_BYTES} bytes; an MPS line holds at most \
+                     seven short fields (is this an MPS file?)"
+                ),
+            ));
+        }
         let line = std::str::from_utf8(&buf)
             .map_err(|_| Error::parse("MPS", Some(no), "line is not valid UTF-8"))?;
         if r.line(no, line)? {
@@ -553,6 +587,10 @@ struct Reader {
     in_int: bool,
     lower_set: Vec<bool>,
     bound_line: HashMap<u32, usize>,
+    /// Columns whose negative `UP`/`UI` bound made the lower bound `−∞`.
+    neg_up: Vec<u32>,
+    /// Lines of costs of magnitude ≥ `INFINITE_COST` (rare), by column.
+    inf_cost_line: HashMap<u32, usize>,
 }
 
 impl Reader {
@@ -597,6 +635,8 @@ impl Reader {
             in_int: false,
             lower_set: Vec::new(),
             bound_line: HashMap::new(),
+            neg_up: Vec::new(),
+            inf_cost_line: HashMap::new(),
         }
     }
 
@@ -735,12 +775,12 @@ impl Reader {
         }
         match self.section {
             Section::Rows => {
-                if let Some(n) = &self.objname {
-                    if self.obj_row.is_none() {
-                        return Err(format!(
-                            "OBJNAME names '{n}', which is not an N row of ROWS"
-                        ));
-                    }
+                if let Some(n) = &self.objname
+                    && self.obj_row.is_none()
+                {
+                    return Err(format!(
+                        "OBJNAME names '{n}', which is not an N row of ROWS"
+                    ));
                 }
             }
             Section::Columns => self.finish_column(),
@@ -919,6 +959,13 @@ impl Reader {
         for (k, &(row, val)) in pairs.iter().enumerate() {
             let r = self.row_ref(row, "COLUMNS")?;
             let v = coefficient(val)?;
+            if matches!(r, RowRef::Con(_)) && v.abs() >= LARGE_MATRIX_VALUE {
+                return Err(format!(
+                    "the entry of column '{name}' in row '{row}' is {val}; entries of magnitude \
+                     {LARGE_MATRIX_VALUE:e} or more cannot be solved reliably in double \
+                     precision (the limit HiGHS uses too): rescale the row or the column"
+                ));
+            }
             let dup_in_col = match (r, target) {
                 (RowRef::Objective, ColTarget::Current) => self.cur_cost_set,
                 (RowRef::Con(i), ColTarget::Current) => {
@@ -1134,6 +1181,9 @@ impl Reader {
                         RowRef::Objective => {
                             self.cost[c as usize] = v;
                             self.cur_cost_set = true;
+                            if v.abs() >= INFINITE_COST {
+                                self.inf_cost_line.insert(c, no);
+                            }
                         }
                         RowRef::Ignored => {}
                         RowRef::Con(i) => {
@@ -1239,6 +1289,7 @@ impl Reader {
                 *up = v;
                 if v < 0.0 && !self.lower_set[j] && *lo == 0.0 {
                     *lo = f64::NEG_INFINITY;
+                    self.neg_up.push(u32::try_from(j).unwrap_or(u32::MAX));
                 }
                 set_lower = false;
             }
@@ -1334,7 +1385,16 @@ impl Reader {
                 row_names.push(name);
             }
         }
-        Ok(Model {
+        let mut neg_up = Tally::default();
+        for &j in &self.neg_up {
+            let j = j as usize;
+            if self.col_lower[j] == f64::NEG_INFINITY {
+                neg_up.see(self.col_upper[j], || {
+                    format!("{} <= {}", self.col_names[j], self.col_upper[j])
+                });
+            }
+        }
+        let mut model = Model {
             name: self.name,
             sense: self.sense,
             obj_name,
@@ -1353,7 +1413,32 @@ impl Reader {
                 index: self.index,
                 value: self.value,
             },
-        })
+            warnings: Warnings::default(),
+        };
+        model
+            .warnings
+            .0
+            .extend(neg_up.warning(WarningKind::NegativeUpperBound, |at, _, _| {
+                format!(
+                    "{n} column{s} had a negative UP/UI bound and no lower bound, so {their} \
+                     lower bound became -infinity (the MPSX/CPLEX convention, also HiGHS's \
+                     fixed-format reader; HiGHS's free-format reader keeps 0, which makes the \
+                     bounds inconsistent) {at}",
+                    n = neg_up.count,
+                    s = if neg_up.count == 1 { "" } else { "s" },
+                    their = if neg_up.count == 1 { "its" } else { "their" },
+                )
+            }));
+        let cost_line = self.inf_cost_line;
+        screen(&mut model).map_err(|r| {
+            let line = r
+                .col
+                .and_then(|j| cost_line.get(&u32::try_from(j).unwrap_or(u32::MAX)))
+                .copied()
+                .unwrap_or(no);
+            err(line, r.message)
+        })?;
+        Ok(model)
     }
 }
 
@@ -1512,10 +1597,10 @@ fn numbers_fit_fixed(model: &Model) -> Option<f64> {
         if !fits(rhs) {
             return Some(rhs);
         }
-        if let Some(r) = range {
-            if !fits(r) {
-                return Some(r);
-            }
+        if let Some(r) = range
+            && !fits(r)
+        {
+            return Some(r);
         }
     }
     for j in 0..model.num_cols() {

@@ -212,6 +212,7 @@
 
 mod calendar;
 mod io;
+pub use io::{MAX_NESTING, MAX_SCENARIO_BYTES};
 mod precheck;
 mod ranges;
 mod report;

@@ -1646,7 +1646,15 @@ fn check_pool<'s>(
                 "{software} does not run on the {} ({})",
                 acc.name, acc.vendor
             ),
-            format!("use software = \"{native}\" (the vendor's stack) or \"other\""),
+            if native == SoftwareStack::Other {
+                format!(
+                    "use software = \"other\" (no known stack of {} runs {software}) or leave \
+                     the field out",
+                    acc.vendor
+                )
+            } else {
+                format!("use software = \"{native}\" (the vendor's stack) or \"other\"")
+            },
         );
     }
     let node_size = node_size

@@ -4,6 +4,7 @@
 // `lower == upper` identifies fixed variables exactly, by design.
 #![allow(clippy::float_cmp)]
 
+use super::certificate::{self, CheckTolerances};
 use super::sifting::{Sifter, SiftingStats};
 use super::simplex::scaling::Scaling;
 use super::simplex::{Engine, FREE, Limits, Lp, Method, Outcome, SpMat, Tol};
@@ -35,7 +36,10 @@ use std::time::Instant;
 ///
 /// # Errors
 /// [`crate::ErrorKind::Options`] for options out of range;
-/// [`crate::ErrorKind::Internal`] if the engine fails numerically.
+/// [`crate::ErrorKind::Numerical`] when the engine cannot stand behind an
+/// answer (an infeasibility whose Farkas certificate fails the independent
+/// check, also without scaling; a status it cannot settle);
+/// [`crate::ErrorKind::Internal`] if the engine fails otherwise.
 pub fn solve(model: &Model, options: &SolveOptions) -> Result<Solution> {
     if model.is_mip() {
         return super::mip::solve_mip(model, options);
@@ -47,8 +51,7 @@ pub fn solve(model: &Model, options: &SolveOptions) -> Result<Solution> {
 /// ignored. For a model without integer columns this is [`solve`].
 ///
 /// # Errors
-/// [`crate::ErrorKind::Options`] for options out of range;
-/// [`crate::ErrorKind::Internal`] if the engine fails numerically.
+/// As [`solve`].
 pub fn solve_relaxation(model: &Model, options: &SolveOptions) -> Result<Solution> {
     // The reported solve time includes setting the engine up (scaling,
     // the computational form, sifting's first working set).
@@ -81,7 +84,11 @@ fn sift(
     // deadline: the hand-over does not restart the clock.
     let anchored = options.anchored(start);
     if let Some(sol) = sifter.solve(model, &anchored)? {
-        return Ok((sol, None));
+        // An infeasible verdict must pass the independent check; when
+        // sifting's does not, the general engine decides from its basis.
+        if farkas_failure(model, &sol).is_none() {
+            return Ok((sol, None));
+        }
     }
     let basis = sifter.basis(model);
     let done = sifter.stats().iterations;
@@ -181,7 +188,9 @@ impl LpSolver {
     /// Solves from the current basis.
     ///
     /// # Errors
-    /// [`crate::ErrorKind::Internal`] if the engine fails numerically.
+    /// As [`solve`]: [`crate::ErrorKind::Numerical`] or
+    /// [`crate::ErrorKind::Internal`] when the engine cannot give an answer
+    /// it stands behind.
     pub fn solve(&mut self) -> Result<Solution> {
         match &mut self.path {
             Path::General(core) => core.solve(&self.model),
@@ -333,6 +342,9 @@ struct Core {
     /// Set after `set_basis`: compute exact steepest-edge weights.
     fresh_basis: bool,
 }
+
+/// Iterations (plus two per row and column) an unscaled re-solve may take.
+const RETRY_ITERATIONS: u64 = 1000;
 
 /// Largest row count for which `set_basis` recomputes exact dual
 /// steepest-edge weights (one BTRAN per row).
@@ -492,30 +504,146 @@ impl Core {
             if pv > t.primal_feasibility || dv > t.dual_feasibility {
                 // The scaled optimum is not optimal enough unscaled: a few
                 // cleanup iterations on the unscaled model from this basis.
-                let identity = Scaling::identity(model.num_rows(), model.num_cols());
-                let mut un =
-                    Engine::new(build_lp(model, &identity, self.sign), tol_of(&self.options));
-                un.limits = self.engine.limits;
-                un.iterations = self.engine.iterations;
-                copy_basis(&self.engine, &mut un);
-                if un.run(Method::Dual)? == Outcome::Optimal {
+                if let Some((un, Outcome::Optimal)) = self.unscaled(model)? {
+                    let mut un = un;
+                    let identity = Scaling::identity(model.num_rows(), model.num_cols());
                     let clean =
                         solution_of(&mut un, &identity, self.sign, model, &Outcome::Optimal);
                     let (pv2, dv2) = violations(model, &clean);
                     if pv2.max(dv2) <= pv.max(dv) {
                         sol = clean;
-                        self.engine.iterations = un.iterations;
-                        copy_basis(&un, &mut self.engine);
-                        self.engine.factor_ok = false;
+                        self.adopt(&un);
                     }
                 }
             }
+        }
+        if let Some(why) = farkas_failure(model, &sol) {
+            // The verdict is only as good as its certificate: settle it on
+            // the unscaled model from this basis, and if that gives no
+            // proof either, say so rather than report `infeasible`.
+            let settled = match self.unscaled(model)? {
+                Some((mut un, out @ (Outcome::Optimal | Outcome::Infeasible(_)))) => {
+                    let identity = Scaling::identity(model.num_rows(), model.num_cols());
+                    let again = solution_of(&mut un, &identity, self.sign, model, &out);
+                    let ok = match out {
+                        Outcome::Optimal => {
+                            let (pv, dv) = violations(model, &again);
+                            let t = &self.options.tolerances;
+                            pv <= t.primal_feasibility && dv <= t.dual_feasibility
+                        }
+                        _ => farkas_failure(model, &again).is_none(),
+                    };
+                    ok.then(|| {
+                        self.adopt(&un);
+                        again
+                    })
+                }
+                _ => None,
+            };
+            let deadline_passed = self
+                .engine
+                .limits
+                .deadline
+                .is_some_and(|d| Instant::now() >= d);
+            if settled.is_none() && deadline_passed {
+                // The time ran out before the verdict was settled: that is
+                // the answer (no point is claimed).
+                let mut limit = solution_of(
+                    &mut self.engine,
+                    &self.scale,
+                    self.sign,
+                    model,
+                    &Outcome::TimeLimit,
+                );
+                limit.basis = Some(self.basis());
+                limit.iterations = self.engine.iterations;
+                limit.solve_time = start.elapsed();
+                return Ok(limit);
+            }
+            sol = settled.ok_or_else(|| {
+                Error::numerical(format!(
+                    "the simplex found the LP infeasible but could not prove it: its Farkas \
+                     certificate fails the independent check ({why}), also after re-solving \
+                     without scaling; the model's coefficients may span too many orders of \
+                     magnitude for double precision (units closer to 1 usually help)"
+                ))
+            })?;
         }
         sol.basis = Some(self.basis());
         sol.iterations = self.engine.iterations;
         sol.solve_time = start.elapsed();
         Ok(sol)
     }
+}
+
+impl Core {
+    /// Re-solves with the dual simplex on the *unscaled* model from the
+    /// current basis (within the same limits); `None` when the run hits a
+    /// limit. The engine is returned for [`Core::adopt`].
+    ///
+    /// The re-solve gets at most [`RETRY_ITERATIONS`] plus two per row and
+    /// column beyond the iterations already done (and the caller's limits):
+    /// it starts from a basis that was optimal or infeasible when scaled,
+    /// so a long run means it is not converging.
+    fn unscaled(&self, model: &Model) -> Result<Option<(Engine, Outcome)>> {
+        let identity = Scaling::identity(model.num_rows(), model.num_cols());
+        let mut un = Engine::new(build_lp(model, &identity, self.sign), tol_of(&self.options));
+        un.limits = self.engine.limits;
+        let budget = self.engine.iterations
+            + RETRY_ITERATIONS
+            + 2 * (model.num_rows() + model.num_cols()) as u64;
+        un.limits.max_iterations = Some(un.limits.max_iterations.map_or(budget, |m| m.min(budget)));
+        un.iterations = self.engine.iterations;
+        copy_basis(&self.engine, &mut un);
+        let out = un.run(Method::Dual)?;
+        Ok(match out {
+            Outcome::IterationLimit | Outcome::TimeLimit => None,
+            out => Some((un, out)),
+        })
+    }
+
+    /// Takes the basis and iteration count of an unscaled re-solve.
+    fn adopt(&mut self, un: &Engine) {
+        self.engine.iterations = un.iterations;
+        copy_basis(un, &mut self.engine);
+        self.engine.factor_ok = false;
+    }
+}
+
+/// Why an infeasible verdict's certificate fails the independent check
+/// ([`certificate::check`]), or `None` when it passes or the solution is
+/// not an infeasible one.
+fn farkas_failure(model: &Model, sol: &Solution) -> Option<String> {
+    if sol.status != Status::Infeasible {
+        return None;
+    }
+    let relaxed;
+    let lp = if model.is_mip() {
+        relaxed = model.relaxation();
+        &relaxed
+    } else {
+        model
+    };
+    let report = certificate::check(lp, sol, &CheckTolerances::default());
+    if report.is_ok() {
+        return None;
+    }
+    let why: Vec<String> = report
+        .failures()
+        .map(|f| {
+            let mut s = format!(
+                "{}: {:.3e} against {:.1e}",
+                f.kind.description(),
+                f.value,
+                f.limit
+            );
+            if !f.detail.is_empty() {
+                s.push_str(&format!(" at {}", f.detail));
+            }
+            s
+        })
+        .collect();
+    Some(why.join("; "))
 }
 
 /// Copies the basis (statuses, not values) from one engine to another on

@@ -2,6 +2,7 @@
 
 use crate::catalog::emit;
 use clap::{Subcommand, ValueEnum};
+use fleetplan::ErrorKind;
 use fleetplan::model::Model;
 use fleetplan::model::mps::{MpsFormat, read_mps_file};
 use fleetplan::solver::{self, SolveOptions, Status};
@@ -15,7 +16,11 @@ pub enum Format {
     Text,
     /// One JSON object: `status`, `objective` (null when there is no
     /// feasible point), `point_feasible`, `iterations`, `solve_seconds`,
-    /// `rows`, `cols`, `gap`, `nodes`, `bound`.
+    /// `rows`, `cols`, `gap`, `nodes`, `bound`, `integer_cols`, `name` and
+    /// `warnings` (what the model layer's numeric rule or the MPS
+    /// conventions changed, each `{kind, count, message}`). When the solver
+    /// cannot stand behind an answer the object is `{status: "numerical",
+    /// error, warnings, ...}` and the exit status is 1.
     Json,
 }
 
@@ -34,8 +39,10 @@ pub enum Dialect {
 #[derive(Debug, Subcommand)]
 pub enum Args {
     /// Solve an MPS file (fixed or free format; MARKER sections make it a
-    /// MILP). Exit status 0 when the solve ran (whatever its status), 2 when
-    /// the file cannot be read or parsed or an option is out of range.
+    /// MILP). Exit status 0 when the solve ran (whatever its status), 1 when
+    /// the solver failed (numerical trouble: no answer it can stand behind),
+    /// 2 when the file cannot be read or parsed, the model is refused or an
+    /// option is out of range.
     ///
     /// At a limit the status says so (`time_limit`, or `feasible` for a
     /// MILP with an incumbent, with its bound and gap). An LP stopped by a
@@ -140,10 +147,37 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::from(2);
         }
     }
+    let warnings: Vec<serde_json::Value> = model
+        .warnings()
+        .iter()
+        .map(|w| {
+            serde_json::json!({
+                "kind": w.kind.as_str(),
+                "count": w.count,
+                "message": w.message,
+            })
+        })
+        .collect();
+    if format == Format::Text {
+        for w in model.warnings() {
+            eprintln!("fleetplan: warning: {w}");
+        }
+    }
     let sol = match solver::solve(&model, &opts) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("fleetplan: {e}");
+            if format == Format::Json && e.kind() == ErrorKind::Numerical {
+                let v = serde_json::json!({
+                    "status": "numerical",
+                    "error": e.to_string(),
+                    "rows": model.num_rows(),
+                    "cols": model.num_cols(),
+                    "name": model.name(),
+                    "warnings": warnings,
+                });
+                let _ = emit(&v.to_string());
+            }
             return ExitCode::from(1);
         }
     };
@@ -182,6 +216,7 @@ pub fn run(args: Args) -> ExitCode {
                 "bound": json_num(bound),
                 "integer_cols": model.var_types().iter().filter(|t| **t == fleetplan::model::VarType::Integer).count(),
                 "name": model.name(),
+                "warnings": warnings,
             });
             v.to_string()
         }

@@ -22,7 +22,9 @@
 mod pricing;
 
 use super::simplex::scaling::Scaling;
-use super::simplex::{ActivityBound, Engine, Limits, Lp, Method, Outcome, SpMat, Tol};
+use super::simplex::{
+    ActivityBound, Engine, Limits, Lp, Method, Outcome, SpMat, Tol, farkas_products,
+};
 use super::sparse::SparseVec;
 use super::{Algorithm, Basis, BasisStatus, Certificate, Solution, SolveOptions, Status};
 use crate::error::{Error, Result};
@@ -1185,17 +1187,10 @@ fn farkas_full(model: &Model, y: &[f64]) -> Option<Vec<f64>> {
         return None;
     }
     let a = model.matrix();
-    let zmax = (0..model.num_cols()).fold(0.0f64, |acc, j| {
-        let (idx, val) = a.col(j);
-        idx.iter()
-            .zip(val)
-            .fold(acc, |acc, (&i, &v)| acc.max((v * y[i as usize]).abs()))
-    });
-    let mut bound = ActivityBound::new(1e-9 * ymax.max(zmax));
-    for j in 0..model.num_cols() {
-        let (idx, val) = a.col(j);
-        let z: f64 = idx.iter().zip(val).map(|(&i, &v)| v * y[i as usize]).sum();
-        bound.add(z, model.col_lower()[j], model.col_upper()[j]);
+    let (z, big) = farkas_products(model.num_cols(), |j| a.col(j), y);
+    let mut bound = ActivityBound::new(big);
+    for (j, &zj) in z.iter().enumerate() {
+        bound.add(zj, model.col_lower()[j], model.col_upper()[j]);
     }
     for (i, &yi) in y.iter().enumerate() {
         // The logical s = −(Ax)_i lies in [−rᵤ, −rₗ].

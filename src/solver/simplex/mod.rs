@@ -375,15 +375,16 @@ impl Engine {
 
     /// Whether the iteration or time limit is reached.
     pub(crate) fn limit_reached(&self) -> Option<Stop> {
-        if let Some(maxit) = self.limits.max_iterations {
-            if self.iterations >= maxit {
-                return Some(Stop::IterationLimit);
-            }
+        if let Some(maxit) = self.limits.max_iterations
+            && self.iterations >= maxit
+        {
+            return Some(Stop::IterationLimit);
         }
-        if let Some(dl) = self.limits.deadline {
-            if self.iterations % 16 == 0 && Instant::now() >= dl {
-                return Some(Stop::TimeLimit);
-            }
+        if let Some(dl) = self.limits.deadline
+            && self.iterations.is_multiple_of(16)
+            && Instant::now() >= dl
+        {
+            return Some(Stop::TimeLimit);
         }
         None
     }
@@ -772,8 +773,10 @@ impl Engine {
                         Stop::Infeasible(y) => match self.farkas(&y) {
                             Some(y) => return Ok(Outcome::Infeasible(y)),
                             None => {
-                                return Err(crate::Error::internal(
-                                    "could not certify primal infeasibility",
+                                return Err(crate::Error::numerical(
+                                    "the simplex found no feasible point but could not prove \
+                                     infeasibility: no Farkas certificate it found holds (badly \
+                                     scaled coefficients? units closer to 1 usually help)",
                                 ));
                             }
                         },
@@ -783,8 +786,9 @@ impl Engine {
                 }
             };
         }
-        Err(crate::Error::internal(
-            "simplex: status unresolved after repeated method changes",
+        Err(crate::Error::numerical(
+            "the simplex switched methods six times without settling whether the LP is \
+             feasible and bounded (badly scaled coefficients? units closer to 1 usually help)",
         ))
     }
 
@@ -797,21 +801,39 @@ impl Engine {
         if ymax == 0.0 || !ymax.is_finite() {
             return None;
         }
-        let mut bound = ActivityBound::new(1e-9 * ymax);
-        for j in 0..self.lp.nt() {
-            let z = if j < n {
-                let (idx, val) = self.lp.a.line(j);
-                idx.iter()
-                    .zip(val)
-                    .map(|(&i, &a)| a * y[i as usize])
-                    .sum::<f64>()
-            } else {
-                y[j - n]
-            };
-            bound.add(z, self.lp.lower[j], self.lp.upper[j]);
+        let (mut z, big) = farkas_products(n, |j| self.lp.a.line(j), y);
+        z.extend_from_slice(y);
+        let mut bound = ActivityBound::new(big);
+        for (j, &zj) in z.iter().enumerate() {
+            bound.add(zj, self.lp.lower[j], self.lp.upper[j]);
         }
         bound.proof(y)
     }
+}
+
+/// `z_j = Σ_i a_ij y_i` for the `n` columns `col(j)` of a column-wise
+/// matrix, and the largest single product `|a_ij y_i|` (at least
+/// `max_i |y_i|`, the logicals' products): what [`ActivityBound::new`]
+/// needs.
+pub(crate) fn farkas_products<'a>(
+    n: usize,
+    col: impl Fn(usize) -> (&'a [u32], &'a [f64]),
+    y: &[f64],
+) -> (Vec<f64>, f64) {
+    let mut big = y.iter().fold(0.0f64, |a, v| a.max(v.abs()));
+    let z = (0..n)
+        .map(|j| {
+            let (idx, val) = col(j);
+            let mut zj = 0.0;
+            for (&i, &a) in idx.iter().zip(val) {
+                let t = a * y[i as usize];
+                zj += t;
+                big = big.max(t.abs());
+            }
+            zj
+        })
+        .collect();
+    (z, big)
 }
 
 /// Bounds on `yᵀ[A I] v` over the box of the variables `v`, term by term:
@@ -819,6 +841,15 @@ impl Engine {
 /// `y` proves infeasibility when the upper bound is negative (or, with the
 /// sign flipped, when the lower bound is positive) beyond a tolerance
 /// relative to the largest finite term.
+///
+/// A multiplier `z_j = Σ_i a_ij y_i` counts as zero when it is below
+/// [`FARKAS_ZERO`] times the largest single product `|a_ij y_i|` of the whole
+/// combination (`big`): the standard of the independent check
+/// (`certificate::check`, which allows `1e-7`), made stricter: a proof of
+/// infeasibility up to perturbations of that relative size. Every `z_j`
+/// above it on a variable without a bound in its direction breaks the
+/// proof. An LP's final infeasible verdict is also run through
+/// `certificate::check` itself (`solver::lp`).
 pub(crate) struct ActivityBound {
     tiny: f64,
     hi: f64,
@@ -826,11 +857,14 @@ pub(crate) struct ActivityBound {
     scale: f64,
 }
 
+/// See [`ActivityBound`].
+const FARKAS_ZERO: f64 = 1e-9;
+
 impl ActivityBound {
-    /// Terms with `|z| <= tiny` are treated as zero.
-    pub(crate) fn new(tiny: f64) -> Self {
+    /// A test for a combination whose largest single product is `big`.
+    pub(crate) fn new(big: f64) -> Self {
         Self {
-            tiny,
+            tiny: FARKAS_ZERO * big,
             hi: 0.0,
             lo: 0.0,
             scale: 0.0,
