@@ -115,7 +115,14 @@ fn opt<T: Copy, R>(x: Option<T>, f: impl FnOnce(T) -> R) -> Option<R> {
 }
 
 const ACCELERATORS: [&str; 8] = [
-    "H100", "H800", "H20", "A100", "MI300X", "Ascend 910C", "B200", "X1",
+    "H100",
+    "H800",
+    "H20",
+    "A100",
+    "MI300X",
+    "Ascend 910C",
+    "B200",
+    "X1",
 ];
 const COUNTRIES: [&str; 4] = ["CN", "US", "SG", "AE"];
 const VENDORS: [&str; 4] = ["NVIDIA", "Huawei", "AMD", "Acme"];
@@ -169,7 +176,11 @@ impl AccDesc {
         } else if let Some(v) = self.vendor {
             p.vendor = Some(pick(&VENDORS, v).to_owned());
         }
-        let peak = |n: Option<N>, typical: f64| opt(n, |n| src(Peak::Dense(FlopsPerSec::from_raw(n.at(typical)))));
+        let peak = |n: Option<N>, typical: f64| {
+            opt(n, |n| {
+                src(Peak::Dense(FlopsPerSec::from_raw(n.at(typical))))
+            })
+        };
         p.peak_bf16 = peak(self.peaks[0], 1e15);
         p.peak_fp16 = peak(self.peaks[1], 1e15);
         p.peak_fp8 = peak(self.peaks[2], 2e15);
@@ -184,7 +195,9 @@ impl AccDesc {
         p.hbm_capacity = opt(self.hbm, |n| src(Bytes::from_raw(n.at(1e11))));
         p.hbm_bandwidth = opt(self.hbm_bw, |n| src(BytesPerSec::from_raw(n.at(4e12))));
         p.scale_up_bandwidth = opt(self.scale_up_bw, |n| src(BytesPerSec::from_raw(n.at(9e11))));
-        p.scale_out_bandwidth = opt(self.scale_out_bw, |n| src(BytesPerSec::from_raw(n.at(5e10))));
+        p.scale_out_bandwidth = opt(self.scale_out_bw, |n| {
+            src(BytesPerSec::from_raw(n.at(5e10)))
+        });
         p.scale_up_domain = opt(self.domain, |c| src(c.at(8.0)));
         p.node_size = opt(self.node, |c| src(c.at(8.0)));
         p.tdp = opt(self.tdp, |n| src(Watts::from_raw(n.at(700.0))));
@@ -442,10 +455,8 @@ impl PhaseDesc {
             p.tokens_per_day = None;
             match &self.demand {
                 DemandDesc::Flat(i, o, hit) => {
-                    let mut d = TokenDemand::new(
-                        Tokens::from_raw(i.at(1e10)),
-                        Tokens::from_raw(o.at(2e9)),
-                    );
+                    let mut d =
+                        TokenDemand::new(Tokens::from_raw(i.at(1e10)), Tokens::from_raw(o.at(2e9)));
                     if let Some(h) = hit {
                         d = d.with_cache_hit(Fraction::from_raw(h.frac(0.5)));
                     }
@@ -607,7 +618,12 @@ impl Desc {
                     .collect(),
             },
         };
-        s.accelerators = self.accelerators.iter().take(3).map(AccDesc::patch).collect();
+        s.accelerators = self
+            .accelerators
+            .iter()
+            .take(3)
+            .map(AccDesc::patch)
+            .collect();
         s.pools = self
             .pools
             .iter()
@@ -665,7 +681,9 @@ impl Desc {
         s.budget.total_usd = opt(self.total, |n| Usd::from_raw(n.at(2e8)));
         s.budget.energy = opt(self.energy, |(price, pue)| {
             let mut e = Energy::new(UsdPerKwh::from_raw(price.at(0.08)), 1.3);
-            e.pue = opt(pue, |n| n.at(1.3).max(if n.0 <= 223 { 1.0 } else { f64::MIN }));
+            e.pue = opt(pue, |n| {
+                n.at(1.3).max(if n.0 <= 223 { 1.0 } else { f64::MIN })
+            });
             e
         });
         s.economics = match self.economics {
