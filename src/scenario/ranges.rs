@@ -261,13 +261,8 @@ pub(crate) const SHAPE: Range = Range::new(
     "",
     "layers, widths, heads and experts are at most ~10^5",
 );
-pub(crate) const CONTEXT: Range = Range::new(
-    false,
-    1.0,
-    1e9,
-    "tokens",
-    "contexts are up to ~10^7 tokens",
-);
+pub(crate) const CONTEXT: Range =
+    Range::new(false, 1.0, 1e9, "tokens", "contexts are up to ~10^7 tokens");
 pub(crate) const BATCH: Range = Range::new(
     false,
     1.0,
@@ -300,13 +295,7 @@ pub(crate) fn figure(field: &str) -> Option<Range> {
         "FLOP/s",
         "the fastest devices reach ~10^16 FLOP/s at FP4",
     );
-    const MEMORY: Range = Range::new(
-        false,
-        1.0,
-        1e15,
-        "B",
-        "a device holds ~10^11 B of HBM",
-    );
+    const MEMORY: Range = Range::new(false, 1.0, 1e15, "B", "a device holds ~10^11 B of HBM");
     const BANDWIDTH: Range = Range::new(
         false,
         1.0,
@@ -314,13 +303,7 @@ pub(crate) fn figure(field: &str) -> Option<Range> {
         "B/s",
         "device bandwidths are ~10^11-10^13 B/s",
     );
-    const POWER: Range = Range::new(
-        false,
-        1e-3,
-        1e6,
-        "W",
-        "a device draws ~10^2-10^3 W",
-    );
+    const POWER: Range = Range::new(false, 1e-3, 1e6, "W", "a device draws ~10^2-10^3 W");
     const DOMAIN: Range = Range::new(
         false,
         1.0,

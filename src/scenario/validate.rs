@@ -1114,17 +1114,11 @@ impl Checker {
             }
         }
     }
-
 }
 
 /// Checks one catalogue figure (positive quantity or positive count, in
 /// the field's range, [`ranges::figure`]).
-pub(crate) fn check_figure(
-    path: &str,
-    field: &str,
-    value: f64,
-    kind: NumberKind,
-) -> Option<Issue> {
+pub(crate) fn check_figure(path: &str, field: &str, value: f64, kind: NumberKind) -> Option<Issue> {
     let mut c = Checker { issues: Vec::new() };
     let ok = match kind {
         NumberKind::Quantity => c.number(path, value, Rule::Positive),
@@ -1587,7 +1581,8 @@ fn check_pool<'s>(
                     );
                 }
             }
-            if let Some(g) = c.opt_count_in(|| at("ownership.granularity"), *g, true, ranges::DEVICES)
+            if let Some(g) =
+                c.opt_count_in(|| at("ownership.granularity"), *g, true, ranges::DEVICES)
             {
                 granularity = g;
             }
@@ -1794,7 +1789,12 @@ fn check_phase<'s>(
 
     // Model.
     let m = &ph.model;
-    let total = c.count_in(&at("model.total_params"), m.total_params, true, ranges::PARAMS);
+    let total = c.count_in(
+        &at("model.total_params"),
+        m.total_params,
+        true,
+        ranges::PARAMS,
+    );
     let active = c.opt_count_in(
         || at("model.active_params"),
         m.active_params,
@@ -2031,12 +2031,7 @@ fn check_phase<'s>(
                 ("prefill_tokens_per_s", ms.prefill_tokens_per_s),
                 ("decode_tokens_per_s", ms.decode_tokens_per_s),
             ] {
-                c.opt_quantity_in(
-                    || mat(f),
-                    v,
-                    Rule::Positive,
-                    ranges::DEVICE_TOKENS_PER_S,
-                );
+                c.opt_quantity_in(|| mat(f), v, Rule::Positive, ranges::DEVICE_TOKENS_PER_S);
             }
             c.opt_quantity_in(
                 || mat("at_tpot_s"),
@@ -2267,12 +2262,7 @@ fn check_scaling(
             let n = c.count_in(&pat(".devices"), p.devices, true, ranges::DEVICES);
             let v = match (p.mfu, p.tokens_per_s) {
                 (Some(m), None) => c
-                    .quantity_in(
-                        &pat(".mfu"),
-                        m,
-                        Rule::OpenFraction,
-                        ranges::FRACTION_FLOOR,
-                    )
+                    .quantity_in(&pat(".mfu"), m, Rule::OpenFraction, ranges::FRACTION_FLOOR)
                     .map(|m| (true, m.get())),
                 (None, Some(t)) => c
                     .quantity_in(
