@@ -126,13 +126,6 @@ const ACCELERATORS: [&str; 8] = [
 ];
 const COUNTRIES: [&str; 4] = ["CN", "US", "SG", "AE"];
 const VENDORS: [&str; 4] = ["NVIDIA", "Huawei", "AMD", "Acme"];
-const PRECISIONS: [Precision; 5] = [
-    Precision::Bf16,
-    Precision::Fp16,
-    Precision::Fp8,
-    Precision::Int8,
-    Precision::Fp4,
-];
 
 fn pick<T: Copy>(list: &[T], i: u8) -> T {
     list[usize::from(i) % list.len()]
@@ -404,7 +397,7 @@ impl PhaseDesc {
             m.heads = Some(heads.at(32.0));
         }
         m.kv_bytes_per_token = opt(self.kv_bytes, |n| Bytes::from_raw(n.at(70_000.0)));
-        let precision = pick(&PRECISIONS, self.precision);
+        let precision = pick(Precision::ALL, self.precision);
         let name = format!("phase{i}");
         let training = kind.is_training();
         let mut p = if training {
@@ -417,7 +410,7 @@ impl PhaseDesc {
                 TokenDemand::new(Tokens::from_raw(1e9), Tokens::from_raw(1e8)),
             )
         };
-        p.fallback_precision = opt(self.fallback, |f| pick(&PRECISIONS, f));
+        p.fallback_precision = opt(self.fallback, |f| pick(Precision::ALL, f));
         if training || self.cross {
             match self.work {
                 Work::Tokens(t) => p.tokens = Some(Tokens::from_raw(t.at(1e11))),
