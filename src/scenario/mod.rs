@@ -162,7 +162,7 @@
 //! | `budget.energy.pue` | `[1, 10]` | real facilities run at 1.05–2 |
 //! | `pools[].availability` | `[0.01, 1]` | a pool up less than 1% of the time is not a pool |
 //! | `pools[].mfu.*`, `scaling[].points[].mfu` | `[0.001, 1]` | below 0.1% is a unit mistake (0.39 for 39%) |
-//! | `pools[].mtbf_hours` | `[1, 1e12]` h | device MTBFs are 10^4–10^6 h; 10^12 is "never fails" |
+//! | `pools[].mtbf_hours` | `[1, 1e15]` h | device MTBFs are 10^4–10^6 h; 10^12–10^15 say "never fails" |
 //! | `pools[].checkpoint_write_s`, `restart_s` | `0` or `[1e-3, 1e6]` s | seconds to hours; 10^6 s is 11.6 days (as time limits) |
 //! | `pools[].life_years` | `[0.01, 50]` years | an economic life is a few years |
 //! | fractions: `residual_fraction`, `levy`, `levy_pass_through`, `cache_hit`, `domestic_share[].min`, `settings.mip_gap` | `[0, 1]` | fractions |

@@ -176,9 +176,9 @@ pub(crate) const LIFE_YEARS: Range = Range::new(
 pub(crate) const MTBF_HOURS: Range = Range::new(
     false,
     1.0,
-    1e12,
+    1e15,
     "h",
-    "device MTBFs are 10^4-10^6 hours (10^12 is the usual way to say never fails); a device failing hourly is broken",
+    "device MTBFs are 10^4-10^6 hours (10^12-10^15 say never fails); a device failing hourly is broken",
 );
 pub(crate) const SECONDS: Range = Range::new(
     true,
