@@ -52,12 +52,19 @@ use std::time::Instant;
 /// Points per independently warm-started chunk.
 pub const CHUNK: usize = 16;
 
+/// The most points a sweep may have (10^5). Each point is a plan; at a
+/// millisecond each a sweep of this size already takes minutes, and a
+/// step count typed with a few zeros too many (`0..1:10000000000`) would
+/// otherwise allocate the values before the first point is solved.
+pub const MAX_POINTS: usize = 100_000;
+
 /// Which field varies, and over which values.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SweepSpec {
     /// The field's path, e.g. `policy.rules[3].levy`.
     pub path: String,
-    /// The values, in order.
+    /// The values, in order: 1 to [`MAX_POINTS`] of them ([`sweep`]
+    /// refuses other lengths with a typed error).
     pub values: Vec<f64>,
 }
 
@@ -68,8 +75,19 @@ impl FromStr for SweepSpec {
     /// points are rounded to 15 significant digits, so `0..0.3:4` gives
     /// 0, 0.1, 0.2 and 0.3 rather than 0.09999999999999999 (a change
     /// below 1e-15 relative); its ends are exactly `FROM` and `TO`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Parse`](crate::ErrorKind::Parse) for a missing `=`,
+    /// an empty path, a value that is not a finite number, a range without
+    /// `..`, zero steps, no values, or more than [`MAX_POINTS`] points
+    /// (checked before any value is made).
     fn from_str(s: &str) -> Result<Self> {
         let bad = |m: String| Error::parse("sweep", None, m);
+        let too_many = |n: &str| {
+            bad(format!(
+                "{n} points: a sweep has at most {MAX_POINTS}; use fewer steps or split the range"
+            ))
+        };
         let (path, values) = s
             .split_once('=')
             .ok_or_else(|| bad(format!("'{s}': expected PATH=FROM..TO:STEPS or PATH=a,b,c")))?;
@@ -93,15 +111,19 @@ impl FromStr for SweepSpec {
                 .split_once("..")
                 .ok_or_else(|| bad(format!("'{range}': expected FROM..TO")))?;
             let (a, b) = (num(a)?, num(b)?);
-            let n: usize = steps
+            let n: u128 = steps
                 .trim()
                 .parse()
                 .map_err(|_| bad(format!("'{steps}' is not a whole number of steps")))?;
+            let n = usize::try_from(n)
+                .ok()
+                .filter(|&n| n <= MAX_POINTS)
+                .ok_or_else(|| too_many(&n.to_string()))?;
             match n {
                 0 => return Err(bad("STEPS must be at least 1".to_owned())),
                 1 => vec![a],
                 _ => {
-                    // n ≥ 2 and at most a few million: exact in f64
+                    // 2 ≤ n ≤ MAX_POINTS: exact in f64
                     #[allow(clippy::cast_precision_loss)]
                     let d = (b - a) / (n - 1) as f64;
                     #[allow(clippy::cast_precision_loss)]
@@ -119,6 +141,10 @@ impl FromStr for SweepSpec {
                 }
             }
         } else {
+            let count = values.split(',').count();
+            if count > MAX_POINTS {
+                return Err(too_many(&count.to_string()));
+            }
             values.split(',').map(num).collect::<Result<Vec<_>>>()?
         };
         if values.is_empty() {
@@ -393,15 +419,29 @@ fn chunk(
 /// wall-clock budget for the whole sweep (module docs).
 ///
 /// # Errors
-/// When the path names no number of the scenario, or a point fails to plan
-/// for a reason other than validation (points that make the scenario
-/// invalid are rows with status `invalid` and their issues).
+/// [`ErrorKind::Parse`](crate::ErrorKind::Parse) when `spec` has no values
+/// or more than [`MAX_POINTS`] (a [`SweepSpec`] built by hand rather than
+/// parsed), or its path names no number of the scenario; otherwise when a
+/// point fails to plan for a reason other than validation (points that
+/// make the scenario invalid are rows with status `invalid` and their
+/// issues).
 pub fn sweep(
     s: &Scenario,
     spec: &SweepSpec,
     opts: &SweepOptions,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<SweepTable> {
+    if spec.values.is_empty() || spec.values.len() > MAX_POINTS {
+        return Err(Error::parse(
+            "sweep",
+            None,
+            format!(
+                "'{}' has {} values; a sweep needs 1 to {MAX_POINTS}",
+                spec.path,
+                spec.values.len()
+            ),
+        ));
+    }
     let limit = crate::plan::budget(
         opts.plan.time_limit,
         s.settings.time_limit_s.map(|t| t.get()),
@@ -462,6 +502,20 @@ mod tests {
         assert_eq!(l.values, vec![1e9, 2e9]);
         for bad in ["x", "=1", "a=1..2", "a=1..2:0", "a=nan", "a=1..x:3", "a="] {
             assert!(bad.parse::<SweepSpec>().is_err(), "{bad}");
+        }
+        // Step counts are bounded before anything is allocated (a fuzzer's
+        // `0..1:10000000000` once allocated until the process aborted).
+        let max = format!("x=0..1:{MAX_POINTS}");
+        assert_eq!(max.parse::<SweepSpec>()?.values.len(), MAX_POINTS);
+        for bad in [
+            format!("x=0..1:{}", MAX_POINTS + 1),
+            "x=0..1:10000000000".to_owned(),
+            "x=0..1:340282366920938463463374607431768211455".to_owned(),
+            format!("x={}", vec!["1"; MAX_POINTS + 1].join(",")),
+        ] {
+            let e = bad.parse::<SweepSpec>().expect_err("too many points");
+            assert_eq!(e.kind(), crate::ErrorKind::Parse);
+            assert!(e.to_string().contains("at most 100000"), "{e}");
         }
         Ok(())
     }

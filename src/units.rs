@@ -117,12 +117,14 @@ macro_rules! quantity {
                 check_finite_nonneg(stringify!($name), value).map(Self)
             }
 
-            /// Makes the quantity from a value known to be finite and
-            /// non-negative (a literal, or the result of arithmetic on checked
-            /// quantities). Debug builds assert it.
+            /// Makes the quantity from a value without checking it (a
+            /// literal, or the result of arithmetic on checked quantities).
+            /// Any `f64` is kept as given, as deserialisation keeps it, and
+            /// never panics: [`Quantity::check`] or
+            /// [`Scenario::validate`](crate::scenario::Scenario::validate)
+            /// reports a NaN, infinite, negative or out-of-range value.
             #[must_use]
             pub const fn from_raw(value: f64) -> Self {
-                debug_assert!(value.is_finite() && value >= 0.0);
                 Self(value)
             }
 
@@ -514,10 +516,11 @@ impl Fraction {
         Ok(Self(v))
     }
 
-    /// Makes a fraction from a value known to be in `[0, 1]` (debug-asserted).
+    /// Makes a fraction from a value without checking it (see the
+    /// quantities' `from_raw`: any `f64` is kept and never panics;
+    /// [`Fraction::new`] or validation rejects one outside `[0, 1]`).
     #[must_use]
     pub const fn from_raw(value: f64) -> Self {
-        debug_assert!(value >= 0.0 && value <= 1.0);
         Self(value)
     }
 

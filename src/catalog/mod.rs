@@ -883,6 +883,7 @@ impl Catalog {
             for n in a.numbers() {
                 if let Some(issue) = crate::scenario::check_figure(
                     &format!("{path}.{}.value", n.field),
+                    n.field,
                     n.value,
                     n.kind,
                 ) {
@@ -1020,6 +1021,7 @@ impl Catalog {
             for n in p.numbers() {
                 if let Some(issue) = crate::scenario::check_figure(
                     &format!("{path}.{}.value", n.field),
+                    n.field,
                     n.value,
                     n.kind,
                 ) {

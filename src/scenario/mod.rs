@@ -86,9 +86,9 @@
 //! | `E-NUMBER-INFINITE` | a number is infinite |
 //! | `E-NUMBER-NEGATIVE` | a number is negative where that has no meaning |
 //! | `E-NUMBER-ZERO` | a number is zero where it must be positive (horizon, node size, catalogue figures) |
-//! | `E-NUMBER-RANGE` | a number outside its range: fractions in `[0, 1]`, MFU and availability in `(0, 1]`, PUE at least 1 |
+//! | `E-NUMBER-RANGE` | a number outside its range (see "Numeric ranges"), or a list longer than its limit |
 //! | `E-COUNT-NOT-INTEGER` | a count (devices, layers) has a fractional part |
-//! | `E-COUNT-TOO-LARGE` | a count is above 10^15 |
+//! | `E-COUNT-TOO-LARGE` | a count is above 10^15, beyond every count's range |
 //! | `E-NAME-EMPTY` | a scenario, pool, phase or accelerator name is empty |
 //! | `E-NAME-DUPLICATE` | two pools, phases or accelerators share a name or alias |
 //! | `E-ACCEL-UNKNOWN` | an accelerator that is neither built in nor added under `[[accelerators]]` |
@@ -133,6 +133,75 @@
 //! | `E-RISK-INVALID` | a risk without an effect or probability, an unknown pool, phase or risk, joint probabilities not summing to 1, an objective other than `min_cost` ([`crate::risk`]) |
 //! | `E-RISK-TOO-MANY` | more than 12 independent risks without `risk.samples`, or more than 4,096 joint scenarios |
 //!
+//! # Numeric ranges
+//!
+//! Every number has a range of physically meaningful values, checked by
+//! [`Scenario::validate`] (`E-NUMBER-RANGE`, with the field's path, the
+//! range and why). The bounds are generous — one to three orders of
+//! magnitude beyond the largest real value — and they exist so that every
+//! product the planner forms (devices × hours × price, FLOP/s × hours,
+//! tokens × FLOP per token) stays far inside `f64` and the compiled model
+//! stays within what the engine is measured on: without them a price of
+//! 1e-300 USD, a horizon of 1e15 days or a TDP of 1e308 W made models
+//! whose coefficients span hundreds of orders of magnitude (a horizon of
+//! 1e15 days once gave a plan its own verifier rejected). A non-zero value
+//! below a range's minimum is refused like one above its maximum; where
+//! zero is meaningful it is allowed ("or 0"), so "free" is written `0`,
+//! not `1e-300`. NaN, infinities and negatives keep their own codes
+//! (`E-NUMBER-NAN`, `E-NUMBER-INFINITE`, `E-NUMBER-NEGATIVE`).
+//!
+//! | field(s) | range | why |
+//! |---|---|---|
+//! | `horizon_days`, `period_days`, `ownership.depreciation_days` | `[1/24, 18262.5]` days | an hour (the calendar's resolution) to 50 years; an accelerator's life is ~5 |
+//! | `start_day`, `deadline_days`, `from_day`, `until_day`, `ownership.lead_time_days` | `0` or `[1/24, 18262.5]` days | offsets from the start at the calendar's resolution; each also within the horizon |
+//! | `pools[].count`, `ownership.max`, `ownership.granularity`, `deliveries[].max_per_period`, `scaling[].points[].devices` | `[0, 10^7]` devices (granularity, devices ≥ 1) | the largest fleets are 10^5–10^6 devices |
+//! | `phases[].min_devices`, `max_devices`, `policy.rules[].quota` | `[0, 10^12]` devices | a whole fleet: 10^5 pools of 10^7 |
+//! | `pools[].node_size`, catalogue `node_size` | `[1, 10^4]` devices | the largest scale-up systems hold hundreds (CloudMatrix 384, NVL576) |
+//! | `ownership.unit_price_usd` | `0` or `[1e-6, 1e8]` USD | a device costs thousands to tens of thousands of dollars; below a micro-dollar write 0 |
+//! | `ownership.usd_per_hour` | `0` or `[1e-6, 1e5]` USD/h | cents to tens of dollars a device-hour |
+//! | `budget.energy.usd_per_kwh`, `pools[].energy_usd_per_kwh` | `0` or `[1e-6, 100]` USD/kWh | cents a kWh; 100 is a thousand times the dearest |
+//! | `budget.capex_usd`, `opex_usd`, `total_usd` | `0` or `[1e-6, 1e15]` USD | 10^15 USD is ten times world GDP |
+//! | `budget.energy.pue` | `[1, 10]` | real facilities run at 1.05–2 |
+//! | `pools[].availability` | `[0.01, 1]` | a pool up less than 1% of the time is not a pool |
+//! | `pools[].mfu.*`, `scaling[].points[].mfu` | `[0.001, 1]` | below 0.1% is a unit mistake (0.39 for 39%) |
+//! | `pools[].mtbf_hours` | `[1, 1e15]` h | device MTBFs are 10^4–10^6 h; 10^12–10^15 say "never fails" |
+//! | `pools[].checkpoint_write_s`, `restart_s` | `0` or `[1e-3, 1e6]` s | seconds to hours; 10^6 s is 11.6 days (as time limits) |
+//! | `pools[].life_years` | `[0.01, 50]` years | an economic life is a few years |
+//! | fractions: `residual_fraction`, `levy`, `levy_pass_through`, `cache_hit`, `domestic_share[].min`, `settings.mip_gap` | `[0, 1]` | fractions |
+//! | `phases[].tokens` | `[1, 1e18]` tokens, and `6 × active_params × tokens ≤ 1e30` FLOP | the largest runs use 10^13–10^14 tokens |
+//! | `phases[].flops` | `[1, 1e30]` FLOP | the largest runs are 10^25–10^26 FLOP |
+//! | `tokens_per_day.input`, `.output` (flat or each dated step) | `0` or `[1, 1e18]` tokens/day | the largest services serve 10^12–10^14 a day |
+//! | `growth_per_month` | `[0, 10]` | over 1,000% a month is not a forecast |
+//! | `peak_to_average` | `[1, 100]` | the busiest hour over the day's average |
+//! | `measured[].prefill_tokens_per_s`, `decode_tokens_per_s` | `[1e-3, 1e9]` tokens/s | one device serves 10^2–10^5 a second |
+//! | `scaling[].points[].tokens_per_s` | `[1e-3, 1e15]` tokens/s | a whole training job |
+//! | `latency.tpot_s`, `ttft_s`, `measured[].at_tpot_s` | `[1e-6, 1e4]` s | milliseconds to seconds |
+//! | `model.total_params`, `active_params` | `[1, 1e15]` | the largest models have ~10^12 |
+//! | `model.layers`, `hidden`, `heads`, `kv_heads`, `qk_head_dim`, `v_head_dim`, `experts`, `active_experts` | `[1, 10^7]` | at most ~10^5 in any model |
+//! | `model.seq_len`, `context_length` | `[1, 10^9]` tokens | contexts are up to ~10^7 |
+//! | `batch` | `[1, 10^7]` | |
+//! | `model.kv_bytes_per_token` | `[1, 1e9]` B | kilobytes to megabytes a token |
+//! | `checkpoint_bytes` | `[1, 1e16]` B | a 10^12-parameter checkpoint with optimiser state is ~10^13 B |
+//! | catalogue peaks (`peak_bf16` … `peak_fp4`) | `[1, 1e18]` FLOP/s | the fastest devices reach ~10^16 at FP4 |
+//! | catalogue `hbm_capacity` | `[1, 1e15]` B | ~10^11 B a device |
+//! | catalogue `hbm_bandwidth`, `scale_up_bandwidth`, `scale_out_bandwidth` | `[1, 1e15]` B/s | 10^11–10^13 B/s |
+//! | catalogue `scale_up_domain` | `[1, 10^7]` devices | hundreds at most |
+//! | catalogue `tdp`, `system_power` | `[1e-3, 1e6]` W | 10^2–10^3 W a device |
+//! | catalogue `purchase_price`, `rental_price` | `[1e-6, 1e8]` USD, `[1e-6, 1e5]` USD/h | as the pools' prices |
+//! | `settings.time_limit_s` | `(0, 10^6]` s | 11.6 days; the caller's limit takes precedence |
+//! | `pools` | at most 10^5 entries | a fleet of 10^5 pools is already every cluster on earth |
+//! | `phases` | at most 10^4 entries | |
+//! | every other list (`accelerators`, `policy.rules`, `policy.domestic_share`, `deliveries`, `tokens_per_day` steps, `measured`, `scaling`, points) | at most 10^4 entries | |
+//! | pools × phases × periods | at most 4·10^6 | the model's assignment columns: the 2,000 × 2,000 assignment family is the largest the engine is measured on |
+//! | periods (`horizon_days / period_days`) | at most 240 | 20 years of months |
+//!
+//! The library's constructors follow the same policy: `units` constructors
+//! (`Usd::new`, …) reject NaN, infinities and negatives with a
+//! [`UnitError`](crate::units::UnitError); `from_raw`, builder setters
+//! (`with_peak_to_average`, …) and serde accept any number without
+//! panicking and leave the verdict to `validate`, which is the only way
+//! into the planner.
+//!
 //! # Eligibility
 //!
 //! A pool can run a phase when (1) policy permits the pool at the scenario's
@@ -147,6 +216,7 @@ mod calendar;
 mod io;
 pub use io::{MAX_NESTING, MAX_SCENARIO_BYTES};
 mod precheck;
+mod ranges;
 mod report;
 mod validate;
 
@@ -158,6 +228,11 @@ pub use validate::{
 };
 
 pub(crate) use validate::check_figure;
+
+pub use ranges::{
+    MAX_ASSIGNMENTS, MAX_DAYS, MAX_DEVICES, MAX_FLEET_DEVICES, MAX_LIST, MAX_PHASES, MAX_POOLS,
+    MIN_DAYS,
+};
 
 use crate::catalog::{AcceleratorPatch, Country, string_enum};
 use crate::fleet::Pool;

@@ -1,5 +1,6 @@
 //! `Scenario::validate` and the `ValidatedScenario` it makes.
 
+use super::ranges::{self, Range, shown};
 use super::{Issue, IssueCode, Objective, Scenario, ValidationReport};
 use crate::catalog::{
     Accelerator, Catalog, Country, NumberKind, Precision, Support, suggest, vendor_key,
@@ -991,6 +992,84 @@ impl Checker {
         self.number(path, q.value(), rule).then_some(q)
     }
 
+    /// Checks a number that passed its [`Rule`] against its range
+    /// (`E-NUMBER-RANGE`); `true` when inside.
+    fn in_range(&mut self, path: &str, v: f64, range: Range) -> bool {
+        if range.contains(v) {
+            return true;
+        }
+        let fix = if v > range.max {
+            format!("use at most {} ({})", shown(range.max), range.why)
+        } else if range.zero {
+            format!("use 0 or at least {} ({})", shown(range.min), range.why)
+        } else {
+            format!("use at least {} ({})", shown(range.min), range.why)
+        };
+        self.add(
+            IssueCode::NumberRange,
+            path,
+            format!("{path} is {}, outside {}", shown(v), range.describe()),
+            fix,
+        );
+        false
+    }
+
+    /// [`Checker::number`], then [`Checker::in_range`].
+    fn number_in(&mut self, path: &str, v: f64, rule: Rule, range: Range) -> bool {
+        self.number(path, v, rule) && self.in_range(path, v, range)
+    }
+
+    fn quantity_in<Q: Quantity>(
+        &mut self,
+        path: &str,
+        q: Q,
+        rule: Rule,
+        range: Range,
+    ) -> Option<Q> {
+        self.number_in(path, q.value(), rule, range).then_some(q)
+    }
+
+    fn opt_quantity_in<Q: Quantity>(
+        &mut self,
+        path: impl Fn() -> String,
+        q: Option<Q>,
+        rule: Rule,
+        range: Range,
+    ) -> Option<Q> {
+        q.and_then(|q| self.quantity_in(&path(), q, rule, range))
+    }
+
+    /// A count, then its range.
+    fn count_in(&mut self, path: &str, c: Count, positive: bool, range: Range) -> Option<u64> {
+        let n = self.count(path, c, positive)?;
+        // n ≤ Count::MAX = 10^15 < 2^53: exact
+        #[allow(clippy::cast_precision_loss)]
+        let v = n as f64;
+        self.in_range(path, v, range).then_some(n)
+    }
+
+    fn opt_count_in(
+        &mut self,
+        path: impl Fn() -> String,
+        c: Option<Count>,
+        positive: bool,
+        range: Range,
+    ) -> Option<u64> {
+        c.and_then(|c| self.count_in(&path(), c, positive, range))
+    }
+
+    /// A list of at most `max` entries (`E-NUMBER-RANGE` at the list).
+    fn list_len(&mut self, path: &str, len: usize, max: usize) {
+        if len > max {
+            self.add(
+                IssueCode::NumberRange,
+                path,
+                format!("{path} has {len} entries, more than {max}"),
+                format!("give at most {max} (numeric ranges in the scenario docs)"),
+            );
+        }
+    }
+
     fn opt_quantity<Q: Quantity>(
         &mut self,
         path: impl Fn() -> String,
@@ -1035,27 +1114,18 @@ impl Checker {
             }
         }
     }
-
-    fn opt_count(
-        &mut self,
-        path: impl Fn() -> String,
-        c: Option<Count>,
-        positive: bool,
-    ) -> Option<u64> {
-        c.and_then(|c| self.count(&path(), c, positive))
-    }
 }
 
-/// Checks one catalogue figure (positive quantity or positive count).
-pub(crate) fn check_figure(path: &str, value: f64, kind: NumberKind) -> Option<Issue> {
+/// Checks one catalogue figure (positive quantity or positive count, in
+/// the field's range, [`ranges::figure`]).
+pub(crate) fn check_figure(path: &str, field: &str, value: f64, kind: NumberKind) -> Option<Issue> {
     let mut c = Checker { issues: Vec::new() };
-    match kind {
-        NumberKind::Quantity => {
-            c.number(path, value, Rule::Positive);
-        }
-        NumberKind::Count => {
-            c.count(path, Count::from_raw(value), true);
-        }
+    let ok = match kind {
+        NumberKind::Quantity => c.number(path, value, Rule::Positive),
+        NumberKind::Count => c.count(path, Count::from_raw(value), true).is_some(),
+    };
+    if ok && let Some(r) = ranges::figure(field) {
+        c.in_range(path, value, r);
     }
     c.issues.pop()
 }
@@ -1087,7 +1157,13 @@ impl Scenario {
                 "give the scenario a name",
             );
         }
-        let horizon_ok = c.number("horizon_days", s.horizon_days.get(), Rule::Positive);
+        let horizon_ok = c.number_in(
+            "horizon_days",
+            s.horizon_days.get(),
+            Rule::Positive,
+            ranges::HORIZON,
+        );
+        check_sizes(&mut c, s);
         let horizon = s.horizon_days.get();
 
         // Catalogue.
@@ -1180,7 +1256,7 @@ impl Scenario {
 
         // Periods.
         if let Some(pd) = s.period_days
-            && let Some(pd) = c.quantity("period_days", pd, Rule::Positive)
+            && let Some(pd) = c.quantity_in("period_days", pd, Rule::Positive, ranges::HORIZON)
             && horizon_ok
         {
             if pd.get() > horizon {
@@ -1208,13 +1284,22 @@ impl Scenario {
 
         // Budget and settings.
         let b = &s.budget;
-        c.opt_quantity(|| "budget.capex_usd".into(), b.capex_usd, Rule::NonNeg);
-        c.opt_quantity(|| "budget.opex_usd".into(), b.opex_usd, Rule::NonNeg);
-        c.opt_quantity(|| "budget.total_usd".into(), b.total_usd, Rule::NonNeg);
+        for (f, v) in [
+            ("capex_usd", b.capex_usd),
+            ("opex_usd", b.opex_usd),
+            ("total_usd", b.total_usd),
+        ] {
+            c.opt_quantity_in(|| format!("budget.{f}"), v, Rule::NonNeg, ranges::BUDGET);
+        }
         if let Some(e) = &b.energy {
-            c.quantity("budget.energy.usd_per_kwh", e.usd_per_kwh, Rule::NonNeg);
+            c.quantity_in(
+                "budget.energy.usd_per_kwh",
+                e.usd_per_kwh,
+                Rule::NonNeg,
+                ranges::PRICE_PER_KWH,
+            );
             if let Some(pue) = e.pue {
-                c.number("budget.energy.pue", pue, Rule::AtLeastOne);
+                c.number_in("budget.energy.pue", pue, Rule::AtLeastOne, ranges::PUE);
             }
         }
         c.opt_quantity(
@@ -1295,6 +1380,43 @@ impl Scenario {
 /// grows with periods × pools × phases.
 const MAX_PERIODS: f64 = 240.0;
 
+/// The sizes of the scenario's lists, and of the model they make: pools ×
+/// phases × periods assignment columns at most
+/// [`ranges::MAX_ASSIGNMENTS`].
+fn check_sizes(c: &mut Checker, s: &Scenario) {
+    c.list_len("pools", s.pools.len(), ranges::MAX_POOLS);
+    c.list_len("phases", s.phases.len(), ranges::MAX_PHASES);
+    c.list_len("accelerators", s.accelerators.len(), ranges::MAX_LIST);
+    c.list_len("policy.rules", s.policy.rules.len(), ranges::MAX_LIST);
+    c.list_len(
+        "policy.domestic_share",
+        s.policy.domestic_share.len(),
+        ranges::MAX_LIST,
+    );
+    let h = s.horizon_days.get();
+    let periods = match s.period_days {
+        Some(p) if p.get() > 0.0 && h.is_finite() && h > 0.0 => (h / p.get()).ceil().max(1.0),
+        _ => 1.0,
+    };
+    // list lengths are far below 2^53
+    #[allow(clippy::cast_precision_loss)]
+    let pairs = s.pools.len() as f64 * s.phases.len() as f64;
+    if periods <= MAX_PERIODS && pairs * periods > ranges::MAX_ASSIGNMENTS {
+        c.add(
+            IssueCode::NumberRange,
+            "pools",
+            format!(
+                "{} pools × {} phases × {periods} periods make {} assignments, more than {}",
+                s.pools.len(),
+                s.phases.len(),
+                shown(pairs * periods),
+                shown(ranges::MAX_ASSIGNMENTS)
+            ),
+            "plan fewer pools or phases at once (merge identical pools), or use longer periods",
+        );
+    }
+}
+
 fn check_name<'s>(
     c: &mut Checker,
     what: &str,
@@ -1365,7 +1487,7 @@ fn check_pool<'s>(
             "add count = <devices owned>",
         ),
         (Ownership::Owned { .. }, Some(n)) => {
-            owned = c.count(&at("count"), n, false);
+            owned = c.count_in(&at("count"), n, false, ranges::DEVICES);
             max = owned;
         }
         (o, Some(_)) => c.add(
@@ -1382,15 +1504,17 @@ fn check_pool<'s>(
             unit_price_usd,
             depreciation_days,
         } => {
-            c.opt_quantity(
+            c.opt_quantity_in(
                 || at("ownership.unit_price_usd"),
                 *unit_price_usd,
                 Rule::NonNeg,
+                ranges::PRICE,
             );
-            c.opt_quantity(
+            c.opt_quantity_in(
                 || at("ownership.depreciation_days"),
                 *depreciation_days,
                 Rule::Positive,
+                ranges::HORIZON,
             );
             if *sunk == Some(false) {
                 for (field, missing) in [
@@ -1417,8 +1541,13 @@ fn check_pool<'s>(
             usd_per_hour,
             max: m,
         } => {
-            c.quantity(&at("ownership.usd_per_hour"), *usd_per_hour, Rule::NonNeg);
-            max = c.opt_count(|| at("ownership.max"), *m, false);
+            c.quantity_in(
+                &at("ownership.usd_per_hour"),
+                *usd_per_hour,
+                Rule::NonNeg,
+                ranges::PRICE_PER_HOUR,
+            );
+            max = c.opt_count_in(|| at("ownership.max"), *m, false, ranges::DEVICES);
         }
         Ownership::Purchasable {
             unit_price_usd,
@@ -1426,16 +1555,18 @@ fn check_pool<'s>(
             lead_time_days,
             granularity: g,
         } => {
-            c.quantity(
+            c.quantity_in(
                 &at("ownership.unit_price_usd"),
                 *unit_price_usd,
                 Rule::NonNeg,
+                ranges::PRICE,
             );
-            max = c.opt_count(|| at("ownership.max"), *m, false);
-            if let Some(lt) = c.opt_quantity(
+            max = c.opt_count_in(|| at("ownership.max"), *m, false, ranges::DEVICES);
+            if let Some(lt) = c.opt_quantity_in(
                 || at("ownership.lead_time_days"),
                 *lead_time_days,
                 Rule::NonNeg,
+                ranges::DAY_OFFSET,
             ) {
                 lead_time = lt;
                 if let Some(h) = horizon
@@ -1453,38 +1584,52 @@ fn check_pool<'s>(
                     );
                 }
             }
-            if let Some(g) = c.opt_count(|| at("ownership.granularity"), *g, true) {
+            if let Some(g) =
+                c.opt_count_in(|| at("ownership.granularity"), *g, true, ranges::DEVICES)
+            {
                 granularity = g;
             }
         }
     }
 
     let availability = c
-        .opt_quantity(|| at("availability"), p.availability, Rule::OpenFraction)
+        .opt_quantity_in(
+            || at("availability"),
+            p.availability,
+            Rule::OpenFraction,
+            ranges::AVAILABILITY,
+        )
         .unwrap_or(Fraction::ONE);
-    let node_size = c.opt_count(|| at("node_size"), p.node_size, true);
-    c.opt_quantity(
-        || at("mfu.pretraining"),
-        p.mfu.pretraining,
-        Rule::OpenFraction,
+    let node_size = c.opt_count_in(|| at("node_size"), p.node_size, true, ranges::NODE);
+    for (f, v) in [
+        ("pretraining", p.mfu.pretraining),
+        ("posttraining", p.mfu.posttraining),
+        ("inference", p.mfu.inference),
+    ] {
+        c.opt_quantity_in(
+            || at(&format!("mfu.{f}")),
+            v,
+            Rule::OpenFraction,
+            ranges::FRACTION_FLOOR,
+        );
+    }
+    c.opt_quantity_in(
+        || at("mtbf_hours"),
+        p.mtbf_hours,
+        Rule::Positive,
+        ranges::MTBF_HOURS,
     );
-    c.opt_quantity(
-        || at("mfu.posttraining"),
-        p.mfu.posttraining,
-        Rule::OpenFraction,
-    );
-    c.opt_quantity(|| at("mfu.inference"), p.mfu.inference, Rule::OpenFraction);
-    c.opt_quantity(|| at("mtbf_hours"), p.mtbf_hours, Rule::Positive);
-    c.opt_quantity(
-        || at("checkpoint_write_s"),
-        p.checkpoint_write_s,
-        Rule::NonNeg,
-    );
-    c.opt_quantity(|| at("restart_s"), p.restart_s, Rule::NonNeg);
-    c.opt_quantity(
+    for (f, v) in [
+        ("checkpoint_write_s", p.checkpoint_write_s),
+        ("restart_s", p.restart_s),
+    ] {
+        c.opt_quantity_in(|| at(f), v, Rule::NonNeg, ranges::SECONDS);
+    }
+    c.opt_quantity_in(
         || at("energy_usd_per_kwh"),
         p.energy_usd_per_kwh,
         Rule::NonNeg,
+        ranges::PRICE_PER_KWH,
     );
     let (life, residual) = check_pool_time(c, s, p, &at, horizon);
 
@@ -1587,9 +1732,15 @@ fn check_pool_time(
             "set period_days (e.g. 30) at the top of the scenario",
         );
     }
+    c.list_len(&at("deliveries"), p.deliveries.len(), ranges::MAX_LIST);
     for (k, d) in p.deliveries.iter().enumerate() {
         let path = at(&format!("deliveries[{k}]"));
-        c.count(&format!("{path}.max_per_period"), d.max_per_period, false);
+        c.count_in(
+            &format!("{path}.max_per_period"),
+            d.max_per_period,
+            false,
+            ranges::DEVICES,
+        );
         if k > 0 && d.from <= p.deliveries[k - 1].from {
             c.add(
                 IssueCode::DatesUnsorted,
@@ -1608,17 +1759,13 @@ fn check_pool_time(
     let mut life = crate::perf::defaults::depreciation()
         .value
         .unwrap_or(Hours::from_days(5.0 * 365.0));
-    if let Some(y) = c.opt_quantity(|| at("life_years"), p.life_years, Rule::Positive) {
-        if y.get() > 50.0 {
-            c.add(
-                IssueCode::NumberRange,
-                at("life_years"),
-                format!("a life of {} years is outside (0, 50]", y.get()),
-                "give the devices' economic life in years, e.g. 5",
-            );
-        } else {
-            life = y.to_hours();
-        }
+    if let Some(y) = c.opt_quantity_in(
+        || at("life_years"),
+        p.life_years,
+        Rule::Positive,
+        ranges::LIFE_YEARS,
+    ) {
+        life = y.to_hours();
     }
     let residual = c
         .opt_quantity(
@@ -1645,8 +1792,18 @@ fn check_phase<'s>(
 
     // Model.
     let m = &ph.model;
-    let total = c.count(&at("model.total_params"), m.total_params, true);
-    let active = c.opt_count(|| at("model.active_params"), m.active_params, true);
+    let total = c.count_in(
+        &at("model.total_params"),
+        m.total_params,
+        true,
+        ranges::PARAMS,
+    );
+    let active = c.opt_count_in(
+        || at("model.active_params"),
+        m.active_params,
+        true,
+        ranges::PARAMS,
+    );
     if let (Some(t), Some(a)) = (total, active)
         && a > t
     {
@@ -1657,23 +1814,24 @@ fn check_phase<'s>(
             "active parameters are a subset of the total (37e9 of 671e9 for DeepSeek-V3)",
         );
     }
-    for (f, v) in [
-        ("layers", m.layers),
-        ("hidden", m.hidden),
-        ("seq_len", m.seq_len),
-        ("heads", m.heads),
-        ("kv_heads", m.kv_heads),
-        ("qk_head_dim", m.qk_head_dim),
-        ("v_head_dim", m.v_head_dim),
-        ("experts", m.experts),
-        ("active_experts", m.active_experts),
+    for (f, v, r) in [
+        ("layers", m.layers, ranges::SHAPE),
+        ("hidden", m.hidden, ranges::SHAPE),
+        ("seq_len", m.seq_len, ranges::CONTEXT),
+        ("heads", m.heads, ranges::SHAPE),
+        ("kv_heads", m.kv_heads, ranges::SHAPE),
+        ("qk_head_dim", m.qk_head_dim, ranges::SHAPE),
+        ("v_head_dim", m.v_head_dim, ranges::SHAPE),
+        ("experts", m.experts, ranges::SHAPE),
+        ("active_experts", m.active_experts, ranges::SHAPE),
     ] {
-        c.opt_count(|| at(&format!("model.{f}")), v, true);
+        c.opt_count_in(|| at(&format!("model.{f}")), v, true, r);
     }
-    c.opt_quantity(
+    c.opt_quantity_in(
         || at("model.kv_bytes_per_token"),
         m.kv_bytes_per_token,
         Rule::Positive,
+        ranges::BYTES_PER_TOKEN,
     );
 
     let not_applicable = |c: &mut Checker, field: &str, set: bool| {
@@ -1697,8 +1855,8 @@ fn check_phase<'s>(
 
     let window_checks =
         |c: &mut Checker, start_f: &str, start: Option<Days>, end_f: &str, end: Option<Days>| {
-            let st = c.opt_quantity(|| at(start_f), start, Rule::NonNeg);
-            let en = c.opt_quantity(|| at(end_f), end, Rule::NonNeg);
+            let st = c.opt_quantity_in(|| at(start_f), start, Rule::NonNeg, ranges::DAY_OFFSET);
+            let en = c.opt_quantity_in(|| at(end_f), end, Rule::NonNeg, ranges::DAY_OFFSET);
             if let Some(h) = horizon {
                 if let Some(st) = st
                     && st.get() >= h
@@ -1754,8 +1912,31 @@ fn check_phase<'s>(
                 "keep one: tokens (FLOPs then follow from the model) or flops",
             ),
             (t, f) => {
-                c.opt_quantity(|| at("tokens"), t, Rule::Positive);
-                c.opt_quantity(|| at("flops"), f, Rule::Positive);
+                let t = c.opt_quantity_in(|| at("tokens"), t, Rule::Positive, ranges::TOKENS);
+                c.opt_quantity_in(|| at("flops"), f, Rule::Positive, ranges::FLOPS);
+                // The work the tokens make: 6 FLOP per active parameter
+                // per token, bounded as `flops` is.
+                if let (Some(t), Some(n)) = (t, active.or(total)) {
+                    // n ≤ 10^15: exact
+                    #[allow(clippy::cast_precision_loss)]
+                    let work = 6.0 * n as f64 * t.get();
+                    if work > ranges::FLOPS.max {
+                        c.add(
+                            IssueCode::NumberRange,
+                            at("tokens"),
+                            format!(
+                                "{} tokens of a {n}-parameter model are {} FLOP, more than {} FLOP",
+                                shown(t.get()),
+                                shown(work),
+                                shown(ranges::FLOPS.max)
+                            ),
+                            format!(
+                                "use fewer tokens or a smaller model ({})",
+                                ranges::FLOPS.why
+                            ),
+                        );
+                    }
+                }
             }
         }
         window_checks(
@@ -1765,10 +1946,11 @@ fn check_phase<'s>(
             "deadline_days",
             ph.deadline_days,
         );
-        c.opt_quantity(
+        c.opt_quantity_in(
             || at("checkpoint_bytes"),
             ph.checkpoint_bytes,
             Rule::Positive,
+            ranges::CHECKPOINT_BYTES,
         );
         not_applicable(c, "tokens_per_day", ph.tokens_per_day.is_some());
         not_applicable(c, "growth_per_month", ph.growth_per_month.is_some());
@@ -1828,25 +2010,38 @@ fn check_phase<'s>(
             );
         }
         window_checks(c, "from_day", ph.from_day, "until_day", ph.until_day);
-        c.opt_count(|| at("context_length"), ph.context_length, true);
-        c.opt_count(|| at("batch"), ph.batch, true);
+        c.opt_count_in(
+            || at("context_length"),
+            ph.context_length,
+            true,
+            ranges::CONTEXT,
+        );
+        c.opt_count_in(|| at("batch"), ph.batch, true, ranges::BATCH);
         if let Some(l) = &ph.latency {
-            c.opt_quantity(|| at("latency.tpot_s"), l.tpot_s, Rule::Positive);
-            c.opt_quantity(|| at("latency.ttft_s"), l.ttft_s, Rule::Positive);
+            for (f, v) in [("tpot_s", l.tpot_s), ("ttft_s", l.ttft_s)] {
+                c.opt_quantity_in(
+                    || at(&format!("latency.{f}")),
+                    v,
+                    Rule::Positive,
+                    ranges::LATENCY,
+                );
+            }
         }
+        c.list_len(&at("measured"), ph.measured.len(), ranges::MAX_LIST);
         for (k, ms) in ph.measured.iter().enumerate() {
             let mat = |f: &str| at(&format!("measured[{k}].{f}"));
-            c.opt_quantity(
-                || mat("prefill_tokens_per_s"),
-                ms.prefill_tokens_per_s,
+            for (f, v) in [
+                ("prefill_tokens_per_s", ms.prefill_tokens_per_s),
+                ("decode_tokens_per_s", ms.decode_tokens_per_s),
+            ] {
+                c.opt_quantity_in(|| mat(f), v, Rule::Positive, ranges::DEVICE_TOKENS_PER_S);
+            }
+            c.opt_quantity_in(
+                || mat("at_tpot_s"),
+                ms.at_tpot_s,
                 Rule::Positive,
+                ranges::LATENCY,
             );
-            c.opt_quantity(
-                || mat("decode_tokens_per_s"),
-                ms.decode_tokens_per_s,
-                Rule::Positive,
-            );
-            c.opt_quantity(|| mat("at_tpot_s"), ms.at_tpot_s, Rule::Positive);
             if ms.prefill_tokens_per_s.is_none() && ms.decode_tokens_per_s.is_none() {
                 c.add(
                     IssueCode::MeasuredEmpty,
@@ -1876,8 +2071,18 @@ fn check_phase<'s>(
         not_applicable(c, "scaling", !ph.scaling.is_empty());
     }
 
-    let min_devices = c.opt_count(|| at("min_devices"), ph.min_devices, false);
-    let max_devices = c.opt_count(|| at("max_devices"), ph.max_devices, true);
+    let min_devices = c.opt_count_in(
+        || at("min_devices"),
+        ph.min_devices,
+        false,
+        ranges::FLEET_DEVICES,
+    );
+    let max_devices = c.opt_count_in(
+        || at("max_devices"),
+        ph.max_devices,
+        true,
+        ranges::FLEET_DEVICES,
+    );
     if let (Some(lo), Some(hi)) = (min_devices, max_devices)
         && lo > hi
     {
@@ -1906,8 +2111,18 @@ fn check_demand(
     output: Tokens,
     cache_hit: Option<Fraction>,
 ) -> Option<bool> {
-    let i_ok = c.quantity(&format!("{path}.input"), input, Rule::NonNeg);
-    let o_ok = c.quantity(&format!("{path}.output"), output, Rule::NonNeg);
+    let i_ok = c.quantity_in(
+        &format!("{path}.input"),
+        input,
+        Rule::NonNeg,
+        ranges::TOKENS_PER_DAY,
+    );
+    let o_ok = c.quantity_in(
+        &format!("{path}.output"),
+        output,
+        Rule::NonNeg,
+        ranges::TOKENS_PER_DAY,
+    );
     c.opt_quantity(|| format!("{path}.cache_hit"), cache_hit, Rule::Fraction);
     Some(i_ok?.get() + o_ok?.get() > 0.0)
 }
@@ -1931,6 +2146,7 @@ fn check_demand_steps(
         );
         return;
     }
+    c.list_len(&at("tokens_per_day"), steps.len(), ranges::MAX_LIST);
     let mut any_positive = false;
     for (k, st) in steps.iter().enumerate() {
         let path = at(&format!("tokens_per_day[{k}]"));
@@ -2019,8 +2235,14 @@ fn check_scaling(
     ph: &Phase,
 ) -> Vec<(AcceleratorId, usize)> {
     let mut out: Vec<(AcceleratorId, usize)> = Vec::new();
+    c.list_len(
+        &format!("phases[{i}].scaling"),
+        ph.scaling.len(),
+        ranges::MAX_LIST,
+    );
     for (k, sc) in ph.scaling.iter().enumerate() {
         let at = |f: &str| format!("phases[{i}].scaling[{k}]{f}");
+        c.list_len(&at(".points"), sc.points.len(), ranges::MAX_LIST);
         resolve_entry(
             c,
             catalog,
@@ -2040,13 +2262,18 @@ fn check_scaling(
         let mut kind: Option<(bool, usize)> = None; // (is_mfu, first point)
         for (j, p) in sc.points.iter().enumerate() {
             let pat = |f: &str| at(&format!(".points[{j}]{f}"));
-            let n = c.count(&pat(".devices"), p.devices, true);
+            let n = c.count_in(&pat(".devices"), p.devices, true, ranges::DEVICES);
             let v = match (p.mfu, p.tokens_per_s) {
                 (Some(m), None) => c
-                    .quantity(&pat(".mfu"), m, Rule::OpenFraction)
+                    .quantity_in(&pat(".mfu"), m, Rule::OpenFraction, ranges::FRACTION_FLOOR)
                     .map(|m| (true, m.get())),
                 (None, Some(t)) => c
-                    .quantity(&pat(".tokens_per_s"), t, Rule::Positive)
+                    .quantity_in(
+                        &pat(".tokens_per_s"),
+                        t,
+                        Rule::Positive,
+                        ranges::JOB_TOKENS_PER_S,
+                    )
                     .map(|t| (false, t.get())),
                 (m, _) => {
                     let (msg, fix) = if m.is_some() {
@@ -2199,7 +2426,7 @@ fn check_rules(c: &mut Checker, s: &Scenario, catalog: &Catalog) -> Vec<Resolved
             r.levy_pass_through,
             Rule::Fraction,
         );
-        c.opt_count(|| at("quota"), r.quota, false);
+        c.opt_count_in(|| at("quota"), r.quota, false, ranges::FLEET_DEVICES);
         let scope = r.scope.unwrap_or(RuleScope::Sale);
         if scope == RuleScope::Use && r.status != RuleStatus::Prohibited {
             c.add(

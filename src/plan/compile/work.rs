@@ -23,11 +23,24 @@
 //! devices for the whole window (a run keeps its job size), so it enters
 //! the pool's capacity row in every interval of the window. With partial
 //! demand (most-served objective) the row reads `… − served[p] ≥ 0`.
+//!
+//! A unit's coefficient in `work[p]` is capped at [`MAX_WORK_SHARE`]
+//! (10^6): a unit that would do the phase's work more than a million times
+//! over in its window (a phase of 1 FLOP on a pool of H100s: 10^21 times)
+//! is credited with a million. Both are "done alone", so a whole-device
+//! plan is unchanged; a fractional one runs at least 10^-6 of a unit
+//! instead of 10^-21 (its cost is over by at most a millionth of a unit's),
+//! and the row's coefficients stay far below the 10^15 the engine refuses
+//! (`model` module docs). The column keeps its true share for the report.
 
 use super::{ColInfo, ColKind, Ctx, capacity_units, days, kind_name};
 use crate::perf::PairRate;
 use crate::scenario::{PhaseId, PoolId};
 use crate::units::Hours;
+
+/// The most of a phase's work a unit is credited with in `work[p]`
+/// (module docs).
+pub(super) const MAX_WORK_SHARE: f64 = 1e6;
 
 /// The windows `[s, e)` pool `k` can run phase `p` in (module docs).
 fn windows(cx: &Ctx<'_>, p: PhaseId, k: PoolId) -> Vec<(Hours, Hours)> {
@@ -108,7 +121,7 @@ pub(super) fn columns(cx: &mut Ctx<'_>, p: PhaseId, k: PoolId) {
                 window: (e - Hours::from_raw(hours), e),
             },
         );
-        cx.work_entries[p.index()].push((c, share));
+        cx.work_entries[p.index()].push((c, share.min(MAX_WORK_SHARE)));
         cx.train_cols[p.index()].push((k, c, g, t.min_devices));
         let from = e - Hours::from_raw(hours);
         for ti in 0..cx.time.len() {
