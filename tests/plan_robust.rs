@@ -153,16 +153,21 @@ fn posttraining_of_1e11_flop() {
 
 /// Issue 20: an owned pool of 1e12 devices: big-M gang rows of 1e11 let
 /// `use = 1e-8` pass as integral, and an LP value 8.6e-6 under its lower
-/// bound (the engine's tolerance, scaled) was branched on forever.
+/// bound (the engine's tolerance, scaled) was branched on forever. Issue 19
+/// caps a pool at 10^7 devices: 1e12 is now refused at the field, and the
+/// largest pool allowed plans to HiGHS's optimum of the 1e12 model (idle
+/// owned devices cost nothing, so the optimum is the same).
 #[test]
-fn owned_pools_of_a_trillion_devices() {
+fn owned_pools_of_the_largest_size() {
     for (i, highs) in [(1, 207_572_754.313_6), (2, 240_962_657.312)] {
         let mut e = Edit::default();
-        e.counts[i] = 1_000_000_000_000;
+        e.counts[i] = 10_000_000;
         assert_optimum(&e, highs);
+        e.counts[i] = 1_000_000_000_000;
+        assert!(run(&e, false).is_none(), "1e12 devices must be refused");
     }
     let mut e = Edit::default();
-    e.counts[0] = 1_000_000_000_000;
+    e.counts[0] = 10_000_000;
     let p = run(&e, false).expect("valid");
     assert_eq!(p.status, PlanStatus::Optimal);
     assert!(p.verified, "{}", p.verification);

@@ -463,8 +463,14 @@ proptest! {
 
     #[test]
     fn generated_scenarios_validate_and_round_trip(s in scenario()) {
+        // The generator draws any positive float; values outside a field's
+        // documented range (issue 19) are the only refusal allowed. The
+        // round trips below hold for every scenario, valid or not.
         if let Err(r) = s.validate() {
-            prop_assert!(false, "generated scenario is invalid:\n{r}");
+            prop_assert!(
+                r.issues.iter().all(|i| i.code == "E-NUMBER-RANGE"),
+                "generated scenario is invalid beyond its numeric ranges:\n{r}"
+            );
         }
         let toml = s.to_toml_string().map_err(|e| TestCaseError::fail(e.to_string()))?;
         let back = Scenario::from_toml_str(&toml).map_err(|e| TestCaseError::fail(format!("{e}\n{toml}")))?;
