@@ -358,8 +358,15 @@ impl Ctx<'_> {
 /// holds.
 #[must_use]
 pub fn verify(vs: &ValidatedScenario, plan: &Plan) -> VerifyReport {
+    verify_with(PerfModel::new(vs), plan)
+}
+
+/// [`verify`] with the scenario's performance model already resolved (a
+/// planning session keeps it across solves).
+pub(crate) fn verify_with(perf: PerfModel<'_>, plan: &Plan) -> VerifyReport {
+    let vs = perf.scenario();
     let mut r = VerifyReport::default();
-    let cx = names::check(vs, plan, &mut r);
+    let cx = names::check(perf, plan, &mut r);
     purchases::check(&cx, &mut r);
     capacity::check(&cx, &mut r);
     let mut figures = Vec::with_capacity(vs.phase_ids().len());
