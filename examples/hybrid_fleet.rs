@@ -15,7 +15,7 @@
 
 #[allow(dead_code)]
 #[path = "hybrid_timeline.rs"]
-mod timeline;
+pub mod timeline;
 
 use fleetplan::Result;
 use fleetplan::plan::{Binding, Justification, PlanOptions, justify, plan};

@@ -7,9 +7,7 @@
 #[path = "../examples/hybrid_fleet.rs"]
 mod hybrid_fleet;
 
-#[allow(dead_code)]
-#[path = "../examples/hybrid_timeline.rs"]
-mod hybrid_timeline;
+use hybrid_fleet::timeline as hybrid_timeline;
 
 use fleetplan::plan::PlanStatus;
 use fleetplan::workload::PhaseKind;

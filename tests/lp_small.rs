@@ -29,10 +29,10 @@ fn solve_all(model: &Model) -> Solution {
         if let Some(f) = &first {
             let f: &Solution = f;
             assert_eq!(f.status, s.status, "{}: methods disagree", model.name());
-            if let (Some(a), Some(b)) = (f.objective, s.objective) {
-                if f.status == Status::Optimal {
-                    assert!((a - b).abs() <= 1e-9 * (1.0 + a.abs()));
-                }
+            if let (Some(a), Some(b)) = (f.objective, s.objective)
+                && f.status == Status::Optimal
+            {
+                assert!((a - b).abs() <= 1e-9 * (1.0 + a.abs()));
             }
         } else {
             first = Some(s);

@@ -80,10 +80,10 @@ fn enumerate(model: &Model) -> Truth {
             let s = solve_relaxation(&m, &SolveOptions::default()).expect("LP solves");
             (s.status == Status::Optimal).then(|| s.objective.expect("objective"))
         };
-        if let Some(v) = value {
-            if best.is_none_or(|b| sign * v < sign * b) {
-                best = Some(v);
-            }
+        if let Some(v) = value
+            && best.is_none_or(|b| sign * v < sign * b)
+        {
+            best = Some(v);
         }
     }
     best.map_or(Truth::Infeasible, Truth::Optimal)
@@ -474,10 +474,10 @@ fn the_node_limit_stops_with_an_honest_bound() {
         &SolveOptions::default().with_time_limit(Some(Duration::from_secs(60))),
     )
     .expect("solves");
-    if let Some(obj) = full.objective {
-        if full.status == Status::Optimal {
-            assert!(info.bound <= obj + 1e-9);
-        }
+    if let Some(obj) = full.objective
+        && full.status == Status::Optimal
+    {
+        assert!(info.bound <= obj + 1e-9);
     }
 }
 

@@ -6,6 +6,10 @@
 //! makes failures negligible, so goodput is 1 to about 1e-6), and costs
 //! `power × PUE × $/kWh` per hour to run.
 
+mod common;
+
+use common::ACME;
+
 use approx::assert_relative_eq;
 use fleetplan::plan::{PlanOptions, PlanStatus, plan};
 use fleetplan::scenario::{Scenario, ValidatedScenario};
@@ -29,23 +33,7 @@ horizon_days = 10
 jurisdiction = "CN"
 objective = {objective}
 
-[[accelerators]]
-name = "Acme X"
-vendor = "Acme"
-origin = "US"
-peak_bf16 = {{ value = 1e15, confidence = "primary" }}
-hbm_capacity = {{ value = 1e12, confidence = "primary" }}
-tdp = {{ value = 1000, confidence = "primary" }}
-node_size = {{ value = 1, confidence = "primary" }}
-
-[[accelerators]]
-name = "Acme D"
-vendor = "Acme"
-origin = "CN"
-peak_bf16 = {{ value = 1e15, confidence = "primary" }}
-hbm_capacity = {{ value = 1e12, confidence = "primary" }}
-tdp = {{ value = 1000, confidence = "primary" }}
-node_size = {{ value = 1, confidence = "primary" }}
+{ACME}
 
 {pools}
 

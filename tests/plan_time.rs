@@ -10,6 +10,10 @@
 //! not priced, so every cost is a rental or a purchase and can be worked out
 //! by hand. Every plan must verify.
 
+mod common;
+
+use common::ACME;
+
 use approx::assert_relative_eq;
 use fleetplan::plan::{
     CounterfactualScope, Plan, PlanOptions, PlanStatus, justify, justify_with, plan,
@@ -40,23 +44,7 @@ jurisdiction = "CN"
 objective = "min_cost"
 {top}
 
-[[accelerators]]
-name = "Acme X"
-vendor = "Acme"
-origin = "US"
-peak_bf16 = {{ value = 1e15, confidence = "primary" }}
-hbm_capacity = {{ value = 1e12, confidence = "primary" }}
-tdp = {{ value = 1000, confidence = "primary" }}
-node_size = {{ value = 1, confidence = "primary" }}
-
-[[accelerators]]
-name = "Acme D"
-vendor = "Acme"
-origin = "CN"
-peak_bf16 = {{ value = 1e15, confidence = "primary" }}
-hbm_capacity = {{ value = 1e12, confidence = "primary" }}
-tdp = {{ value = 1000, confidence = "primary" }}
-node_size = {{ value = 1, confidence = "primary" }}
+{ACME}
 
 {pools}
 

@@ -657,3 +657,72 @@ proptest! {
         }
     }
 }
+
+/// A number for a time-phased field: a bad one, an edge, or an ordinary one.
+fn time_number() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        prop::sample::select(BAD),
+        prop::sample::select(&[1.0, 1e-9, 1e9, 0.999_999, 1.000_001, 240.0][..]),
+        -10.0..400.0f64,
+        pos(),
+    ]
+}
+
+proptest! {
+    #![proptest_config(config(512, 0x7173_9e14))]
+
+    /// The time-phased fields set to random values in a valid scenario
+    /// (`period_days`, a pool's `deliveries`, `life_years` and
+    /// `residual_fraction`, a phase's `growth_per_month` and
+    /// `peak_to_average`): validation returns a valid scenario or coded
+    /// issues with paths, never panics; a valid one answers the calendar's
+    /// questions (periods, change points, delivery caps, demand) without
+    /// panicking either.
+    #[test]
+    fn time_phased_fields_are_valid_or_coded(
+        s in scenario(),
+        period in opt(time_number()),
+        deliveries in prop::collection::vec((date(), time_number()), 0..4),
+        life in opt(time_number()),
+        residual in opt(time_number()),
+        growth in opt(time_number()),
+        peak in opt(time_number()),
+        at in any::<prop::sample::Index>(),
+    ) {
+        let mut s = s;
+        s.period_days = period.map(raw);
+        let pi = at.index(s.pools.len());
+        s.pools[pi].deliveries = deliveries
+            .iter()
+            .map(|&(d, n)| fleetplan::fleet::Delivery::new(d, Count::from_raw(n)))
+            .collect();
+        s.pools[pi].life_years = life.map(raw);
+        s.pools[pi].residual_fraction = residual.map(raw);
+        let hi = at.index(s.phases.len());
+        s.phases[hi].growth_per_month = growth;
+        s.phases[hi].peak_to_average = peak;
+        match s.validate() {
+            Ok(v) => {
+                let h = v.horizon().to_hours().get();
+                let ps = v.periods();
+                prop_assert!(!ps.is_empty() && ps.len() <= 240, "{} periods", ps.len());
+                prop_assert!((ps[ps.len() - 1].1.get() - h).abs() < 1e-6);
+                for c in v.change_points() {
+                    prop_assert!(c.get() > 0.0 && c.get() < h);
+                }
+                for k in v.pool_ids() {
+                    let _ = v.delivery_cap(k, v.start());
+                }
+                for p in v.phase_ids() {
+                    let _ = v.demand_at(p, fleetplan::units::Hours::from_raw(h / 2.0));
+                }
+            }
+            Err(r) => {
+                prop_assert!(!r.issues.is_empty());
+                for i in &r.issues {
+                    prop_assert!(i.code.starts_with("E-") && !i.path.is_empty() && !i.message.is_empty() && !i.fix.is_empty(), "{i}");
+                }
+            }
+        }
+    }
+}

@@ -775,12 +775,12 @@ impl Reader {
         }
         match self.section {
             Section::Rows => {
-                if let Some(n) = &self.objname {
-                    if self.obj_row.is_none() {
-                        return Err(format!(
-                            "OBJNAME names '{n}', which is not an N row of ROWS"
-                        ));
-                    }
+                if let Some(n) = &self.objname
+                    && self.obj_row.is_none()
+                {
+                    return Err(format!(
+                        "OBJNAME names '{n}', which is not an N row of ROWS"
+                    ));
                 }
             }
             Section::Columns => self.finish_column(),
@@ -1597,10 +1597,10 @@ fn numbers_fit_fixed(model: &Model) -> Option<f64> {
         if !fits(rhs) {
             return Some(rhs);
         }
-        if let Some(r) = range {
-            if !fits(r) {
-                return Some(r);
-            }
+        if let Some(r) = range
+            && !fits(r)
+        {
+            return Some(r);
         }
     }
     for j in 0..model.num_cols() {

@@ -60,7 +60,7 @@ impl WarningKind {
 }
 
 /// Something the model layer changed in a model while making it, by the
-/// rule in the [module docs](self).
+/// numeric rule in the [`model`](crate::model) module docs.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModelWarning {

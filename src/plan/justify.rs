@@ -233,7 +233,16 @@ pub fn justify_with(
                         break;
                     }
                     let mid = 0.5 * (lo + hi);
-                    let p = plan_with(vs, &perf, opts, &shifted(mid), deadline)?;
+                    // A probe at the edge of feasibility may be infeasible
+                    // by less than the engine can prove: unknown, as at a
+                    // limit.
+                    let p = match plan_with(vs, &perf, opts, &shifted(mid), deadline) {
+                        Err(e) if e.kind() == crate::ErrorKind::Numerical => {
+                            counter.delay_is_least = false;
+                            break;
+                        }
+                        r => r?,
+                    };
                     if found(&p) {
                         hi = mid;
                         best = p;
@@ -363,7 +372,7 @@ fn memo(
                     if !c.delay_is_least {
                         let _ = writeln!(
                             o,
-                            "  (The time limit cut the search short: a smaller delay may suffice.)"
+                            "  (The search stopped early, at the time limit or at a delay too close to the edge of feasibility to decide: a smaller delay may suffice.)"
                         );
                     }
                 }

@@ -834,7 +834,16 @@ fn makespan(
             break;
         }
         let mid = Hours::from_raw(0.5 * (lo.get() + hi.get()));
-        let (c, s) = probe(mid)?;
+        // A probe at the edge of feasibility may be infeasible by less than
+        // the engine can prove (`ErrorKind::Numerical`): nothing is known
+        // there, as at a limit.
+        let (c, s) = match probe(mid) {
+            Err(e) if e.kind() == crate::ErrorKind::Numerical => {
+                cut_short = true;
+                break;
+            }
+            r => r?,
+        };
         if ok(s.status) {
             hi = mid;
             best = (c, s, mid);

@@ -11,13 +11,18 @@ use std::fmt::Write as _;
 
 const EPS: f64 = 1e-9;
 
+/// A pair's work segments `(start, end, rate per hour)`, as
+/// [`finish_time`] reads them.
+type Segments = Vec<(f64, f64, f64)>;
+
 /// Fills a plan's business content from column values `x`.
 pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut Plan) {
     let mut cost = CostBreakdown::default();
     let mut slots: Vec<Slot> = Vec::new();
     let mut purchases = Vec::new();
-    // per (phase, pool): peak devices, device-hours
-    let mut per_pair: BTreeMap<(usize, usize), (f64, f64)> = BTreeMap::new();
+    // per (phase, pool): the slots `(from, to, devices)` and device-hours
+    // (a pair's training windows can overlap: the peak is of their sum)
+    let mut per_pair: BTreeMap<(usize, usize), (Segments, f64)> = BTreeMap::new();
     // per phase: demand met (training: sum; inference: per interval)
     let nphase = vs.phase_ids().len();
     let mut work_done = vec![0.0; nphase];
@@ -32,8 +37,9 @@ pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut P
             _ => None,
         })
         .collect();
-    // per phase: (start, rate per hour) segments for training finish times
-    let mut rates: Vec<Vec<(f64, f64)>> = vec![Vec::new(); nphase];
+    // per phase: (start, end, rate per hour) segments for training finish
+    // times (a window may end before the deadline: a rule on use)
+    let mut rates: Vec<Vec<(f64, f64, f64)>> = vec![Vec::new(); nphase];
 
     for (j, col) in c.cols.iter().enumerate() {
         let v = x[j];
@@ -58,14 +64,12 @@ pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut P
                     to_hours: end,
                     devices,
                 });
-                let e = per_pair
-                    .entry((phase.index(), pool.index()))
-                    .or_insert((0.0, 0.0));
-                e.0 = e.0.max(devices);
+                let e = per_pair.entry((phase.index(), pool.index())).or_default();
+                e.0.push((start.get(), end.get(), devices));
                 e.1 += devices * col.hours;
                 work_done[phase.index()] += v * col.share;
                 if col.hours > 0.0 {
-                    rates[phase.index()].push((start.get(), v * col.share / col.hours));
+                    rates[phase.index()].push((start.get(), end.get(), v * col.share / col.hours));
                 }
             }
             ColKind::Serve {
@@ -82,10 +86,8 @@ pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut P
                     to_hours: b,
                     devices,
                 });
-                let e = per_pair
-                    .entry((phase.index(), pool.index()))
-                    .or_insert((0.0, 0.0));
-                e.0 = e.0.max(devices);
+                let e = per_pair.entry((phase.index(), pool.index())).or_default();
+                e.0.push((a.get(), b.get(), devices));
                 e.1 += devices * col.hours;
                 *served.entry((phase.index(), interval)).or_insert(0.0) += v * col.share;
             }
@@ -111,7 +113,8 @@ pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut P
 
     plan.assignments = per_pair
         .iter()
-        .map(|(&(p, k), &(dev, dh))| {
+        .map(|(&(p, k), (items, dh))| {
+            let (dev, dh) = (peak_at_once(items), *dh);
             let pool = vs.pool(crate::scenario::PoolId::new(k));
             Assignment {
                 phase: vs.phase(crate::scenario::PhaseId::new(p)).name().to_owned(),
@@ -202,27 +205,74 @@ pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut P
     plan.schedule = slots;
 }
 
-/// The earliest time at which work segments `(start, rate per hour)` sum to
-/// 1, no later than `deadline` (plus rounding slack); `None` if never.
-pub(super) fn finish_time(segments: &[(f64, f64)], deadline: f64) -> Option<f64> {
-    let mut s: Vec<(f64, f64)> = segments.to_vec();
-    s.sort_by(|a, b| a.0.total_cmp(&b.0));
+/// The most devices held at once by slots `(from, to, devices)` over
+/// half-open intervals `[from, to)` (a slot ending when another starts does
+/// not overlap it).
+fn peak_at_once(items: &[(f64, f64, f64)]) -> f64 {
+    let mut events: Vec<(f64, f64)> = items
+        .iter()
+        .flat_map(|&(a, b, n)| [(a, n), (b, -n)])
+        .collect();
+    // ends before starts at the same instant
+    events.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.total_cmp(&y.1)));
+    let (mut now, mut peak) = (0.0f64, 0.0f64);
+    for (_, d) in events {
+        now += d;
+        peak = peak.max(now);
+    }
+    peak
+}
+
+/// The earliest time at which work segments `(start, end, rate per hour)`
+/// sum to 1, no later than `deadline` (plus rounding slack); `None` if
+/// never. A segment works over `[start, end)`; where every segment has
+/// ended, the work done so far must be 1 up to rounding (the missing work at
+/// the last rate would take at most `1e-6` of the time).
+pub(super) fn finish_time(segments: &[(f64, f64, f64)], deadline: f64) -> Option<f64> {
+    // rate changes: +rate at a start, −rate at an end (ends at equal times
+    // after starts, so back-to-back windows keep working)
+    let mut ev: Vec<(f64, f64, i32)> = segments
+        .iter()
+        .flat_map(|&(a, b, r)| [(a, r, 1), (b.min(deadline), -r, -1)])
+        .collect();
+    ev.sort_by(|x, y| x.0.total_cmp(&y.0).then(y.2.cmp(&x.2)));
     let mut done = 0.0;
     let mut rate = 0.0;
-    let mut t = s.first()?.0;
-    for &(next, r) in &s {
-        if rate > 0.0 && done + rate * (next - t) >= 1.0 {
-            return Some(t + (1.0 - done) / rate);
+    let mut active = 0i32;
+    let mut t = ev.first()?.0;
+    let mut i = 0;
+    while i < ev.len() {
+        let next = ev[i].0;
+        // the events at `next` decide whether work goes on after it
+        let mut j = i;
+        let mut after = active;
+        while j < ev.len() && ev[j].0.total_cmp(&next).is_eq() {
+            after += ev[j].2;
+            j += 1;
+        }
+        if rate > 0.0 {
+            if after == 0 {
+                // the last stretch of work: within rounding of its end
+                let f = t + (1.0 - done) / rate;
+                if f <= next * (1.0 + 1e-6) + 1e-6 {
+                    return Some(f.min(next));
+                }
+            } else if done + rate * (next - t) >= 1.0 {
+                return Some(t + (1.0 - done) / rate);
+            }
         }
         done += rate * (next - t);
         t = next;
-        rate += r;
+        for e in &ev[i..j] {
+            rate += e.1;
+        }
+        active = after;
+        if active == 0 {
+            rate = 0.0;
+        }
+        i = j;
     }
-    if rate <= 0.0 {
-        return None;
-    }
-    let f = t + (1.0 - done) / rate;
-    (f <= deadline * (1.0 + 1e-6) + 1e-6).then_some(f.min(deadline))
+    None
 }
 
 fn money(v: Usd) -> String {
@@ -483,16 +533,42 @@ impl Plan {
 
 #[cfg(test)]
 mod tests {
-    use super::finish_time;
+    use super::{finish_time, peak_at_once};
     use approx::assert_relative_eq;
+
+    /// Overlapping windows of one pair add up; back-to-back ones do not.
+    #[test]
+    fn peak_of_overlapping_and_back_to_back_slots() {
+        // [0, 10) × 4 and [5, 10) × 3 overlap: 7 at once
+        assert_relative_eq!(peak_at_once(&[(0.0, 10.0, 4.0), (5.0, 10.0, 3.0)]), 7.0);
+        // [0, 5) × 4 then [5, 10) × 3: never both
+        assert_relative_eq!(peak_at_once(&[(5.0, 10.0, 3.0), (0.0, 5.0, 4.0)]), 4.0);
+        assert_relative_eq!(peak_at_once(&[]), 0.0);
+    }
 
     #[test]
     fn finish_time_of_staggered_pools() {
         // one pool from t=0 at 1/100 per hour; another from t=50 at 1/50
-        let f = finish_time(&[(0.0, 0.01), (50.0, 0.02)], 200.0).expect("finishes");
+        let f = finish_time(&[(0.0, 200.0, 0.01), (50.0, 200.0, 0.02)], 200.0).expect("finishes");
         // by 50: 0.5 done; then 0.03/h → 0.5/0.03 = 16.67 more
         assert_relative_eq!(f, 50.0 + 0.5 / 0.03, max_relative = 1e-12);
-        assert!(finish_time(&[(0.0, 0.001)], 100.0).is_none());
+        assert!(finish_time(&[(0.0, 100.0, 0.001)], 100.0).is_none());
         assert!(finish_time(&[], 100.0).is_none());
+    }
+
+    /// A window that ends before the deadline (a rule on use) stops adding
+    /// work: 0.05/h until hour 10 (0.5 done) beside 0.001/h throughout.
+    #[test]
+    fn finish_time_when_a_window_ends_early() {
+        let s = [(0.0, 10.0, 0.05), (0.0, 1000.0, 0.001)];
+        // 0.51 by hour 10, then 0.49 at 0.001/h
+        let f = finish_time(&s, 1000.0).expect("finishes");
+        assert_relative_eq!(f, 500.0, max_relative = 1e-12);
+        // by hour 100 only 0.6 is done
+        let s = [(0.0, 10.0, 0.05), (0.0, 100.0, 0.001)];
+        assert!(finish_time(&s, 100.0).is_none());
+        // back to back: [0, 10) then [10, 20) at 0.05/h: done at 20
+        let s = [(0.0, 10.0, 0.05), (10.0, 20.0, 0.05)];
+        assert_relative_eq!(finish_time(&s, 20.0).expect("finishes"), 20.0);
     }
 }

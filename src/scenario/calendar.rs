@@ -16,8 +16,8 @@
 use super::{PhaseId, PoolId, RuleId, ValidatedScenario};
 use crate::fleet::Ownership;
 use crate::policy::{RuleEffect, RuleScope};
-use crate::units::{Date, Days, Hours};
-use crate::workload::{DemandSchedule, TokenDemand};
+use crate::units::{Date, Days, Fraction, Hours};
+use crate::workload::{DemandSchedule, PhaseKind, TokenDemand};
 
 /// Average days in a month (365.25 / 12), the unit of `growth_per_month`.
 pub const DAYS_PER_MONTH: f64 = 30.4375;
@@ -204,6 +204,37 @@ impl ValidatedScenario {
             output: base.output * f,
             cache_hit: base.cache_hit,
         })
+    }
+
+    /// The windows `(from, to, min)` of phase kind `kind`'s domestic-share
+    /// rule: stretches of the horizon where one minimum is in force, cut at
+    /// period boundaries when the scenario has periods (each period meets
+    /// the share on its own); none where no rule is in force.
+    #[must_use]
+    pub fn domestic_share_windows(&self, kind: PhaseKind) -> Vec<(Hours, Hours, Fraction)> {
+        let by_period = self.scenario().period_days.is_some();
+        let mut points: Vec<f64> = vec![0.0];
+        points.extend(self.change_points().iter().map(|h| h.get()));
+        points.push(self.horizon().to_hours().get());
+        let mut out: Vec<(Hours, Hours, Fraction)> = Vec::new();
+        let mut prev: Option<(usize, u64)> = None;
+        for w in points.windows(2) {
+            let (a, b) = (Hours::from_raw(w[0]), Hours::from_raw(w[1]));
+            let Some(min) = self.domestic_share_min(kind, self.date_at(a)) else {
+                prev = None;
+                continue;
+            };
+            let key = (
+                if by_period { self.period_of(a) } else { 0 },
+                min.get().to_bits(),
+            );
+            match out.last_mut() {
+                Some(last) if prev == Some(key) => last.1 = b,
+                _ => out.push((a, b, min)),
+            }
+            prev = Some(key);
+        }
+        out
     }
 
     /// The factor serving is sized on over the daily average

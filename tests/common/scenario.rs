@@ -71,6 +71,28 @@ capex_usd = 1.6e9
 energy = { usd_per_kwh = 0.11, pue = 1.3 }
 "#;
 
+/// Two made-up accelerators with round figures for hand-solved plans:
+/// "Acme X" (US) and "Acme D" (CN), 1 PFLOP/s BF16, 1 TB HBM, 1 kW, nodes
+/// of one device.
+pub const ACME: &str = r#"[[accelerators]]
+name = "Acme X"
+vendor = "Acme"
+origin = "US"
+peak_bf16 = { value = 1e15, confidence = "primary" }
+hbm_capacity = { value = 1e12, confidence = "primary" }
+tdp = { value = 1000, confidence = "primary" }
+node_size = { value = 1, confidence = "primary" }
+
+[[accelerators]]
+name = "Acme D"
+vendor = "Acme"
+origin = "CN"
+peak_bf16 = { value = 1e15, confidence = "primary" }
+hbm_capacity = { value = 1e12, confidence = "primary" }
+tdp = { value = 1000, confidence = "primary" }
+node_size = { value = 1, confidence = "primary" }
+"#;
+
 /// The base scenario, parsed.
 pub fn base() -> Scenario {
     match Scenario::from_toml_str(BASE) {

@@ -14,32 +14,7 @@
 //! over the horizon.
 
 use super::{ColId, ColKind, Ctx, RowKind, days, id, kind_name};
-use crate::units::{Fraction, Hours};
 use crate::workload::PhaseKind;
-
-/// The windows of phase kind `kind` with the minimum in force in each.
-fn windows(cx: &Ctx<'_>, kind: PhaseKind) -> Vec<(Hours, Hours, Fraction)> {
-    let vs = cx.vs;
-    let by_period = vs.scenario().period_days.is_some();
-    let mut out: Vec<(Hours, Hours, Fraction)> = Vec::new();
-    let mut key_prev: Option<(usize, u64)> = None;
-    for &(a, b) in &cx.time.intervals {
-        let Some(min) = vs.domestic_share_min(kind, vs.date_at(a)) else {
-            key_prev = None;
-            continue;
-        };
-        let key = (
-            if by_period { vs.period_of(a) } else { 0 },
-            min.get().to_bits(),
-        );
-        match out.last_mut() {
-            Some(last) if key_prev == Some(key) => last.1 = b,
-            _ => out.push((a, b, min)),
-        }
-        key_prev = Some(key);
-    }
-    out
-}
 
 pub(super) fn rows(cx: &mut Ctx<'_>) {
     let vs = cx.vs;
@@ -48,7 +23,7 @@ pub(super) fn rows(cx: &mut Ctx<'_>) {
         PhaseKind::Posttraining,
         PhaseKind::Inference,
     ] {
-        let ws = windows(cx, kind);
+        let ws = vs.domestic_share_windows(kind);
         let single = ws.len() == 1;
         for (from, to, min) in ws {
             let s = min.get();

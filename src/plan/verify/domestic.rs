@@ -4,42 +4,7 @@
 //! device-hours.
 
 use super::{Ctx, REL, VerifyReport, time_tol};
-use crate::units::{Fraction, Hours};
 use crate::workload::PhaseKind;
-
-/// The windows `(from, to, min)` of phase kind `kind`: stretches of the
-/// horizon where one domestic-share minimum is in force, cut at period
-/// boundaries when the scenario has periods.
-fn windows(cx: &Ctx<'_>, kind: PhaseKind) -> Vec<(f64, f64, Fraction)> {
-    let vs = cx.vs;
-    let by_period = vs.scenario().period_days.is_some();
-    let mut points: Vec<f64> = vec![0.0];
-    points.extend(vs.change_points().iter().map(|h| h.get()));
-    points.push(cx.horizon);
-    let mut out: Vec<(f64, f64, Fraction)> = Vec::new();
-    let mut prev: Option<(usize, u64)> = None;
-    for w in points.windows(2) {
-        let (a, b) = (w[0], w[1]);
-        let Some(min) = vs.domestic_share_min(kind, vs.date_at(Hours::from_raw(a))) else {
-            prev = None;
-            continue;
-        };
-        let key = (
-            if by_period {
-                vs.period_of(Hours::from_raw(a))
-            } else {
-                0
-            },
-            min.get().to_bits(),
-        );
-        match out.last_mut() {
-            Some(last) if prev == Some(key) => last.1 = b,
-            _ => out.push((a, b, min)),
-        }
-        prev = Some(key);
-    }
-    out
-}
 
 /// Checks `domestic_share[kind]` (one check per window; named
 /// `domestic_share[kind,dN]` after the day a window starts when there are
@@ -50,9 +15,10 @@ pub(super) fn check(cx: &Ctx<'_>, r: &mut VerifyReport) {
         PhaseKind::Posttraining,
         PhaseKind::Inference,
     ] {
-        let ws = windows(cx, kind);
+        let ws = cx.vs.domestic_share_windows(kind);
         let single = ws.len() == 1;
         for (from, to, min) in ws {
+            let (from, to) = (from.get(), to.get());
             let (mut domestic, mut all) = (0.0, 0.0);
             for s in cx
                 .slots

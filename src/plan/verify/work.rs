@@ -20,7 +20,8 @@ fn true_rate(cx: &Ctx<'_>, p: PhaseId, k: PoolId, n: f64) -> f64 {
 
 /// The planner's window that holds a slot starting at `from` on pool `k`:
 /// from the latest of the phase's start, the arrivals of the pool's
-/// purchases and the times its devices become usable again that is not
+/// purchases, `from` itself when devices ordered on a permitted day could
+/// arrive then, and the times its devices become usable again that is not
 /// after `from`, to the phase's deadline (for a phase whose deadline a
 /// makespan objective sets, the slot's end) or the next time its devices
 /// stop being usable (the compiler's training windows,
@@ -33,12 +34,29 @@ fn planner_window(cx: &Ctx<'_>, p: PhaseId, k: PoolId, from: f64, to: f64) -> (f
     let usable = |t: f64| vs.usable_on(k, vs.date_at(Hours::from_raw(t.max(0.0))));
     let changes: Vec<f64> = vs.change_points().iter().map(|h| h.get()).collect();
     let mut start = s0;
-    for t in cx.buys[k.index()].iter().map(|b| b.arrival).chain(
-        changes
-            .iter()
-            .copied()
-            .filter(|&t| usable(t) && !usable(t - 1e-3)),
-    ) {
+    // a run may start whenever devices ordered on a day the rules permit
+    // could arrive, bought or not (the planner's windows start at every
+    // possible arrival of the pool's orders)
+    let pool = vs.pool(k);
+    let lead = pool.lead_time().to_hours().get();
+    let arrival_possible = pool.ownership().is_purchasable()
+        && from - lead >= -time_tol(0.0)
+        && from < cx.horizon - time_tol(cx.horizon)
+        && vs
+            .order_effect(k, vs.date_at(Hours::from_raw((from - lead).max(0.0))))
+            .0
+            .permits();
+    for t in cx.buys[k.index()]
+        .iter()
+        .map(|b| b.arrival)
+        .chain(arrival_possible.then_some(from))
+        .chain(
+            changes
+                .iter()
+                .copied()
+                .filter(|&t| usable(t) && !usable(t - 1e-3)),
+        )
+    {
         if t <= from + time_tol(from) && t > start {
             start = t;
         }

@@ -1487,10 +1487,9 @@ fn read_mps_matrix(path: &std::path::Path) -> Option<(usize, Cols)> {
                     let row = field(line, a.0, a.1);
                     if let (Some(&i), Ok(v)) =
                         (rows.get(&row), field(line, b.0, b.1).parse::<f64>())
+                        && v != 0.0
                     {
-                        if v != 0.0 {
-                            entries.push((i, v));
-                        }
+                        entries.push((i, v));
                     }
                 }
             }

@@ -443,20 +443,20 @@ impl Ctx<'_> {
         };
         let mut best: Option<(f64, f64)> = None;
         for &d in &deltas {
-            if let Some(e) = eval(&ints, rhs, d) {
-                if best.is_none_or(|b| e > b.0 + 1e-12) {
-                    best = Some((e, d));
-                }
+            if let Some(e) = eval(&ints, rhs, d)
+                && best.is_none_or(|b| e > b.0 + 1e-12)
+            {
+                best = Some((e, d));
             }
         }
         let (mut best_eff, mut best_delta) = best?;
         for div in [2.0, 4.0, 8.0] {
             let d = best_delta / div;
-            if let Some(e) = eval(&ints, rhs, d) {
-                if e > best_eff + 1e-12 {
-                    best_eff = e;
-                    best_delta = d;
-                }
+            if let Some(e) = eval(&ints, rhs, d)
+                && e > best_eff + 1e-12
+            {
+                best_eff = e;
+                best_delta = d;
             }
         }
         // Flip complementations where that helps, closest to mid-range first.
@@ -488,20 +488,20 @@ impl Ctx<'_> {
                 _ => ints[k] = t,
             }
         }
-        if let Some(cov) = cover {
-            if cov.efficacy > best_eff.max(MIN_EFFICACY) {
-                let mut cut = CutBuilder::new(self.prob.n);
-                cut.rhs = cov.rhs;
-                for (t, &c) in cov.ints.iter().zip(&cov.coef) {
-                    if c != 0.0 {
-                        cut.add_orig(prob, t.orig, c);
-                    }
+        if let Some(cov) = cover
+            && cov.efficacy > best_eff.max(MIN_EFFICACY)
+        {
+            let mut cut = CutBuilder::new(self.prob.n);
+            cut.rhs = cov.rhs;
+            for (t, &c) in cov.ints.iter().zip(&cov.coef) {
+                if c != 0.0 {
+                    cut.add_orig(prob, t.orig, c);
                 }
-                for t in &cont {
-                    cut.add_orig(prob, t.orig, t.coef * cov.cont);
-                }
-                return cut.finish(self);
             }
+            for t in &cont {
+                cut.add_orig(prob, t.orig, t.coef * cov.cont);
+            }
+            return cut.finish(self);
         }
         if best_eff < MIN_EFFICACY {
             return None;

@@ -146,24 +146,24 @@ impl Propagator {
                 };
                 let mut new_l = f64::NEG_INFINITY;
                 let mut new_u = f64::INFINITY;
-                if ru.is_finite() {
-                    if let Some(r) = res_min {
-                        let b = (ru - r) / a;
-                        if a > 0.0 {
-                            new_u = b;
-                        } else {
-                            new_l = b;
-                        }
+                if ru.is_finite()
+                    && let Some(r) = res_min
+                {
+                    let b = (ru - r) / a;
+                    if a > 0.0 {
+                        new_u = b;
+                    } else {
+                        new_l = b;
                     }
                 }
-                if rl.is_finite() {
-                    if let Some(r) = res_max {
-                        let b = (rl - r) / a;
-                        if a > 0.0 {
-                            new_l = new_l.max(b);
-                        } else {
-                            new_u = new_u.min(b);
-                        }
+                if rl.is_finite()
+                    && let Some(r) = res_max
+                {
+                    let b = (rl - r) / a;
+                    if a > 0.0 {
+                        new_l = new_l.max(b);
+                    } else {
+                        new_u = new_u.min(b);
                     }
                 }
                 let slack = tol / a.abs();

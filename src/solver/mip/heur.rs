@@ -163,7 +163,7 @@ impl Search<'_> {
             return false;
         }
         let freq = if self.incumbent.is_none() { 5 } else { 20 };
-        depth > 0 && self.nodes % freq == 0
+        depth > 0 && self.nodes.is_multiple_of(freq)
     }
 
     /// One dive from the node in hand (rule in turn).

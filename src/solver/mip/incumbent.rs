@@ -100,13 +100,13 @@ impl Search<'_> {
             return Offer::NotBetter;
         }
         let mut ok = false;
-        if self.has_continuous {
-            if let Some(p) = self.polish(&y) {
-                let po = self.prob.objective(&p);
-                if po <= obj + 1e-6 * obj.abs().max(1.0) && violation(model, &p) <= ACCEPT {
-                    y = p;
-                    ok = true;
-                }
+        if self.has_continuous
+            && let Some(p) = self.polish(&y)
+        {
+            let po = self.prob.objective(&p);
+            if po <= obj + 1e-6 * obj.abs().max(1.0) && violation(model, &p) <= ACCEPT {
+                y = p;
+                ok = true;
             }
         }
         if !ok && violation(model, &y) > ACCEPT {

@@ -575,7 +575,7 @@ impl<'a> Search<'a> {
                 return Ok(Stop::NodeLimit);
             }
             let gb = self.global_bound(current.as_ref());
-            if self.nodes % 1000 == 0 && current.is_none() {
+            if self.nodes.is_multiple_of(1000) && current.is_none() {
                 trace!(
                     "  {} nodes, {} open, bound {:.6}, incumbent {:.6}, depth {}",
                     self.nodes,
@@ -613,16 +613,17 @@ impl<'a> Search<'a> {
     /// node when its bound is close to the best (its LP starts warm), else
     /// by the node selection rule.
     fn select(&mut self, sibling: u64) -> Option<Node> {
-        if self.mopts.node_selection == NodeSelection::Hybrid && sibling != u64::MAX {
-            if let Some(s) = self.queue.take(sibling) {
-                let gb = self.global_bound(None).min(s.bound);
-                let close =
-                    self.incumbent.is_none() || s.bound <= gb + SIBLING_QUOT * (self.inc_obj - gb);
-                if close {
-                    return Some(s);
-                }
-                self.queue.push(s);
+        if self.mopts.node_selection == NodeSelection::Hybrid
+            && sibling != u64::MAX
+            && let Some(s) = self.queue.take(sibling)
+        {
+            let gb = self.global_bound(None).min(s.bound);
+            let close =
+                self.incumbent.is_none() || s.bound <= gb + SIBLING_QUOT * (self.inc_obj - gb);
+            if close {
+                return Some(s);
             }
+            self.queue.push(s);
         }
         self.selections += 1;
         if self.queue.bytes() > NODE_MEMORY {
@@ -633,7 +634,7 @@ impl<'a> Search<'a> {
             NodeSelection::BestBound => self.queue.pop_best_bound(),
             NodeSelection::DepthFirst => self.queue.pop_deepest(),
             _ => {
-                if self.incumbent.is_none() || self.selections % 8 == 0 {
+                if self.incumbent.is_none() || self.selections.is_multiple_of(8) {
                     self.queue.pop_best_estimate()
                 } else {
                     self.queue.pop_best_bound()

@@ -463,11 +463,11 @@ impl Engine {
                     best = Some(s + k);
                 }
             }
-            if let Some(k) = best {
-                if best_a > compare {
-                    pick = Some((k, g));
-                    break;
-                }
+            if let Some(k) = best
+                && best_a > compare
+            {
+                pick = Some((k, g));
+                break;
             }
         }
         let (k, g) = pick?;

@@ -375,15 +375,16 @@ impl Engine {
 
     /// Whether the iteration or time limit is reached.
     pub(crate) fn limit_reached(&self) -> Option<Stop> {
-        if let Some(maxit) = self.limits.max_iterations {
-            if self.iterations >= maxit {
-                return Some(Stop::IterationLimit);
-            }
+        if let Some(maxit) = self.limits.max_iterations
+            && self.iterations >= maxit
+        {
+            return Some(Stop::IterationLimit);
         }
-        if let Some(dl) = self.limits.deadline {
-            if self.iterations % 16 == 0 && Instant::now() >= dl {
-                return Some(Stop::TimeLimit);
-            }
+        if let Some(dl) = self.limits.deadline
+            && self.iterations.is_multiple_of(16)
+            && Instant::now() >= dl
+        {
+            return Some(Stop::TimeLimit);
         }
         None
     }
