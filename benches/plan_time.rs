@@ -71,7 +71,9 @@ fn bench(c: &mut Criterion) {
         });
     });
     let perf = PerfModel::new(&big);
-    let m = compile(&big, &perf, &frac()).expect("compiles").into_model();
+    let m = compile(&big, &perf, &frac())
+        .expect("compiles")
+        .into_model();
     g.bench_function("solve timeline 24x500x100 LP", |b| {
         b.iter(|| {
             let s = fleetplan::solver::solve(&m, &SolveOptions::default()).expect("solves");
