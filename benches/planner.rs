@@ -93,7 +93,7 @@ fn bench(c: &mut Criterion) {
             plan.solve.iterations > 0,
             "step {i} did not pivot: the bench would time a no-op re-solve"
         );
-        iterations += plan.solve.iterations as u64;
+        iterations += plan.solve.iterations;
     }
     println!(
         "planner/warm_resolve: mean simplex iterations per step {:.2} (every step pivots)",
