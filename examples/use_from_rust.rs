@@ -13,11 +13,14 @@ fn main() -> fleetplan::Result<()> {
     let h100 = vs.pool_by_name("h100-owned").expect("in the scenario");
     let ascend = vs.pool_by_name("ascend-910c-buy").expect("in the scenario");
     for (devices, price) in [(10_000, 28_600.0), (30_000, 25_000.0)] {
-        planner.set_pool_count(h100, devices)?;   // a plain literal is a Count
+        planner.set_pool_count(h100, devices)?; // a plain literal is a Count
         planner.set_price(ascend, Usd::new(price)?)?; // unit errors convert with `?`
-        let p = planner.solve()?;                 // complete and verified
+        let p = planner.solve()?; // complete and verified
         assert!(p.verified);
-        println!("{devices} H100, Ascend at ${price}: ${:.0}", p.cost.total_usd.get());
+        println!(
+            "{devices} H100, Ascend at ${price}: ${:.0}",
+            p.cost.total_usd.get()
+        );
     }
     Ok(())
 }

@@ -544,6 +544,18 @@ pub struct Plan {
 /// [`crate::ErrorKind::Internal`] when the engine fails. An infeasible
 /// scenario is a plan with [`PlanStatus::Infeasible`], and a run stopped by
 /// its budget is a plan with status `Feasible` or `Limit`, not an error.
+///
+/// ```
+/// use fleetplan::prelude::*;
+///
+/// let text = std::fs::read_to_string("examples/scenarios/quickstart.toml")?;
+/// let vs = Scenario::from_toml_str(&text)?.validate()?;
+/// let p = plan(&vs, &PlanOptions::default())?;
+/// assert_eq!(p.status, PlanStatus::Optimal);
+/// assert!(p.verified); // checked by `verify` before it is returned
+/// assert!(p.cost.total_usd.get() > 0.0);
+/// # Ok::<(), fleetplan::Error>(())
+/// ```
 pub fn plan(vs: &ValidatedScenario, opts: &PlanOptions) -> Result<Plan> {
     let deadline = deadline_after(opts.effective_time_limit(vs), opts);
     let perf = PerfModel::new(vs);

@@ -356,6 +356,19 @@ impl Ctx<'_> {
 /// Verifies `plan` against `vs` (module docs): every check, in family
 /// order, with its numbers; [`VerifyReport::is_ok`] says whether the plan
 /// holds.
+///
+/// ```
+/// use fleetplan::prelude::*;
+///
+/// let text = std::fs::read_to_string("examples/scenarios/quickstart.toml")?;
+/// let vs = Scenario::from_toml_str(&text)?.validate()?;
+/// let mut p = plan(&vs, &PlanOptions::default())?;
+/// assert!(verify(&vs, &p).is_ok());
+/// // a plan that claims to cost less than it does is rejected
+/// p.cost.total_usd = Usd::new(p.cost.total_usd.get() * 0.5)?;
+/// assert!(!verify(&vs, &p).is_ok());
+/// # Ok::<(), fleetplan::Error>(())
+/// ```
 #[must_use]
 pub fn verify(vs: &ValidatedScenario, plan: &Plan) -> VerifyReport {
     verify_with(PerfModel::new(vs), plan)
