@@ -209,24 +209,30 @@ fn check_against_cold(
     Ok(())
 }
 
+/// Applies each group of steps to a session and the oracle's copy, and
+/// checks after each group.
+fn run_steps(steps: &[Vec<Op>], opts: &PlanOptions) -> Result<(), TestCaseError> {
+    let vs = validated(HYBRID);
+    let mut p = Planner::new(&vs, opts.clone()).expect("session");
+    let mut s = vs.scenario().clone();
+    let mut excluded = Vec::new();
+    for ops in steps {
+        for op in ops {
+            apply(&mut p, &vs, op).expect("a valid change");
+            edit(&mut s, &mut excluded, op);
+        }
+        check_against_cold(&mut p, &s, &excluded, opts)?;
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
     /// Fractional plans (the LP, re-solved warm from the last basis).
     #[test]
     fn session_equals_cold_planning(steps in prop::collection::vec(prop::collection::vec(op(), 1..4), 1..6)) {
-        let vs = validated(HYBRID);
-        let opts = PlanOptions::default().with_fractional(true);
-        let mut p = Planner::new(&vs, opts.clone()).expect("session");
-        let mut s = vs.scenario().clone();
-        let mut excluded = Vec::new();
-        for ops in &steps {
-            for op in ops {
-                apply(&mut p, &vs, op).expect("a valid change");
-                edit(&mut s, &mut excluded, op);
-            }
-            check_against_cold(&mut p, &s, &excluded, &opts)?;
-        }
+        run_steps(&steps, &PlanOptions::default().with_fractional(true))?;
     }
 }
 
@@ -236,18 +242,7 @@ proptest! {
     /// Whole devices (the MILP, started from the last plan).
     #[test]
     fn whole_device_session_equals_cold_planning(steps in prop::collection::vec(prop::collection::vec(op(), 1..3), 1..4)) {
-        let vs = validated(HYBRID);
-        let opts = PlanOptions::default();
-        let mut p = Planner::new(&vs, opts.clone()).expect("session");
-        let mut s = vs.scenario().clone();
-        let mut excluded = Vec::new();
-        for ops in &steps {
-            for op in ops {
-                apply(&mut p, &vs, op).expect("a valid change");
-                edit(&mut s, &mut excluded, op);
-            }
-            check_against_cold(&mut p, &s, &excluded, &opts)?;
-        }
+        run_steps(&steps, &PlanOptions::default())?;
     }
 }
 

@@ -553,34 +553,18 @@ fn same_shape(a: &Model, b: &Model) -> bool {
 /// rows) or removed (slacks first, then columns, last first) until there
 /// are as many as rows. `LpSolver::set_basis` repairs a singular result.
 fn transfer_basis(old: &Model, basis: &Basis, new: &Model) -> Basis {
-    let cols: HashMap<&str, usize> = old
-        .col_names()
-        .iter()
-        .enumerate()
-        .map(|(j, n)| (n.as_str(), j))
-        .collect();
-    let rows: HashMap<&str, usize> = old
-        .row_names()
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.as_str(), i))
-        .collect();
-    let mut col_status: Vec<BasisStatus> = new
-        .col_names()
-        .iter()
-        .map(|n| {
-            cols.get(n.as_str())
-                .map_or(BasisStatus::AtLower, |&j| basis.col_status[j])
-        })
-        .collect();
-    let mut row_status: Vec<BasisStatus> = new
-        .row_names()
-        .iter()
-        .map(|n| {
-            rows.get(n.as_str())
-                .map_or(BasisStatus::Basic, |&i| basis.row_status[i])
-        })
-        .collect();
+    let mut col_status = carry(
+        old.col_names(),
+        new.col_names(),
+        |j| basis.col_status[j],
+        BasisStatus::AtLower,
+    );
+    let mut row_status = carry(
+        old.row_names(),
+        new.row_names(),
+        |i| basis.row_status[i],
+        BasisStatus::Basic,
+    );
     let m = new.num_rows();
     let basic = |s: &[BasisStatus]| s.iter().filter(|&&x| x == BasisStatus::Basic).count();
     let mut count = basic(&col_status) + basic(&row_status);
@@ -625,14 +609,18 @@ fn transfer_basis(old: &Model, basis: &Basis, new: &Model) -> Basis {
 /// A point of `new` from a point `x` of `old`: each column keeps its
 /// value by name, new columns are zero.
 fn transfer_point(old: &Model, x: &[f64], new: &Model) -> Vec<f64> {
-    let cols: HashMap<&str, usize> = old
-        .col_names()
+    carry(old.col_names(), new.col_names(), |j| x[j], 0.0)
+}
+
+/// Per name of `new`, the value of the same name in `old` (`get` by old
+/// index), or `missing` for a name `old` lacks.
+fn carry<T: Copy>(old: &[String], new: &[String], get: impl Fn(usize) -> T, missing: T) -> Vec<T> {
+    let index: HashMap<&str, usize> = old
         .iter()
         .enumerate()
-        .map(|(j, n)| (n.as_str(), j))
+        .map(|(i, n)| (n.as_str(), i))
         .collect();
-    new.col_names()
-        .iter()
-        .map(|n| cols.get(n.as_str()).map_or(0.0, |&j| x[j]))
+    new.iter()
+        .map(|n| index.get(n.as_str()).map_or(missing, |&i| get(i)))
         .collect()
 }
