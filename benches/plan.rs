@@ -127,7 +127,7 @@ fn bench(c: &mut Criterion) {
     let perf = PerfModel::new(&fl);
     let cm = compile(&fl, &perf, &frac).expect("compiles");
     let steps = warm_steps(&cm);
-    let mut lp = LpSolver::new(cm.model.clone(), SolveOptions::default()).expect("solver");
+    let mut lp = LpSolver::new(cm.model().clone(), SolveOptions::default()).expect("solver");
     lp.solve().expect("solves");
     let iterations = dry_run(&mut lp, &steps);
     #[allow(clippy::cast_precision_loss)]
@@ -194,9 +194,9 @@ struct Step {
 /// prices between 60% and 140% (so the cheapest pool per served token
 /// crosses), drawn from a seeded generator (the same cycle on every run).
 fn warm_steps(cm: &fleetplan::plan::Compiled) -> Vec<Step> {
-    let m = &cm.model;
+    let m = cm.model();
     let caps: Vec<(RowId, f64)> = cm
-        .rows
+        .rows()
         .iter()
         .enumerate()
         .filter(|(i, r)| {
@@ -206,7 +206,7 @@ fn warm_steps(cm: &fleetplan::plan::Compiled) -> Vec<Step> {
         .filter(|&(_, u)| u > 0.0)
         .collect();
     let buys: Vec<(ColId, f64)> = cm
-        .cols
+        .cols()
         .iter()
         .enumerate()
         .filter(|(_, col)| matches!(col.kind, ColKind::Buy { .. }))

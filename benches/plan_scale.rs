@@ -39,7 +39,7 @@ fn symmetry_table(limit: f64, files: &[String]) {
         let opts = SolveOptions::default()
             .with_relative_gap(1e-6)
             .with_time_limit(Some(Duration::from_secs_f64(limit)));
-        for (name, m) in [("none", Some(&c.model)), ("symmetry rows", with.as_ref())] {
+        for (name, m) in [("none", Some(c.model())), ("symmetry rows", with.as_ref())] {
             let Some(m) = m else { continue };
             let t = Instant::now();
             let s = solve(m, &opts).expect("solves");

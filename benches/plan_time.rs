@@ -71,7 +71,9 @@ fn bench(c: &mut Criterion) {
         });
     });
     let perf = PerfModel::new(&big);
-    let m = compile(&big, &perf, &frac()).expect("compiles").model;
+    let m = compile(&big, &perf, &frac())
+        .expect("compiles")
+        .into_model();
     g.bench_function("solve timeline 24x500x100 LP", |b| {
         b.iter(|| {
             let s = fleetplan::solver::solve(&m, &SolveOptions::default()).expect("solves");
@@ -141,14 +143,14 @@ fn profile(args: &[String]) {
     };
     let c = compile(&vs, &perf, &copts).expect("compiles");
     let compile_s = t.elapsed().as_secs_f64();
-    let count = |f: &dyn Fn(&ColKind) -> bool| c.cols.iter().filter(|x| f(&x.kind)).count();
-    let rcount = |f: &dyn Fn(&RowKind) -> bool| c.rows.iter().filter(|x| f(&x.kind)).count();
+    let count = |f: &dyn Fn(&ColKind) -> bool| c.cols().iter().filter(|x| f(&x.kind)).count();
+    let rcount = |f: &dyn Fn(&RowKind) -> bool| c.rows().iter().filter(|x| f(&x.kind)).count();
     let train = count(&|k| matches!(k, ColKind::Train { .. }));
     let serve = count(&|k| matches!(k, ColKind::Serve { .. }));
     let buy = count(&|k| matches!(k, ColKind::Buy { .. }));
     let cap_rows = rcount(&|k| matches!(k, RowKind::Capacity { .. }));
     let dom_rows = rcount(&|k| matches!(k, RowKind::DomesticShare { .. }));
-    let m = &c.model;
+    let m = c.model();
     let mut opts = SolveOptions::default()
         .with_time_limit(Some(Duration::from_secs_f64(limit)))
         .with_relative_gap(gap);
@@ -174,7 +176,7 @@ fn profile(args: &[String]) {
         m.num_rows(),
         m.num_cols(),
         m.matrix().nnz(),
-        c.intervals.len(),
+        c.intervals().len(),
         s.solve_time.as_secs_f64(),
         s.status,
         s.objective

@@ -63,6 +63,12 @@ enum Inner {
     Options(String),
     Internal(String),
     Numerical(String),
+    /// A typed value's own error (a count, a date, a country code, a
+    /// name), converted by `?`.
+    Value {
+        kind: ErrorKind,
+        source: Box<dyn std::error::Error + Send + Sync + 'static>,
+    },
 }
 
 /// The error type of every fallible operation in this crate.
@@ -84,6 +90,7 @@ impl Error {
             Inner::Options(_) => ErrorKind::Options,
             Inner::Internal(_) => ErrorKind::Internal,
             Inner::Numerical(_) => ErrorKind::Numerical,
+            Inner::Value { kind, .. } => *kind,
         }
     }
 
@@ -150,13 +157,13 @@ impl Error {
 
     /// An internal failure.
     #[must_use]
-    pub fn internal(message: impl Into<String>) -> Self {
+    pub(crate) fn internal(message: impl Into<String>) -> Self {
         Self(Box::new(Inner::Internal(message.into())))
     }
 
     /// No answer the solver can stand behind (see [`ErrorKind::Numerical`]).
     #[must_use]
-    pub fn numerical(message: impl Into<String>) -> Self {
+    pub(crate) fn numerical(message: impl Into<String>) -> Self {
         Self(Box::new(Inner::Numerical(message.into())))
     }
 }
@@ -180,7 +187,9 @@ impl fmt::Display for Error {
                 source,
             } => write!(f, "I/O error on {}: {source}", p.display()),
             Inner::Io { path: None, source } => write!(f, "I/O error: {source}"),
+            Inner::Unit { field, source } if field.is_empty() => write!(f, "{source}"),
             Inner::Unit { field, source } => write!(f, "{field}: {source}"),
+            Inner::Value { kind, source } => write!(f, "{kind}: {source}"),
             Inner::Model(m) => write!(f, "invalid model: {m}"),
             Inner::Options(m) => write!(f, "invalid solver option: {m}"),
             Inner::Internal(m) => write!(f, "internal solver failure: {m}"),
@@ -203,6 +212,7 @@ impl std::error::Error for Error {
         match &*self.0 {
             Inner::Io { source, .. } => Some(source),
             Inner::Unit { source, .. } => Some(source),
+            Inner::Value { source, .. } => Some(&**source),
             _ => None,
         }
     }
@@ -212,6 +222,47 @@ impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Self {
         Self::io(None, e)
     }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ErrorKind::Invalid => "invalid scenario",
+            ErrorKind::Parse => "parse error",
+            ErrorKind::Io => "I/O error",
+            ErrorKind::Unit => "invalid value",
+            ErrorKind::Model => "invalid model",
+            ErrorKind::Options => "invalid option",
+            ErrorKind::Internal => "internal solver failure",
+            ErrorKind::Numerical => "numerical trouble",
+        })
+    }
+}
+
+/// A quantity that could not be made (`Usd::new(f64::NAN)?`): kind
+/// [`ErrorKind::Unit`], no field named.
+impl From<UnitError> for Error {
+    fn from(e: UnitError) -> Self {
+        Self::unit(String::new(), e)
+    }
+}
+
+macro_rules! from_value_error {
+    ($($t:ty => $kind:ident),* $(,)?) => {$(
+        impl From<$t> for Error {
+            fn from(e: $t) -> Self {
+                Self(Box::new(Inner::Value { kind: ErrorKind::$kind, source: Box::new(e) }))
+            }
+        }
+    )*};
+}
+
+from_value_error! {
+    crate::fleet::CountError => Unit,
+    crate::units::DateError => Parse,
+    crate::catalog::CountryError => Parse,
+    crate::catalog::UnknownName => Parse,
+    crate::perf::fit::FitError => Options,
 }
 
 #[cfg(test)]
@@ -230,6 +281,38 @@ mod tests {
         let e = Error::model("column 3 has lower bound 2 above upper bound 1");
         assert_eq!(e.kind(), ErrorKind::Model);
         assert!(e.validation().is_none());
+    }
+
+    #[test]
+    fn every_public_error_converts_with_question_mark() -> Result<()> {
+        fn unit() -> Result<crate::units::Usd> {
+            Ok(crate::units::Usd::new(f64::NAN)?)
+        }
+        assert_eq!(unit().unwrap_err().kind(), ErrorKind::Unit);
+        fn date() -> Result<crate::units::Date> {
+            Ok("2025-13-01".parse::<crate::units::Date>()?)
+        }
+        let e = date().unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Parse);
+        assert!(e.to_string().contains("2025-13-01"), "{e}");
+        fn country() -> Result<crate::catalog::Country> {
+            Ok(crate::catalog::Country::new("usa")?)
+        }
+        assert_eq!(country().unwrap_err().kind(), ErrorKind::Parse);
+        fn count() -> Result<u64> {
+            Ok(crate::fleet::Count::from_raw(1.5).check()?)
+        }
+        assert_eq!(count().unwrap_err().kind(), ErrorKind::Unit);
+        fn name() -> Result<crate::catalog::Precision> {
+            Ok("fp7".parse::<crate::catalog::Precision>()?)
+        }
+        let e = name().unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Parse);
+        assert!(std::error::Error::source(&e).is_some());
+        assert_eq!(ErrorKind::Invalid.to_string(), "invalid scenario");
+        // and the good values pass through
+        assert!((crate::units::Usd::new(2.0)?.get() - 2.0).abs() < f64::EPSILON);
+        Ok(())
     }
 
     #[test]

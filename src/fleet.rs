@@ -149,6 +149,14 @@ impl From<u64> for Count {
     }
 }
 
+/// So that a plain literal (`set_pool_count(pool, 4096)`) is a count; a
+/// negative number is kept, and refused where it is used.
+impl From<i32> for Count {
+    fn from(n: i32) -> Count {
+        Count(f64::from(n))
+    }
+}
+
 impl From<u32> for Count {
     fn from(n: u32) -> Count {
         Count(f64::from(n))

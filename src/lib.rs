@@ -103,3 +103,33 @@ pub mod units;
 pub mod workload;
 
 pub use error::{Error, ErrorKind, Result};
+
+/// The names most programs need, in one import: `use fleetplan::prelude::*;`.
+///
+/// Scenario building blocks (pools, phases, rules, budgets), units, the
+/// planner's entry points and their results, and the error type. Solver
+/// and model-layer types stay in [`solver`] and [`model`].
+pub mod prelude {
+    pub use crate::catalog::{Country, Precision};
+    pub use crate::error::{Error, ErrorKind, Result};
+    pub use crate::fleet::{Count, Delivery, MfuOverrides, Ownership, Pool, SoftwareStack};
+    pub use crate::plan::{
+        Demand, Justification, Plan, PlanOptions, PlanStatus, Planner, VerifyReport, justify, plan,
+        verify,
+    };
+    pub use crate::policy::{
+        DomesticShare, ExportRule, Justification as JustificationRule, Policy, RuleStatus,
+    };
+    pub use crate::scenario::{
+        Budget, BudgetKind, Economics, Energy, Objective, PhaseId, PoolId, RuleId, Scenario,
+        Settings, ValidatedScenario, ValidationReport,
+    };
+    pub use crate::sweep::{SweepOptions, SweepSpec, SweepTable, sweep};
+    pub use crate::units::{
+        Bytes, Date, Days, Flops, Fraction, Hours, Seconds, Tokens, TokensPerSec, Usd, UsdPerHour,
+        UsdPerKwh, Watts, Years,
+    };
+    pub use crate::workload::{
+        DemandStep, LatencySlo, Measured, ModelArch, Phase, PhaseKind, TokenDemand,
+    };
+}

@@ -269,7 +269,7 @@ fn compile_scenario(text: &str) -> Model {
     let perf = PerfModel::new(&vs);
     compile(&vs, &perf, &CompileOptions::default())
         .unwrap_or_else(|e| panic!("{e}"))
-        .model
+        .into_model()
 }
 
 #[test]

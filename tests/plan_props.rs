@@ -234,7 +234,7 @@ proptest! {
         let perf = PerfModel::new(&vs);
         let c = compile(&vs, &perf, &CompileOptions { fractional: true, ..CompileOptions::default() }).expect("compiles");
         let mut buf = Vec::new();
-        write_mps(&c.model, &mut buf, MpsFormat::Free).expect("writes");
+        write_mps(c.model(), &mut buf, MpsFormat::Free).expect("writes");
         let back = read_mps(std::str::from_utf8(&buf).expect("utf8"), MpsFormat::Free).expect("reads");
         let s = solver::solve(&back, &SolveOptions::default()).expect("solves");
         match cost(&p) {
@@ -297,12 +297,12 @@ proptest! {
         let Ok(vs) = Scenario::from_toml_str(&text).expect("parses").validate() else { return Ok(()) };
         let perf = PerfModel::new(&vs);
         let c = compile(&vs, &perf, &CompileOptions { fractional: true, ..CompileOptions::default() }).expect("compiles");
-        let general = solver::solve(&c.model, &SolveOptions::default().with_structure(Structure::General)).expect("solves");
-        let sifted = solver::solve(&c.model, &SolveOptions::default().with_structure(Structure::Sifting)).expect("solves");
+        let general = solver::solve(c.model(), &SolveOptions::default().with_structure(Structure::General)).expect("solves");
+        let sifted = solver::solve(c.model(), &SolveOptions::default().with_structure(Structure::Sifting)).expect("solves");
         let tol = solver::certificate::CheckTolerances::default();
-        let rg = solver::certificate::check(&c.model.relaxation(), &general, &tol);
+        let rg = solver::certificate::check(&c.model().relaxation(), &general, &tol);
         prop_assert!(rg.is_ok(), "general: {:?}\n{}", rg.failures().collect::<Vec<_>>(), text);
-        let rs = solver::certificate::check(&c.model.relaxation(), &sifted, &tol);
+        let rs = solver::certificate::check(&c.model().relaxation(), &sifted, &tol);
         prop_assert!(rs.is_ok(), "sifting: {:?}\n{}", rs.failures().collect::<Vec<_>>(), text);
         prop_assert_eq!(sifted.status, general.status, "{}", text);
         if general.status == Status::Optimal {
@@ -454,7 +454,7 @@ proptest! {
                 let perf = PerfModel::new(&vs);
                 let m = compile(&vs, &perf, &CompileOptions::default()).expect("compiles");
                 let mut buf = Vec::new();
-                write_mps(&m.model, &mut buf, MpsFormat::Free).expect("writes");
+                write_mps(m.model(), &mut buf, MpsFormat::Free).expect("writes");
                 let back = read_mps(std::str::from_utf8(&buf).expect("utf8"), MpsFormat::Free).expect("reads");
                 let s = solver::solve(&back, &solver_opts).expect("solves");
                 if s.status == Status::Optimal {

@@ -537,7 +537,7 @@ fn resolve_export(
     )
     .expect("compiles");
     let mut buf = Vec::new();
-    write_mps(&c.model, &mut buf, MpsFormat::Free).expect("writes");
+    write_mps(c.model(), &mut buf, MpsFormat::Free).expect("writes");
     let back = read_mps(std::str::from_utf8(&buf).expect("utf8"), MpsFormat::Free).expect("reads");
     solver::solve(&back, opts).expect("solves")
 }

@@ -161,6 +161,18 @@ impl CscMatrix {
         let (s, e) = (self.start[j], self.start[j + 1]);
         (&self.index[s..e], &self.value[s..e])
     }
+    /// The position in [`CscMatrix::values`] of the entry at row `i` of
+    /// column `j`, if the matrix stores one.
+    #[must_use]
+    pub fn position(&self, i: usize, j: usize) -> Option<usize> {
+        if j >= self.ncols() {
+            return None;
+        }
+        let (s, e) = (self.start[j], self.start[j + 1]);
+        // row indices are strictly increasing within a column
+        let i = u32::try_from(i).ok()?;
+        self.index[s..e].binary_search(&i).ok().map(|p| s + p)
+    }
     /// `y += alpha * A x` for dense `x` (length `ncols`) and `y` (length `nrows`).
     pub fn mul_add(&self, x: &[f64], alpha: f64, y: &mut [f64]) {
         for (j, &xj) in x.iter().enumerate() {
@@ -682,6 +694,48 @@ impl Model {
         check_bounds("row", &self.row_names[i..=i], &[l], &[u]).map_err(Error::model)?;
         self.row_lower[i] = l;
         self.row_upper[i] = u;
+        Ok(())
+    }
+
+    /// Changes an existing coefficient of the matrix, in place.
+    ///
+    /// Only entries the matrix stores can change: a new nonzero, or a
+    /// value of magnitude at most [`SMALL_MATRIX_VALUE`] (which the numeric
+    /// rule drops), changes the matrix's structure; rebuild the model with
+    /// [`ModelBuilder`] for those.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Model`] for an unknown row or column, a value
+    /// that is not finite or has magnitude [`LARGE_MATRIX_VALUE`] or more,
+    /// and for the structural changes above.
+    pub fn set_coef(&mut self, row: RowId, col: ColId, value: f64) -> Result<()> {
+        let j = self.col(col)?;
+        let i = row.index();
+        if i >= self.num_rows() {
+            return Err(Error::model(format!(
+                "row {i} does not exist ({} rows)",
+                self.num_rows()
+            )));
+        }
+        if !value.is_finite() || value.abs() >= LARGE_MATRIX_VALUE {
+            return Err(Error::model(format!(
+                "coefficient {value} of row {} in column {}: entries must be finite and below {LARGE_MATRIX_VALUE:e} in magnitude",
+                self.row_names[i], self.col_names[j]
+            )));
+        }
+        if value.abs() <= SMALL_MATRIX_VALUE {
+            return Err(Error::model(format!(
+                "coefficient {value} of row {} in column {} would be dropped (magnitude at most {SMALL_MATRIX_VALUE:e}): a structural change, rebuild the model",
+                self.row_names[i], self.col_names[j]
+            )));
+        }
+        let p = self.matrix.position(i, j).ok_or_else(|| {
+            Error::model(format!(
+                "row {} has no entry in column {}: a new entry is a structural change, rebuild the model",
+                self.row_names[i], self.col_names[j]
+            ))
+        })?;
+        self.matrix.value[p] = value;
         Ok(())
     }
 

@@ -18,6 +18,7 @@ mod pair;
 pub mod reliability;
 pub mod training;
 
+pub(crate) use pair::PerfData;
 pub use pair::{
     EfficiencyMatrix, Factor, InferencePair, MatrixEntry, Origin, PairExplanation, PairRate,
     PerfModel, TrainingPair, Unfit,

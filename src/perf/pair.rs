@@ -38,6 +38,7 @@ use crate::units::{
 };
 use crate::workload::{ModelArch, Phase, PhaseKind, Scaling};
 use std::fmt;
+use std::sync::Arc;
 
 /// Why a pool cannot serve a phase, beyond policy.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -520,9 +521,19 @@ fn count_f64(c: Option<Count>) -> Option<f64> {
 }
 
 /// The performance model of a validated scenario (module docs).
+///
+/// Cloning is cheap: the resolved figures are shared.
 #[derive(Debug, Clone)]
 pub struct PerfModel<'s> {
     vs: &'s ValidatedScenario,
+    d: Arc<PerfData>,
+}
+
+/// The resolved figures of a [`PerfModel`], without the scenario they were
+/// resolved from: a planning session keeps them across solves and rebinds
+/// them to its own scenario (`PerfModel::rebind`).
+#[derive(Debug)]
+pub(crate) struct PerfData {
     pools: Vec<PoolPerf>,
     phases: Vec<PhasePerf>,
     comm: CommModel,
@@ -716,17 +727,34 @@ impl<'s> PerfModel<'s> {
         let overlap = defaults::comm_overlap();
         PerfModel {
             vs,
-            pools,
-            phases,
-            comm: CommModel {
-                bytes_per_flop: kappa.value.unwrap_or(0.0),
-                overlap: overlap.value.unwrap_or(Fraction::ZERO),
-            },
-            comm_source: (kappa, overlap),
-            decode_mem_eff: defaults::decode_memory_efficiency(),
-            usable: defaults::usable_memory(),
-            state_bytes: defaults::training_bytes_per_param(),
+            d: Arc::new(PerfData {
+                pools,
+                phases,
+                comm: CommModel {
+                    bytes_per_flop: kappa.value.unwrap_or(0.0),
+                    overlap: overlap.value.unwrap_or(Fraction::ZERO),
+                },
+                comm_source: (kappa, overlap),
+                decode_mem_eff: defaults::decode_memory_efficiency(),
+                usable: defaults::usable_memory(),
+                state_bytes: defaults::training_bytes_per_param(),
+            }),
         }
+    }
+
+    /// The resolved figures, to keep beyond the scenario's borrow.
+    pub(crate) fn data(&self) -> Arc<PerfData> {
+        Arc::clone(&self.d)
+    }
+
+    /// The model of `vs` from figures resolved earlier by
+    /// [`PerfModel::new`] on a scenario whose performance inputs (pools'
+    /// accelerators and figures, phases' work, windows and demand) are
+    /// those of `vs`. A planning session rebinds its figures to its own
+    /// copy of the scenario after changes that leave those inputs alone
+    /// (counts, prices, levies, budgets) instead of resolving them again.
+    pub(crate) fn rebind(vs: &'s ValidatedScenario, d: Arc<PerfData>) -> Self {
+        PerfModel { vs, d }
     }
 
     /// The scenario this model was built from.
@@ -738,7 +766,7 @@ impl<'s> PerfModel<'s> {
     /// The phase's total work (training phases with known work).
     #[must_use]
     pub fn work(&self, phase: PhaseId) -> Option<Flops> {
-        self.phases.get(phase.index()).and_then(|p| p.work)
+        self.d.phases.get(phase.index()).and_then(|p| p.work)
     }
 
     /// The rate of `phase` on `pool` (module docs). Allocates nothing.
@@ -807,7 +835,7 @@ impl<'s> PerfModel<'s> {
             Eligibility::Eligible { precision, .. } => precision,
             Eligibility::Ineligible(why) => return Err(Unfit::Ineligible(why)),
         };
-        let (pp, hp) = (&self.pools[pool.index()], &self.phases[phase.index()]);
+        let (pp, hp) = (&self.d.pools[pool.index()], &self.d.phases[phase.index()]);
         if !hp.kind.is_training() {
             return self.pair(phase, pool);
         }
@@ -831,7 +859,8 @@ impl<'s> PerfModel<'s> {
     /// The start of the phase's window, hours after the scenario's start.
     #[must_use]
     pub fn phase_start(&self, phase: PhaseId) -> Hours {
-        self.phases
+        self.d
+            .phases
             .get(phase.index())
             .map_or(Hours::ZERO, |p| p.start)
     }
@@ -839,7 +868,8 @@ impl<'s> PerfModel<'s> {
     /// The end of the phase's window (deadline or last day of service).
     #[must_use]
     pub fn phase_end(&self, phase: PhaseId) -> Hours {
-        self.phases
+        self.d
+            .phases
             .get(phase.index())
             .map_or(Hours::ZERO, |p| p.end)
     }
@@ -848,7 +878,8 @@ impl<'s> PerfModel<'s> {
     /// lead time for a purchasable pool, zero otherwise).
     #[must_use]
     pub fn pool_arrival(&self, pool: PoolId) -> Hours {
-        self.pools
+        self.d
+            .pools
             .get(pool.index())
             .map_or(Hours::ZERO, |p| p.arrival)
     }
@@ -963,7 +994,7 @@ impl<'s> PerfModel<'s> {
         let class = self
             .vs
             .pools()
-            .zip(&self.pools)
+            .zip(&self.d.pools)
             .map(|(p, pp)| {
                 pp.rate_key(p.accelerator_id().index(), &mut key);
                 let next = seen.len();
@@ -998,7 +1029,7 @@ impl<'s> PerfModel<'s> {
             } => (precision, measured),
             Eligibility::Ineligible(why) => return Err(Unfit::Ineligible(why)),
         };
-        let (pp, hp) = (&self.pools[pool.index()], &self.phases[phase.index()]);
+        let (pp, hp) = (&self.d.pools[pool.index()], &self.d.phases[phase.index()]);
         if hp.kind.is_training() {
             self.training(pp, hp, start, end.unwrap_or(hp.end), precision, rec)
                 .map(PairRate::Training)
@@ -1039,8 +1070,8 @@ impl<'s> PerfModel<'s> {
         rec: &mut impl Recorder,
     ) -> Result<u64, Unfit> {
         let hbm = pp.hbm.as_ref().ok_or(Unfit::MemoryUnknown)?;
-        let usable = self.usable.value.unwrap_or(Fraction::ONE);
-        let per_param = self.state_bytes.value.unwrap_or(16.0);
+        let usable = self.d.usable.value.unwrap_or(Fraction::ONE);
+        let per_param = self.d.state_bytes.value.unwrap_or(16.0);
         rec.record(|| hbm.factor("HBM capacity", hbm.value.gb(), "GB"));
         rec.record(|| {
             from_sourced(
@@ -1048,7 +1079,7 @@ impl<'s> PerfModel<'s> {
                 usable.get(),
                 "",
                 Origin::Default,
-                &self.usable,
+                &self.d.usable,
             )
         });
         rec.record(|| {
@@ -1057,7 +1088,7 @@ impl<'s> PerfModel<'s> {
                 per_param,
                 "bytes/param",
                 Origin::Default,
-                &self.state_bytes,
+                &self.d.state_bytes,
             )
         });
         let need = per_param * hp.total_params / (hbm.value.get() * usable.get());
@@ -1152,7 +1183,7 @@ impl<'s> PerfModel<'s> {
             mfu_scale_out: eff.mfu_scale_out,
             domain: pp.domain,
             scale_out,
-            comm: self.comm,
+            comm: self.d.comm,
             reliability,
             curve: eff.curve,
         };
@@ -1323,19 +1354,19 @@ impl<'s> PerfModel<'s> {
                 rec.record(|| {
                     from_sourced(
                         "scale-out traffic",
-                        self.comm.bytes_per_flop,
+                        self.d.comm.bytes_per_flop,
                         "B/FLOP",
                         Origin::Default,
-                        &self.comm_source.0,
+                        &self.d.comm_source.0,
                     )
                 });
                 rec.record(|| {
                     from_sourced(
                         "communication overlap",
-                        self.comm.overlap.get(),
+                        self.d.comm.overlap.get(),
                         "",
                         Origin::Default,
-                        &self.comm_source.1,
+                        &self.d.comm_source.1,
                     )
                 });
             }
@@ -1354,7 +1385,7 @@ impl<'s> PerfModel<'s> {
         measured: Option<&crate::workload::Measured>,
         rec: &mut impl Recorder,
     ) -> Result<InferencePair, Unfit> {
-        let usable = self.usable.value.unwrap_or(Fraction::ONE);
+        let usable = self.d.usable.value.unwrap_or(Fraction::ONE);
         let weights = Bytes::from_raw(hp.total_params * precision.bytes());
         rec.record(|| plain("weights", weights.gb(), "GB", Origin::Derived));
         let day = 86_400.0;
@@ -1426,14 +1457,14 @@ impl<'s> PerfModel<'s> {
         rec.record(|| plain("KV cache per token", kv.get(), "bytes", Origin::Derived));
         let eff = pp.infer_eff.value;
         rec.record(|| pp.infer_eff.factor("compute efficiency", eff.get(), ""));
-        let mem_eff = self.decode_mem_eff.value.unwrap_or(Fraction::ONE);
+        let mem_eff = self.d.decode_mem_eff.value.unwrap_or(Fraction::ONE);
         rec.record(|| {
             from_sourced(
                 "memory efficiency",
                 mem_eff.get(),
                 "",
                 Origin::Default,
-                &self.decode_mem_eff,
+                &self.d.decode_mem_eff,
             )
         });
         let f_fwd = hp.shape.inference_flops_per_token(Some(context));

@@ -7,7 +7,7 @@ use crate::error::Result;
 use crate::model::{ColId, Model, ModelBuilder, RowId, VarType};
 use crate::perf::PerfModel;
 use crate::scenario::ValidatedScenario;
-use crate::solver::{self, LpSolver, SolveOptions, Status};
+use crate::solver::{self, LpSolver, Solution, SolveOptions, Status};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -22,7 +22,7 @@ fn days(h: crate::units::Hours) -> f64 {
 /// The least-cost LP at the plan's discrete choices: `use` binaries and
 /// `served` fractions fixed at `x`, device counts continuous, per-column
 /// capacity bounds dropped (the capacity rows carry them).
-fn pricing_model(c: &Compiled, x: &[f64]) -> Result<Model> {
+pub(super) fn pricing_model(c: &Compiled, x: &[f64]) -> Result<Model> {
     let m = &c.model;
     let mut b = ModelBuilder::new(m.name().to_owned());
     let mut ids = Vec::with_capacity(m.num_cols());
@@ -67,8 +67,42 @@ pub(super) fn binding(
     let m = pricing_model(c, x)?;
     // Within the run's budget: when it has run out, no prices.
     let s = solver::solve(&m, sopts)?;
+    Ok(prices(vs, c, &m, &s, x))
+}
+
+/// Whether an optimal solution `s` of a fractional least-cost model
+/// `c.model` is optimal for its pricing model too ([`pricing_model`]
+/// drops the device-count columns' own upper bounds): true when no such
+/// column sits at its upper bound with a reduced cost that asks for more.
+/// Its duals are then prices at the plan, and no second LP is needed.
+pub(super) fn prices_hold(c: &Compiled, s: &Solution) -> bool {
+    let m = &c.model;
+    if m.is_mip() || s.status != Status::Optimal || s.reduced_cost.len() != m.num_cols() {
+        return false;
+    }
+    let tiny = 1e-9 * s.objective.unwrap_or(0.0).abs().max(1.0);
+    c.cols.iter().enumerate().all(|(j, col)| {
+        let up = m.col_upper()[j];
+        !matches!(col.kind, ColKind::Train { .. } | ColKind::Serve { .. })
+            || !up.is_finite()
+            || s.x[j] < up - 1e-9 * up.abs().max(1.0)
+            || s.reduced_cost[j] >= -tiny
+    })
+}
+
+/// Binding constraints and their shadow prices from an optimal solution
+/// `s` of the pricing model `m` (or of a model with the same rows and
+/// purchase bounds, when [`prices_hold`]) at the plan `x`, largest value
+/// first; none when `s` is not optimal.
+pub(super) fn prices(
+    vs: &ValidatedScenario,
+    c: &Compiled,
+    m: &Model,
+    s: &Solution,
+    x: &[f64],
+) -> Vec<Binding> {
     if s.status != Status::Optimal || s.row_dual.len() != m.num_rows() {
-        return Ok(Vec::new());
+        return Vec::new();
     }
     let y = &s.row_dual;
     let obj = s.objective.unwrap_or(0.0).abs().max(1.0);
@@ -178,7 +212,7 @@ pub(super) fn binding(
         b.0.total_cmp(&a.0)
             .then_with(|| a.1.constraint.cmp(&b.1.constraint))
     });
-    Ok(out.into_iter().map(|(_, b)| b).collect())
+    out.into_iter().map(|(_, b)| b).collect()
 }
 
 /// One constraint of a conflict.

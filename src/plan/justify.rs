@@ -126,6 +126,16 @@ pub struct Justification {
 ///
 /// # Errors
 /// As [`super::plan`].
+///
+/// ```
+/// use fleetplan::prelude::*;
+///
+/// let text = std::fs::read_to_string("examples/scenarios/hybrid_fleet.toml")?;
+/// let vs = Scenario::from_toml_str(&text)?.validate()?;
+/// let j = justify(&vs, &PlanOptions::default().with_fractional(true))?;
+/// assert!(!j.memo.is_empty());
+/// # Ok::<(), fleetplan::Error>(())
+/// ```
 pub fn justify(vs: &ValidatedScenario, opts: &PlanOptions) -> Result<Justification> {
     justify_with(vs, opts, CounterfactualScope::default())
 }

@@ -126,6 +126,7 @@ pub mod compile;
 mod explain;
 mod justify;
 mod report;
+mod session;
 pub mod symmetry;
 pub mod verify;
 
@@ -134,6 +135,7 @@ pub use compile::{
 };
 pub use explain::{Infeasibility, Relaxation};
 pub use justify::{Counterfactual, CounterfactualScope, Justification, justify, justify_with};
+pub use session::{Demand, Planner};
 pub use verify::{Check, VerifyReport, Warning, verify};
 
 use crate::error::Result;
@@ -547,6 +549,18 @@ pub struct Plan {
 /// [`crate::ErrorKind::Internal`] when the engine fails. An infeasible
 /// scenario is a plan with [`PlanStatus::Infeasible`], and a run stopped by
 /// its budget is a plan with status `Feasible` or `Limit`, not an error.
+///
+/// ```
+/// use fleetplan::prelude::*;
+///
+/// let text = std::fs::read_to_string("examples/scenarios/quickstart.toml")?;
+/// let vs = Scenario::from_toml_str(&text)?.validate()?;
+/// let p = plan(&vs, &PlanOptions::default())?;
+/// assert_eq!(p.status, PlanStatus::Optimal);
+/// assert!(p.verified); // checked by `verify` before it is returned
+/// assert!(p.cost.total_usd.get() > 0.0);
+/// # Ok::<(), fleetplan::Error>(())
+/// ```
 pub fn plan(vs: &ValidatedScenario, opts: &PlanOptions) -> Result<Plan> {
     let deadline = deadline_after(opts.effective_time_limit(vs), opts);
     let perf = PerfModel::new(vs);
@@ -972,6 +986,37 @@ fn finish(
     stage_objective: Option<f64>,
     t0: Instant,
 ) -> Result<Plan> {
+    let price = |x: &[f64]| explain::binding(vs, c, x, sopts);
+    finish_with(
+        vs,
+        perf,
+        c,
+        model,
+        s,
+        sopts,
+        kind,
+        stage_objective,
+        t0,
+        price,
+    )
+}
+
+/// [`finish`] with the binding constraints priced by `price` (from the
+/// plan's column values): a planning session prices them from its own
+/// warm solves.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn finish_with(
+    vs: &ValidatedScenario,
+    perf: &PerfModel<'_>,
+    c: &Compiled,
+    model: &Model,
+    s: &solver::Solution,
+    sopts: &SolveOptions,
+    kind: &'static str,
+    stage_objective: Option<f64>,
+    t0: Instant,
+    price: impl FnOnce(&[f64]) -> Result<Vec<Binding>>,
+) -> Result<Plan> {
     let status = match s.status {
         Status::Optimal => PlanStatus::Optimal,
         Status::Feasible => PlanStatus::Feasible,
@@ -1018,8 +1063,8 @@ fn finish(
         "max_served" => stage_objective,
         _ => Some(plan.cost.total_usd.get()),
     };
-    plan.binding = explain::binding(vs, c, &x, sopts)?;
-    plan.verification = verify(vs, &plan);
+    plan.binding = price(&x)?;
+    plan.verification = verify::verify_with(perf.clone(), &plan);
     plan.verified = plan.verification.is_ok();
     stats.seconds = t0.elapsed().as_secs_f64();
     plan.solve = stats;

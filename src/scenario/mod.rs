@@ -100,6 +100,7 @@
 //! | `E-WORKLOAD-EMPTY` | no phases |
 //! | `E-POOL-COUNT-MISSING` | an owned pool without `count` |
 //! | `E-POOL-COUNT-NOT-OWNED` | `count` on a rentable or purchasable pool (their limit is `ownership.max`) |
+//! | `E-POOL-OWNERSHIP-MISMATCH` | a change in code that does not fit how the pool is held (a rental price on a purchasable pool, a limit on an owned one) |
 //! | `E-POOL-CAPEX-INCOMPLETE` | an owned pool with `sunk = false` but no `unit_price_usd` or `depreciation_days` |
 //! | `E-POOL-SOFTWARE-MISMATCH` | `cuda` on a non-NVIDIA device, `cann` on a non-Huawei one, `rocm` on a non-AMD one |
 //! | `E-POOL-LEAD-TIME-BEYOND-HORIZON` | purchases would arrive after the horizon |
@@ -223,8 +224,8 @@ mod validate;
 pub use calendar::DAYS_PER_MONTH;
 pub use report::{Issue, IssueCode, ValidationReport};
 pub use validate::{
-    AcceleratorId, Eligibility, Ineligible, PhaseId, PhaseRef, PoolId, PoolRef, ResolvedObjective,
-    ResolvedRule, RuleId, ValidatedScenario,
+    AcceleratorId, BudgetKind, Eligibility, Ineligible, PhaseId, PhaseRef, PoolId, PoolRef,
+    ResolvedObjective, ResolvedRule, RuleId, ValidatedScenario,
 };
 
 pub(crate) use validate::check_figure;

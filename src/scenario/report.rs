@@ -52,6 +52,9 @@ string_enum! {
         PoolCountMissing = "E-POOL-COUNT-MISSING",
         /// `count` on a rentable or purchasable pool.
         PoolCountNotOwned = "E-POOL-COUNT-NOT-OWNED",
+        /// A change that does not fit how the pool is held (a rental price
+        /// on a purchasable pool, a limit on an owned one).
+        OwnershipMismatch = "E-POOL-OWNERSHIP-MISMATCH",
         /// An owned pool that is not sunk but lacks price or depreciation.
         PoolCapexIncomplete = "E-POOL-CAPEX-INCOMPLETE",
         /// A software stack that does not run on the pool's accelerator.
@@ -153,6 +156,7 @@ impl IssueCode {
             IssueCode::WorkloadEmpty => "the scenario has no phases",
             IssueCode::PoolCountMissing => "an owned pool without count",
             IssueCode::PoolCountNotOwned => "count on a rentable or purchasable pool",
+            IssueCode::OwnershipMismatch => "a change that does not fit how the pool is held",
             IssueCode::PoolCapexIncomplete => {
                 "an amortised owned pool without price or depreciation"
             }

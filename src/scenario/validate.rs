@@ -13,6 +13,9 @@ use crate::workload::{DemandSchedule, DemandStep, Measured, Phase, PhaseKind, Sc
 use std::collections::BTreeMap;
 use std::fmt;
 
+mod edit;
+pub use edit::BudgetKind;
+
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident, $what:literal) => {
         $(#[$doc])*

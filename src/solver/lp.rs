@@ -308,6 +308,47 @@ impl LpSolver {
         Ok(())
     }
 
+    /// Changes an existing coefficient of the matrix (see
+    /// [`Model::set_coef`] for what may change). The basis is kept: the
+    /// factor is recomputed at the next solve when the column is basic,
+    /// and the next solve continues from the basis (the primal or dual
+    /// simplex, whichever it stays feasible for).
+    ///
+    /// # Errors
+    /// As [`Model::set_coef`]: [`crate::ErrorKind::Model`] for an unknown
+    /// row or column, a value out of range, or a structural change (a new
+    /// entry, or one that would be dropped).
+    pub fn set_coef(&mut self, row: RowId, col: ColId, value: f64) -> Result<()> {
+        self.model.set_coef(row, col, value)?;
+        let (i, j) = (row.index(), col.index());
+        match &mut self.path {
+            Path::General(core) => {
+                let scaled = value * core.scale.row[i] * core.scale.col[j];
+                let lp = &mut core.engine.lp;
+                let (s, e) = (lp.a.start[j], lp.a.start[j + 1]);
+                if let Some(p) = (s..e).find(|&p| lp.a.index[p] as usize == i) {
+                    lp.a.value[p] = scaled;
+                }
+                let (s, e) = (lp.ar.start[i], lp.ar.start[i + 1]);
+                if let Some(p) = (s..e).find(|&p| lp.ar.index[p] as usize == j) {
+                    lp.ar.value[p] = scaled;
+                }
+                if core.engine.is_basic(j) {
+                    core.engine.factor_ok = false;
+                }
+            }
+            Path::Sifting(sifter) => {
+                // Sifting keeps derived copies of the columns: start it
+                // again on the changed model, from the same basis.
+                let basis = sifter.basis(&self.model);
+                let mut fresh = Sifter::new(&self.model, &self.options)?;
+                fresh.set_basis(&self.model, &basis)?;
+                **sifter = fresh;
+            }
+        }
+        Ok(())
+    }
+
     /// The current basis (after a solve: the final one).
     #[must_use]
     pub fn basis(&self) -> Basis {

@@ -260,12 +260,12 @@ pub fn run_export(a: ExportArgs) -> ExitCode {
         let mut w = std::io::BufWriter::new(f);
         let r = if mps {
             fleetplan::model::mps::write_mps(
-                &c.model,
+                c.model(),
                 &mut w,
                 fleetplan::model::mps::MpsFormat::Free,
             )
         } else {
-            fleetplan::model::lp_format::write_lp(&c.model, &mut w)
+            fleetplan::model::lp_format::write_lp(c.model(), &mut w)
         };
         r.map_err(|e| format!("{}: {e}", path.display()))?;
         std::io::Write::flush(&mut w).map_err(|e| format!("{}: {e}", path.display()))
@@ -280,9 +280,9 @@ pub fn run_export(a: ExportArgs) -> ExitCode {
     }
     eprintln!(
         "wrote the compiled model: {} rows, {} columns ({} integer)",
-        c.model.num_rows(),
-        c.model.num_cols(),
-        c.model
+        c.model().num_rows(),
+        c.model().num_cols(),
+        c.model()
             .var_types()
             .iter()
             .filter(|t| **t == fleetplan::model::VarType::Integer)

@@ -17,6 +17,7 @@ use super::{Ctx, RowKind, days};
 use crate::fleet::Ownership;
 use crate::model::RowId;
 use crate::scenario::{PoolId, ValidatedScenario};
+use crate::units::Hours;
 use std::collections::BTreeMap;
 
 /// The rows, in the order the columns first touch them, and their entries;
@@ -63,7 +64,7 @@ pub(super) fn rows(cx: &mut Ctx<'_>) {
 /// The right-hand side of pool `k`'s capacity row: its available owned
 /// devices, its rental limit, or zero (a purchasable pool has only what it
 /// buys); `None` when the pool is unlimited (no row).
-fn rhs(vs: &ValidatedScenario, k: PoolId) -> Option<f64> {
+pub(super) fn rhs(vs: &ValidatedScenario, k: PoolId) -> Option<f64> {
     let p = vs.pool(k);
     let a = p.availability().get();
     match p.ownership() {
@@ -77,7 +78,7 @@ fn rhs(vs: &ValidatedScenario, k: PoolId) -> Option<f64> {
 fn row(cx: &mut Ctx<'_>, k: PoolId, t: usize) -> Option<RowId> {
     let rhs = rhs(cx.vs, k)?;
     let p = cx.vs.pool(k);
-    let (s, e) = cx.time.intervals[t];
+    let meaning = meaning(cx.vs, k, rhs, cx.time.intervals[t]);
     Some(cx.add_row(
         format!("capacity[{},{}]", p.name(), t),
         None,
@@ -86,19 +87,31 @@ fn row(cx: &mut Ctx<'_>, k: PoolId, t: usize) -> Option<RowId> {
             pool: k,
             interval: t,
         },
-        format!(
-            "pool '{}' ({}) has {} devices in days {:.0}-{:.0}",
-            p.name(),
-            p.accelerator().name,
-            if p.ownership().is_purchasable() {
-                "the bought".to_owned()
-            } else {
-                format!("{rhs:.0}")
-            },
-            days(s),
-            days(e)
-        ),
+        meaning,
     ))
+}
+
+/// The meaning of pool `k`'s capacity row over `(s, e)` with right-hand
+/// side `rhs`.
+pub(super) fn meaning(
+    vs: &ValidatedScenario,
+    k: PoolId,
+    rhs: f64,
+    (s, e): (Hours, Hours),
+) -> String {
+    let p = vs.pool(k);
+    format!(
+        "pool '{}' ({}) has {} devices in days {:.0}-{:.0}",
+        p.name(),
+        p.accelerator().name,
+        if p.ownership().is_purchasable() {
+            "the bought".to_owned()
+        } else {
+            format!("{rhs:.0}")
+        },
+        days(s),
+        days(e)
+    )
 }
 
 /// Units of `g` devices a pool can hold at most, if limited (the upper

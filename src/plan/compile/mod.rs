@@ -35,8 +35,11 @@ mod purchases;
 mod quotas;
 mod serving;
 mod time;
+mod update;
 mod whole;
 mod work;
+
+pub(crate) use update::{Change, Refresh};
 
 use crate::cost::{CostGap, PoolCost, pool_cost};
 use crate::error::{Error, Result};
@@ -298,19 +301,81 @@ pub struct CompileOptions {
 #[derive(Debug, Clone)]
 pub struct Compiled {
     /// The LP/MILP (objective: least total cost).
-    pub model: Model,
+    pub(crate) model: Model,
     /// One entry per row of `model`.
-    pub rows: Vec<RowInfo>,
+    pub(crate) rows: Vec<RowInfo>,
     /// One entry per column of `model`.
-    pub cols: Vec<ColInfo>,
+    pub(crate) cols: Vec<ColInfo>,
     /// The time intervals `[start, end)` in hours from the scenario's start.
-    pub intervals: Vec<(Hours, Hours)>,
+    pub(crate) intervals: Vec<(Hours, Hours)>,
     /// Per pool: its costs.
-    pub pool_costs: Vec<PoolCost>,
+    pub(crate) pool_costs: Vec<PoolCost>,
     /// Per phase: pools that cannot run it, and why.
-    pub unfit: Vec<Vec<(PoolId, Unfit)>>,
+    pub(crate) unfit: Vec<Vec<(PoolId, Unfit)>>,
     /// Per phase: the deadline used (hours; the window end for inference).
-    pub ends: Vec<Hours>,
+    pub(crate) ends: Vec<Hours>,
+    /// The `gang` rows of whole-device models, with what their big-M is
+    /// made of (a session recomputes it when a pool's limit changes).
+    pub(crate) gangs: Vec<Gang>,
+}
+
+impl Compiled {
+    /// The LP/MILP (objective: least total cost).
+    #[must_use]
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+    /// The LP/MILP, without the labels.
+    #[must_use]
+    pub fn into_model(self) -> Model {
+        self.model
+    }
+    /// What each row of [`Compiled::model`] means, by row index.
+    #[must_use]
+    pub fn rows(&self) -> &[RowInfo] {
+        &self.rows
+    }
+    /// What each column of [`Compiled::model`] means, by column index.
+    #[must_use]
+    pub fn cols(&self) -> &[ColInfo] {
+        &self.cols
+    }
+    /// The time intervals `[start, end)` in hours from the scenario's
+    /// start that capacity and serving rows are cut by.
+    #[must_use]
+    pub fn intervals(&self) -> &[(Hours, Hours)] {
+        &self.intervals
+    }
+    /// Per pool (by [`PoolId`] index): its costs.
+    #[must_use]
+    pub fn pool_costs(&self) -> &[PoolCost] {
+        &self.pool_costs
+    }
+    /// Per phase (by [`PhaseId`] index): the pools that cannot run it,
+    /// and why.
+    #[must_use]
+    pub fn unfit(&self) -> &[Vec<(PoolId, Unfit)>] {
+        &self.unfit
+    }
+    /// Per phase (by [`PhaseId`] index): the deadline the model uses, hours
+    /// from the start (the end of service for inference).
+    #[must_use]
+    pub fn ends(&self) -> &[Hours] {
+        &self.ends
+    }
+}
+
+/// A `gang[p,k]` row: `train − big·use ≤ 0`, with what `big` is made of.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Gang {
+    pub(crate) row: RowId,
+    pub(crate) train: ColId,
+    pub(crate) use_col: ColId,
+    pub(crate) pool: PoolId,
+    /// Devices per unit of the training column.
+    pub(crate) unit: f64,
+    /// Devices the run's training state needs.
+    pub(crate) min_devices: u64,
 }
 
 /// Compiles `vs` into a least-cost model.
@@ -401,6 +466,7 @@ pub(super) struct Ctx<'a> {
     cap_entries: Vec<(usize, usize, ColId, f64)>,
     /// Per phase: its `served` column (most-served objective).
     served_col: Vec<Option<ColId>>,
+    gangs: Vec<Gang>,
 }
 
 impl<'a> Ctx<'a> {
@@ -411,11 +477,7 @@ impl<'a> Ctx<'a> {
     ) -> Result<Self> {
         let pool_costs: Vec<PoolCost> = vs
             .pool_ids()
-            .map(|k| {
-                pool_cost(vs, k).map_err(|g: CostGap| {
-                    Error::model(format!("pools[{}] ({}): {g}", k.index(), vs.pool(k).name()))
-                })
-            })
+            .map(|k| pool_costs(vs, k))
             .collect::<Result<_>>()?;
         let ends = time::ends(vs, perf, opts);
         let orders: Vec<Vec<purchases::Order>> = vs
@@ -473,6 +535,7 @@ impl<'a> Ctx<'a> {
             serve_cols: vec![Vec::new(); nphase],
             cap_entries: Vec::new(),
             served_col: vec![None; nphase],
+            gangs: Vec::new(),
         })
     }
 
@@ -510,18 +573,10 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// The per-device-hour running cost of `units` units of `g` devices of
-    /// pool `k` held for `hours`.
+    /// The running cost of a unit of `g` devices of pool `k` held for
+    /// `hours`.
     fn running_cost(&self, k: PoolId, g: f64, hours: f64) -> UnitCost {
-        let per_hour = self.pool_costs[k.index()].per_device_hour;
-        let capex = g * hours * per_hour.capex.get();
-        UnitCost {
-            capex,
-            rental: g * hours * per_hour.rental.get(),
-            energy: g * hours * per_hour.energy.get(),
-            levy: 0.0,
-            capital: capex,
-        }
+        running_cost(&self.pool_costs[k.index()], g, hours)
     }
 
     fn finish(mut self) -> Result<Compiled> {
@@ -537,8 +592,30 @@ impl<'a> Ctx<'a> {
             pool_costs: self.pool_costs,
             unfit: self.unfit,
             ends: self.ends,
+            gangs: self.gangs,
         })
     }
+}
+
+/// The running cost of a unit of `g` devices of a pool with costs `pc`
+/// held for `hours`: capex (amortised), rental and energy per device-hour.
+fn running_cost(pc: &PoolCost, g: f64, hours: f64) -> UnitCost {
+    let per_hour = pc.per_device_hour;
+    let capex = g * hours * per_hour.capex.get();
+    UnitCost {
+        capex,
+        rental: g * hours * per_hour.rental.get(),
+        energy: g * hours * per_hour.energy.get(),
+        levy: 0.0,
+        capital: capex,
+    }
+}
+
+/// A pool's costs, or the figure they need that the scenario lacks.
+fn pool_costs(vs: &ValidatedScenario, k: PoolId) -> Result<PoolCost> {
+    pool_cost(vs, k).map_err(|g: CostGap| {
+        Error::model(format!("pools[{}] ({}): {g}", k.index(), vs.pool(k).name()))
+    })
 }
 
 fn id(i: usize) -> u32 {
@@ -552,7 +629,7 @@ fn days(h: Hours) -> f64 {
 
 /// The phase kind as a word.
 #[must_use]
-pub fn kind_name(k: PhaseKind) -> &'static str {
+pub(crate) fn kind_name(k: PhaseKind) -> &'static str {
     match k {
         PhaseKind::Pretraining => "pre-training",
         PhaseKind::Posttraining => "post-training",

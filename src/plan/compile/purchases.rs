@@ -26,7 +26,7 @@ use super::{ColId, ColInfo, ColKind, Ctx, RowKind, UnitCost, days};
 use crate::cost::capital_charge;
 use crate::policy::RuleEffect;
 use crate::scenario::{CapexBasis, PoolId, RuleId, ValidatedScenario};
-use crate::units::Hours;
+use crate::units::{Hours, Usd};
 use std::collections::BTreeMap;
 
 /// One day a pool may order devices.
@@ -79,8 +79,6 @@ pub(super) fn orders(vs: &ValidatedScenario, k: PoolId, cuts: &[Hours]) -> Vec<O
 /// can receive devices.
 pub(super) fn columns(cx: &mut Ctx<'_>) {
     let vs = cx.vs;
-    let horizon = vs.horizon().to_hours();
-    let basis = vs.scenario().economics.capex_basis();
     for k in vs.pool_ids() {
         let p = vs.pool(k);
         if cx.excluded(k) {
@@ -97,21 +95,7 @@ pub(super) fn columns(cx: &mut Ctx<'_>) {
             if cap == Some(0) {
                 continue;
             }
-            let levy = price * o.effect.0.buyer_levy();
-            let in_service = horizon.saturating_sub(o.arrival);
-            let charge = capital_charge(price + levy, basis, p.life(), p.residual(), in_service);
-            let (capex, levy) = (g * price.get(), g * levy.get());
-            let cost = UnitCost {
-                capex,
-                levy,
-                // cash: the two parts as paid (bit for bit their sum)
-                capital: if basis == CapexBasis::Cash {
-                    capex + levy
-                } else {
-                    g * charge.get()
-                },
-                ..UnitCost::default()
-            };
+            let cost = buy_cost(vs, k, price, g, o.effect.0, o.arrival);
             let name = if single {
                 format!("buy[{}]", p.name())
             } else {
@@ -134,6 +118,46 @@ pub(super) fn columns(cx: &mut Ctx<'_>) {
             cx.buy_cols[k.index()].push((c, i));
         }
     }
+}
+
+/// The cost of a unit of `g` devices of pool `k` at `price` each, ordered
+/// under `effect` and arriving at `arrival`: cash price and levy, and the
+/// capital charge the objective counts.
+pub(super) fn buy_cost(
+    vs: &ValidatedScenario,
+    k: PoolId,
+    price: Usd,
+    g: f64,
+    effect: RuleEffect,
+    arrival: Hours,
+) -> UnitCost {
+    let p = vs.pool(k);
+    let basis = vs.scenario().economics.capex_basis();
+    let levy = price * effect.buyer_levy();
+    let in_service = vs.horizon().to_hours().saturating_sub(arrival);
+    let charge = capital_charge(price + levy, basis, p.life(), p.residual(), in_service);
+    let (capex, levy) = (g * price.get(), g * levy.get());
+    UnitCost {
+        capex,
+        levy,
+        // cash: the two parts as paid (bit for bit their sum)
+        capital: if basis == CapexBasis::Cash {
+            capex + levy
+        } else {
+            g * charge.get()
+        },
+        ..UnitCost::default()
+    }
+}
+
+/// The meaning of `buy_limit[k]` with limit `m`.
+pub(super) fn buy_limit_meaning(vs: &ValidatedScenario, k: PoolId, m: u64) -> String {
+    let p = vs.pool(k);
+    format!(
+        "at most {m} {} devices can be bought for '{}' over the horizon",
+        p.accelerator().name,
+        p.name()
+    )
 }
 
 /// The start of the period containing `h`.
@@ -193,11 +217,7 @@ pub(super) fn rows(cx: &mut Ctx<'_>) {
                 None,
                 Some(m as f64),
                 RowKind::BuyLimit { pool: k },
-                format!(
-                    "at most {m} {} devices can be bought for '{}' over the horizon",
-                    p.accelerator().name,
-                    p.name()
-                ),
+                buy_limit_meaning(vs, k, m),
             );
             cx.set_row(r, buys.iter().map(|&(c, _)| (c, g)));
         }

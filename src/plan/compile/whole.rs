@@ -14,8 +14,9 @@
 //! pool's capacity in units, or, for an unlimited pool, four times the units
 //! that would do the whole work alone.
 
-use super::{ColInfo, ColKind, Ctx, RowKind, UnitCost, capacity_units, days};
+use super::{ColInfo, ColKind, Ctx, Gang, RowKind, UnitCost, capacity_units, days};
 use crate::model::VarType;
+use crate::scenario::{PoolId, ValidatedScenario};
 use crate::units::Hours;
 
 pub(super) fn rows(cx: &mut Ctx<'_>) {
@@ -61,18 +62,7 @@ pub(super) fn rows(cx: &mut Ctx<'_>) {
                 },
             );
             uses.push(u);
-            let big = capacity_units(vs, k, g)
-                .unwrap_or_else(|| {
-                    // no pool limit: enough units to do the whole work alone
-                    let share = cx.work_entries[p.index()]
-                        .iter()
-                        .find(|(cc, _)| *cc == c)
-                        .map_or(1.0, |(_, v)| *v);
-                    (1.0 / share.max(1e-12)).ceil() * 4.0
-                })
-                // a run needs at least the units its training state needs
-                // (a tiny job done many times over by one unit still does)
-                .max((min_dev as f64 / g).ceil());
+            let big = big_m(vs, k, g, cx.cols[c.index()].share, min_dev);
             let suffix = if windows > 1 {
                 format!(",d{:.1}", days(cx.cols[c.index()].window.0))
             } else {
@@ -90,6 +80,14 @@ pub(super) fn rows(cx: &mut Ctx<'_>) {
                 ),
             );
             cx.set_row(r, [(c, 1.0), (u, -big)]);
+            cx.gangs.push(Gang {
+                row: r,
+                train: c,
+                use_col: u,
+                pool: k,
+                unit: g,
+                min_devices: min_dev,
+            });
             if (min_dev as f64) > g {
                 let r = cx.add_row(
                     format!("memfit[{},{}{suffix}]", ph.name(), pool.name()),
@@ -116,4 +114,15 @@ pub(super) fn rows(cx: &mut Ctx<'_>) {
             cx.set_row(r, uses.into_iter().map(|u| (u, 1.0)));
         }
     }
+}
+
+/// The big-M of `gang[p,k]` for a training column of `g` devices per unit
+/// whose unit does `share` of the work: the pool's limit in units, else
+/// enough units to do the whole work alone (four times over); never below
+/// the units the run's training state needs (a tiny job done many times
+/// over by one unit still needs them).
+pub(super) fn big_m(vs: &ValidatedScenario, k: PoolId, g: f64, share: f64, min_dev: u64) -> f64 {
+    capacity_units(vs, k, g)
+        .unwrap_or_else(|| (1.0 / share.max(1e-12)).ceil() * 4.0)
+        .max((min_dev as f64 / g).ceil())
 }

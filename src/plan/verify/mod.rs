@@ -356,10 +356,30 @@ impl Ctx<'_> {
 /// Verifies `plan` against `vs` (module docs): every check, in family
 /// order, with its numbers; [`VerifyReport::is_ok`] says whether the plan
 /// holds.
+///
+/// ```
+/// use fleetplan::prelude::*;
+///
+/// let text = std::fs::read_to_string("examples/scenarios/quickstart.toml")?;
+/// let vs = Scenario::from_toml_str(&text)?.validate()?;
+/// let mut p = plan(&vs, &PlanOptions::default())?;
+/// assert!(verify(&vs, &p).is_ok());
+/// // a plan that claims to cost less than it does is rejected
+/// p.cost.total_usd = Usd::new(p.cost.total_usd.get() * 0.5)?;
+/// assert!(!verify(&vs, &p).is_ok());
+/// # Ok::<(), fleetplan::Error>(())
+/// ```
 #[must_use]
 pub fn verify(vs: &ValidatedScenario, plan: &Plan) -> VerifyReport {
+    verify_with(PerfModel::new(vs), plan)
+}
+
+/// [`verify`] with the scenario's performance model already resolved (a
+/// planning session keeps it across solves).
+pub(crate) fn verify_with(perf: PerfModel<'_>, plan: &Plan) -> VerifyReport {
+    let vs = perf.scenario();
     let mut r = VerifyReport::default();
-    let cx = names::check(vs, plan, &mut r);
+    let cx = names::check(perf, plan, &mut r);
     purchases::check(&cx, &mut r);
     capacity::check(&cx, &mut r);
     let mut figures = Vec::with_capacity(vs.phase_ids().len());

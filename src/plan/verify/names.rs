@@ -8,11 +8,8 @@ use crate::scenario::{ResolvedObjective, ValidatedScenario};
 
 /// Checks `scenario`, `names`, `slots.devices` and `slots.horizon`, and
 /// resolves what the other families work on.
-pub(super) fn check<'a>(
-    vs: &'a ValidatedScenario,
-    plan: &'a Plan,
-    r: &mut VerifyReport,
-) -> Ctx<'a> {
+pub(super) fn check<'a>(perf: PerfModel<'a>, plan: &'a Plan, r: &mut VerifyReport) -> Ctx<'a> {
+    let vs: &'a ValidatedScenario = perf.scenario();
     let own = &vs.scenario().name;
     r.add(
         "scenario",
@@ -167,7 +164,7 @@ pub(super) fn check<'a>(
     }
     Ctx {
         vs,
-        perf: PerfModel::new(vs),
+        perf,
         plan,
         horizon,
         slots,

@@ -71,6 +71,22 @@ use std::time::Instant;
 /// no solution was found but some subtree had to be given up numerically
 /// (so infeasibility is not proven).
 pub(crate) fn solve_mip(model: &Model, options: &SolveOptions) -> Result<Solution> {
+    solve_mip_from(model, options, None)
+}
+
+/// [`solve_mip`] starting from a known point: `start` (one value per
+/// column; e.g. the last plan of a session) is offered as the first
+/// incumbent, and becomes it when it is feasible for `model` once its
+/// integer columns are rounded; its value is then the cutoff from the
+/// root on. An infeasible or mis-sized start is ignored.
+///
+/// # Errors
+/// As [`solve_mip`].
+pub(crate) fn solve_mip_from(
+    model: &Model,
+    options: &SolveOptions,
+    start: Option<&[f64]>,
+) -> Result<Solution> {
     options.validate()?;
     if let Some(x) = &options.mip.start
         && x.len() != model.num_cols()
@@ -81,8 +97,12 @@ pub(crate) fn solve_mip(model: &Model, options: &SolveOptions) -> Result<Solutio
             model.num_cols()
         )));
     }
-    let start = Instant::now();
-    let mut s = Search::new(model, options, start);
+    let started = Instant::now();
+    let mut s = Search::new(model, options, started);
+    if let Some(x) = start.filter(|x| x.len() == model.num_cols()) {
+        s.try_solution(x);
+    }
+    let start = started;
     let stop = s.run()?;
     let sign = s.prob.sign;
     let bound = s.global_bound(None);
