@@ -7,7 +7,7 @@ use crate::fleet::{Count, Delivery};
 use crate::policy::ExportRule;
 use crate::scenario::{DAYS_PER_MONTH, Scenario, ValidatedScenario};
 use crate::units::{Date, Days, Flops, Tokens};
-use crate::workload::{DemandSchedule, DemandStep};
+use crate::workload::{DemandSchedule, DemandStep, RunFailure};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One joint outcome of the risks.
@@ -125,6 +125,13 @@ pub fn apply(base: &ValidatedScenario, joint: &JointScenario) -> Scenario {
         }
         if let Some(d) = &r.demand {
             scale_demand(&mut s, d, r.on);
+        }
+        if let Some(f) = &r.failure
+            && let Some(ph) = s.phases.iter_mut().find(|p| p.name == f.phase)
+        {
+            let mut rf = RunFailure::on_pools(r.on, f.pools.clone());
+            rf.vendors.clone_from(&f.vendors);
+            ph.failures.push(rf);
         }
     }
     s.risks.clear();

@@ -133,6 +133,8 @@
 //! | `E-RULE-USE-NOT-PROHIBITED` | a `scope = "use"` rule whose status is not `prohibited` |
 //! | `E-RISK-INVALID` | a risk without an effect or probability, an unknown pool, phase or risk, joint probabilities not summing to 1, an objective other than `min_cost` ([`crate::risk`]) |
 //! | `E-RISK-TOO-MANY` | more than 12 independent risks without `risk.samples`, or more than 4,096 joint scenarios |
+//! | `E-POOL-UNKNOWN` | a run failure naming a pool that does not exist |
+//! | `E-FAILURE-EMPTY` | a run failure (`phases[].failures`) naming no pool and no vendor |
 //!
 //! # Numeric ranges
 //!

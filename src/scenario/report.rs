@@ -125,6 +125,10 @@ string_enum! {
         /// More independent risks (or joint scenarios) than can be
         /// combined exhaustively.
         RiskTooMany = "E-RISK-TOO-MANY",
+        /// A reference to a pool that does not exist.
+        PoolUnknown = "E-POOL-UNKNOWN",
+        /// A run failure that names no pool and no vendor.
+        FailureEmpty = "E-FAILURE-EMPTY",
     }
 }
 
@@ -195,6 +199,8 @@ impl IssueCode {
             IssueCode::RuleUseNotProhibited => "a rule on use that does not prohibit",
             IssueCode::RiskInvalid => "a risk section that cannot be planned",
             IssueCode::RiskTooMany => "more risks or joint scenarios than can be combined",
+            IssueCode::PoolUnknown => "a reference to a pool that does not exist",
+            IssueCode::FailureEmpty => "a run failure that names no pool and no vendor",
         }
     }
 }
