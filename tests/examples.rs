@@ -330,3 +330,47 @@ fn hybrid_timeline_follows_the_policy_timeline() {
         fleetplan::plan::CounterfactualScope::NewForeign
     );
 }
+
+#[allow(dead_code)]
+#[path = "../examples/risk_hedge.rs"]
+mod risk_hedge;
+
+/// The risk story: every branch of every point verified; the expected cost
+/// is a concave function of the failure's probability (a minimum over
+/// decisions of costs affine in p) with its end at p = 0 equal to the plan
+/// without the failure risk; VSS and EVPI are never negative.
+#[test]
+fn risk_hedge_is_concave_in_the_failure_probability() {
+    let pts = risk_hedge::run().expect("example runs");
+    assert_eq!(pts.len(), 11);
+    for x in &pts {
+        assert!(x.verified, "p {}", x.p);
+        assert!(x.expected_usd.is_finite() && x.expected_usd > 0.0);
+        if let Some(v) = x.vss_usd {
+            assert!(v >= -1e-6 * x.expected_usd, "p {}: VSS {v}", x.p);
+        }
+        let evpi = x.evpi_usd.expect("EVPI");
+        assert!(evpi >= -1e-6 * x.expected_usd, "p {}: EVPI {evpi}", x.p);
+    }
+    for w in pts.windows(3) {
+        let mid = 0.5 * (w[0].expected_usd + w[2].expected_usd);
+        assert!(
+            w[1].expected_usd >= mid - 1e-7 * mid,
+            "not concave at p {}: {} < {mid}",
+            w[1].p,
+            w[1].expected_usd
+        );
+    }
+    let text = format!("{}\n{}", risk_hedge::SCENARIO, risk_hedge::PRESSED);
+    let vs = fleetplan::scenario::Scenario::from_toml_str(&text)
+        .expect("parses")
+        .validate()
+        .expect("valid");
+    let without = fleetplan::risk::plan_risk(
+        &vs,
+        &fleetplan::plan::PlanOptions::default().with_fractional(true),
+    )
+    .expect("plans");
+    let e0 = without.summary.expected_cost_usd.expect("cost").get();
+    approx::assert_relative_eq!(pts[0].expected_usd, e0, max_relative = 1e-7);
+}
