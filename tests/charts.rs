@@ -45,12 +45,21 @@ fn gantt_and_waterfall_parse_and_name_phases_and_pools() -> fleetplan::Result<()
     assert!(p.verified);
     let texts = svg_texts(&charts::gantt_svg(&p)?);
     for ph in vs.phases() {
-        assert!(texts.contains(ph.name()), "phase {} not in the Gantt", ph.name());
+        assert!(
+            texts.contains(ph.name()),
+            "phase {} not in the Gantt",
+            ph.name()
+        );
     }
-    let used: std::collections::BTreeSet<&str> = p.schedule.iter().map(|s| s.pool.as_str()).collect();
+    let used: std::collections::BTreeSet<&str> =
+        p.schedule.iter().map(|s| s.pool.as_str()).collect();
     assert!(!used.is_empty());
     for pool in vs.pools() {
-        assert!(texts.contains(pool.name()), "pool {} not in the Gantt", pool.name());
+        assert!(
+            texts.contains(pool.name()),
+            "pool {} not in the Gantt",
+            pool.name()
+        );
     }
     // One bar per scheduled slot with devices: the rectangles of the
     // phases' colours (plus one per legend entry).
@@ -58,7 +67,10 @@ fn gantt_and_waterfall_parse_and_name_phases_and_pools() -> fleetplan::Result<()
     let doc = roxmltree::Document::parse(&svg).expect("parsed above");
     let rects = doc.descendants().filter(|n| n.has_tag_name("rect")).count();
     let slots = p.schedule.iter().filter(|s| s.devices > 0.0).count();
-    assert!(rects >= slots + vs.phases().len(), "{rects} rects for {slots} slots");
+    assert!(
+        rects >= slots + vs.phases().len(),
+        "{rects} rects for {slots} slots"
+    );
 
     let w = svg_texts(&charts::cost_waterfall_svg(&p)?);
     for label in ["capital charge", "levy", "rental", "energy", "total"] {
@@ -74,7 +86,10 @@ fn waterfall_steps_add_up_to_the_verified_total() -> fleetplan::Result<()> {
     assert!(p.verified, "the verifier recomputed every part of the cost");
     let (steps, total) = charts::cost_steps(&p);
     let sum: f64 = steps.iter().map(|s| s.1).sum();
-    assert!((sum - total).abs() <= 1e-6 * total.abs().max(1.0), "{sum} vs {total}");
+    assert!(
+        (sum - total).abs() <= 1e-6 * total.abs().max(1.0),
+        "{sum} vs {total}"
+    );
     assert!((total - p.cost.total_usd.get()).abs() <= 1e-9 * total.abs().max(1.0));
     // The levy step is the levy the purchases pay when the charge is cash.
     let levy_cash: f64 = p.purchases.iter().map(|b| b.levy_usd.get()).sum();
@@ -85,20 +100,41 @@ fn waterfall_steps_add_up_to_the_verified_total() -> fleetplan::Result<()> {
 #[test]
 fn sweep_chart_marks_the_break_even_where_purchases_change() -> fleetplan::Result<()> {
     let s = Scenario::load(sample("hybrid_fleet.toml"))?;
-    let spec = "pools[ascend-910c-buy].ownership.unit_price_usd=15000,25000,35000,45000,60000,90000".parse()?;
-    let t = sweep(&s, &spec, &SweepOptions::default().with_fractional(true), &|_, _| {})?;
+    let spec =
+        "pools[ascend-910c-buy].ownership.unit_price_usd=15000,25000,35000,45000,60000,90000"
+            .parse()?;
+    let t = sweep(
+        &s,
+        &spec,
+        &SweepOptions::default().with_fractional(true),
+        &|_, _| {},
+    )?;
     let texts = svg_texts(&charts::sweep_svg(&t)?);
     assert!(texts.contains("unit_price_usd"));
     let buys = |i: usize| -> Vec<String> {
-        t.points[i].purchases.iter().filter(|(_, n)| *n > 0.5).map(|(p, _)| p.clone()).collect()
+        t.points[i]
+            .purchases
+            .iter()
+            .filter(|(_, n)| *n > 0.5)
+            .map(|(p, _)| p.clone())
+            .collect()
     };
     match charts::break_even(&t) {
         Some((a, b)) => {
-            let i = t.points.iter().position(|p| p.value == b).expect("a swept value");
+            let i = t
+                .points
+                .iter()
+                .position(|p| p.value == b)
+                .expect("a swept value");
             assert_eq!(t.points[i - 1].value, a);
             assert_ne!(buys(i), buys(i - 1));
             for k in 1..i {
-                assert_eq!(buys(k), buys(0), "an earlier change at {}", t.points[k].value);
+                assert_eq!(
+                    buys(k),
+                    buys(0),
+                    "an earlier change at {}",
+                    t.points[k].value
+                );
             }
             assert!(texts.contains("break-even"));
         }
@@ -120,7 +156,12 @@ fn report_is_one_self_contained_page() -> fleetplan::Result<()> {
     assert!(cf.contains("domestic-only"));
     let html = charts::report_html(&j)?;
     assert!(html.contains("<title>fleetplan report: hybrid-2025q3</title>"));
-    for part in ["Binding constraints", "Justification memo", "Verification", "<svg"] {
+    for part in [
+        "Binding constraints",
+        "Justification memo",
+        "Verification",
+        "<svg",
+    ] {
         assert!(html.contains(part), "{part} missing");
     }
     assert_eq!(html.matches("<svg").count(), 3);
@@ -138,7 +179,10 @@ fn report_is_one_self_contained_page() -> fleetplan::Result<()> {
 }
 
 fn run(args: &[&str]) -> std::process::Output {
-    match Command::new(env!("CARGO_BIN_EXE_fleetplan")).args(args).output() {
+    match Command::new(env!("CARGO_BIN_EXE_fleetplan"))
+        .args(args)
+        .output()
+    {
         Ok(o) => o,
         Err(e) => panic!("cannot run fleetplan: {e}"),
     }
@@ -161,7 +205,16 @@ fn cli_writes_the_charts_and_the_report() {
         }
     }
     let sw = dir.join("sweep.svg").display().to_string();
-    let o = run(&["sweep", &f, "--set", "policy.rules[3].levy=0..0.3:4", "--fractional", "--quiet", "--svg", &sw]);
+    let o = run(&[
+        "sweep",
+        &f,
+        "--set",
+        "policy.rules[3].levy=0..0.3:4",
+        "--fractional",
+        "--quiet",
+        "--svg",
+        &sw,
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(svg_texts(&std::fs::read_to_string(&sw).expect("written")).contains("levy"));
     let html = dir.join("report.html").display().to_string();

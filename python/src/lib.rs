@@ -94,7 +94,10 @@ fn to_py(py: Python<'_>, v: &Value) -> PyResult<Py<PyAny>> {
         }
         Value::String(s) => PyString::new(py, s).into_any().unbind(),
         Value::Array(a) => {
-            let items = a.iter().map(|x| to_py(py, x)).collect::<PyResult<Vec<_>>>()?;
+            let items = a
+                .iter()
+                .map(|x| to_py(py, x))
+                .collect::<PyResult<Vec<_>>>()?;
             PyList::new(py, items)?.into_any().unbind()
         }
         Value::Object(o) => {
@@ -116,10 +119,7 @@ fn ser_to_py<T: serde::Serialize + ?Sized>(py: Python<'_>, t: &T) -> PyResult<Py
 /// Python's `json.loads(text)`: the dict of a JSON text, exactly as a
 /// Python program reading the CLI's output would get it.
 fn json_loads(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
-    Ok(py
-        .import("json")?
-        .call_method1("loads", (text,))?
-        .unbind())
+    Ok(py.import("json")?.call_method1("loads", (text,))?.unbind())
 }
 
 /// A scenario as read: not yet validated.
@@ -241,19 +241,15 @@ impl PyValidated {
 fn read_scenario(py: Python<'_>, source: &Bound<'_, PyAny>) -> PyResult<Scenario> {
     let err = |e: fleetplan::Error| to_py_err(py, &e);
     if let Ok(d) = source.downcast::<PyDict>() {
-        let text: String = py
-            .import("json")?
-            .call_method1("dumps", (d,))?
-            .extract()?;
+        let text: String = py.import("json")?.call_method1("dumps", (d,))?.extract()?;
         return Scenario::from_json_str(&text).map_err(err);
     }
     if let Ok(s) = source.downcast::<PyString>() {
         let s: String = s.extract()?;
         let s = s.as_str();
         let t = s.trim();
-        let is_path = !t.contains('\n')
-            && (t.ends_with(".toml") || t.ends_with(".json"))
-            && !t.contains('=');
+        let is_path =
+            !t.contains('\n') && (t.ends_with(".toml") || t.ends_with(".json")) && !t.contains('=');
         return if is_path {
             Scenario::load(t).map_err(err)
         } else if t.starts_with('{') {
@@ -773,7 +769,9 @@ impl PyPlanner {
     fn set_deadline(&mut self, py: Python<'_>, phase: &str, days: f64) -> PyResult<()> {
         let id = self.phase(phase)?;
         let d = unit(Days::new(days), "days")?;
-        self.inner.set_deadline(id, d).map_err(|e| to_py_err(py, &e))
+        self.inner
+            .set_deadline(id, d)
+            .map_err(|e| to_py_err(py, &e))
     }
     /// Takes a pool out of the plan.
     fn exclude_pool(&mut self, py: Python<'_>, pool: &str) -> PyResult<()> {

@@ -42,7 +42,10 @@ fn draw_err<E: std::fmt::Debug>(e: E) -> Error {
 }
 
 /// Runs `draw` on an SVG canvas of `size` pixels; the SVG text.
-fn svg(size: (u32, u32), draw: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> Result<()>) -> Result<String> {
+fn svg(
+    size: (u32, u32),
+    draw: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> Result<()>,
+) -> Result<String> {
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, size).into_drawing_area();
@@ -119,14 +122,20 @@ pub fn gantt_svg(plan: &Plan) -> Result<String> {
             .map_err(draw_err)?;
         for (k, phase) in phases.iter().enumerate() {
             let colour = PALETTE[k % PALETTE.len()];
-            let bars = plan.schedule.iter().filter(|s| s.phase == *phase && s.devices > 0.0);
+            let bars = plan
+                .schedule
+                .iter()
+                .filter(|s| s.phase == *phase && s.devices > 0.0);
             let bars: Vec<_> = bars
                 .filter_map(|s| {
                     let lane = pools.iter().position(|p| *p == s.pool)?;
                     let top = (lanes - lane) as f64 - 0.08 - 0.84 * k as f64 / rows as f64;
                     let bottom = top - 0.84 / rows as f64;
                     Some(Rectangle::new(
-                        [(s.from_hours.get() / 24.0, bottom), (s.to_hours.get() / 24.0, top)],
+                        [
+                            (s.from_hours.get() / 24.0, bottom),
+                            (s.to_hours.get() / 24.0, top),
+                        ],
                         colour.filled(),
                     ))
                 })
@@ -135,7 +144,9 @@ pub fn gantt_svg(plan: &Plan) -> Result<String> {
                 .draw_series(bars)
                 .map_err(draw_err)?
                 .label(*phase)
-                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], colour.filled()));
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 5), (x + 14, y + 5)], colour.filled())
+                });
         }
         chart
             .configure_series_labels()
@@ -180,7 +191,13 @@ pub fn cost_steps(plan: &Plan) -> (Vec<(&'static str, f64)>, f64) {
 /// As [`gantt_svg`].
 pub fn cost_waterfall_svg(plan: &Plan) -> Result<String> {
     let (steps, total) = cost_steps(plan);
-    let top = steps.iter().map(|s| s.1.max(0.0)).sum::<f64>().max(total).max(1.0) * 1.12;
+    let top = steps
+        .iter()
+        .map(|s| s.1.max(0.0))
+        .sum::<f64>()
+        .max(total)
+        .max(1.0)
+        * 1.12;
     let names: Vec<&str> = steps.iter().map(|s| s.0).chain(["total"]).collect();
     svg((800, 480), |root| {
         let mut chart = ChartBuilder::on(root)
@@ -197,7 +214,9 @@ pub fn cost_waterfall_svg(plan: &Plan) -> Result<String> {
             .x_label_formatter(&|x: &f64| {
                 let i = x.floor();
                 if (x - i - 0.5).abs() < 1e-9 && i >= 0.0 {
-                    names.get(i as usize).map_or(String::new(), |s| (*s).to_owned())
+                    names
+                        .get(i as usize)
+                        .map_or(String::new(), |s| (*s).to_owned())
                 } else {
                     String::new()
                 }
@@ -210,18 +229,26 @@ pub fn cost_waterfall_svg(plan: &Plan) -> Result<String> {
         let mut labels = Vec::new();
         for (i, (_, v)) in steps.iter().enumerate() {
             let (lo, hi) = (base.min(base + v), base.max(base + v));
-            bars.push(Rectangle::new([(i as f64 + 0.15, lo), (i as f64 + 0.85, hi)], PALETTE[i].filled()));
+            bars.push(Rectangle::new(
+                [(i as f64 + 0.15, lo), (i as f64 + 0.85, hi)],
+                PALETTE[i].filled(),
+            ));
             labels.push((i as f64 + 0.2, hi, usd(*v)));
             base += v;
         }
         let n = steps.len() as f64;
-        bars.push(Rectangle::new([(n + 0.15, 0.0), (n + 0.85, total)], BLACK.mix(0.7).filled()));
+        bars.push(Rectangle::new(
+            [(n + 0.15, 0.0), (n + 0.85, total)],
+            BLACK.mix(0.7).filled(),
+        ));
         labels.push((n + 0.2, total, usd(total)));
         chart.draw_series(bars).map_err(draw_err)?;
         chart
-            .draw_series(labels.into_iter().map(|(x, y, t)| {
-                Text::new(t, (x, y + top * 0.02), (FONT, 14).into_font())
-            }))
+            .draw_series(
+                labels
+                    .into_iter()
+                    .map(|(x, y, t)| Text::new(t, (x, y + top * 0.02), (FONT, 14).into_font())),
+            )
             .map_err(draw_err)?;
         Ok(())
     })
@@ -257,13 +284,22 @@ pub fn sweep_svg(t: &SweepTable) -> Result<String> {
         .iter()
         .filter_map(|p| p.total_usd.map(|c| (p.value, c)))
         .collect();
-    let (x0, x1) = t.points.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
-        (a.min(p.value), b.max(p.value))
-    });
-    let (x0, x1) = if x0 < x1 { (x0, x1) } else { (x0 - 1.0, x0 + 1.0) };
+    let (x0, x1) = t
+        .points
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
+            (a.min(p.value), b.max(p.value))
+        });
+    let (x0, x1) = if x0 < x1 {
+        (x0, x1)
+    } else {
+        (x0 - 1.0, x0 + 1.0)
+    };
     let (y0, y1) = pts
         .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.1), b.max(p.1)));
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
+            (a.min(p.1), b.max(p.1))
+        });
     let (y0, y1) = if y0 < y1 {
         (y0 - 0.05 * (y1 - y0), y1 + 0.1 * (y1 - y0))
     } else if y0.is_finite() {
@@ -288,7 +324,10 @@ pub fn sweep_svg(t: &SweepTable) -> Result<String> {
             .draw()
             .map_err(draw_err)?;
         chart
-            .draw_series(LineSeries::new(pts.iter().copied(), PALETTE[0].stroke_width(2)))
+            .draw_series(LineSeries::new(
+                pts.iter().copied(),
+                PALETTE[0].stroke_width(2),
+            ))
             .map_err(draw_err)?
             .label("total cost")
             .legend(|(x, y)| PathElement::new([(x, y), (x + 16, y)], PALETTE[0].stroke_width(2)));
@@ -329,7 +368,11 @@ pub fn sweep_svg(t: &SweepTable) -> Result<String> {
 pub fn counterfactual_svg(j: &Justification) -> Result<String> {
     let cf = &j.counterfactual;
     let plan_cost = j.plan_cost_usd.get();
-    let (label, cost) = match (cf.cost_usd, cf.delayed_cost_usd, cf.feasible_with_delay_days) {
+    let (label, cost) = match (
+        cf.cost_usd,
+        cf.delayed_cost_usd,
+        cf.feasible_with_delay_days,
+    ) {
         (Some(c), _, _) => ("domestic-only".to_owned(), Some(c.get())),
         (None, Some(c), Some(d)) => (format!("domestic-only, {d:.0} days late"), Some(c.get())),
         _ => ("domestic-only: no plan".to_owned(), None),
@@ -338,7 +381,13 @@ pub fn counterfactual_svg(j: &Justification) -> Result<String> {
     let names = ["plan".to_owned(), label];
     svg((700, 460), |root| {
         let mut chart = ChartBuilder::on(root)
-            .caption(format!("'{}': plan vs domestic-only counterfactual", j.plan.scenario), (FONT, 20))
+            .caption(
+                format!(
+                    "'{}': plan vs domestic-only counterfactual",
+                    j.plan.scenario
+                ),
+                (FONT, 20),
+            )
             .margin(12)
             .x_label_area_size(36)
             .y_label_area_size(90)
@@ -364,17 +413,25 @@ pub fn counterfactual_svg(j: &Justification) -> Result<String> {
             bars.push((1.0, c, PALETTE[2]));
         }
         chart
-            .draw_series(bars.iter().map(|&(x, v, col)| {
-                Rectangle::new([(x + 0.2, 0.0), (x + 0.8, v)], col.filled())
-            }))
+            .draw_series(
+                bars.iter().map(|&(x, v, col)| {
+                    Rectangle::new([(x + 0.2, 0.0), (x + 0.8, v)], col.filled())
+                }),
+            )
             .map_err(draw_err)?;
-        let mut notes: Vec<(f64, f64, String)> =
-            bars.iter().map(|&(x, v, _)| (x + 0.25, v + top * 0.02, usd(v))).collect();
+        let mut notes: Vec<(f64, f64, String)> = bars
+            .iter()
+            .map(|&(x, v, _)| (x + 0.25, v + top * 0.02, usd(v)))
+            .collect();
         if cost.is_none() {
             notes.push((1.2, top * 0.5, "no domestic-only plan".to_owned()));
         }
         chart
-            .draw_series(notes.into_iter().map(|(x, y, t)| Text::new(t, (x, y), (FONT, 14).into_font())))
+            .draw_series(
+                notes
+                    .into_iter()
+                    .map(|(x, y, t)| Text::new(t, (x, y), (FONT, 14).into_font())),
+            )
             .map_err(draw_err)?;
         Ok(())
     })
@@ -444,10 +501,21 @@ pub fn report_html(j: &Justification) -> Result<String> {
         esc(&serde_json::to_string(&p.objective_kind).unwrap_or_default()),
         usd(p.cost.total_usd.get()),
         p.gap,
-        if p.whole_devices { "whole" } else { "fractional" }
+        if p.whole_devices {
+            "whole"
+        } else {
+            "fractional"
+        }
     );
     o.push_str(&table(
-        &["phase", "pool", "accelerator", "devices", "device-hours", "domestic"],
+        &[
+            "phase",
+            "pool",
+            "accelerator",
+            "devices",
+            "device-hours",
+            "domestic",
+        ],
         p.assignments.iter().map(|a| {
             vec![
                 esc(&a.phase),
@@ -462,7 +530,14 @@ pub fn report_html(j: &Justification) -> Result<String> {
     if !p.purchases.is_empty() {
         o.push_str("<h3>Purchases</h3>");
         o.push_str(&table(
-            &["pool", "accelerator", "devices", "cost", "levy", "arrives (day)"],
+            &[
+                "pool",
+                "accelerator",
+                "devices",
+                "cost",
+                "levy",
+                "arrives (day)",
+            ],
             p.purchases.iter().map(|b| {
                 vec![
                     esc(&b.pool),
@@ -479,9 +554,16 @@ pub fn report_html(j: &Justification) -> Result<String> {
     for (name, svg) in [
         ("Schedule", gantt_svg(p)?),
         ("Cost", cost_waterfall_svg(p)?),
-        ("Plan vs domestic-only counterfactual", counterfactual_svg(j)?),
+        (
+            "Plan vs domestic-only counterfactual",
+            counterfactual_svg(j)?,
+        ),
     ] {
-        let _ = write!(o, "<figure><figcaption>{}</figcaption>\n{svg}\n</figure>\n", esc(name));
+        let _ = write!(
+            o,
+            "<figure><figcaption>{}</figcaption>\n{svg}\n</figure>\n",
+            esc(name)
+        );
     }
     o.push_str("<h2>Binding constraints</h2>");
     o.push_str(&table(
@@ -495,7 +577,11 @@ pub fn report_html(j: &Justification) -> Result<String> {
             ]
         }),
     ));
-    let _ = write!(o, "<h2>Justification memo</h2><pre>{}</pre>\n", esc(&j.memo));
+    let _ = write!(
+        o,
+        "<h2>Justification memo</h2><pre>{}</pre>\n",
+        esc(&j.memo)
+    );
     let _ = write!(
         o,
         "<h2>Verification</h2><p class=\"{}\">{}</p>",
@@ -508,9 +594,10 @@ pub fn report_html(j: &Justification) -> Result<String> {
     );
     o.push_str(&table(
         &["check", "ok", "detail"],
-        p.verification.checks.iter().map(|c| {
-            vec![esc(&c.name), c.ok.to_string(), esc(&c.detail)]
-        }),
+        p.verification
+            .checks
+            .iter()
+            .map(|c| vec![esc(&c.name), c.ok.to_string(), esc(&c.detail)]),
     ));
     o.push_str("\n</body></html>\n");
     Ok(o)
