@@ -493,9 +493,9 @@ pub fn report_html(j: &Justification) -> Result<String> {
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t}</title><style>{CSS}</style></head><body>\n<h1>{t}</h1>\n",
         t = esc(&title)
     );
-    let _ = write!(
+    let _ = writeln!(
         o,
-        "<h2>Plan</h2><p>Status <b>{}</b>; objective {} ({}); total cost {}; gap {:.2e}; {} devices.</p>\n",
+        "<h2>Plan</h2><p>Status <b>{}</b>; objective {} ({}); total cost {}; gap {:.2e}; {} devices.</p>",
         esc(p.status.as_str()),
         p.objective.map_or("none".to_owned(), |v| format!("{v:.2}")),
         esc(&serde_json::to_string(&p.objective_kind).unwrap_or_default()),
@@ -577,9 +577,9 @@ pub fn report_html(j: &Justification) -> Result<String> {
             ]
         }),
     ));
-    let _ = write!(
+    let _ = writeln!(
         o,
-        "<h2>Justification memo</h2><pre>{}</pre>\n",
+        "<h2>Justification memo</h2><pre>{}</pre>",
         esc(&j.memo)
     );
     let _ = write!(
