@@ -577,11 +577,7 @@ pub fn report_html(j: &Justification) -> Result<String> {
             ]
         }),
     ));
-    let _ = writeln!(
-        o,
-        "<h2>Justification memo</h2><pre>{}</pre>",
-        esc(&j.memo)
-    );
+    let _ = writeln!(o, "<h2>Justification memo</h2><pre>{}</pre>", esc(&j.memo));
     let _ = write!(
         o,
         "<h2>Verification</h2><p class=\"{}\">{}</p>",
