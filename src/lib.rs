@@ -81,6 +81,8 @@
 //!
 //! * `cli` (default): the `fleetplan` binary. Embedders use
 //!   `default-features = false` and get no CLI dependencies.
+//! * `charts` (in `cli`): SVG charts of plans and sweeps and the
+//!   self-contained HTML report, [`plan::charts`].
 //! * `rayon`: parallel chunks in [`sweep`].
 
 #![forbid(unsafe_code)]

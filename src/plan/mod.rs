@@ -122,6 +122,8 @@
 //! back from its JSON (`Plan` is `Deserialize`) can be verified the same
 //! way, which is what `fleetplan verify` does.
 
+#[cfg(feature = "charts")]
+pub mod charts;
 pub mod compile;
 mod explain;
 mod justify;

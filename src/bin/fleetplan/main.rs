@@ -7,6 +7,7 @@
 mod catalog;
 mod lp;
 mod plan;
+mod report;
 mod sweep;
 mod validate;
 mod verify;
@@ -38,6 +39,8 @@ enum Command {
     Explain(plan::ExplainArgs),
     /// Write a scenario's compiled model as MPS (and LP) for any solver.
     Export(plan::ExportArgs),
+    /// Write one self-contained HTML page: plan, charts, memo, verification.
+    Report(report::Args),
     /// Re-plan while one numeric field varies (a warm-started sweep).
     Sweep(sweep::Args),
     /// The LP/MILP engine on MPS files.
@@ -59,6 +62,7 @@ fn main() -> ExitCode {
         Some(Command::Verify(args)) => verify::run(args),
         Some(Command::Explain(args)) => plan::run_explain(args),
         Some(Command::Export(args)) => plan::run_export(args),
+        Some(Command::Report(args)) => report::run(args),
         Some(Command::Sweep(args)) => sweep::run(args),
         Some(Command::Lp(args)) => lp::run(args),
     }

@@ -50,6 +50,13 @@ pub struct Common {
     time_limit: Option<f64>,
 }
 
+impl Common {
+    /// The scenario file.
+    pub(crate) fn file(&self) -> &Path {
+        &self.file
+    }
+}
+
 /// Plans a scenario: what runs where, what to buy, the cost, what binds.
 ///
 /// JSON keys: status, objective, gap, cost {capex_usd, rental_usd,
@@ -66,6 +73,11 @@ pub struct PlanArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    /// Also write the charts into this folder (created if missing):
+    /// `schedule.svg` (a Gantt of pools × time coloured by phase) and
+    /// `cost.svg` (the cost as a waterfall).
+    #[arg(long, value_name = "DIR")]
+    svg: Option<PathBuf>,
 }
 
 /// Writes the compiled model of a scenario (every row and column named for
@@ -146,7 +158,7 @@ pub(crate) fn time_limit_flag(secs: Option<f64>) -> Result<Option<Duration>, Exi
     .transpose()
 }
 
-fn options(c: &Common) -> Result<PlanOptions, ExitCode> {
+pub(crate) fn options(c: &Common) -> Result<PlanOptions, ExitCode> {
     let mut o = PlanOptions::default().with_fractional(c.fractional);
     if let Some(t) = time_limit_flag(c.time_limit)? {
         o = o.with_time_limit(t);
@@ -154,7 +166,7 @@ fn options(c: &Common) -> Result<PlanOptions, ExitCode> {
     Ok(o)
 }
 
-fn status_code(s: PlanStatus) -> ExitCode {
+pub(crate) fn status_code(s: PlanStatus) -> ExitCode {
     match s {
         PlanStatus::Optimal | PlanStatus::Feasible => ExitCode::SUCCESS,
         _ => ExitCode::from(3),
@@ -181,6 +193,10 @@ pub fn run_plan(a: PlanArgs) -> ExitCode {
         Err(c) => return c,
     };
     if !vs.scenario().risks.is_empty() {
+        if a.svg.is_some() {
+            eprintln!("fleetplan: --svg: charts of plans under risk are not drawn yet");
+            return ExitCode::from(2);
+        }
         return run_risk(&vs, &opts, a.format);
     }
     let p = match plan(&vs, &opts) {
@@ -190,6 +206,11 @@ pub fn run_plan(a: PlanArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    if let Some(dir) = &a.svg
+        && let Err(c) = write_charts(dir, &p)
+    {
+        return c;
+    }
     let text = match a.format {
         Format::Table => p.to_table(),
         Format::Markdown => p.to_markdown(),
@@ -202,6 +223,28 @@ pub fn run_plan(a: PlanArgs) -> ExitCode {
         },
     };
     finish(&text, status_code(p.status))
+}
+
+/// Writes `schedule.svg` and `cost.svg` of `p` into `dir`.
+fn write_charts(dir: &Path, p: &fleetplan::plan::Plan) -> Result<(), ExitCode> {
+    use fleetplan::plan::charts;
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        eprintln!("fleetplan: {}: {e}", dir.display());
+        return Err(ExitCode::from(2));
+    }
+    for (name, svg) in [
+        ("schedule.svg", charts::gantt_svg(p)),
+        ("cost.svg", charts::cost_waterfall_svg(p)),
+    ] {
+        match svg {
+            Ok(s) => crate::report::write_file(&dir.join(name), &s)?,
+            Err(e) => {
+                eprintln!("fleetplan: {e}");
+                return Err(ExitCode::from(1));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `fleetplan plan` on a scenario with `[[risks]]`: the plan under risk

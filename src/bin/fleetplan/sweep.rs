@@ -40,6 +40,10 @@ pub struct Args {
     /// flag, else the scenario's `settings.time_limit_s`, else 60 s.
     #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
     time_limit: Option<f64>,
+    /// Also write the sweep as an SVG line chart of total cost, the
+    /// break-even (where the purchase decision changes) marked.
+    #[arg(long, value_name = "FILE")]
+    svg: Option<PathBuf>,
 }
 
 /// Runs the command.
@@ -93,6 +97,19 @@ pub fn run(a: Args) -> ExitCode {
             return ExitCode::from(if e.kind() == ErrorKind::Parse { 2 } else { 1 });
         }
     };
+    if let Some(path) = &a.svg {
+        match fleetplan::plan::charts::sweep_svg(&table) {
+            Ok(svg) => {
+                if let Err(c) = crate::report::write_file(path, &svg) {
+                    return c;
+                }
+            }
+            Err(e) => {
+                eprintln!("fleetplan: {e}");
+                return ExitCode::from(1);
+            }
+        }
+    }
     let text = match a.format {
         TextOrJson::Json => match serde_json::to_string_pretty(&table) {
             Ok(t) => t,
