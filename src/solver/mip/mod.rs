@@ -87,6 +87,28 @@ pub(crate) fn solve_mip_from(
     options: &SolveOptions,
     start: Option<&[f64]>,
 ) -> Result<Solution> {
+    solve_mip_rounding(model, options, start, None)
+}
+
+/// A caller's rounding of an LP point (model columns) into a candidate
+/// solution (model columns), or `None`.
+pub(crate) type Rounder<'a> = dyn Fn(&[f64]) -> Option<Vec<f64>> + 'a;
+
+/// [`solve_mip_from`] with a caller's rounding: `rounder` gets the root
+/// LP point (before cuts) once, and what it returns is offered as a
+/// solution (rounded, repaired and checked like any other; a candidate
+/// that fails the check is ignored). The planner rounds by the plan's
+/// structure (single-pool phases on one pool) where the search's own
+/// row-by-row heuristics cannot.
+///
+/// # Errors
+/// As [`solve_mip`].
+pub(crate) fn solve_mip_rounding<'a>(
+    model: &'a Model,
+    options: &'a SolveOptions,
+    start: Option<&[f64]>,
+    rounder: Option<&'a Rounder<'a>>,
+) -> Result<Solution> {
     options.validate()?;
     if let Some(x) = &options.mip.start
         && x.len() != model.num_cols()
@@ -99,6 +121,7 @@ pub(crate) fn solve_mip_from(
     }
     let started = Instant::now();
     let mut s = Search::new(model, options, started);
+    s.rounder = rounder;
     if let Some(x) = start.filter(|x| x.len() == model.num_cols()) {
         s.try_solution(x);
     }
