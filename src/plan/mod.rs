@@ -700,9 +700,9 @@ pub(crate) fn plan_with(
     }
 }
 
-/// Solves a least-cost model: a MILP from `start` (when given) with the
-/// planner's rounding of the root LP point offered as a first plan (see
-/// `start.rs`), an LP as it is.
+/// Solves a least-cost model: a MILP from `start` (when given, else from
+/// the planner's greedy plan) with the planner's rounding of the root LP
+/// point offered too (see `start.rs`), an LP as it is.
 pub(crate) fn solve_compiled(
     c: &Compiled,
     sopts: &SolveOptions,
@@ -711,8 +711,15 @@ pub(crate) fn solve_compiled(
     if !c.model.is_mip() {
         return solver::solve(&c.model, sopts);
     }
+    // Without a start, the rounding of the all-zero point (a greedy plan:
+    // each phase on the cheapest pool with room) is one, so a plan exists
+    // even when the root LP does not finish within the budget.
+    let greedy = match start {
+        Some(_) => None,
+        None => start::rounded_start(c, &vec![0.0; c.model.num_cols()]),
+    };
     let round = |x: &[f64]| start::rounded_start(c, x);
-    solver::solve_mip_rounding(&c.model, sopts, start, Some(&round))
+    solver::solve_mip_rounding(&c.model, sopts, start.or(greedy.as_deref()), Some(&round))
 }
 
 /// The options of a second stage, started from the first stage's

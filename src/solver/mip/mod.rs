@@ -123,12 +123,17 @@ pub(crate) fn solve_mip_rounding<'a>(
     let mut s = Search::new(model, options, started);
     s.rounder = rounder;
     if let Some(x) = start.filter(|x| x.len() == model.num_cols()) {
-        s.try_solution(x);
+        incumbent::trace_violations(model, x);
+        let accepted = s.try_solution(x);
+        trace!("given start: accepted {accepted}, objective {}", s.inc_obj);
     }
     let start = started;
     let stop = s.run()?;
     let sign = s.prob.sign;
-    let bound = s.global_bound(None);
+    // A search stopped before its root LP has no bound of its own: the
+    // least objective over the column bounds is one (`-inf` when some
+    // cost can fall without limit).
+    let bound = s.global_bound(None).max(box_bound(&s.prob));
     let mut sol = Solution {
         status: Status::Optimal,
         objective: None,
@@ -195,4 +200,22 @@ pub(crate) fn solve_mip_rounding<'a>(
         }
     }
     Ok(sol)
+}
+
+/// The least objective (minimisation form) over the column bounds alone:
+/// a valid lower bound for every feasible point.
+fn box_bound(p: &problem::Problem) -> f64 {
+    p.offset
+        + (0..p.n)
+            .map(|j| {
+                let c = p.cost[j];
+                if c > 0.0 {
+                    c * p.lower[j]
+                } else if c < 0.0 {
+                    c * p.upper[j]
+                } else {
+                    0.0
+                }
+            })
+            .sum::<f64>()
 }
