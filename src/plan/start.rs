@@ -65,7 +65,7 @@ impl<'a> Rounding<'a> {
     fn new(c: &'a Compiled, x: &[f64]) -> Self {
         let m = &c.model;
         let (lo, hi) = (m.col_lower(), m.col_upper());
-        let y: Vec<f64> = (0..x.len())
+        let mut y: Vec<f64> = (0..x.len())
             .map(|j| {
                 let v = if m.var_types()[j] == VarType::Integer {
                     if matches!(c.cols[j].kind, ColKind::Buy { .. }) {
@@ -87,7 +87,6 @@ impl<'a> Rounding<'a> {
                 (g.train.0 as usize, units)
             })
             .collect();
-        let mut y = y;
         // a run rounded below what its training state needs is dropped
         for (&t, &u) in &fit {
             if y[t] > 0.0 && y[t] < u {
