@@ -328,9 +328,11 @@ fn generated_fleets_have_a_verified_plan_from_the_planners_rounding() {
             .expect("parses")
             .validate()
             .expect("valid");
-        let engine = SolveOptions::default()
-            .with_node_limit(Some(0))
-            .with_mip(MipOptions::default().with_cuts(false).with_heuristics(false));
+        let engine = SolveOptions::default().with_node_limit(Some(0)).with_mip(
+            MipOptions::default()
+                .with_cuts(false)
+                .with_heuristics(false),
+        );
         let opts = PlanOptions::default()
             .with_solver(engine)
             .with_time_limit(Duration::from_secs(600));

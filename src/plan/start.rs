@@ -227,9 +227,9 @@ impl<'a> Rounding<'a> {
             // the LP's favourite first, then the cheapest
             order.sort_by(|&(a, na), &(b, nb)| {
                 let (ta, tb) = (c.gangs[a].train.0 as usize, c.gangs[b].train.0 as usize);
-                x[tb].total_cmp(&x[ta]).then(
-                    (self.unit_cost(ta) * na).total_cmp(&(self.unit_cost(tb) * nb)),
-                )
+                x[tb]
+                    .total_cmp(&x[ta])
+                    .then((self.unit_cost(ta) * na).total_cmp(&(self.unit_cost(tb) * nb)))
             });
             let lp_pick = order.first().copied().filter(|&(g, u)| {
                 let t = c.gangs[g].train.0 as usize;
@@ -274,8 +274,7 @@ impl<'a> Rounding<'a> {
                 if let RowKind::SinglePool { phase } = row.kind {
                     for g in &c.gangs {
                         let t = g.train.0 as usize;
-                        if matches!(c.cols[t].kind, ColKind::Train { phase: p, .. } if p == phase)
-                        {
+                        if matches!(c.cols[t].kind, ColKind::Train { phase: p, .. } if p == phase) {
                             s[t] = true;
                         }
                     }
@@ -286,7 +285,10 @@ impl<'a> Rounding<'a> {
         for j in 0..m.num_cols() {
             if m.var_types()[j] != VarType::Integer
                 || single[j]
-                || !matches!(c.cols[j].kind, ColKind::Train { .. } | ColKind::Serve { .. })
+                || !matches!(
+                    c.cols[j].kind,
+                    ColKind::Train { .. } | ColKind::Serve { .. }
+                )
             {
                 continue;
             }
