@@ -282,9 +282,9 @@ impl<'a> Rounding<'a> {
             }
             s
         };
-        for j in 0..m.num_cols() {
+        for (j, &one_pool) in single.iter().enumerate() {
             if m.var_types()[j] != VarType::Integer
-                || single[j]
+                || one_pool
                 || !matches!(
                     c.cols[j].kind,
                     ColKind::Train { .. } | ColKind::Serve { .. }
@@ -369,7 +369,7 @@ impl<'a> Rounding<'a> {
             let (t, u) = (g.train.0 as usize, g.use_col.0 as usize);
             let on = self.y[t] > 0.5;
             let want = f64::from(u8::from(on));
-            if self.y[u] != want {
+            if (self.y[u] - want).abs() > 0.5 {
                 self.shift(u, want - self.y[u]);
             }
             if on {
