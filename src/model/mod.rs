@@ -225,6 +225,61 @@ impl CscMatrix {
             value,
         }
     }
+    /// [`CscMatrix::from_triplets`] consuming the entries: they are sorted
+    /// in place (stably, so duplicates add up in the same order) and freed
+    /// before the matrix is returned, so building a large model holds one
+    /// copy of its entries less.
+    ///
+    /// # Errors
+    /// As [`CscMatrix::from_triplets`].
+    pub(crate) fn from_triplet_vec(
+        nrows: usize,
+        ncols: usize,
+        mut triplets: Vec<(u32, u32, f64)>,
+    ) -> Result<CscMatrix> {
+        for &(i, j, v) in &triplets {
+            if i as usize >= nrows || j as usize >= ncols {
+                return Err(Error::model(format!(
+                    "matrix entry ({i}, {j}) is outside a {nrows} x {ncols} matrix"
+                )));
+            }
+            if !v.is_finite() {
+                return Err(Error::model(format!(
+                    "matrix entry ({i}, {j}) is {v}; coefficients must be finite"
+                )));
+            }
+        }
+        triplets.sort_by_key(|&(i, j, _)| (j, i));
+        let mut start = Vec::with_capacity(ncols + 1);
+        let mut index = Vec::with_capacity(triplets.len());
+        let mut value = Vec::with_capacity(triplets.len());
+        start.push(0);
+        let mut k = 0;
+        for j in 0..ncols {
+            while k < triplets.len() && triplets[k].1 as usize == j {
+                let i = triplets[k].0;
+                let mut v = triplets[k].2;
+                k += 1;
+                while k < triplets.len() && triplets[k].1 as usize == j && triplets[k].0 == i {
+                    v += triplets[k].2;
+                    k += 1;
+                }
+                if v != 0.0 {
+                    index.push(i);
+                    value.push(v);
+                }
+            }
+            start.push(index.len());
+        }
+        drop(triplets);
+        Ok(CscMatrix {
+            nrows,
+            start,
+            index,
+            value,
+        })
+    }
+
     /// Builds a CSC matrix from `(row, col, value)` triplets. Duplicate
     /// positions are summed; entries that sum to exactly zero are dropped.
     ///
@@ -436,7 +491,7 @@ impl ModelBuilder {
     /// `≤ −1e20`), a lower bound exceeds its upper bound, a matrix entry has
     /// magnitude `1e15` or more, or a cost of magnitude `1e20` or more has no
     /// finite bound to hold its column at.
-    pub fn build(self) -> Result<Model> {
+    pub fn build(mut self) -> Result<Model> {
         if self.cost.len() >= u32::MAX as usize || self.row_lower.len() >= u32::MAX as usize {
             return Err(Error::model("more than 2^32 - 1 rows or columns"));
         }
@@ -454,8 +509,11 @@ impl ModelBuilder {
                 )));
             }
         }
-        let matrix =
-            CscMatrix::from_triplets(self.row_lower.len(), self.cost.len(), &self.triplets)?;
+        let matrix = CscMatrix::from_triplet_vec(
+            self.row_lower.len(),
+            self.cost.len(),
+            std::mem::take(&mut self.triplets),
+        )?;
         let mut m = Model {
             name: self.name,
             sense: self.sense,

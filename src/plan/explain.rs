@@ -64,8 +64,12 @@ pub(super) fn binding(
     x: &[f64],
     sopts: &SolveOptions,
 ) -> Result<Vec<Binding>> {
+    // Within the run's budget: when it has run out, no prices (and no
+    // second model, whose copy would add to the run's peak memory).
+    if super::expired(sopts.deadline) {
+        return Ok(Vec::new());
+    }
     let m = pricing_model(c, x)?;
-    // Within the run's budget: when it has run out, no prices.
     let s = solver::solve(&m, sopts)?;
     Ok(prices(vs, c, &m, &s, x))
 }

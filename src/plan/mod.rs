@@ -129,6 +129,7 @@ mod explain;
 mod justify;
 mod report;
 mod session;
+mod start;
 pub mod symmetry;
 pub mod verify;
 
@@ -695,10 +696,32 @@ pub(crate) fn plan_with(
         }
         _ => {
             let c = compile(vs, perf, &copts)?;
-            let s = solver::solve(&c.model, &sopts)?;
+            let s = solve_compiled(&c, &sopts, None)?;
             finish(vs, perf, &c, &c.model, &s, &sopts, "min_cost", None, t0)
         }
     }
+}
+
+/// Solves a least-cost model: a MILP from `start` (when given, else from
+/// the planner's greedy plan) with the planner's rounding of the root LP
+/// point offered too (see `start.rs`), an LP as it is.
+pub(crate) fn solve_compiled(
+    c: &Compiled,
+    sopts: &SolveOptions,
+    start: Option<&[f64]>,
+) -> Result<solver::Solution> {
+    if !c.model.is_mip() {
+        return solver::solve(&c.model, sopts);
+    }
+    // Without a start, the rounding of the all-zero point (a greedy plan:
+    // each phase on the cheapest pool with room) is one, so a plan exists
+    // even when the root LP does not finish within the budget.
+    let greedy = match start {
+        Some(_) => None,
+        None => start::rounded_start(c, &vec![0.0; c.model.num_cols()]),
+    };
+    let round = |x: &[f64]| start::rounded_start(c, x);
+    solver::solve_mip_rounding(&c.model, sopts, start.or(greedy.as_deref()), Some(&round))
 }
 
 /// The options of a second stage, started from the first stage's
@@ -905,7 +928,7 @@ fn makespan(
         let mut o = copts.clone();
         o.deadlines = phases.iter().map(|&p| (p, d)).collect();
         let c = compile(vs, perf, &o)?;
-        let s = solver::solve(&c.model, sopts)?;
+        let s = solve_compiled(&c, sopts, None)?;
         Ok((c, s))
     };
     let lo0 = phases

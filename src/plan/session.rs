@@ -248,7 +248,7 @@ impl Planner {
                 lp.solve()?
             }
             Engine::Mip(start) => {
-                let s = solver::solve_mip_from(&self.c.model, &sopts, start.as_deref())?;
+                let s = super::solve_compiled(&self.c, &sopts, start.as_deref())?;
                 if matches!(s.status, solver::Status::Optimal | solver::Status::Feasible) {
                     *start = Some(s.x.clone());
                 }

@@ -18,7 +18,7 @@ mod solution;
 pub(crate) mod sparse;
 
 pub use lp::{LpSolver, solve, solve_relaxation};
-pub(crate) use mip::solve_mip_from;
+pub(crate) use mip::solve_mip_rounding;
 pub use mip::{MipOptions, NodeSelection};
 pub(crate) use options::earliest;
 pub use options::{

@@ -27,6 +27,20 @@ pub(super) fn violation(model: &Model, x: &[f64]) -> f64 {
     row_violations(model, x).into_iter().fold(worst, f64::max)
 }
 
+/// Traces the rows `x` violates (how many, and the worst few by name).
+pub(super) fn trace_violations(model: &Model, x: &[f64]) {
+    if !super::trace_on() {
+        return;
+    }
+    let v = row_violations(model, x);
+    let mut bad: Vec<usize> = (0..v.len()).filter(|&i| v[i] > ACCEPT).collect();
+    bad.sort_by(|&a, &b| v[b].total_cmp(&v[a]));
+    super::trace!("  {} rows violated", bad.len());
+    for &i in bad.iter().take(8) {
+        super::trace!("    {} viol {:.3e}", model.row_names()[i], v[i]);
+    }
+}
+
 /// Each row's violation by `x`, relative to `1 + max(|bound|, largest
 /// term)` (zero where the row holds).
 fn row_violations(model: &Model, x: &[f64]) -> Vec<f64> {

@@ -87,6 +87,28 @@ pub(crate) fn solve_mip_from(
     options: &SolveOptions,
     start: Option<&[f64]>,
 ) -> Result<Solution> {
+    solve_mip_rounding(model, options, start, None)
+}
+
+/// A caller's rounding of an LP point (model columns) into a candidate
+/// solution (model columns), or `None`.
+pub(crate) type Rounder<'a> = dyn Fn(&[f64]) -> Option<Vec<f64>> + 'a;
+
+/// [`solve_mip_from`] with a caller's rounding: `rounder` gets the root
+/// LP point (before cuts) once, and what it returns is offered as a
+/// solution (rounded, repaired and checked like any other; a candidate
+/// that fails the check is ignored). The planner rounds by the plan's
+/// structure (single-pool phases on one pool) where the search's own
+/// row-by-row heuristics cannot.
+///
+/// # Errors
+/// As [`solve_mip`].
+pub(crate) fn solve_mip_rounding<'a>(
+    model: &'a Model,
+    options: &'a SolveOptions,
+    start: Option<&[f64]>,
+    rounder: Option<&'a Rounder<'a>>,
+) -> Result<Solution> {
     options.validate()?;
     if let Some(x) = &options.mip.start
         && x.len() != model.num_cols()
@@ -99,13 +121,19 @@ pub(crate) fn solve_mip_from(
     }
     let started = Instant::now();
     let mut s = Search::new(model, options, started);
+    s.rounder = rounder;
     if let Some(x) = start.filter(|x| x.len() == model.num_cols()) {
-        s.try_solution(x);
+        incumbent::trace_violations(model, x);
+        let accepted = s.try_solution(x);
+        trace!("given start: accepted {accepted}, objective {}", s.inc_obj);
     }
     let start = started;
     let stop = s.run()?;
     let sign = s.prob.sign;
-    let bound = s.global_bound(None);
+    // A search stopped before its root LP has no bound of its own: the
+    // least objective over the column bounds is one (`-inf` when some
+    // cost can fall without limit).
+    let bound = s.global_bound(None).max(box_bound(&s.prob));
     let mut sol = Solution {
         status: Status::Optimal,
         objective: None,
@@ -172,4 +200,22 @@ pub(crate) fn solve_mip_from(
         }
     }
     Ok(sol)
+}
+
+/// The least objective (minimisation form) over the column bounds alone:
+/// a valid lower bound for every feasible point.
+fn box_bound(p: &problem::Problem) -> f64 {
+    p.offset
+        + (0..p.n)
+            .map(|j| {
+                let c = p.cost[j];
+                if c > 0.0 {
+                    c * p.lower[j]
+                } else if c < 0.0 {
+                    c * p.upper[j]
+                } else {
+                    0.0
+                }
+            })
+            .sum::<f64>()
 }

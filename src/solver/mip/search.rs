@@ -75,6 +75,9 @@ pub(super) struct Search<'a> {
     pub(super) model: &'a Model,
     pub(super) options: &'a SolveOptions,
     pub(super) mopts: MipOptions,
+    /// The caller's rounding of the root LP point into a candidate (see
+    /// [`super::Rounder`]).
+    pub(super) rounder: Option<&'a super::Rounder<'a>>,
     pub(super) prob: Problem,
     pub(super) lp: NodeLp,
     /// Bounds of the node being processed.
@@ -160,6 +163,7 @@ impl<'a> Search<'a> {
             model,
             options,
             mopts: options.mip.clone(),
+            rounder: None,
             lower: prob.lower.clone(),
             upper: prob.upper.clone(),
             lp,
@@ -449,6 +453,9 @@ impl<'a> Search<'a> {
             }
             self.root_obj = self.lp.objective();
             self.root_x = self.lp.x();
+            if restart == 0 {
+                self.offer_rounding();
+            }
             if self.mopts.cuts && self.mopts.cut_rounds > 0 && nint > 0 {
                 let t = Instant::now();
                 let it = self.lp.iterations;
@@ -501,6 +508,23 @@ impl<'a> Search<'a> {
         self.upper.copy_from_slice(&self.prob.upper);
         self.lp.set_all_bounds(&self.lower, &self.upper);
         Ok(None)
+    }
+
+    /// Offers the caller's rounding of the root LP point, once.
+    fn offer_rounding(&mut self) {
+        let Some(f) = self.rounder.take() else {
+            return;
+        };
+        let t = Instant::now();
+        if let Some(y) = f(&self.root_x).filter(|y| y.len() == self.prob.n) {
+            super::incumbent::trace_violations(self.model, &y);
+            let accepted = self.try_solution(&y);
+            trace!(
+                "caller's rounding: accepted {accepted}, incumbent {} ({:.3}s)",
+                self.inc_obj,
+                t.elapsed().as_secs_f64()
+            );
+        }
     }
 
     /// Integer columns fixed in the global bounds.
