@@ -2,10 +2,13 @@
 //! Markdown and JSON.
 
 use super::compile::{ColKind, Compiled};
-use super::{Assignment, CostBreakdown, PhaseOutcome, Plan, PlanStatus, PoolUse, Purchase, Slot};
+use super::{
+    Assignment, CostBreakdown, KvTransfer, PhaseOutcome, Plan, PlanStatus, PoolUse, Purchase,
+    ServeRole, Slot,
+};
 use crate::fleet::Ownership;
 use crate::scenario::ValidatedScenario;
-use crate::units::{Hours, Usd};
+use crate::units::{Bytes, BytesPerSec, Hours, Tokens, Usd};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -19,6 +22,7 @@ type Segments = Vec<(f64, f64, f64)>;
 pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut Plan) {
     let mut cost = CostBreakdown::default();
     let mut slots: Vec<Slot> = Vec::new();
+    let mut kv: Vec<KvTransfer> = Vec::new();
     let mut purchases = Vec::new();
     // per (phase, pool): the slots `(from, to, devices)` and device-hours
     // (a pair's training windows can overlap: the peak is of their sum)
@@ -53,6 +57,7 @@ pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut P
         cost.energy_usd += Usd::from_raw((v * col.cost.energy).max(0.0));
         cost.levy_usd += Usd::from_raw((v * col.cost.levy).max(0.0));
         cost.capital_charge_usd += Usd::from_raw((v * col.cost.capital).max(0.0));
+        cost.transfer_usd += Usd::from_raw((v * col.cost.transfer).max(0.0));
         match col.kind {
             ColKind::Train { phase, pool } => {
                 let (start, end) = col.window;
@@ -63,6 +68,7 @@ pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut P
                     from_hours: start,
                     to_hours: end,
                     devices,
+                    role: None,
                 });
                 let e = per_pair.entry((phase.index(), pool.index())).or_default();
                 e.0.push((start.get(), end.get(), devices));
@@ -76,6 +82,7 @@ pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut P
                 phase,
                 pool,
                 interval,
+                role,
             } => {
                 let (a, b) = c.intervals[interval];
                 let devices = v * col.unit;
@@ -85,10 +92,39 @@ pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut P
                     from_hours: a,
                     to_hours: b,
                     devices,
+                    role: (role != ServeRole::Colocated).then_some(role),
                 });
                 let e = per_pair.entry((phase.index(), pool.index())).or_default();
                 e.0.push((a.get(), b.get(), devices));
                 e.1 += devices * col.hours;
+                if role == ServeRole::Colocated {
+                    *served.entry((phase.index(), interval)).or_insert(0.0) += v * col.share;
+                }
+            }
+            ColKind::KvFlow {
+                phase,
+                prefill,
+                decode,
+                interval,
+            } => {
+                let (a, b) = c.intervals[interval];
+                let info = c.kv_flows.get(&j).copied();
+                kv.push(KvTransfer {
+                    phase: vs.phase(phase).name().to_owned(),
+                    prefill_pool: vs.pool(prefill).name().to_owned(),
+                    decode_pool: vs.pool(decode).name().to_owned(),
+                    from_hours: a,
+                    to_hours: b,
+                    fraction: v,
+                    input_tokens_per_day: Tokens::from_raw(
+                        v * info.map_or(0.0, |i| i.input_per_day),
+                    ),
+                    peak_bytes_per_s: BytesPerSec::from_raw(
+                        v * info.map_or(0.0, |i| i.bytes_per_sec),
+                    ),
+                    bytes: Bytes::from_raw(v * info.map_or(0.0, |i| i.bytes)),
+                    cost_usd: Usd::from_raw(v * col.cost.transfer),
+                });
                 *served.entry((phase.index(), interval)).or_insert(0.0) += v * col.share;
             }
             ColKind::Buy { pool } => {
@@ -109,7 +145,8 @@ pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut P
             ColKind::Use { .. } | ColKind::Served { .. } => {}
         }
     }
-    cost.total_usd = cost.capital_charge_usd + cost.rental_usd + cost.energy_usd;
+    cost.total_usd =
+        cost.capital_charge_usd + cost.rental_usd + cost.energy_usd + cost.transfer_usd;
 
     plan.assignments = per_pair
         .iter()
@@ -203,6 +240,7 @@ pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut P
     plan.cost = cost;
     plan.purchases = purchases;
     plan.schedule = slots;
+    plan.kv_transfers = kv;
 }
 
 /// The most devices held at once by slots `(from, to, devices)` over

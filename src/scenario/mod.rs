@@ -96,6 +96,8 @@
 //! | `E-ACCEL-DUPLICATE` | two `[[accelerators]]` entries change the same accelerator |
 //! | `E-VENDOR-UNKNOWN` | an export rule names a vendor no accelerator has |
 //! | `E-PHASE-UNKNOWN` | the objective names a phase that does not exist |
+//! | `E-POOL-UNKNOWN` | a `disaggregation.links[]` entry names a pool that does not exist (or the same pool twice) |
+//! | `E-KV-UNKNOWN` | a phase with `disaggregation` gives neither `model.kv_bytes_per_token` nor `layers`, `hidden` and `heads` |
 //! | `E-FLEET-EMPTY` | no pools |
 //! | `E-WORKLOAD-EMPTY` | no phases |
 //! | `E-POOL-COUNT-MISSING` | an owned pool without `count` |

@@ -17,8 +17,8 @@ pub(super) fn check(cx: &Ctx<'_>, c: &Costs, r: &mut VerifyReport) {
         (
             "budget.opex",
             budget.opex_usd,
-            c.rental + c.energy,
-            "rental and energy",
+            c.rental + c.energy + c.transfer,
+            "rental, energy and transfers",
         ),
         (
             "budget.total",

@@ -239,6 +239,9 @@ struct SlotAt {
     from: f64,
     to: f64,
     devices: f64,
+    /// What the devices do (inference): both prefill and decode unless the
+    /// slot says otherwise.
+    role: crate::plan::ServeRole,
 }
 
 impl SlotAt {
