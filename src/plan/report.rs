@@ -337,6 +337,23 @@ impl Plan {
             .map_err(|e| crate::Error::internal(format!("plan to JSON: {e}")))
     }
 
+    /// The KV transfers by (phase, prefill pool, decode pool): the largest
+    /// fraction of requests and peak bytes/s over the intervals, the bytes
+    /// moved and their cost.
+    fn kv_pairs(&self) -> BTreeMap<(&str, &str, &str), (f64, f64, f64, f64)> {
+        let mut out: BTreeMap<(&str, &str, &str), (f64, f64, f64, f64)> = BTreeMap::new();
+        for t in &self.kv_transfers {
+            let e = out
+                .entry((&t.phase, &t.prefill_pool, &t.decode_pool))
+                .or_default();
+            e.0 = e.0.max(t.fraction);
+            e.1 = e.1.max(t.peak_bytes_per_s.get());
+            e.2 += t.bytes.get();
+            e.3 += t.cost_usd.get();
+        }
+        out
+    }
+
     /// A plain-text report.
     #[must_use]
     pub fn to_table(&self) -> String {
@@ -361,11 +378,16 @@ impl Plan {
         let c = &self.cost;
         let _ = writeln!(
             o,
-            "cost {}  = capital charge {} + rental {} + energy {}",
+            "cost {}  = capital charge {} + rental {} + energy {}{}",
             money(c.total_usd),
             money(c.capital_charge_usd),
             money(c.rental_usd),
-            money(c.energy_usd)
+            money(c.energy_usd),
+            if c.transfer_usd.get() > 0.0 {
+                format!(" + KV transfers {}", money(c.transfer_usd))
+            } else {
+                String::new()
+            }
         );
         let _ = writeln!(
             o,
@@ -419,6 +441,27 @@ impl Plan {
                     } else {
                         ""
                     }
+                );
+            }
+        }
+        let kv = self.kv_pairs();
+        if !kv.is_empty() {
+            let _ = writeln!(
+                o,
+                "\nKV transfers (disaggregated serving):\n{:<14} {:<18} {:<18} {:>8} {:>10} {:>12} {:>12}",
+                "phase", "prefill pool", "decode pool", "requests", "peak GB/s", "TB moved", "cost"
+            );
+            for ((ph, a, b), t) in &kv {
+                let _ = writeln!(
+                    o,
+                    "{:<14} {:<18} {:<18} {:>7.1}% {:>10.1} {:>12.3} {:>12}",
+                    ph,
+                    a,
+                    b,
+                    100.0 * t.0,
+                    t.1 / 1e9,
+                    t.2 / 1e12,
+                    money(Usd::from_raw(t.3))
                 );
             }
         }
@@ -477,6 +520,9 @@ impl Plan {
         }
         let c = &self.cost;
         let _ = writeln!(o, "**Total cost:** {}  \n", money(c.total_usd));
+        if c.transfer_usd.get() > 0.0 {
+            let _ = writeln!(o, "**KV transfers:** {}  \n", money(c.transfer_usd));
+        }
         let _ = writeln!(
             o,
             "| capital charge | rental | energy | capex (cash) | levy (cash) |\n|---:|---:|---:|---:|---:|"
@@ -522,6 +568,23 @@ impl Plan {
                     money(p.capital_charge_usd),
                     p.ordered_day,
                     p.arrives_day
+                );
+            }
+        }
+        let kv = self.kv_pairs();
+        if !kv.is_empty() {
+            let _ = writeln!(
+                o,
+                "\n## KV transfers (disaggregated serving)\n\n| phase | prefill pool | decode pool | requests (most) | peak GB/s | TB moved | cost |\n|---|---|---|---:|---:|---:|---:|"
+            );
+            for ((ph, a, b), t) in &kv {
+                let _ = writeln!(
+                    o,
+                    "| {ph} | {a} | {b} | {:.1}% | {:.1} | {:.3} | {} |",
+                    100.0 * t.0,
+                    t.1 / 1e9,
+                    t.2 / 1e12,
+                    money(Usd::from_raw(t.3))
                 );
             }
         }
