@@ -419,3 +419,35 @@ context_length = 4096
         "{f:?}"
     );
 }
+
+/// The example: 1,000 owned H800 and purchasable H20 at Day-6 traffic.
+/// Disaggregated (prefill on H800, decode on H20 over the 1 TB/s link) it
+/// costs less than co-located with the same fleet (the file without
+/// `[phases.disaggregation]`), buys fewer H20, and both plans verify.
+#[test]
+fn example_h800_prefill_h20_decode() {
+    let text = std::fs::read_to_string("examples/scenarios/disaggregated.toml").expect("file");
+    let mut sc = Scenario::from_toml_str(&text).expect("parses");
+    let vs = sc.clone().validate().expect("valid");
+    let d = solve(&vs);
+    assert!(!d.kv_transfers.is_empty());
+    for t in &d.kv_transfers {
+        assert_eq!((t.prefill_pool.as_str(), t.decode_pool.as_str()), ("h800", "h20-buy"));
+        assert!(t.peak_bytes_per_s.get() <= 1e12 * (1.0 + 1e-9));
+    }
+    assert!(d
+        .schedule
+        .iter()
+        .any(|s| s.pool == "h20-buy" && s.role == Some(ServeRole::Decode)));
+    sc.phases[0].disaggregation = None;
+    let c = solve(&sc.validate().expect("valid"));
+    assert!(c.kv_transfers.is_empty());
+    let bought = |p: &Plan| p.purchases.iter().map(|b| b.devices).sum::<f64>();
+    assert!(
+        d.cost.total_usd.get() < c.cost.total_usd.get(),
+        "disaggregated {} vs co-located {}",
+        d.cost.total_usd.get(),
+        c.cost.total_usd.get()
+    );
+    assert!(bought(&d) < bought(&c));
+}
