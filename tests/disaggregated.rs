@@ -120,7 +120,12 @@ fn devices(p: &Plan, pool: &str, role: Option<ServeRole>) -> f64 {
 /// transfers at $0.0005/GB ($1,264.896/h), below co-located A's $4,000/h.
 #[test]
 fn disaggregation_wins_when_cheaper() {
-    let vs = scenario("CN", 1.0, "[phases.disaggregation]\nusd_per_gb = 0.0005", false);
+    let vs = scenario(
+        "CN",
+        1.0,
+        "[phases.disaggregation]\nusd_per_gb = 0.0005",
+        false,
+    );
     let p = solve(&vs);
     let transfer = GB_PER_HOUR * 0.0005;
     assert_relative_eq!(
@@ -128,20 +133,47 @@ fn disaggregation_wins_when_cheaper() {
         (2500.0 + transfer) * HOURS,
         max_relative = 1e-9
     );
-    assert_relative_eq!(p.cost.transfer_usd.get(), transfer * HOURS, max_relative = 1e-9);
+    assert_relative_eq!(
+        p.cost.transfer_usd.get(),
+        transfer * HOURS,
+        max_relative = 1e-9
+    );
     assert_relative_eq!(p.cost.rental_usd.get(), 2500.0 * HOURS, max_relative = 1e-9);
-    assert_relative_eq!(devices(&p, "a", Some(ServeRole::Prefill)), 1000.0, max_relative = 1e-9);
-    assert_relative_eq!(devices(&p, "b", Some(ServeRole::Decode)), 500.0, max_relative = 1e-9);
+    assert_relative_eq!(
+        devices(&p, "a", Some(ServeRole::Prefill)),
+        1000.0,
+        max_relative = 1e-9
+    );
+    assert_relative_eq!(
+        devices(&p, "b", Some(ServeRole::Decode)),
+        500.0,
+        max_relative = 1e-9
+    );
     assert_eq!(p.kv_transfers.len(), 1);
     let t = &p.kv_transfers[0];
-    assert_eq!((t.prefill_pool.as_str(), t.decode_pool.as_str()), ("a", "b"));
+    assert_eq!(
+        (t.prefill_pool.as_str(), t.decode_pool.as_str()),
+        ("a", "b")
+    );
     assert_relative_eq!(t.fraction, 1.0, max_relative = 1e-9);
-    assert_relative_eq!(t.peak_bytes_per_s.get(), GB_PER_S * 1e9, max_relative = 1e-9);
-    assert_relative_eq!(t.bytes.get(), GB_PER_HOUR * HOURS * 1e9, max_relative = 1e-9);
+    assert_relative_eq!(
+        t.peak_bytes_per_s.get(),
+        GB_PER_S * 1e9,
+        max_relative = 1e-9
+    );
+    assert_relative_eq!(
+        t.bytes.get(),
+        GB_PER_HOUR * HOURS * 1e9,
+        max_relative = 1e-9
+    );
     assert_relative_eq!(p.phases[0].demand_met, 1.0, max_relative = 1e-9);
     // the JSON carries the new keys; the table and Markdown name the pair
     let json = p.to_json().expect("json");
-    for key in ["\"kv_transfers\"", "\"transfer_usd\"", "\"role\": \"prefill\""] {
+    for key in [
+        "\"kv_transfers\"",
+        "\"transfer_usd\"",
+        "\"role\": \"prefill\"",
+    ] {
         assert!(json.contains(key), "{key} missing");
     }
     assert!(p.to_table().contains("KV transfers"), "{}", p.to_table());
@@ -156,7 +188,12 @@ fn disaggregation_wins_when_cheaper() {
 /// co-located optimum, with no transfer.
 #[test]
 fn disaggregation_loses_when_transfers_cost_more() {
-    let vs = scenario("CN", 1.0, "[phases.disaggregation]\nusd_per_gb = 0.001", false);
+    let vs = scenario(
+        "CN",
+        1.0,
+        "[phases.disaggregation]\nusd_per_gb = 0.001",
+        false,
+    );
     let p = solve(&vs);
     assert_relative_eq!(p.cost.total_usd.get(), 4000.0 * HOURS, max_relative = 1e-9);
     assert!(p.kv_transfers.is_empty());
@@ -185,9 +222,17 @@ fn link_bandwidth_bounds_the_pair_and_sites_need_a_link() {
         max_relative = 1e-9
     );
     // a's devices: 500 prefilling, 1,000 co-located; b's 250 decoding
-    assert_relative_eq!(devices(&p, "a", Some(ServeRole::Prefill)), 500.0, max_relative = 1e-9);
+    assert_relative_eq!(
+        devices(&p, "a", Some(ServeRole::Prefill)),
+        500.0,
+        max_relative = 1e-9
+    );
     assert_relative_eq!(devices(&p, "a", None), 1000.0, max_relative = 1e-9);
-    assert_relative_eq!(devices(&p, "b", Some(ServeRole::Decode)), 250.0, max_relative = 1e-9);
+    assert_relative_eq!(
+        devices(&p, "b", Some(ServeRole::Decode)),
+        250.0,
+        max_relative = 1e-9
+    );
 
     let no_link = scenario("SG", 1.0, "[phases.disaggregation]", false);
     let q = solve(&no_link);
@@ -201,7 +246,12 @@ fn link_bandwidth_bounds_the_pair_and_sites_need_a_link() {
 /// 2 × $4,000 = $8,000/h. The bandwidth a transfer needs is the peak's.
 #[test]
 fn devices_on_the_peak_transfers_at_the_average() {
-    let vs = scenario("CN", 2.0, "[phases.disaggregation]\nusd_per_gb = 0.0005", false);
+    let vs = scenario(
+        "CN",
+        2.0,
+        "[phases.disaggregation]\nusd_per_gb = 0.0005",
+        false,
+    );
     let p = solve(&vs);
     let transfer = GB_PER_HOUR * 0.0005;
     assert_relative_eq!(
@@ -223,7 +273,11 @@ fn devices_on_the_peak_transfers_at_the_average() {
 fn the_planner_chooses_it_only_when_cheaper() {
     for whole in [false, true] {
         let colo = solve(&scenario("CN", 1.0, "", whole));
-        assert_relative_eq!(colo.cost.total_usd.get(), 4000.0 * HOURS, max_relative = 1e-9);
+        assert_relative_eq!(
+            colo.cost.total_usd.get(),
+            4000.0 * HOURS,
+            max_relative = 1e-9
+        );
         for price in [0.0, 0.0002, 0.0005, 0.0009, 0.001, 0.01] {
             let d = format!("[phases.disaggregation]\nusd_per_gb = {price}");
             let p = solve(&scenario("CN", 1.0, &d, whole));
@@ -258,11 +312,15 @@ fn colocated_json_has_no_new_keys() {
 /// pools the scenario does not pair, and a misreported transfer cost.
 #[test]
 fn verify_rejects_wrong_disaggregated_plans() {
-    let vs = scenario("CN", 1.0, "[phases.disaggregation]\nusd_per_gb = 0.0005", false);
+    let vs = scenario(
+        "CN",
+        1.0,
+        "[phases.disaggregation]\nusd_per_gb = 0.0005",
+        false,
+    );
     let good = solve(&vs);
-    let failed = |p: &Plan| -> Vec<String> {
-        verify(&vs, p).failures().map(|c| c.name.clone()).collect()
-    };
+    let failed =
+        |p: &Plan| -> Vec<String> { verify(&vs, p).failures().map(|c| c.name.clone()).collect() };
 
     // decode on half the devices it needs (and the cost made consistent)
     let mut p = good.clone();
@@ -278,7 +336,10 @@ fn verify_rejects_wrong_disaggregated_plans() {
 
     // a role on a phase the scenario serves co-located only
     let colo = scenario("CN", 1.0, "", false);
-    let f: Vec<String> = verify(&colo, &good).failures().map(|c| c.name.clone()).collect();
+    let f: Vec<String> = verify(&colo, &good)
+        .failures()
+        .map(|c| c.name.clone())
+        .collect();
     assert!(f.contains(&"kv[serve]".to_owned()), "{f:?}");
 
     // the transfer cost misreported
@@ -307,12 +368,23 @@ fn verify_rejects_wrong_disaggregated_plans() {
         ),
         false,
     );
-    let f: Vec<String> = verify(&linked, &good).failures().map(|c| c.name.clone()).collect();
+    let f: Vec<String> = verify(&linked, &good)
+        .failures()
+        .map(|c| c.name.clone())
+        .collect();
     assert!(f.contains(&"kv[serve]".to_owned()), "{f:?}");
 
     // sites without a link: the pair is not allowed at all
-    let apart = scenario("SG", 1.0, "[phases.disaggregation]\nusd_per_gb = 0.0005", false);
-    let f: Vec<String> = verify(&apart, &good).failures().map(|c| c.name.clone()).collect();
+    let apart = scenario(
+        "SG",
+        1.0,
+        "[phases.disaggregation]\nusd_per_gb = 0.0005",
+        false,
+    );
+    let f: Vec<String> = verify(&apart, &good)
+        .failures()
+        .map(|c| c.name.clone())
+        .collect();
     assert!(f.contains(&"kv[serve]".to_owned()), "{f:?}");
 }
 
@@ -395,10 +467,7 @@ context_length = 4096
         )),
         "{f:?}"
     );
-    let f = issues(text(
-        "[phases.disaggregation]\nusd_per_gb = -1",
-        kv,
-    ));
+    let f = issues(text("[phases.disaggregation]\nusd_per_gb = -1", kv));
     assert!(
         f.iter()
             .any(|(_, p)| p == "phases[0].disaggregation.usd_per_gb"),
@@ -415,7 +484,10 @@ context_length = 4096
     );
     let f = issues(text("[phases.disaggregation]", "{ total_params = 7e9 }"));
     assert!(
-        f.contains(&("E-KV-UNKNOWN".into(), "phases[0].model.kv_bytes_per_token".into())),
+        f.contains(&(
+            "E-KV-UNKNOWN".into(),
+            "phases[0].model.kv_bytes_per_token".into()
+        )),
         "{f:?}"
     );
 }
@@ -432,13 +504,17 @@ fn example_h800_prefill_h20_decode() {
     let d = solve(&vs);
     assert!(!d.kv_transfers.is_empty());
     for t in &d.kv_transfers {
-        assert_eq!((t.prefill_pool.as_str(), t.decode_pool.as_str()), ("h800", "h20-buy"));
+        assert_eq!(
+            (t.prefill_pool.as_str(), t.decode_pool.as_str()),
+            ("h800", "h20-buy")
+        );
         assert!(t.peak_bytes_per_s.get() <= 1e12 * (1.0 + 1e-9));
     }
-    assert!(d
-        .schedule
-        .iter()
-        .any(|s| s.pool == "h20-buy" && s.role == Some(ServeRole::Decode)));
+    assert!(
+        d.schedule
+            .iter()
+            .any(|s| s.pool == "h20-buy" && s.role == Some(ServeRole::Decode))
+    );
     sc.phases[0].disaggregation = None;
     let c = solve(&sc.validate().expect("valid"));
     assert!(c.kv_transfers.is_empty());

@@ -14,6 +14,11 @@ use std::fmt::Write as _;
 
 const EPS: f64 = 1e-9;
 
+/// (phase, prefill pool, decode pool).
+type KvPair<'a> = (&'a str, &'a str, &'a str);
+/// Most requests (fraction), most bytes/s, bytes, USD.
+type KvTotals = (f64, f64, f64, f64);
+
 /// A pair's work segments `(start, end, rate per hour)`, as
 /// [`finish_time`] reads them.
 type Segments = Vec<(f64, f64, f64)>;
@@ -340,8 +345,8 @@ impl Plan {
     /// The KV transfers by (phase, prefill pool, decode pool): the largest
     /// fraction of requests and peak bytes/s over the intervals, the bytes
     /// moved and their cost.
-    fn kv_pairs(&self) -> BTreeMap<(&str, &str, &str), (f64, f64, f64, f64)> {
-        let mut out: BTreeMap<(&str, &str, &str), (f64, f64, f64, f64)> = BTreeMap::new();
+    fn kv_pairs(&self) -> BTreeMap<KvPair<'_>, KvTotals> {
+        let mut out: BTreeMap<KvPair<'_>, KvTotals> = BTreeMap::new();
         for t in &self.kv_transfers {
             let e = out
                 .entry((&t.phase, &t.prefill_pool, &t.decode_pool))

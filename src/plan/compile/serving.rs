@@ -51,13 +51,16 @@ impl ServeRole {
     }
 }
 
+/// A prefill or decode column: the column, requests per unit, scale-out
+/// bytes/s per unit when known.
+type DeviceCol = (ColId, f64, Option<f64>);
+
 /// A disaggregated phase's prefill and decode columns and KV flows, kept
 /// for its KV rows.
 #[derive(Debug, Default)]
 pub(super) struct KvCols {
-    /// (interval, pool, role) → (column, requests per unit, scale-out
-    /// bytes/s per unit when known).
-    devices: BTreeMap<(usize, usize, ServeRole), (ColId, f64, Option<f64>)>,
+    /// (interval, pool, role) → its column.
+    devices: BTreeMap<(usize, usize, ServeRole), DeviceCol>,
     /// The flows: interval, prefill pool, decode pool, column, bytes/s per
     /// unit, link bandwidth (explicit links).
     flows: Vec<(usize, PoolId, PoolId, ColId, f64, Option<f64>)>,
@@ -337,13 +340,30 @@ fn kv_rows(cx: &mut Ctx<'_>, p: PhaseId) {
         let mine: Vec<(ColId, f64)> = kv
             .flows
             .iter()
-            .filter(|fl| fl.0 == ti && if role == ServeRole::Prefill { fl.1 } else { fl.2 } == pool)
+            .filter(|fl| {
+                fl.0 == ti
+                    && if role == ServeRole::Prefill {
+                        fl.1
+                    } else {
+                        fl.2
+                    } == pool
+            })
             .map(|fl| (fl.3, fl.4))
             .collect();
         let (what, bound, nic_bound, verb) = if role == ServeRole::Prefill {
-            ("prefill", KvBound::Prefill(pool), KvBound::Send(pool), "send")
+            (
+                "prefill",
+                KvBound::Prefill(pool),
+                KvBound::Send(pool),
+                "send",
+            )
         } else {
-            ("decode", KvBound::Decode(pool), KvBound::Receive(pool), "receive")
+            (
+                "decode",
+                KvBound::Decode(pool),
+                KvBound::Receive(pool),
+                "receive",
+            )
         };
         let (a, e) = cx.time.intervals[ti];
         let r = cx.add_row(

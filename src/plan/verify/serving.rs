@@ -45,14 +45,7 @@ fn transfers(cx: &Ctx<'_>, p: PhaseId) -> Vec<(usize, PoolId, PoolId, f64, f64, 
         .filter_map(|(i, t)| {
             let a = cx.vs.pool_by_name(&t.prefill_pool)?;
             let b = cx.vs.pool_by_name(&t.decode_pool)?;
-            Some((
-                i,
-                a,
-                b,
-                t.from_hours.get(),
-                t.to_hours.get(),
-                t.fraction,
-            ))
+            Some((i, a, b, t.from_hours.get(), t.to_hours.get(), t.fraction))
         })
         .collect()
 }
@@ -199,8 +192,9 @@ pub(super) fn demand(cx: &Ctx<'_>, p: PhaseId, r: &mut VerifyReport) -> PhaseFig
     }
     if !flows.is_empty() || by_pool.keys().any(|k| k.1 != ServeRole::Colocated) {
         if cx.vs.phase(p).spec().disaggregation.is_none() {
-            kv.bad
-                .push(format!("'{name}' is not served disaggregated in the scenario"));
+            kv.bad.push(format!(
+                "'{name}' is not served disaggregated in the scenario"
+            ));
         }
         r.add(
             format!("kv[{name}]"),
