@@ -54,6 +54,11 @@
 //! * `serve[p,k,t]`: units of pool `k` serving inference phase `p` in
 //!   interval `t` of its window, where the pool is usable and the phase has
 //!   demand; cost `g·|t|·c_k`.
+//! * `prefill[p,k,t]`, `decode[p,k,t]`, `kv[p,A,B,t]` (inference phases
+//!   with `disaggregation`): devices doing only prefill or decode, and the
+//!   fraction of requests prefilled on `A` and decoded on `B`, with the KV
+//!   cache moved between them (bounded by links and scale-out bandwidth,
+//!   priced per GB); see the serving family's docs and DESIGN.md.
 //! * `use[p,k(,w)]` (binary, whole-device plans): whether training phase `p`
 //!   runs on pool `k` (in window `w`) (single-pool runs, memory fit).
 //!

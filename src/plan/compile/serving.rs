@@ -17,6 +17,30 @@
 //! when purchases arrive, rules change or demand steps; a pool serves only
 //! in intervals where its devices are usable. With partial demand the rows
 //! read `… − served[p] ≥ 0`.
+//!
+//! # Disaggregated serving
+//!
+//! A phase with `disaggregation` may also be served by (prefill pool `A`,
+//! decode pool `B ≠ A`) pairs that [`crate::perf::disagg::route`] allows:
+//!
+//! ```text
+//! prefill[p,A,t], decode[p,B,t] ≥ 0  units of g devices doing only prefill / decode
+//! kv[p,A,B,t] ≥ 0                    fraction of the interval's requests prefilled on A,
+//!                                    decoded on B; cost usd_per_gb·(I/peak)·κ·|t|/24/1e9
+//! serve[p,t]:        … + Σ_{A,B} kv[p,A,B,t] ≥ 1
+//! kv_prefill[p,A,t]: a_A·g·prefill[p,A,t] − Σ_B kv[p,A,B,t] ≥ 0   a_A = prefill_share_for
+//! kv_decode[p,B,t]:  b_B·g·decode[p,B,t]  − Σ_A kv[p,A,B,t] ≥ 0   b_B = decode_share_for
+//! kv_send[p,A,t]:    s_A·g·prefill[p,A,t] − Σ_B β_AB·kv[p,A,B,t] ≥ 0   (scale-out known)
+//! kv_receive[p,B,t]: s_B·g·decode[p,B,t]  − Σ_A β_AB·kv[p,A,B,t] ≥ 0
+//! kv_link[p,A,B,t]:  β_AB·kv[p,A,B,t] ≤ the link's bandwidth          (explicit links)
+//! ```
+//!
+//! with `I` the interval's peak-sized prompt tokens a day, `κ` the KV
+//! bytes per token, `β_AB = I·κ / 86,400 s` the bytes per second of all
+//! the interval's requests at the busiest hour and `s` a device's
+//! scale-out bandwidth. Devices are sized on the peak; transfers are paid
+//! at the average rate (`I / peak_to_average`). The co-located columns are
+//! unchanged, so a phase without `disaggregation` compiles as before.
 
 use super::{ColInfo, ColKind, Ctx, KvBound, RowKind, UnitCost, capacity_units, days};
 use crate::model::{ColId, VarType};
