@@ -111,12 +111,25 @@ pub(super) fn check(cx: &Ctx<'_>, r: &mut VerifyReport) -> Costs {
             rep.capital_charge_usd.get(),
             c.capital,
         ),
-        ("cost.transfer", rep.transfer_usd.get(), c.transfer),
     ] {
         r.add(
             name,
             close(reported, recomputed) && gaps.is_empty(),
             format!("reported ${reported:.2}, recomputed ${recomputed:.2}{gap_note}"),
+        );
+    }
+    // KV transfers: checked when the scenario or the plan has any (a plan
+    // without them reports the same checks, byte for byte, as before)
+    let transfers = rep.transfer_usd.get() != 0.0
+        || c.transfer != 0.0
+        || !cx.plan.kv_transfers.is_empty()
+        || vs.phases().any(|ph| ph.spec().disaggregation.is_some());
+    if transfers {
+        let (reported, recomputed) = (rep.transfer_usd.get(), c.transfer);
+        r.add(
+            "cost.transfer",
+            close(reported, recomputed),
+            format!("reported ${reported:.2}, recomputed ${recomputed:.2}"),
         );
     }
     let total = c.total();
@@ -129,7 +142,8 @@ pub(super) fn check(cx: &Ctx<'_>, r: &mut VerifyReport) -> Costs {
         "cost",
         close(reported, total) && close(reported, parts) && gaps.is_empty(),
         format!(
-            "reported total ${reported:.2}, recomputed ${total:.2}, reported capital charge + rental + energy + transfer ${parts:.2}{gap_note}"
+            "reported total ${reported:.2}, recomputed ${total:.2}, reported capital charge + rental + energy{} ${parts:.2}{gap_note}",
+            if transfers { " + transfer" } else { "" }
         ),
     );
 
