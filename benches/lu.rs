@@ -23,32 +23,20 @@ mod lu;
 use lu::{LuFactor, LuOptions};
 use sparse::SparseVec;
 
-/// Deterministic generator (SplitMix64).
-struct Rng(u64);
+#[path = "../src/rng.rs"]
+mod rng;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn unif(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
+use rng::SplitMix64 as Rng;
+
+/// Draws the bench uses beyond the generator's own.
+trait Val {
+    /// Random sign, magnitude uniform in `[lo, hi]`.
+    fn val(&mut self, lo: f64, hi: f64) -> f64;
+}
+
+impl Val for Rng {
     fn val(&mut self, lo: f64, hi: f64) -> f64 {
-        let s = if self.next() & 1 == 0 { 1.0 } else { -1.0 };
-        s * (lo + (hi - lo) * self.unif())
-    }
-    fn shuffle<T>(&mut self, v: &mut [T]) {
-        for i in (1..v.len()).rev() {
-            let j = self.below(i + 1);
-            v.swap(i, j);
-        }
+        self.sign() * self.range(lo, hi)
     }
 }
 
@@ -72,8 +60,8 @@ fn slack_heavy(rng: &mut Rng, m: usize) -> Vec<Col> {
         .collect();
     for &own in &rows[ns..] {
         let mut e = vec![(own as u32, rng.val(1.0, 3.0))];
-        for _ in 0..1 + rng.below(3) {
-            e.push((rng.below(m) as u32, rng.val(0.1, 1.0)));
+        for _ in 0..1 + rng.index(3) {
+            e.push((rng.index(m) as u32, rng.val(0.1, 1.0)));
         }
         cols.push(make_col(e));
     }
@@ -91,7 +79,7 @@ fn random_basis(rng: &mut Rng, m: usize) -> Vec<Col> {
         .map(|k| {
             let mut e = vec![(perm[k] as u32, rng.val(0.5, 1.5))];
             for _ in 0..4 {
-                e.push((rng.below(m) as u32, rng.val(0.1, 1.0)));
+                e.push((rng.index(m) as u32, rng.val(0.1, 1.0)));
             }
             make_col(e)
         })
@@ -99,10 +87,10 @@ fn random_basis(rng: &mut Rng, m: usize) -> Vec<Col> {
 }
 
 fn entering(rng: &mut Rng, m: usize) -> Col {
-    let n = 2 + rng.below(3);
+    let n = 2 + rng.index(3);
     make_col(
         (0..n)
-            .map(|_| (rng.below(m) as u32, rng.val(0.1, 3.0)))
+            .map(|_| (rng.index(m) as u32, rng.val(0.1, 3.0)))
             .collect(),
     )
 }

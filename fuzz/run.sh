@@ -9,6 +9,7 @@
 # fuzz/logs/<target>.log.
 #
 #   fuzz/run.sh SECONDS [TARGET...]      (all five targets when none named)
+#   FUZZ_ARGS='-max_len=4096' fuzz/run.sh 3600 structured   (extra libFuzzer flags)
 #
 # Needs the nightly toolchain and cargo-fuzz (`cargo +nightly fuzz`).
 set -euo pipefail
@@ -28,7 +29,7 @@ for t in "${targets[@]}"; do
   # process and move the output to fuzz-N.log).
   if ! nice -n 10 cargo +nightly fuzz run "$t" -- \
     -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-    -print_final_stats=1 >"logs/$t.log" 2>&1; then
+    -print_final_stats=1 ${FUZZ_ARGS:-} >"logs/$t.log" 2>&1; then
     tail -n 40 "logs/$t.log"
     echo "fuzz: $t FAILED (input in fuzz/artifacts/$t/, log in fuzz/logs/$t.log)" >&2
     exit 1

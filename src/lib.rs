@@ -96,6 +96,7 @@ pub mod perf;
 pub mod plan;
 pub mod policy;
 pub mod risk;
+pub mod rng;
 pub mod scenario;
 pub mod solver;
 pub mod sweep;

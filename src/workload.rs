@@ -553,6 +553,57 @@ impl Disaggregation {
     }
 }
 
+/// Training runs that fail on a day: every run of the phase on a matching
+/// pool (by pool name, or by the vendor of its accelerator) that has
+/// started before `on` and has not ended before it fails on `on`. Its work
+/// is lost (none of it counts towards the phase), its devices are released
+/// on `on` and paid for until then; the phase may start new runs from `on`
+/// on any pool it may use (a failed Ascend run redone on Ascend or on
+/// Nvidia). Runs that ended before `on`, and runs on other pools, keep
+/// their work.
+///
+/// ```toml
+/// [[phases.failures]]
+/// on = "2025-10-15"
+/// vendors = ["Huawei"]
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct RunFailure {
+    /// The day the runs fail.
+    pub on: Date,
+    /// Pools whose runs fail, by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pools: Vec<String>,
+    /// Vendors whose devices' runs fail (e.g. `"Huawei"`), as the
+    /// catalogue spells them (case and spacing aside).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vendors: Vec<String>,
+}
+
+impl RunFailure {
+    /// Runs on the pools named `pools` failing on `on`.
+    #[must_use]
+    pub fn on_pools(on: Date, pools: Vec<String>) -> RunFailure {
+        RunFailure {
+            on,
+            pools,
+            vendors: Vec::new(),
+        }
+    }
+
+    /// Runs on the devices of the vendors `vendors` failing on `on`.
+    #[must_use]
+    pub fn on_vendors(on: Date, vendors: Vec<String>) -> RunFailure {
+        RunFailure {
+            on,
+            pools: Vec::new(),
+            vendors,
+        }
+    }
+}
+
 /// One phase of the workload.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -634,6 +685,10 @@ pub struct Phase {
     /// cheaper (co-located only when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disaggregation: Option<Disaggregation>,
+    /// Training: runs that fail (a what-if, or a risk's effect, see
+    /// [`RunFailure`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failures: Vec<RunFailure>,
 
     /// Free text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -673,6 +728,7 @@ impl Phase {
             until_day: None,
             measured: Vec::new(),
             disaggregation: None,
+            failures: Vec::new(),
             note: None,
         }
     }

@@ -7,7 +7,7 @@ mod lp_support;
 
 use fleetplan::model::{ColId, Model, RowId};
 use fleetplan::solver::{BasisStatus, LpSolver, SolveOptions, Status, solve};
-use lp_support::{Rng, assert_optimal, check, constructed};
+use lp_support::{Quarter, Rng, assert_optimal, check, constructed};
 
 /// Cold solve of `model`: its objective and iterations.
 fn cold(model: &Model) -> (f64, u64) {

@@ -7,7 +7,7 @@ use crate::fleet::{Count, Delivery};
 use crate::policy::ExportRule;
 use crate::scenario::{DAYS_PER_MONTH, Scenario, ValidatedScenario};
 use crate::units::{Date, Days, Flops, Tokens};
-use crate::workload::{DemandSchedule, DemandStep};
+use crate::workload::{DemandSchedule, DemandStep, RunFailure};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One joint outcome of the risks.
@@ -61,7 +61,7 @@ pub fn joint_scenarios(s: &Scenario) -> Vec<JointScenario> {
             })
             .collect(),
         RiskMode::Sampled(draws) => {
-            let mut rng = SplitMix64(s.risk.seed.unwrap_or(0));
+            let mut rng = crate::rng::SplitMix64(s.risk.seed.unwrap_or(0));
             let mut counts: BTreeMap<Vec<usize>, u64> = BTreeMap::new();
             for _ in 0..draws {
                 let ev: Vec<usize> = (0..n).filter(|&i| rng.unit() < prob(i)).collect();
@@ -106,28 +106,6 @@ pub fn joint_scenarios(s: &Scenario) -> Vec<JointScenario> {
     out.into_iter().filter(|j| j.probability > 0.0).collect()
 }
 
-/// SplitMix64 (Steele, Lea and Flood 2014): a small, well-mixed generator
-/// whose stream depends on the seed only (no platform or crate version).
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `[0, 1)` (53 random bits).
-    fn unit(&mut self) -> f64 {
-        // a 53-bit integer: exact in f64
-        #[allow(clippy::cast_precision_loss)]
-        let v = (self.next() >> 11) as f64;
-        v / (1u64 << 53) as f64
-    }
-}
-
 /// The scenario of a joint outcome: `base` with the events `events`
 /// applied in date order (ties in declaration order), its risk sections
 /// removed, named `"<base> [<joint>]"`.
@@ -147,6 +125,13 @@ pub fn apply(base: &ValidatedScenario, joint: &JointScenario) -> Scenario {
         }
         if let Some(d) = &r.demand {
             scale_demand(&mut s, d, r.on);
+        }
+        if let Some(f) = &r.failure
+            && let Some(ph) = s.phases.iter_mut().find(|p| p.name == f.phase)
+        {
+            let mut rf = RunFailure::on_pools(r.on, f.pools.clone());
+            rf.vendors.clone_from(&f.vendors);
+            ph.failures.push(rf);
         }
     }
     s.risks.clear();

@@ -16,7 +16,12 @@
 //!   delivery caps scaled (0 halts supply) and/or delayed;
 //! * `demand = { phase, scale }`: an inference phase's daily demand scaled
 //!   from `on` (growth kept), or a training phase's whole work scaled (part
-//!   of a run to be redone, learnt on `on`).
+//!   of a run to be redone, learnt on `on`);
+//! * `failure = { phase, pools, vendors }`: the phase's runs on those pools
+//!   (or on those vendors' devices) in progress on `on` fail: their work is
+//!   lost and the phase may be redone from `on`, on the same or another
+//!   pool, at the cost of its time and device-hours
+//!   ([`crate::workload::RunFailure`]).
 //!
 //! Independent risks combine into `2^n` joint scenarios with product
 //! probabilities (at most [`MAX_INDEPENDENT_RISKS`]); `[[risk_scenarios]]`
@@ -86,8 +91,8 @@ mod verify;
 pub use apply::{JointScenario, apply, joint_scenarios};
 pub use report::{Decision, RiskPlan, RiskSummary, ScenarioOutcome};
 pub use spec::{
-    DeliveryRisk, DemandRisk, MAX_INDEPENDENT_RISKS, MAX_JOINT_SCENARIOS, Risk, RiskMode,
-    RiskOptions, RiskScenario,
+    DeliveryRisk, DemandRisk, FailureRisk, MAX_INDEPENDENT_RISKS, MAX_JOINT_SCENARIOS, Risk,
+    RiskMode, RiskOptions, RiskScenario,
 };
 pub use verify::verify_risk;
 

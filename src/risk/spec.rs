@@ -52,6 +52,10 @@ pub struct Risk {
     /// A phase's demand scaled from `on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub demand: Option<DemandRisk>,
+    /// A training phase's runs on some pools failing on `on` (a
+    /// [`crate::workload::RunFailure`]: their work lost, to be redone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<FailureRisk>,
     /// Where the probability comes from.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<String>,
@@ -88,6 +92,32 @@ pub struct DemandRisk {
     pub phase: String,
     /// Factor on the demand (> 0).
     pub scale: f64,
+}
+
+/// Training runs failing: the runs of `phase` on the pools named, or on
+/// the devices of the vendors named, in progress on the event's date fail
+/// then; their work is lost and the phase may be redone from that date, on
+/// any pool it may use ([`crate::workload::RunFailure`]).
+///
+/// ```toml
+/// [[risks]]
+/// name = "ascend-run-fails"
+/// probability = 0.4
+/// on = "2025-10-15"
+/// failure = { phase = "pretrain", vendors = ["Huawei"] }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct FailureRisk {
+    /// The training phase.
+    pub phase: String,
+    /// Pools whose runs fail, by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pools: Vec<String>,
+    /// Vendors whose devices' runs fail.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vendors: Vec<String>,
 }
 
 /// A joint scenario listed by the user: which risks happen together, and
@@ -263,14 +293,17 @@ pub(crate) fn check(s: &Scenario, out: &mut Vec<Issue>) {
                 "date the event inside the horizon",
             );
         }
-        if r.rule.is_none() && r.deliveries.is_none() && r.demand.is_none() {
+        if r.rule.is_none() && r.deliveries.is_none() && r.demand.is_none() && r.failure.is_none() {
             issue(
                 out,
                 IssueCode::RiskInvalid,
                 at.clone(),
                 format!("risk '{}' has no effect", r.name),
-                "give at least one of rule = {...}, deliveries = {...}, demand = {...}",
+                "give at least one of rule = {...}, deliveries = {...}, demand = {...}, failure = {...}",
             );
+        }
+        if let Some(f) = &r.failure {
+            check_failure(s, out, &at, f);
         }
         if let Some(rule) = &r.rule
             && rule.from.is_some()
@@ -311,6 +344,52 @@ pub(crate) fn check(s: &Scenario, out: &mut Vec<Issue>) {
         }
     }
     check_joint(s, out, &names);
+}
+
+/// A failure risk names a training phase and pools of the scenario (its
+/// vendors are checked with the scenario it makes, at
+/// `phases[i].failures[j]`).
+fn check_failure(s: &Scenario, out: &mut Vec<Issue>, at: &str, f: &FailureRisk) {
+    match s.phases.iter().find(|p| p.name == f.phase) {
+        None => issue(
+            out,
+            IssueCode::PhaseUnknown,
+            format!("{at}.failure.phase"),
+            format!("unknown phase '{}'", f.phase),
+            "name a training phase of this scenario",
+        ),
+        Some(p) if !p.kind.is_training() => issue(
+            out,
+            IssueCode::RiskInvalid,
+            format!("{at}.failure.phase"),
+            format!(
+                "'{}' is an inference phase: it has no runs to fail",
+                f.phase
+            ),
+            "name a pretraining or posttraining phase",
+        ),
+        Some(_) => {}
+    }
+    if f.pools.is_empty() && f.vendors.is_empty() {
+        issue(
+            out,
+            IssueCode::FailureEmpty,
+            format!("{at}.failure"),
+            "the failure names no pool and no vendor".into(),
+            "add pools = [\"<pool name>\"] or vendors = [\"<vendor>\"]",
+        );
+    }
+    for (k, n) in f.pools.iter().enumerate() {
+        if !s.pools.iter().any(|p| &p.name == n) {
+            issue(
+                out,
+                IssueCode::PoolUnknown,
+                format!("{at}.failure.pools[{k}]"),
+                format!("unknown pool '{n}'"),
+                "name a pool of this scenario",
+            );
+        }
+    }
 }
 
 fn check_deliveries(s: &Scenario, out: &mut Vec<Issue>, at: &str, d: &DeliveryRisk) {

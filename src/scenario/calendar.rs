@@ -14,10 +14,11 @@
 //! ([`ValidatedScenario::date_at`]).
 
 use super::{PhaseId, PoolId, RuleId, ValidatedScenario};
+use crate::catalog::vendor_key;
 use crate::fleet::Ownership;
 use crate::policy::{RuleEffect, RuleScope};
 use crate::units::{Date, Days, Fraction, Hours};
-use crate::workload::{DemandSchedule, PhaseKind, TokenDemand};
+use crate::workload::{DemandSchedule, PhaseKind, RunFailure, TokenDemand};
 
 /// Average days in a month (365.25 / 12), the unit of `growth_per_month`.
 pub const DAYS_PER_MONTH: f64 = 30.4375;
@@ -101,6 +102,7 @@ impl ValidatedScenario {
             if let Some(sched) = &ph.tokens_per_day {
                 dates.extend(sched.step_dates());
             }
+            dates.extend(ph.failures.iter().map(|f| f.on));
         }
         let h = self.horizon().to_hours().get();
         let mut out: Vec<f64> = dates.into_iter().map(|d| self.hours_of(d)).collect();
@@ -109,6 +111,53 @@ impl ValidatedScenario {
         out.sort_by(f64::total_cmp);
         out.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
         out.into_iter().map(Hours::from_raw).collect()
+    }
+
+    /// When runs of training phase `p` on pool `k` fail
+    /// ([`crate::workload::RunFailure`]): the hours of the failures that
+    /// name the pool or its accelerator's vendor, inside the horizon,
+    /// sorted.
+    #[must_use]
+    pub fn run_failures(&self, p: PhaseId, k: PoolId) -> Vec<Hours> {
+        let pool = self.pool(k);
+        let vendor = vendor_key(&pool.accelerator().vendor);
+        self.failure_hours(p, |f| {
+            f.pools.iter().any(|n| n == pool.name())
+                || f.vendors.iter().any(|v| vendor_key(v) == vendor)
+        })
+    }
+
+    /// When runs of training phase `p` fail on some pool: the times from
+    /// which the phase may start new runs.
+    #[must_use]
+    pub fn failure_starts(&self, p: PhaseId) -> Vec<Hours> {
+        self.failure_hours(p, |_| true)
+    }
+
+    fn failure_hours(&self, p: PhaseId, keep: impl Fn(&RunFailure) -> bool) -> Vec<Hours> {
+        let h = self.horizon().to_hours().get();
+        let mut out: Vec<f64> = self
+            .phase(p)
+            .spec()
+            .failures
+            .iter()
+            .filter(|f| keep(f))
+            .map(|f| self.hours_of(f.on))
+            .filter(|&t| t > 1e-9 && t < h - 1e-9)
+            .collect();
+        out.sort_by(f64::total_cmp);
+        out.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
+        out.into_iter().map(Hours::from_raw).collect()
+    }
+
+    /// Whether a run of phase `p` on pool `k` held over `[from, to)` hours
+    /// fails: it started before a failure of its pool and had not ended
+    /// before it (a run ending on the failure's instant fails too).
+    #[must_use]
+    pub fn run_fails(&self, p: PhaseId, k: PoolId, from: f64, to: f64) -> Option<Hours> {
+        self.run_failures(p, k)
+            .into_iter()
+            .find(|t| from < t.get() - 1e-6 && to >= t.get() - 1e-6)
     }
 
     /// Whether `pool`'s devices may run on `date`: no prohibition of use in

@@ -96,7 +96,6 @@
 //! | `E-ACCEL-DUPLICATE` | two `[[accelerators]]` entries change the same accelerator |
 //! | `E-VENDOR-UNKNOWN` | an export rule names a vendor no accelerator has |
 //! | `E-PHASE-UNKNOWN` | the objective names a phase that does not exist |
-//! | `E-POOL-UNKNOWN` | a `disaggregation.links[]` entry names a pool that does not exist (or the same pool twice) |
 //! | `E-KV-UNKNOWN` | a phase with `disaggregation` gives neither `model.kv_bytes_per_token` nor `layers`, `hidden` and `heads` |
 //! | `E-FLEET-EMPTY` | no pools |
 //! | `E-WORKLOAD-EMPTY` | no phases |
@@ -135,6 +134,8 @@
 //! | `E-RULE-USE-NOT-PROHIBITED` | a `scope = "use"` rule whose status is not `prohibited` |
 //! | `E-RISK-INVALID` | a risk without an effect or probability, an unknown pool, phase or risk, joint probabilities not summing to 1, an objective other than `min_cost` ([`crate::risk`]) |
 //! | `E-RISK-TOO-MANY` | more than 12 independent risks without `risk.samples`, or more than 4,096 joint scenarios |
+//! | `E-POOL-UNKNOWN` | a run failure or a `disaggregation.links[]` entry naming a pool that does not exist (a link: or the same pool twice) |
+//! | `E-FAILURE-EMPTY` | a run failure (`phases[].failures`) naming no pool and no vendor |
 //!
 //! # Numeric ranges
 //!

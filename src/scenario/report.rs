@@ -44,8 +44,6 @@ string_enum! {
         VendorUnknown = "E-VENDOR-UNKNOWN",
         /// A reference to a phase that does not exist.
         PhaseUnknown = "E-PHASE-UNKNOWN",
-        /// A reference to a pool that does not exist.
-        PoolUnknown = "E-POOL-UNKNOWN",
         /// Disaggregated serving of a phase whose KV-cache size is unknown.
         KvUnknown = "E-KV-UNKNOWN",
         /// The scenario has no pools.
@@ -129,6 +127,10 @@ string_enum! {
         /// More independent risks (or joint scenarios) than can be
         /// combined exhaustively.
         RiskTooMany = "E-RISK-TOO-MANY",
+        /// A reference to a pool that does not exist.
+        PoolUnknown = "E-POOL-UNKNOWN",
+        /// A run failure that names no pool and no vendor.
+        FailureEmpty = "E-FAILURE-EMPTY",
     }
 }
 
@@ -156,7 +158,6 @@ impl IssueCode {
             }
             IssueCode::VendorUnknown => "a vendor no accelerator has",
             IssueCode::PhaseUnknown => "a reference to a phase that does not exist",
-            IssueCode::PoolUnknown => "a reference to a pool that does not exist",
             IssueCode::KvUnknown => "disaggregated serving without a KV-cache size",
             IssueCode::FleetEmpty => "the scenario has no pools",
             IssueCode::WorkloadEmpty => "the scenario has no phases",
@@ -201,6 +202,8 @@ impl IssueCode {
             IssueCode::RuleUseNotProhibited => "a rule on use that does not prohibit",
             IssueCode::RiskInvalid => "a risk section that cannot be planned",
             IssueCode::RiskTooMany => "more risks or joint scenarios than can be combined",
+            IssueCode::PoolUnknown => "a reference to a pool that does not exist",
+            IssueCode::FailureEmpty => "a run failure that names no pool and no vendor",
         }
     }
 }

@@ -1061,8 +1061,9 @@ impl Checker {
         c.and_then(|c| self.count_in(&path(), c, positive, range))
     }
 
-    /// A list of at most `max` entries (`E-NUMBER-RANGE` at the list).
-    fn list_len(&mut self, path: &str, len: usize, max: usize) {
+    /// A list of at most `max` entries (`E-NUMBER-RANGE` at the list);
+    /// whether it is.
+    fn list_len(&mut self, path: &str, len: usize, max: usize) -> bool {
         if len > max {
             self.add(
                 IssueCode::NumberRange,
@@ -1071,6 +1072,7 @@ impl Checker {
                 format!("give at most {max} (numeric ranges in the scenario docs)"),
             );
         }
+        len <= max
     }
 
     fn opt_quantity<Q: Quantity>(
@@ -1225,6 +1227,7 @@ impl Scenario {
                 check_disaggregation(&mut c, i, ph, d, &pool_names);
             }
         }
+        check_failures(&mut c, s, &catalog, horizon_ok.then_some(horizon));
 
         // Objective.
         let objective = match &s.objective {
@@ -2255,6 +2258,82 @@ fn check_demand_steps(
             ),
             "give a positive input or output token rate in some step, or remove the phase",
         );
+    }
+}
+
+/// `phases[i].failures`: on training phases only, inside the horizon (after
+/// its first day, when runs may have started), naming pools that exist or
+/// vendors that make some accelerator.
+fn check_failures(c: &mut Checker, s: &Scenario, catalog: &Catalog, horizon: Option<f64>) {
+    for (i, ph) in s.phases.iter().enumerate() {
+        if !c.list_len(
+            &format!("phases[{i}].failures"),
+            ph.failures.len(),
+            ranges::MAX_LIST,
+        ) {
+            continue;
+        }
+        for (j, f) in ph.failures.iter().enumerate() {
+            let at = format!("phases[{i}].failures[{j}]");
+            if !(c.list_len(&format!("{at}.pools"), f.pools.len(), ranges::MAX_LIST)
+                & c.list_len(&format!("{at}.vendors"), f.vendors.len(), ranges::MAX_LIST))
+            {
+                continue;
+            }
+            if !ph.kind.is_training() {
+                c.add(
+                    IssueCode::FieldNotApplicable,
+                    &at,
+                    format!("inference phase '{}' has no runs to fail", ph.name),
+                    "put failures on a pretraining or posttraining phase, or remove it",
+                );
+                continue;
+            }
+            if f.on <= s.start {
+                c.add(
+                    IssueCode::DateBeyondHorizon,
+                    format!("{at}.on"),
+                    format!(
+                        "{} is not after the start ({}): no run has started by then",
+                        f.on, s.start
+                    ),
+                    "give a date after the start, or remove the failure",
+                );
+            }
+            date_in_horizon(c, &format!("{at}.on"), f.on, s.start, horizon);
+            if f.pools.is_empty() && f.vendors.is_empty() {
+                c.add(
+                    IssueCode::FailureEmpty,
+                    &at,
+                    "the failure names no pool and no vendor",
+                    "add pools = [\"<pool name>\"] or vendors = [\"<vendor>\"]",
+                );
+            }
+            let known: Vec<&str> = s.pools.iter().map(|p| p.name.as_str()).collect();
+            for (k, n) in f.pools.iter().enumerate() {
+                if !known.contains(&n.as_str()) {
+                    c.add(
+                        IssueCode::PoolUnknown,
+                        format!("{at}.pools[{k}]"),
+                        format!("unknown pool '{n}'"),
+                        format!("name a pool of this scenario; {}", suggest(n, &known)),
+                    );
+                }
+            }
+            for (k, v) in f.vendors.iter().enumerate() {
+                if !catalog
+                    .iter()
+                    .any(|a| vendor_key(&a.vendor) == vendor_key(v))
+                {
+                    c.add(
+                        IssueCode::VendorUnknown,
+                        format!("{at}.vendors[{k}]"),
+                        format!("no accelerator is made by '{v}'"),
+                        format!("use one of: {}", catalog.vendors().join(", ")),
+                    );
+                }
+            }
+        }
     }
 }
 

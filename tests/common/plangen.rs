@@ -31,42 +31,15 @@
 
 use std::fmt::Write as _;
 
-/// SplitMix64: a small, seeded, portable generator.
-#[derive(Debug, Clone)]
-pub struct Rng(u64);
+/// The crate's seeded generator; a generator's stream from `seed` starts
+/// at state `seed ^ 0x9e37_79b9_7f4a_7c15` (the generated instances of
+/// earlier releases depend on it).
+pub use fleetplan::rng::SplitMix64 as Rng;
 
-impl Rng {
-    /// A generator from a seed.
-    pub fn new(seed: u64) -> Self {
-        Self(seed ^ 0x9e37_79b9_7f4a_7c15)
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `[0, 1)`.
-    pub fn unit(&mut self) -> f64 {
-        // 53 random bits: exact in f64.
-        #[allow(clippy::cast_precision_loss)]
-        let v = (self.next_u64() >> 11) as f64;
-        v / (1u64 << 53) as f64
-    }
-
-    /// Uniform in `[lo, hi)`.
-    pub fn range(&mut self, lo: f64, hi: f64) -> f64 {
-        lo + (hi - lo) * self.unit()
-    }
-
-    /// Uniform integer in `[0, n)`.
-    pub fn below(&mut self, n: u64) -> u64 {
-        self.next_u64() % n.max(1)
-    }
+/// The generator for `seed`.
+#[must_use]
+pub fn rng(seed: u64) -> Rng {
+    Rng(seed ^ 0x9e37_79b9_7f4a_7c15)
 }
 
 /// Accelerators the generator uses: (name, origin is CN, has FP8, prefill
@@ -84,7 +57,7 @@ const CHIPS: [(&str, bool, bool, f64, f64); 6] = [
 /// the same arguments.
 #[must_use]
 pub fn fleet_toml(pools: usize, phases: usize, seed: u64) -> String {
-    let mut r = Rng::new(seed);
+    let mut r = rng(seed);
     let mut o = format!(
         "name = \"fleet-{pools}x{phases}-{seed}\"\nstart = \"2025-08-15\"\nhorizon_days = 180\njurisdiction = \"CN\"\nobjective = \"min_cost\"\n\n"
     );

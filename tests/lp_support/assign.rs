@@ -12,26 +12,7 @@
 
 use fleetplan::model::{Model, ModelBuilder, VarType};
 
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn uniform(&mut self, lo: f64, hi: f64) -> f64 {
-        lo + (hi - lo) * self.unit()
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
-    }
-}
+use fleetplan::rng::SplitMix64 as Rng;
 
 fn round4(v: f64) -> f64 {
     (v * 1e4).round() / 1e4
@@ -42,49 +23,49 @@ fn round4(v: f64) -> f64 {
 pub fn assign_model(p: usize, k: usize) -> Model {
     let mut rng = Rng(20_240_000 + 7919 * p as u64 + k as u64);
     let mut dom: Vec<bool> = (0..k).map(|_| rng.unit() < 0.4).collect();
-    let forced = rng.below(k);
+    let forced = rng.index(k);
     dom[forced] = true;
     let price: Vec<f64> = (0..k)
-        .map(|q| round4(rng.uniform(0.8, 12.0) * if dom[q] { 1.25 } else { 1.0 }))
+        .map(|q| round4(rng.range(0.8, 12.0) * if dom[q] { 1.25 } else { 1.0 }))
         .collect();
     let mut elig: Vec<Vec<bool>> = (0..p)
         .map(|_| (0..k).map(|_| rng.unit() < 0.6).collect())
         .collect();
     let dom_idx: Vec<usize> = (0..k).filter(|&q| dom[q]).collect();
     for row in elig.iter_mut() {
-        row[dom_idx[rng.below(dom_idx.len())]] = true;
+        row[dom_idx[rng.index(dom_idx.len())]] = true;
     }
     for q in 0..k {
         if !(0..p).any(|ph| elig[ph][q]) {
-            let ph = rng.below(p);
+            let ph = rng.index(p);
             elig[ph][q] = true;
         }
     }
     let eff: Vec<Vec<f64>> = (0..p)
-        .map(|_| (0..k).map(|_| round4(rng.uniform(0.3, 2.5))).collect())
+        .map(|_| (0..k).map(|_| round4(rng.range(0.3, 2.5))).collect())
         .collect();
     let cost: Vec<Vec<f64>> = (0..p)
         .map(|_| {
             (0..k)
-                .map(|q| round4(price[q] * (1.0 + rng.uniform(0.0, 0.2))))
+                .map(|q| round4(price[q] * (1.0 + rng.range(0.0, 0.2))))
                 .collect()
         })
         .collect();
     // A random feasible plan x0.
     let mut x0 = vec![vec![0.0; k]; p];
     for ph in 0..p {
-        let work = rng.uniform(10.0, 1000.0);
+        let work = rng.range(10.0, 1000.0);
         let cand: Vec<usize> = (0..k).filter(|&q| elig[ph][q]).collect();
         let dcand: Vec<usize> = cand.iter().copied().filter(|&q| dom[q]).collect();
-        let want = cand.len().min(1 + rng.below(3));
+        let want = cand.len().min(1 + rng.index(3));
         let mut pick: Vec<usize> = Vec::new();
         while pick.len() < want {
-            let q = cand[rng.below(cand.len())];
+            let q = cand[rng.index(cand.len())];
             if !pick.contains(&q) {
                 pick.push(q);
             }
         }
-        let dq = dcand[rng.below(dcand.len())];
+        let dq = dcand[rng.index(dcand.len())];
         if !pick.contains(&dq) {
             pick.push(dq);
         }
@@ -109,11 +90,11 @@ pub fn assign_model(p: usize, k: usize) -> Model {
     let avg = (usage.iter().sum::<f64>() / k as f64).max(1.0);
     let cap: Vec<f64> = (0..k)
         .map(|q| {
-            let slack = rng.uniform(1.05, 1.5);
+            let slack = rng.range(1.05, 1.5);
             if usage[q] > 0.0 {
                 (usage[q] * slack + 1.0).ceil()
             } else {
-                (avg * rng.uniform(0.2, 1.0)).ceil()
+                (avg * rng.range(0.2, 1.0)).ceil()
             }
         })
         .collect();

@@ -7,28 +7,17 @@
 use fleetplan::model::{Model, ModelBuilder, VarType};
 use fleetplan::solver::{Solution, Status};
 
-/// A small deterministic generator (SplitMix64).
-pub struct Rng(pub u64);
+pub use fleetplan::rng::SplitMix64 as Rng;
 
-impl Rng {
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// Uniform in `[0, 1)`.
-    pub fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    /// Uniform integer in `0..n`.
-    pub fn below(&mut self, n: u64) -> u64 {
-        self.next_u64() % n
-    }
+/// Draws the LP tests use beyond the generator's own.
+pub trait Quarter {
     /// A "nice" value: a multiple of 1/4 in `[lo, hi]`.
-    pub fn quarter(&mut self, lo: f64, hi: f64) -> f64 {
-        ((lo + (hi - lo) * self.unit()) * 4.0).round() / 4.0
+    fn quarter(&mut self, lo: f64, hi: f64) -> f64;
+}
+
+impl Quarter for Rng {
+    fn quarter(&mut self, lo: f64, hi: f64) -> f64 {
+        (self.range(lo, hi) * 4.0).round() / 4.0
     }
 }
 

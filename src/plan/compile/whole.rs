@@ -28,7 +28,15 @@ pub(super) fn rows(cx: &mut Ctx<'_>) {
         }
         let single = ph.spec().single_pool;
         let mut uses = Vec::new();
-        let cols = cx.train_cols[p.index()].clone();
+        // failed runs (compile::work) take no part in these rows
+        let cols: Vec<_> = cx.train_cols[p.index()]
+            .iter()
+            .copied()
+            .filter(|&(k, c, _, _)| {
+                let w = cx.cols[c.index()].window;
+                vs.run_fails(p, k, w.0.get(), w.1.get()).is_none()
+            })
+            .collect();
         for &(k, c, g, min_dev) in &cols {
             let needs_u = single || (min_dev as f64) > g;
             if !needs_u {

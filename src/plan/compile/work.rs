@@ -24,6 +24,14 @@
 //! the pool's capacity row in every interval of the window. With partial
 //! demand (most-served objective) the row reads `… − served[p] ≥ 0`.
 //!
+//! A run that fails ([`crate::workload::RunFailure`]: it started on a
+//! failing pool before the failure and had not ended before it) earns
+//! nothing: its column has no entry in `work[p]`, holds its devices (in
+//! `capacity` and the phase's device limits) and is paid for from its start
+//! to the failure, and takes no part in the whole-device rows (`use`,
+//! `gang`, `single_pool`: the phase may be redone on another pool). Every pool's windows for the phase also start at each
+//! failure.
+//!
 //! A unit's coefficient in `work[p]` is capped at [`MAX_WORK_SHARE`]
 //! (10^6): a unit that would do the phase's work more than a million times
 //! over in its window (a phase of 1 FLOP on a pool of H100s: 10^21 times)
@@ -49,6 +57,8 @@ fn windows(cx: &Ctx<'_>, p: PhaseId, k: PoolId) -> Vec<(Hours, Hours)> {
     let usable = &cx.usable[k.index()];
     let mut starts: Vec<Hours> = vec![s0];
     starts.extend(cx.orders[k.index()].iter().map(|o| o.arrival));
+    // a failed run may be redone from the failure on, on any pool
+    starts.extend(cx.vs.failure_starts(p));
     for t in 1..cx.time.len() {
         if usable[t] && !usable[t - 1] {
             starts.push(cx.time.intervals[t].0);
@@ -99,9 +109,18 @@ pub(super) fn columns(cx: &mut Ctx<'_>, p: PhaseId, k: PoolId) {
             }
         };
         any = true;
-        let hours = t.hours.get();
+        let from = e - t.hours;
+        // a run that fails holds its devices until the failure and earns
+        // nothing (module docs)
+        let failed = cx.vs.run_fails(p, k, from.get(), e.get());
+        let until = failed.unwrap_or(e);
+        let hours = (until - from).get();
         let cost = cx.running_cost(k, g, hours);
-        let share = t.share_per_device_hour * hours * g;
+        let share = if failed.is_some() {
+            0.0
+        } else {
+            t.share_per_device_hour * hours * g
+        };
         let name = if single {
             format!("train[{},{}]", ph.name(), pool.name())
         } else {
@@ -118,14 +137,15 @@ pub(super) fn columns(cx: &mut Ctx<'_>, p: PhaseId, k: PoolId) {
                 domestic: pool.is_domestic(),
                 cost,
                 share,
-                window: (e - Hours::from_raw(hours), e),
+                window: (from, until),
             },
         );
-        cx.work_entries[p.index()].push((c, share.min(MAX_WORK_SHARE)));
+        if failed.is_none() {
+            cx.work_entries[p.index()].push((c, share.min(MAX_WORK_SHARE)));
+        }
         cx.train_cols[p.index()].push((k, c, g, t.min_devices));
-        let from = e - Hours::from_raw(hours);
         for ti in 0..cx.time.len() {
-            if cx.time.within(ti, from, e) {
+            if cx.time.within(ti, from, until) {
                 cx.cap_entries.push((k.index(), ti, c, g));
             }
         }

@@ -42,9 +42,10 @@ pub(super) fn check(cx: &Ctx<'_>, p: PhaseId, r: &mut VerifyReport) {
         }
     }
     if training && ph.spec().single_pool {
+        // a failed run may be redone on another pool
         let pools: BTreeSet<&str> = cx
             .phase_slots(p)
-            .filter(|s| s.devices > 0.0)
+            .filter(|s| s.devices > 0.0 && cx.vs.run_fails(p, s.pool, s.from, s.to).is_none())
             .map(|s| cx.vs.pool(s.pool).name())
             .collect();
         let used = format!(
@@ -80,7 +81,11 @@ pub(super) fn check(cx: &Ctx<'_>, p: PhaseId, r: &mut VerifyReport) {
 fn memory_fit(cx: &Ctx<'_>, p: PhaseId, r: &mut VerifyReport) {
     let name = cx.vs.phase(p).name();
     let mut by_pool: BTreeMap<usize, Vec<(f64, f64, f64)>> = BTreeMap::new();
-    for s in cx.phase_slots(p) {
+    // failed runs take no part (the compiler's gang and memfit rows)
+    for s in cx
+        .phase_slots(p)
+        .filter(|s| cx.vs.run_fails(p, s.pool, s.from, s.to).is_none())
+    {
         by_pool
             .entry(s.pool.index())
             .or_default()

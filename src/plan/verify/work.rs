@@ -21,8 +21,8 @@ fn true_rate(cx: &Ctx<'_>, p: PhaseId, k: PoolId, n: f64) -> f64 {
 /// The planner's window that holds a slot starting at `from` on pool `k`:
 /// from the latest of the phase's start, the arrivals of the pool's
 /// purchases, `from` itself when devices ordered on a permitted day could
-/// arrive then, and the times its devices become usable again that is not
-/// after `from`, to the phase's deadline (for a phase whose deadline a
+/// arrive then, the phase's run failures, and the times its devices become
+/// usable again that is not after `from`, to the phase's deadline (for a phase whose deadline a
 /// makespan objective sets, the slot's end) or the next time its devices
 /// stop being usable (the compiler's training windows,
 /// `plan::compile::work`).
@@ -50,6 +50,7 @@ fn planner_window(cx: &Ctx<'_>, p: PhaseId, k: PoolId, from: f64, to: f64) -> (f
         .iter()
         .map(|b| b.arrival)
         .chain(arrival_possible.then_some(from))
+        .chain(vs.failure_starts(p).iter().map(|h| h.get()))
         .chain(
             changes
                 .iter()
@@ -86,7 +87,7 @@ fn linearised_rate(cx: &Ctx<'_>, p: PhaseId, k: PoolId, from: f64, to: f64) -> f
 }
 
 /// Checks `demand[P]` of a training phase: the work done within the earning
-/// windows at the slots' device counts, with a warning when only the
+/// windows at the slots' device counts (none by a run that failed), with a warning when only the
 /// planner's linearisation meets the demand.
 pub(super) fn demand(cx: &Ctx<'_>, p: PhaseId, r: &mut VerifyReport) -> PhaseFigures {
     let name = cx.vs.phase(p).name();
@@ -96,7 +97,8 @@ pub(super) fn demand(cx: &Ctx<'_>, p: PhaseId, r: &mut VerifyReport) -> PhaseFig
     for s in cx.phase_slots(p) {
         let (lo, hi) = cx.earning(p, s.pool);
         let (a, b) = (s.from.max(lo), s.to.min(hi));
-        if b <= a || s.devices <= 0.0 {
+        // a failed run's work is lost (workload::RunFailure)
+        if b <= a || s.devices <= 0.0 || cx.vs.run_fails(p, s.pool, s.from, s.to).is_some() {
             continue;
         }
         by_pool

@@ -9,35 +9,17 @@ use std::cell::Cell;
 
 // ----- helpers --------------------------------------------------------------
 
-/// Deterministic generator (SplitMix64).
-struct Rng(u64);
+use crate::rng::SplitMix64 as Rng;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn unif(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn sign(&mut self) -> f64 {
-        if self.next() & 1 == 0 { 1.0 } else { -1.0 }
-    }
+/// Draws the tests use beyond the generator's own.
+trait Val {
     /// Random sign, magnitude uniform in `[lo, hi]`.
+    fn val(&mut self, lo: f64, hi: f64) -> f64;
+}
+
+impl Val for Rng {
     fn val(&mut self, lo: f64, hi: f64) -> f64 {
-        self.sign() * (lo + (hi - lo) * self.unif())
-    }
-    fn shuffle<T>(&mut self, v: &mut [T]) {
-        for i in (1..v.len()).rev() {
-            let j = self.below(i + 1);
-            v.swap(i, j);
-        }
+        self.sign() * self.range(lo, hi)
     }
 }
 
@@ -152,7 +134,7 @@ fn backward(ax: &[f64], b: &[f64], norm_a: f64, x: &[f64]) -> f64 {
 fn random_rhs(rng: &mut Rng, m: usize, nnz: usize) -> Vec<f64> {
     let mut b = vec![0.0; m];
     for _ in 0..nnz {
-        b[rng.below(m)] = rng.val(0.5, 2.0);
+        b[rng.index(m)] = rng.val(0.5, 2.0);
     }
     b
 }
@@ -268,7 +250,7 @@ fn dominant(rng: &mut Rng, m: usize, extra: usize) -> Cols {
             let mut e = vec![(perm[k] as u32, own)];
             let n = extra.min(m.saturating_sub(1));
             for _ in 0..n {
-                let i = rng.below(m);
+                let i = rng.index(m);
                 if i != perm[k] {
                     e.push((i as u32, rng.val(0.0, 1.0) * own.abs() / (2.0 * n as f64)));
                 }
@@ -287,7 +269,7 @@ fn general(rng: &mut Rng, m: usize, per_col: usize) -> Cols {
             let e = (0..per_col.max(1))
                 .map(|_| {
                     (
-                        rng.below(m) as u32,
+                        rng.index(m) as u32,
                         rng.sign() * 10f64.powf(rng.val(0.0, 3.0)),
                     )
                 })
@@ -307,8 +289,8 @@ fn slack_heavy(rng: &mut Rng, m: usize, slack_frac: f64) -> Cols {
     let mut cols: Cols = rows[..ns].iter().map(|&r| unit(r, rng.sign())).collect();
     for &own in &rows[ns..] {
         let mut e = vec![(own as u32, rng.val(2.0, 4.0))];
-        for _ in 0..1 + rng.below(3) {
-            e.push((rng.below(m) as u32, rng.val(0.05, 0.5)));
+        for _ in 0..1 + rng.index(3) {
+            e.push((rng.index(m) as u32, rng.val(0.05, 0.5)));
         }
         // A duplicate of `own` may be summed into it; dominance still holds
         // (|own| >= 2 > 3 · 0.5).
@@ -319,10 +301,10 @@ fn slack_heavy(rng: &mut Rng, m: usize, slack_frac: f64) -> Cols {
 }
 
 fn structural(rng: &mut Rng, m: usize, lo: usize, hi: usize) -> Col {
-    let n = lo + rng.below(hi - lo + 1);
+    let n = lo + rng.index(hi - lo + 1);
     make_col(
         (0..n)
-            .map(|_| (rng.below(m) as u32, rng.val(0.1, 3.0)))
+            .map(|_| (rng.index(m) as u32, rng.val(0.1, 3.0)))
             .collect(),
     )
 }
@@ -645,8 +627,8 @@ fn general_columns_with_two_to_four_nonzeros_and_slacks() {
         let mut cols: Cols = rows[..ns].iter().map(|&r| unit(r, -1.0)).collect();
         for &own in &rows[ns..] {
             let mut e = vec![(own as u32, rng.val(0.1, 3.0))];
-            for _ in 0..1 + rng.below(3) {
-                e.push((rows[ns + rng.below(m - ns)] as u32, rng.val(0.1, 3.0)));
+            for _ in 0..1 + rng.index(3) {
+                e.push((rows[ns + rng.index(m - ns)] as u32, rng.val(0.1, 3.0)));
             }
             cols.push(make_col(e));
         }
@@ -879,7 +861,7 @@ fn badly_scaled_and_ill_conditioned_but_nonsingular() {
     let mut cols = dominant(&mut rng, m, 4);
     let (ri, rv) = cols[3].clone();
     let mut e: Vec<(u32, f64)> = ri.iter().copied().zip(rv.iter().map(|v| 2.0 * v)).collect();
-    e.push((rng.below(m) as u32, 1e-7));
+    e.push((rng.index(m) as u32, 1e-7));
     cols[9] = make_col(e);
     let cond = oracle(&cols).condition();
     assert!(cond > 1e6, "test matrix not ill-conditioned: {cond:e}");
@@ -1068,7 +1050,7 @@ fn singular_near_dependent_columns() {
         .copied()
         .zip(cols[5].1.iter().copied())
         .collect();
-    e.push((rng.below(40) as u32, 1e-14));
+    e.push((rng.index(40) as u32, 1e-14));
     cols[20] = make_col(e);
     let (bad, _) = check_singular(&cols, 1);
     assert!(bad == vec![5] || bad == vec![20], "{bad:?}");
@@ -1125,7 +1107,7 @@ fn run_updates(
         if cands.is_empty() {
             continue;
         }
-        let pos = cands[rng.below(cands.len())];
+        let pos = cands[rng.index(cands.len())];
         assert_eq!(lu.update(pos, xd[pos]), Ok(()), "update {done} at {pos}");
         cols[pos] = a;
         done += 1;
@@ -1170,8 +1152,8 @@ fn update_sequences_match_fresh_factors() {
     // occasionally slacks back.
     let mut cols = slack_heavy(&mut rng, 600, 0.8);
     let d2 = run_updates(&mut cols, opts.clone(), 200, 25, &mut rng, |r, m| {
-        if r.unif() < 0.2 {
-            unit(r.below(m), 1.0)
+        if r.unit() < 0.2 {
+            unit(r.index(m), 1.0)
         } else {
             structural(r, m, 2, 4)
         }
@@ -1352,8 +1334,8 @@ fn int_matrix(m: usize, seed: u64, density: f64) -> Cols {
         .map(|_| {
             let mut e = Vec::new();
             for i in 0..m {
-                if rng.unif() < density {
-                    let v = 1 + rng.below(3);
+                if rng.unit() < density {
+                    let v = 1 + rng.index(3);
                     e.push((i as u32, rng.sign() * v as f64));
                 }
             }
@@ -1628,7 +1610,7 @@ fn netlib_basis_sequences(scaled: bool, tol: f64) {
         let steps = (3 * m).min(1500);
         let mut inst_worst = 0.0f64;
         for step in 0..steps {
-            let j = rng.below(a.len());
+            let j = rng.index(a.len());
             if basis.contains(&Ok(j)) || a[j].0.is_empty() {
                 continue;
             }
@@ -1646,7 +1628,7 @@ fn netlib_basis_sequences(scaled: bool, tol: f64) {
             if cands.is_empty() {
                 continue;
             }
-            let pos = cands[rng.below(cands.len())];
+            let pos = cands[rng.index(cands.len())];
             basis[pos] = Ok(j);
             // As a simplex does: update, and refactorise when the update
             // is refused or the factor asks for it.
@@ -1677,8 +1659,8 @@ fn netlib_basis_sequences(scaled: bool, tol: f64) {
         for round in 0..5 {
             let mut basis: Vec<Result<usize, usize>> = (0..m).map(Err).collect();
             for b in basis.iter_mut() {
-                if rng.unif() < 0.2 + 0.15 * round as f64 {
-                    *b = Ok(rng.below(a.len()));
+                if rng.unit() < 0.2 + 0.15 * round as f64 {
+                    *b = Ok(rng.index(a.len()));
                 }
             }
             let cols = refactor(&mut lu, &mut basis, &mut singular);

@@ -8,20 +8,11 @@ use crate::model::{ColId, Model, ModelBuilder, VarType};
 use crate::solver::{SolveOptions, Status, solve_relaxation};
 use std::time::Instant;
 
-/// SplitMix64.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn int(&mut self, lo: i64, hi: i64) -> i64 {
-        // The span is small and positive in these tests.
-        lo + (self.next() % u64::try_from(hi - lo + 1).unwrap_or(1)) as i64
-    }
+use crate::rng::SplitMix64 as Rng;
+
+/// An integer in `[lo, hi]` (a small, positive span in these tests).
+fn int(r: &mut Rng, lo: i64, hi: i64) -> i64 {
+    lo + r.below(u64::try_from(hi - lo + 1).unwrap_or(1)) as i64
 }
 
 /// A random problem: `ni` integer columns in `[0, ub]`, `nc` continuous
@@ -32,11 +23,11 @@ fn random_model(seed: u64, ni: usize, nc: usize, m: usize, ub: f64) -> Model {
     let mut b = ModelBuilder::new("rand");
     let mut cols = Vec::new();
     for j in 0..ni {
-        let c = r.int(-6, 2) as f64;
+        let c = int(&mut r, -6, 2) as f64;
         cols.push(b.add_col(format!("y{j}"), c, Some(0.0), Some(ub), VarType::Integer));
     }
     for j in 0..nc {
-        let c = r.int(-4, 1) as f64;
+        let c = int(&mut r, -4, 1) as f64;
         let x = b.add_col(
             format!("x{j}"),
             c,
@@ -52,12 +43,12 @@ fn random_model(seed: u64, ni: usize, nc: usize, m: usize, ub: f64) -> Model {
     for i in 0..m {
         let mut entries = Vec::new();
         for &c in &cols {
-            let a = r.int(-2, 6) as f64;
+            let a = int(&mut r, -2, 6) as f64;
             if a != 0.0 {
                 entries.push((c, a));
             }
         }
-        let rhs = r.int(3, 14) as f64 + 0.5 * (r.int(0, 1) as f64);
+        let rhs = int(&mut r, 3, 14) as f64 + 0.5 * (int(&mut r, 0, 1) as f64);
         b.add_row_with(format!("r{i}"), None, Some(rhs), &entries);
     }
     b.build().expect("valid model")

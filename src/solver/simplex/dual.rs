@@ -66,10 +66,10 @@ impl Engine {
             max_abs = max_abs.min(1.0);
         }
         let base = PERTURBATION_BASE * max_abs;
-        self.rng = super::Rng::new(0x5EED_F1EE_7A1A_0001);
+        self.rng = super::Rng(0x5EED_F1EE_7A1A_0001);
         for j in 0..n {
             let (l, u) = (self.lp.lower[j], self.lp.upper[j]);
-            let r = self.rng.next_f64();
+            let r = self.rng.unit();
             let c = self.lp.cost[j];
             let xpert = (1.0 + r) * (c.abs() + 1.0) * base;
             let lf = l > f64::NEG_INFINITY;
@@ -87,7 +87,7 @@ impl Engine {
             };
         }
         for j in n..nt {
-            let r = self.rng.next_f64();
+            let r = self.rng.unit();
             self.cost[j] = self.lp.cost[j] + (0.5 - r) * 1e-12;
         }
         self.perturbed = true;
@@ -115,7 +115,7 @@ impl Engine {
                 flipped = true;
             } else {
                 // Shift: new reduced cost = move · (1 + r) · td.
-                let r = self.rng.next_f64();
+                let r = self.rng.unit();
                 let target = match self.mv[j] {
                     1 => (1.0 + r) * td,
                     -1 => -(1.0 + r) * td,

@@ -184,24 +184,8 @@ pub(crate) enum Stop {
     TimeLimit,
 }
 
-/// A small deterministic generator (SplitMix64) for cost perturbation.
-#[derive(Debug, Clone)]
-pub(crate) struct Rng(u64);
-
-impl Rng {
-    pub(crate) fn new(seed: u64) -> Self {
-        Self(seed)
-    }
-    /// Uniform in `[0, 1)`.
-    pub(crate) fn next_f64(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^= z >> 31;
-        (z >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
+/// The generator for cost perturbation.
+pub(crate) use crate::rng::SplitMix64 as Rng;
 
 /// `mv` of a nonbasic free variable (held at zero, may move either way).
 pub(crate) const FREE: i8 = 2;
@@ -304,7 +288,7 @@ impl Engine {
             ),
             factor_ok: false,
             perturbed: false,
-            rng: Rng::new(0x5EED_F1EE_7A1A_0001),
+            rng: Rng(0x5EED_F1EE_7A1A_0001),
             iterations: 0,
             col_aq: SparseVec::new(m),
             row_ep: SparseVec::new(m),
