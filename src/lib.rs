@@ -129,10 +129,11 @@ pub mod prelude {
     };
     pub use crate::sweep::{SweepOptions, SweepSpec, SweepTable, sweep};
     pub use crate::units::{
-        Bytes, Date, Days, Flops, Fraction, Hours, Seconds, Tokens, TokensPerSec, Usd, UsdPerHour,
-        UsdPerKwh, Watts, Years,
+        Bytes, BytesPerSec, Date, Days, Flops, Fraction, Hours, Seconds, Tokens, TokensPerSec, Usd,
+        UsdPerGb, UsdPerHour, UsdPerKwh, Watts, Years,
     };
     pub use crate::workload::{
-        DemandStep, LatencySlo, Measured, ModelArch, Phase, PhaseKind, TokenDemand,
+        DemandStep, Disaggregation, KvLink, LatencySlo, Measured, ModelArch, Phase, PhaseKind,
+        TokenDemand,
     };
 }

@@ -278,6 +278,10 @@ quantity!(
     UsdPerKwh, "USD/kWh"
 );
 quantity!(
+    /// A data-transfer price, US dollars per SI gigabyte (1e9 bytes).
+    UsdPerGb, "USD/GB"
+);
+quantity!(
     /// A duration in hours. Device-hours are also `Hours` (device count is a
     /// plain number).
     Hours, "h"

@@ -38,7 +38,9 @@
 use crate::catalog::{Precision, string_enum};
 use crate::fleet::Count;
 use crate::perf::fit::CurveForm;
-use crate::units::{Bytes, Date, Days, Flops, Fraction, Seconds, Tokens, TokensPerSec};
+use crate::units::{
+    Bytes, BytesPerSec, Date, Days, Flops, Fraction, Seconds, Tokens, TokensPerSec, UsdPerGb,
+};
 use serde::{Deserialize, Serialize};
 
 string_enum! {
@@ -451,6 +453,106 @@ impl Scaling {
     }
 }
 
+/// An explicit KV-cache link from a prefill pool to a decode pool of a
+/// disaggregated inference phase: the pair may serve the phase even when
+/// the pools are at different sites, with the link's bandwidth bounding the
+/// KV-cache traffic and its price charging it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct KvLink {
+    /// Name of the pool that runs prefill.
+    pub prefill: String,
+    /// Name of the pool that runs decode.
+    pub decode: String,
+    /// The link's bandwidth for this phase's KV cache, bytes per second
+    /// (the busiest hour's traffic must fit).
+    pub bandwidth: BytesPerSec,
+    /// Price of moving one GB over the link; the phase's
+    /// `disaggregation.usd_per_gb` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usd_per_gb: Option<UsdPerGb>,
+}
+
+impl KvLink {
+    /// A link from `prefill` to `decode` of `bandwidth`.
+    #[must_use]
+    pub fn new(
+        prefill: impl Into<String>,
+        decode: impl Into<String>,
+        bandwidth: BytesPerSec,
+    ) -> KvLink {
+        KvLink {
+            prefill: prefill.into(),
+            decode: decode.into(),
+            bandwidth,
+            usd_per_gb: None,
+        }
+    }
+
+    /// Sets the link's transfer price.
+    #[must_use]
+    pub fn with_usd_per_gb(mut self, price: UsdPerGb) -> KvLink {
+        self.usd_per_gb = Some(price);
+        self
+    }
+}
+
+/// Disaggregated serving of an inference phase (opt-in): besides
+/// co-located serving (one pool does prefill and decode), the phase may be
+/// served by (prefill pool, decode pool) pairs, with the KV cache of every
+/// prompt moved from the one to the other. A pair is allowed when both
+/// pools may serve the phase and either they are at the same site
+/// (`same_site`, on by default), where the traffic is bounded by the
+/// devices' scale-out bandwidth, or an explicit link joins them.
+/// The planner uses a pair only when it is cheaper than co-located serving.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Disaggregation {
+    /// Whether any two pools at the same site may pair (bounded by the
+    /// scale-out bandwidth of the devices sending and receiving); `true`
+    /// when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_site: Option<bool>,
+    /// Price of moving one GB of KV cache between two pools at the same
+    /// site; 0 when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usd_per_gb: Option<UsdPerGb>,
+    /// Explicit links, e.g. between sites.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<KvLink>,
+}
+
+impl Disaggregation {
+    /// Same-site pairs, free transfers, no explicit links.
+    #[must_use]
+    pub fn same_site() -> Disaggregation {
+        Disaggregation::default()
+    }
+
+    /// Sets the transfer price between pools at the same site.
+    #[must_use]
+    pub fn with_usd_per_gb(mut self, price: UsdPerGb) -> Disaggregation {
+        self.usd_per_gb = Some(price);
+        self
+    }
+
+    /// Allows or forbids implicit same-site pairs.
+    #[must_use]
+    pub fn with_same_site(mut self, allowed: bool) -> Disaggregation {
+        self.same_site = Some(allowed);
+        self
+    }
+
+    /// Adds an explicit link.
+    #[must_use]
+    pub fn with_link(mut self, link: KvLink) -> Disaggregation {
+        self.links.push(link);
+        self
+    }
+}
+
 /// Training runs that fail on a day: every run of the phase on a matching
 /// pool (by pool name, or by the vendor of its accelerator) that has
 /// started before `on` and has not ended before it fails on `on`. Its work
@@ -579,6 +681,10 @@ pub struct Phase {
     /// Inference: measured per-device throughputs by accelerator.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub measured: Vec<Measured>,
+    /// Inference: serve with prefill and decode on different pools when
+    /// cheaper (co-located only when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disaggregation: Option<Disaggregation>,
     /// Training: runs that fail (a what-if, or a risk's effect, see
     /// [`RunFailure`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -621,6 +727,7 @@ impl Phase {
             from_day: None,
             until_day: None,
             measured: Vec::new(),
+            disaggregation: None,
             failures: Vec::new(),
             note: None,
         }
@@ -711,6 +818,13 @@ impl Phase {
     #[must_use]
     pub fn with_growth_per_month(mut self, rate: f64) -> Phase {
         self.growth_per_month = Some(rate);
+        self
+    }
+
+    /// Lets the phase be served disaggregated (inference).
+    #[must_use]
+    pub fn with_disaggregation(mut self, d: Disaggregation) -> Phase {
+        self.disaggregation = Some(d);
         self
     }
 

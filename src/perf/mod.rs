@@ -4,6 +4,8 @@
 //! * [`training`]: peak × MFU × scale-out efficiency × reliability goodput.
 //! * [`reliability`]: MTBF, Young/Daly checkpoint intervals and goodput.
 //! * [`inference`]: prefill and decode rooflines, memory fit, latency.
+//! * [`disagg`]: which (prefill pool, decode pool) pairs may serve a phase
+//!   disaggregated, and the KV-cache traffic between them.
 //! * [`defaults`]: every default figure with its source and confidence.
 //! * [`fit`]: least-squares scaling curves from a user's measured points
 //!   (nalgebra QR), with residuals and held-out errors.
@@ -11,6 +13,7 @@
 //!   an explanation of each factor.
 
 pub mod defaults;
+pub mod disagg;
 pub mod fit;
 pub mod flops;
 pub mod inference;

@@ -154,6 +154,38 @@ impl InferencePair {
             f64::INFINITY
         }
     }
+
+    /// The fraction of a daily `demand`'s prompts one device prefills when
+    /// it does nothing else (disaggregated serving): `86,400 s · prefill /
+    /// input`, with `input` counted as in [`InferencePair::share_for`].
+    /// Infinite when there is no input to compute.
+    #[must_use]
+    pub fn prefill_share_for(&self, demand: &crate::workload::TokenDemand) -> f64 {
+        let hit = if self.measured {
+            0.0
+        } else {
+            demand.cache_hit.map_or(0.0, Fraction::get)
+        };
+        let secs = demand.input.get() * (1.0 - hit) / self.prefill.get().max(f64::MIN_POSITIVE);
+        if secs > 0.0 {
+            86_400.0 / secs
+        } else {
+            f64::INFINITY
+        }
+    }
+
+    /// The fraction of a daily `demand`'s outputs one device decodes when
+    /// it does nothing else (disaggregated serving): `86,400 s · decode /
+    /// output`. Infinite when there is no output.
+    #[must_use]
+    pub fn decode_share_for(&self, demand: &crate::workload::TokenDemand) -> f64 {
+        let secs = demand.output.get() / self.decode.get().max(f64::MIN_POSITIVE);
+        if secs > 0.0 {
+            86_400.0 / secs
+        } else {
+            f64::INFINITY
+        }
+    }
 }
 
 /// The rate of a pair.
@@ -854,6 +886,30 @@ impl<'s> PerfModel<'s> {
             &mut Quiet,
         )
         .map(PairRate::Training)
+    }
+
+    /// KV-cache bytes per token of context of inference phase `phase`
+    /// served at `precision`: the model's `kv_bytes_per_token` when given,
+    /// else `2 · layers · kv_heads · hidden/heads` values at the precision's
+    /// width. `None` when neither is known.
+    #[must_use]
+    pub fn kv_bytes_per_token(&self, phase: PhaseId, precision: Precision) -> Option<Bytes> {
+        let hp = self.d.phases.get(phase.index())?;
+        hp.kv_bytes.or_else(|| {
+            hp.kv_per_token_elems
+                .map(|e| Bytes::from_raw(e * precision.bytes()))
+        })
+    }
+
+    /// The scale-out (network) bandwidth of one device of `pool`, from the
+    /// catalogue or the scenario's override; `None` when unknown.
+    #[must_use]
+    pub fn scale_out_bandwidth(&self, pool: PoolId) -> Option<BytesPerSec> {
+        self.d
+            .pools
+            .get(pool.index())
+            .and_then(|p| p.scale_out.as_ref())
+            .map(|r| r.value)
     }
 
     /// The start of the phase's window, hours after the scenario's start.

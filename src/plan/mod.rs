@@ -54,6 +54,11 @@
 //! * `serve[p,k,t]`: units of pool `k` serving inference phase `p` in
 //!   interval `t` of its window, where the pool is usable and the phase has
 //!   demand; cost `g·|t|·c_k`.
+//! * `prefill[p,k,t]`, `decode[p,k,t]`, `kv[p,A,B,t]` (inference phases
+//!   with `disaggregation`): devices doing only prefill or decode, and the
+//!   fraction of requests prefilled on `A` and decoded on `B`, with the KV
+//!   cache moved between them (bounded by links and scale-out bandwidth,
+//!   priced per GB); see the serving family's docs and DESIGN.md.
 //! * `use[p,k(,w)]` (binary, whole-device plans): whether training phase `p`
 //!   runs on pool `k` (in window `w`) (single-pool runs, memory fit).
 //!
@@ -134,7 +139,8 @@ pub mod symmetry;
 pub mod verify;
 
 pub use compile::{
-    ColInfo, ColKind, CompileOptions, Compiled, RowInfo, RowKind, UnitCost, compile,
+    ColInfo, ColKind, CompileOptions, Compiled, KvBound, RowInfo, RowKind, ServeRole, UnitCost,
+    compile,
 };
 pub use explain::{Infeasibility, Relaxation};
 pub use justify::{Counterfactual, CounterfactualScope, Justification, justify, justify_with};
@@ -146,7 +152,7 @@ use crate::model::{ColId, Model, Sense, VarType};
 use crate::perf::PerfModel;
 use crate::scenario::{ObjectiveKind, PhaseId, ResolvedObjective, ValidatedScenario};
 use crate::solver::{self, SolveOptions, Status};
-use crate::units::{Hours, Usd};
+use crate::units::{Bytes, BytesPerSec, Hours, Tokens, Usd};
 use crate::workload::PhaseKind;
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
@@ -351,8 +357,23 @@ pub struct CostBreakdown {
     /// What the plan is charged for capex and levy (see above).
     #[serde(default)]
     pub capital_charge_usd: Usd,
-    /// Capital charge, rental and energy: what the objective counts.
+    /// Moving KV cache between pools (disaggregated serving); absent from
+    /// the JSON when zero.
+    #[serde(default, skip_serializing_if = "is_zero_usd")]
+    pub transfer_usd: Usd,
+    /// Capital charge, rental, energy and transfers: what the objective
+    /// counts.
     pub total_usd: Usd,
+}
+
+// serde's skip_serializing_if needs a function taking a reference.
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn is_zero_usd(u: &Usd) -> bool {
+    u.get() == 0.0
+}
+
+fn is_colocated(r: &Option<ServeRole>) -> bool {
+    r.is_none_or(|r| r == ServeRole::Colocated)
 }
 
 /// Devices of a pool given to a phase.
@@ -469,6 +490,39 @@ pub struct Slot {
     pub to_hours: Hours,
     /// Devices.
     pub devices: f64,
+    /// Inference: `prefill` or `decode` for a disaggregated phase's devices
+    /// that do only one of them; absent (co-located) otherwise.
+    #[serde(default, skip_serializing_if = "is_colocated")]
+    pub role: Option<ServeRole>,
+}
+
+/// KV cache moved from a prefill pool to a decode pool of a disaggregated
+/// inference phase over an interval: the plan's claim that [`verify()`]
+/// checks against the pools' prefill and decode slots, the link and the
+/// devices' scale-out bandwidth, and prices.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KvTransfer {
+    /// Phase name.
+    pub phase: String,
+    /// The pool running prefill.
+    pub prefill_pool: String,
+    /// The pool running decode.
+    pub decode_pool: String,
+    /// Interval start, hours.
+    pub from_hours: Hours,
+    /// Interval end, hours.
+    pub to_hours: Hours,
+    /// Fraction of the interval's (peak-sized) daily requests served this
+    /// way.
+    pub fraction: f64,
+    /// Prompt tokens a day at the busiest hour's rate whose KV cache moves.
+    pub input_tokens_per_day: Tokens,
+    /// KV-cache traffic at the busiest hour.
+    pub peak_bytes_per_s: BytesPerSec,
+    /// KV cache moved over the interval, at the average rate.
+    pub bytes: Bytes,
+    /// What moving it costs.
+    pub cost_usd: Usd,
 }
 
 /// Solver figures of a planning run.
@@ -529,6 +583,9 @@ pub struct Plan {
     pub infeasibility: Option<Infeasibility>,
     /// The schedule.
     pub schedule: Vec<Slot>,
+    /// KV-cache transfers of disaggregated serving (absent when none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kv_transfers: Vec<KvTransfer>,
     /// Whether [`verify()`] passed.
     pub verified: bool,
     /// The verification report.
@@ -793,6 +850,7 @@ fn blank(vs: &ValidatedScenario, c: &Compiled, status: PlanStatus, stats: SolveS
             .collect(),
         infeasibility: None,
         schedule: Vec::new(),
+        kv_transfers: Vec::new(),
         verified: false,
         verification: VerifyReport::default(),
         solve: stats,

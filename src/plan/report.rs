@@ -2,14 +2,22 @@
 //! Markdown and JSON.
 
 use super::compile::{ColKind, Compiled};
-use super::{Assignment, CostBreakdown, PhaseOutcome, Plan, PlanStatus, PoolUse, Purchase, Slot};
+use super::{
+    Assignment, CostBreakdown, KvTransfer, PhaseOutcome, Plan, PlanStatus, PoolUse, Purchase,
+    ServeRole, Slot,
+};
 use crate::fleet::Ownership;
 use crate::scenario::ValidatedScenario;
-use crate::units::{Hours, Usd};
+use crate::units::{Bytes, BytesPerSec, Hours, Tokens, Usd};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 const EPS: f64 = 1e-9;
+
+/// (phase, prefill pool, decode pool).
+type KvPair<'a> = (&'a str, &'a str, &'a str);
+/// Most requests (fraction), most bytes/s, bytes, USD.
+type KvTotals = (f64, f64, f64, f64);
 
 /// A pair's work segments `(start, end, rate per hour)`, as
 /// [`finish_time`] reads them.
@@ -19,6 +27,7 @@ type Segments = Vec<(f64, f64, f64)>;
 pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut Plan) {
     let mut cost = CostBreakdown::default();
     let mut slots: Vec<Slot> = Vec::new();
+    let mut kv: Vec<KvTransfer> = Vec::new();
     let mut purchases = Vec::new();
     // per (phase, pool): the slots `(from, to, devices)` and device-hours
     // (a pair's training windows can overlap: the peak is of their sum)
@@ -53,6 +62,7 @@ pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut P
         cost.energy_usd += Usd::from_raw((v * col.cost.energy).max(0.0));
         cost.levy_usd += Usd::from_raw((v * col.cost.levy).max(0.0));
         cost.capital_charge_usd += Usd::from_raw((v * col.cost.capital).max(0.0));
+        cost.transfer_usd += Usd::from_raw((v * col.cost.transfer).max(0.0));
         match col.kind {
             ColKind::Train { phase, pool } => {
                 let (start, end) = col.window;
@@ -63,6 +73,7 @@ pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut P
                     from_hours: start,
                     to_hours: end,
                     devices,
+                    role: None,
                 });
                 let e = per_pair.entry((phase.index(), pool.index())).or_default();
                 e.0.push((start.get(), end.get(), devices));
@@ -76,6 +87,7 @@ pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut P
                 phase,
                 pool,
                 interval,
+                role,
             } => {
                 let (a, b) = c.intervals[interval];
                 let devices = v * col.unit;
@@ -85,10 +97,39 @@ pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut P
                     from_hours: a,
                     to_hours: b,
                     devices,
+                    role: (role != ServeRole::Colocated).then_some(role),
                 });
                 let e = per_pair.entry((phase.index(), pool.index())).or_default();
                 e.0.push((a.get(), b.get(), devices));
                 e.1 += devices * col.hours;
+                if role == ServeRole::Colocated {
+                    *served.entry((phase.index(), interval)).or_insert(0.0) += v * col.share;
+                }
+            }
+            ColKind::KvFlow {
+                phase,
+                prefill,
+                decode,
+                interval,
+            } => {
+                let (a, b) = c.intervals[interval];
+                let info = c.kv_flows.get(&j).copied();
+                kv.push(KvTransfer {
+                    phase: vs.phase(phase).name().to_owned(),
+                    prefill_pool: vs.pool(prefill).name().to_owned(),
+                    decode_pool: vs.pool(decode).name().to_owned(),
+                    from_hours: a,
+                    to_hours: b,
+                    fraction: v,
+                    input_tokens_per_day: Tokens::from_raw(
+                        v * info.map_or(0.0, |i| i.input_per_day),
+                    ),
+                    peak_bytes_per_s: BytesPerSec::from_raw(
+                        v * info.map_or(0.0, |i| i.bytes_per_sec),
+                    ),
+                    bytes: Bytes::from_raw(v * info.map_or(0.0, |i| i.bytes)),
+                    cost_usd: Usd::from_raw(v * col.cost.transfer),
+                });
                 *served.entry((phase.index(), interval)).or_insert(0.0) += v * col.share;
             }
             ColKind::Buy { pool } => {
@@ -109,7 +150,8 @@ pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut P
             ColKind::Use { .. } | ColKind::Served { .. } => {}
         }
     }
-    cost.total_usd = cost.capital_charge_usd + cost.rental_usd + cost.energy_usd;
+    cost.total_usd =
+        cost.capital_charge_usd + cost.rental_usd + cost.energy_usd + cost.transfer_usd;
 
     plan.assignments = per_pair
         .iter()
@@ -203,6 +245,7 @@ pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut P
     plan.cost = cost;
     plan.purchases = purchases;
     plan.schedule = slots;
+    plan.kv_transfers = kv;
 }
 
 /// The most devices held at once by slots `(from, to, devices)` over
@@ -299,6 +342,23 @@ impl Plan {
             .map_err(|e| crate::Error::internal(format!("plan to JSON: {e}")))
     }
 
+    /// The KV transfers by (phase, prefill pool, decode pool): the largest
+    /// fraction of requests and peak bytes/s over the intervals, the bytes
+    /// moved and their cost.
+    fn kv_pairs(&self) -> BTreeMap<KvPair<'_>, KvTotals> {
+        let mut out: BTreeMap<KvPair<'_>, KvTotals> = BTreeMap::new();
+        for t in &self.kv_transfers {
+            let e = out
+                .entry((&t.phase, &t.prefill_pool, &t.decode_pool))
+                .or_default();
+            e.0 = e.0.max(t.fraction);
+            e.1 = e.1.max(t.peak_bytes_per_s.get());
+            e.2 += t.bytes.get();
+            e.3 += t.cost_usd.get();
+        }
+        out
+    }
+
     /// A plain-text report.
     #[must_use]
     pub fn to_table(&self) -> String {
@@ -323,11 +383,16 @@ impl Plan {
         let c = &self.cost;
         let _ = writeln!(
             o,
-            "cost {}  = capital charge {} + rental {} + energy {}",
+            "cost {}  = capital charge {} + rental {} + energy {}{}",
             money(c.total_usd),
             money(c.capital_charge_usd),
             money(c.rental_usd),
-            money(c.energy_usd)
+            money(c.energy_usd),
+            if c.transfer_usd.get() > 0.0 {
+                format!(" + KV transfers {}", money(c.transfer_usd))
+            } else {
+                String::new()
+            }
         );
         let _ = writeln!(
             o,
@@ -381,6 +446,27 @@ impl Plan {
                     } else {
                         ""
                     }
+                );
+            }
+        }
+        let kv = self.kv_pairs();
+        if !kv.is_empty() {
+            let _ = writeln!(
+                o,
+                "\nKV transfers (disaggregated serving):\n{:<14} {:<18} {:<18} {:>8} {:>10} {:>12} {:>12}",
+                "phase", "prefill pool", "decode pool", "requests", "peak GB/s", "TB moved", "cost"
+            );
+            for ((ph, a, b), t) in &kv {
+                let _ = writeln!(
+                    o,
+                    "{:<14} {:<18} {:<18} {:>7.1}% {:>10.1} {:>12.3} {:>12}",
+                    ph,
+                    a,
+                    b,
+                    100.0 * t.0,
+                    t.1 / 1e9,
+                    t.2 / 1e12,
+                    money(Usd::from_raw(t.3))
                 );
             }
         }
@@ -439,6 +525,9 @@ impl Plan {
         }
         let c = &self.cost;
         let _ = writeln!(o, "**Total cost:** {}  \n", money(c.total_usd));
+        if c.transfer_usd.get() > 0.0 {
+            let _ = writeln!(o, "**KV transfers:** {}  \n", money(c.transfer_usd));
+        }
         let _ = writeln!(
             o,
             "| capital charge | rental | energy | capex (cash) | levy (cash) |\n|---:|---:|---:|---:|---:|"
@@ -484,6 +573,23 @@ impl Plan {
                     money(p.capital_charge_usd),
                     p.ordered_day,
                     p.arrives_day
+                );
+            }
+        }
+        let kv = self.kv_pairs();
+        if !kv.is_empty() {
+            let _ = writeln!(
+                o,
+                "\n## KV transfers (disaggregated serving)\n\n| phase | prefill pool | decode pool | requests (most) | peak GB/s | TB moved | cost |\n|---|---|---|---:|---:|---:|---:|"
+            );
+            for ((ph, a, b), t) in &kv {
+                let _ = writeln!(
+                    o,
+                    "| {ph} | {a} | {b} | {:.1}% | {:.1} | {:.3} | {} |",
+                    100.0 * t.0,
+                    t.1 / 1e9,
+                    t.2 / 1e12,
+                    money(Usd::from_raw(t.3))
                 );
             }
         }

@@ -76,7 +76,15 @@ fn key_of(vs: &ValidatedScenario, col: &ColInfo) -> Option<Key> {
     let (kind, phase, pool) = match col.kind {
         ColKind::Buy { pool } => (0, String::new(), pool),
         ColKind::Train { phase, pool } => (1, vs.phase(phase).name().to_owned(), pool),
-        ColKind::Serve { phase, pool, .. } => (2, vs.phase(phase).name().to_owned(), pool),
+        ColKind::Serve {
+            phase, pool, role, ..
+        } => {
+            let name = vs.phase(phase).name();
+            match role {
+                crate::plan::ServeRole::Colocated => (2, name.to_owned(), pool),
+                r => (2, format!("{name}/{}", r.as_str()), pool),
+            }
+        }
         _ => return None,
     };
     // hours ≤ 2.4·10^7: milli-hours fit i64 exactly

@@ -96,6 +96,7 @@
 //! | `E-ACCEL-DUPLICATE` | two `[[accelerators]]` entries change the same accelerator |
 //! | `E-VENDOR-UNKNOWN` | an export rule names a vendor no accelerator has |
 //! | `E-PHASE-UNKNOWN` | the objective names a phase that does not exist |
+//! | `E-KV-UNKNOWN` | a phase with `disaggregation` gives neither `model.kv_bytes_per_token` nor `layers`, `hidden` and `heads` |
 //! | `E-FLEET-EMPTY` | no pools |
 //! | `E-WORKLOAD-EMPTY` | no phases |
 //! | `E-POOL-COUNT-MISSING` | an owned pool without `count` |
@@ -133,7 +134,7 @@
 //! | `E-RULE-USE-NOT-PROHIBITED` | a `scope = "use"` rule whose status is not `prohibited` |
 //! | `E-RISK-INVALID` | a risk without an effect or probability, an unknown pool, phase or risk, joint probabilities not summing to 1, an objective other than `min_cost` ([`crate::risk`]) |
 //! | `E-RISK-TOO-MANY` | more than 12 independent risks without `risk.samples`, or more than 4,096 joint scenarios |
-//! | `E-POOL-UNKNOWN` | a run failure naming a pool that does not exist |
+//! | `E-POOL-UNKNOWN` | a run failure or a `disaggregation.links[]` entry naming a pool that does not exist (a link: or the same pool twice) |
 //! | `E-FAILURE-EMPTY` | a run failure (`phases[].failures`) naming no pool and no vendor |
 //!
 //! # Numeric ranges
@@ -184,6 +185,8 @@
 //! | `model.seq_len`, `context_length` | `[1, 10^9]` tokens | contexts are up to ~10^7 |
 //! | `batch` | `[1, 10^7]` | |
 //! | `model.kv_bytes_per_token` | `[1, 1e9]` B | kilobytes to megabytes a token |
+//! | `disaggregation.usd_per_gb`, `disaggregation.links[].usd_per_gb` | `0` or `[1e-6, 100]` USD/GB | moving a GB costs at most cents between clouds |
+//! | `disaggregation.links[].bandwidth` | `[1, 1e15]` B/s | links run at 10^9–10^13 B/s |
 //! | `checkpoint_bytes` | `[1, 1e16]` B | a 10^12-parameter checkpoint with optimiser state is ~10^13 B |
 //! | catalogue peaks (`peak_bf16` … `peak_fp4`) | `[1, 1e18]` FLOP/s | the fastest devices reach ~10^16 at FP4 |
 //! | catalogue `hbm_capacity` | `[1, 1e15]` B | ~10^11 B a device |
@@ -194,7 +197,7 @@
 //! | `settings.time_limit_s` | `(0, 10^6]` s | 11.6 days; the caller's limit takes precedence |
 //! | `pools` | at most 10^5 entries | a fleet of 10^5 pools is already every cluster on earth |
 //! | `phases` | at most 10^4 entries | |
-//! | every other list (`accelerators`, `policy.rules`, `policy.domestic_share`, `deliveries`, `tokens_per_day` steps, `measured`, `scaling`, points) | at most 10^4 entries | |
+//! | every other list (`accelerators`, `policy.rules`, `policy.domestic_share`, `deliveries`, `tokens_per_day` steps, `measured`, `scaling`, points, `disaggregation.links`) | at most 10^4 entries | |
 //! | pools × phases × periods | at most 4·10^6 | the model's assignment columns: the 2,000 × 2,000 assignment family is the largest the engine is measured on |
 //! | periods (`horizon_days / period_days`) | at most 240 | 20 years of months |
 //!
@@ -204,6 +207,25 @@
 //! (`with_peak_to_average`, …) and serde accept any number without
 //! panicking and leave the verdict to `validate`, which is the only way
 //! into the planner.
+//!
+//! # Disaggregated serving
+//!
+//! An inference phase may add `[phases.disaggregation]` to be served by
+//! (prefill pool, decode pool) pairs as well as co-located (the planner
+//! picks whichever is cheaper; [`crate::perf::disagg`] says which pairs
+//! are allowed):
+//!
+//! ```toml
+//! [phases.disaggregation]
+//! same_site = true     # any two pools at the same site may pair (default true)
+//! usd_per_gb = 0.0     # KV transfer price between same-site pools (default 0)
+//! # explicit links, e.g. across sites: bandwidth in bytes per second
+//! links = [{ prefill = "h800", decode = "h20-buy", bandwidth = 1e12, usd_per_gb = 0.0 }]
+//! ```
+//!
+//! It needs the KV-cache size per token (`model.kv_bytes_per_token`, or
+//! `layers`, `hidden` and `heads`): `E-KV-UNKNOWN` otherwise. A link naming
+//! a pool that does not exist, or the same pool twice, is `E-POOL-UNKNOWN`.
 //!
 //! # Eligibility
 //!

@@ -136,6 +136,15 @@ pub(crate) const PRICE_PER_KWH: Range = Range::new(
     "USD/kWh",
     "electricity costs cents a kWh; 100 USD/kWh is a thousand times the dearest",
 );
+pub(crate) const PRICE_PER_GB: Range = Range::new(
+    true,
+    1e-6,
+    100.0,
+    "USD/GB",
+    "moving a GB costs at most cents between clouds; 100 USD/GB is a thousand times that",
+);
+pub(crate) const LINK_BANDWIDTH: Range =
+    Range::new(false, 1.0, 1e15, "B/s", "links run at ~10^9-10^13 B/s");
 pub(crate) const BUDGET: Range = Range::new(
     true,
     1e-6,

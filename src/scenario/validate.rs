@@ -1220,6 +1220,13 @@ impl Scenario {
             ));
         }
 
+        for (i, ph) in s.phases.iter().enumerate() {
+            if let Some(d) = &ph.disaggregation
+                && !ph.kind.is_training()
+            {
+                check_disaggregation(&mut c, i, ph, d, &pool_names);
+            }
+        }
         check_failures(&mut c, s, &catalog, horizon_ok.then_some(horizon));
 
         // Objective.
@@ -1785,6 +1792,73 @@ fn check_pool_time(
 }
 
 #[allow(clippy::too_many_lines)]
+/// Checks an inference phase's `disaggregation`: prices and bandwidths in
+/// range, links naming two different pools of the scenario, and a KV-cache
+/// size the transfers can be sized by.
+fn check_disaggregation(
+    c: &mut Checker,
+    i: usize,
+    ph: &Phase,
+    d: &crate::workload::Disaggregation,
+    pool_names: &BTreeMap<&str, usize>,
+) {
+    let at = |f: &str| format!("phases[{i}].disaggregation.{f}");
+    c.opt_quantity_in(
+        || at("usd_per_gb"),
+        d.usd_per_gb,
+        Rule::NonNeg,
+        ranges::PRICE_PER_GB,
+    );
+    c.list_len(&at("links"), d.links.len(), ranges::MAX_LIST);
+    let known: Vec<&str> = pool_names.keys().copied().collect();
+    for (k, l) in d.links.iter().enumerate() {
+        let lat = |f: &str| at(&format!("links[{k}].{f}"));
+        c.quantity_in(
+            &lat("bandwidth"),
+            l.bandwidth,
+            Rule::Positive,
+            ranges::LINK_BANDWIDTH,
+        );
+        c.opt_quantity_in(
+            || lat("usd_per_gb"),
+            l.usd_per_gb,
+            Rule::NonNeg,
+            ranges::PRICE_PER_GB,
+        );
+        for (f, name) in [("prefill", &l.prefill), ("decode", &l.decode)] {
+            if !pool_names.contains_key(name.as_str()) {
+                c.add(
+                    IssueCode::PoolUnknown,
+                    lat(f),
+                    format!("unknown pool '{name}'"),
+                    format!("name a pool of this scenario; {}", suggest(name, &known)),
+                );
+            }
+        }
+        if l.prefill == l.decode {
+            c.add(
+                IssueCode::PoolUnknown,
+                lat("decode"),
+                format!("link from pool '{}' to itself", l.prefill),
+                "a link joins two different pools; co-located serving needs no link",
+            );
+        }
+    }
+    let m = &ph.model;
+    let shape = m.layers.is_some() && m.hidden.is_some() && m.heads.is_some();
+    if m.kv_bytes_per_token.is_none() && !shape {
+        c.add(
+            IssueCode::KvUnknown,
+            format!("phases[{i}].model.kv_bytes_per_token"),
+            format!(
+                "phase '{}' is served disaggregated but its KV-cache size per token is unknown",
+                ph.name
+            ),
+            "give model.kv_bytes_per_token (e.g. 70272 for DeepSeek-V3's latent attention in BF16), or layers, hidden and heads",
+        );
+    }
+}
+
 fn check_phase<'s>(
     c: &mut Checker,
     catalog: &Catalog,
@@ -1968,6 +2042,7 @@ fn check_phase<'s>(
         not_applicable(c, "from_day", ph.from_day.is_some());
         not_applicable(c, "until_day", ph.until_day.is_some());
         not_applicable(c, "measured", !ph.measured.is_empty());
+        not_applicable(c, "disaggregation", ph.disaggregation.is_some());
         scaling = check_scaling(c, catalog, i, ph);
     } else {
         match &ph.tokens_per_day {

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! budget.capex:  Σ_k g_k·(price_k + levy_k)·buy[k] ≤ B_capex
-//! budget.opex:   Σ_j (rental_j + energy_j)·x_j    ≤ B_opex
+//! budget.opex:   Σ_j (rental_j + energy_j + transfer_j)·x_j ≤ B_opex
 //! budget.total:  Σ_j cash_j·x_j                   ≤ B_total
 //! ```
 //!
@@ -56,7 +56,7 @@ pub(super) fn weight(kind: RowKind, c: &ColInfo) -> f64 {
                 0.0
             }
         }
-        RowKind::OpexBudget => c.cost.rental + c.cost.energy,
+        RowKind::OpexBudget => c.cost.rental + c.cost.energy + c.cost.transfer,
         _ => c.cost.cash(),
     }
 }

@@ -51,6 +51,7 @@ use crate::workload::PhaseKind;
 use std::collections::BTreeMap;
 
 pub(crate) use capacity::capacity_units;
+pub use serving::ServeRole;
 use time::Timeline;
 
 /// What a row of the compiled model means.
@@ -150,6 +151,32 @@ pub enum RowKind {
     },
     /// A lexicographic stage's bound on the previous stage's objective.
     StageBound,
+    /// A bound on a disaggregated phase's KV-cache flows in an interval.
+    Kv {
+        /// The phase.
+        phase: PhaseId,
+        /// The interval.
+        interval: usize,
+        /// What bounds the flows.
+        bound: KvBound,
+    },
+}
+
+/// What a [`RowKind::Kv`] row bounds (the serving family's docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KvBound {
+    /// Requests prefilled on a pool ≤ its prefill devices' capacity.
+    Prefill(PoolId),
+    /// Requests decoded on a pool ≤ its decode devices' capacity.
+    Decode(PoolId),
+    /// KV bytes a pool's prefill devices send ≤ their scale-out bandwidth.
+    Send(PoolId),
+    /// KV bytes a pool's decode devices receive ≤ their scale-out bandwidth.
+    Receive(PoolId),
+    /// KV bytes over an explicit link (prefill pool, decode pool) ≤ its
+    /// bandwidth.
+    Link(PoolId, PoolId),
 }
 
 /// What a column of the compiled model means.
@@ -163,12 +190,29 @@ pub enum ColKind {
         /// The pool.
         pool: PoolId,
     },
-    /// Units of devices of a pool serving an inference phase in an interval.
+    /// Units of devices of a pool serving an inference phase in an interval:
+    /// prefill and decode together (co-located), or one of them for a
+    /// disaggregated phase.
     Serve {
         /// The phase.
         phase: PhaseId,
         /// The pool.
         pool: PoolId,
+        /// The interval.
+        interval: usize,
+        /// What the devices do.
+        role: ServeRole,
+    },
+    /// The fraction of a disaggregated phase's (peak-sized) daily requests
+    /// in an interval prefilled on one pool and decoded on another, with
+    /// the KV cache moved between them.
+    KvFlow {
+        /// The phase.
+        phase: PhaseId,
+        /// The pool running prefill.
+        prefill: PoolId,
+        /// The pool running decode.
+        decode: PoolId,
         /// The interval.
         interval: usize,
     },
@@ -210,19 +254,23 @@ pub struct UnitCost {
     pub levy: f64,
     /// What the plan is charged for `capex` and `levy`.
     pub capital: f64,
+    /// Moving KV cache between pools (disaggregated serving).
+    pub transfer: f64,
 }
 
 impl UnitCost {
-    /// What the objective counts: capital charge, rental and energy.
+    /// What the objective counts: capital charge, rental, energy and
+    /// transfers.
     #[must_use]
     pub fn total(&self) -> f64 {
-        self.capital + self.rental + self.energy
+        self.capital + self.rental + self.energy + self.transfer
     }
 
-    /// Cash: capex, levy, rental and energy (what budgets limit).
+    /// Cash: capex, levy, rental, energy and transfers (what budgets
+    /// limit).
     #[must_use]
     pub fn cash(&self) -> f64 {
-        self.capex + self.levy + self.rental + self.energy
+        self.capex + self.levy + self.rental + self.energy + self.transfer
     }
 }
 
@@ -317,6 +365,20 @@ pub struct Compiled {
     /// The `gang` rows of whole-device models, with what their big-M is
     /// made of (a session recomputes it when a pool's limit changes).
     pub(crate) gangs: Vec<Gang>,
+    /// Per KV-flow column (by column index): its traffic per unit.
+    pub(crate) kv_flows: BTreeMap<usize, KvFlowInfo>,
+}
+
+/// The KV-cache traffic of one unit of a KV-flow column (all of the
+/// interval's requests served through the pair).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct KvFlowInfo {
+    /// Peak-sized prompt tokens per day.
+    pub(crate) input_per_day: f64,
+    /// Bytes per second at the busiest hour.
+    pub(crate) bytes_per_sec: f64,
+    /// Bytes over the interval at the average rate.
+    pub(crate) bytes: f64,
 }
 
 impl Compiled {
@@ -424,9 +486,15 @@ fn pair_columns(cx: &mut Ctx<'_>) {
             }
             match cx.perf.pair_until(p, k, end) {
                 Ok(PairRate::Training(_)) => work::columns(cx, p, k),
-                Ok(PairRate::Inference(r)) => serving::columns(cx, p, k, &r),
+                Ok(PairRate::Inference(r)) => {
+                    serving::columns(cx, p, k, &r);
+                    cx.infer_pairs[p.index()].push((k, r));
+                }
                 Err(u) => cx.unfit[p.index()].push((k, u)),
             }
+        }
+        if ph.spec().disaggregation.is_some() && !ph.kind().is_training() {
+            serving::disaggregated_columns(cx, p);
         }
     }
 }
@@ -467,6 +535,12 @@ pub(super) struct Ctx<'a> {
     /// Per phase: its `served` column (most-served objective).
     served_col: Vec<Option<ColId>>,
     gangs: Vec<Gang>,
+    /// Per inference phase: the pools that may serve it, with their rates.
+    infer_pairs: Vec<Vec<(PoolId, crate::perf::InferencePair)>>,
+    /// Per disaggregated phase: its prefill and decode columns and KV
+    /// flows, for its KV rows.
+    kv: Vec<serving::KvCols>,
+    kv_flows: BTreeMap<usize, KvFlowInfo>,
 }
 
 impl<'a> Ctx<'a> {
@@ -536,6 +610,9 @@ impl<'a> Ctx<'a> {
             cap_entries: Vec::new(),
             served_col: vec![None; nphase],
             gangs: Vec::new(),
+            infer_pairs: vec![Vec::new(); nphase],
+            kv: (0..nphase).map(|_| serving::KvCols::default()).collect(),
+            kv_flows: BTreeMap::new(),
         })
     }
 
@@ -593,6 +670,7 @@ impl<'a> Ctx<'a> {
             unfit: self.unfit,
             ends: self.ends,
             gangs: self.gangs,
+            kv_flows: self.kv_flows,
         })
     }
 }
@@ -608,6 +686,7 @@ fn running_cost(pc: &PoolCost, g: f64, hours: f64) -> UnitCost {
         energy: g * hours * per_hour.energy.get(),
         levy: 0.0,
         capital: capex,
+        transfer: 0.0,
     }
 }
 

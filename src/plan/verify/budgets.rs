@@ -17,8 +17,12 @@ pub(super) fn check(cx: &Ctx<'_>, c: &Costs, r: &mut VerifyReport) {
         (
             "budget.opex",
             budget.opex_usd,
-            c.rental + c.energy,
-            "rental and energy",
+            c.rental + c.energy + c.transfer,
+            if c.transfer == 0.0 {
+                "rental and energy"
+            } else {
+                "rental, energy and KV transfers"
+            },
         ),
         (
             "budget.total",

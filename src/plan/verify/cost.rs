@@ -21,17 +21,21 @@ pub(super) struct Costs {
     /// `[economics] capex = "cash"`, the depreciation inside the horizon
     /// otherwise (plus owned devices' amortised capex either way).
     pub capital: f64,
+    /// Moving KV cache between pools (disaggregated serving).
+    pub transfer: f64,
 }
 
 impl Costs {
-    /// What the objective counts: capital charge, rental and energy.
+    /// What the objective counts: capital charge, rental, energy and
+    /// transfers.
     pub fn total(&self) -> f64 {
-        self.capital + self.rental + self.energy
+        self.capital + self.rental + self.energy + self.transfer
     }
 
-    /// Cash: capex, levy, rental and energy (what budgets limit).
+    /// Cash: capex, levy, rental, energy and transfers (what budgets
+    /// limit).
     pub fn cash(&self) -> f64 {
-        self.capex + self.levy + self.rental + self.energy
+        self.capex + self.levy + self.rental + self.energy + self.transfer
     }
 }
 
@@ -89,6 +93,8 @@ pub(super) fn check(cx: &Ctx<'_>, r: &mut VerifyReport) -> Costs {
         }
     }
 
+    c.transfer = super::serving::transfer_cost(cx, r);
+
     let rep = &cx.plan.cost;
     let gap_note = if gaps.is_empty() {
         String::new()
@@ -112,14 +118,32 @@ pub(super) fn check(cx: &Ctx<'_>, r: &mut VerifyReport) -> Costs {
             format!("reported ${reported:.2}, recomputed ${recomputed:.2}{gap_note}"),
         );
     }
+    // KV transfers: checked when the scenario or the plan has any (a plan
+    // without them reports the same checks, byte for byte, as before)
+    let transfers = rep.transfer_usd.get() != 0.0
+        || c.transfer != 0.0
+        || !cx.plan.kv_transfers.is_empty()
+        || vs.phases().any(|ph| ph.spec().disaggregation.is_some());
+    if transfers {
+        let (reported, recomputed) = (rep.transfer_usd.get(), c.transfer);
+        r.add(
+            "cost.transfer",
+            close(reported, recomputed),
+            format!("reported ${reported:.2}, recomputed ${recomputed:.2}"),
+        );
+    }
     let total = c.total();
     let reported = rep.total_usd.get();
-    let parts = rep.capital_charge_usd.get() + rep.rental_usd.get() + rep.energy_usd.get();
+    let parts = rep.capital_charge_usd.get()
+        + rep.rental_usd.get()
+        + rep.energy_usd.get()
+        + rep.transfer_usd.get();
     r.add(
         "cost",
         close(reported, total) && close(reported, parts) && gaps.is_empty(),
         format!(
-            "reported total ${reported:.2}, recomputed ${total:.2}, reported capital charge + rental + energy ${parts:.2}{gap_note}"
+            "reported total ${reported:.2}, recomputed ${total:.2}, reported capital charge + rental + energy{} ${parts:.2}{gap_note}",
+            if transfers { " + transfer" } else { "" }
         ),
     );
 

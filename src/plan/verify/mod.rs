@@ -30,13 +30,15 @@
 //! | `demand[P]` | work | training: the work done **at each slot's own device count** by the deadline covers the demand (see below) |
 //! | `demand[P]` | serving | inference: at every time of the window, the devices serving cover the daily demand |
 //! | | demand | the demand required is all of it, or under a `max_served` objective the fraction the plan claims |
+//! | `kv[P]` | serving | disaggregated inference: each KV transfer joins a pair the scenario allows; at every time, the requests prefilled (decoded) on a pool are within what its `prefill` (`decode`) slots serve, their KV bytes within those devices' scale-out bandwidth and the link's; no `prefill`/`decode` slot or transfer for a phase served co-located only |
+//! | `kv_transfers[P]` | serving | each transfer's tokens per day, peak bytes/s, bytes and cost as recomputed from the scenario |
 //! | `whole_units[P]` | whole | whole-device plans: training slots in multiples of the pool's granularity, serving slots in whole replicas |
 //! | `memory_fit[P]` | whole | whole-device plans: every training job holds at least the devices its state needs |
 //! | `single_pool[P]` | whole | a single-pool phase uses one pool (a fractional plan, the LP relaxation, has no binaries to enforce it: a split passes with a warning) |
 //! | `phase_devices[P]` | limits | the phase's devices stay within its `min_devices`/`max_devices` |
 //! | `quota[ruleN]` | quotas | devices bought under a licence are within its quota |
 //! | `domestic_share[kind]` | domestic | domestic device-hours ≥ the minimum share of the kind's device-hours |
-//! | `cost.capex`, `cost.rental`, `cost.energy`, `cost.levy` | cost | each part of the reported cost equals the part recomputed from the schedule (device-hours × the pool's rates) and the purchases (devices × price and levy) |
+//! | `cost.capex`, `cost.rental`, `cost.energy`, `cost.levy`, `cost.transfer` | cost | each part of the reported cost equals the part recomputed from the schedule (device-hours × the pool's rates), the purchases (devices × price and levy) and the KV transfers |
 //! | `cost` | cost | the reported total equals the sum of the reported parts and the recomputed total |
 //! | `budget.capex`, `budget.opex`, `budget.total` | budgets | purchases (price and levy), rental and energy, and everything, within the scenario's budgets |
 //! | `summary.objective` | summaries | the objective kind is the scenario's and its value is the recomputed one (cost, common deadline, or sum of served fractions) |
@@ -239,6 +241,9 @@ struct SlotAt {
     from: f64,
     to: f64,
     devices: f64,
+    /// What the devices do (inference): both prefill and decode unless the
+    /// slot says otherwise.
+    role: crate::plan::ServeRole,
 }
 
 impl SlotAt {

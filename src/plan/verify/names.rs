@@ -54,7 +54,14 @@ pub(super) fn check<'a>(perf: PerfModel<'a>, plan: &'a Plan, r: &mut VerifyRepor
                 .iter()
                 .enumerate()
                 .map(|(i, o)| (format!("phases[{i}]"), &o.name, false)),
-        );
+        )
+        .chain(plan.kv_transfers.iter().enumerate().flat_map(|(i, t)| {
+            [
+                (format!("kv_transfers[{i}]"), &t.prefill_pool, true),
+                (format!("kv_transfers[{i}]"), &t.decode_pool, true),
+                (format!("kv_transfers[{i}]"), &t.phase, false),
+            ]
+        }));
     let unknown: Vec<String> = plan_names
         .filter(|(_, name, pool)| {
             if *pool {
@@ -108,6 +115,7 @@ pub(super) fn check<'a>(perf: PerfModel<'a>, plan: &'a Plan, r: &mut VerifyRepor
                 from,
                 to,
                 devices: n,
+                role: s.role.unwrap_or(crate::plan::ServeRole::Colocated),
             });
         }
     }
