@@ -124,9 +124,9 @@ pub mod prelude {
         Budget, BudgetKind, Economics, Energy, Objective, PhaseId, PoolId, RuleId, Scenario,
         Settings, ValidatedScenario, ValidationReport,
     };
-    pub use crate::sweep::{SweepOptions, SweepSpec, SweepTable, sweep};
+    pub use crate::sweep::{Sweep, SweepOptions, SweepSpec, SweepTable, sweep, sweep_plans};
     pub use crate::units::{
-        Bytes, Date, Days, Flops, Fraction, Hours, Seconds, Tokens, TokensPerSec, Usd, UsdPerHour,
+        Bytes, Date, Days, Flops, Fraction, Hours, Seconds, Tokens, TokensPerSec, Usd, UsdDelta, UsdPerHour,
         UsdPerKwh, Watts, Years,
     };
     pub use crate::workload::{

@@ -16,9 +16,11 @@ pub mod flops;
 pub mod inference;
 mod pair;
 pub mod reliability;
+mod report;
 pub mod training;
 
 pub(crate) use pair::PerfData;
+pub use report::PairReport;
 pub use pair::{
     EfficiencyMatrix, Factor, InferencePair, MatrixEntry, Origin, PairExplanation, PairRate,
     PerfModel, TrainingPair, Unfit,

@@ -217,6 +217,7 @@ pub(super) fn prices(
 
 /// One constraint of a conflict.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Relaxation {
     /// The row's name.
     pub constraint: String,
@@ -235,6 +236,7 @@ pub struct Relaxation {
 
 /// Why no plan exists.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Infeasibility {
     /// A set of conflicting business constraints (together with the pools'
     /// capacities they cannot be met), each with its share of the least

@@ -174,7 +174,7 @@ fn items(p: &crate::plan::Plan) -> BTreeMap<Item, f64> {
     #[allow(clippy::cast_possible_truncation)]
     let mh = |h: f64| (h * 1000.0).round() as i64;
     for b in &p.purchases {
-        *out.entry((0, String::new(), b.pool.clone(), mh(b.ordered_day * 24.0)))
+        *out.entry((0, String::new(), b.pool.clone(), mh(b.ordered_day.get() * 24.0)))
             .or_default() += b.devices;
     }
     for s in &p.schedule {

@@ -1147,6 +1147,22 @@ impl Scenario {
     /// # Errors
     /// A [`ValidationReport`] with every problem found, in field order; see
     /// the [module docs](crate::scenario) for the codes.
+    ///
+    /// ```
+    /// use fleetplan::prelude::*;
+    /// use fleetplan::scenario::IssueCode;
+    ///
+    /// let start: Date = "2025-08-15".parse()?;
+    /// let s = Scenario::new("two-problems", start, Days::new(90.0)?, Country::CN)
+    ///     .with_pool(Pool::owned("h800", "H800", 2048))
+    ///     .with_pool(Pool::owned("mystery", "Z9000", 16));
+    /// let report = s.validate().expect_err("no phases, an unknown accelerator");
+    /// // every problem at once, each with its code, field path and fix
+    /// assert!(report.has(IssueCode::WorkloadEmpty, "phases"));
+    /// assert!(report.has(IssueCode::AcceleratorUnknown, "pools[1].accelerator"));
+    /// assert_eq!(report.issues[0].code, "E-ACCEL-UNKNOWN");
+    /// # Ok::<(), fleetplan::Error>(())
+    /// ```
     pub fn validate(&self) -> Result<ValidatedScenario, ValidationReport> {
         let mut c = Checker { issues: Vec::new() };
         let s = self;

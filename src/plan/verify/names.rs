@@ -143,7 +143,7 @@ pub(super) fn check<'a>(perf: PerfModel<'a>, plan: &'a Plan, r: &mut VerifyRepor
             && b.devices.is_finite()
         {
             bought[k.index()] += b.devices;
-            let ordered = 24.0 * b.ordered_day;
+            let ordered = 24.0 * b.ordered_day.get();
             buys[k.index()].push(super::Bought {
                 index: i,
                 ordered,
