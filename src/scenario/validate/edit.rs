@@ -95,14 +95,9 @@ impl ValidatedScenario {
     pub(crate) fn set_owned_count(&mut self, k: PoolId, n: Count) -> Result<()> {
         let i = self.check_pool(k)?;
         let path = format!("pools[{i}].count");
-        let n = n.check().map_err(|e| {
-            refuse(
-                IssueCode::CountTooLarge,
-                path.clone(),
-                format!("the count {e}"),
-                format!("give at most {} devices", Count::MAX),
-            )
-        })?;
+        let n = n
+            .check()
+            .map_err(|e| count_refused(path.clone(), "the count", e))?;
         let pool = &mut self.scenario.pools[i];
         if !pool.ownership.is_owned() {
             return Err(refuse(
@@ -129,14 +124,8 @@ impl ValidatedScenario {
         let path = format!("pools[{i}].ownership.max");
         let n = max
             .map(|m| {
-                m.check().map_err(|e| {
-                    refuse(
-                        IssueCode::CountTooLarge,
-                        path.clone(),
-                        format!("the limit {e}"),
-                        format!("give at most {} devices", Count::MAX),
-                    )
-                })
+                m.check()
+                    .map_err(|e| count_refused(path.clone(), "the limit", e))
             })
             .transpose()?;
         let pool = &mut self.scenario.pools[i];
@@ -305,4 +294,30 @@ impl ValidatedScenario {
         // Eligibility depends only on whether a pool is permitted at some
         // time of the horizon, which a change of terms leaves as it was.
     }
+}
+
+/// A count the session cannot take, with the code and fix of its error
+/// (as validation gives them).
+fn count_refused(path: String, what: &str, e: crate::fleet::CountError) -> crate::Error {
+    use crate::fleet::CountError;
+    let (code, fix) = match e {
+        CountError::NaN => (IssueCode::NumberNaN, "give a whole number of devices".to_owned()),
+        CountError::Infinite => (
+            IssueCode::NumberInfinite,
+            format!("give at most {} devices", Count::MAX),
+        ),
+        CountError::Negative => (
+            IssueCode::NumberNegative,
+            "give zero or more devices".to_owned(),
+        ),
+        CountError::NotInteger => (
+            IssueCode::CountNotInteger,
+            "give a whole number of devices".to_owned(),
+        ),
+        CountError::TooLarge => (
+            IssueCode::CountTooLarge,
+            format!("give at most {} devices", Count::MAX),
+        ),
+    };
+    refuse(code, path, format!("{what} {e}"), fix)
 }
