@@ -17,8 +17,8 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use fleetplan::plan::{Planner, plan};
-use fleetplan::sweep::{Sweep, sweep_plans};
 use fleetplan::prelude::*;
+use fleetplan::sweep::{Sweep, sweep_plans};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 

@@ -136,8 +136,7 @@ fn policy() -> Result<Policy> {
     };
     Ok(Policy::new()
         .with_rule(
-            us_rule(&["A100", "H100"], "2022-10-07", RuleStatus::Prohibited)?
-                .with_source(OCT_2022),
+            us_rule(&["A100", "H100"], "2022-10-07", RuleStatus::Prohibited)?.with_source(OCT_2022),
         )
         .with_rule(
             us_rule(

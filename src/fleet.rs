@@ -319,7 +319,6 @@ impl Ownership {
     /// assert!(pool.ownership.is_rentable());
     /// # Ok::<(), fleetplan::Error>(())
     /// ```
-    #[must_use]
     pub fn rentable(usd_per_hour: UsdPerHour) -> Rentable {
         Rentable {
             usd_per_hour,
@@ -337,7 +336,6 @@ impl Ownership {
     /// use fleetplan::fleet::Ownership;
     /// let o = Ownership::owned_sunk().with_max(4096); // no such method
     /// ```
-    #[must_use]
     pub fn purchasable(unit_price: Usd) -> Purchasable {
         Purchasable {
             unit_price_usd: unit_price,

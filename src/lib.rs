@@ -126,8 +126,8 @@ pub mod prelude {
     };
     pub use crate::sweep::{Sweep, SweepOptions, SweepSpec, SweepTable, sweep, sweep_plans};
     pub use crate::units::{
-        Bytes, Date, Days, Flops, Fraction, Hours, Seconds, Tokens, TokensPerSec, Usd, UsdDelta, UsdPerHour,
-        UsdPerKwh, Watts, Years,
+        Bytes, Date, Days, Flops, Fraction, Hours, Seconds, Tokens, TokensPerSec, Usd, UsdDelta,
+        UsdPerHour, UsdPerKwh, Watts, Years,
     };
     pub use crate::workload::{
         DemandStep, LatencySlo, Measured, ModelArch, Phase, PhaseKind, TokenDemand,

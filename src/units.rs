@@ -1077,10 +1077,7 @@ mod tests {
         assert_eq!(one + d, Usd::ZERO);
         // Antisymmetric, additive.
         assert_eq!(two.signed_sub(one), -one.signed_sub(two));
-        assert_relative_eq!(
-            (d + UsdDelta::from(two) - UsdDelta::new(0.5)?).get(),
-            0.5
-        );
+        assert_relative_eq!((d + UsdDelta::from(two) - UsdDelta::new(0.5)?).get(), 0.5);
         assert!(UsdDelta::new(f64::NAN).is_err());
         assert!(UsdDelta::new(f64::NEG_INFINITY).is_err());
         assert_eq!(UsdDelta::new(-3.0)?.check()?, UsdDelta::new(-3.0)?);

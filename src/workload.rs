@@ -168,7 +168,11 @@ impl ModelArch {
 
     /// Sets the routed experts per MoE layer and those active per token.
     #[must_use]
-    pub fn with_experts(mut self, experts: impl Into<Count>, active: impl Into<Count>) -> ModelArch {
+    pub fn with_experts(
+        mut self,
+        experts: impl Into<Count>,
+        active: impl Into<Count>,
+    ) -> ModelArch {
         self.experts = Some(experts.into());
         self.active_experts = Some(active.into());
         self

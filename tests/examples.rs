@@ -268,7 +268,10 @@ fn hybrid_timeline_follows_the_policy_timeline() {
             // the H20 schedule ends on 1 Nov 2025 (day 78)
             "h20-buy" => assert!(b.arrives_day.get() < 78.0, "{b:?}"),
             // licensed from 8 Dec 2025 (day 115), refused from 14 Jan 2026 (day 152)
-            "h200-buy" => assert!(b.ordered_day.get() >= 115.0 && b.ordered_day.get() < 152.0, "{b:?}"),
+            "h200-buy" => assert!(
+                b.ordered_day.get() >= 115.0 && b.ordered_day.get() < 152.0,
+                "{b:?}"
+            ),
             "ascend-910c-buy" => assert!(b.arrives_day.get() >= 90.0, "{b:?}"),
             other => panic!("buys {other}"),
         }

@@ -127,7 +127,10 @@ fn implementation_details_are_not_public() {
         );
     }
     // and the listing does see what is public
-    assert!(now.iter().any(|l| l == "src/plan/session.rs: pub struct Planner"));
+    assert!(
+        now.iter()
+            .any(|l| l == "src/plan/session.rs: pub struct Planner")
+    );
     assert!(
         now.iter()
             .any(|l| l.starts_with("src/sweep/mod.rs: pub fn sweep("))

@@ -164,7 +164,10 @@ fn typed_sweeps_by_id_agree_with_the_path_form_and_cold_plans() {
         )
         .expect("plans");
         let (a, b) = (p.cost.total_usd.get(), cold.cost.total_usd.get());
-        assert!((a - b).abs() <= 1e-7 * b.abs().max(1.0), "levy {l}: {a} vs {b}");
+        assert!(
+            (a - b).abs() <= 1e-7 * b.abs().max(1.0),
+            "levy {l}: {a} vs {b}"
+        );
         assert_eq!(p.status, cold.status);
     }
     // the callback sees the same plans, in order
@@ -180,9 +183,16 @@ fn typed_sweeps_by_id_agree_with_the_path_form_and_cold_plans() {
     }
     // the summary table matches the path form's
     let typed = sweep_table(&vs, &spec, &opts).expect("sweeps");
-    let path: SweepSpec = "policy.rules[3].levy=0,0.05,0.15,0.4,0.9".parse().expect("spec");
-    let by_path = sweep(&s, &path, &SweepOptions::default().with_fractional(true), &|_, _| {})
-        .expect("sweeps");
+    let path: SweepSpec = "policy.rules[3].levy=0,0.05,0.15,0.4,0.9"
+        .parse()
+        .expect("spec");
+    let by_path = sweep(
+        &s,
+        &path,
+        &SweepOptions::default().with_fractional(true),
+        &|_, _| {},
+    )
+    .expect("sweeps");
     assert_eq!(typed.path, by_path.path);
     for (a, b) in typed.points.iter().zip(&by_path.points) {
         assert_eq!(a.value, b.value);
@@ -210,7 +220,10 @@ fn typed_sweep_invalid_values_are_rows() {
     let st: Vec<&str> = t.points.iter().map(|p| p.status.as_str()).collect();
     assert_eq!(st, ["optimal", "invalid", "optimal"]);
     assert!(
-        t.points[1].issues.iter().any(|i| i.contains("E-COUNT-NOT-INTEGER")),
+        t.points[1]
+            .issues
+            .iter()
+            .any(|i| i.contains("E-COUNT-NOT-INTEGER")),
         "{:?}",
         t.points[1].issues
     );
@@ -220,8 +233,8 @@ fn typed_sweep_invalid_values_are_rows() {
     let e = sweep_plans(&vs, &Sweep::pool_count(h100, Vec::new()), &opts).expect_err("empty");
     assert_eq!(e.kind(), ErrorKind::Parse);
     // the table's text is the library's, as the CLI prints it
-    assert!(t.to_table().starts_with(&format!(
-        "{:>14} {:<11}",
-        "count", "status"
-    )));
+    assert!(
+        t.to_table()
+            .starts_with(&format!("{:>14} {:<11}", "count", "status"))
+    );
 }

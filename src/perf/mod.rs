@@ -20,8 +20,8 @@ mod report;
 pub mod training;
 
 pub(crate) use pair::PerfData;
-pub use report::PairReport;
 pub use pair::{
     EfficiencyMatrix, Factor, InferencePair, MatrixEntry, Origin, PairExplanation, PairRate,
     PerfModel, TrainingPair, Unfit,
 };
+pub use report::PairReport;

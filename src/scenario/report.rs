@@ -380,7 +380,10 @@ mod tests {
         assert_eq!(i.code, "E-FLEET-EMPTY");
         // JSON carries the code as its string, both ways.
         let json = serde_json::to_string(&i).unwrap();
-        assert!(json.starts_with(r#"{"code":"E-FLEET-EMPTY","path":"pools""#), "{json}");
+        assert!(
+            json.starts_with(r#"{"code":"E-FLEET-EMPTY","path":"pools""#),
+            "{json}"
+        );
         let back: Issue = serde_json::from_str(&json).unwrap();
         assert_eq!(back, i);
         for c in IssueCode::ALL {

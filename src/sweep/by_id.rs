@@ -249,7 +249,11 @@ pub fn sweep_plans(vs: &ValidatedScenario, sweep: &Sweep, opts: &PlanOptions) ->
 ///
 /// # Errors
 /// As [`sweep_each`].
-pub fn sweep_table(vs: &ValidatedScenario, sweep: &Sweep, opts: &PlanOptions) -> Result<SweepTable> {
+pub fn sweep_table(
+    vs: &ValidatedScenario,
+    sweep: &Sweep,
+    opts: &PlanOptions,
+) -> Result<SweepTable> {
     let mut points: Vec<SweepPoint> = Vec::with_capacity(sweep.values.len());
     sweep_each(vs, sweep, opts, |v, r| {
         points.push(match r {

@@ -314,11 +314,7 @@ impl SweepTable {
         for p in &self.points {
             for issue in &p.issues {
                 if seen.insert(issue.as_str()) {
-                    let _ = writeln!(
-                        o,
-                        "note: {issue} (first at {} = {})",
-                        self.path, p.value
-                    );
+                    let _ = writeln!(o, "note: {issue} (first at {} = {})", self.path, p.value);
                 }
             }
         }

@@ -301,7 +301,10 @@ impl ValidatedScenario {
 fn count_refused(path: String, what: &str, e: crate::fleet::CountError) -> crate::Error {
     use crate::fleet::CountError;
     let (code, fix) = match e {
-        CountError::NaN => (IssueCode::NumberNaN, "give a whole number of devices".to_owned()),
+        CountError::NaN => (
+            IssueCode::NumberNaN,
+            "give a whole number of devices".to_owned(),
+        ),
         CountError::Infinite => (
             IssueCode::NumberInfinite,
             format!("give at most {} devices", Count::MAX),
