@@ -20,52 +20,53 @@ pub(super) fn check<'a>(perf: PerfModel<'a>, plan: &'a Plan, r: &mut VerifyRepor
         ),
     );
 
-    // (where, name, is a pool)
+    // (list, index, name, is a pool); the place is formatted only for a
+    // name the scenario lacks
     let plan_names = plan
         .schedule
         .iter()
         .enumerate()
         .flat_map(|(i, s)| {
             [
-                (format!("schedule[{i}]"), &s.pool, true),
-                (format!("schedule[{i}]"), &s.phase, false),
+                ("schedule", i, &s.pool, true),
+                ("schedule", i, &s.phase, false),
             ]
         })
         .chain(
             plan.purchases
                 .iter()
                 .enumerate()
-                .map(|(i, b)| (format!("purchases[{i}]"), &b.pool, true)),
+                .map(|(i, b)| ("purchases", i, &b.pool, true)),
         )
         .chain(plan.assignments.iter().enumerate().flat_map(|(i, a)| {
             [
-                (format!("assignments[{i}]"), &a.pool, true),
-                (format!("assignments[{i}]"), &a.phase, false),
+                ("assignments", i, &a.pool, true),
+                ("assignments", i, &a.phase, false),
             ]
         }))
         .chain(
             plan.pools
                 .iter()
                 .enumerate()
-                .map(|(i, u)| (format!("pools[{i}]"), &u.pool, true)),
+                .map(|(i, u)| ("pools", i, &u.pool, true)),
         )
         .chain(
             plan.phases
                 .iter()
                 .enumerate()
-                .map(|(i, o)| (format!("phases[{i}]"), &o.name, false)),
+                .map(|(i, o)| ("phases", i, &o.name, false)),
         );
     let unknown: Vec<String> = plan_names
-        .filter(|(_, name, pool)| {
+        .filter(|(_, _, name, pool)| {
             if *pool {
                 vs.pool_by_name(name).is_none()
             } else {
                 vs.phase_by_name(name).is_none()
             }
         })
-        .map(|(at, name, pool)| {
+        .map(|(list, i, name, pool)| {
             format!(
-                "{at} names {} '{name}'",
+                "{list}[{i}] names {} '{name}'",
                 if pool { "pool" } else { "phase" }
             )
         })
