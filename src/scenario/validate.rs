@@ -1096,26 +1096,32 @@ impl Checker {
             }
             Ok(n) => Some(n),
             Err(e) => {
-                let (code, fix) = match e {
-                    CountError::NaN => (IssueCode::NumberNaN, "give a whole number"),
-                    CountError::Infinite => (
-                        IssueCode::NumberInfinite,
-                        "give a whole number; leave the field out for no limit",
-                    ),
-                    CountError::Negative => (
-                        IssueCode::NumberNegative,
-                        "use a whole number of zero or more",
-                    ),
-                    CountError::NotInteger => (
-                        IssueCode::CountNotInteger,
-                        "use a whole number (devices, layers and tokens of context are counted)",
-                    ),
-                    _ => (IssueCode::CountTooLarge, "use a count of at most 10^15"),
-                };
+                let (code, fix) = count_issue(e);
                 self.add(code, path, format!("{path} {e} ({})", c.raw()), fix);
                 None
             }
         }
+    }
+}
+
+/// The code and fix of a value that is not a count (validation and the
+/// session's setters report them alike).
+fn count_issue(e: CountError) -> (IssueCode, &'static str) {
+    match e {
+        CountError::NaN => (IssueCode::NumberNaN, "give a whole number"),
+        CountError::Infinite => (
+            IssueCode::NumberInfinite,
+            "give a whole number; leave the field out for no limit",
+        ),
+        CountError::Negative => (
+            IssueCode::NumberNegative,
+            "use a whole number of zero or more",
+        ),
+        CountError::NotInteger => (
+            IssueCode::CountNotInteger,
+            "use a whole number (devices, layers and tokens of context are counted)",
+        ),
+        _ => (IssueCode::CountTooLarge, "use a count of at most 10^15"),
     }
 }
 

@@ -296,31 +296,9 @@ impl ValidatedScenario {
     }
 }
 
-/// A count the session cannot take, with the code and fix of its error
-/// (as validation gives them).
+/// A count the session cannot take, with the code and fix validation gives
+/// it.
 fn count_refused(path: String, what: &str, e: crate::fleet::CountError) -> crate::Error {
-    use crate::fleet::CountError;
-    let (code, fix) = match e {
-        CountError::NaN => (
-            IssueCode::NumberNaN,
-            "give a whole number of devices".to_owned(),
-        ),
-        CountError::Infinite => (
-            IssueCode::NumberInfinite,
-            format!("give at most {} devices", Count::MAX),
-        ),
-        CountError::Negative => (
-            IssueCode::NumberNegative,
-            "give zero or more devices".to_owned(),
-        ),
-        CountError::NotInteger => (
-            IssueCode::CountNotInteger,
-            "give a whole number of devices".to_owned(),
-        ),
-        CountError::TooLarge => (
-            IssueCode::CountTooLarge,
-            format!("give at most {} devices", Count::MAX),
-        ),
-    };
+    let (code, fix) = super::count_issue(e);
     refuse(code, path, format!("{what} {e}"), fix)
 }
