@@ -10,10 +10,15 @@
 //! * `planner/sweep_session` vs `planner/sweep_cold`: 16 levy points of
 //!   the H20 licence, by one session, and by editing, validating and
 //!   planning the scenario afresh at each point; the ratio is printed.
+//! * `planner/sweep_typed`: the same 16 points through the library's typed
+//!   sweep (`sweep::sweep_plans(vs, &Sweep::levy(rule, points), opts)`: a
+//!   new session per sweep, every point's complete plan returned); its
+//!   ratio to the cold sweep is printed too.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use fleetplan::plan::{Planner, plan};
 use fleetplan::prelude::*;
+use fleetplan::sweep::{Sweep, sweep_plans};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -80,6 +85,17 @@ fn cold_sweep(vs: &ValidatedScenario, points: &[f64], opts: &PlanOptions) -> f64
     total
 }
 
+fn typed_sweep(vs: &ValidatedScenario, spec: &Sweep, opts: &PlanOptions) -> f64 {
+    let plans = sweep_plans(vs, spec, opts).expect("sweeps");
+    plans
+        .iter()
+        .map(|p| {
+            assert!(p.verified);
+            p.cost.total_usd.get()
+        })
+        .sum()
+}
+
 fn bench(c: &mut Criterion) {
     let (vs, mut p, h800, ascend) = setup();
     // Dry run: every step pivots and every plan is verified.
@@ -117,6 +133,12 @@ fn bench(c: &mut Criterion) {
         cold_sweep(&vs, &points, &opts),
     );
     assert!((a - b).abs() <= 1e-9 * a.abs(), "session {a} vs cold {b}");
+    let spec = Sweep::levy(rule, points.clone());
+    let t = typed_sweep(&vs, &spec, &opts);
+    assert!((t - b).abs() <= 1e-9 * b.abs(), "typed {t} vs cold {b}");
+    g.bench_function("sweep_typed", |b| {
+        b.iter(|| black_box(typed_sweep(&vs, &spec, &opts)));
+    });
     g.bench_function("sweep_session", |b| {
         b.iter(|| black_box(session_sweep(&mut fresh, rule, &points)));
     });
@@ -136,6 +158,16 @@ fn bench(c: &mut Criterion) {
         black_box(cold_sweep(&vs, &points, &opts));
     }
     let cold = t.elapsed();
+    let t = Instant::now();
+    for _ in 0..reps {
+        black_box(typed_sweep(&vs, &spec, &opts));
+    }
+    let typed = t.elapsed();
+    println!(
+        "planner/sweep_typed: {:.1} us/point, {:.1}x faster than cold",
+        typed.as_secs_f64() * 1e6 / (reps * points.len()) as f64,
+        cold.as_secs_f64() / typed.as_secs_f64()
+    );
     println!(
         "planner/sweep: session {:.1} us/point, cold {:.1} us/point, {:.1}x",
         warm.as_secs_f64() * 1e6 / (reps * points.len()) as f64,

@@ -304,46 +304,45 @@ impl Ownership {
         }
     }
 
-    /// Rentable at `usd_per_hour`, without a limit.
-    #[must_use]
-    pub fn rentable(usd_per_hour: UsdPerHour) -> Ownership {
-        Ownership::Rentable {
+    /// Rentable at `usd_per_hour`, without a limit: a [`Rentable`], whose
+    /// [`Rentable::with_max`] sets one. Use it where an [`Ownership`] is
+    /// expected (`Pool::new` takes `impl Into<Ownership>`), or call `.into()`.
+    ///
+    /// ```
+    /// use fleetplan::fleet::{Ownership, Pool};
+    /// use fleetplan::units::UsdPerHour;
+    /// let pool = Pool::new(
+    ///     "h100-rented",
+    ///     "H100",
+    ///     Ownership::rentable(UsdPerHour::new(2.35)?).with_max(4096),
+    /// );
+    /// assert!(pool.ownership.is_rentable());
+    /// # Ok::<(), fleetplan::Error>(())
+    /// ```
+    pub fn rentable(usd_per_hour: UsdPerHour) -> Rentable {
+        Rentable {
             usd_per_hour,
             max: None,
         }
     }
 
-    /// Purchasable at `unit_price`, without a limit or lead time.
-    #[must_use]
-    pub fn purchasable(unit_price: Usd) -> Ownership {
-        Ownership::Purchasable {
+    /// Purchasable at `unit_price`, without a limit or lead time: a
+    /// [`Purchasable`], whose builder methods set those.
+    ///
+    /// Owned pools have no limit to set: their size is [`Pool::count`], and
+    /// `with_max` does not exist on them.
+    ///
+    /// ```compile_fail
+    /// use fleetplan::fleet::Ownership;
+    /// let o = Ownership::owned_sunk().with_max(4096); // no such method
+    /// ```
+    pub fn purchasable(unit_price: Usd) -> Purchasable {
+        Purchasable {
             unit_price_usd: unit_price,
             max: None,
             lead_time_days: None,
             granularity: None,
         }
-    }
-
-    /// Sets the device limit of a rentable or purchasable pool (no effect on
-    /// owned pools, whose size is [`Pool::count`]).
-    #[must_use]
-    pub fn with_max(mut self, limit: impl Into<Count>) -> Ownership {
-        match &mut self {
-            Ownership::Rentable { max, .. } | Ownership::Purchasable { max, .. } => {
-                *max = Some(limit.into());
-            }
-            Ownership::Owned { .. } => {}
-        }
-        self
-    }
-
-    /// Sets the lead time of a purchasable pool (no effect otherwise).
-    #[must_use]
-    pub fn with_lead_time(mut self, days: Days) -> Ownership {
-        if let Ownership::Purchasable { lead_time_days, .. } = &mut self {
-            *lead_time_days = Some(days);
-        }
-        self
     }
 
     /// The variant's name as written in files (`"owned"`, `"rentable"`,
@@ -377,6 +376,74 @@ impl Ownership {
 
     /// Names accepted for `kind`.
     pub const KIND_NAMES: &'static [&'static str] = &["owned", "rentable", "purchasable"];
+}
+
+/// The terms of a rentable pool, built by [`Ownership::rentable`]. Only the
+/// terms that apply to renting can be set, so a device limit cannot be put
+/// on an owned pool (whose size is [`Pool::count`]) by mistake.
+#[derive(Debug, Clone, PartialEq)]
+#[must_use]
+pub struct Rentable {
+    usd_per_hour: UsdPerHour,
+    max: Option<Count>,
+}
+
+impl Rentable {
+    /// The most devices that can be rented at once (`with_max(4096)`).
+    pub fn with_max(mut self, limit: impl Into<Count>) -> Rentable {
+        self.max = Some(limit.into());
+        self
+    }
+}
+
+impl From<Rentable> for Ownership {
+    fn from(r: Rentable) -> Ownership {
+        Ownership::Rentable {
+            usd_per_hour: r.usd_per_hour,
+            max: r.max,
+        }
+    }
+}
+
+/// The terms of a purchasable pool, built by [`Ownership::purchasable`].
+#[derive(Debug, Clone, PartialEq)]
+#[must_use]
+pub struct Purchasable {
+    unit_price_usd: Usd,
+    max: Option<Count>,
+    lead_time_days: Option<Days>,
+    granularity: Option<Count>,
+}
+
+impl Purchasable {
+    /// The most devices that can be bought over the horizon.
+    pub fn with_max(mut self, limit: impl Into<Count>) -> Purchasable {
+        self.max = Some(limit.into());
+        self
+    }
+
+    /// Days from order to use.
+    pub fn with_lead_time(mut self, days: Days) -> Purchasable {
+        self.lead_time_days = Some(days);
+        self
+    }
+
+    /// Devices are bought in multiples of this (e.g. 8 for whole servers).
+    pub fn with_granularity(mut self, devices: impl Into<Count>) -> Purchasable {
+        self.granularity = Some(devices.into());
+        self
+    }
+}
+
+impl From<Purchasable> for Ownership {
+    fn from(p: Purchasable) -> Ownership {
+        Ownership::Purchasable {
+            unit_price_usd: p.unit_price_usd,
+            max: p.max,
+            lead_time_days: p.lead_time_days,
+            granularity: p.granularity,
+        }
+    }
 }
 
 /// Model-FLOPs-utilisation overrides, per phase kind, for one pool.
@@ -523,13 +590,13 @@ impl Pool {
     pub fn new(
         name: impl Into<String>,
         accelerator: impl Into<String>,
-        ownership: Ownership,
+        ownership: impl Into<Ownership>,
     ) -> Pool {
         Pool {
             name: name.into(),
             accelerator: accelerator.into(),
             count: None,
-            ownership,
+            ownership: ownership.into(),
             site: None,
             availability: None,
             software: None,
@@ -547,12 +614,65 @@ impl Pool {
         }
     }
 
-    /// An owned pool of `count` devices whose purchase is sunk cost.
+    /// An owned pool of `count` devices whose purchase is sunk cost
+    /// (`Pool::owned("h800", "H800", 2048)`).
     #[must_use]
-    pub fn owned(name: impl Into<String>, accelerator: impl Into<String>, count: u64) -> Pool {
+    pub fn owned(
+        name: impl Into<String>,
+        accelerator: impl Into<String>,
+        count: impl Into<Count>,
+    ) -> Pool {
         let mut p = Pool::new(name, accelerator, Ownership::owned_sunk());
-        p.count = Some(Count::new(count));
+        p.count = Some(count.into());
         p
+    }
+
+    /// An owned pool of `count` devices whose `unit_price` is amortised over
+    /// `depreciation`.
+    #[must_use]
+    pub fn owned_amortised(
+        name: impl Into<String>,
+        accelerator: impl Into<String>,
+        count: impl Into<Count>,
+        unit_price: Usd,
+        depreciation: Days,
+    ) -> Pool {
+        let mut p = Pool::new(
+            name,
+            accelerator,
+            Ownership::owned_amortised(unit_price, depreciation),
+        );
+        p.count = Some(count.into());
+        p
+    }
+
+    /// Sets the devices per node (server).
+    #[must_use]
+    pub fn with_node_size(mut self, devices: impl Into<Count>) -> Pool {
+        self.node_size = Some(devices.into());
+        self
+    }
+
+    /// Sets the checkpoint write and restart times of a failure.
+    #[must_use]
+    pub fn with_checkpointing(mut self, write: Seconds, restart: Seconds) -> Pool {
+        self.checkpoint_write_s = Some(write);
+        self.restart_s = Some(restart);
+        self
+    }
+
+    /// Sets the site's electricity price, overriding the budget's.
+    #[must_use]
+    pub fn with_energy_price(mut self, price: UsdPerKwh) -> Pool {
+        self.energy_usd_per_kwh = Some(price);
+        self
+    }
+
+    /// Sets the free-text note.
+    #[must_use]
+    pub fn with_note(mut self, note: impl Into<String>) -> Pool {
+        self.note = Some(note.into());
+        self
     }
 
     /// Sets the first day the devices can be ordered, rented or used.

@@ -127,10 +127,10 @@ pub mod prelude {
         Budget, BudgetKind, Economics, Energy, Objective, PhaseId, PoolId, RuleId, Scenario,
         Settings, ValidatedScenario, ValidationReport,
     };
-    pub use crate::sweep::{SweepOptions, SweepSpec, SweepTable, sweep};
+    pub use crate::sweep::{Sweep, SweepOptions, SweepSpec, SweepTable, sweep, sweep_plans};
     pub use crate::units::{
         Bytes, BytesPerSec, Date, Days, Flops, Fraction, Hours, Seconds, Tokens, TokensPerSec, Usd,
-        UsdPerGb, UsdPerHour, UsdPerKwh, Watts, Years,
+        UsdDelta, UsdPerGb, UsdPerHour, UsdPerKwh, Watts, Years,
     };
     pub use crate::workload::{
         DemandStep, Disaggregation, KvLink, LatencySlo, Measured, ModelArch, Phase, PhaseKind,

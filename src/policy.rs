@@ -297,10 +297,54 @@ impl ExportRule {
         self
     }
 
-    /// Sets the quota.
+    /// Sets the quota (`with_quota(50_000)`).
     #[must_use]
-    pub fn with_quota(mut self, devices: u64) -> ExportRule {
-        self.quota = Some(Count::new(devices));
+    pub fn with_quota(mut self, devices: impl Into<Count>) -> ExportRule {
+        self.quota = Some(devices.into());
+        self
+    }
+
+    /// A rule on every accelerator of the named vendors, always in force.
+    #[must_use]
+    pub fn for_vendors(vendors: &[&str], destination: Country, status: RuleStatus) -> ExportRule {
+        let mut r = ExportRule::new(&[], destination, status);
+        r.vendors = vendors.iter().map(|s| (*s).to_string()).collect();
+        r
+    }
+
+    /// Sets who made the rule.
+    #[must_use]
+    pub fn issued_by(mut self, issuer: Country) -> ExportRule {
+        self.issuer = Some(issuer);
+        self
+    }
+
+    /// Sets the share of the levy the buyer bears.
+    #[must_use]
+    pub fn with_pass_through(mut self, share: Fraction) -> ExportRule {
+        self.levy_pass_through = Some(share);
+        self
+    }
+
+    /// Sets whether the rule also stops the use of owned devices,
+    /// overriding the policy's `rules_bind_owned`.
+    #[must_use]
+    pub fn applies_to_owned(mut self, applies: bool) -> ExportRule {
+        self.applies_to_owned = Some(applies);
+        self
+    }
+
+    /// Adds a source (a URL).
+    #[must_use]
+    pub fn with_source(mut self, source: impl Into<String>) -> ExportRule {
+        self.sources.push(source.into());
+        self
+    }
+
+    /// Sets the free-text note.
+    #[must_use]
+    pub fn with_note(mut self, note: impl Into<String>) -> ExportRule {
+        self.note = Some(note.into());
         self
     }
 
@@ -387,6 +431,34 @@ impl DomesticShare {
     pub fn in_force(&self, date: Date) -> bool {
         self.from.is_none_or(|f| f <= date) && self.until.is_none_or(|u| date < u)
     }
+
+    /// Sets the first day in force.
+    #[must_use]
+    pub fn from(mut self, date: Date) -> DomesticShare {
+        self.from = Some(date);
+        self
+    }
+
+    /// Sets the first day no longer in force.
+    #[must_use]
+    pub fn until(mut self, date: Date) -> DomesticShare {
+        self.until = Some(date);
+        self
+    }
+
+    /// Adds a source (a URL).
+    #[must_use]
+    pub fn with_source(mut self, source: impl Into<String>) -> DomesticShare {
+        self.sources.push(source.into());
+        self
+    }
+
+    /// Sets the free-text note.
+    #[must_use]
+    pub fn with_note(mut self, note: impl Into<String>) -> DomesticShare {
+        self.note = Some(note.into());
+        self
+    }
 }
 
 string_enum! {
@@ -422,6 +494,54 @@ pub struct Justification {
     pub note: Option<String>,
 }
 
+impl Justification {
+    /// Foreign purchases must be justified.
+    #[must_use]
+    pub fn foreign_purchases() -> Justification {
+        Justification {
+            foreign_purchases: Some(Requirement::Required),
+            ..Justification::default()
+        }
+    }
+
+    /// Foreign rentals must be justified.
+    #[must_use]
+    pub fn foreign_rentals() -> Justification {
+        Justification {
+            foreign_rentals: Some(Requirement::Required),
+            ..Justification::default()
+        }
+    }
+
+    /// Foreign rentals must be justified as well.
+    #[must_use]
+    pub fn and_rentals(mut self) -> Justification {
+        self.foreign_rentals = Some(Requirement::Required);
+        self
+    }
+
+    /// Sets the first day in force.
+    #[must_use]
+    pub fn from(mut self, date: Date) -> Justification {
+        self.from = Some(date);
+        self
+    }
+
+    /// Adds a source (a URL).
+    #[must_use]
+    pub fn with_source(mut self, source: impl Into<String>) -> Justification {
+        self.sources.push(source.into());
+        self
+    }
+
+    /// Sets the free-text note.
+    #[must_use]
+    pub fn with_note(mut self, note: impl Into<String>) -> Justification {
+        self.note = Some(note.into());
+        self
+    }
+}
+
 /// Every policy of a scenario.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -443,6 +563,40 @@ pub struct Policy {
 }
 
 impl Policy {
+    /// No rules yet.
+    #[must_use]
+    pub fn new() -> Policy {
+        Policy::default()
+    }
+
+    /// Adds an export rule.
+    #[must_use]
+    pub fn with_rule(mut self, rule: ExportRule) -> Policy {
+        self.rules.push(rule);
+        self
+    }
+
+    /// Adds a domestic-share minimum.
+    #[must_use]
+    pub fn with_domestic_share(mut self, share: DomesticShare) -> Policy {
+        self.domestic_share.push(share);
+        self
+    }
+
+    /// Sets the justification requirements.
+    #[must_use]
+    pub fn with_justification(mut self, j: Justification) -> Policy {
+        self.justification = Some(j);
+        self
+    }
+
+    /// Makes export rules also stop the use of owned devices.
+    #[must_use]
+    pub fn rules_bind_owned(mut self) -> Policy {
+        self.rules_bind_owned = true;
+        self
+    }
+
     /// `true` when no policy is stated.
     #[must_use]
     pub fn is_empty(&self) -> bool {

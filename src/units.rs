@@ -7,9 +7,15 @@
 //!
 //! # Construction and validation
 //!
-//! `new` rejects NaN, infinities and (for quantities where a negative value is
-//! meaningless, i.e. all of them except [`Usd`] differences made by
-//! subtraction) negative values, with a [`UnitError`] that names the quantity.
+//! `new` rejects NaN, infinities and negative values, with a [`UnitError`]
+//! that names the quantity: every quantity type here is an amount that cannot
+//! be below zero. Subtraction of two quantities (`a - b`) therefore
+//! *saturates* at zero: `$1 - $2 = $0`.
+//!
+//! A difference of money that may be negative (a saving, a change in cost
+//! between two plans) is a [`UsdDelta`], made by [`Usd::signed_sub`]:
+//! `Usd(1).signed_sub(Usd(2))` is `-$1`. It is signed, finite, and serialises
+//! as a bare number like the other quantities.
 //!
 //! Serde is *transparent*: a quantity is written as a bare number (`2.0`,
 //! not `{ "usd_per_hour": 2.0 }`). Deserialisation deliberately accepts any
@@ -490,6 +496,141 @@ impl Usd {
     pub fn per(self, hours: Hours) -> Option<UsdPerHour> {
         (hours.0 > 0.0).then(|| UsdPerHour(self.0 / hours.0))
     }
+
+    /// `self - other` as a signed difference: negative when `other` is
+    /// larger (`$1.signed_sub($2)` is `-$1`), unlike `-`, which saturates.
+    ///
+    /// ```
+    /// use fleetplan::units::{Usd, UsdDelta};
+    /// let (one, two) = (Usd::from_raw(1.0), Usd::from_raw(2.0));
+    /// assert_eq!(one - two, Usd::ZERO); // amounts cannot be negative
+    /// let d: UsdDelta = one.signed_sub(two);
+    /// assert_eq!(d.get(), -1.0);
+    /// assert!(d.is_negative());
+    /// assert_eq!(d.abs(), Usd::from_raw(1.0));
+    /// ```
+    #[must_use]
+    pub fn signed_sub(self, other: Usd) -> UsdDelta {
+        UsdDelta(self.0 - other.0)
+    }
+}
+
+/// A signed difference of money in US dollars: a saving, or the change in
+/// cost between two plans. Made by [`Usd::signed_sub`] or [`UsdDelta::new`];
+/// serialises as a bare number. Unlike [`Usd`], it may be negative.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct UsdDelta(f64);
+
+impl UsdDelta {
+    /// No difference.
+    pub const ZERO: Self = Self(0.0);
+
+    /// A signed difference in dollars.
+    ///
+    /// # Errors
+    /// [`UnitError`] if `value` is NaN or infinite (negative is allowed).
+    pub fn new(value: f64) -> Result<Self, UnitError> {
+        if value.is_nan() {
+            Err(UnitError::NaN {
+                quantity: "UsdDelta",
+            })
+        } else if value.is_infinite() {
+            Err(UnitError::Infinite {
+                quantity: "UsdDelta",
+                value,
+            })
+        } else {
+            Ok(Self(value))
+        }
+    }
+
+    /// The difference in dollars (negative: a saving).
+    #[must_use]
+    pub const fn get(self) -> f64 {
+        self.0
+    }
+
+    /// `true` when below zero.
+    #[must_use]
+    pub fn is_negative(self) -> bool {
+        self.0 < 0.0
+    }
+
+    /// The size of the difference, as an amount.
+    #[must_use]
+    pub fn abs(self) -> Usd {
+        Usd(self.0.abs())
+    }
+
+    /// The difference if it is not negative, else `None`.
+    #[must_use]
+    pub fn to_usd(self) -> Option<Usd> {
+        (self.0 >= 0.0).then_some(Usd(self.0))
+    }
+}
+
+impl Quantity for UsdDelta {
+    const NAME: &'static str = "UsdDelta";
+    const UNIT: &'static str = "USD";
+    fn value(self) -> f64 {
+        self.0
+    }
+    fn check(self) -> Result<Self, UnitError> {
+        Self::new(self.0)
+    }
+}
+
+impl fmt::Display for UsdDelta {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(p) = f.precision() {
+            write!(f, "{:.*} USD", p, self.0)
+        } else {
+            write!(f, "{} USD", self.0)
+        }
+    }
+}
+
+impl Add for UsdDelta {
+    type Output = Self;
+    fn add(self, rhs: Self) -> Self {
+        Self(self.0 + rhs.0)
+    }
+}
+
+/// Subtraction of differences does not saturate.
+impl Sub for UsdDelta {
+    type Output = Self;
+    fn sub(self, rhs: Self) -> Self {
+        Self(self.0 - rhs.0)
+    }
+}
+
+impl std::ops::Neg for UsdDelta {
+    type Output = Self;
+    fn neg(self) -> Self {
+        Self(-self.0)
+    }
+}
+
+/// An amount moved by a difference; the result saturates at zero.
+impl Add<UsdDelta> for Usd {
+    type Output = Usd;
+    fn add(self, rhs: UsdDelta) -> Usd {
+        Usd((self.0 + rhs.0).max(0.0))
+    }
+}
+
+impl From<Usd> for UsdDelta {
+    fn from(u: Usd) -> Self {
+        Self(u.0)
+    }
+}
+
+impl Sum for UsdDelta {
+    fn sum<I: Iterator<Item = Self>>(iter: I) -> Self {
+        Self(iter.map(|q| q.0).sum())
+    }
 }
 
 /// A dimensionless share in `[0, 1]`: MFU, utilisation, a levy, a domestic share.
@@ -920,6 +1061,32 @@ mod tests {
         assert_eq!(back, UsdPerHour::new(2.5)?);
         let f: Fraction = serde_json::from_str("0.25")?;
         assert_relative_eq!(f.get(), 0.25);
+        Ok(())
+    }
+
+    #[test]
+    fn money_differences_are_signed_amounts_saturate() -> Result<(), UnitError> {
+        // $1 - $2: the amount saturates, the signed difference is -$1.
+        let (one, two) = (Usd::new(1.0)?, Usd::new(2.0)?);
+        assert_eq!(one - two, Usd::ZERO);
+        let d = one.signed_sub(two);
+        assert_relative_eq!(d.get(), -1.0);
+        assert!(d.is_negative());
+        assert_eq!(d.abs(), one);
+        assert_eq!(d.to_usd(), None);
+        assert_eq!((-d).to_usd(), Some(one));
+        // Metamorphic: b + (a - b) = a whenever a >= b; a signed round trip
+        // in the other direction saturates at zero, as documented.
+        assert_eq!(one + two.signed_sub(one), two);
+        assert_eq!(one + d, Usd::ZERO);
+        // Antisymmetric, additive.
+        assert_eq!(two.signed_sub(one), -one.signed_sub(two));
+        assert_relative_eq!((d + UsdDelta::from(two) - UsdDelta::new(0.5)?).get(), 0.5);
+        assert!(UsdDelta::new(f64::NAN).is_err());
+        assert!(UsdDelta::new(f64::NEG_INFINITY).is_err());
+        assert_eq!(UsdDelta::new(-3.0)?.check()?, UsdDelta::new(-3.0)?);
+        assert_eq!(serde_json::to_string(&d).ok().as_deref(), Some("-1.0"));
+        assert_eq!(format!("{:.2}", d), "-1.00 USD");
         Ok(())
     }
 

@@ -150,6 +150,58 @@ impl ModelArch {
         self
     }
 
+    /// Sets the attention heads, and the key/value heads when they differ
+    /// (grouped-query attention).
+    #[must_use]
+    pub fn with_heads(mut self, heads: impl Into<Count>, kv_heads: Option<Count>) -> ModelArch {
+        self.heads = Some(heads.into());
+        self.kv_heads = kv_heads;
+        self
+    }
+
+    /// Sets the query/key and value dimensions per head (non-standard
+    /// attention, e.g. 192 and 128 for DeepSeek-V3's latent attention).
+    #[must_use]
+    pub fn with_head_dims(mut self, qk: impl Into<Count>, v: impl Into<Count>) -> ModelArch {
+        self.qk_head_dim = Some(qk.into());
+        self.v_head_dim = Some(v.into());
+        self
+    }
+
+    /// Sets the routed experts per MoE layer and those active per token.
+    #[must_use]
+    pub fn with_experts(
+        mut self,
+        experts: impl Into<Count>,
+        active: impl Into<Count>,
+    ) -> ModelArch {
+        self.experts = Some(experts.into());
+        self.active_experts = Some(active.into());
+        self
+    }
+
+    /// Sets the layers alone (when hidden size and sequence length are not
+    /// needed).
+    #[must_use]
+    pub fn with_layers(mut self, layers: impl Into<Count>) -> ModelArch {
+        self.layers = Some(layers.into());
+        self
+    }
+
+    /// Sets the hidden size alone.
+    #[must_use]
+    pub fn with_hidden(mut self, hidden: impl Into<Count>) -> ModelArch {
+        self.hidden = Some(hidden.into());
+        self
+    }
+
+    /// Sets the KV-cache bytes per token of context.
+    #[must_use]
+    pub fn with_kv_bytes_per_token(mut self, bytes: Bytes) -> ModelArch {
+        self.kv_bytes_per_token = Some(bytes);
+        self
+    }
+
     /// Parameters active per token (the total for a dense model), as given.
     #[must_use]
     pub fn active(&self) -> Count {
@@ -315,6 +367,14 @@ impl<'de> Deserialize<'de> for DemandSchedule {
 
 /// Latency targets of an inference phase. A pool that cannot meet them is
 /// not used for the phase.
+///
+/// ```
+/// use fleetplan::units::Seconds;
+/// use fleetplan::workload::LatencySlo;
+/// let slo = LatencySlo::tpot(Seconds::from_millis(50.0)).with_ttft(Seconds::new(2.0)?);
+/// assert_eq!(slo.tpot_s, Some(Seconds::new(0.05)?));
+/// # Ok::<(), fleetplan::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -325,6 +385,43 @@ pub struct LatencySlo {
     /// Most time to first token, seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttft_s: Option<Seconds>,
+}
+
+impl LatencySlo {
+    /// Targets on the time per output token and the time to first token.
+    #[must_use]
+    pub fn new(tpot: Option<Seconds>, ttft: Option<Seconds>) -> LatencySlo {
+        LatencySlo {
+            tpot_s: tpot,
+            ttft_s: ttft,
+        }
+    }
+
+    /// A target on the time per output token only.
+    #[must_use]
+    pub fn tpot(tpot: Seconds) -> LatencySlo {
+        LatencySlo::new(Some(tpot), None)
+    }
+
+    /// A target on the time to first token only.
+    #[must_use]
+    pub fn ttft(ttft: Seconds) -> LatencySlo {
+        LatencySlo::new(None, Some(ttft))
+    }
+
+    /// Adds a target on the time per output token.
+    #[must_use]
+    pub fn with_tpot(mut self, tpot: Seconds) -> LatencySlo {
+        self.tpot_s = Some(tpot);
+        self
+    }
+
+    /// Adds a target on the time to first token.
+    #[must_use]
+    pub fn with_ttft(mut self, ttft: Seconds) -> LatencySlo {
+        self.ttft_s = Some(ttft);
+        self
+    }
 }
 
 /// A measured per-device serving throughput on one accelerator, which the
@@ -368,6 +465,43 @@ impl Measured {
             sources: Vec::new(),
             note: None,
         }
+    }
+
+    /// Only a prefill rate was measured.
+    #[must_use]
+    pub fn prefill_only(accelerator: impl Into<String>, prefill: TokensPerSec) -> Measured {
+        let mut m = Measured::new(accelerator, prefill, TokensPerSec::ZERO);
+        m.decode_tokens_per_s = None;
+        m
+    }
+
+    /// Only a decode rate was measured.
+    #[must_use]
+    pub fn decode_only(accelerator: impl Into<String>, decode: TokensPerSec) -> Measured {
+        let mut m = Measured::new(accelerator, TokensPerSec::ZERO, decode);
+        m.prefill_tokens_per_s = None;
+        m
+    }
+
+    /// Sets the time per output token the decode rate was measured at.
+    #[must_use]
+    pub fn at_tpot(mut self, tpot: Seconds) -> Measured {
+        self.at_tpot_s = Some(tpot);
+        self
+    }
+
+    /// Adds a source (a URL).
+    #[must_use]
+    pub fn with_source(mut self, source: impl Into<String>) -> Measured {
+        self.sources.push(source.into());
+        self
+    }
+
+    /// Sets the note on how the figures were measured.
+    #[must_use]
+    pub fn with_note(mut self, note: impl Into<String>) -> Measured {
+        self.note = Some(note.into());
+        self
     }
 }
 
@@ -832,6 +966,73 @@ impl Phase {
     #[must_use]
     pub fn with_measured(mut self, m: Measured) -> Phase {
         self.measured.push(m);
+        self
+    }
+
+    /// Sets the earliest start of a training phase, days after the
+    /// scenario's start.
+    #[must_use]
+    pub fn with_start_day(mut self, day: Days) -> Phase {
+        self.start_day = Some(day);
+        self
+    }
+
+    /// Sets the size of one checkpoint (training).
+    #[must_use]
+    pub fn with_checkpoint_bytes(mut self, bytes: Bytes) -> Phase {
+        self.checkpoint_bytes = Some(bytes);
+        self
+    }
+
+    /// Sets the fewest devices the phase may run on.
+    #[must_use]
+    pub fn with_min_devices(mut self, devices: impl Into<Count>) -> Phase {
+        self.min_devices = Some(devices.into());
+        self
+    }
+
+    /// Sets the most devices the phase may use.
+    #[must_use]
+    pub fn with_max_devices(mut self, devices: impl Into<Count>) -> Phase {
+        self.max_devices = Some(devices.into());
+        self
+    }
+
+    /// Sets the context length (inference).
+    #[must_use]
+    pub fn with_context_length(mut self, tokens: impl Into<Count>) -> Phase {
+        self.context_length = Some(tokens.into());
+        self
+    }
+
+    /// Sets the concurrent sequences per replica (inference).
+    #[must_use]
+    pub fn with_batch(mut self, sequences: impl Into<Count>) -> Phase {
+        self.batch = Some(sequences.into());
+        self
+    }
+
+    /// Sets the latency targets (inference).
+    #[must_use]
+    pub fn with_latency(mut self, slo: LatencySlo) -> Phase {
+        self.latency = Some(slo);
+        self
+    }
+
+    /// Sets the service window of an inference phase, days after the
+    /// scenario's start: from `from` until `until` (the horizon when
+    /// `None`).
+    #[must_use]
+    pub fn serving(mut self, from: Days, until: Option<Days>) -> Phase {
+        self.from_day = Some(from);
+        self.until_day = until;
+        self
+    }
+
+    /// Sets the free-text note.
+    #[must_use]
+    pub fn with_note(mut self, note: impl Into<String>) -> Phase {
+        self.note = Some(note.into());
         self
     }
 

@@ -57,7 +57,7 @@ fn hybrid_fleet_trains_on_nvidia_and_serves_mostly_on_ascend() {
     let cf = &j.counterfactual;
     match cf.status {
         PlanStatus::Optimal | PlanStatus::Feasible => {
-            assert!(cf.extra_cost_usd.expect("feasible") >= -1e-6 * cost);
+            assert!(cf.extra_cost_usd.expect("feasible").get() >= -1e-6 * cost);
             assert!(!s.domestic_only_training.is_empty());
         }
         _ => assert!(cf.infeasibility.is_some()),
@@ -266,10 +266,13 @@ fn hybrid_timeline_follows_the_policy_timeline() {
     for b in plan.purchases.iter().filter(|b| b.devices > 0.0) {
         match b.pool.as_str() {
             // the H20 schedule ends on 1 Nov 2025 (day 78)
-            "h20-buy" => assert!(b.arrives_day < 78.0, "{b:?}"),
+            "h20-buy" => assert!(b.arrives_day.get() < 78.0, "{b:?}"),
             // licensed from 8 Dec 2025 (day 115), refused from 14 Jan 2026 (day 152)
-            "h200-buy" => assert!(b.ordered_day >= 115.0 && b.ordered_day < 152.0, "{b:?}"),
-            "ascend-910c-buy" => assert!(b.arrives_day >= 90.0, "{b:?}"),
+            "h200-buy" => assert!(
+                b.ordered_day.get() >= 115.0 && b.ordered_day.get() < 152.0,
+                "{b:?}"
+            ),
+            "ascend-910c-buy" => assert!(b.arrives_day.get() >= 90.0, "{b:?}"),
             other => panic!("buys {other}"),
         }
         // a licensed purchase pays its levy; the 910C none
@@ -283,7 +286,7 @@ fn hybrid_timeline_follows_the_policy_timeline() {
         .iter()
         .filter(|b| b.pool == "ascend-910c-buy")
     {
-        let q = (b.arrives_day / 30.0).floor() as i64;
+        let q = (b.arrives_day.get() / 30.0).floor() as i64;
         *ascend_by_period.entry(q).or_insert(0.0) += b.devices;
     }
     for (q, n) in ascend_by_period {
@@ -373,4 +376,32 @@ fn risk_hedge_is_concave_in_the_failure_probability() {
     .expect("plans");
     let e0 = without.summary.expected_cost_usd.expect("cost").get();
     approx::assert_relative_eq!(pts[0].expected_usd, e0, max_relative = 1e-7);
+}
+
+#[allow(dead_code)]
+#[path = "../examples/build_in_code.rs"]
+mod build_in_code;
+
+/// The flagship built with the typed API is the TOML's scenario, field for
+/// field, and plans to the same JSON bytes; the plan verifies.
+#[test]
+fn build_in_code_is_the_toml_flagship() {
+    let (built, p, report) = build_in_code::run().expect("example runs");
+    let text = std::fs::read_to_string("examples/scenarios/hybrid_fleet.toml").expect("read");
+    let from_toml = fleetplan::scenario::Scenario::from_toml_str(&text).expect("parses");
+    assert_eq!(built, from_toml);
+    assert!(report.is_ok(), "{report:?}");
+    assert_eq!(p.status, PlanStatus::Optimal);
+    assert!(p.verified);
+    let vs = from_toml.validate().expect("valid");
+    let q = fleetplan::plan::plan(
+        &vs,
+        &fleetplan::plan::PlanOptions::default().with_fractional(true),
+    )
+    .expect("plans");
+    assert_eq!(
+        p.to_json().expect("json"),
+        q.to_json().expect("json"),
+        "same plan from code and from TOML"
+    );
 }

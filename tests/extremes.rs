@@ -196,7 +196,7 @@ fn check_read(
             assert!(!r.issues.is_empty(), "{what}: an empty report");
             for i in &r.issues {
                 assert!(
-                    i.code.starts_with("E-") && !i.path.is_empty() && !i.fix.is_empty(),
+                    i.code.as_str().starts_with("E-") && !i.path.is_empty() && !i.fix.is_empty(),
                     "{what}: an issue without code, path or fix: {i}"
                 );
             }

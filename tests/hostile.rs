@@ -55,7 +55,7 @@ fn run(what: &str, s: &Scenario, fractional: bool) -> Outcome {
             return Outcome::Invalid(
                 r.issues
                     .iter()
-                    .map(|i| (i.code.clone(), i.path.clone()))
+                    .map(|i| (i.code.as_str().to_owned(), i.path.clone()))
                     .collect(),
             );
         }

@@ -384,7 +384,7 @@ fn justification_counterfactual() {
     let vs = scenario("\"min_cost\"", &pools, &training(100.0, 10.0), "", "");
     let j = fleetplan::plan::justify(&vs, &fractional()).expect("justifies");
     assert_eq!(j.foreign_pools_used, vec!["x".to_owned()]);
-    let extra = j.counterfactual.extra_cost_usd.expect("feasible");
+    let extra = j.counterfactual.extra_cost_usd.expect("feasible").get();
     assert_relative_eq!(extra, 0.0, epsilon = 1e-6);
     let j = fleetplan::plan::justify_with(
         &vs,
@@ -392,7 +392,7 @@ fn justification_counterfactual() {
         fleetplan::plan::CounterfactualScope::AllForeign,
     )
     .expect("justifies");
-    let extra = j.counterfactual.extra_cost_usd.expect("feasible");
+    let extra = j.counterfactual.extra_cost_usd.expect("feasible").get();
     assert_relative_eq!(extra, 100.0 * 20_000.0, max_relative = 1e-3);
     assert!(j.memo.contains("dearer"), "{}", j.memo);
 }

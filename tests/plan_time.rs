@@ -221,7 +221,7 @@ status = "prohibited"
     assert_relative_eq!(p.cost.levy_usd.get(), 1_000.0, max_relative = 1e-9);
     let buys: Vec<_> = p.purchases.iter().filter(|b| b.devices > 1e-9).collect();
     assert_eq!(buys.len(), 1, "{:?}", p.purchases);
-    assert_relative_eq!(buys[0].ordered_day, 10.0);
+    assert_relative_eq!(buys[0].ordered_day.get(), 10.0);
     assert_relative_eq!(buys[0].devices, 10.0, max_relative = 1e-9);
     assert_eq!(p.periods.len(), 3);
 }
@@ -254,7 +254,7 @@ fn deliveries_cap_each_period_and_depreciation_buys_late() {
         .purchases
         .iter()
         .filter(|b| b.devices > 1e-9)
-        .map(|b| (b.arrives_day, b.devices))
+        .map(|b| (b.arrives_day.get(), b.devices))
         .collect();
     arrivals.sort_by(|a, b| a.0.total_cmp(&b.0));
     assert_eq!(arrivals.len(), 2, "{arrivals:?}");
@@ -447,6 +447,6 @@ fn a_snapshot_scenario_has_one_period() {
     );
     let p = planned(&vs);
     assert_eq!(p.periods.len(), 1);
-    assert_relative_eq!(p.periods[0].end_day, 30.0);
+    assert_relative_eq!(p.periods[0].end_day.get(), 30.0);
     assert_relative_eq!(p.cost.total_usd.get(), 7_200.0, max_relative = 1e-9);
 }

@@ -732,7 +732,7 @@ fn generator_covers_the_cases() {
             Some(p) if p.status == PlanStatus::Optimal => {
                 optimal += 1;
                 bought += usize::from(!p.purchases.is_empty());
-                later += usize::from(p.purchases.iter().any(|b| b.ordered_day > 0.0));
+                later += usize::from(p.purchases.iter().any(|b| b.ordered_day.get() > 0.0));
             }
             Some(p) if p.status == PlanStatus::Infeasible => infeasible += 1,
             _ => {}

@@ -264,7 +264,7 @@ fn verify_rejects_anticipation() {
     let buy = b
         .purchases
         .iter_mut()
-        .find(|p| p.pool == "x" && p.ordered_day == 0.0)
+        .find(|p| p.pool == "x" && p.ordered_day.get() == 0.0)
         .expect("the day-0 purchase");
     buy.devices -= 1.0;
     let r = verify_risk(&vs, &bad);
@@ -442,7 +442,7 @@ fn demand_shock_from_its_day() {
     let day20: f64 = b
         .purchases
         .iter()
-        .filter(|p| p.ordered_day == 20.0)
+        .filter(|p| p.ordered_day.get() == 20.0)
         .map(|p| p.devices)
         .sum();
     assert_relative_eq!(day20, 5.0, max_relative = 1e-9);

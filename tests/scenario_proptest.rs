@@ -726,7 +726,7 @@ proptest! {
             Err(r) => {
                 prop_assert!(!r.issues.is_empty());
                 for i in &r.issues {
-                    prop_assert!(i.code.starts_with("E-") && !i.path.is_empty() && !i.message.is_empty() && !i.fix.is_empty(), "{i}");
+                    prop_assert!(i.code.as_str().starts_with("E-") && !i.path.is_empty() && !i.message.is_empty() && !i.fix.is_empty(), "{i}");
                 }
             }
         }

@@ -197,7 +197,7 @@ fn negative_budget() {
 #[test]
 fn negative_rental_price() {
     let mut s = base();
-    s.pools[1].ownership = Ownership::rentable(raw(-2.0));
+    s.pools[1].ownership = Ownership::rentable(raw(-2.0)).into();
     assert_only(
         &report_of(&s),
         C::NumberNegative,
@@ -893,7 +893,7 @@ fn every_bad_name_date_and_code_at_once() {
 fn every_bad_number_at_once() {
     let mut s = base();
     s.pools[0].count = Some(Count::from_raw(-1.0));
-    s.pools[1].ownership = Ownership::rentable(raw(f64::NAN));
+    s.pools[1].ownership = Ownership::rentable(raw(f64::NAN)).into();
     s.phases[0].tokens = Some(raw(f64::INFINITY));
     s.phases[1].deadline_days = Some(days(10.0));
     s.policy.rules[1].levy = Some(raw(1.5));

@@ -130,3 +130,111 @@ fn parallel_sweep_gives_the_serial_bytes() {
         serde_json::to_string(&parallel).expect("json")
     );
 }
+
+/// A typed sweep by id (one `Planner` session) gives, point for point, the
+/// plan cold planning gives the path form's scenario at that value, and
+/// its table matches the path form's table on every figure.
+#[test]
+fn typed_sweeps_by_id_agree_with_the_path_form_and_cold_plans() {
+    use fleetplan::prelude::RuleStatus;
+    use fleetplan::sweep::{Param, Sweep, sweep_each, sweep_plans, sweep_table};
+    let s = hybrid();
+    let vs = s.validate().expect("valid");
+    let rule = vs
+        .rules()
+        .iter()
+        .find(|r| r.effect.status() == RuleStatus::Licensed)
+        .expect("the H20 licence")
+        .id;
+    let levies = [0.0, 0.05, 0.15, 0.4, 0.9];
+    let opts = PlanOptions::default().with_fractional(true);
+    let spec = Sweep::levy(rule, levies);
+    assert_eq!(spec.param(), Param::Levy(rule));
+    assert_eq!(spec.param().path(&vs), "policy.rules[3].levy");
+    let plans = sweep_plans(&vs, &spec, &opts).expect("sweeps");
+    assert_eq!(plans.len(), levies.len());
+    for (p, &l) in plans.iter().zip(&levies) {
+        assert!(p.verified, "{}", p.verification);
+        let cold = plan(
+            &with_value(&s, "policy.rules[3].levy", l)
+                .expect("set")
+                .validate()
+                .expect("valid"),
+            &opts,
+        )
+        .expect("plans");
+        let (a, b) = (p.cost.total_usd.get(), cold.cost.total_usd.get());
+        assert!(
+            (a - b).abs() <= 1e-7 * b.abs().max(1.0),
+            "levy {l}: {a} vs {b}"
+        );
+        assert_eq!(p.status, cold.status);
+    }
+    // the callback sees the same plans, in order
+    let mut seen = Vec::new();
+    sweep_each(&vs, &spec, &opts, |v, r| {
+        seen.push((v, r.expect("plans").cost.total_usd.get()));
+    })
+    .expect("sweeps");
+    assert_eq!(seen.len(), levies.len());
+    for ((v, c), (p, &l)) in seen.iter().zip(plans.iter().zip(&levies)) {
+        assert_eq!(*v, l);
+        assert!((c - p.cost.total_usd.get()).abs() <= 1e-9 * c.abs().max(1.0));
+    }
+    // the summary table matches the path form's
+    let typed = sweep_table(&vs, &spec, &opts).expect("sweeps");
+    let path: SweepSpec = "policy.rules[3].levy=0,0.05,0.15,0.4,0.9"
+        .parse()
+        .expect("spec");
+    let by_path = sweep(
+        &s,
+        &path,
+        &SweepOptions::default().with_fractional(true),
+        &|_, _| {},
+    )
+    .expect("sweeps");
+    assert_eq!(typed.path, by_path.path);
+    for (a, b) in typed.points.iter().zip(&by_path.points) {
+        assert_eq!(a.value, b.value);
+        assert_eq!(a.status, b.status);
+        let (x, y) = (a.total_usd.expect("cost"), b.total_usd.expect("cost"));
+        assert!((x - y).abs() <= 1e-7 * y.abs().max(1.0));
+        assert_eq!(
+            a.purchases.iter().map(|p| &p.0).collect::<Vec<_>>(),
+            b.purchases.iter().map(|p| &p.0).collect::<Vec<_>>()
+        );
+    }
+}
+
+/// A value the scenario cannot take is a row with status `invalid` in the
+/// table and an error from `sweep_plans`; the points after it still plan.
+#[test]
+fn typed_sweep_invalid_values_are_rows() {
+    use fleetplan::sweep::{Sweep, sweep_plans, sweep_table};
+    let vs = hybrid().validate().expect("valid");
+    let h100 = vs.pool_by_name("h100-owned").expect("pool");
+    let opts = PlanOptions::default().with_fractional(true);
+    let spec = Sweep::pool_count(h100, [5_000.0, 2.5, 20_000.0]);
+    let t = sweep_table(&vs, &spec, &opts).expect("sweeps");
+    assert_eq!(t.path, "pools[h100-owned].count");
+    let st: Vec<&str> = t.points.iter().map(|p| p.status.as_str()).collect();
+    assert_eq!(st, ["optimal", "invalid", "optimal"]);
+    assert!(
+        t.points[1]
+            .issues
+            .iter()
+            .any(|i| i.contains("E-COUNT-NOT-INTEGER")),
+        "{:?}",
+        t.points[1].issues
+    );
+    let e = sweep_plans(&vs, &spec, &opts).expect_err("2.5 devices");
+    assert_eq!(e.kind(), ErrorKind::Invalid);
+    // a typed sweep with no values is refused like a path sweep
+    let e = sweep_plans(&vs, &Sweep::pool_count(h100, Vec::new()), &opts).expect_err("empty");
+    assert_eq!(e.kind(), ErrorKind::Parse);
+    // the table's text is the library's, as the CLI prints it
+    assert!(
+        t.to_table()
+            .starts_with(&format!("{:>14} {:<11}", "count", "status"))
+    );
+}

@@ -261,7 +261,7 @@ impl PoolDesc {
                 if let Some(m) = max {
                     o = o.with_max(m.at(1024.0));
                 }
-                o
+                o.into()
             }
             OwnDesc::Purchasable {
                 price,

@@ -31,7 +31,7 @@ pub fn exercise(s: &Scenario, fractional: bool) {
             assert!(!r.issues.is_empty(), "an empty validation report");
             for i in &r.issues {
                 assert!(
-                    i.code.starts_with("E-") && !i.path.is_empty() && !i.fix.is_empty(),
+                    i.code.as_str().starts_with("E-") && !i.path.is_empty() && !i.fix.is_empty(),
                     "an issue without code, path or fix: {i}"
                 );
             }

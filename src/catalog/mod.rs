@@ -56,6 +56,7 @@
 
 mod builtin;
 mod names;
+mod table;
 
 pub(crate) use names::string_enum;
 

@@ -19,6 +19,7 @@ pub mod flops;
 pub mod inference;
 mod pair;
 pub mod reliability;
+mod report;
 pub mod training;
 
 pub(crate) use pair::PerfData;
@@ -26,3 +27,4 @@ pub use pair::{
     EfficiencyMatrix, Factor, InferencePair, MatrixEntry, Origin, PairExplanation, PairRate,
     PerfModel, TrainingPair, Unfit,
 };
+pub use report::PairReport;

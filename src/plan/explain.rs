@@ -19,6 +19,17 @@ fn days(h: crate::units::Hours) -> f64 {
     h.get() / 24.0
 }
 
+/// Column `j`'s bounds in the pricing model at the plan `x`: use and
+/// serving columns fixed at the plan, purchases up to their limit, the
+/// others free above zero.
+pub(super) fn pricing_bounds(c: &Compiled, x: &[f64], j: usize) -> (Option<f64>, Option<f64>) {
+    match c.cols[j].kind {
+        ColKind::Use { .. } | ColKind::Served { .. } => (Some(x[j]), Some(x[j])),
+        ColKind::Buy { .. } => (Some(0.0), opt(c.model.col_upper()[j])),
+        _ => (Some(0.0), None),
+    }
+}
+
 /// The least-cost LP at the plan's discrete choices: `use` binaries and
 /// `served` fractions fixed at `x`, device counts continuous, per-column
 /// capacity bounds dropped (the capacity rows carry them).
@@ -26,12 +37,8 @@ pub(super) fn pricing_model(c: &Compiled, x: &[f64]) -> Result<Model> {
     let m = &c.model;
     let mut b = ModelBuilder::new(m.name().to_owned());
     let mut ids = Vec::with_capacity(m.num_cols());
-    for (j, col) in c.cols.iter().enumerate() {
-        let (lo, up) = match col.kind {
-            ColKind::Use { .. } | ColKind::Served { .. } => (Some(x[j]), Some(x[j])),
-            ColKind::Buy { .. } => (Some(0.0), opt(m.col_upper()[j])),
-            _ => (Some(0.0), None),
-        };
+    for j in 0..c.cols.len() {
+        let (lo, up) = pricing_bounds(c, x, j);
         ids.push(b.add_col(
             m.col_names()[j].clone(),
             m.costs()[j],
@@ -221,6 +228,7 @@ pub(super) fn prices(
 
 /// One constraint of a conflict.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Relaxation {
     /// The row's name.
     pub constraint: String,
@@ -239,6 +247,7 @@ pub struct Relaxation {
 
 /// Why no plan exists.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Infeasibility {
     /// A set of conflicting business constraints (together with the pools'
     /// capacities they cannot be met), each with its share of the least

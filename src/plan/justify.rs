@@ -23,12 +23,12 @@ use super::{Infeasibility, Plan, PlanOptions, PlanStatus, deadline_after, expire
 use crate::error::Result;
 use crate::perf::PerfModel;
 use crate::scenario::ValidatedScenario;
-use crate::units::{Hours, Usd};
-use serde::Serialize;
+use crate::units::{Hours, Usd, UsdDelta};
+use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
 
 /// What the counterfactual of [`justify_with`] takes away.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum CounterfactualScope {
@@ -67,7 +67,8 @@ impl CounterfactualScope {
 }
 
 /// A phase finishing later in the counterfactual.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Delay {
     /// Phase name.
     pub phase: String,
@@ -76,14 +77,15 @@ pub struct Delay {
 }
 
 /// The domestic-only plan, compared with the plan.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Counterfactual {
     /// Status with the scenario's deadlines.
     pub status: PlanStatus,
     /// Its cost, when feasible.
     pub cost_usd: Option<Usd>,
     /// Extra cost over the plan (negative: cheaper), when feasible.
-    pub extra_cost_usd: Option<f64>,
+    pub extra_cost_usd: Option<UsdDelta>,
     /// Phases finishing later than in the plan.
     pub delays: Vec<Delay>,
     /// Why it is impossible by the deadlines, when infeasible.
@@ -101,7 +103,8 @@ pub struct Counterfactual {
 }
 
 /// The justification memo.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Justification {
     /// Whether the scenario's policy requires a justification for this
     /// plan (it buys or rents foreign devices under a justification rule).
@@ -195,7 +198,7 @@ pub fn justify_with(
     };
     if matches!(cf.status, PlanStatus::Optimal | PlanStatus::Feasible) {
         counter.cost_usd = Some(cf.cost.total_usd);
-        counter.extra_cost_usd = Some(cf.cost.total_usd.get() - plan.cost.total_usd.get());
+        counter.extra_cost_usd = Some(cf.cost.total_usd.signed_sub(plan.cost.total_usd));
         for ph in vs.phases() {
             if let (Some(a), Some(b)) = (finish(&plan, ph.name()), finish(&cf, ph.name())) {
                 let d = (b.get() - a.get()) / 24.0;
@@ -337,8 +340,8 @@ fn memo(
                 "Counterfactual ({}): feasible, {} ({} {} than the plan).",
                 scope.describe(),
                 musd(c.cost_usd.map_or(0.0, Usd::get)),
-                musd(c.extra_cost_usd.unwrap_or(0.0).abs()),
-                if c.extra_cost_usd.unwrap_or(0.0) >= 0.0 {
+                musd(c.extra_cost_usd.unwrap_or(UsdDelta::ZERO).abs().get()),
+                if !c.extra_cost_usd.unwrap_or(UsdDelta::ZERO).is_negative() {
                     "dearer"
                 } else {
                     "cheaper"

@@ -152,7 +152,7 @@ use crate::model::{ColId, Model, Sense, VarType};
 use crate::perf::PerfModel;
 use crate::scenario::{ObjectiveKind, PhaseId, ResolvedObjective, ValidatedScenario};
 use crate::solver::{self, SolveOptions, Status};
-use crate::units::{Bytes, BytesPerSec, Hours, Tokens, Usd};
+use crate::units::{Bytes, BytesPerSec, Days, Hours, Tokens, Usd};
 use crate::workload::PhaseKind;
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
@@ -345,6 +345,7 @@ impl PlanStatus {
 /// `"depreciated"` (the default). `total_usd = capital_charge_usd +
 /// rental_usd + energy_usd`, the plan's cost as optimised.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CostBreakdown {
     /// Purchase prices (cash) and amortised capex of owned devices.
     pub capex_usd: Usd,
@@ -378,6 +379,7 @@ fn is_colocated(r: &Option<ServeRole>) -> bool {
 
 /// Devices of a pool given to a phase.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Assignment {
     /// Phase name.
     pub phase: String,
@@ -395,6 +397,7 @@ pub struct Assignment {
 
 /// Devices bought.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Purchase {
     /// Pool name.
     pub pool: String,
@@ -413,15 +416,16 @@ pub struct Purchase {
     pub capital_charge_usd: Usd,
     /// Day the order is placed (days from the start).
     #[serde(default)]
-    pub ordered_day: f64,
-    /// Day the devices arrive.
-    pub arrives_day: f64,
+    pub ordered_day: Days,
+    /// Day the devices arrive (days from the start).
+    pub arrives_day: Days,
     /// Whether China-style justification is required for this purchase.
     pub needs_justification: bool,
 }
 
 /// What happens to a phase.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PhaseOutcome {
     /// Phase name.
     pub name: String,
@@ -440,15 +444,17 @@ pub struct PhaseOutcome {
 /// A planning period (`period_days`; the whole horizon when the scenario
 /// has none).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Period {
     /// First day (days from the start).
-    pub start_day: f64,
+    pub start_day: Days,
     /// Day after the last (days from the start).
-    pub end_day: f64,
+    pub end_day: Days,
 }
 
 /// How busy a pool is.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PoolUse {
     /// Pool name.
     pub pool: String,
@@ -465,6 +471,7 @@ pub struct PoolUse {
 
 /// A constraint that binds at the plan, with its price.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Binding {
     /// The row's name, e.g. `capacity[h20-owned,3]`.
     pub constraint: String,
@@ -479,6 +486,7 @@ pub struct Binding {
 /// One device allocation in one interval: the plan's schedule, from which
 /// [`verify()`] recomputes everything.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Slot {
     /// Phase name.
     pub phase: String,
@@ -527,6 +535,7 @@ pub struct KvTransfer {
 
 /// Solver figures of a planning run.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SolveStats {
     /// Simplex iterations.
     pub iterations: u64,
@@ -544,6 +553,7 @@ pub struct SolveStats {
 
 /// A plan: what to run where, buy and rent, what it costs, what binds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Plan {
     /// Scenario name.
     pub scenario: String,
@@ -844,8 +854,8 @@ fn blank(vs: &ValidatedScenario, c: &Compiled, status: PlanStatus, stats: SolveS
             .periods()
             .iter()
             .map(|&(a, b)| Period {
-                start_day: a.get() / 24.0,
-                end_day: b.get() / 24.0,
+                start_day: a.to_days(),
+                end_day: b.to_days(),
             })
             .collect(),
         infeasibility: None,

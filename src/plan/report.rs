@@ -142,8 +142,8 @@ pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut P
                     cost_usd: Usd::from_raw(v * (col.cost.capex + col.cost.levy)),
                     levy_usd: Usd::from_raw(v * col.cost.levy),
                     capital_charge_usd: Usd::from_raw(v * col.cost.capital),
-                    ordered_day: ordered.get() / 24.0,
-                    arrives_day: arrives.get() / 24.0,
+                    ordered_day: ordered.to_days(),
+                    arrives_day: arrives.to_days(),
                     needs_justification: p.needs_justification_on(vs.date_at(ordered)),
                 });
             }
@@ -229,7 +229,7 @@ pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut P
                 Ownership::Purchasable { .. } => purchases
                     .iter()
                     .filter(|b| b.pool == k)
-                    .map(|b| b.devices * avail * (horizon - 24.0 * b.arrives_day).max(0.0))
+                    .map(|b| b.devices * avail * (horizon - 24.0 * b.arrives_day.get()).max(0.0))
                     .sum(),
                 Ownership::Rentable { .. } => 0.0,
             };
@@ -439,8 +439,8 @@ impl Plan {
                     money(p.cost_usd),
                     money(p.levy_usd),
                     money(p.capital_charge_usd),
-                    p.ordered_day,
-                    p.arrives_day,
+                    p.ordered_day.get(),
+                    p.arrives_day.get(),
                     if p.needs_justification {
                         "  (justify)"
                     } else {
@@ -571,8 +571,8 @@ impl Plan {
                     money(p.cost_usd),
                     money(p.levy_usd),
                     money(p.capital_charge_usd),
-                    p.ordered_day,
-                    p.arrives_day
+                    p.ordered_day.get(),
+                    p.arrives_day.get()
                 );
             }
         }

@@ -64,7 +64,7 @@ use super::{
 };
 use crate::error::{Error, Result};
 use crate::fleet::Count;
-use crate::model::Model;
+use crate::model::{ColId, Model, RowId};
 use crate::perf::{PerfData, PerfModel};
 use crate::scenario::{BudgetKind, PhaseId, PoolId, ResolvedObjective, RuleId, ValidatedScenario};
 use crate::solver::{self, Basis, BasisStatus, LpSolver, Solution, SolveOptions};
@@ -525,6 +525,16 @@ fn price(
     if explain::prices_hold(c, s) {
         return Ok(explain::prices(vs, c, &c.model, s, x));
     }
+    // The last pricing LP (kept only while the model's structure stays:
+    // `refresh` drops it) takes this plan's figures in place and re-solves
+    // warm, instead of being built, scaled and factorised afresh.
+    if let Some(lp) = pricing.as_deref_mut()
+        && update_pricing(lp, c, x)
+    {
+        lp.set_options(sopts.clone())?;
+        let ps = lp.solve()?;
+        return Ok(explain::prices(vs, c, lp.model(), &ps, x));
+    }
     let m = explain::pricing_model(c, x)?;
     let basis = pricing
         .as_ref()
@@ -538,6 +548,63 @@ fn price(
     let out = explain::prices(vs, c, lp.model(), &ps, x);
     *pricing = Some(Box::new(lp));
     Ok(out)
+}
+
+/// Moves the pricing LP `lp` to the plan `x` of `c` in place (costs,
+/// bounds, row bounds and coefficients that differ); `false` when its
+/// matrix does not have `c`'s structure or a change is refused (the
+/// caller then builds a fresh one).
+fn update_pricing(lp: &mut LpSolver, c: &Compiled, x: &[f64]) -> bool {
+    let (m, pm) = (&c.model, lp.model());
+    if pm.num_rows() != m.num_rows() || pm.num_cols() != m.num_cols() {
+        return false;
+    }
+    let differs = |a: f64, b: f64| a.to_bits() != b.to_bits();
+    let inf = |v: Option<f64>, d: f64| v.unwrap_or(d);
+    // a model's indices fit in u32 (its builder checks)
+    let cid = |j: usize| ColId(u32::try_from(j).unwrap_or(u32::MAX));
+    let rid = |i: usize| RowId(u32::try_from(i).unwrap_or(u32::MAX));
+    let mut changes = Vec::new();
+    for j in 0..m.num_cols() {
+        let (ri, rv) = m.matrix().col(j);
+        let (pi, pv) = pm.matrix().col(j);
+        if ri != pi {
+            return false;
+        }
+        for (k, (&a, &b)) in rv.iter().zip(pv).enumerate() {
+            if differs(a, b) {
+                changes.push(Change::Coef(RowId(ri[k]), cid(j), a));
+            }
+        }
+        if differs(m.costs()[j], pm.costs()[j]) {
+            changes.push(Change::Cost(cid(j), m.costs()[j]));
+        }
+        let (lo, up) = explain::pricing_bounds(c, x, j);
+        let (lo, up) = (inf(lo, f64::NEG_INFINITY), inf(up, f64::INFINITY));
+        if differs(lo, pm.col_lower()[j]) || differs(up, pm.col_upper()[j]) {
+            changes.push(Change::ColBounds(cid(j), lo, up));
+        }
+    }
+    for i in 0..m.num_rows() {
+        let (lo, up) = (m.row_lower()[i], m.row_upper()[i]);
+        if differs(lo, pm.row_lower()[i]) || differs(up, pm.row_upper()[i]) {
+            changes.push(Change::RowBounds(rid(i), lo, up));
+        }
+    }
+    let opt = |v: f64| v.is_finite().then_some(v);
+    for ch in changes {
+        let r = match ch {
+            Change::Cost(j, v) => lp.set_cost(j, v),
+            Change::ColBounds(j, l, u) => lp.set_col_bounds(j, opt(l), opt(u)),
+            Change::RowBounds(i, l, u) => lp.set_row_bounds(i, opt(l), opt(u)),
+            Change::Coef(i, j, v) => lp.set_coef(i, j, v),
+        };
+        if r.is_err() {
+            // the caller builds a fresh pricing LP instead
+            return false;
+        }
+    }
+    true
 }
 
 fn same_shape(a: &Model, b: &Model) -> bool {

@@ -11,6 +11,7 @@ use std::fmt::Write as _;
 
 /// A decision taken before any event can be known, shared by every branch.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Decision {
     /// `buy`, `train` or `serve`.
     pub kind: String,
@@ -27,6 +28,7 @@ pub struct Decision {
 
 /// One joint scenario's outcome under the plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ScenarioOutcome {
     /// The joint scenario's name.
     pub name: String,
@@ -53,6 +55,7 @@ pub struct ScenarioOutcome {
 
 /// The `risk` section of a plan's JSON.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RiskSummary {
     /// Outcome of the extensive form.
     pub status: PlanStatus,

@@ -174,8 +174,13 @@ fn items(p: &crate::plan::Plan) -> BTreeMap<Item, f64> {
     #[allow(clippy::cast_possible_truncation)]
     let mh = |h: f64| (h * 1000.0).round() as i64;
     for b in &p.purchases {
-        *out.entry((0, String::new(), b.pool.clone(), mh(b.ordered_day * 24.0)))
-            .or_default() += b.devices;
+        *out.entry((
+            0,
+            String::new(),
+            b.pool.clone(),
+            mh(b.ordered_day.get() * 24.0),
+        ))
+        .or_default() += b.devices;
     }
     for s in &p.schedule {
         *out.entry((1, s.phase.clone(), s.pool.clone(), mh(s.from_hours.get())))

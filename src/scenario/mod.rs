@@ -329,7 +329,35 @@ pub struct Scenario {
 }
 
 impl Scenario {
-    /// A scenario with no pools, phases or policy yet.
+    /// A scenario with no pools, phases or policy yet; the `with_*`
+    /// builders add them (`examples/build_in_code.rs` builds the flagship).
+    ///
+    /// ```
+    /// use fleetplan::prelude::*;
+    ///
+    /// let s = Scenario::new("quick", "2025-08-15".parse()?, Days::new(90.0)?, Country::CN)
+    ///     .with_pool(Pool::owned("h800", "H800", 2048))
+    ///     .with_pool(Pool::new(
+    ///         "h100-rented",
+    ///         "H100",
+    ///         Ownership::rentable(UsdPerHour::new(2.35)?).with_max(4096),
+    ///     ).with_site(Country::new("SG")?))
+    ///     .with_phase(
+    ///         Phase::training(
+    ///             "pretrain",
+    ///             PhaseKind::Pretraining,
+    ///             ModelArch::moe(671_000_000_000, 37_000_000_000).with_shape(61, 7168, 4096),
+    ///             Precision::Fp8,
+    ///         )
+    ///         .with_tokens(Tokens::new(14.8e12)?)
+    ///         .with_deadline(Days::new(60.0)?),
+    ///     )
+    ///     .with_budget(Budget::new().with_energy(Energy::new(UsdPerKwh::new(0.08)?, 1.3)));
+    /// let p = plan(&s.validate()?, &PlanOptions::default().with_fractional(true))?;
+    /// assert_eq!(p.status, PlanStatus::Optimal);
+    /// assert!(p.verified);
+    /// # Ok::<(), fleetplan::Error>(())
+    /// ```
     #[must_use]
     pub fn new(
         name: impl Into<String>,
@@ -356,6 +384,107 @@ impl Scenario {
             risk_scenarios: Vec::new(),
             risk: crate::risk::RiskOptions::default(),
         }
+    }
+
+    /// One line saying what the scenario holds, as `fleetplan validate`
+    /// prints it: `scenario 'NAME': P pools, F phases, R export rules; D
+    /// days from START in JURISDICTION`.
+    #[must_use]
+    pub fn summary(&self) -> String {
+        format!(
+            "scenario '{}': {} pools, {} phases, {} export rules; {} days from {} in {}",
+            self.name,
+            self.pools.len(),
+            self.phases.len(),
+            self.policy.rules.len(),
+            self.horizon_days.get(),
+            self.start,
+            self.jurisdiction
+        )
+    }
+
+    /// Sets the free-text description.
+    #[must_use]
+    pub fn with_description(mut self, text: impl Into<String>) -> Scenario {
+        self.description = Some(text.into());
+        self
+    }
+
+    /// Sets what to optimise (least cost by default).
+    #[must_use]
+    pub fn with_objective(mut self, objective: Objective) -> Scenario {
+        self.objective = objective;
+        self
+    }
+
+    /// Adds a catalogue addition or override.
+    #[must_use]
+    pub fn with_accelerator(mut self, patch: AcceleratorPatch) -> Scenario {
+        self.accelerators.push(patch);
+        self
+    }
+
+    /// Adds a pool.
+    #[must_use]
+    pub fn with_pool(mut self, pool: Pool) -> Scenario {
+        self.pools.push(pool);
+        self
+    }
+
+    /// Adds a phase.
+    #[must_use]
+    pub fn with_phase(mut self, phase: Phase) -> Scenario {
+        self.phases.push(phase);
+        self
+    }
+
+    /// Sets the policy.
+    #[must_use]
+    pub fn with_policy(mut self, policy: Policy) -> Scenario {
+        self.policy = policy;
+        self
+    }
+
+    /// Cuts the horizon into periods of `days`.
+    #[must_use]
+    pub fn with_period_days(mut self, days: Days) -> Scenario {
+        self.period_days = Some(days);
+        self
+    }
+
+    /// Sets the spending limits and energy prices.
+    #[must_use]
+    pub fn with_budget(mut self, budget: Budget) -> Scenario {
+        self.budget = budget;
+        self
+    }
+
+    /// Sets how purchases are charged.
+    #[must_use]
+    pub fn with_economics(mut self, economics: Economics) -> Scenario {
+        self.economics = economics;
+        self
+    }
+
+    /// Sets the solver settings.
+    #[must_use]
+    pub fn with_settings(mut self, settings: Settings) -> Scenario {
+        self.settings = settings;
+        self
+    }
+
+    /// Adds a risk ([`crate::risk`]).
+    #[must_use]
+    pub fn with_risk(mut self, risk: crate::risk::Risk) -> Scenario {
+        self.risks.push(risk);
+        self
+    }
+
+    /// Sets the risk options (sampling, risk measure).
+    #[must_use]
+    pub fn with_risk_options(mut self, options: crate::risk::RiskOptions) -> Scenario {
+        self.risk = options;
+        self
     }
 }
 
@@ -521,6 +650,40 @@ pub struct Budget {
 }
 
 impl Budget {
+    /// No limits, energy not costed.
+    #[must_use]
+    pub fn new() -> Budget {
+        Budget::default()
+    }
+
+    /// Sets the most to spend on purchases.
+    #[must_use]
+    pub fn with_capex(mut self, limit: Usd) -> Budget {
+        self.capex_usd = Some(limit);
+        self
+    }
+
+    /// Sets the most to spend on rentals and energy.
+    #[must_use]
+    pub fn with_opex(mut self, limit: Usd) -> Budget {
+        self.opex_usd = Some(limit);
+        self
+    }
+
+    /// Sets the most to spend in all.
+    #[must_use]
+    pub fn with_total(mut self, limit: Usd) -> Budget {
+        self.total_usd = Some(limit);
+        self
+    }
+
+    /// Sets the electricity price and PUE.
+    #[must_use]
+    pub fn with_energy(mut self, energy: Energy) -> Budget {
+        self.energy = Some(energy);
+        self
+    }
+
     /// `true` when nothing is set.
     #[must_use]
     pub fn is_empty(&self) -> bool {
@@ -567,6 +730,14 @@ impl Economics {
         self.capex.unwrap_or(CapexBasis::Depreciated)
     }
 
+    /// Purchases depreciated over their life (the default).
+    #[must_use]
+    pub fn depreciated() -> Economics {
+        Economics {
+            capex: Some(CapexBasis::Depreciated),
+        }
+    }
+
     /// Purchases charged as cash.
     #[must_use]
     pub fn cash() -> Economics {
@@ -599,6 +770,33 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// The planner's defaults.
+    #[must_use]
+    pub fn new() -> Settings {
+        Settings::default()
+    }
+
+    /// Sets the relative MIP gap at which to stop.
+    #[must_use]
+    pub fn with_mip_gap(mut self, gap: Fraction) -> Settings {
+        self.mip_gap = Some(gap);
+        self
+    }
+
+    /// Sets the wall-clock budget of a run.
+    #[must_use]
+    pub fn with_time_limit(mut self, limit: Seconds) -> Settings {
+        self.time_limit_s = Some(limit);
+        self
+    }
+
+    /// Plans whole devices (`true`, the default) or fractional ones.
+    #[must_use]
+    pub fn with_whole_devices(mut self, whole: bool) -> Settings {
+        self.whole_devices = Some(whole);
+        self
+    }
+
     /// `true` when nothing is set.
     #[must_use]
     pub fn is_empty(&self) -> bool {

@@ -208,12 +208,31 @@ impl IssueCode {
     }
 }
 
+impl PartialEq<str> for IssueCode {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for IssueCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<IssueCode> for &str {
+    fn eq(&self, other: &IssueCode) -> bool {
+        *self == other.as_str()
+    }
+}
+
 /// One problem found by validation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Issue {
-    /// Stable code, e.g. `"E-ACCEL-UNKNOWN"` (see [`IssueCode`]); scripts may
-    /// match on it.
-    pub code: String,
+    /// Stable code, e.g. [`IssueCode::AcceleratorUnknown`]; written in JSON
+    /// and text as its string (`"E-ACCEL-UNKNOWN"`, [`IssueCode::as_str`]).
+    /// Compares equal to that string (`issue.code == "E-ACCEL-UNKNOWN"`).
+    pub code: IssueCode,
     /// Path of the offending field, e.g. `pools[3].count`.
     pub path: String,
     /// What is wrong.
@@ -232,7 +251,7 @@ impl Issue {
         fix: impl Into<String>,
     ) -> Issue {
         Issue {
-            code: code.as_str().to_string(),
+            code,
             path: path.into(),
             message: message.into(),
             fix: fix.into(),
@@ -242,7 +261,7 @@ impl Issue {
     /// `true` when the issue has this code.
     #[must_use]
     pub fn is(&self, code: IssueCode) -> bool {
-        self.code == code.as_str()
+        self.code == code
     }
 }
 
@@ -279,6 +298,40 @@ impl ValidationReport {
     /// The issues with this code.
     pub fn with_code(&self, code: IssueCode) -> impl Iterator<Item = &Issue> {
         self.issues.iter().filter(move |i| i.is(code))
+    }
+
+    /// The report as `fleetplan validate` prints it for the file shown as
+    /// `shown`: one `code  path  message  (fix: ...)` line per issue, then
+    /// `shown: N problem(s)`.
+    #[must_use]
+    pub fn to_text(&self, shown: &str) -> String {
+        let mut lines: Vec<String> = self
+            .issues
+            .iter()
+            .map(|i| format!("{}  {}  {}  (fix: {})", i.code, i.path, i.message, i.fix))
+            .collect();
+        lines.push(format!("{shown}: {} problem(s)", self.issues.len()));
+        lines.join("\n")
+    }
+
+    /// The report as `fleetplan validate --format json` prints it:
+    /// `{ "valid": bool, "issues": [{ code, path, message, fix }] }` (the
+    /// keys are a contract).
+    ///
+    /// # Errors
+    /// Never in practice; a serde failure is
+    /// [`ErrorKind::Internal`](crate::ErrorKind::Internal).
+    pub fn to_json(&self) -> crate::Result<String> {
+        #[derive(Serialize)]
+        struct Out<'a> {
+            valid: bool,
+            issues: &'a [Issue],
+        }
+        serde_json::to_string_pretty(&Out {
+            valid: self.is_ok(),
+            issues: &self.issues,
+        })
+        .map_err(|e| crate::Error::internal(format!("validation report to JSON: {e}")))
     }
 }
 
@@ -333,6 +386,15 @@ mod tests {
             i.to_string(),
             "[E-FLEET-EMPTY] pools: no pools (fix: add one)"
         );
+        assert_eq!(i.code, "E-FLEET-EMPTY");
+        // JSON carries the code as its string, both ways.
+        let json = serde_json::to_string(&i).unwrap();
+        assert!(
+            json.starts_with(r#"{"code":"E-FLEET-EMPTY","path":"pools""#),
+            "{json}"
+        );
+        let back: Issue = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, i);
         for c in IssueCode::ALL {
             assert!(!c.meaning().is_empty());
         }

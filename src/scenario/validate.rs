@@ -1098,26 +1098,32 @@ impl Checker {
             }
             Ok(n) => Some(n),
             Err(e) => {
-                let (code, fix) = match e {
-                    CountError::NaN => (IssueCode::NumberNaN, "give a whole number"),
-                    CountError::Infinite => (
-                        IssueCode::NumberInfinite,
-                        "give a whole number; leave the field out for no limit",
-                    ),
-                    CountError::Negative => (
-                        IssueCode::NumberNegative,
-                        "use a whole number of zero or more",
-                    ),
-                    CountError::NotInteger => (
-                        IssueCode::CountNotInteger,
-                        "use a whole number (devices, layers and tokens of context are counted)",
-                    ),
-                    _ => (IssueCode::CountTooLarge, "use a count of at most 10^15"),
-                };
+                let (code, fix) = count_issue(e);
                 self.add(code, path, format!("{path} {e} ({})", c.raw()), fix);
                 None
             }
         }
+    }
+}
+
+/// The code and fix of a value that is not a count (validation and the
+/// session's setters report them alike).
+fn count_issue(e: CountError) -> (IssueCode, &'static str) {
+    match e {
+        CountError::NaN => (IssueCode::NumberNaN, "give a whole number"),
+        CountError::Infinite => (
+            IssueCode::NumberInfinite,
+            "give a whole number; leave the field out for no limit",
+        ),
+        CountError::Negative => (
+            IssueCode::NumberNegative,
+            "use a whole number of zero or more",
+        ),
+        CountError::NotInteger => (
+            IssueCode::CountNotInteger,
+            "use a whole number (devices, layers and tokens of context are counted)",
+        ),
+        _ => (IssueCode::CountTooLarge, "use a count of at most 10^15"),
     }
 }
 
@@ -1149,6 +1155,22 @@ impl Scenario {
     /// # Errors
     /// A [`ValidationReport`] with every problem found, in field order; see
     /// the [module docs](crate::scenario) for the codes.
+    ///
+    /// ```
+    /// use fleetplan::prelude::*;
+    /// use fleetplan::scenario::IssueCode;
+    ///
+    /// let start: Date = "2025-08-15".parse()?;
+    /// let s = Scenario::new("two-problems", start, Days::new(90.0)?, Country::CN)
+    ///     .with_pool(Pool::owned("h800", "H800", 2048))
+    ///     .with_pool(Pool::owned("mystery", "Z9000", 16));
+    /// let report = s.validate().expect_err("no phases, an unknown accelerator");
+    /// // every problem at once, each with its code, field path and fix
+    /// assert!(report.has(IssueCode::WorkloadEmpty, "phases"));
+    /// assert!(report.has(IssueCode::AcceleratorUnknown, "pools[1].accelerator"));
+    /// assert_eq!(report.issues[0].code, "E-ACCEL-UNKNOWN");
+    /// # Ok::<(), fleetplan::Error>(())
+    /// ```
     pub fn validate(&self) -> Result<ValidatedScenario, ValidationReport> {
         let mut c = Checker { issues: Vec::new() };
         let s = self;

@@ -12,6 +12,7 @@ mod mip;
 #[allow(dead_code)]
 pub(crate) mod lu;
 mod options;
+mod report;
 mod sifting;
 pub(crate) mod simplex;
 mod solution;
@@ -24,5 +25,6 @@ pub(crate) use options::earliest;
 pub use options::{
     Algorithm, MAX_TIME_LIMIT_S, SolveOptions, Structure, Tolerances, time_limit_from_secs,
 };
+pub use report::{SolveReport, warnings_json};
 pub use sifting::SiftingStats;
 pub use solution::{Basis, BasisStatus, Certificate, MipInfo, Solution, Status};

@@ -3,9 +3,8 @@
 use crate::catalog::emit;
 use clap::{Subcommand, ValueEnum};
 use fleetplan::ErrorKind;
-use fleetplan::model::Model;
 use fleetplan::model::mps::{MpsFormat, read_mps_file};
-use fleetplan::solver::{self, SolveOptions, Status};
+use fleetplan::solver::{self, SolveOptions, SolveReport};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -76,37 +75,6 @@ pub enum Args {
     },
 }
 
-fn num(v: Option<f64>) -> String {
-    match v {
-        Some(x) if x.is_finite() => format!("{x:.6e}"),
-        _ => "null".to_owned(),
-    }
-}
-
-fn json_num(v: Option<f64>) -> serde_json::Value {
-    v.filter(|x| x.is_finite())
-        .and_then(serde_json::Number::from_f64)
-        .map_or(serde_json::Value::Null, serde_json::Value::Number)
-}
-
-/// Whether `x` satisfies every column and row bound of `model` within
-/// 1e-6, relative to `1 + |bound|` (the certificate check's primal test).
-fn feasible_point(model: &Model, x: &[f64]) -> bool {
-    const TOL: f64 = 1e-6;
-    let within = |v: f64, lo: f64, up: f64| {
-        v.is_finite() && v >= lo - TOL * (1.0 + lo.abs()) && v <= up + TOL * (1.0 + up.abs())
-    };
-    x.len() == model.num_cols()
-        && x.iter()
-            .zip(model.col_lower().iter().zip(model.col_upper()))
-            .all(|(&v, (&lo, &up))| within(v, lo, up))
-        && model
-            .row_activity(x)
-            .iter()
-            .zip(model.row_lower().iter().zip(model.row_upper()))
-            .all(|(&v, (&lo, &up))| within(v, lo, up))
-}
-
 /// Runs the command.
 pub fn run(args: Args) -> ExitCode {
     let Args::Solve {
@@ -147,17 +115,7 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    let warnings: Vec<serde_json::Value> = model
-        .warnings()
-        .iter()
-        .map(|w| {
-            serde_json::json!({
-                "kind": w.kind.as_str(),
-                "count": w.count,
-                "message": w.message,
-            })
-        })
-        .collect();
+    let warnings = solver::warnings_json(&model);
     if format == Format::Text {
         for w in model.warnings() {
             eprintln!("fleetplan: warning: {w}");
@@ -181,67 +139,10 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    // An LP stopped by a limit holds its last iterate, which may break
-    // rows (the dual simplex's always do until the end): its objective is
-    // reported only when the point is feasible.
-    let point_feasible = match sol.status {
-        Status::Optimal | Status::Feasible | Status::Unbounded => !sol.x.is_empty(),
-        _ if sol.x.is_empty() => false,
-        _ => feasible_point(&model, &sol.x),
-    };
-    let objective = sol.objective.filter(|_| point_feasible);
-    let (gap, nodes, bound) = match sol.mip {
-        Some(m) => (m.gap, m.nodes, Some(m.bound)),
-        None => {
-            let proven = sol.status == Status::Optimal;
-            (
-                proven.then_some(0.0),
-                0,
-                if proven { sol.objective } else { None },
-            )
-        }
-    };
+    let report = SolveReport::new(&model, &sol);
     let text = match format {
-        Format::Json => {
-            let v = serde_json::json!({
-                "status": sol.status.as_str(),
-                "objective": json_num(objective),
-                "point_feasible": point_feasible,
-                "iterations": sol.iterations,
-                "solve_seconds": sol.solve_time.as_secs_f64(),
-                "rows": model.num_rows(),
-                "cols": model.num_cols(),
-                "gap": json_num(gap),
-                "nodes": nodes,
-                "bound": json_num(bound),
-                "integer_cols": model.var_types().iter().filter(|t| **t == fleetplan::model::VarType::Integer).count(),
-                "name": model.name(),
-                "warnings": warnings,
-            });
-            v.to_string()
-        }
-        Format::Text => format!(
-            "{}: {} rows, {} cols\nstatus      {}\nobjective   {}\niterations  {}\nnodes       {}\nbound       {}\ngap         {}\nsolve time  {:.6} s",
-            model.name(),
-            model.num_rows(),
-            model.num_cols(),
-            sol.status,
-            objective.map_or_else(
-                || {
-                    if sol.x.is_empty() {
-                        "none".to_owned()
-                    } else {
-                        "none (the last point is not feasible)".to_owned()
-                    }
-                },
-                |o| format!("{o:.10e}")
-            ),
-            sol.iterations,
-            nodes,
-            num(bound),
-            num(gap),
-            sol.solve_time.as_secs_f64()
-        ),
+        Format::Json => report.to_json_value(warnings).to_string(),
+        Format::Text => report.to_text(),
     };
     emit(&text)
 }

@@ -3,7 +3,7 @@
 use crate::catalog::emit;
 use clap::ValueEnum;
 use fleetplan::ErrorKind;
-use fleetplan::perf::{PairRate, PerfModel};
+use fleetplan::perf::{PairReport, PerfModel};
 use fleetplan::plan::{
     CompileOptions, CounterfactualScope, PlanOptions, PlanStatus, compile, justify_with, plan,
 };
@@ -393,116 +393,10 @@ pub fn run_explain(a: ExplainArgs) -> ExitCode {
         );
         return ExitCode::from(2);
     };
-    let perf = PerfModel::new(&vs);
-    let e = perf.explain(phase, pool);
-    let cost = fleetplan::cost::pool_cost(&vs, pool);
-    let outcome = match &e.rate {
-        Ok(PairRate::Training(t)) => format!(
-            "eligible: {:.3} TFLOP/s effective per device at a {:.0}-device job; {:.4e} of the work per device-hour",
-            t.rate.effective.tera(),
-            t.rate.devices,
-            t.share_per_device_hour
-        ),
-        Ok(PairRate::Inference(i)) => format!(
-            "eligible: prefill {:.0} and decode {:.0} tokens/s per device ({}), replicas of {} devices; one device serves {:.4e} of the daily demand",
-            i.prefill.get(),
-            i.decode.get(),
-            if i.measured { "measured" } else { "roofline" },
-            i.replica,
-            i.share_per_device
-        ),
-        Err(u) => format!("not eligible: {u}"),
-    };
+    let r = PairReport::new(&vs, phase, pool);
     let text = match a.format {
-        TextOrJson::Json => {
-            let factors: Vec<serde_json::Value> = e
-                .factors
-                .iter()
-                .map(|f| {
-                    serde_json::json!({
-                        "name": f.name,
-                        "value": serde_json::Number::from_f64(f.value).map_or(serde_json::Value::Null, serde_json::Value::Number),
-                        "unit": f.unit,
-                        "origin": f.origin.as_str(),
-                        "confidence": f.confidence.map(|c| c.as_str()),
-                        "sources": f.sources,
-                        "note": f.note,
-                    })
-                })
-                .collect();
-            let c = cost.as_ref().ok().map(|c| {
-                serde_json::json!({
-                    "capex_usd_per_hour": c.per_device_hour.capex.get(),
-                    "rental_usd_per_hour": c.per_device_hour.rental.get(),
-                    "energy_usd_per_hour": c.per_device_hour.energy.get(),
-                    "purchase_usd": c.purchase.map(|p| p.unit_price.get()),
-                    "levy_usd": c.purchase.map(|p| p.levy.get()),
-                    "energy_basis": c.power_basis.describe(),
-                    "power_w": c.power.map(|w| w.get()),
-                    "power_confidence": c.power_source.as_ref().map(|s| s.confidence.as_str()),
-                    "power_sources": c.power_source.as_ref().map(|s| s.sources.clone()),
-                    "power_note": c.power_source.as_ref().and_then(|s| s.note.clone()),
-                })
-            });
-            serde_json::json!({
-                "phase": a.phase, "pool": a.pool, "eligible": e.rate.is_ok(),
-                "outcome": outcome, "factors": factors, "cost": c,
-            })
-            .to_string()
-        }
-        TextOrJson::Text => {
-            let mut o = format!("{} on {}:\n", a.phase, a.pool);
-            for f in &e.factors {
-                let v = if f.value.is_nan() {
-                    "unknown".to_owned()
-                } else if f.value != 0.0 && (f.value.abs() >= 1e6 || f.value.abs() < 1e-3) {
-                    format!("{:.6e}", f.value)
-                } else {
-                    format!("{:.6}", f.value)
-                };
-                o.push_str(&format!(
-                    "  {:<34} {:>20} {:<12} {:<9} {}\n",
-                    f.name,
-                    v,
-                    f.unit,
-                    f.origin.as_str(),
-                    f.confidence.map_or("", |c| c.label())
-                ));
-                if let Some(s) = f.sources.first() {
-                    o.push_str(&format!("  {:<34} source: {s}\n", ""));
-                }
-                if let Some(n) = &f.note {
-                    o.push_str(&format!("  {:<34} note: {n}\n", ""));
-                }
-            }
-            o.push_str(&format!("{outcome}\n"));
-            match &cost {
-                Ok(c) => o.push_str(&format!(
-                    "cost per device-hour: capex {:.4} + rental {:.4} + energy {:.4} = {:.4} USD{}\n",
-                    c.per_device_hour.capex.get(),
-                    c.per_device_hour.rental.get(),
-                    c.per_device_hour.energy.get(),
-                    c.per_device_hour.total().get(),
-                    c.purchase.map_or(String::new(), |p| format!(
-                        "; purchase {:.0} + levy {:.0} USD per device",
-                        p.unit_price.get(),
-                        p.levy.get()
-                    ))
-                )),
-                Err(g) => o.push_str(&format!("cost: {g}\n")),
-            }
-            if let Ok(c) = &cost {
-                o.push_str(&format!("energy basis: {}", c.power_basis.describe()));
-                if let (Some(w), Some(s)) = (c.power, &c.power_source) {
-                    o.push_str(&format!(": {:.0} W {}", w.get(), s.confidence.label()));
-                    if let Some(n) = &s.note {
-                        o.push_str(&format!(" ({n})"));
-                    }
-                }
-                o.push('\n');
-            }
-            o
-        }
+        TextOrJson::Json => r.to_json_value().to_string(),
+        TextOrJson::Text => r.to_text(),
     };
     emit(&text)
 }

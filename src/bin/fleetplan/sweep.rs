@@ -111,70 +111,14 @@ pub fn run(a: Args) -> ExitCode {
         }
     }
     let text = match a.format {
-        TextOrJson::Json => match serde_json::to_string_pretty(&table) {
+        TextOrJson::Json => match table.to_json() {
             Ok(t) => t,
             Err(e) => {
                 eprintln!("fleetplan: {e}");
                 return ExitCode::from(1);
             }
         },
-        TextOrJson::Text => {
-            let mut o = format!(
-                "{:>14} {:<11} {:>14} {:>12} {:>6}  {:<30} {}\n",
-                table.path.rsplit('.').next().unwrap_or("value"),
-                "status",
-                "cost USD",
-                "levy USD",
-                "iters",
-                "purchases",
-                "top binding (shadow price)"
-            );
-            for p in &table.points {
-                let buys: Vec<String> = p
-                    .purchases
-                    .iter()
-                    .map(|(k, n)| format!("{k} {n:.0}"))
-                    .collect();
-                let bind = p
-                    .binding
-                    .first()
-                    .map_or(String::new(), |(c, v)| format!("{c} ({v:.4e})"));
-                o.push_str(&format!(
-                    "{:>14.6} {:<11} {:>14} {:>12} {:>6}  {:<30} {}\n",
-                    p.value,
-                    p.status,
-                    p.total_usd.map_or("-".to_owned(), |v| format!("{v:.0}")),
-                    p.levy_usd.map_or("-".to_owned(), |v| format!("{v:.0}")),
-                    p.iterations,
-                    buys.join(", "),
-                    bind
-                ));
-            }
-            let unreached = table
-                .points
-                .iter()
-                .filter(|p| p.status == "limit" && p.iterations == 0)
-                .count();
-            if unreached > 0 {
-                o.push_str(&format!(
-                    "note: {unreached} point(s) have status limit: the sweep's time limit ran out (set --time-limit)\n"
-                ));
-            }
-            // Why a point has no plan (an invalid scenario at that value):
-            // the validation messages, once per distinct message.
-            let mut seen = std::collections::BTreeSet::new();
-            for p in &table.points {
-                for issue in &p.issues {
-                    if seen.insert(issue.as_str()) {
-                        o.push_str(&format!(
-                            "note: {issue} (first at {} = {})\n",
-                            table.path, p.value
-                        ));
-                    }
-                }
-            }
-            o
-        }
+        TextOrJson::Text => table.to_table(),
     };
     emit(&text)
 }

@@ -43,19 +43,9 @@ pub fn run(args: Args) -> ExitCode {
         Ok(s) => match s.validate() {
             Err(r) => r,
             Ok(v) => {
-                let sc = v.scenario();
                 let text = match args.format {
                     Format::Json => json(&ValidationReport::default()),
-                    Format::Text => format!(
-                        "ok: {shown}: scenario '{}': {} pools, {} phases, {} export rules; {} days from {} in {}",
-                        sc.name,
-                        sc.pools.len(),
-                        sc.phases.len(),
-                        sc.policy.rules.len(),
-                        sc.horizon_days.get(),
-                        sc.start,
-                        sc.jurisdiction
-                    ),
+                    Format::Text => format!("ok: {shown}: {}", v.scenario().summary()),
                 };
                 return emit(&text);
             }
@@ -63,15 +53,7 @@ pub fn run(args: Args) -> ExitCode {
     };
     let text = match args.format {
         Format::Json => json(&report),
-        Format::Text => {
-            let mut lines: Vec<String> = report
-                .issues
-                .iter()
-                .map(|i| format!("{}  {}  {}  (fix: {})", i.code, i.path, i.message, i.fix))
-                .collect();
-            lines.push(format!("{shown}: {} problem(s)", report.issues.len()));
-            lines.join("\n")
-        }
+        Format::Text => report.to_text(&shown),
     };
     match emit(&text) {
         c if c == ExitCode::SUCCESS => ExitCode::from(1),
@@ -80,15 +62,5 @@ pub fn run(args: Args) -> ExitCode {
 }
 
 fn json(report: &ValidationReport) -> String {
-    #[derive(serde::Serialize)]
-    struct Out<'a> {
-        valid: bool,
-        issues: &'a [fleetplan::scenario::Issue],
-    }
-    let out = Out {
-        valid: report.is_ok(),
-        issues: &report.issues,
-    };
-    // Serialising plain strings and a bool cannot fail.
-    serde_json::to_string_pretty(&out).unwrap_or_default()
+    report.to_json().unwrap_or_default()
 }

@@ -56,31 +56,8 @@ pub fn run(a: Args) -> ExitCode {
     let report = verify(&vs, &plan);
     let ok = report.is_ok();
     let out = match a.format {
-        TextOrJson::Json => {
-            let v = serde_json::json!({
-                "verified": ok,
-                "checks": report.checks,
-                "warnings": report.warnings,
-            });
-            serde_json::to_string_pretty(&v).unwrap_or_default()
-        }
-        TextOrJson::Text => {
-            let mut lines: Vec<String> = report
-                .warnings
-                .iter()
-                .map(|w| format!("warning: {}: {}", w.name, w.detail))
-                .collect();
-            if ok {
-                lines.push("verified".to_owned());
-            } else {
-                lines.extend(
-                    report
-                        .failures()
-                        .map(|c| format!("FAILED {}: {}", c.name, c.detail)),
-                );
-            }
-            lines.join("\n")
-        }
+        TextOrJson::Json => report.to_json().unwrap_or_default(),
+        TextOrJson::Text => report.to_text(),
     };
     match emit(&out) {
         c if c != ExitCode::SUCCESS => c,

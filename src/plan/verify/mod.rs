@@ -119,6 +119,7 @@ pub const REL: f64 = 1e-6;
 
 /// One check and its outcome.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Check {
     /// What was checked, e.g. `"capacity[h800-owned]"`.
     pub name: String,
@@ -132,6 +133,7 @@ pub struct Check {
 /// docs): the plan is accepted, but a figure it relies on is not what the
 /// model gives at the plan's own device counts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Warning {
     /// The check it concerns, e.g. `"demand[pretrain]"`.
     pub name: String,
@@ -144,6 +146,7 @@ pub struct Warning {
 
 /// Every check [`verify`] made, and its warnings.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct VerifyReport {
     /// The checks, in order.
     pub checks: Vec<Check>,
@@ -163,6 +166,43 @@ impl VerifyReport {
     /// The failed checks.
     pub fn failures(&self) -> impl Iterator<Item = &Check> {
         self.checks.iter().filter(|c| !c.ok)
+    }
+
+    /// The report as `fleetplan verify` prints it: the warnings, then
+    /// `verified` or one `FAILED name: detail` line per failed check.
+    #[must_use]
+    pub fn to_text(&self) -> String {
+        let mut lines: Vec<String> = self
+            .warnings
+            .iter()
+            .map(|w| format!("warning: {}: {}", w.name, w.detail))
+            .collect();
+        if self.is_ok() {
+            lines.push("verified".to_owned());
+        } else {
+            lines.extend(
+                self.failures()
+                    .map(|c| format!("FAILED {}: {}", c.name, c.detail)),
+            );
+        }
+        lines.join("\n")
+    }
+
+    /// The report as `fleetplan verify --format json` prints it:
+    /// `{ verified, checks: [{name, ok, detail}], warnings: [{name, detail,
+    /// difference}] }` (the keys are a contract).
+    ///
+    /// # Errors
+    /// Never in practice; a serde failure is
+    /// [`ErrorKind::Internal`](crate::ErrorKind::Internal).
+    pub fn to_json(&self) -> crate::Result<String> {
+        let v = serde_json::json!({
+            "verified": self.is_ok(),
+            "checks": self.checks,
+            "warnings": self.warnings,
+        });
+        serde_json::to_string_pretty(&v)
+            .map_err(|e| crate::Error::internal(format!("verify report to JSON: {e}")))
     }
 
     /// The check called `name`, if it was made.

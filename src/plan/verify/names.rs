@@ -20,59 +20,60 @@ pub(super) fn check<'a>(perf: PerfModel<'a>, plan: &'a Plan, r: &mut VerifyRepor
         ),
     );
 
-    // (where, name, is a pool)
+    // (list, index, name, is a pool); the place is formatted only for a
+    // name the scenario lacks
     let plan_names = plan
         .schedule
         .iter()
         .enumerate()
         .flat_map(|(i, s)| {
             [
-                (format!("schedule[{i}]"), &s.pool, true),
-                (format!("schedule[{i}]"), &s.phase, false),
+                ("schedule", i, &s.pool, true),
+                ("schedule", i, &s.phase, false),
             ]
         })
         .chain(
             plan.purchases
                 .iter()
                 .enumerate()
-                .map(|(i, b)| (format!("purchases[{i}]"), &b.pool, true)),
+                .map(|(i, b)| ("purchases", i, &b.pool, true)),
         )
         .chain(plan.assignments.iter().enumerate().flat_map(|(i, a)| {
             [
-                (format!("assignments[{i}]"), &a.pool, true),
-                (format!("assignments[{i}]"), &a.phase, false),
+                ("assignments", i, &a.pool, true),
+                ("assignments", i, &a.phase, false),
             ]
         }))
         .chain(
             plan.pools
                 .iter()
                 .enumerate()
-                .map(|(i, u)| (format!("pools[{i}]"), &u.pool, true)),
+                .map(|(i, u)| ("pools", i, &u.pool, true)),
         )
         .chain(
             plan.phases
                 .iter()
                 .enumerate()
-                .map(|(i, o)| (format!("phases[{i}]"), &o.name, false)),
+                .map(|(i, o)| ("phases", i, &o.name, false)),
         )
         .chain(plan.kv_transfers.iter().enumerate().flat_map(|(i, t)| {
             [
-                (format!("kv_transfers[{i}]"), &t.prefill_pool, true),
-                (format!("kv_transfers[{i}]"), &t.decode_pool, true),
-                (format!("kv_transfers[{i}]"), &t.phase, false),
+                ("kv_transfers", i, &t.prefill_pool, true),
+                ("kv_transfers", i, &t.decode_pool, true),
+                ("kv_transfers", i, &t.phase, false),
             ]
         }));
     let unknown: Vec<String> = plan_names
-        .filter(|(_, name, pool)| {
+        .filter(|(_, _, name, pool)| {
             if *pool {
                 vs.pool_by_name(name).is_none()
             } else {
                 vs.phase_by_name(name).is_none()
             }
         })
-        .map(|(at, name, pool)| {
+        .map(|(list, i, name, pool)| {
             format!(
-                "{at} names {} '{name}'",
+                "{list}[{i}] names {} '{name}'",
                 if pool { "pool" } else { "phase" }
             )
         })
@@ -151,7 +152,7 @@ pub(super) fn check<'a>(perf: PerfModel<'a>, plan: &'a Plan, r: &mut VerifyRepor
             && b.devices.is_finite()
         {
             bought[k.index()] += b.devices;
-            let ordered = 24.0 * b.ordered_day;
+            let ordered = 24.0 * b.ordered_day.get();
             buys[k.index()].push(super::Bought {
                 index: i,
                 ordered,

@@ -317,8 +317,12 @@ fn purchases(cx: &Ctx<'_>, r: &mut VerifyReport) {
                 }
             }
             let arrives = bought.arrival / 24.0;
-            if (b.arrives_day - arrives).abs() > time_tol(arrives) {
-                let _ = write!(wrong, "; arrival day {} is not {arrives}", b.arrives_day);
+            if (b.arrives_day.get() - arrives).abs() > time_tol(arrives) {
+                let _ = write!(
+                    wrong,
+                    "; arrival day {} is not {arrives}",
+                    b.arrives_day.get()
+                );
             }
             let needs = p.needs_justification_on(date);
             if b.needs_justification != needs {
@@ -333,7 +337,8 @@ fn purchases(cx: &Ctx<'_>, r: &mut VerifyReport) {
                 wrong.is_empty(),
                 format!(
                     "{} devices ordered on day {:.2}{wrong}",
-                    b.devices, b.ordered_day
+                    b.devices,
+                    b.ordered_day.get()
                 ),
             );
         }
@@ -348,7 +353,7 @@ fn purchases(cx: &Ctx<'_>, r: &mut VerifyReport) {
         .plan
         .periods
         .iter()
-        .map(|q| (q.start_day, q.end_day))
+        .map(|q| (q.start_day.get(), q.end_day.get()))
         .collect();
     let same = due.len() == got.len()
         && due

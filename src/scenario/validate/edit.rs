@@ -95,14 +95,9 @@ impl ValidatedScenario {
     pub(crate) fn set_owned_count(&mut self, k: PoolId, n: Count) -> Result<()> {
         let i = self.check_pool(k)?;
         let path = format!("pools[{i}].count");
-        let n = n.check().map_err(|e| {
-            refuse(
-                IssueCode::CountTooLarge,
-                path.clone(),
-                format!("the count {e}"),
-                format!("give at most {} devices", Count::MAX),
-            )
-        })?;
+        let n = n
+            .check()
+            .map_err(|e| count_refused(path.clone(), "the count", e))?;
         let pool = &mut self.scenario.pools[i];
         if !pool.ownership.is_owned() {
             return Err(refuse(
@@ -129,14 +124,8 @@ impl ValidatedScenario {
         let path = format!("pools[{i}].ownership.max");
         let n = max
             .map(|m| {
-                m.check().map_err(|e| {
-                    refuse(
-                        IssueCode::CountTooLarge,
-                        path.clone(),
-                        format!("the limit {e}"),
-                        format!("give at most {} devices", Count::MAX),
-                    )
-                })
+                m.check()
+                    .map_err(|e| count_refused(path.clone(), "the limit", e))
             })
             .transpose()?;
         let pool = &mut self.scenario.pools[i];
@@ -305,4 +294,11 @@ impl ValidatedScenario {
         // Eligibility depends only on whether a pool is permitted at some
         // time of the horizon, which a change of terms leaves as it was.
     }
+}
+
+/// A count the session cannot take, with the code and fix validation gives
+/// it.
+fn count_refused(path: String, what: &str, e: crate::fleet::CountError) -> crate::Error {
+    let (code, fix) = super::count_issue(e);
+    refuse(code, path, format!("{what} {e}"), fix)
 }

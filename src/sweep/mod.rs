@@ -21,9 +21,19 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # Typed sweeps, by id
+//!
+//! [`Sweep`] names the parameter by id instead of by path
+//! ([`Sweep::levy`]`(rule, values)`, [`Sweep::pool_count`],
+//! [`Sweep::price`], ... see [`Param`]) and is planned by one
+//! [`Planner`](crate::plan::Planner) session, each point warm from the
+//! last: [`sweep_plans`] returns every point's complete, verified
+//! [`Plan`]; [`sweep_each`] hands them to a callback as they come;
+//! [`sweep_table`] summarises them as the path form does.
+//!
 //! # Warm starts and determinism
 //!
-//! Points are solved in order, in chunks of [`CHUNK`] consecutive points;
+//! Points are solved in order, in chunks of 16 consecutive points;
 //! within a chunk each point's solve starts from the previous point's
 //! optimal basis when the compiled models have the same rows and columns
 //! (fractional plans: the LP engine's warm start; whole-device plans are
@@ -39,18 +49,22 @@
 //! sweep's deadline; points not reached by then are rows with status
 //! `limit` and no figures, so a sweep of any size returns in its budget.
 
+mod by_id;
+pub use by_id::{Param, Sweep, sweep_each, sweep_plans, sweep_table};
+
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::perf::PerfModel;
 use crate::plan::{CompileOptions, Plan, PlanOptions, PlanStatus, compile};
 use crate::scenario::{ResolvedObjective, Scenario};
 use crate::solver::{Basis, LpSolver};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::fmt::Write as _;
 use std::str::FromStr;
 use std::time::Instant;
 
 /// Points per independently warm-started chunk.
-pub const CHUNK: usize = 16;
+pub(crate) const CHUNK: usize = 16;
 
 /// The most points a sweep may have (10^5). Each point is a plan; at a
 /// millisecond each a sweep of this size already takes minutes, and a
@@ -196,7 +210,8 @@ impl SweepOptions {
 }
 
 /// One point of a sweep.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SweepPoint {
     /// The field's value.
     pub value: f64,
@@ -223,12 +238,88 @@ pub struct SweepPoint {
 }
 
 /// The result of a sweep.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SweepTable {
     /// The field swept.
     pub path: String,
     /// One row per value, in order.
     pub points: Vec<SweepPoint>,
+}
+
+impl SweepTable {
+    /// The table as JSON (what `fleetplan sweep --format json` prints; the
+    /// keys are a contract).
+    ///
+    /// # Errors
+    /// Never in practice; a serde failure is
+    /// [`ErrorKind::Internal`](crate::ErrorKind::Internal).
+    pub fn to_json(&self) -> Result<String> {
+        serde_json::to_string_pretty(self)
+            .map_err(|e| Error::internal(format!("sweep table to JSON: {e}")))
+    }
+
+    /// The plain-text table `fleetplan sweep` prints: one row per point
+    /// (value, status, cost, levy, iterations, purchases, the top binding
+    /// constraint), then notes on points the time limit did not reach and
+    /// on values that made the scenario invalid.
+    #[must_use]
+    pub fn to_table(&self) -> String {
+        let mut o = format!(
+            "{:>14} {:<11} {:>14} {:>12} {:>6}  {:<30} {}\n",
+            self.path.rsplit('.').next().unwrap_or("value"),
+            "status",
+            "cost USD",
+            "levy USD",
+            "iters",
+            "purchases",
+            "top binding (shadow price)"
+        );
+        for p in &self.points {
+            let buys: Vec<String> = p
+                .purchases
+                .iter()
+                .map(|(k, n)| format!("{k} {n:.0}"))
+                .collect();
+            let bind = p
+                .binding
+                .first()
+                .map_or(String::new(), |(c, v)| format!("{c} ({v:.4e})"));
+            let _ = writeln!(
+                o,
+                "{:>14.6} {:<11} {:>14} {:>12} {:>6}  {:<30} {}",
+                p.value,
+                p.status,
+                p.total_usd.map_or("-".to_owned(), |v| format!("{v:.0}")),
+                p.levy_usd.map_or("-".to_owned(), |v| format!("{v:.0}")),
+                p.iterations,
+                buys.join(", "),
+                bind
+            );
+        }
+        let unreached = self
+            .points
+            .iter()
+            .filter(|p| p.status == "limit" && p.iterations == 0)
+            .count();
+        if unreached > 0 {
+            let _ = writeln!(
+                o,
+                "note: {unreached} point(s) have status limit: the sweep's time limit ran out (set --time-limit)"
+            );
+        }
+        // Why a point has no plan (an invalid scenario at that value): the
+        // validation messages, once per distinct message.
+        let mut seen = std::collections::BTreeSet::new();
+        for p in &self.points {
+            for issue in &p.issues {
+                if seen.insert(issue.as_str()) {
+                    let _ = writeln!(o, "note: {issue} (first at {} = {})", self.path, p.value);
+                }
+            }
+        }
+        o
+    }
 }
 
 /// Sets the number at `path` in a JSON value (creating the last key in an
@@ -425,6 +516,20 @@ fn chunk(
 /// point fails to plan for a reason other than validation (points that
 /// make the scenario invalid are rows with status `invalid` and their
 /// issues).
+///
+/// ```
+/// use fleetplan::scenario::Scenario;
+/// use fleetplan::sweep::{SweepOptions, sweep};
+///
+/// let text = std::fs::read_to_string("examples/scenarios/hybrid_fleet.toml")?;
+/// let s = Scenario::from_toml_str(&text)?;
+/// // the H20 licence's levy, by path as the CLI's `--set` takes it
+/// let spec = "policy.rules[3].levy=0,0.15,0.3".parse()?;
+/// let table = sweep(&s, &spec, &SweepOptions::default().with_fractional(true), &|_, _| {})?;
+/// assert!(table.points.iter().all(|p| p.status == "optimal" && p.verified));
+/// print!("{}", table.to_table()); // what `fleetplan sweep` prints
+/// # Ok::<(), fleetplan::Error>(())
+/// ```
 pub fn sweep(
     s: &Scenario,
     spec: &SweepSpec,
