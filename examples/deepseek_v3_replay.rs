@@ -48,7 +48,13 @@ pub fn run() -> Result<Vec<Row>> {
         return Err(missing("H800 BF16 peak"));
     };
     // the published 38.94% MFU, as the H800 default (relative to BF16 peak)
-    let mfu = defaults::training_mfu(&h800, SoftwareStack::Cuda, PhaseKind::Pretraining)
+    let mfu = defaults::training_mfu(
+        &h800,
+        SoftwareStack::Cuda,
+        PhaseKind::Pretraining,
+        defaults::ModelType::Moe,
+        Precision::Fp8,
+    )
         .ok_or_else(|| missing("MFU default"))?;
     let v3 = TransformerShape::DEEPSEEK_V3;
     let work = v3

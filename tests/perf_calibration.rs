@@ -47,7 +47,13 @@ fn deepseek_v3_consistency_flop_count_and_arithmetic() {
     let Support::Dense(bf16) = h800.support(Precision::Bf16) else {
         panic!("H800 BF16 peak must be known");
     };
-    let mfu = defaults::training_mfu(h800, SoftwareStack::Cuda, PhaseKind::Pretraining)
+    let mfu = defaults::training_mfu(
+        h800,
+        SoftwareStack::Cuda,
+        PhaseKind::Pretraining,
+        defaults::ModelType::Moe,
+        Precision::Fp8,
+    )
         .expect("H800 pre-training MFU default");
     assert_eq!(mfu.basis, Precision::Bf16);
     let v3 = TransformerShape::DEEPSEEK_V3;
