@@ -1217,8 +1217,16 @@ impl<'s> PerfModel<'s> {
                 ..plain("device MTBF", f64::NAN, "h", Origin::Default)
             });
         }
-        let scale_out = pp.scale_out.as_ref().map(|s| s.value);
-        if eff.curve.is_none() {
+        // A scenario MFU is measured at the job's own scale, network
+        // included: no scale-out factor, in the job-size search as at the
+        // size found (else the search would size the job on a rate the
+        // pair never gets).
+        let scale_out = if eff.at_job_scale {
+            None
+        } else {
+            pp.scale_out.as_ref().map(|s| s.value)
+        };
+        if eff.curve.is_none() && !eff.at_job_scale {
             self.record_scale_out(pp, rec);
         }
         let inputs = TrainingInputs {
