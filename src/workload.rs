@@ -773,3 +773,28 @@ impl Phase {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Piecewise-linear between points, clamped outside, worked by hand.
+    #[test]
+    fn measured_tables_interpolate_and_clamp() {
+        let pts = [[8.0, 400.0], [16.0, 600.0], [48.0, 712.0]];
+        assert_eq!(interpolate(&pts, 12.0), Some(500.0));
+        assert_eq!(interpolate(&pts, 32.0), Some(656.0));
+        assert_eq!(interpolate(&pts, 16.0), Some(600.0));
+        assert_eq!(interpolate(&pts, 1.0), Some(400.0));
+        assert_eq!(interpolate(&pts, 1e6), Some(712.0));
+        assert_eq!(interpolate(&pts, f64::NAN), None);
+        assert_eq!(interpolate(&[], 3.0), None);
+        let mut m = Measured::new("H20", TokensPerSec::from_raw(2060.0), TokensPerSec::from_raw(1.0));
+        m.decode_tokens_per_s = None;
+        m.decode_points = pts.to_vec();
+        // the table's largest concurrency when the phase gives no batch
+        assert_eq!(m.decode_at(None).map(TokensPerSec::get), Some(712.0));
+        assert_eq!(m.decode_at(Some(12.0)).map(TokensPerSec::get), Some(500.0));
+        assert_eq!(m.prefill_at(Some(12.0)).map(TokensPerSec::get), Some(2060.0));
+    }
+}
