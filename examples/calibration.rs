@@ -179,11 +179,23 @@ fn training(cat: &Catalog) -> Result<Vec<Row>> {
     let (h800, h100) = (accel(cat, "H800")?, accel(cat, "H100")?);
     let pre = PhaseKind::Pretraining;
     // DeepSeek-V3's MFU: the NVIDIA default for MoE models.
-    let ds_mfu = defaults::training_mfu(h800, SoftwareStack::Cuda, pre, ModelType::Moe, Precision::Fp8)
-        .ok_or_else(|| missing("H800 MFU default"))?;
+    let ds_mfu = defaults::training_mfu(
+        h800,
+        SoftwareStack::Cuda,
+        pre,
+        ModelType::Moe,
+        Precision::Fp8,
+    )
+    .ok_or_else(|| missing("H800 MFU default"))?;
     // Llama 3's MFU: the NVIDIA default for dense models.
-    let llama_mfu = defaults::training_mfu(h100, SoftwareStack::Cuda, pre, ModelType::Dense, Precision::Bf16)
-        .ok_or_else(|| missing("H100 MFU default"))?;
+    let llama_mfu = defaults::training_mfu(
+        h100,
+        SoftwareStack::Cuda,
+        pre,
+        ModelType::Dense,
+        Precision::Bf16,
+    )
+    .ok_or_else(|| missing("H100 MFU default"))?;
     let gpu_hours = |shape: TransformerShape, seq: u32, tokens: f64, rate: f64| {
         shape.training_flops_per_token(rule, Some(seq)).get() * tokens / rate / 3600.0
     };

@@ -55,7 +55,7 @@ pub fn run() -> Result<Vec<Row>> {
         defaults::ModelType::Moe,
         Precision::Fp8,
     )
-        .ok_or_else(|| missing("MFU default"))?;
+    .ok_or_else(|| missing("MFU default"))?;
     let v3 = TransformerShape::DEEPSEEK_V3;
     let work = v3
         .training_flops_per_token(FlopsRule::SixNPlusAttention, Some(4096))

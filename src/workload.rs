@@ -789,12 +789,19 @@ mod tests {
         assert_eq!(interpolate(&pts, 1e6), Some(712.0));
         assert_eq!(interpolate(&pts, f64::NAN), None);
         assert_eq!(interpolate(&[], 3.0), None);
-        let mut m = Measured::new("H20", TokensPerSec::from_raw(2060.0), TokensPerSec::from_raw(1.0));
+        let mut m = Measured::new(
+            "H20",
+            TokensPerSec::from_raw(2060.0),
+            TokensPerSec::from_raw(1.0),
+        );
         m.decode_tokens_per_s = None;
         m.decode_points = pts.to_vec();
         // the table's largest concurrency when the phase gives no batch
         assert_eq!(m.decode_at(None).map(TokensPerSec::get), Some(712.0));
         assert_eq!(m.decode_at(Some(12.0)).map(TokensPerSec::get), Some(500.0));
-        assert_eq!(m.prefill_at(Some(12.0)).map(TokensPerSec::get), Some(2060.0));
+        assert_eq!(
+            m.prefill_at(Some(12.0)).map(TokensPerSec::get),
+            Some(2060.0)
+        );
     }
 }

@@ -54,7 +54,7 @@ fn deepseek_v3_consistency_flop_count_and_arithmetic() {
         defaults::ModelType::Moe,
         Precision::Fp8,
     )
-        .expect("H800 pre-training MFU default");
+    .expect("H800 pre-training MFU default");
     assert_eq!(mfu.basis, Precision::Bf16);
     let v3 = TransformerShape::DEEPSEEK_V3;
     let per_token = v3.training_flops_per_token(FlopsRule::SixNPlusAttention, Some(4096));

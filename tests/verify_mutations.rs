@@ -148,7 +148,9 @@ fn two_groups(far: &str, phase_extra: &str) -> String {
             &pool(
                 "far",
                 chip,
-                &format!("{site}count = 60\nownership = {{ kind = \"owned\", sunk = true }}\n{CHEAP_ENERGY}"),
+                &format!(
+                    "{site}count = 60\nownership = {{ kind = \"owned\", sunk = true }}\n{CHEAP_ENERGY}"
+                ),
                 "",
             ),
             &pool("near", "Acme X", OWNED_1000, ""),
@@ -615,12 +617,20 @@ fn training_stays_on_one_site_and_one_vendor_unless_allowed() {
             .collect()
     };
     for (label, c) in [("site", one_site()), ("vendor", one_vendor())] {
-        assert_eq!(pools(c).into_iter().collect::<Vec<_>>(), ["near"], "{label}");
+        assert_eq!(
+            pools(c).into_iter().collect::<Vec<_>>(),
+            ["near"],
+            "{label}"
+        );
         let allowed = planned(
             &two_groups(label, &format!("allow_cross_{label} = true")),
             false,
         );
-        assert!(pools(&allowed).contains("far"), "{label}: {}", allowed.plan.to_table());
+        assert!(
+            pools(&allowed).contains("far"),
+            "{label}: {}",
+            allowed.plan.to_table()
+        );
         assert!(
             allowed.plan.cost.total_usd.get() < c.plan.cost.total_usd.get(),
             "{label}: allowing the split is cheaper"

@@ -721,10 +721,14 @@ fn ascend_910c() -> Accelerator {
 fn cloudmatrix_384() -> Accelerator {
     let mut a = ascend_910c();
     a.name = "CloudMatrix 384".to_owned();
-    a.aliases = ["Huawei CloudMatrix 384", "CM384", "Ascend 910C CloudMatrix 384"]
-        .iter()
-        .map(|s| (*s).to_owned())
-        .collect();
+    a.aliases = [
+        "Huawei CloudMatrix 384",
+        "CM384",
+        "Ascend 910C CloudMatrix 384",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
     a.scale_up_domain = n(
         384,
         S,
@@ -889,13 +893,19 @@ mod tests {
             cat.get(name)
                 .map(|a| a.scale_up_domain.value.and_then(Count::get))
         };
-        let node = |name: &str| cat.get(name).map(|a| a.node_size.value.and_then(Count::get));
+        let node = |name: &str| {
+            cat.get(name)
+                .map(|a| a.node_size.value.and_then(Count::get))
+        };
         // sold by the node of 8; the supernode is its own entry
         assert_eq!(domain("910C"), Some(Some(8)));
         assert_eq!(node("910C"), Some(Some(8)));
         assert_eq!(domain("CloudMatrix 384"), Some(Some(384)));
         assert_eq!(node("CM384"), Some(Some(384)));
-        assert!(cat.get("CM384").is_some_and(|a| !a.purchase_price.is_known()));
+        assert!(
+            cat.get("CM384")
+                .is_some_and(|a| !a.purchase_price.is_known())
+        );
         let tdp = cat
             .get("Ascend 910C")
             .map(|a| (a.tdp.value, a.tdp.confidence));

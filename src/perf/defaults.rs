@@ -220,7 +220,11 @@ pub fn training_mfu(
             "; measured on the {}, applied to the {} as an estimate{}",
             row.measured_on,
             a.name,
-            if is_hopper(a) { " (same Hopper generation)" } else { "" }
+            if is_hopper(a) {
+                " (same Hopper generation)"
+            } else {
+                ""
+            }
         ));
     }
     if !same_precision {
@@ -405,8 +409,14 @@ mod tests {
         // an Ascend on a CUDA stack is nothing the reference knows
         assert!(training_mfu(c910, SoftwareStack::Cuda, pre, moe, Precision::Bf16).is_none());
         assert!(
-            training_mfu(h800, SoftwareStack::Cuda, PhaseKind::Inference, moe, Precision::Fp8)
-                .is_none()
+            training_mfu(
+                h800,
+                SoftwareStack::Cuda,
+                PhaseKind::Inference,
+                moe,
+                Precision::Fp8
+            )
+            .is_none()
         );
         let mi = cat.get("MI308X").expect("builtin");
         assert!(!device_mtbf(mi).is_known());
@@ -441,8 +451,14 @@ mod tests {
         assert_eq!(fp8_dense.mfu.confidence, Confidence::Estimate);
         // Ascend: dense Pangu Ultra > MoE Pangu Ultra MoE, both at 25 GB/s
         let c = cat.get("Ascend 910B").expect("builtin");
-        let d = training_mfu(c, SoftwareStack::Cann, pre, ModelType::Dense, Precision::Bf16)
-            .expect("known");
+        let d = training_mfu(
+            c,
+            SoftwareStack::Cann,
+            pre,
+            ModelType::Dense,
+            Precision::Bf16,
+        )
+        .expect("known");
         let e = training_mfu(c, SoftwareStack::Cann, pre, ModelType::Moe, Precision::Bf16)
             .expect("known");
         assert!(v(&d) > v(&e));

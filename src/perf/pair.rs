@@ -690,10 +690,9 @@ impl<'s> PerfModel<'s> {
                     hbm: Resolved::from(&a.hbm_capacity, Origin::Catalogue),
                     hbm_bw: Resolved::from(&a.hbm_bandwidth, Origin::Catalogue),
                     domain,
-                    scale_out: Resolved::from(&a.scale_out_bandwidth, Origin::Catalogue)
-                        .or_else(|| {
-                            Resolved::from(&defaults::scale_out_bandwidth(), Origin::Default)
-                        }),
+                    scale_out: Resolved::from(&a.scale_out_bandwidth, Origin::Catalogue).or_else(
+                        || Resolved::from(&defaults::scale_out_bandwidth(), Origin::Default),
+                    ),
                     mfu,
                     infer_eff,
                     mtbf,
@@ -1458,7 +1457,8 @@ impl<'s> PerfModel<'s> {
         rec.record(|| plain("weights", weights.gb(), "GB", Origin::Derived));
         let day = 86_400.0;
         if let Some(m) = measured {
-            let (Some(pre), Some(dec)) = (m.prefill_at(hp.concurrency), m.decode_at(hp.concurrency))
+            let (Some(pre), Some(dec)) =
+                (m.prefill_at(hp.concurrency), m.decode_at(hp.concurrency))
             else {
                 return Err(Unfit::Ineligible(Ineligible::PeakUnknown { precision }));
             };
@@ -1680,7 +1680,9 @@ fn measured_source(m: &crate::workload::Measured, concurrency: Option<f64>) -> S
     .into_iter()
     .flatten()
     .collect();
-    let mut s = "measured (the scenario's figures for this accelerator; measured first, roofline second)".to_owned();
+    let mut s =
+        "measured (the scenario's figures for this accelerator; measured first, roofline second)"
+            .to_owned();
     if !parts.is_empty() {
         s.push_str(": ");
         s.push_str(&parts.join("; "));

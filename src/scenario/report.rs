@@ -179,7 +179,9 @@ impl IssueCode {
             IssueCode::ModelActiveAboveTotal => "more active than total parameters",
             IssueCode::MeasuredDuplicate => "two measured throughputs for one accelerator",
             IssueCode::MeasuredEmpty => "a measured entry with no rate",
-            IssueCode::MeasuredPoints => "a measured throughput table that is not increasing, finite and non-negative",
+            IssueCode::MeasuredPoints => {
+                "a measured throughput table that is not increasing, finite and non-negative"
+            }
             IssueCode::ScalingTooFew => "a scaling measurement with fewer than three points",
             IssueCode::ScalingDuplicateDevices => "two scaling points at one device count",
             IssueCode::ScalingValue => {

@@ -2051,7 +2051,13 @@ fn check_phase<'s>(
                 Rule::Positive,
                 ranges::LATENCY,
             );
-            measured_points(c, &mat, "prefill", &ms.prefill_points, ms.prefill_tokens_per_s);
+            measured_points(
+                c,
+                &mat,
+                "prefill",
+                &ms.prefill_points,
+                ms.prefill_tokens_per_s,
+            );
             measured_points(c, &mat, "decode", &ms.decode_points, ms.decode_tokens_per_s);
             if ms.prefill_at(None).is_none() && ms.decode_at(None).is_none() {
                 c.add(
