@@ -185,7 +185,7 @@ fn exclusive_pairs(
                 format!("{row}[{name},{pa}{},{pb}{}]", a.1, b.1),
                 None,
                 Some(1.0),
-                kind.clone(),
+                kind,
                 format!(
                     "'{name}' trains at one {what}: not on both '{pa}' ({ga}) and '{pb}' ({gb}); set allow_cross_{what} on the phase to allow it"
                 ),
