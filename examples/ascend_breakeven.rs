@@ -33,7 +33,15 @@ pub fn trains_on_ascend(p: &Plan) -> bool {
 /// # Errors
 /// When the scenario does not load or a solve fails.
 pub fn plan_at(mfu: f64) -> Result<Plan> {
-    let s = with_value(&Scenario::from_toml_str(SCENARIO)?, PATH, mfu)?;
+    // The flagship leaves the 910C's MFU to the sourced default (issue 17);
+    // the sweep sets a pool MFU, so the field is added first.
+    let mut s = Scenario::from_toml_str(SCENARIO)?;
+    for p in &mut s.pools {
+        if p.name == "ascend-910c-buy" {
+            p.mfu.pretraining = Some(fleetplan::units::Fraction::from_raw(0.30));
+        }
+    }
+    let s = with_value(&s, PATH, mfu)?;
     plan(&s.validate()?, &PlanOptions::default())
 }
 

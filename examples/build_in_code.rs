@@ -53,11 +53,6 @@ fn fleet() -> Result<Vec<Pool>> {
         )
         .with_software(SoftwareStack::Cann)
         .with_availability(Fraction::new(0.98)?)
-        .with_mfu(
-            MfuOverrides::default()
-                .with_pretraining(Fraction::new(0.30)?)
-                .with_posttraining(Fraction::new(0.30)?),
-        )
         .with_mtbf(Hours::new(9_216.0)?)
         .with_energy_price(UsdPerKwh::new(0.056)?),
     ])

@@ -48,8 +48,14 @@ pub fn run() -> Result<Vec<Row>> {
         return Err(missing("H800 BF16 peak"));
     };
     // the published 38.94% MFU, as the H800 default (relative to BF16 peak)
-    let mfu = defaults::training_mfu(&h800, SoftwareStack::Cuda, PhaseKind::Pretraining)
-        .ok_or_else(|| missing("MFU default"))?;
+    let mfu = defaults::training_mfu(
+        &h800,
+        SoftwareStack::Cuda,
+        PhaseKind::Pretraining,
+        defaults::ModelType::Moe,
+        Precision::Fp8,
+    )
+    .ok_or_else(|| missing("MFU default"))?;
     let v3 = TransformerShape::DEEPSEEK_V3;
     let work = v3
         .training_flops_per_token(FlopsRule::SixNPlusAttention, Some(4096))

@@ -441,6 +441,19 @@ pub struct Measured {
     /// Time per output token at which the decode figure was measured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at_tpot_s: Option<Seconds>,
+    /// Time to first token at which the prefill figure was measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_ttft_s: Option<Seconds>,
+    /// A measured prefill table instead of `prefill_tokens_per_s`:
+    /// `[[concurrency, tokens_per_s_per_device], ...]`, concurrency
+    /// strictly increasing. The rate is interpolated at the phase's `batch`
+    /// (the largest measured concurrency when absent; [`interpolate`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prefill_points: Vec<[f64; 2]>,
+    /// A measured decode table instead of `decode_tokens_per_s`, as
+    /// `prefill_points` (at `at_tpot_s`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub decode_points: Vec<[f64; 2]>,
     /// Where the figures come from.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<String>,
@@ -462,6 +475,9 @@ impl Measured {
             prefill_tokens_per_s: Some(prefill),
             decode_tokens_per_s: Some(decode),
             at_tpot_s: None,
+            at_ttft_s: None,
+            prefill_points: Vec::new(),
+            decode_points: Vec::new(),
             sources: Vec::new(),
             note: None,
         }
@@ -503,6 +519,54 @@ impl Measured {
         self.note = Some(note.into());
         self
     }
+
+    /// The measured prefill rate at `concurrency` (`None`: the table's
+    /// largest measured concurrency): the table's interpolation, else the
+    /// single figure.
+    #[must_use]
+    pub fn prefill_at(&self, concurrency: Option<f64>) -> Option<TokensPerSec> {
+        rate_at(&self.prefill_points, self.prefill_tokens_per_s, concurrency)
+    }
+
+    /// The measured decode rate at `concurrency`, as [`Measured::prefill_at`].
+    #[must_use]
+    pub fn decode_at(&self, concurrency: Option<f64>) -> Option<TokensPerSec> {
+        rate_at(&self.decode_points, self.decode_tokens_per_s, concurrency)
+    }
+}
+
+fn rate_at(
+    points: &[[f64; 2]],
+    single: Option<TokensPerSec>,
+    concurrency: Option<f64>,
+) -> Option<TokensPerSec> {
+    if points.is_empty() {
+        return single;
+    }
+    let x = concurrency.unwrap_or_else(|| points[points.len() - 1][0]);
+    interpolate(points, x).map(TokensPerSec::from_raw)
+}
+
+/// Piecewise-linear interpolation of `points` (`[x, y]`, `x` strictly
+/// increasing) at `x`, clamped to the first and last `y` outside the
+/// measured range (no extrapolation: a measured table says nothing beyond
+/// its ends). `None` for an empty table or a non-finite `x`.
+#[must_use]
+pub fn interpolate(points: &[[f64; 2]], x: f64) -> Option<f64> {
+    let (first, last) = (points.first()?, points.last()?);
+    if !x.is_finite() {
+        return None;
+    }
+    if x <= first[0] {
+        return Some(first[1]);
+    }
+    if x >= last[0] {
+        return Some(last[1]);
+    }
+    let w = points.windows(2).find(|w| x <= w[1][0])?;
+    let (a, b) = (w[0], w[1]);
+    let t = (x - a[0]) / (b[0] - a[0]);
+    Some(a[1] + t * (b[1] - a[1]))
 }
 
 /// One measured point of a training job's throughput at a job size: give
@@ -772,6 +836,16 @@ pub struct Phase {
     /// Training: the run must use one pool (no heterogeneous run).
     #[serde(default, skip_serializing_if = "is_false")]
     pub single_pool: bool,
+    /// Training: the run may use pools at different sites. A training run
+    /// is kept at one site unless this is set (the scale-out network of a
+    /// job does not span sites).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub allow_cross_site: bool,
+    /// Training: the run may use accelerators of different vendors. A
+    /// training run is kept on one vendor unless this is set (collective
+    /// libraries do not span vendor stacks).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub allow_cross_vendor: bool,
     /// Training: size of one checkpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checkpoint_bytes: Option<Bytes>,
@@ -848,6 +922,8 @@ impl Phase {
             start_day: None,
             deadline_days: None,
             single_pool: false,
+            allow_cross_site: false,
+            allow_cross_vendor: false,
             checkpoint_bytes: None,
             scaling: Vec::new(),
             min_devices: None,
@@ -931,6 +1007,20 @@ impl Phase {
     #[must_use]
     pub fn single_pool(mut self) -> Phase {
         self.single_pool = true;
+        self
+    }
+
+    /// Lets a training run use pools at several sites.
+    #[must_use]
+    pub fn allow_cross_site(mut self) -> Phase {
+        self.allow_cross_site = true;
+        self
+    }
+
+    /// Lets a training run use accelerators of several vendors.
+    #[must_use]
+    pub fn allow_cross_vendor(mut self) -> Phase {
+        self.allow_cross_vendor = true;
         self
     }
 
@@ -1052,5 +1142,37 @@ impl Phase {
                 self.until_day.unwrap_or(horizon),
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Piecewise-linear between points, clamped outside, worked by hand.
+    #[test]
+    fn measured_tables_interpolate_and_clamp() {
+        let pts = [[8.0, 400.0], [16.0, 600.0], [48.0, 712.0]];
+        assert_eq!(interpolate(&pts, 12.0), Some(500.0));
+        assert_eq!(interpolate(&pts, 32.0), Some(656.0));
+        assert_eq!(interpolate(&pts, 16.0), Some(600.0));
+        assert_eq!(interpolate(&pts, 1.0), Some(400.0));
+        assert_eq!(interpolate(&pts, 1e6), Some(712.0));
+        assert_eq!(interpolate(&pts, f64::NAN), None);
+        assert_eq!(interpolate(&[], 3.0), None);
+        let mut m = Measured::new(
+            "H20",
+            TokensPerSec::from_raw(2060.0),
+            TokensPerSec::from_raw(1.0),
+        );
+        m.decode_tokens_per_s = None;
+        m.decode_points = pts.to_vec();
+        // the table's largest concurrency when the phase gives no batch
+        assert_eq!(m.decode_at(None).map(TokensPerSec::get), Some(712.0));
+        assert_eq!(m.decode_at(Some(12.0)).map(TokensPerSec::get), Some(500.0));
+        assert_eq!(
+            m.prefill_at(Some(12.0)).map(TokensPerSec::get),
+            Some(2060.0)
+        );
     }
 }

@@ -36,13 +36,14 @@ fn holds_the_required_accelerators() {
         "MI308X",
         "Ascend 910B",
         "Ascend 910C",
+        "CloudMatrix 384",
         "Ascend 950PR",
         "Ascend 950DT",
     ] {
         let a = get(&cat, name);
         assert_eq!(a.name, name);
     }
-    assert_eq!(cat.len(), 13);
+    assert_eq!(cat.len(), 14);
     assert_eq!(get(&cat, "Ascend 950PR").status, ProductStatus::Announced);
     assert_eq!(get(&cat, "H20").status, ProductStatus::Shipping);
 }
@@ -139,7 +140,14 @@ fn figures_match_the_reference() {
     assert!(close(up(get(&cat, "Ascend 910C")), 784.0));
     let domain = |a: &Accelerator| a.scale_up_domain.value.and_then(Count::get);
     assert_eq!(domain(get(&cat, "H800")), Some(8));
-    assert_eq!(domain(get(&cat, "Ascend 910C")), Some(384));
+    // issue 17: the 910C is sold by the node of 8; the supernode of 384 is
+    // its own entry, bought whole, price unknown (none sourced)
+    let node = |a: &Accelerator| a.node_size.value.and_then(Count::get);
+    assert_eq!(domain(get(&cat, "Ascend 910C")), Some(8));
+    assert_eq!(node(get(&cat, "Ascend 910C")), Some(8));
+    assert_eq!(domain(get(&cat, "CloudMatrix 384")), Some(384));
+    assert_eq!(node(get(&cat, "CloudMatrix 384")), Some(384));
+    assert!(!get(&cat, "CloudMatrix 384").purchase_price.is_known());
     let out = |a: &Accelerator| a.scale_out_bandwidth.value.map(|b| b.gb_per_sec());
     assert!(close(out(get(&cat, "H800")), 50.0));
     assert!(close(out(get(&cat, "Ascend 910B")), 25.0));

@@ -72,7 +72,7 @@ fn catalog_json_is_the_full_structure() -> Result<(), serde_json::Error> {
     assert!(o.status.success());
     let v: serde_json::Value = serde_json::from_slice(&o.stdout)?;
     let list = v.as_array().map_or(0, Vec::len);
-    assert_eq!(list, 13);
+    assert_eq!(list, 14); // issue 17: "CloudMatrix 384" is its own entry
     let h800 = &v[3];
     assert_eq!(h800["name"], "H800");
     assert_eq!(h800["origin"], "US");

@@ -174,6 +174,14 @@ const MEASURED: &[(&str, calibration::Kind, f64, f64)] = &[
         2_664.0,
         -0.0386,
     ),
+    // issue 17: training efficiency at scale against two published runs
+    ("llama3-16k-mfu", calibration::Kind::HeldOut, 41.0, 0.0487),
+    (
+        "pangu-linearity-4k",
+        calibration::Kind::HeldOut,
+        96.0,
+        -0.0381,
+    ),
     ("llama3-goodput", calibration::Kind::HeldOut, 0.90, -0.0525),
     (
         "day6-prefill",

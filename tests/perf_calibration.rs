@@ -47,8 +47,14 @@ fn deepseek_v3_consistency_flop_count_and_arithmetic() {
     let Support::Dense(bf16) = h800.support(Precision::Bf16) else {
         panic!("H800 BF16 peak must be known");
     };
-    let mfu = defaults::training_mfu(h800, SoftwareStack::Cuda, PhaseKind::Pretraining)
-        .expect("H800 pre-training MFU default");
+    let mfu = defaults::training_mfu(
+        h800,
+        SoftwareStack::Cuda,
+        PhaseKind::Pretraining,
+        defaults::ModelType::Moe,
+        Precision::Fp8,
+    )
+    .expect("H800 pre-training MFU default");
     assert_eq!(mfu.basis, Precision::Bf16);
     let v3 = TransformerShape::DEEPSEEK_V3;
     let per_token = v3.training_flops_per_token(FlopsRule::SixNPlusAttention, Some(4096));
@@ -220,4 +226,93 @@ fn daly_and_young_worked_examples() {
         within(daly_interval(d, m).minutes(), daly, 0.006);
         within(young_interval(d, m).minutes(), young, 0.001);
     }
+}
+
+/// The scale-out model's relative efficiency `η(n)/η(n_ref)` for a device
+/// achieving `f` FLOP/s, both sizes at `bw` GB/s per device, domain 8, with
+/// the default κ and overlap (fitted on DeepSeek-V3 only).
+fn relative_eta(f: f64, n: f64, n_ref: f64, bw: f64) -> f64 {
+    use fleetplan::units::{BytesPerSec, FlopsPerSec, Fraction};
+    let bw = Some(BytesPerSec::from_gb_per_sec(bw));
+    TrainingInputs {
+        peak: FlopsPerSec::from_raw(f),
+        mfu: Fraction::ONE,
+        mfu_devices: Some(n_ref),
+        mfu_scale_out: bw,
+        domain: 8,
+        scale_out: bw,
+        comm: CommModel {
+            bytes_per_flop: defaults::comm_bytes_per_flop().value.expect("v"),
+            overlap: defaults::comm_overlap().value.expect("v"),
+        },
+        reliability: None,
+        curve: None,
+    }
+    .rate(n)
+    .scale_out
+}
+
+/// Held-out (issue 17): training efficiency at scale against two published
+/// runs at different scales that set none of the model's parameters, each
+/// within 6%:
+///
+/// * Llama 3 405B (arXiv 2407.21783 Table 4): 43% MFU at 8,192 H100, 41% at
+///   16,384, 400 Gb/s per GPU. The model moves 43% to 16,384: 42.998%,
+///   +4.9% (it misses the loss: at both sizes nearly all traffic leaves the
+///   8-GPU domain; pipeline bubbles and stragglers are not modelled).
+/// * Pangu Ultra 135B on 4K Ascend NPUs: linearity 96% (Huawei's claim),
+///   taken against one 8-NPU node, at 25 GB/s per NPU and the dense Pangu
+///   MFU (50% of 320 TFLOP/s): the model gives 92.3%, −3.8%.
+///
+/// And the direction the issue asks for: the same job at half the
+/// bandwidth is less efficient, and the conservative default for an
+/// unknown network (12.5 GB/s) costs the 910C's Pangu reference ≈10% at
+/// 8,652 NPUs.
+#[test]
+fn scale_out_efficiency_against_two_published_runs() {
+    let llama = 43.0 * relative_eta(989.4e12 * 0.43, 16_384.0, 8_192.0, 50.0);
+    within(llama, 41.0, 0.06);
+    assert!(llama > 41.0, "the model under-predicts the loss: {llama}");
+    let pangu = 100.0 * relative_eta(320e12 * 0.5, 4096.0, 8.0, 25.0);
+    within(pangu, 96.0, 0.06);
+    assert!(pangu < 96.0, "{pangu}");
+    // falls with bandwidth per device
+    let f = 780e12 * 0.30;
+    let at = |bw| relative_eta(f, 8652.0, 8.0, bw);
+    assert!(at(12.5) < at(25.0) && at(25.0) < at(50.0));
+    // the 910C default: Pangu MoE's 30% at 6,000 NPUs and 25 GB/s, moved
+    // to 8,652 NPUs at the assumed 12.5 GB/s
+    let c910 = Catalog::builtin();
+    let c910 = c910.get("Ascend 910C").expect("builtin");
+    let m = defaults::training_mfu(
+        c910,
+        SoftwareStack::Cann,
+        PhaseKind::Pretraining,
+        defaults::ModelType::Moe,
+        Precision::Bf16,
+    )
+    .expect("a CANN MoE default");
+    assert!(!c910.scale_out_bandwidth.is_known());
+    let assumed = defaults::scale_out_bandwidth().value.expect("v");
+    let inputs = TrainingInputs {
+        peak: fleetplan::units::FlopsPerSec::from_raw(780e12),
+        mfu: m.mfu.value.expect("v"),
+        mfu_devices: m.devices,
+        mfu_scale_out: m.scale_out,
+        domain: 8,
+        scale_out: Some(assumed),
+        comm: CommModel {
+            bytes_per_flop: defaults::comm_bytes_per_flop().value.expect("v"),
+            overlap: defaults::comm_overlap().value.expect("v"),
+        },
+        reliability: None,
+        curve: None,
+    };
+    let eta = inputs.rate(8652.0).scale_out;
+    // by hand: x = 0.1 κ F s / BW, η = 1/(1+x); F = 234 TFLOP/s
+    let kappa = defaults::comm_bytes_per_flop().value.expect("v");
+    let x = |n: f64, bw: f64| 0.1 * kappa * 234e12 * (1.0 - 8.0 / n) / bw;
+    let want = (1.0 + x(6000.0, 25e9)) / (1.0 + x(8652.0, 12.5e9));
+    within(eta, want, 1e-9);
+    assert!(eta < 0.92 && eta > 0.85, "{eta}");
 }

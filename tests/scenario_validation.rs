@@ -74,6 +74,46 @@ fn unknown_accelerator_in_measured() {
     );
 }
 
+/// Measured throughput tables (issue 17): non-increasing concurrency, a
+/// negative or non-finite rate, or a table beside the single figure it
+/// replaces are refused at the point's path.
+#[test]
+fn measured_table_points_are_checked() {
+    let table = |points: Vec<[f64; 2]>, single: bool| {
+        let mut s = base();
+        let mut m = Measured::new("H800", raw(1000.0), raw(100.0));
+        m.decode_points = points;
+        if !single {
+            m.decode_tokens_per_s = None;
+        }
+        s.phases[1].measured.push(m);
+        s
+    };
+    let at = "phases[1].measured[0].decode_points";
+    for (points, bad) in [
+        (vec![[8.0, 500.0], [8.0, 600.0]], 1),
+        (vec![[8.0, 500.0], [4.0, 600.0]], 1),
+        (vec![[0.0, 500.0]], 0),
+        (vec![[8.0, 500.0], [16.0, -1.0]], 1),
+        (vec![[8.0, f64::NAN]], 0),
+        (vec![[f64::INFINITY, 1.0]], 0),
+    ] {
+        assert_only(
+            &report_of(&table(points, false)),
+            C::MeasuredPoints,
+            &format!("{at}[{bad}]"),
+        );
+    }
+    assert_only(
+        &report_of(&table(vec![[8.0, 500.0], [16.0, 700.0]], true)),
+        C::MeasuredPoints,
+        at,
+    );
+    // a good table validates
+    let ok = table(vec![[8.0, 500.0], [16.0, 700.0]], false);
+    assert!(ok.validate().is_ok());
+}
+
 #[test]
 fn unknown_vendor_in_rule() {
     let mut s = base();

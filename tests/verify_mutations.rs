@@ -132,6 +132,47 @@ case!(
     fractional: false
 );
 
+/// A cheap pool of 60 at another site (or of another vendor: chip "Bolt
+/// Y") and a dear one of 1,000; the run needs 100 devices. `phase_extra`
+/// may allow the split.
+fn two_groups(far: &str, phase_extra: &str) -> String {
+    let bolt = "[[accelerators]]\nname = \"Bolt Y\"\nvendor = \"Bolt\"\norigin = \"CN\"\npeak_bf16 = { value = 1e15 }\nhbm_capacity = { value = 1e12 }\ntdp = { value = 1000 }\nnode_size = { value = 1 }\n\n";
+    let (chip, site) = match far {
+        "site" => ("Acme X", "site = \"SG\"\n"),
+        _ => ("Bolt Y", ""),
+    };
+    hand(
+        MIN_COST,
+        &[
+            bolt,
+            &pool(
+                "far",
+                chip,
+                &format!(
+                    "{site}count = 60\nownership = {{ kind = \"owned\", sunk = true }}\n{CHEAP_ENERGY}"
+                ),
+                "",
+            ),
+            &pool("near", "Acme X", OWNED_1000, ""),
+            &training(100.0, phase_extra),
+        ],
+        "",
+    )
+}
+
+case!(
+    /// A run that may not leave its site (whole devices): it stays on the
+    /// dear pool.
+    one_site = two_groups("site", ""),
+    fractional: false
+);
+
+case!(
+    /// A run that may not mix vendors (whole devices).
+    one_vendor = two_groups("vendor", ""),
+    fractional: false
+);
+
 /// A purchasable foreign chip (pool `buy-x`, its `rule` in force) and a
 /// purchasable domestic one (`buy-d`), with these ownership terms.
 fn buy_x_and_d(x_terms: &str, d_terms: &str, rule: &str) -> String {
@@ -263,6 +304,8 @@ fn all_cases() -> Vec<(&'static str, &'static Case)> {
         ("quickstart", quickstart()),
         ("hybrid", hybrid()),
         ("single_pool", single_pool()),
+        ("one_site", one_site()),
+        ("one_vendor", one_vendor()),
         ("licensed", licensed()),
         ("prohibited", prohibited()),
         ("domestic", domestic()),
@@ -556,6 +599,60 @@ fn single_pool_run_split_across_pools() {
     });
 }
 
+/// The compiler keeps the run on one site and one vendor: the real plans
+/// use only the dear pool, although the cheap one would cut the energy
+/// bill, and the same scenarios with the split allowed do use it (so the
+/// restriction, not the cost, keeps it off).
+#[test]
+fn training_stays_on_one_site_and_one_vendor_unless_allowed() {
+    let pools = |c: &Case| -> std::collections::BTreeSet<String> {
+        c.plan
+            .schedule
+            .iter()
+            .filter(|s| s.phase == "train" && s.devices > 0.0)
+            .map(|s| s.pool.clone())
+            .collect()
+    };
+    for (label, c) in [("site", one_site()), ("vendor", one_vendor())] {
+        assert_eq!(
+            pools(c).into_iter().collect::<Vec<_>>(),
+            ["near"],
+            "{label}"
+        );
+        let allowed = planned(
+            &two_groups(label, &format!("allow_cross_{label} = true")),
+            false,
+        );
+        assert!(
+            pools(&allowed).contains("far"),
+            "{label}: {}",
+            allowed.plan.to_table()
+        );
+        assert!(
+            allowed.plan.cost.total_usd.get() < c.plan.cost.total_usd.get(),
+            "{label}: allowing the split is cheaper"
+        );
+    }
+}
+
+#[test]
+fn training_run_split_across_sites() {
+    rejects(one_site(), "one_site[train]", |p| {
+        let i = slot(p, "train", Some("near"));
+        p.schedule[i].devices -= 50.0;
+        copy_slot(p, i, "far", 50.0);
+    });
+}
+
+#[test]
+fn training_run_split_across_vendors() {
+    rejects(one_vendor(), "one_vendor[train]", |p| {
+        let i = slot(p, "train", Some("near"));
+        p.schedule[i].devices -= 50.0;
+        copy_slot(p, i, "far", 50.0);
+    });
+}
+
 #[test]
 fn phase_device_limit_exceeded() {
     rejects(limited(), "phase_devices[train]", |p| {
@@ -842,8 +939,15 @@ fn rate_at_devices_by_hand_default_mfu() {
         vs.pool_by_name("n").expect("pool"),
     );
     let pool = vs.pool(k);
-    let mref = defaults::training_mfu(pool.accelerator(), pool.software(), PhaseKind::Pretraining)
-        .expect("an NVIDIA MFU default");
+    // a dense model (total parameters only) in BF16: the dense default
+    let mref = defaults::training_mfu(
+        pool.accelerator(),
+        pool.software(),
+        PhaseKind::Pretraining,
+        defaults::ModelType::Dense,
+        Precision::Bf16,
+    )
+    .expect("an NVIDIA MFU default");
     assert_eq!(mref.basis, Precision::Bf16);
     let mfu = mref.mfu.value.expect("value").get();
     let f = 1e15 * mfu;

@@ -166,6 +166,7 @@ pub(super) fn entries() -> Vec<Accelerator> {
         mi308x(),
         ascend_910b(),
         ascend_910c(),
+        cloudmatrix_384(),
         ascend_950pr(),
         ascend_950dt(),
     ]
@@ -671,10 +672,10 @@ fn ascend_910c() -> Accelerator {
         "Huawei; TechPowerUp says 400 GB/s chip-to-chip",
     );
     a.scale_up_domain = n(
-        384,
+        8,
         S,
-        &[SEMI_CM384, WINBUZZER_CM384, CM_PAPER],
-        "as deployed in a CloudMatrix 384 supernode (all-to-all optical Unified Bus); override to 8 for plain Atlas 800 servers",
+        &[EMERGENT_CM, CM_PAPER],
+        "one 8-NPU node (how the chip is sold and bought); the 384-NPU supernode is its own entry, \"CloudMatrix 384\"",
     );
     a.scale_out_bandwidth = unknown("scale-out NIC rate not found");
     a.node_size = n(
@@ -710,6 +711,49 @@ fn ascend_910c() -> Accelerator {
             REPORTIFY_CM,
             TPU_920C,
             AWESOME_910C,
+        ],
+    );
+    a
+}
+
+/// The Ascend 910C as sold in a CloudMatrix 384 supernode: the same chip
+/// (figures per NPU), a 384-NPU scale-up domain, bought by the supernode.
+fn cloudmatrix_384() -> Accelerator {
+    let mut a = ascend_910c();
+    a.name = "CloudMatrix 384".to_owned();
+    a.aliases = [
+        "Huawei CloudMatrix 384",
+        "CM384",
+        "Ascend 910C CloudMatrix 384",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    a.scale_up_domain = n(
+        384,
+        S,
+        &[SEMI_CM384, WINBUZZER_CM384, CM_PAPER],
+        "384 Ascend 910C on one all-to-all optical Unified Bus (48 nodes × 8 NPUs)",
+    );
+    a.node_size = n(
+        384,
+        S,
+        &[SEMI_CM384, CM_PAPER],
+        "sold as a whole supernode: 384 NPUs, 16 racks (12 compute + 4 network)",
+    );
+    a.purchase_price = unknown(
+        "no supernode price found; the per-chip 910C estimate leaves out the optics, Kunpeng CPUs and 6,912 transceivers of the supernode",
+    );
+    a.rental_price = unknown("no rental price found");
+    notes(
+        &mut a,
+        &[
+            "Per-NPU figures are the Ascend 910C's (see that entry; sources disagree on them).",
+            "System: 300 PFLOPS BF16, 49.2 TB HBM, ≈559 kW (SemiAnalysis) [S].",
+            "CloudMatrix-Infer serving DeepSeek-R1 on this system (INT8, EP320): prefill 6,688 tok/s per NPU, decode 1,943 tok/s per NPU at <50 ms TPOT [P].",
+            "Huawei claims a supernode MTBF > 24 h [vendor claim].",
+            CM_PAPER,
+            SEMI_CM384,
         ],
     );
     a
@@ -845,10 +889,23 @@ mod tests {
         );
         let h20 = cat.get("H20").map(|a| a.hbm_capacity.value.map(|b| b.gb()));
         assert_eq!(h20, Some(Some(96.0)));
-        let c = cat
-            .get("910C")
-            .map(|a| a.scale_up_domain.value.and_then(Count::get));
-        assert_eq!(c, Some(Some(384)));
+        let domain = |name: &str| {
+            cat.get(name)
+                .map(|a| a.scale_up_domain.value.and_then(Count::get))
+        };
+        let node = |name: &str| {
+            cat.get(name)
+                .map(|a| a.node_size.value.and_then(Count::get))
+        };
+        // sold by the node of 8; the supernode is its own entry
+        assert_eq!(domain("910C"), Some(Some(8)));
+        assert_eq!(node("910C"), Some(Some(8)));
+        assert_eq!(domain("CloudMatrix 384"), Some(Some(384)));
+        assert_eq!(node("CM384"), Some(Some(384)));
+        assert!(
+            cat.get("CM384")
+                .is_some_and(|a| !a.purchase_price.is_known())
+        );
         let tdp = cat
             .get("Ascend 910C")
             .map(|a| (a.tdp.value, a.tdp.confidence));

@@ -33,10 +33,12 @@
 //! `scale_up_domain` is the number of devices sharing the fast interconnect
 //! (NVLink/NVSwitch, HCCS, Huawei's Unified Bus): 8 for HGX boards and the
 //! H800 nodes DeepSeek describes, 8 for Ascend 910B servers (full mesh, no
-//! switch), and **384 for the Ascend 910C, modelled as deployed in a
-//! CloudMatrix 384 supernode** (all-to-all optical Unified Bus; the serving
-//! figures the reference cites come from that system). A scenario that runs
-//! 910C in plain 8-NPU servers overrides `scale_up_domain` to 8.
+//! switch), 8 for the Ascend 910C (an 8-NPU node, how it is sold and
+//! bought), and **384 for the "CloudMatrix 384" entry**: the same chip in a
+//! supernode on an all-to-all optical Unified Bus, its own catalogue entry
+//! with its own node size (384, the purchase granularity) and price (unknown:
+//! no supernode price is sourced). The serving figures the reference cites
+//! come from that system.
 //!
 //! ```
 //! use fleetplan::catalog::{Catalog, Precision, Support};

@@ -8,9 +8,11 @@
 //!
 //! | figure | default | label | source |
 //! |---|---|---|---|
-//! | MFU, pre-training, NVIDIA Hopper/CUDA | 38.94% of BF16 peak at 2,048 H800, 50 GB/s | P | DeepSeek ISCA'25 Table 4 |
-//! | MFU, pre-training, H100/CUDA (dense) | 41% of BF16 peak at 16,384 H100, 50 GB/s | P via S | Llama 3 Table 4 |
-//! | MFU, pre-training, Huawei Ascend/CANN | 30.0% of BF16 peak at 6,000 NPUs | P | Pangu Ultra MoE |
+//! | MFU, pre-training, NVIDIA/CUDA, MoE | 38.94% of BF16 peak at 2,048 H800, 50 GB/s | P (H800, FP8) / E | DeepSeek ISCA'25 Table 4 |
+//! | MFU, pre-training, NVIDIA/CUDA, dense | 41% of BF16 peak at 16,384 H100, 50 GB/s | P via S (H100, BF16) / E | Llama 3 Table 4 |
+//! | MFU, pre-training, Huawei/CANN, MoE | 30.0% of BF16 peak at 6,000 NPUs, 25 GB/s | P (910B) / E | Pangu Ultra MoE |
+//! | MFU, pre-training, Huawei/CANN, dense | 50% of BF16 peak at 8,192 NPUs, 25 GB/s | S (910B) / E | Pangu Ultra 135B (> 50%) |
+//! | scale-out bandwidth when unknown | 12.5 GB/s (100 Gb/s) per device | E | conservative; flagged by `explain` |
 //! | MFU, post-training | as pre-training | E | – |
 //! | device MTBF, NVIDIA | 50,677 device-hours | D | Llama 3: 16,384 × 54 d × 24 h / 419 |
 //! | device MTBF, Huawei Ascend | 9,216 device-hours | D (vendor claim) | CloudMatrix supernode MTBF > 24 h × 384 |
@@ -50,6 +52,7 @@ const DEEPSEEK_DAY6: &str = "https://github.com/deepseek-ai/open-infra-index/blo
 const LLAMA3: &str = "https://arxiv.org/abs/2407.21783";
 const LLAMA3_RELIABILITY: &str = "https://glennklockwood.com/garden/component-reliability";
 const PANGU_MOE: &str = "https://arxiv.org/html/2505.04519v1";
+const PANGU_ULTRA: &str = "https://arxiv.org/abs/2504.07866";
 const HUAWEI_RELIABILITY: &str = "https://reportify.ai/social-media/685683598821350";
 const ZERO: &str = "https://arxiv.org/abs/1910.02054";
 const AMAZON_DEPRECIATION: &str =
@@ -74,73 +77,170 @@ pub struct MfuReference {
     pub scale_out: Option<BytesPerSec>,
 }
 
+/// Whether a model routes tokens to experts: MFU defaults differ by model
+/// type (a dense model's GEMMs are larger and its communication lighter
+/// than a mixture of experts').
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ModelType {
+    /// Every parameter is active for every token.
+    Dense,
+    /// A mixture of experts (fewer active than total parameters).
+    Moe,
+}
+
+impl ModelType {
+    /// `Moe` when fewer parameters are active than in total or more than
+    /// one routed expert is given; `Dense` otherwise.
+    #[must_use]
+    pub fn of(total: f64, active: Option<f64>, experts: Option<f64>) -> ModelType {
+        let fewer_active = active.is_some_and(|a| a < total);
+        if fewer_active || experts.is_some_and(|e| e > 1.0) {
+            ModelType::Moe
+        } else {
+            ModelType::Dense
+        }
+    }
+
+    /// `"dense"` or `"MoE"`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ModelType::Dense => "dense",
+            ModelType::Moe => "MoE",
+        }
+    }
+}
+
 fn is_hopper(a: &Accelerator) -> bool {
     ["H100", "H800", "H200", "H20"]
         .iter()
         .any(|n| a.answers_to(n))
 }
 
-/// The default training MFU for an accelerator, stack and phase kind.
+/// One published training MFU: the row of the default table it is.
+struct MfuRow {
+    mfu: f64,
+    /// The part it was measured on (`Primary`/`Secondary` there, an
+    /// estimate elsewhere).
+    measured_on: &'static str,
+    /// The precision its GEMMs ran at (a run at another precision gets the
+    /// figure as an estimate).
+    run_precision: Precision,
+    confidence: Confidence,
+    url: &'static str,
+    note: &'static str,
+    devices: f64,
+    scale_out_gb_s: f64,
+}
+
+const DEEPSEEK_V3_MFU: MfuRow = MfuRow {
+    mfu: 0.3894,
+    measured_on: "H800",
+    run_precision: Precision::Fp8,
+    confidence: Confidence::Primary,
+    url: DEEPSEEK_ISCA,
+    note: "DeepSeek-V3 (MoE, FP8 GEMMs) on 2,048 H800 at 50 GB/s per GPU: 385 TFLOP/s per GPU, 38.94% of the BF16 dense peak (causal); ISCA'25 Table 4. Held-out: predicts DeepSeek 67B GPU-hours +1.0%, DeepSeek-V2 -34.8%, Llama 3.1 405B -7.6% (examples/calibration.rs)",
+    devices: 2048.0,
+    scale_out_gb_s: 50.0,
+};
+
+const LLAMA3_MFU: MfuRow = MfuRow {
+    mfu: 0.41,
+    measured_on: "H100",
+    run_precision: Precision::Bf16,
+    confidence: Confidence::Secondary,
+    url: LLAMA3,
+    note: "Llama 3 405B (dense, BF16) on 16,384 H100 at 50 GB/s per GPU: 41% (43% at 8,192; 38% at 131k context), paper Table 4 as quoted. Held-out: predicts DeepSeek-V3's GPU-hours -3.9% (examples/calibration.rs)",
+    devices: 16_384.0,
+    scale_out_gb_s: 50.0,
+};
+
+const PANGU_MOE_MFU: MfuRow = MfuRow {
+    mfu: 0.30,
+    measured_on: "Ascend 910B",
+    run_precision: Precision::Bf16,
+    confidence: Confidence::Primary,
+    url: PANGU_MOE,
+    note: "Pangu Ultra MoE (718B, ~39B active) on 6K Ascend NPUs: MFU 30.0% (a later press report gives 41%); 910B-class nodes, taken at their 200 Gb/s RoCE per NPU (25 GB/s, Huawei Cloud node [S])",
+    devices: 6000.0,
+    scale_out_gb_s: 25.0,
+};
+
+const PANGU_DENSE_MFU: MfuRow = MfuRow {
+    mfu: 0.50,
+    measured_on: "Ascend 910B",
+    run_precision: Precision::Bf16,
+    confidence: Confidence::Secondary,
+    url: PANGU_ULTRA,
+    note: "Pangu Ultra (135B dense) on 8,192 Ascend NPUs: MFU reported as \"> 50%\" (secondary report of arXiv 2504.07866; 50% used, a lower bound); 910B-class nodes at 25 GB/s per NPU [S]",
+    devices: 8192.0,
+    scale_out_gb_s: 25.0,
+};
+
+/// The default training MFU for an accelerator, stack, phase kind, model
+/// type and precision, from the published run of the same vendor stack and
+/// model type. Each default is labelled `Primary`/`Secondary` on the part
+/// and precision it was measured at and `Estimate` elsewhere (another part
+/// of the vendor, another precision, post-training).
+///
+/// | stack | dense | MoE |
+/// |---|---|---|
+/// | NVIDIA / CUDA | Llama 3 405B: 41% of BF16 peak, 16,384 H100 | DeepSeek-V3: 38.94% of BF16 peak, 2,048 H800 (FP8) |
+/// | Huawei / CANN | Pangu Ultra 135B: > 50%, 8,192 NPUs | Pangu Ultra MoE: 30.0%, 6K NPUs |
+///
 /// `None` when the reference gives nothing that applies (no guess).
 #[must_use]
 pub fn training_mfu(
     a: &Accelerator,
     stack: SoftwareStack,
     kind: PhaseKind,
+    model: ModelType,
+    precision: Precision,
 ) -> Option<MfuReference> {
     if !kind.is_training() {
         return None;
     }
-    let post = kind == PhaseKind::Posttraining;
-    let mut r = match stack {
-        SoftwareStack::Cuda if a.answers_to("H100") => MfuReference {
-            mfu: sourced(
-                Fraction::from_raw(0.41),
-                Confidence::Secondary,
-                LLAMA3,
-                "Llama 3 405B, dense BF16, 16,384 H100 (41%; 43% at 8,192; 38% at 131k context), paper Table 4 as quoted. Held-out: predicts DeepSeek-V3's GPU-hours -3.9% (examples/calibration.rs)",
-            ),
-            basis: Precision::Bf16,
-            devices: Some(16_384.0),
-            scale_out: Some(BytesPerSec::from_gb_per_sec(50.0)),
-        },
-        SoftwareStack::Cuda if a.made_by("NVIDIA") => MfuReference {
-            mfu: sourced(
-                Fraction::from_raw(0.3894),
-                if a.answers_to("H800") {
-                    Confidence::Primary
-                } else {
-                    Confidence::Estimate
-                },
-                DEEPSEEK_ISCA,
-                if is_hopper(a) || a.answers_to("H800") {
-                    "DeepSeek-V3 on 2,048 H800: 385 TFLOP/s per GPU, 38.94% of the BF16 dense peak (causal), FP8 GEMMs; ISCA'25 Table 4. Applied to other NVIDIA parts as an estimate. Held-out: predicts DeepSeek 67B GPU-hours +1.0%, DeepSeek-V2 -34.8%, Llama 3.1 405B -7.6% (examples/calibration.rs)"
-                } else {
-                    "no training MFU in the reference for this part; the H800 figure of DeepSeek-V3 (38.94% of BF16 peak) is used as an estimate"
-                },
-            ),
-            basis: Precision::Bf16,
-            devices: Some(2048.0),
-            scale_out: Some(BytesPerSec::from_gb_per_sec(50.0)),
-        },
-        SoftwareStack::Cann if a.made_by("Huawei") => MfuReference {
-            mfu: sourced(
-                Fraction::from_raw(0.30),
-                if a.answers_to("Ascend 910B") {
-                    Confidence::Primary
-                } else {
-                    Confidence::Estimate
-                },
-                PANGU_MOE,
-                "Pangu Ultra MoE (718B, ~39B active) on 6K Ascend NPUs: MFU 30.0% (a later press report gives 41%); measured on 910B-class NPUs, applied to other Ascend parts as an estimate",
-            ),
-            basis: Precision::Bf16,
-            devices: Some(6000.0),
-            scale_out: None,
-        },
+    let row = match (stack, model) {
+        (SoftwareStack::Cuda, ModelType::Dense) if a.made_by("NVIDIA") => LLAMA3_MFU,
+        (SoftwareStack::Cuda, ModelType::Moe) if a.made_by("NVIDIA") => DEEPSEEK_V3_MFU,
+        (SoftwareStack::Cann, ModelType::Dense) if a.made_by("Huawei") => PANGU_DENSE_MFU,
+        (SoftwareStack::Cann, ModelType::Moe) if a.made_by("Huawei") => PANGU_MOE_MFU,
         _ => return None,
     };
-    if post {
+    let same_part = a.answers_to(row.measured_on);
+    let same_precision = precision == row.run_precision;
+    let confidence = if same_part && same_precision {
+        row.confidence
+    } else {
+        Confidence::Estimate
+    };
+    let mut note = row.note.to_owned();
+    if !same_part {
+        note.push_str(&format!(
+            "; measured on the {}, applied to the {} as an estimate{}",
+            row.measured_on,
+            a.name,
+            if is_hopper(a) {
+                " (same Hopper generation)"
+            } else {
+                ""
+            }
+        ));
+    }
+    if !same_precision {
+        note.push_str(&format!(
+            "; measured with {} GEMMs, applied to a {} run as an estimate",
+            row.run_precision.as_str(),
+            precision.as_str()
+        ));
+    }
+    let mut r = MfuReference {
+        mfu: sourced(Fraction::from_raw(row.mfu), confidence, row.url, &note),
+        basis: Precision::Bf16,
+        devices: Some(row.devices),
+        scale_out: Some(BytesPerSec::from_gb_per_sec(row.scale_out_gb_s)),
+    };
+    if kind == PhaseKind::Posttraining {
         r.mfu.confidence = Confidence::Estimate;
         r.mfu.note = Some(format!(
             "post-training assumed to reach the pre-training MFU: {}",
@@ -148,6 +248,18 @@ pub fn training_mfu(
         ));
     }
     Some(r)
+}
+
+/// The scale-out bandwidth per device assumed when the catalogue and the
+/// scenario give none: 100 Gb/s (12.5 GB/s), a conservative estimate (a
+/// quarter of the 400 Gb/s per GPU of DeepSeek's and Meta's clusters, half
+/// of the 200 Gb/s RoCE per NPU of Huawei Cloud's 910B nodes). An unknown
+/// network is not a perfect one: training at scale pays for it.
+#[must_use]
+pub fn scale_out_bandwidth() -> Sourced<BytesPerSec> {
+    Sourced::new(BytesPerSec::from_gb_per_sec(12.5), Confidence::Estimate).with_note(
+        "scale-out bandwidth unknown; assumed 100 Gb/s (12.5 GB/s) per device [E], conservative: a quarter of the 400 Gb/s per GPU of the H800/H100 clusters, half of the 200 Gb/s RoCE per NPU of 910B nodes; set it under [[accelerators]] (scale_out_bandwidth)",
+    )
 }
 
 /// The default per-device mean time between failures.
@@ -284,18 +396,86 @@ mod tests {
         let cat = Catalog::builtin();
         let h800 = cat.get("H800").expect("builtin");
         let c910 = cat.get("Ascend 910C").expect("builtin");
-        let m = training_mfu(h800, SoftwareStack::Cuda, PhaseKind::Pretraining).expect("known");
+        let pre = PhaseKind::Pretraining;
+        let moe = ModelType::Moe;
+        let m = training_mfu(h800, SoftwareStack::Cuda, pre, moe, Precision::Fp8).expect("known");
         assert_eq!(m.mfu.confidence, Confidence::Primary);
         assert!(!m.mfu.sources.is_empty());
-        let a = training_mfu(c910, SoftwareStack::Cann, PhaseKind::Pretraining).expect("known");
+        let a = training_mfu(c910, SoftwareStack::Cann, pre, moe, Precision::Bf16).expect("known");
         assert!(a.mfu.value.expect("v").get() < m.mfu.value.expect("v").get());
         assert!(
             device_mtbf(c910).value.expect("v").get() < device_mtbf(h800).value.expect("v").get()
         );
         // an Ascend on a CUDA stack is nothing the reference knows
-        assert!(training_mfu(c910, SoftwareStack::Cuda, PhaseKind::Pretraining).is_none());
-        assert!(training_mfu(h800, SoftwareStack::Cuda, PhaseKind::Inference).is_none());
+        assert!(training_mfu(c910, SoftwareStack::Cuda, pre, moe, Precision::Bf16).is_none());
+        assert!(
+            training_mfu(
+                h800,
+                SoftwareStack::Cuda,
+                PhaseKind::Inference,
+                moe,
+                Precision::Fp8
+            )
+            .is_none()
+        );
         let mi = cat.get("MI308X").expect("builtin");
         assert!(!device_mtbf(mi).is_known());
+    }
+
+    /// The issue's complaint: H100 got Llama 3's dense 41% and H800
+    /// DeepSeek's MoE 38.94% whatever the model. Keyed by model type, the
+    /// same MoE run gets the same (MoE) figure on both Hopper parts, and a
+    /// dense run gets the dense one on both.
+    #[test]
+    fn mfu_defaults_are_keyed_by_model_type_not_by_part() {
+        let cat = Catalog::builtin();
+        let pre = PhaseKind::Pretraining;
+        let get = |name: &str, t: ModelType, q: Precision| {
+            let a = cat.get(name).expect("builtin");
+            training_mfu(a, SoftwareStack::Cuda, pre, t, q).expect("known")
+        };
+        let v = |m: &MfuReference| m.mfu.value.expect("v").get();
+        let moe_h100 = get("H100", ModelType::Moe, Precision::Fp8);
+        let moe_h800 = get("H800", ModelType::Moe, Precision::Fp8);
+        assert!((v(&moe_h100) - 0.3894).abs() < 1e-12);
+        assert!((v(&moe_h800) - 0.3894).abs() < 1e-12);
+        assert_eq!(moe_h800.mfu.confidence, Confidence::Primary);
+        assert_eq!(moe_h100.mfu.confidence, Confidence::Estimate);
+        let dense_h100 = get("H100", ModelType::Dense, Precision::Bf16);
+        let dense_h800 = get("H800", ModelType::Dense, Precision::Bf16);
+        assert!((v(&dense_h100) - 0.41).abs() < 1e-12);
+        assert!((v(&dense_h800) - 0.41).abs() < 1e-12);
+        assert_eq!(dense_h100.mfu.confidence, Confidence::Secondary);
+        // another precision than the run's is an estimate
+        let fp8_dense = get("H100", ModelType::Dense, Precision::Fp8);
+        assert_eq!(fp8_dense.mfu.confidence, Confidence::Estimate);
+        // Ascend: dense Pangu Ultra > MoE Pangu Ultra MoE, both at 25 GB/s
+        let c = cat.get("Ascend 910B").expect("builtin");
+        let d = training_mfu(
+            c,
+            SoftwareStack::Cann,
+            pre,
+            ModelType::Dense,
+            Precision::Bf16,
+        )
+        .expect("known");
+        let e = training_mfu(c, SoftwareStack::Cann, pre, ModelType::Moe, Precision::Bf16)
+            .expect("known");
+        assert!(v(&d) > v(&e));
+        assert_eq!(e.scale_out, Some(BytesPerSec::from_gb_per_sec(25.0)));
+        assert_eq!(
+            ModelType::of(671e9, Some(37e9), Some(256.0)),
+            ModelType::Moe
+        );
+        assert_eq!(ModelType::of(405e9, None, None), ModelType::Dense);
+        assert_eq!(ModelType::of(405e9, Some(405e9), None), ModelType::Dense);
+    }
+
+    #[test]
+    fn unknown_scale_out_is_a_labelled_estimate() {
+        let b = scale_out_bandwidth();
+        assert_eq!(b.confidence, Confidence::Estimate);
+        assert_eq!(b.value.map(|v| v.gb_per_sec()), Some(12.5));
+        assert!(b.note.as_deref().is_some_and(|n| n.contains("unknown")));
     }
 }

@@ -22,7 +22,7 @@
 //!   `input_computed` excludes cache hits for the roofline model and measured
 //!   prefill figures count every input token (as DeepSeek publishes them).
 
-use super::defaults;
+use super::defaults::{self, ModelType};
 use super::fit::{self, CurveForm, FitReport};
 use super::flops::{AttentionShape, FlopsRule, TransformerShape};
 use super::inference::{DecodeInputs, best_decode, prefill_rate, replica_devices};
@@ -458,8 +458,11 @@ struct PoolPerf {
     hbm: Option<Resolved<Bytes>>,
     hbm_bw: Option<Resolved<BytesPerSec>>,
     domain: u32,
+    /// The catalogue's scale-out bandwidth, else the conservative default
+    /// ([`defaults::scale_out_bandwidth`], whose note `explain` shows).
     scale_out: Option<Resolved<BytesPerSec>>,
-    mfu: [Option<TrainMfu>; 2],
+    /// MFU by [`mfu_index`] (phase kind, model type, precision).
+    mfu: Vec<Option<TrainMfu>>,
     infer_eff: Resolved<Fraction>,
     mtbf: Option<Resolved<Hours>>,
     checkpoint: Resolved<Seconds>,
@@ -509,6 +512,7 @@ impl PoolPerf {
 #[derive(Debug, Clone)]
 struct PhasePerf {
     kind: PhaseKind,
+    model_type: ModelType,
     shape: TransformerShape,
     total_params: f64,
     work: Option<Flops>,
@@ -523,6 +527,8 @@ struct PhasePerf {
     kv_per_token_elems: Option<f64>,
     kv_bytes: Option<Bytes>,
     max_batch: u32,
+    /// The phase's `batch`, where a measured table is read.
+    concurrency: Option<f64>,
     tpot: Option<Seconds>,
     ttft: Option<Seconds>,
     input: f64,
@@ -540,6 +546,16 @@ const PRECISIONS: [Precision; 5] = [
 
 fn pidx(p: Precision) -> usize {
     PRECISIONS.iter().position(|&q| q == p).unwrap_or(0)
+}
+
+const MODEL_TYPES: [ModelType; 2] = [ModelType::Dense, ModelType::Moe];
+const TRAINING_KINDS: [PhaseKind; 2] = [PhaseKind::Pretraining, PhaseKind::Posttraining];
+
+/// Where a pool's MFU for (phase kind, model type, precision) is kept.
+fn mfu_index(kind: PhaseKind, model: ModelType, precision: Precision) -> usize {
+    let k = usize::from(kind == PhaseKind::Posttraining);
+    let m = usize::from(model == ModelType::Moe);
+    (k * 2 + m) * PRECISIONS.len() + pidx(precision)
 }
 
 fn count_u32(c: Option<Count>) -> Option<u32> {
@@ -601,6 +617,34 @@ fn scaling_fit(sc: &Scaling) -> Option<ScalingFit> {
     })
 }
 
+/// A pool's MFU for one (phase kind, model type, precision): the scenario's
+/// (a fraction of the phase's precision, at the job's scale), else the
+/// sourced default for the accelerator's vendor stack.
+fn pool_mfu(
+    a: &crate::catalog::Accelerator,
+    stack: crate::fleet::SoftwareStack,
+    given: Option<Fraction>,
+    kind: PhaseKind,
+    model: ModelType,
+    precision: Precision,
+) -> Option<TrainMfu> {
+    if let Some(f) = given {
+        return Some(TrainMfu {
+            mfu: Resolved::scenario(f),
+            basis: Precision::Bf16, // replaced by the phase's precision
+            devices: None,
+            scale_out: None,
+        });
+    }
+    let d = defaults::training_mfu(a, stack, kind, model, precision)?;
+    Some(TrainMfu {
+        mfu: Resolved::from(&d.mfu, Origin::Default)?,
+        basis: d.basis,
+        devices: d.devices,
+        scale_out: d.scale_out,
+    })
+}
+
 fn shape_of(m: &ModelArch) -> TransformerShape {
     let heads = count_u32(m.heads);
     let attention = match (heads, count_u32(m.qk_head_dim), count_u32(m.v_head_dim)) {
@@ -631,23 +675,15 @@ impl<'s> PerfModel<'s> {
                 let a = p.accelerator();
                 let spec = p.spec();
                 let peaks = PRECISIONS.map(|q| (a.support(q), Some(provenance(a.peak(q)))));
-                let mfu = [PhaseKind::Pretraining, PhaseKind::Posttraining].map(|k| {
-                    if let Some(f) = spec.mfu.get(k) {
-                        return Some(TrainMfu {
-                            mfu: Resolved::scenario(f),
-                            basis: Precision::Bf16, // replaced by the phase's precision
-                            devices: None,
-                            scale_out: None,
-                        });
+                let mut mfu = Vec::with_capacity(2 * 2 * PRECISIONS.len());
+                for k in TRAINING_KINDS {
+                    for t in MODEL_TYPES {
+                        for q in PRECISIONS {
+                            debug_assert_eq!(mfu.len(), mfu_index(k, t, q));
+                            mfu.push(pool_mfu(a, p.software(), spec.mfu.get(k), k, t, q));
+                        }
                     }
-                    let d = defaults::training_mfu(a, p.software(), k)?;
-                    Some(TrainMfu {
-                        mfu: Resolved::from(&d.mfu, Origin::Default)?,
-                        basis: d.basis,
-                        devices: d.devices,
-                        scale_out: d.scale_out,
-                    })
-                });
+                }
                 let infer_eff = spec
                     .mfu
                     .inference
@@ -686,7 +722,9 @@ impl<'s> PerfModel<'s> {
                     hbm: Resolved::from(&a.hbm_capacity, Origin::Catalogue),
                     hbm_bw: Resolved::from(&a.hbm_bandwidth, Origin::Catalogue),
                     domain,
-                    scale_out: Resolved::from(&a.scale_out_bandwidth, Origin::Catalogue),
+                    scale_out: Resolved::from(&a.scale_out_bandwidth, Origin::Catalogue).or_else(
+                        || Resolved::from(&defaults::scale_out_bandwidth(), Origin::Default),
+                    ),
                     mfu,
                     infer_eff,
                     mtbf,
@@ -735,6 +773,11 @@ impl<'s> PerfModel<'s> {
                 let demand = demand.as_ref();
                 PhasePerf {
                     kind: spec.kind,
+                    model_type: ModelType::of(
+                        count_f64(Some(spec.model.total_params)).unwrap_or(0.0),
+                        count_f64(spec.model.active_params),
+                        count_f64(spec.model.experts),
+                    ),
                     shape,
                     total_params: count_f64(Some(spec.model.total_params)).unwrap_or(0.0),
                     work,
@@ -747,6 +790,7 @@ impl<'s> PerfModel<'s> {
                     kv_per_token_elems,
                     kv_bytes: spec.model.kv_bytes_per_token,
                     max_batch: count_u32(spec.batch).unwrap_or(1024).max(1),
+                    concurrency: count_f64(spec.batch),
                     tpot: spec.latency.as_ref().and_then(|l| l.tpot_s),
                     ttft: spec.latency.as_ref().and_then(|l| l.ttft_s),
                     input: demand.map_or(0.0, |d| d.input.get()),
@@ -1228,8 +1272,16 @@ impl<'s> PerfModel<'s> {
                 ..plain("device MTBF", f64::NAN, "h", Origin::Default)
             });
         }
-        let scale_out = pp.scale_out.as_ref().map(|s| s.value);
-        if eff.curve.is_none() {
+        // A scenario MFU is measured at the job's own scale, network
+        // included: no scale-out factor, in the job-size search as at the
+        // size found (else the search would size the job on a rate the
+        // pair never gets).
+        let scale_out = if eff.at_job_scale {
+            None
+        } else {
+            pp.scale_out.as_ref().map(|s| s.value)
+        };
+        if eff.curve.is_none() && !eff.at_job_scale {
             self.record_scale_out(pp, rec);
         }
         let inputs = TrainingInputs {
@@ -1313,8 +1365,9 @@ impl<'s> PerfModel<'s> {
         precision: Precision,
         rec: &mut impl Recorder,
     ) -> Result<Efficiency, Unfit> {
-        let k = usize::from(hp.kind == PhaseKind::Posttraining);
-        let m = pp.mfu[k].as_ref().ok_or(Unfit::MfuUnknown)?;
+        let m = pp.mfu[mfu_index(hp.kind, hp.model_type, precision)]
+            .as_ref()
+            .ok_or(Unfit::MfuUnknown)?;
         // A scenario MFU is a fraction of the peak at the phase's precision,
         // measured at the job's own scale; a default carries its own basis and
         // measurement scale.
@@ -1325,7 +1378,21 @@ impl<'s> PerfModel<'s> {
             .ok_or(Unfit::Ineligible(Ineligible::PeakUnknown {
                 precision: basis,
             }))?;
-        rec.record(|| m.mfu.factor("MFU", m.mfu.value.get(), ""));
+        rec.record(|| {
+            let mut f = m.mfu.factor("MFU", m.mfu.value.get(), "");
+            if !scenario {
+                let key = format!(
+                    "default for a {} model at {}",
+                    hp.model_type.as_str(),
+                    precision.as_str()
+                );
+                f.note = Some(match f.note {
+                    Some(n) => format!("{key}: {n}"),
+                    None => key,
+                });
+            }
+            f
+        });
         Ok(Efficiency {
             peak,
             mfu: m.mfu.value,
@@ -1446,9 +1513,15 @@ impl<'s> PerfModel<'s> {
         rec.record(|| plain("weights", weights.gb(), "GB", Origin::Derived));
         let day = 86_400.0;
         if let Some(m) = measured {
-            let (Some(pre), Some(dec)) = (m.prefill_tokens_per_s, m.decode_tokens_per_s) else {
+            let (Some(pre), Some(dec)) =
+                (m.prefill_at(hp.concurrency), m.decode_at(hp.concurrency))
+            else {
                 return Err(Unfit::Ineligible(Ineligible::PeakUnknown { precision }));
             };
+            rec.record(|| Factor {
+                note: Some(measured_source(m, hp.concurrency)),
+                ..plain("rate source", f64::NAN, "", Origin::Scenario)
+            });
             let note = m.note.clone();
             let sources = m.sources.clone();
             let mk = |name, v: TokensPerSec| Factor {
@@ -1459,6 +1532,11 @@ impl<'s> PerfModel<'s> {
             rec.record(|| mk("measured prefill (all input tokens)", pre));
             rec.record(|| mk("measured decode", dec));
             if let (Some(limit), Some(at)) = (hp.tpot, m.at_tpot_s)
+                && at.get() > limit.get()
+            {
+                return Err(Unfit::Latency);
+            }
+            if let (Some(limit), Some(at)) = (hp.ttft, m.at_ttft_s)
                 && at.get() > limit.get()
             {
                 return Err(Unfit::Latency);
@@ -1493,6 +1571,12 @@ impl<'s> PerfModel<'s> {
                 share_per_device: share,
             });
         }
+        rec.record(|| Factor {
+            note: Some(
+                "roofline (no measured figure for this accelerator): prefill compute-bound, decode bandwidth-bound, with the sourced default efficiencies below (fitted on DeepSeek's Day-6 H800 figures; held-out errors in their notes) or the pool's inference MFU".to_owned(),
+            ),
+            ..plain("rate source", f64::NAN, "", Origin::Default)
+        });
         let peak = self
             .peak(pp, precision, rec)
             .ok_or(Unfit::Ineligible(Ineligible::PeakUnknown { precision }))?;
@@ -1620,6 +1704,46 @@ fn rate_at(inputs: &TrainingInputs, at_job_scale: bool, devices: f64) -> Trainin
     } else {
         inputs.rate(devices)
     }
+}
+
+/// What `explain` says about a measured rate: a single figure or a table,
+/// and where the table was read.
+fn measured_source(m: &crate::workload::Measured, concurrency: Option<f64>) -> String {
+    let table = |name: &str, pts: &[[f64; 2]]| -> Option<String> {
+        let (first, last) = (pts.first()?, pts.last()?);
+        let at = concurrency.unwrap_or(last[0]);
+        let how = if at < first[0] || at > last[0] {
+            "clamped to the nearest measured point"
+        } else {
+            "interpolated piecewise-linearly"
+        };
+        Some(format!(
+            "{name} table of {} points (concurrency {}-{}) read at concurrency {at} ({}), {how}",
+            pts.len(),
+            first[0],
+            last[0],
+            if concurrency.is_some() {
+                "the phase's batch"
+            } else {
+                "the largest measured; set the phase's batch to read another"
+            }
+        ))
+    };
+    let parts: Vec<String> = [
+        table("prefill", &m.prefill_points),
+        table("decode", &m.decode_points),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let mut s =
+        "measured (the scenario's figures for this accelerator; measured first, roofline second)"
+            .to_owned();
+    if !parts.is_empty() {
+        s.push_str(": ");
+        s.push_str(&parts.join("; "));
+    }
+    s
 }
 
 fn peak_name(q: Precision) -> &'static str {

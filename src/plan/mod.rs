@@ -80,6 +80,8 @@
 //! gang[p,k]:       train[p,k] − M_pk·use[p,k] ≤ 0
 //! memfit[p,k]:     g·train[p,k] − m_pk·use[p,k] ≥ 0       (m_pk: devices the training state needs)
 //! single_pool[p]:  Σ_k use[p,k] ≤ 1
+//! one_site[p,k,k']: use[p,k] + use[p,k'] ≤ 1   (k, k' at different sites, unless allow_cross_site)
+//! one_vendor[p,k,k']: use[p,k] + use[p,k'] ≤ 1 (k, k' of different vendors, unless allow_cross_vendor)
 //! max_devices, min_devices: the phase's device limits
 //! ```
 //!

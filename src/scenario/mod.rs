@@ -116,6 +116,7 @@
 //! | `E-MODEL-ACTIVE-ABOVE-TOTAL` | `active_params` above `total_params` |
 //! | `E-MEASURED-DUPLICATE` | two measured throughputs for one accelerator in one phase |
 //! | `E-MEASURED-EMPTY` | a measured entry with neither prefill nor decode rate |
+//! | `E-MEASURED-POINTS` | a measured throughput table (`prefill_points`, `decode_points`) with a non-finite or negative value, a concurrency that does not increase, or given beside the single figure it replaces |
 //! | `E-SCALING-TOO-FEW` | a training phase's `scaling` entry with fewer than three points (a two-parameter fit of two points has nothing to check it against) |
 //! | `E-SCALING-DUPLICATE-DEVICES` | two `scaling` points at one device count |
 //! | `E-SCALING-VALUE` | a `scaling` point without exactly one of `mfu` and `tokens_per_s`, or an entry mixing the two |

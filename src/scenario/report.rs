@@ -85,6 +85,10 @@ string_enum! {
         MeasuredDuplicate = "E-MEASURED-DUPLICATE",
         /// A measured throughput with neither prefill nor decode rate.
         MeasuredEmpty = "E-MEASURED-EMPTY",
+        /// A measured table with a non-finite or negative value, a
+        /// concurrency that does not increase, or given beside the single
+        /// figure it replaces.
+        MeasuredPoints = "E-MEASURED-POINTS",
         /// A scaling measurement with fewer than three points.
         ScalingTooFew = "E-SCALING-TOO-FEW",
         /// Two scaling points at the same device count.
@@ -182,6 +186,9 @@ impl IssueCode {
             IssueCode::ModelActiveAboveTotal => "more active than total parameters",
             IssueCode::MeasuredDuplicate => "two measured throughputs for one accelerator",
             IssueCode::MeasuredEmpty => "a measured entry with no rate",
+            IssueCode::MeasuredPoints => {
+                "a measured throughput table that is not increasing, finite and non-negative"
+            }
             IssueCode::ScalingTooFew => "a scaling measurement with fewer than three points",
             IssueCode::ScalingDuplicateDevices => "two scaling points at one device count",
             IssueCode::ScalingValue => {

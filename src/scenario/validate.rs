@@ -8,7 +8,7 @@ use crate::catalog::{
 use crate::fleet::{Count, CountError, Ownership, Pool, SoftwareStack};
 use crate::perf::fit::{self, FitError};
 use crate::policy::{ExportRule, QuotaPer, RuleEffect, RuleScope, RuleStatus, ranges_overlap};
-use crate::units::{Date, Days, Fraction, Hours, Quantity, Tokens, UsdPerKwh};
+use crate::units::{Date, Days, Fraction, Hours, Quantity, Tokens, TokensPerSec, UsdPerKwh};
 use crate::workload::{DemandSchedule, DemandStep, Measured, Phase, PhaseKind, Scaling};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -2146,12 +2146,26 @@ fn check_phase<'s>(
                 Rule::Positive,
                 ranges::LATENCY,
             );
-            if ms.prefill_tokens_per_s.is_none() && ms.decode_tokens_per_s.is_none() {
+            c.opt_quantity_in(
+                || mat("at_ttft_s"),
+                ms.at_ttft_s,
+                Rule::Positive,
+                ranges::LATENCY,
+            );
+            measured_points(
+                c,
+                &mat,
+                "prefill",
+                &ms.prefill_points,
+                ms.prefill_tokens_per_s,
+            );
+            measured_points(c, &mat, "decode", &ms.decode_points, ms.decode_tokens_per_s);
+            if ms.prefill_at(None).is_none() && ms.decode_at(None).is_none() {
                 c.add(
                     IssueCode::MeasuredEmpty,
                     at(&format!("measured[{k}]")),
                     format!("measured entry for '{}' gives no rate", ms.accelerator),
-                    "add prefill_tokens_per_s and/or decode_tokens_per_s",
+                    "add prefill_tokens_per_s and/or decode_tokens_per_s (or prefill_points / decode_points)",
                 );
             }
             resolve_entry(
@@ -2171,6 +2185,8 @@ fn check_phase<'s>(
         not_applicable(c, "start_day", ph.start_day.is_some());
         not_applicable(c, "deadline_days", ph.deadline_days.is_some());
         not_applicable(c, "single_pool", ph.single_pool);
+        not_applicable(c, "allow_cross_site", ph.allow_cross_site);
+        not_applicable(c, "allow_cross_vendor", ph.allow_cross_vendor);
         not_applicable(c, "checkpoint_bytes", ph.checkpoint_bytes.is_some());
         not_applicable(c, "scaling", !ph.scaling.is_empty());
     }
@@ -2736,5 +2752,53 @@ fn check_shares(c: &mut Checker, s: &Scenario) {
                 "keep one minimum per phase kind, or separate their dates",
             );
         }
+    }
+}
+
+/// `phases[i].measured[k].{which}_points`: each point `[concurrency,
+/// tokens/s]` finite, concurrency positive and strictly increasing,
+/// tokens/s non-negative and in range; not given beside the single
+/// `{which}_tokens_per_s` it replaces.
+fn measured_points(
+    c: &mut Checker,
+    mat: &dyn Fn(&str) -> String,
+    which: &str,
+    points: &[[f64; 2]],
+    single: Option<TokensPerSec>,
+) {
+    let field = format!("{which}_points");
+    c.list_len(&mat(&field), points.len(), ranges::MAX_LIST);
+    if !points.is_empty() && single.is_some() {
+        c.add(
+            IssueCode::MeasuredPoints,
+            mat(&field),
+            format!("both {which}_points and {which}_tokens_per_s are given"),
+            format!("keep the table or the single {which}_tokens_per_s, not both"),
+        );
+    }
+    let max = ranges::DEVICE_TOKENS_PER_S.max;
+    let mut prev = 0.0;
+    for (i, &[x, y]) in points.iter().enumerate() {
+        let problem = if !x.is_finite() || !y.is_finite() {
+            Some(format!("[{x}, {y}] is not a pair of finite numbers"))
+        } else if x <= prev {
+            Some(format!(
+                "concurrency {x} does not increase (previous {prev}; concurrency starts above 0)"
+            ))
+        } else if !(0.0..=max).contains(&y) {
+            Some(format!("{y} tokens/s is outside [0, {max:e}]"))
+        } else {
+            None
+        };
+        if let Some(p) = problem {
+            c.add(
+                IssueCode::MeasuredPoints,
+                mat(&format!("{field}[{i}]")),
+                p,
+                "give [concurrency, tokens/s per device] pairs, concurrency strictly increasing and positive, tokens/s finite and non-negative",
+            );
+            return;
+        }
+        prev = x;
     }
 }

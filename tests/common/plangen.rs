@@ -154,7 +154,7 @@ pub fn fleet_toml(pools: usize, phases: usize, seed: u64) -> String {
             let params = [1e9, 3e9, 7e9, 13e9][r.below(4) as usize];
             let _ = writeln!(
                 o,
-                "[[phases]]\nname = \"train{p}\"\nkind = \"{}\"\nmodel = {{ total_params = {params:e} }}\nprecision = \"{}\"\nflops = {flops:.4e}\nstart_day = {start}\ndeadline_days = {deadline}{}\n",
+                "[[phases]]\nname = \"train{p}\"\nkind = \"{}\"\nmodel = {{ total_params = {params:e} }}\nprecision = \"{}\"\nflops = {flops:.4e}\nstart_day = {start}\ndeadline_days = {deadline}\nallow_cross_site = true\nallow_cross_vendor = true{}\n",
                 if pre { "pretraining" } else { "posttraining" },
                 if fp8 { "fp8" } else { "bf16" },
                 if single { "\nsingle_pool = true" } else { "" }

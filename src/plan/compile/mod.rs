@@ -121,6 +121,17 @@ pub enum RowKind {
         /// The phase.
         phase: PhaseId,
     },
+    /// A training run stays at one site (two pools at different sites:
+    /// at most one is used).
+    OneSite {
+        /// The phase.
+        phase: PhaseId,
+    },
+    /// A training run stays on one vendor's accelerators.
+    OneVendor {
+        /// The phase.
+        phase: PhaseId,
+    },
     /// Devices of a pool on a phase only if the phase uses the pool.
     Gang {
         /// The phase.

@@ -6,7 +6,13 @@
 //! gang[p,k]:          train[p,k] − M_pk·use[p,k] ≤ 0
 //! memfit[p,k]:        g_k·train[p,k] − m_pk·use[p,k] ≥ 0   (m_pk: devices the training state needs)
 //! single_pool[p]:     Σ_k use[p,k] ≤ 1
+//! one_site[p,k,k']:   use[p,k] + use[p,k'] ≤ 1   (k, k' at different sites)
+//! one_vendor[p,k,k']: use[p,k] + use[p,k'] ≤ 1   (k, k' of different vendors)
 //! ```
+//!
+//! A training run stays at one site and on one vendor's accelerators unless
+//! the phase sets `allow_cross_site` / `allow_cross_vendor`: every pair of
+//! its pools that differ gets a row that lets at most one of them run it.
 //!
 //! A `use` binary exists for a pair when the phase must run on one pool or
 //! when its training state needs more devices than one unit (`m_pk > g_k`):
@@ -15,6 +21,7 @@
 //! that would do the whole work alone.
 
 use super::{ColInfo, ColKind, Ctx, Gang, RowKind, UnitCost, capacity_units, days};
+use crate::model::ColId;
 use crate::model::VarType;
 use crate::scenario::{PoolId, ValidatedScenario};
 use crate::units::Hours;
@@ -28,6 +35,7 @@ pub(super) fn rows(cx: &mut Ctx<'_>) {
         }
         let single = ph.spec().single_pool;
         let mut uses = Vec::new();
+        let mut use_keys: Vec<(PoolId, String)> = Vec::new();
         // failed runs (compile::work) take no part in these rows
         let cols: Vec<_> = cx.train_cols[p.index()]
             .iter()
@@ -37,8 +45,11 @@ pub(super) fn rows(cx: &mut Ctx<'_>) {
                 vs.run_fails(p, k, w.0.get(), w.1.get()).is_none()
             })
             .collect();
+        let (sites, vendors) = split_groups(vs, &cols);
+        let one_site = !ph.spec().allow_cross_site && sites;
+        let one_vendor = !ph.spec().allow_cross_vendor && vendors;
         for &(k, c, g, min_dev) in &cols {
-            let needs_u = single || (min_dev as f64) > g;
+            let needs_u = single || one_site || one_vendor || (min_dev as f64) > g;
             if !needs_u {
                 continue;
             }
@@ -88,6 +99,7 @@ pub(super) fn rows(cx: &mut Ctx<'_>) {
                 ),
             );
             cx.set_row(r, [(c, 1.0), (u, -big)]);
+            use_keys.push((k, suffix.clone()));
             cx.gangs.push(Gang {
                 row: r,
                 train: c,
@@ -119,7 +131,74 @@ pub(super) fn rows(cx: &mut Ctx<'_>) {
                 RowKind::SinglePool { phase: p },
                 format!("'{}' runs on one pool (no heterogeneous run)", ph.name()),
             );
-            cx.set_row(r, uses.into_iter().map(|u| (u, 1.0)));
+            cx.set_row(r, uses.iter().map(|&u| (u, 1.0)));
+        }
+        if one_site {
+            exclusive_pairs(cx, p, &uses, &use_keys, Split::Site);
+        }
+        if one_vendor {
+            exclusive_pairs(cx, p, &uses, &use_keys, Split::Vendor);
+        }
+    }
+}
+
+/// What a training run must not be split across.
+#[derive(Clone, Copy)]
+enum Split {
+    Site,
+    Vendor,
+}
+
+fn group_of(vs: &ValidatedScenario, k: PoolId, split: Split) -> String {
+    let pool = vs.pool(k);
+    match split {
+        Split::Site => pool.site().to_string(),
+        Split::Vendor => crate::catalog::vendor_key(&pool.accelerator().vendor),
+    }
+}
+
+/// Whether a training phase's pools span several sites, several vendors.
+fn split_groups(vs: &ValidatedScenario, cols: &[(PoolId, ColId, f64, u64)]) -> (bool, bool) {
+    let spans = |split| {
+        let mut g = cols.iter().map(|c| group_of(vs, c.0, split));
+        let first = g.next();
+        g.any(|x| Some(x) != first)
+    };
+    (spans(Split::Site), spans(Split::Vendor))
+}
+
+/// `one_site[p,k,k']` / `one_vendor[p,k,k']`: of two `use` binaries of
+/// pools in different groups, at most one is set.
+fn exclusive_pairs(
+    cx: &mut Ctx<'_>,
+    p: crate::scenario::PhaseId,
+    uses: &[ColId],
+    keys: &[(PoolId, String)],
+    split: Split,
+) {
+    let vs = cx.vs;
+    let name = vs.phase(p).name();
+    let (row, what, kind) = match split {
+        Split::Site => ("one_site", "site", RowKind::OneSite { phase: p }),
+        Split::Vendor => ("one_vendor", "vendor", RowKind::OneVendor { phase: p }),
+    };
+    for (i, a) in keys.iter().enumerate() {
+        for (j, b) in keys.iter().enumerate().skip(i + 1) {
+            let (ga, gb) = (group_of(vs, a.0, split), group_of(vs, b.0, split));
+            if ga == gb {
+                continue;
+            }
+            let (pa, pb) = (vs.pool(a.0).name(), vs.pool(b.0).name());
+            let r = cx.add_row(
+                format!("{row}[{name},{pa}{},{pb}{}]", a.1, b.1),
+                None,
+                Some(1.0),
+                kind,
+                format!(
+                    "'{name}' trains at one {what}: not on both '{pa}' ({ga}) and '{pb}' ({gb}); set allow_cross_{what} on the phase to allow it"
+                ),
+            );
+            cx.set_row(r, [(uses[i], 1.0), (uses[j], 1.0)]);
         }
     }
 }

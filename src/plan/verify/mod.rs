@@ -34,6 +34,7 @@
 //! | `kv_transfers[P]` | serving | each transfer's tokens per day, peak bytes/s, bytes and cost as recomputed from the scenario |
 //! | `whole_units[P]` | whole | whole-device plans: training slots in multiples of the pool's granularity, serving slots in whole replicas |
 //! | `memory_fit[P]` | whole | whole-device plans: every training job holds at least the devices its state needs |
+//! | `one_site[P]`, `one_vendor[P]` | whole | a training phase runs at one site, on one vendor's accelerators, unless it sets `allow_cross_site` / `allow_cross_vendor` (a fractional plan cannot enforce it: a split passes with a warning) |
 //! | `single_pool[P]` | whole | a single-pool phase uses one pool (a fractional plan, the LP relaxation, has no binaries to enforce it: a split passes with a warning) |
 //! | `phase_devices[P]` | limits | the phase's devices stay within its `min_devices`/`max_devices` |
 //! | `quota[ruleN]` | quotas | devices bought under a licence are within its quota |

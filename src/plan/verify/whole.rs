@@ -41,6 +41,10 @@ pub(super) fn check(cx: &Ctx<'_>, p: PhaseId, r: &mut VerifyReport) {
             memory_fit(cx, p, r);
         }
     }
+    if training {
+        one_group(cx, p, r, Group::Site);
+        one_group(cx, p, r, Group::Vendor);
+    }
     if training && ph.spec().single_pool {
         // a failed run may be redone on another pool
         let pools: BTreeSet<&str> = cx
@@ -73,6 +77,63 @@ pub(super) fn check(cx: &Ctx<'_>, p: PhaseId, r: &mut VerifyReport) {
                 0.0,
             );
         }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Group {
+    Site,
+    Vendor,
+}
+
+/// `one_site[P]` / `one_vendor[P]`: a training phase that does not allow
+/// it uses pools at one site / of one vendor, read from the plan's slots
+/// and the scenario's pools (not from the compiler's rows). A fractional
+/// plan (the LP relaxation, no binaries) passes a split with a warning, as
+/// for `single_pool`.
+fn one_group(cx: &Ctx<'_>, p: PhaseId, r: &mut VerifyReport, g: Group) {
+    let ph = cx.vs.phase(p);
+    let (row, what, allowed) = match g {
+        Group::Site => ("one_site", "site", ph.spec().allow_cross_site),
+        Group::Vendor => ("one_vendor", "vendor", ph.spec().allow_cross_vendor),
+    };
+    if allowed {
+        return;
+    }
+    // a failed run may be redone elsewhere (the compiler's rows leave it out)
+    let groups: BTreeSet<String> = cx
+        .phase_slots(p)
+        .filter(|s| s.devices > 0.0 && cx.vs.run_fails(p, s.pool, s.from, s.to).is_none())
+        .map(|s| {
+            let pool = cx.vs.pool(s.pool);
+            match g {
+                Group::Site => pool.site().to_string(),
+                // the vendor's first word: "Huawei (HiSilicon)" is Huawei
+                Group::Vendor => crate::catalog::vendor_key(&pool.accelerator().vendor),
+            }
+        })
+        .collect();
+    let name = format!("{row}[{}]", ph.name());
+    let used = format!(
+        "{} {what}(s) used: {}",
+        groups.len(),
+        groups.iter().cloned().collect::<Vec<_>>().join(", ")
+    );
+    if cx.plan.whole_devices || groups.len() <= 1 {
+        r.add(name, groups.len() <= 1, used);
+    } else {
+        r.add(
+            name.clone(),
+            true,
+            format!("{used} (fractional plan: one {what} per run is not enforced)"),
+        );
+        r.warn(
+            name,
+            format!(
+                "{used}: a fractional plan (the LP relaxation) cannot keep a training run at one {what}; plan whole devices to enforce it, or set allow_cross_{what}"
+            ),
+            0.0,
+        );
     }
 }
 
