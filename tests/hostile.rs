@@ -411,3 +411,46 @@ fn a_phase_of_one_flop_plans_in_whole_and_fractional_devices() {
         assert!(matches!(o, Outcome::Planned(PlanStatus::Optimal)), "{o:?}");
     }
 }
+
+/// Found by the `structured` fuzz target (2026-12-05, FUZZING.md): an
+/// inference phase whose demand steps all start after its window ends has
+/// nothing to serve. The plan reported it 0% met and never finished, its
+/// verifier recomputed 100% met at the window's end, and the plan was
+/// marked unverified. Nothing required is all met.
+#[test]
+fn an_inference_phase_with_no_demand_in_its_window_is_met() {
+    let text = r#"
+name = "fuzz"
+start = "2024-12-31"
+horizon_days = 333.75
+jurisdiction = "SG"
+objective = "max_served"
+period_days = 7.5
+
+[[pools]]
+name = "pool0"
+accelerator = "B200"
+mtbf_hours = 123437.5
+checkpoint_write_s = 125.15625
+available_from = "2025-06-12"
+ownership = { kind = "rentable", usd_per_hour = 4.9375 }
+
+[[phases]]
+name = "phase0"
+kind = "inference"
+precision = "int8"
+until_day = 20.0
+model = { total_params = 20671875000, active_params = 5906250000, layers = 55, hidden = 7488, seq_len = 1024, heads = 87 }
+tokens_per_day = [{ from = "2025-02-22", input = 20937500000.0, output = 812500000.0 }]
+"#;
+    let vs = Scenario::from_toml_str(text)
+        .expect("parses")
+        .validate()
+        .expect("valid");
+    for fractional in [false, true] {
+        let p = plan(&vs, &PlanOptions::default().with_fractional(fractional)).expect("plans");
+        assert_eq!(p.status, PlanStatus::Optimal);
+        assert!(p.verified, "{}", p.verification);
+        assert_eq!(p.phases[0].demand_met, 1.0);
+    }
+}

@@ -185,6 +185,19 @@ class Planner:
     def set_budget(self, kind: str, usd: Optional[float]) -> None:
         """``kind``: ``capex``, ``opex`` or ``total``; ``None`` removes it."""
     def set_deadline(self, phase: str, days: float) -> None: ...
+    def set_levy(self, rule: int, levy: float) -> None:
+        """The levy (share in [0, 1]) of ``policy.rules[rule]``, a licensing rule."""
+    def set_demand(
+        self,
+        phase: str,
+        *,
+        tokens: Optional[float] = None,
+        flops: Optional[float] = None,
+        input: Optional[float] = None,
+        output: Optional[float] = None,
+    ) -> None:
+        """A training phase's ``tokens`` or ``flops``, or an inference phase's
+        daily ``input`` and ``output`` tokens."""
     def exclude_pool(self, pool: str) -> None: ...
     def include_pool(self, pool: str) -> None: ...
 

@@ -14,10 +14,12 @@
 #![deny(unsafe_code)]
 
 use fleetplan::ErrorKind;
+use fleetplan::plan::Demand;
 use fleetplan::plan::{CounterfactualScope, Justification, Plan, PlanOptions, Planner};
 use fleetplan::scenario::{BudgetKind, PhaseId, PoolId, Scenario, ValidatedScenario};
 use fleetplan::sweep::{SweepOptions, SweepSpec, SweepTable};
-use fleetplan::units::{Days, Usd, UsdPerHour};
+use fleetplan::units::{Days, Flops, Fraction, Tokens, Usd, UsdPerHour};
+use fleetplan::workload::TokenDemand;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyKeyError, PyValueError};
 use pyo3::prelude::*;
@@ -772,6 +774,47 @@ impl PyPlanner {
         self.inner
             .set_deadline(id, d)
             .map_err(|e| to_py_err(py, &e))
+    }
+    /// Sets the levy (a share in [0, 1]) of the licensing export rule at
+    /// index `rule` of `policy.rules`.
+    fn set_levy(&mut self, py: Python<'_>, rule: usize, levy: f64) -> PyResult<()> {
+        let rules = self.inner.scenario().rules();
+        let id = rules.get(rule).map(|r| r.id).ok_or_else(|| {
+            PyKeyError::new_err(format!(
+                "no rule {rule}; policy.rules has {} entries",
+                rules.len()
+            ))
+        })?;
+        let f = unit(Fraction::new(levy), "levy")?;
+        self.inner.set_levy(id, f).map_err(|e| to_py_err(py, &e))
+    }
+    /// Sets a phase's demand: a training phase's `tokens` or `flops`, or an
+    /// inference phase's daily `input` and `output` tokens (give one form).
+    #[pyo3(signature = (phase, *, tokens=None, flops=None, input=None, output=None))]
+    fn set_demand(
+        &mut self,
+        py: Python<'_>,
+        phase: &str,
+        tokens: Option<f64>,
+        flops: Option<f64>,
+        input: Option<f64>,
+        output: Option<f64>,
+    ) -> PyResult<()> {
+        let id = self.phase(phase)?;
+        let d = match (tokens, flops, input, output) {
+            (Some(t), None, None, None) => Demand::Tokens(unit(Tokens::new(t), "tokens")?),
+            (None, Some(f), None, None) => Demand::Flops(unit(Flops::new(f), "flops")?),
+            (None, None, Some(i), Some(o)) => Demand::Daily(TokenDemand::new(
+                unit(Tokens::new(i), "input")?,
+                unit(Tokens::new(o), "output")?,
+            )),
+            _ => {
+                return Err(PyValueError::new_err(
+                    "give tokens=, flops=, or input= and output= (one form)",
+                ));
+            }
+        };
+        self.inner.set_demand(id, d).map_err(|e| to_py_err(py, &e))
     }
     /// Takes a pool out of the plan.
     fn exclude_pool(&mut self, py: Python<'_>, pool: &str) -> PyResult<()> {

@@ -253,9 +253,12 @@ def test_planner_session_matches_a_fresh_plan():
 
 def test_gil_is_released_during_solves():
     # While solves run in a thread, the main thread keeps running Python.
-    # Held during a solve, the GIL would let the main thread tick only
-    # between solves (a tick or two each); released, it ticks about once a
-    # millisecond throughout.
+    # Were the GIL held during a solve, the main thread could not run
+    # Python while any solve is under way, so no tick would fall inside a
+    # solve. Released, the main thread ticks about once a millisecond
+    # throughout (on the second core), so most solves (a few ms each)
+    # contain a tick. Independent of the machine's speed: it compares
+    # where ticks fall, not how many there are.
     ticks = []
     solves = []
     done = threading.Event()
@@ -263,23 +266,23 @@ def test_gil_is_released_during_solves():
     def work():
         t = time.perf_counter()
         for _ in range(200):  # bounded
+            a = time.perf_counter()
             fleetplan.plan(str(FLAGSHIP))
-            solves.append(1)
+            solves.append((a, time.perf_counter()))
             if time.perf_counter() - t > 0.3:
                 break
         done.set()
 
     th = threading.Thread(target=work)
-    t0 = time.perf_counter()
     th.start()
     while not done.is_set():
         ticks.append(time.perf_counter())
         time.sleep(0.001)
     th.join()
-    took = time.perf_counter() - t0
-    assert took > 0.3
-    print(f"GIL: {len(ticks)} ticks during {len(solves)} solves in {took:.3f} s")
-    assert len(ticks) > 4 * len(solves) + 5, (len(ticks), len(solves), took)
+    inside = sum(1 for a, b in solves if any(a < t < b for t in ticks))
+    print(f"GIL: {len(ticks)} ticks, {inside} of {len(solves)} solves contain one")
+    assert len(solves) >= 2
+    assert inside >= max(1, len(solves) // 2), (inside, len(solves), len(ticks))
 
 
 def test_docstrings_and_stubs_are_shipped():
@@ -288,3 +291,25 @@ def test_docstrings_and_stubs_are_shipped():
     pkg = pathlib.Path(fleetplan.__file__).parent
     assert (pkg / "__init__.pyi").is_file()
     assert (pkg / "py.typed").is_file()
+
+
+def test_planner_levy_and_demand_match_fresh_plans():
+    vs = fleetplan.load(str(FLAGSHIP)).validate()
+    pl = fleetplan.Planner(vs, fractional=True)
+    pl.solve()
+    # policy.rules[3] is the H20 licence (15%); raised to 25%
+    pl.set_levy(3, 0.25)
+    pl.set_demand("pretrain", tokens=10e12)
+    warm = pl.solve()
+    assert warm.verified
+    s = vs.scenario.with_value("policy.rules[3].levy", 0.25).with_value(
+        "phases[pretrain].tokens", 10e12
+    )
+    cold = fleetplan.plan(s, fractional=True)
+    assert warm.objective == pytest.approx(cold.objective, rel=1e-7)
+    with pytest.raises(KeyError):
+        pl.set_levy(99, 0.1)
+    with pytest.raises(fleetplan.FleetplanError):
+        pl.set_levy(0, 0.1)  # a prohibition has no levy
+    with pytest.raises(ValueError):
+        pl.set_demand("pretrain", tokens=1.0, flops=1.0)

@@ -189,7 +189,10 @@ pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut P
                     .filter(|((q, _), _)| *q == p)
                     .map(|(_, &v)| v)
                     .fold(f64::INFINITY, f64::min);
-                let met = if met.is_finite() { met } else { 0.0 };
+                // no interval of its window has demand (steps that start
+                // after it ends): nothing is required, so all of it is met
+                // (as `verify` recomputes it)
+                let met = if met.is_finite() { met } else { 1.0 };
                 PhaseOutcome {
                     name: ph.name().to_owned(),
                     kind: ph.kind(),
