@@ -308,20 +308,10 @@ impl Planner {
                 return Err(e);
             }
         };
-        if let Engine::Lp(lp) = &mut self.engine {
-            let opt = |v: f64| v.is_finite().then_some(v);
-            for ch in changes {
-                let r = match ch {
-                    Change::Cost(j, v) => lp.set_cost(j, v),
-                    Change::ColBounds(j, l, u) => lp.set_col_bounds(j, opt(l), opt(u)),
-                    Change::RowBounds(i, l, u) => lp.set_row_bounds(i, opt(l), opt(u)),
-                    Change::Coef(i, j, v) => lp.set_coef(i, j, v),
-                };
-                if r.is_err() {
-                    self.stale = true;
-                    return Ok(());
-                }
-            }
+        if let Engine::Lp(lp) = &mut self.engine
+            && !apply_changes(lp, changes)
+        {
+            self.stale = true;
         }
         Ok(())
     }
@@ -591,20 +581,23 @@ fn update_pricing(lp: &mut LpSolver, c: &Compiled, x: &[f64]) -> bool {
             changes.push(Change::RowBounds(rid(i), lo, up));
         }
     }
+    // on failure the caller builds a fresh pricing LP instead
+    apply_changes(lp, changes)
+}
+
+/// Applies `changes` to a warm LP in place; `false` at the first the LP
+/// refuses (the caller then rebuilds it).
+fn apply_changes(lp: &mut LpSolver, changes: impl IntoIterator<Item = Change>) -> bool {
     let opt = |v: f64| v.is_finite().then_some(v);
-    for ch in changes {
-        let r = match ch {
+    changes.into_iter().all(|ch| {
+        match ch {
             Change::Cost(j, v) => lp.set_cost(j, v),
             Change::ColBounds(j, l, u) => lp.set_col_bounds(j, opt(l), opt(u)),
             Change::RowBounds(i, l, u) => lp.set_row_bounds(i, opt(l), opt(u)),
             Change::Coef(i, j, v) => lp.set_coef(i, j, v),
-        };
-        if r.is_err() {
-            // the caller builds a fresh pricing LP instead
-            return false;
         }
-    }
-    true
+        .is_ok()
+    })
 }
 
 fn same_shape(a: &Model, b: &Model) -> bool {

@@ -334,6 +334,15 @@ pub fn run_export(a: ExportArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// What `--all-foreign` asks the counterfactual to remove.
+pub(crate) fn scope(all_foreign: bool) -> CounterfactualScope {
+    if all_foreign {
+        CounterfactualScope::AllForeign
+    } else {
+        CounterfactualScope::NewForeign
+    }
+}
+
 /// `fleetplan justify`.
 pub fn run_justify(a: JustifyArgs) -> ExitCode {
     let vs = match load(&a.common.file) {
@@ -344,12 +353,7 @@ pub fn run_justify(a: JustifyArgs) -> ExitCode {
         Ok(o) => o,
         Err(c) => return c,
     };
-    let scope = if a.all_foreign {
-        CounterfactualScope::AllForeign
-    } else {
-        CounterfactualScope::NewForeign
-    };
-    let j = match justify_with(&vs, &opts, scope) {
+    let j = match justify_with(&vs, &opts, scope(a.all_foreign)) {
         Ok(j) => j,
         Err(e) => {
             eprintln!("fleetplan: {e}");

@@ -2,8 +2,8 @@
 //! the plan, its charts, the binding constraints, the justification memo
 //! and the verification.
 
-use crate::plan::{Common, load, options, status_code};
-use fleetplan::plan::{CounterfactualScope, charts, justify_with};
+use crate::plan::{Common, load, options, scope, status_code};
+use fleetplan::plan::{charts, justify_with};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -43,12 +43,7 @@ pub fn run(a: Args) -> ExitCode {
         Ok(o) => o,
         Err(c) => return c,
     };
-    let scope = if a.all_foreign {
-        CounterfactualScope::AllForeign
-    } else {
-        CounterfactualScope::NewForeign
-    };
-    let page = justify_with(&vs, &opts, scope)
+    let page = justify_with(&vs, &opts, scope(a.all_foreign))
         .and_then(|j| charts::report_html(&j).map(|h| (h, j.plan.status)));
     match page {
         Ok((html, status)) => match write_file(&a.html, &html) {
