@@ -88,7 +88,7 @@ fn show(mfu: f64, p: &Plan) {
             "    {:<10} {:<16} {:>6.0} devices {:>10.3e} device-hours",
             a.phase,
             a.pool,
-            a.devices,
+            a.devices.get(),
             a.device_hours.get()
         );
     }

@@ -212,7 +212,7 @@ fn main() -> Result<()> {
         p.cost.total_usd.get()
     );
     for a in &p.assignments {
-        println!("{} on {}: {:.0} devices", a.phase, a.pool, a.devices);
+        println!("{} on {}: {:.0} devices", a.phase, a.pool, a.devices.get());
     }
     Ok(())
 }

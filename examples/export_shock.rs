@@ -74,10 +74,12 @@ fn main() -> Result<()> {
                 .assignments
                 .iter()
                 .find(|b| b.phase == a.phase && b.pool == a.pool);
-            let d = a.devices - was.map_or(0.0, |b| b.devices);
+            let d = a.devices.get() - was.map_or(0.0, |b| b.devices.get());
             println!(
                 "    {:<10} {:<16} {:>7.0} devices ({d:+.0})",
-                a.phase, a.pool, a.devices
+                a.phase,
+                a.pool,
+                a.devices.get()
             );
         }
         for b in &p.purchases {

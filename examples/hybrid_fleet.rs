@@ -69,7 +69,7 @@ pub fn run() -> Result<Summary> {
         domestic_inference_share: serve(true) / serve(false),
         domestic_only_training: (cf.assignments.iter())
             .filter(|a| a.phase != "serve")
-            .map(|a| (a.phase.clone(), a.pool.clone(), a.devices))
+            .map(|a| (a.phase.clone(), a.pool.clone(), a.devices.get()))
             .collect(),
         domestic_only_deciding: (cf.binding.iter())
             .filter(|b| b.constraint.starts_with("work["))

@@ -50,7 +50,7 @@
 //! assert_eq!(p.status, PlanStatus::Optimal);
 //! assert!(p.verified); // recomputed from the plan alone
 //! for a in &p.assignments {
-//!     println!("{} on {}: {:.0} devices", a.phase, a.pool, a.devices);
+//!     println!("{} on {}: {:.0} devices", a.phase, a.pool, a.devices.get());
 //! }
 //! for b in &p.binding {
 //!     println!("{}: {:.2} {}", b.constraint, b.shadow_price, b.unit);

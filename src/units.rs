@@ -736,6 +736,92 @@ quantity!(
     Years, "yr"
 );
 
+quantity!(
+    /// A number of devices that need not be whole: a fractional plan's
+    /// devices, the peak devices of an assignment.
+    Devices, "devices"
+);
+
+/// A signed difference of days: how much later (positive) or earlier
+/// (negative) something happens than in another plan. Serialises as a bare
+/// number; unlike [`Days`], it may be negative.
+///
+/// ```
+/// use fleetplan::units::DaysDelta;
+///
+/// let d = DaysDelta::new(-2.5)?;
+/// assert!(d.is_negative());
+/// assert_eq!(d.abs().get(), 2.5);
+/// assert_eq!(serde_json::to_string(&d).unwrap(), "-2.5");
+/// # Ok::<(), fleetplan::units::UnitError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DaysDelta(f64);
+
+impl DaysDelta {
+    /// No difference.
+    pub const ZERO: Self = Self(0.0);
+
+    /// A signed difference in days.
+    ///
+    /// # Errors
+    /// [`UnitError`] if `value` is NaN or infinite (negative is allowed).
+    pub fn new(value: f64) -> Result<Self, UnitError> {
+        if value.is_nan() {
+            Err(UnitError::NaN {
+                quantity: "DaysDelta",
+            })
+        } else if value.is_infinite() {
+            Err(UnitError::Infinite {
+                quantity: "DaysDelta",
+                value,
+            })
+        } else {
+            Ok(Self(value))
+        }
+    }
+
+    /// The difference in days (negative: earlier).
+    #[must_use]
+    pub const fn get(self) -> f64 {
+        self.0
+    }
+
+    /// `true` when below zero.
+    #[must_use]
+    pub fn is_negative(self) -> bool {
+        self.0 < 0.0
+    }
+
+    /// The size of the difference, as a duration.
+    #[must_use]
+    pub fn abs(self) -> Days {
+        Days(self.0.abs())
+    }
+}
+
+impl Quantity for DaysDelta {
+    const NAME: &'static str = "DaysDelta";
+    const UNIT: &'static str = "d";
+    fn value(self) -> f64 {
+        self.0
+    }
+    fn check(self) -> Result<Self, UnitError> {
+        Self::new(self.0)
+    }
+}
+
+impl fmt::Display for DaysDelta {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(p) = f.precision() {
+            write!(f, "{:.*} d", p, self.0)
+        } else {
+            write!(f, "{} d", self.0)
+        }
+    }
+}
+
 impl Years {
     /// The duration in hours.
     #[must_use]

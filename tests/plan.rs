@@ -108,7 +108,7 @@ fn one_pool() {
     assert_eq!(p.status, PlanStatus::Optimal);
     assert!(p.verified, "{}", p.verification);
     assert_eq!(p.assignments.len(), 1);
-    assert_relative_eq!(p.assignments[0].devices, 100.0, max_relative = 1e-4);
+    assert_relative_eq!(p.assignments[0].devices.get(), 100.0, max_relative = 1e-4);
     assert_relative_eq!(p.cost.total_usd.get(), 2_400.0, max_relative = 1e-4);
     assert_relative_eq!(p.cost.energy_usd.get(), p.cost.total_usd.get());
     let f = p.phases[0].finishes_at_hours.expect("finishes");
@@ -121,10 +121,10 @@ fn one_pool() {
     assert!(w.verified, "{}", w.verification);
     assert_eq!(w.gap, 0.0);
     let g = vs.pools().next().expect("one pool").granularity() as f64;
-    let d = w.assignments[0].devices;
+    let d = w.assignments[0].devices.get();
     assert_eq!(d, d.round(), "whole devices");
     assert_eq!(d % g, 0.0, "in units of the granularity {g}");
-    assert!(d >= p.assignments[0].devices - 1e-9 && d < p.assignments[0].devices + g);
+    assert!(d >= p.assignments[0].devices.get() - 1e-9 && d < p.assignments[0].devices.get() + g);
     assert!(w.cost.total_usd.get() >= p.cost.total_usd.get() * (1.0 - 1e-9));
 }
 
@@ -149,7 +149,7 @@ fn whole_devices_single_pool_and_granularity() {
     // whole devices cost at least the fractional plan
     assert!(w.cost.total_usd.get() >= 1_680.0 * (1.0 - 1e-9));
     for a in &w.assignments {
-        assert_eq!(a.devices, a.devices.round());
+        assert_eq!(a.devices.get(), a.devices.get().round());
     }
 
     let one = training(100.0, 10.0) + "single_pool = true\n";
@@ -160,7 +160,7 @@ fn whole_devices_single_pool_and_granularity() {
     assert_eq!(s.assignments.len(), 1, "{:?}", s.assignments);
     assert_eq!(s.assignments[0].pool, "dear");
     // a hair more than 100 devices of work (the goodput), so 101 whole ones
-    assert_relative_eq!(s.assignments[0].devices, 101.0, max_relative = 1e-9);
+    assert_relative_eq!(s.assignments[0].devices.get(), 101.0, max_relative = 1e-9);
     assert_relative_eq!(s.cost.total_usd.get(), 2_424.0, max_relative = 1e-9);
 
     // the dear pool bought in servers of 8 at $1,000 a device instead
@@ -178,7 +178,7 @@ fn whole_devices_single_pool_and_granularity() {
     assert_relative_eq!(n.cost.capex_usd.get(), 104_000.0, max_relative = 1e-9);
     assert_relative_eq!(
         n.cost.total_usd.get(),
-        104_000.0 + n.assignments[0].devices * 24.0,
+        104_000.0 + n.assignments[0].devices.get() * 24.0,
         max_relative = 1e-9
     );
 }
@@ -196,7 +196,7 @@ fn two_pools_one_clearly_cheaper() {
         p.assignments
             .iter()
             .find(|a| a.pool == pool)
-            .map_or(0.0, |a| a.devices)
+            .map_or(0.0, |a| a.devices.get())
     };
     assert_relative_eq!(on("cheap"), 60.0, max_relative = 1e-6);
     assert_relative_eq!(on("dear"), 40.0, max_relative = 1e-3);
@@ -261,7 +261,8 @@ quota = 50
         .find(|b| b.constraint.starts_with("quota"))
         .expect("the quota binds");
     assert_relative_eq!(q.shadow_price, 9_000.0, max_relative = 1e-3);
-    assert_eq!(q.unit, "USD per extra licensed device");
+    assert_eq!(q.unit, fleetplan::plan::PriceUnit::LicensedDevice);
+    assert_eq!(q.unit.to_string(), "USD per extra licensed device");
 }
 
 /// Most served within an energy budget of half the full cost: half served.

@@ -443,7 +443,7 @@ proptest! {
                 prop_assert!(w.whole_devices);
                 prop_assert!(c >= f - 1e-6 * (1.0 + f.abs()), "whole {} < fractional {}", c, f);
                 for a in &w.assignments {
-                    prop_assert!((a.devices - a.devices.round()).abs() < 1e-9);
+                    prop_assert!((a.devices.get() - a.devices.get().round()).abs() < 1e-9);
                 }
                 if w.status == PlanStatus::Feasible {
                     // stopped by the time limit: an honest, positive gap

@@ -9,7 +9,7 @@ use fleetplan::catalog::Precision;
 use fleetplan::perf::{PairRate, PerfModel, defaults};
 use fleetplan::plan::{Plan, PlanOptions, PlanStatus, Purchase, plan, verify};
 use fleetplan::scenario::{Scenario, ValidatedScenario};
-use fleetplan::units::{Hours, Usd};
+use fleetplan::units::{Devices, Hours, Usd};
 use fleetplan::workload::PhaseKind;
 use std::sync::OnceLock;
 
@@ -750,7 +750,7 @@ fn assignments_times_ten() {
     let name = format!("summary.assignment[{},{}]", a.phase, a.pool);
     rejects(c, &name, |p| {
         for a in &mut p.assignments {
-            a.devices *= 10.0;
+            a.devices = a.devices * 10.0;
             a.device_hours = a.device_hours * 10.0;
         }
     });
@@ -859,7 +859,7 @@ fn linearisation_only_plan_gets_a_warning() {
     let n = p.schedule[i].devices;
     p.schedule[i].from_hours = Hours::from_raw(0.5 * (from + to));
     p.schedule[i].devices = 2.0 * n;
-    p.assignments[0].devices = 2.0 * n;
+    p.assignments[0].devices = Devices::from_raw(2.0 * n);
     p.pools[0].peak_devices = 2.0 * n;
     let r = verify(&c.vs, &p);
     assert!(r.is_ok(), "{r}");

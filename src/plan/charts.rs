@@ -521,7 +521,7 @@ pub fn report_html(j: &Justification) -> Result<String> {
                 esc(&a.phase),
                 esc(&a.pool),
                 esc(&a.accelerator),
-                format!("{:.1}", a.devices),
+                format!("{:.1}", a.devices.get()),
                 format!("{:.0}", a.device_hours.get()),
                 a.domestic.to_string(),
             ]
@@ -573,7 +573,7 @@ pub fn report_html(j: &Justification) -> Result<String> {
                 esc(&b.constraint),
                 esc(&b.meaning),
                 format!("{:.4e}", b.shadow_price),
-                esc(&b.unit),
+                esc(&b.unit.to_string()),
             ]
         }),
     ));

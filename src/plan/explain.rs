@@ -1,8 +1,8 @@
 //! What binds (shadow prices in business units) and why a goal is
 //! impossible (an irreducible conflicting set and the least relaxation).
 
-use super::Binding;
-use super::compile::{ColKind, Compiled, RowKind, kind_name};
+use super::compile::{ColKind, Compiled, RowKind};
+use super::{Binding, PriceUnit};
 use crate::error::Result;
 use crate::model::{ColId, Model, ModelBuilder, RowId, VarType};
 use crate::perf::PerfModel;
@@ -135,33 +135,28 @@ pub(super) fn prices(
                 let (a, e) = c.intervals[interval];
                 (
                     -yi,
-                    format!(
-                        "USD per device of {} (days {:.0}-{:.0})",
-                        vs.pool(pool).name(),
-                        days(a),
-                        days(e)
-                    ),
+                    PriceUnit::pool_device(vs.pool(pool).name(), days(a), days(e)),
                     (yi * rhs).abs(),
                 )
             }
             RowKind::Work { phase } => (
                 yi / 100.0,
-                format!("USD per 1% of {}'s work", vs.phase(phase).name()),
+                PriceUnit::WorkPercent {
+                    phase: vs.phase(phase).name().to_owned(),
+                },
                 yi.abs(),
             ),
             RowKind::Serve { phase, .. } => (
                 yi / 100.0,
-                format!("USD per 1% of {}'s daily demand", vs.phase(phase).name()),
+                PriceUnit::DemandPercent {
+                    phase: vs.phase(phase).name().to_owned(),
+                },
                 yi.abs(),
             ),
             RowKind::CapexBudget | RowKind::OpexBudget | RowKind::TotalBudget => {
-                (-yi, "USD per USD of budget".to_owned(), (yi * rhs).abs())
+                (-yi, PriceUnit::BudgetUsd, (yi * rhs).abs())
             }
-            RowKind::Quota { .. } => (
-                -yi,
-                "USD per extra licensed device".to_owned(),
-                (yi * rhs).abs(),
-            ),
+            RowKind::Quota { .. } => (-yi, PriceUnit::LicensedDevice, (yi * rhs).abs()),
             RowKind::DomesticShare { kind, min, window } => {
                 let total_dh: f64 = c
                     .cols
@@ -178,12 +173,12 @@ pub(super) fn prices(
                 let per_point = yi * total_dh * 0.01;
                 (
                     per_point,
-                    format!("USD per point of {} domestic share", kind_name(kind)),
+                    PriceUnit::DomesticSharePoint { kind },
                     (per_point * min.get() * 100.0).abs(),
                 )
             }
-            RowKind::PhaseMax { .. } => (-yi, "USD per device".to_owned(), (yi * rhs).abs()),
-            RowKind::PhaseMin { .. } => (yi, "USD per device".to_owned(), (yi * rhs).abs()),
+            RowKind::PhaseMax { .. } => (-yi, PriceUnit::Device, (yi * rhs).abs()),
+            RowKind::PhaseMin { .. } => (yi, PriceUnit::Device, (yi * rhs).abs()),
             _ => continue,
         };
         out.push((
@@ -213,7 +208,7 @@ pub(super) fn prices(
                             vs.pool(pool).name()
                         ),
                         shadow_price: -d / col.unit,
-                        unit: "USD per extra purchasable device".to_owned(),
+                        unit: PriceUnit::PurchasableDevice,
                     },
                 ));
             }

@@ -73,7 +73,7 @@ pub struct Delay {
     /// Phase name.
     pub phase: String,
     /// Days later than in the plan (negative: earlier).
-    pub days: f64,
+    pub days: crate::units::DaysDelta,
 }
 
 /// The domestic-only plan, compared with the plan.
@@ -205,7 +205,7 @@ pub fn justify_with(
                 if d.abs() > 1e-6 {
                     counter.delays.push(Delay {
                         phase: ph.name().to_owned(),
-                        days: d,
+                        days: crate::units::DaysDelta::new(d)?,
                     });
                 }
             }
@@ -352,8 +352,12 @@ fn memo(
                     o,
                     "  '{}' finishes {:.1} days {}",
                     d.phase,
-                    d.days.abs(),
-                    if d.days > 0.0 { "later" } else { "earlier" }
+                    d.days.abs().get(),
+                    if d.days.get() > 0.0 {
+                        "later"
+                    } else {
+                        "earlier"
+                    }
                 );
             }
         }

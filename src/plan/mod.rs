@@ -134,6 +134,7 @@ pub mod charts;
 pub mod compile;
 mod explain;
 mod justify;
+mod price_unit;
 mod report;
 mod session;
 mod start;
@@ -146,15 +147,16 @@ pub use compile::{
 };
 pub use explain::{Infeasibility, Relaxation};
 pub use justify::{Counterfactual, CounterfactualScope, Justification, justify, justify_with};
+pub use price_unit::PriceUnit;
 pub use session::{Demand, Planner};
-pub use verify::{Check, VerifyReport, Warning, verify};
+pub use verify::{Check, Detail, VerifyReport, Warning, verify};
 
 use crate::error::Result;
 use crate::model::{ColId, Model, Sense, VarType};
 use crate::perf::PerfModel;
 use crate::scenario::{ObjectiveKind, PhaseId, ResolvedObjective, ValidatedScenario};
 use crate::solver::{self, SolveOptions, Status};
-use crate::units::{Bytes, BytesPerSec, Days, Hours, Tokens, Usd};
+use crate::units::{Bytes, BytesPerSec, Days, Devices, Hours, Tokens, Usd};
 use crate::workload::PhaseKind;
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
@@ -390,7 +392,7 @@ pub struct Assignment {
     /// Catalogue name of the pool's accelerator.
     pub accelerator: String,
     /// Devices (the peak over the phase's intervals).
-    pub devices: f64,
+    pub devices: Devices,
     /// Device-hours over the plan.
     pub device_hours: Hours,
     /// Whether the devices are domestic.
@@ -481,8 +483,9 @@ pub struct Binding {
     pub meaning: String,
     /// How much the objective improves per unit of loosening (module docs).
     pub shadow_price: f64,
-    /// The unit of `shadow_price`, e.g. `"USD per device"`.
-    pub unit: String,
+    /// The unit of `shadow_price`, e.g. `"USD per device"` (written as
+    /// that phrase).
+    pub unit: PriceUnit,
 }
 
 /// One device allocation in one interval: the plan's schedule, from which

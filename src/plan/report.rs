@@ -162,7 +162,7 @@ pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut P
                 phase: vs.phase(crate::scenario::PhaseId::new(p)).name().to_owned(),
                 pool: pool.name().to_owned(),
                 accelerator: pool.accelerator().name.clone(),
-                devices: dev,
+                devices: crate::units::Devices::from_raw(dev),
                 device_hours: Hours::from_raw(dh),
                 domestic: pool.is_domestic(),
             }
@@ -422,7 +422,7 @@ impl Plan {
                 a.phase,
                 a.pool,
                 a.accelerator,
-                a.devices,
+                a.devices.get(),
                 a.device_hours.get()
             );
         }
@@ -555,7 +555,7 @@ impl Plan {
                 a.phase,
                 a.pool,
                 a.accelerator,
-                a.devices,
+                a.devices.get(),
                 a.device_hours.get()
             );
         }

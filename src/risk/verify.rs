@@ -163,7 +163,7 @@ fn push(rep: &mut VerifyReport, name: &str, ok: bool, detail: impl Into<String>)
     rep.checks.push(crate::plan::Check {
         name: name.to_owned(),
         ok,
-        detail: detail.into(),
+        detail: crate::plan::Detail::from(detail.into()),
     });
 }
 

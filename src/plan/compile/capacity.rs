@@ -19,6 +19,7 @@ use crate::model::RowId;
 use crate::scenario::{PoolId, ValidatedScenario};
 use crate::units::Hours;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 /// The rows, in the order the columns first touch them, and their entries;
 /// then the purchases feeding them from arrival on.
@@ -100,18 +101,67 @@ pub(super) fn meaning(
     (s, e): (Hours, Hours),
 ) -> String {
     let p = vs.pool(k);
-    format!(
-        "pool '{}' ({}) has {} devices in days {:.0}-{:.0}",
-        p.name(),
-        p.accelerator().name,
-        if p.ownership().is_purchasable() {
-            "the bought".to_owned()
+    let mut out = String::with_capacity(96);
+    let _ = write!(out, "pool '{}' ({}) has ", p.name(), p.accelerator().name);
+    if p.ownership().is_purchasable() {
+        out.push_str("the bought");
+    } else {
+        let _ = write!(out, "{}", Round0(rhs));
+    }
+    let _ = write!(
+        out,
+        " devices in days {}-{}",
+        Round0(days(s)),
+        Round0(days(e))
+    );
+    out
+}
+
+/// `{:.0}` of a number, written as an integer when it is one (the same
+/// text, without the exact decimal expansion: a session rewrites these
+/// meanings at every change of a pool's size).
+struct Round0(f64);
+
+impl std::fmt::Display for Round0 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let x = self.0;
+        // |x| < 2^53: the cast is exact; -0.0 keeps its sign through `{:.0}`
+        if x.fract() == 0.0 && x.abs() < 9.0e15 && !(x == 0.0 && x.is_sign_negative()) {
+            #[allow(clippy::cast_possible_truncation)]
+            let n = x as i64;
+            write!(f, "{n}")
         } else {
-            format!("{rhs:.0}")
-        },
-        days(s),
-        days(e)
-    )
+            write!(f, "{x:.0}")
+        }
+    }
+}
+
+#[cfg(test)]
+mod round0_tests {
+    use super::Round0;
+
+    #[test]
+    fn round0_writes_what_the_format_writes() {
+        for x in [
+            0.0,
+            -0.0,
+            1.0,
+            2.5,
+            3.5,
+            -2.5,
+            0.49,
+            119.98,
+            1e15,
+            8.0e15,
+            1.0e16,
+            1e300,
+            -7.0,
+            f64::INFINITY,
+            f64::NAN,
+        ] {
+            assert_eq!(Round0(x).to_string(), format!("{x:.0}"), "{x}");
+        }
+    }
 }
 
 /// Units of `g` devices a pool can hold at most, if limited (the upper

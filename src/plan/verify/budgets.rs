@@ -32,11 +32,10 @@ pub(super) fn check(cx: &Ctx<'_>, c: &Costs, r: &mut VerifyReport) {
         ),
     ] {
         if let Some(b) = limit {
-            r.add(
-                name,
-                le(spent, b.get()),
-                format!("{what}: ${spent:.2} of ${:.2}", b.get()),
-            );
+            r.add(name, le(spent, b.get()), {
+                let cap = b.get();
+                super::detail!("{what}: ${spent:.2} of ${cap:.2}")
+            });
         }
     }
 }

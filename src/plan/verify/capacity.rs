@@ -1,7 +1,7 @@
 //! Capacity: devices in use at every breakpoint ≤ what the pool has then.
 
 use super::time::pieces;
-use super::{Ctx, VerifyReport, le, time_tol};
+use super::{Ctx, Detail, VerifyReport, detail, le, time_tol};
 use crate::fleet::Ownership;
 use crate::scenario::PoolRef;
 use crate::units::Hours;
@@ -57,18 +57,20 @@ pub(super) fn check(cx: &Ctx<'_>, r: &mut VerifyReport) {
             format!("capacity[{}]", p.name()),
             ok,
             match worst {
-                None => "not used".to_owned(),
-                Some((used, cap, day)) => format!(
-                    "tightest: {used:.6} devices used of {cap:.6} available (from day {day:.2}){}",
-                    if cap == 0.0 {
+                None => Detail::from("not used"),
+                Some((used, cap, day)) => {
+                    let why = if cap == 0.0 {
                         format!(
                             ": none then (not yet arrived, or a rule stops the {} then)",
                             p.accelerator().name
                         )
                     } else {
                         String::new()
-                    }
-                ),
+                    };
+                    detail!(
+                        "tightest: {used:.6} devices used of {cap:.6} available (from day {day:.2}){why}"
+                    )
+                }
             },
         );
     }

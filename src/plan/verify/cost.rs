@@ -1,6 +1,6 @@
 //! The cost, recomputed part by part from the schedule and purchases.
 
-use super::{Ctx, VerifyReport, close, listed};
+use super::{Ctx, VerifyReport, close, detail, listed};
 use crate::cost::{PoolCost, capital_charge, pool_cost};
 use crate::units::Hours;
 
@@ -112,11 +112,10 @@ pub(super) fn check(cx: &Ctx<'_>, r: &mut VerifyReport) -> Costs {
             c.capital,
         ),
     ] {
-        r.add(
-            name,
-            close(reported, recomputed) && gaps.is_empty(),
-            format!("reported ${reported:.2}, recomputed ${recomputed:.2}{gap_note}"),
-        );
+        r.add(name, close(reported, recomputed) && gaps.is_empty(), {
+            let gap_note = gap_note.clone();
+            detail!("reported ${reported:.2}, recomputed ${recomputed:.2}{gap_note}")
+        });
     }
     // KV transfers: checked when the scenario or the plan has any (a plan
     // without them reports the same checks, byte for byte, as before)
@@ -129,7 +128,7 @@ pub(super) fn check(cx: &Ctx<'_>, r: &mut VerifyReport) -> Costs {
         r.add(
             "cost.transfer",
             close(reported, recomputed),
-            format!("reported ${reported:.2}, recomputed ${recomputed:.2}"),
+            detail!("reported ${reported:.2}, recomputed ${recomputed:.2}"),
         );
     }
     let total = c.total();
@@ -141,10 +140,12 @@ pub(super) fn check(cx: &Ctx<'_>, r: &mut VerifyReport) -> Costs {
     r.add(
         "cost",
         close(reported, total) && close(reported, parts) && gaps.is_empty(),
-        format!(
-            "reported total ${reported:.2}, recomputed ${total:.2}, reported capital charge + rental + energy{} ${parts:.2}{gap_note}",
-            if transfers { " + transfer" } else { "" }
-        ),
+        {
+            let plus = if transfers { " + transfer" } else { "" };
+            detail!(
+                "reported total ${reported:.2}, recomputed ${total:.2}, reported capital charge + rental + energy{plus} ${parts:.2}{gap_note}"
+            )
+        },
     );
 
     c

@@ -44,13 +44,13 @@ pub(super) fn check(cx: &Ctx<'_>, r: &mut VerifyReport) {
             r.add(
                 name,
                 share >= min.get() - REL,
-                format!(
-                    "{:.4}% of {all:.6e} device-hours on domestic accelerators in days {:.1}-{:.1} (minimum {:.1}%)",
-                    share * 100.0,
-                    from / 24.0,
-                    to / 24.0,
-                    min.get() * 100.0
-                ),
+                {
+                    let (pct, d0, d1, least) =
+                        (share * 100.0, from / 24.0, to / 24.0, min.get() * 100.0);
+                    super::detail!(
+                        "{pct:.4}% of {all:.6e} device-hours on domestic accelerators in days {d0:.1}-{d1:.1} (minimum {least:.1}%)"
+                    )
+                },
             );
         }
     }

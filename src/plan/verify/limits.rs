@@ -42,9 +42,9 @@ pub(super) fn check(cx: &Ctx<'_>, p: PhaseId, r: &mut VerifyReport) {
         format!("phase_devices[{}]", ph.name()),
         wrong.is_empty(),
         if wrong.is_empty() {
-            format!("{peak} devices at most; limits {min:?}-{max:?}")
+            super::detail!("{peak} devices at most; limits {min:?}-{max:?}")
         } else {
-            wrong.join("; ")
+            wrong.join("; ").into()
         },
     );
 }

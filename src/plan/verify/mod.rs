@@ -97,6 +97,7 @@ mod budgets;
 mod capacity;
 mod cost;
 mod demand;
+mod detail;
 mod domestic;
 mod limits;
 mod names;
@@ -115,6 +116,9 @@ use crate::scenario::{PhaseId, PoolId, ValidatedScenario};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+pub use detail::Detail;
+pub(crate) use detail::detail;
+
 /// Relative tolerance of the checks on quantities (module docs).
 pub const REL: f64 = 1e-6;
 
@@ -126,8 +130,8 @@ pub struct Check {
     pub name: String,
     /// Whether it passed.
     pub ok: bool,
-    /// The numbers behind it.
-    pub detail: String,
+    /// The numbers behind it (written when first read: [`Detail`]).
+    pub detail: Detail,
 }
 
 /// A check that passed only under the planner's linearisation (module
@@ -212,7 +216,7 @@ impl VerifyReport {
         self.checks.iter().find(|c| c.name == name)
     }
 
-    fn add(&mut self, name: impl Into<String>, ok: bool, detail: impl Into<String>) {
+    fn add(&mut self, name: impl Into<String>, ok: bool, detail: impl Into<Detail>) {
         self.checks.push(Check {
             name: name.into(),
             ok,

@@ -76,9 +76,10 @@ pub(super) fn check(cx: &Ctx<'_>, r: &mut VerifyReport) {
             format!("purchase[{}]", p.name()),
             wrong.is_empty(),
             if wrong.is_empty() {
-                format!("{n} devices bought in {} orders", cx.buys[k].len())
+                let orders = cx.buys[k].len();
+                super::detail!("{n} devices bought in {orders} orders")
             } else {
-                format!("{n} devices bought: {}", listed(&wrong, 3))
+                format!("{n} devices bought: {}", listed(&wrong, 3)).into()
             },
         );
         deliveries(cx, kid, r);
@@ -118,12 +119,10 @@ fn deliveries(cx: &Ctx<'_>, k: PoolId, r: &mut VerifyReport) {
         format!("delivery[{}]", p.name()),
         wrong.is_empty(),
         if wrong.is_empty() {
-            format!(
-                "arrivals in {} periods within the delivery schedule",
-                by_period.len()
-            )
+            let periods = by_period.len();
+            super::detail!("arrivals in {periods} periods within the delivery schedule")
         } else {
-            listed(&wrong, 3)
+            listed(&wrong, 3).into()
         },
     );
 }

@@ -33,7 +33,7 @@ pub(super) fn check(cx: &Ctx<'_>, r: &mut VerifyReport) {
         r.add(
             name,
             ok,
-            format!("{n} licensed devices bought{when} of a quota of {q}"),
+            super::detail!("{n} licensed devices bought{when} of a quota of {q}"),
         );
     }
 }

@@ -222,12 +222,12 @@ pub(super) fn demand(cx: &Ctx<'_>, p: PhaseId, r: &mut VerifyReport) -> PhaseFig
     r.add(
         format!("demand[{name}]"),
         least >= need - REL,
-        format!(
-            "at least {:.6}% of the (peak-sized) demand served at every time of the window with demand (least from day {:.2}; {:.6}% required)",
-            100.0 * least,
-            at / 24.0,
-            100.0 * need
-        ),
+        {
+            let (pct, day, np) = (100.0 * least, at / 24.0, 100.0 * need);
+            super::detail!(
+                "at least {pct:.6}% of the (peak-sized) demand served at every time of the window with demand (least from day {day:.2}; {np:.6}% required)"
+            )
+        },
     );
     PhaseFigures {
         met_linearised: least,

@@ -3,7 +3,7 @@
 
 use super::cost::Costs;
 use super::time::{earliest, pieces};
-use super::{Ctx, PhaseFigures, REL, VerifyReport, close, time_tol};
+use super::{Ctx, PhaseFigures, REL, VerifyReport, close, detail, time_tol};
 use crate::fleet::Ownership;
 use crate::scenario::ObjectiveKind;
 use crate::scenario::{PhaseId, PoolId};
@@ -32,10 +32,10 @@ fn objective(cx: &Ctx<'_>, figures: &[PhaseFigures], costs: &Costs, r: &mut Veri
     let kind_ok = plan.objective_kind == expected;
     let value = plan.objective.unwrap_or(f64::NAN);
     let (ok, detail) = match plan.objective_kind {
-        ObjectiveKind::MinCost | ObjectiveKind::DomesticFirst => (
-            close(value, costs.total()),
-            format!("objective {value}, recomputed cost {}", costs.total()),
-        ),
+        ObjectiveKind::MinCost | ObjectiveKind::DomesticFirst => (close(value, costs.total()), {
+            let total = costs.total();
+            detail!("objective {value}, recomputed cost {total}")
+        }),
         ObjectiveKind::MinMakespan => {
             let mut late = Vec::new();
             for p in cx.vs.phase_ids().filter(|p| cx.makespan[p.index()]) {
@@ -52,7 +52,7 @@ fn objective(cx: &Ctx<'_>, figures: &[PhaseFigures], costs: &Costs, r: &mut Veri
             }
             (
                 late.is_empty(),
-                format!("common deadline {value} h; {}", late.join("; ")),
+                format!("common deadline {value} h; {}", late.join("; ")).into(),
             )
         }
         ObjectiveKind::MaxServed => {
@@ -61,19 +61,26 @@ fn objective(cx: &Ctx<'_>, figures: &[PhaseFigures], costs: &Costs, r: &mut Veri
             let n = figures.len() as f64;
             (
                 (value - served).abs() <= REL * (1.0 + n),
-                format!("objective {value}, recomputed sum of served fractions {served}"),
+                detail!("objective {value}, recomputed sum of served fractions {served}"),
             )
         }
     };
-    r.add(
-        "summary.objective",
-        kind_ok && ok,
-        format!(
-            "{} (the scenario's objective is {}): {detail}",
-            plan.objective_kind.as_str(),
-            expected.as_str()
-        ),
-    );
+    r.add("summary.objective", kind_ok && ok, {
+        let (kind, expected) = (plan.objective_kind.as_str(), expected.as_str());
+        detail!("{kind} (the scenario's objective is {expected}): {detail}")
+    });
+}
+
+/// A time as the summaries' details write it: `hour {t}`, or `never`.
+struct Hour(Option<f64>);
+
+impl std::fmt::Display for Hour {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(t) => write!(f, "hour {t}"),
+            None => f.write_str("never"),
+        }
+    }
 }
 
 /// The linearised finish of a training phase: when its work reaches 1.
@@ -96,21 +103,19 @@ fn phase(cx: &Ctx<'_>, p: PhaseId, f: &PhaseFigures, r: &mut VerifyReport) {
             } else {
                 (d - end).abs() <= time_tol(end)
             };
-            (
-                o.kind == ph.kind() && deadline_ok,
-                format!(
-                    "{} with deadline {d} h (scenario: {}, hours {start}-{end}{})",
-                    o.kind.as_str(),
-                    ph.kind().as_str(),
-                    if movable {
-                        ", movable by the makespan search"
-                    } else {
-                        ""
-                    }
-                ),
-            )
+            (o.kind == ph.kind() && deadline_ok, {
+                let (kind, due) = (o.kind.as_str(), ph.kind().as_str());
+                let movable = if movable {
+                    ", movable by the makespan search"
+                } else {
+                    ""
+                };
+                detail!(
+                    "{kind} with deadline {d} h (scenario: {due}, hours {start}-{end}{movable})"
+                )
+            })
         }
-        l => (false, format!("listed {} times", l.len())),
+        l => (false, format!("listed {} times", l.len()).into()),
     };
     r.add(format!("summary.phase[{name}]"), ok, detail);
     let Some(o) = listed.first() else { return };
@@ -119,7 +124,10 @@ fn phase(cx: &Ctx<'_>, p: PhaseId, f: &PhaseFigures, r: &mut VerifyReport) {
     r.add(
         format!("summary.demand_met[{name}]"),
         close(o.demand_met, met),
-        format!("reported {}, recomputed {met}", o.demand_met),
+        {
+            let reported = o.demand_met;
+            detail!("reported {reported}, recomputed {met}")
+        },
     );
 
     let claimed = o.finishes_at_hours.map(|h| h.get());
@@ -134,27 +142,22 @@ fn phase(cx: &Ctx<'_>, p: PhaseId, f: &PhaseFigures, r: &mut VerifyReport) {
             }),
             None => hi >= end - time_tol(end),
         };
-        let at = earliest(&f.segments, 1.0);
-        (ok, at.map_or("never".to_owned(), |t| format!("hour {t}")))
+        (ok, earliest(&f.segments, 1.0))
     } else {
         // served throughout: the end of the window; else never
         let ok = match claimed {
             Some(x) => met >= 1.0 - 2.0 * REL && (x - end).abs() <= time_tol(end),
             None => met < 1.0 - 0.5 * REL,
         };
-        let at = if met >= 1.0 - REL {
-            format!("hour {end}")
-        } else {
-            "never".to_owned()
-        };
-        (ok, at)
+        (ok, (met >= 1.0 - REL).then_some(end))
     };
     r.add(
         format!("summary.finishes_at[{name}]"),
         ok,
-        format!(
-            "reported {}, recomputed {recomputed}",
-            claimed.map_or("never".to_owned(), |x| format!("hour {x}"))
+        detail!(
+            "reported {}, recomputed {}",
+            Hour(claimed),
+            Hour(recomputed)
         ),
     );
 }
@@ -199,28 +202,28 @@ fn assignments(cx: &Ctx<'_>, r: &mut VerifyReport) {
         let (ok, detail) = match claimed.get(&key).map(Vec::as_slice) {
             Some([a]) => {
                 let ok = pairs.contains_key(&key)
-                    && close(a.devices, peak)
+                    && close(a.devices.get(), peak)
                     && close(a.device_hours.get(), dh)
                     && a.accelerator == pool.accelerator().name
                     && a.domestic == pool.is_domestic();
-                (
-                    ok,
-                    format!(
-                        "reported {} devices, {} device-hours, {} (domestic: {}); recomputed {peak}, {dh}, {} (domestic: {})",
-                        a.devices,
+                (ok, {
+                    let (devices, hours, acc, dom) = (
+                        a.devices.get(),
                         a.device_hours.get(),
-                        a.accelerator,
+                        a.accelerator.clone(),
                         a.domestic,
-                        pool.accelerator().name,
-                        pool.is_domestic()
-                    ),
-                )
+                    );
+                    let (pacc, pdom) = (pool.accelerator().name.clone(), pool.is_domestic());
+                    detail!(
+                        "reported {devices} devices, {hours} device-hours, {acc} (domestic: {dom}); recomputed {peak}, {dh}, {pacc} (domestic: {pdom})"
+                    )
+                })
             }
             None => (
                 false,
-                format!("not reported; the schedule uses {peak} devices, {dh} device-hours"),
+                detail!("not reported; the schedule uses {peak} devices, {dh} device-hours"),
             ),
-            Some(l) => (false, format!("reported {} times", l.len())),
+            Some(l) => (false, format!("reported {} times", l.len()).into()),
         };
         r.add(
             format!("summary.assignment[{},{}]", ph.name(), pool.name()),
@@ -260,14 +263,14 @@ fn pools(cx: &Ctx<'_>, r: &mut VerifyReport) {
                     && close(u.device_hours.get(), dh)
                     && close(u.utilisation, utilisation)
                     && close(u.peak_devices, peak),
-                format!(
-                    "reported {} device-hours, utilisation {}, peak {}; recomputed {dh}, {utilisation}, {peak}",
-                    u.device_hours.get(),
-                    u.utilisation,
-                    u.peak_devices
-                ),
+                {
+                    let (hours, util, top) = (u.device_hours.get(), u.utilisation, u.peak_devices);
+                    detail!(
+                        "reported {hours} device-hours, utilisation {util}, peak {top}; recomputed {dh}, {utilisation}, {peak}"
+                    )
+                },
             ),
-            l => (false, format!("listed {} times", l.len())),
+            l => (false, format!("listed {} times", l.len()).into()),
         };
         r.add(format!("summary.pool[{}]", p.name()), ok, detail);
     }
@@ -335,11 +338,10 @@ fn purchases(cx: &Ctx<'_>, r: &mut VerifyReport) {
             r.add(
                 format!("summary.purchase[{}]", p.name()),
                 wrong.is_empty(),
-                format!(
-                    "{} devices ordered on day {:.2}{wrong}",
-                    b.devices,
-                    b.ordered_day.get()
-                ),
+                {
+                    let (devices, day) = (b.devices, b.ordered_day.get());
+                    detail!("{devices} devices ordered on day {day:.2}{wrong}")
+                },
             );
         }
     }

@@ -114,14 +114,18 @@ fn one_group(cx: &Ctx<'_>, p: PhaseId, r: &mut VerifyReport, g: Group) {
         })
         .collect();
     let name = format!("{row}[{}]", ph.name());
-    let used = format!(
-        "{} {what}(s) used: {}",
-        groups.len(),
-        groups.iter().cloned().collect::<Vec<_>>().join(", ")
-    );
+    let used = move |groups: &BTreeSet<String>| {
+        format!(
+            "{} {what}(s) used: {}",
+            groups.len(),
+            groups.iter().cloned().collect::<Vec<_>>().join(", ")
+        )
+    };
     if cx.plan.whole_devices || groups.len() <= 1 {
-        r.add(name, groups.len() <= 1, used);
+        let ok = groups.len() <= 1;
+        r.add(name, ok, super::detail!("{}", used(&groups)));
     } else {
+        let used = used(&groups);
         r.add(
             name.clone(),
             true,

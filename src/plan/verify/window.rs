@@ -40,20 +40,20 @@ pub(super) fn check(cx: &Ctx<'_>, p: PhaseId, r: &mut VerifyReport) {
         format!("window[{}]", ph.name()),
         early.is_empty(),
         if early.is_empty() {
-            format!(
+            super::detail!(
                 "every slot starts within the window (hours {start}-{end}) and after its devices arrive; {late_hours:.6} device-hours after its end earn nothing"
             )
         } else {
-            listed(&early, 3)
+            listed(&early, 3).into()
         },
     );
     r.add(
         format!("eligible[{}]", ph.name()),
         unfit.is_empty(),
         if unfit.is_empty() {
-            "every pool the phase uses may run it".to_owned()
+            super::Detail::from("every pool the phase uses may run it")
         } else {
-            format!("pools that cannot run it: {}", listed(&unfit, 3))
+            format!("pools that cannot run it: {}", listed(&unfit, 3)).into()
         },
     );
 }

@@ -119,12 +119,12 @@ pub(super) fn demand(cx: &Ctx<'_>, p: PhaseId, r: &mut VerifyReport) -> PhaseFig
     }
     let need = required(cx, p) - super::REL;
     let (t, l) = (f.met_true, f.met_linearised);
-    let detail = format!(
-        "{:.6}% of the work done by the deadline at the slots' device counts ({:.6}% under the planner's linearisation; {:.6}% required)",
-        100.0 * t,
-        100.0 * l,
-        100.0 * (need + super::REL)
-    );
+    let detail = {
+        let (tp, lp, np) = (100.0 * t, 100.0 * l, 100.0 * (need + super::REL));
+        super::detail!(
+            "{tp:.6}% of the work done by the deadline at the slots' device counts ({lp:.6}% under the planner's linearisation; {np:.6}% required)"
+        )
+    };
     let ok = t >= need || l >= need;
     if ok && t < need {
         let diff = if l > 0.0 { (l - t) / l } else { 0.0 };
