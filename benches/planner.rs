@@ -7,6 +7,10 @@
 //!   a complete, verified `Plan`. A dry run before timing asserts that
 //!   every step pivots and every plan is verified, and prints the mean
 //!   simplex iterations per step.
+//!   After criterion's figure, 4,000 more steps are timed by the wall
+//!   clock and by the thread's time on a CPU (`/proc/thread-self/schedstat`,
+//!   user + system; Linux): on a loaded machine the CPU time per step is
+//!   the figure for "on one core".
 //! * `planner/sweep_session` vs `planner/sweep_cold`: 16 levy points of
 //!   the H20 licence, by one session, and by editing, validating and
 //!   planning the scenario afresh at each point; the ratio is printed.
@@ -48,6 +52,33 @@ fn step(p: &mut Planner, h800: PoolId, ascend: PoolId, i: usize) -> Plan {
     p.set_price(ascend, Usd::new(price).expect("price"))
         .expect("purchasable");
     p.solve().expect("solves")
+}
+
+/// Nanoseconds this thread has run on a CPU (user + system), where Linux
+/// says (`/proc/thread-self/schedstat`, first field).
+fn thread_cpu_ns() -> Option<u64> {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// `steps` warm steps: wall and on-CPU microseconds per step.
+fn timed_steps(p: &mut Planner, h800: PoolId, ascend: PoolId, steps: usize) -> (f64, Option<f64>) {
+    let c0 = thread_cpu_ns();
+    let t = Instant::now();
+    for i in 0..steps {
+        let plan = step(p, h800, ascend, i);
+        assert!(plan.verified);
+        black_box(plan);
+    }
+    let wall = t.elapsed().as_secs_f64() * 1e6 / steps as f64;
+    let cpu = c0
+        .zip(thread_cpu_ns())
+        .map(|(a, b)| (b - a) as f64 / 1e3 / steps as f64);
+    (wall, cpu)
 }
 
 fn levies(vs: &ValidatedScenario) -> (RuleId, Vec<f64>) {
@@ -124,6 +155,14 @@ fn bench(c: &mut Criterion) {
             black_box(step(&mut p, h800, ascend, i))
         });
     });
+    let (wall, cpu) = timed_steps(&mut p, h800, ascend, 4_000);
+    match cpu {
+        Some(cpu) => println!(
+            "planner/warm_resolve: 4000 steps, wall {wall:.1} us/step, on a CPU {cpu:.1} us/step ({:.0} steps/s on one core)",
+            1e6 / cpu
+        ),
+        None => println!("planner/warm_resolve: 4000 steps, wall {wall:.1} us/step"),
+    }
     let (rule, points) = levies(&vs);
     let opts = PlanOptions::default().with_fractional(true);
     // the two sweeps agree (point by point, summed)

@@ -28,7 +28,7 @@ fn available(cx: &Ctx<'_>, p: &PoolRef<'_>, t: f64) -> f64 {
 
 /// Checks `capacity[K]` for every pool.
 pub(super) fn check(cx: &Ctx<'_>, r: &mut VerifyReport) {
-    let changes: Vec<f64> = cx.vs.change_points().iter().map(|h| h.get()).collect();
+    let changes = &cx.changes;
     for p in cx.vs.pools() {
         let k = p.id();
         let items: Vec<(f64, f64, f64)> = cx

@@ -328,6 +328,8 @@ struct Ctx<'a> {
     /// Per pool: its purchases (finite entries), with the arrival
     /// recomputed from the order day and the pool's lead time.
     buys: Vec<Vec<Bought>>,
+    /// The scenario's change points, hours ([`ValidatedScenario::change_points`]).
+    changes: Vec<f64>,
     /// Per phase: whether a `min_makespan` objective covers it (its
     /// deadline is then what the plan minimises, due by the horizon).
     makespan: Vec<bool>,

@@ -181,6 +181,7 @@ pub(super) fn check<'a>(perf: PerfModel<'a>, plan: &'a Plan, r: &mut VerifyRepor
         by_phase,
         bought,
         buys,
+        changes: vs.change_points().iter().map(|h| h.get()).collect(),
         makespan,
     }
 }

@@ -137,7 +137,7 @@ pub(super) fn demand(cx: &Ctx<'_>, p: PhaseId, r: &mut VerifyReport) -> PhaseFig
     let (start, end) = cx.window(p);
     let mut by_pool: BTreeMap<(usize, ServeRole), Held> = BTreeMap::new();
     let mut cuts: Vec<f64> = vec![start, end];
-    cuts.extend(cx.vs.change_points().iter().map(|h| h.get()));
+    cuts.extend(cx.changes.iter().copied());
     for s in cx.phase_slots(p) {
         let Ok(PairRate::Inference(i)) = cx.perf.pair_at_devices(p, s.pool, s.devices) else {
             continue;

@@ -14,13 +14,15 @@ pub(super) fn pieces(
     cuts: &[f64],
     min_len: f64,
 ) -> Vec<(f64, f64, f64)> {
-    let mut points: Vec<f64> = items
-        .iter()
-        .filter(|it| it.1 > it.0)
-        .flat_map(|it| [it.0, it.1])
-        .chain(cuts.iter().copied())
-        .filter(|t| t.is_finite())
-        .collect();
+    let mut points: Vec<f64> = Vec::with_capacity(2 * items.len() + cuts.len());
+    points.extend(
+        items
+            .iter()
+            .filter(|it| it.1 > it.0)
+            .flat_map(|it| [it.0, it.1])
+            .chain(cuts.iter().copied())
+            .filter(|t| t.is_finite()),
+    );
     points.sort_by(f64::total_cmp);
     points.dedup();
     let mut order: Vec<usize> = (0..items.len())
@@ -28,8 +30,8 @@ pub(super) fn pieces(
         .collect();
     order.sort_by(|&i, &j| items[i].0.total_cmp(&items[j].0));
     let mut next = 0;
-    let mut active: Vec<usize> = Vec::new();
-    let mut out = Vec::new();
+    let mut active: Vec<usize> = Vec::with_capacity(order.len());
+    let mut out = Vec::with_capacity(points.len());
     for w in points.windows(2) {
         let (a, b) = (w[0], w[1]);
         let mid = 0.5 * (a + b);

@@ -32,7 +32,7 @@ fn planner_window(cx: &Ctx<'_>, p: PhaseId, k: PoolId, from: f64, to: f64) -> (f
     // a makespan phase's deadline is the plan's own (its slots end there)
     let end = if cx.makespan[p.index()] { to } else { end };
     let usable = |t: f64| vs.usable_on(k, vs.date_at(Hours::from_raw(t.max(0.0))));
-    let changes: Vec<f64> = vs.change_points().iter().map(|h| h.get()).collect();
+    let changes = &cx.changes;
     let mut start = s0;
     // a run may start whenever devices ordered on a day the rules permit
     // could arrive, bought or not (the planner's windows start at every
