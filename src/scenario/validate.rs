@@ -1338,6 +1338,14 @@ fn resolve_objective(
             let mut ids = Vec::new();
             for (k, n) in names.iter().enumerate() {
                 match phase_names.get(n.as_str()) {
+                    Some(&i) if !s.phases[i].kind.is_training() => c.add(
+                        IssueCode::MakespanInference,
+                        format!("objective.phases[{k}]"),
+                        format!(
+                            "'{n}' is an inference phase: it serves a window and has no finish to bring forward"
+                        ),
+                        "name training phases only (pretraining or posttraining), or set its window with from_day/until_day",
+                    ),
                     Some(&i) => ids.push(PhaseId::new(i)),
                     None => {
                         let known: Vec<&str> = s.phases.iter().map(|p| p.name.as_str()).collect();
