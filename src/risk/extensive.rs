@@ -164,18 +164,22 @@ pub(crate) struct Extensive {
     pub(crate) na_rows: usize,
     /// Columns fixed at zero by non-anticipativity.
     pub(crate) zeroed: usize,
+    /// The chance constraint's `z_s` columns, by branch (empty without
+    /// one).
+    pub(crate) z: Vec<ColId>,
 }
 
 /// Stacks `branches` into one model minimising `Σ p_s·cost_s + λ·CVaR_α`
-/// (with `λ = weight`; no CVaR columns when it is zero).
+/// (with `λ = weight`; no CVaR columns when it is zero), subject to the
+/// chance constraint on deadlines when `chance` is `Some(q)`.
 ///
 /// # Errors
 /// [`crate::ErrorKind::Model`] when the stacked model is too large.
 pub(crate) fn build(
     branches: &[Branch],
     ties: &Ties,
-    alpha: f64,
-    weight: f64,
+    (alpha, weight): (f64, f64),
+    chance: Option<f64>,
 ) -> Result<Extensive> {
     let mut b = ModelBuilder::new("extensive_form");
     b.set_objective_name("expected_cost");
@@ -275,6 +279,7 @@ pub(crate) fn build(
             }
         }
     }
+    let z = chance.map_or_else(Vec::new, |q| super::chance::add(&mut b, branches, &offsets, q));
     b.set_objective_constant(c0);
     b.set_sense(Sense::Minimize);
     Ok(Extensive {
@@ -282,6 +287,7 @@ pub(crate) fn build(
         offsets,
         na_rows,
         zeroed: ties.zero.len(),
+        z,
     })
 }
 

@@ -83,16 +83,17 @@
 //! hundreds of scenarios; chance constraints on deadlines.
 
 mod apply;
+mod chance;
 mod extensive;
 mod report;
 mod spec;
 mod verify;
 
 pub use apply::{JointScenario, apply, joint_scenarios};
-pub use report::{Decision, RiskPlan, RiskSummary, ScenarioOutcome};
+pub use report::{ChanceSummary, Decision, RiskPlan, RiskSummary, ScenarioOutcome};
 pub use spec::{
     DeliveryRisk, DemandRisk, FailureRisk, MAX_INDEPENDENT_RISKS, MAX_JOINT_SCENARIOS, Risk,
-    RiskMode, RiskOptions, RiskScenario,
+    RiskMode, RiskObjective, RiskOptions, RiskScenario,
 };
 pub use verify::verify_risk;
 
@@ -138,9 +139,12 @@ pub fn plan_risk(vs: &ValidatedScenario, opts: &PlanOptions) -> Result<RiskPlan>
         .collect();
     cuts.sort_by(f64::total_cmp);
     cuts.dedup();
+    let q = s.risk.chance();
     let copts = CompileOptions {
         fractional: fractional(vs, opts),
         cuts: cuts.into_iter().map(Hours::from_raw).collect(),
+        // under a chance constraint, a branch may run training late
+        late_until: q.map(|_| vs.horizon().to_hours()),
         ..CompileOptions::default()
     };
     let mut branches = Vec::with_capacity(joints.len());
@@ -149,7 +153,7 @@ pub fn plan_risk(vs: &ValidatedScenario, opts: &PlanOptions) -> Result<RiskPlan>
     }
     let ties = extensive::ties(&branches);
     let (alpha, weight) = (s.risk.alpha(), s.risk.weight());
-    let ef = extensive::build(&branches, &ties, alpha, weight)?;
+    let ef = extensive::build(&branches, &ties, (alpha, weight), q)?;
     let sol = solver::solve(&ef.model, &sopts)?;
     let status = status_of(sol.status);
     let gap = sol.mip.and_then(|m| m.gap).unwrap_or(0.0);
@@ -157,7 +161,7 @@ pub fn plan_risk(vs: &ValidatedScenario, opts: &PlanOptions) -> Result<RiskPlan>
     // wait-and-see: each branch's own optimum
     let mut own: Vec<Option<f64>> = Vec::with_capacity(branches.len());
     for b in &branches {
-        let r = solver::solve(&b.compiled.model, &sopts)?;
+        let r = solver::solve(&*chance::strict(&b.compiled)?, &sopts)?;
         own.push(r.objective.filter(|_| ok(r.status)));
     }
     let mut plans: Vec<Plan> = Vec::new();
@@ -188,6 +192,7 @@ pub fn plan_risk(vs: &ValidatedScenario, opts: &PlanOptions) -> Result<RiskPlan>
             rows: ef.model.num_rows(),
             cols: ef.model.num_cols(),
             here_and_now,
+            chance: q.map(|q| chance::summary(&branches, &sol.x, &ef.offsets, &ef.z, q)),
         },
     ))
 }
@@ -241,7 +246,7 @@ fn deterministic(
         events: Vec::new(),
     };
     let base = branch(vs, none, copts)?;
-    let sol = solver::solve(&base.compiled.model, sopts)?;
+    let sol = solver::solve(&*chance::strict(&base.compiled)?, sopts)?;
     if !ok(sol.status) || sol.x.is_empty() {
         return Ok(Deterministic {
             cost: None,
@@ -265,7 +270,8 @@ fn deterministic(
     for b in branches {
         let first = b.event_hours.iter().copied().fold(f64::INFINITY, f64::min);
         let bk = keys(&b.vs, &b.compiled);
-        let mut fixed = BTreeMap::new();
+        // every deadline met (no late run)
+        let mut fixed: BTreeMap<usize, f64> = b.compiled.late.iter().map(|&j| (j, 0.0)).collect();
         for (k, &j) in &bk {
             if k.hours() < first - 1e-9 {
                 let devices = det.get(k).copied().unwrap_or(0.0);

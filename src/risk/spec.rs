@@ -158,6 +158,30 @@ pub struct RiskOptions {
     /// only, when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cvar_weight: Option<f64>,
+    /// What the plan optimises: the expected cost (+ λ·CVaR), the default;
+    /// or `"chance"`: the same, subject to every training deadline being
+    /// met with probability at least `deadline_probability` (module docs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub objective: Option<RiskObjective>,
+    /// q in `[0, 1]`: with `objective = "chance"`, the least probability
+    /// that every training deadline is met.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline_probability: Option<Fraction>,
+}
+
+/// What a plan under risk optimises (`[risk] objective`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum RiskObjective {
+    /// Expected cost + λ·CVaR_α (λ = `cvar_weight`, 0 when absent), every
+    /// deadline met in every branch.
+    ExpectedCost,
+    /// The same objective, subject to "every training phase's work done by
+    /// its deadline" with probability at least `deadline_probability`: a
+    /// chance constraint by scenario selection (a binary per joint
+    /// scenario; branches not selected may run late, to the horizon).
+    Chance,
 }
 
 /// How the joint scenarios of a scenario with risks are formed.
@@ -200,6 +224,14 @@ impl RiskOptions {
     #[must_use]
     pub fn weight(&self) -> f64 {
         self.cvar_weight.unwrap_or(0.0)
+    }
+
+    /// The chance constraint's q, when `objective = "chance"` (0 when its
+    /// `deadline_probability` is absent, which validation rejects).
+    #[must_use]
+    pub fn chance(&self) -> Option<f64> {
+        (self.objective == Some(RiskObjective::Chance))
+            .then(|| self.deadline_probability.map_or(0.0, Fraction::get))
     }
 }
 
@@ -441,6 +473,26 @@ fn check_joint(s: &Scenario, out: &mut Vec<Issue>, names: &BTreeSet<&str>) {
     }
     if let Some(w) = o.cvar_weight {
         in_range(out, "risk.cvar_weight".into(), w, 0.0, 1e6, false);
+    }
+    match (o.objective, o.deadline_probability) {
+        (Some(RiskObjective::Chance), None) => issue(
+            out,
+            IssueCode::RiskInvalid,
+            "risk.deadline_probability".into(),
+            "objective = \"chance\" without deadline_probability".into(),
+            "give deadline_probability = q in [0, 1]: the least probability that every training deadline is met",
+        ),
+        (Some(RiskObjective::Chance), Some(q)) => {
+            in_range(out, "risk.deadline_probability".into(), q.get(), 0.0, 1.0, false);
+        }
+        (_, Some(_)) => issue(
+            out,
+            IssueCode::FieldNotApplicable,
+            "risk.deadline_probability".into(),
+            "deadline_probability is only read with objective = \"chance\"".into(),
+            "set objective = \"chance\", or remove deadline_probability",
+        ),
+        (_, None) => {}
     }
     if let Some(n) = o.samples {
         match n.check() {
