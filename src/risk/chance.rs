@@ -160,3 +160,122 @@ fn col_id(j: usize) -> ColId {
     // sizes are checked against u32 by ModelBuilder::build
     ColId(u32::try_from(j).unwrap_or(u32::MAX))
 }
+
+#[cfg(test)]
+mod tests {
+    //! Brute force over the selections: on a tree of four joint scenarios,
+    //! the MILP's optimum equals the least cost over every subset `S` of
+    //! probability ≥ q, each solved as an LP with `z` fixed (1 on `S`, 0
+    //! elsewhere).
+
+    use super::super::{branch, extensive, joint_scenarios};
+    use crate::plan::CompileOptions;
+    use crate::scenario::Scenario;
+    use crate::solver::{self, SolveOptions, Status};
+    use crate::units::Hours;
+    use std::collections::BTreeMap;
+
+    const TEXT: &str = r#"
+name = "brute"
+start = "2025-08-15"
+horizon_days = 60
+jurisdiction = "CN"
+objective = "min_cost"
+
+[[pools]]
+name = "ascend"
+accelerator = "Ascend 910C"
+ownership = { kind = "rentable", usd_per_hour = 0.5, max = 64 }
+
+[[pools]]
+name = "h800"
+accelerator = "H800"
+ownership = { kind = "rentable", usd_per_hour = 2.0 }
+
+[[phases]]
+name = "pretrain"
+kind = "pretraining"
+model = { total_params = 7e9 }
+precision = "bf16"
+tokens = 1e12
+deadline_days = 40
+
+[[risks]]
+name = "ascend-fails"
+probability = 0.4
+on = "2025-09-04"
+failure = { phase = "pretrain", vendors = ["Huawei"] }
+
+[[risks]]
+name = "more-work"
+probability = 0.5
+on = "2025-08-25"
+demand = { phase = "pretrain", scale = 1.3 }
+
+[risk]
+objective = "chance"
+deadline_probability = 0.5
+"#;
+
+    #[test]
+    fn milp_equals_the_best_admissible_selection() {
+        let vs = Scenario::from_toml_str(TEXT)
+            .expect("parses")
+            .validate()
+            .expect("valid");
+        let s = vs.scenario();
+        let joints = joint_scenarios(s);
+        assert_eq!(joints.len(), 4);
+        let mut cuts: Vec<Hours> = s.risks.iter().map(|r| Hours::from_raw(vs.hours_of(r.on))).collect();
+        cuts.sort_by(|a, b| a.get().total_cmp(&b.get()));
+        let copts = CompileOptions {
+            fractional: true,
+            cuts,
+            late_until: Some(vs.horizon().to_hours()),
+            ..CompileOptions::default()
+        };
+        let branches: Vec<_> = joints
+            .into_iter()
+            .map(|j| branch(&vs, j, &copts).expect("compiles"))
+            .collect();
+        let ties = extensive::ties(&branches);
+        let sopts = SolveOptions::default();
+        let mut checked = 0;
+        for q in [0.0, 0.25, 0.5, 0.55, 0.8, 1.0] {
+            let ef = extensive::build(&branches, &ties, (0.9, 0.0), Some(q)).expect("builds");
+            let milp = solver::solve(&ef.model, &sopts).expect("solves");
+            assert_eq!(milp.status, Status::Optimal);
+            let best = milp.objective.expect("objective");
+            let mut brute = f64::INFINITY;
+            for mask in 0u32..16 {
+                let p: f64 = (0..4)
+                    .filter(|i| mask >> i & 1 == 1)
+                    .map(|i| branches[i].joint.probability)
+                    .sum();
+                if p < q - 1e-9 {
+                    continue;
+                }
+                let fixed: BTreeMap<usize, f64> = ef
+                    .z
+                    .iter()
+                    .enumerate()
+                    .map(|(i, z)| (z.index(), f64::from(mask >> i & 1)))
+                    .collect();
+                let m = extensive::with_fixed(&ef.model, &fixed).expect("builds");
+                let r = solver::solve(&m, &sopts).expect("solves");
+                if r.status == Status::Optimal {
+                    brute = brute.min(r.objective.expect("objective"));
+                    checked += 1;
+                }
+            }
+            assert!(
+                (best - brute).abs() <= 1e-6 * brute.abs(),
+                "q = {q}: MILP {best}, brute force {brute}"
+            );
+            // the selection read back weighs at least q
+            let ch = super::summary(&branches, &milp.x, &ef.offsets, &ef.z, q);
+            assert!(ch.achieved.expect("achieved") >= q - 1e-9, "{ch:?}");
+        }
+        assert!(checked > 16);
+    }
+}
