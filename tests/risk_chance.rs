@@ -97,7 +97,12 @@ fn expected(rp: &RiskPlan) -> f64 {
 }
 
 fn met(rp: &RiskPlan) -> Vec<String> {
-    rp.summary.chance.as_ref().expect("a chance section").met.clone()
+    rp.summary
+        .chance
+        .as_ref()
+        .expect("a chance section")
+        .met
+        .clone()
 }
 
 #[test]

@@ -226,7 +226,11 @@ deadline_probability = 0.5
         let s = vs.scenario();
         let joints = joint_scenarios(s);
         assert_eq!(joints.len(), 4);
-        let mut cuts: Vec<Hours> = s.risks.iter().map(|r| Hours::from_raw(vs.hours_of(r.on))).collect();
+        let mut cuts: Vec<Hours> = s
+            .risks
+            .iter()
+            .map(|r| Hours::from_raw(vs.hours_of(r.on)))
+            .collect();
         cuts.sort_by(|a, b| a.get().total_cmp(&b.get()));
         let copts = CompileOptions {
             fractional: true,
@@ -255,12 +259,11 @@ deadline_probability = 0.5
                 if p < q - 1e-9 {
                     continue;
                 }
-                let fixed: BTreeMap<usize, f64> = ef
-                    .z
-                    .iter()
-                    .enumerate()
-                    .map(|(i, z)| (z.index(), f64::from(mask >> i & 1)))
-                    .collect();
+                let fixed: BTreeMap<usize, f64> =
+                    ef.z.iter()
+                        .enumerate()
+                        .map(|(i, z)| (z.index(), f64::from(mask >> i & 1)))
+                        .collect();
                 let m = extensive::with_fixed(&ef.model, &fixed).expect("builds");
                 let r = solver::solve(&m, &sopts).expect("solves");
                 if r.status == Status::Optimal {

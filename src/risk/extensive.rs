@@ -99,14 +99,17 @@ fn key_of(vs: &ValidatedScenario, col: &ColInfo) -> Option<Key> {
     })
 }
 
-/// The events of a branch known at hour `t` (those on or before it).
-pub(crate) fn history(b: &Branch, t: f64) -> Vec<usize> {
+/// The events of a branch known at hour `t` (those on or before it), each
+/// with its day (an event at an uncertain date happens on different days
+/// in different branches: they differ once it is known).
+pub(crate) fn history(b: &Branch, t: f64) -> Vec<(usize, crate::units::Date)> {
     b.joint
         .events
         .iter()
+        .zip(&b.joint.on)
         .zip(&b.event_hours)
         .filter(|(_, h)| **h <= t + 1e-9)
-        .map(|(e, _)| *e)
+        .map(|((e, d), _)| (*e, *d))
         .collect()
 }
 
@@ -132,7 +135,7 @@ pub(crate) fn ties(branches: &[Branch]) -> Ties {
     let mut out = Ties::default();
     for key in all {
         let t = key.hours();
-        let mut classes: BTreeMap<Vec<usize>, Vec<usize>> = BTreeMap::new();
+        let mut classes: BTreeMap<Vec<(usize, crate::units::Date)>, Vec<usize>> = BTreeMap::new();
         for (i, b) in branches.iter().enumerate() {
             classes.entry(history(b, t)).or_default().push(i);
         }
@@ -279,7 +282,9 @@ pub(crate) fn build(
             }
         }
     }
-    let z = chance.map_or_else(Vec::new, |q| super::chance::add(&mut b, branches, &offsets, q));
+    let z = chance.map_or_else(Vec::new, |q| {
+        super::chance::add(&mut b, branches, &offsets, q)
+    });
     b.set_objective_constant(c0);
     b.set_sense(Sense::Minimize);
     Ok(Extensive {

@@ -92,8 +92,8 @@ mod verify;
 pub use apply::{JointScenario, apply, joint_scenarios};
 pub use report::{ChanceSummary, Decision, RiskPlan, RiskSummary, ScenarioOutcome};
 pub use spec::{
-    DeliveryRisk, DemandRisk, FailureRisk, MAX_INDEPENDENT_RISKS, MAX_JOINT_SCENARIOS, Risk,
-    RiskMode, RiskObjective, RiskOptions, RiskScenario,
+    DateRange, DeliveryRisk, DemandRisk, FailureRisk, MAX_INDEPENDENT_RISKS, MAX_JOINT_SCENARIOS,
+    MAX_RANGE_POINTS, Risk, RiskMode, RiskObjective, RiskOptions, RiskScenario,
 };
 pub use verify::verify_risk;
 
@@ -134,8 +134,8 @@ pub fn plan_risk(vs: &ValidatedScenario, opts: &PlanOptions) -> Result<RiskPlan>
     // share their decision times); risks that never happen cut nothing
     let mut cuts: Vec<f64> = joints
         .iter()
-        .flat_map(|j| j.events.iter())
-        .map(|&e| vs.hours_of(s.risks[e].on))
+        .flat_map(|j| j.on.iter())
+        .map(|&d| vs.hours_of(d))
         .collect();
     cuts.sort_by(f64::total_cmp);
     cuts.dedup();
@@ -212,11 +212,7 @@ fn branch(vs: &ValidatedScenario, joint: JointScenario, copts: &CompileOptions) 
     let perf = PerfModel::new(&vj);
     let compiled = compile(&vj, &perf, copts)?;
     drop(perf);
-    let event_hours = joint
-        .events
-        .iter()
-        .map(|&e| vs.hours_of(vs.scenario().risks[e].on))
-        .collect();
+    let event_hours = joint.on.iter().map(|&d| vs.hours_of(d)).collect();
     Ok(Branch {
         joint,
         vs: vj,
@@ -244,6 +240,7 @@ fn deterministic(
         name: "deterministic".into(),
         probability: 1.0,
         events: Vec::new(),
+        on: Vec::new(),
     };
     let base = branch(vs, none, copts)?;
     let sol = solver::solve(&*chance::strict(&base.compiled)?, sopts)?;

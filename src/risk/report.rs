@@ -438,7 +438,8 @@ impl RiskPlan {
                 t,
                 "chance constraint: every training deadline met with probability >= {}: achieved {}   met in: {}   late in: {}",
                 c.q,
-                c.achieved.map_or_else(|| "-".to_owned(), |a| format!("{a:.4}")),
+                c.achieved
+                    .map_or_else(|| "-".to_owned(), |a| format!("{a:.4}")),
                 list(&c.met.iter().map(String::as_str).collect::<Vec<_>>()),
                 list(&missed)
             );

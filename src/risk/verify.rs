@@ -99,8 +99,6 @@ pub fn verify_risk(vs: &ValidatedScenario, rp: &RiskPlan) -> VerifyReport {
         }
     }
     // shared decisions
-    let risks = &vs.scenario().risks;
-    let hours: Vec<f64> = risks.iter().map(|r| vs.hours_of(r.on)).collect();
     let per_branch: Vec<BTreeMap<Item, f64>> = rp.branches.iter().map(items).collect();
     let all: BTreeSet<&Item> = per_branch.iter().flat_map(BTreeMap::keys).collect();
     let mut bad = 0usize;
@@ -108,13 +106,15 @@ pub fn verify_risk(vs: &ValidatedScenario, rp: &RiskPlan) -> VerifyReport {
         // milli-hours: exact in f64
         #[allow(clippy::cast_precision_loss)]
         let t = it.3 as f64 / 1000.0;
-        let mut classes: BTreeMap<Vec<usize>, Vec<(usize, f64)>> = BTreeMap::new();
+        let mut classes: BTreeMap<Vec<(usize, crate::units::Date)>, Vec<(usize, f64)>> =
+            BTreeMap::new();
         for (b, j) in joints.iter().enumerate() {
-            let known: Vec<usize> = j
+            let known: Vec<(usize, crate::units::Date)> = j
                 .events
                 .iter()
-                .copied()
-                .filter(|&e| hours[e] <= t + 1e-9)
+                .zip(&j.on)
+                .filter(|&(_, &d)| vs.hours_of(d) <= t + 1e-9)
+                .map(|(&e, &d)| (e, d))
                 .collect();
             let v = per_branch[b].get(it).copied().unwrap_or(0.0);
             classes.entry(known).or_default().push((b, v));
