@@ -23,9 +23,22 @@
 //!   pool, at the cost of its time and device-hours
 //!   ([`crate::workload::RunFailure`]).
 //!
+//! **Uncertain dates.** `on_range = { until, points }` makes the day
+//! uncertain: the event happens on one day of `[on, until]` (uniformly),
+//! discretised into `points` dates (the midpoints of `points` equal parts
+//! of the range, rounded down to a day; one point is the midpoint), each
+//! with `1/points` of the risk's probability: a risk of `points` dates has
+//! `points + 1` outcomes (one of its dates, or not at all), each a branch
+//! with its own date (named `risk@YYYY-MM-DD`). This is a discretisation,
+//! stated as such: the plan hedges those dates, not every day of the
+//! range. Branches whose event happened on different days differ from the
+//! earlier of those days on (non-anticipativity by (event, day)).
+//!
 //! Independent risks combine into `2^n` joint scenarios with product
-//! probabilities (at most [`MAX_INDEPENDENT_RISKS`]); `[[risk_scenarios]]`
-//! list joint outcomes with their own probabilities instead; `[risk]
+//! probabilities (at most [`MAX_INDEPENDENT_RISKS`]; `Π (points + 1)` with
+//! uncertain dates, at most [`MAX_JOINT_SCENARIOS`]); `[[risk_scenarios]]`
+//! list joint outcomes with their own probabilities instead (one with a
+//! risk at an uncertain date splits into one per date); `[risk]
 //! samples = N, seed = S` draws `N` joint scenarios (deterministic given the
 //! seed). Joint scenarios of probability 0 are left out.
 //!
@@ -74,13 +87,48 @@
 //! with λ > 0 the plan trades expected cost for a lighter tail and either
 //! may be negative.
 //!
-//! **Left for later** (stated, not hidden): training attempts failing with a
-//! probability (the run redone on the same or another pool) beyond the
-//! demand-scaling proxy; events at an uncertain date within a range; an
-//! order that stands while its deliveries slip (orders and arrivals are one
-//! column here, so a slip that caps arrivals stops the order instead); the
-//! decomposition (L-shaped / Benders with warm-started subproblems) for
-//! hundreds of scenarios; chance constraints on deadlines.
+//! # Chance constraint on deadlines
+//!
+//! `[risk] objective = "chance", deadline_probability = q` minimises the
+//! same objective subject to "every deadline met" with probability at
+//! least `q`, **by scenario selection** (a chance constraint over the
+//! discrete joint scenarios, not over a continuous distribution).
+//! *Deadline met* in a branch means: every training phase's work is done
+//! by its deadline (its `work[p]` row covered by runs that end by the
+//! deadline). Inference demand is served in every branch regardless: it
+//! has no deadline to miss. A branch that does not meet its deadlines
+//! still trains: its runs may end as late as the horizon. Each branch is
+//! compiled with late windows ([`crate::plan::CompileOptions::late_until`]
+//! at the horizon: every run start also opens a window running past the
+//! deadline), which count in `work[p]`; then
+//!
+//! ```text
+//! z_s ∈ {0, 1}                                     1: branch s meets every deadline
+//! ontime[p,s]:  Σ_{on-time j} a_pj·x_s[j] ≥ w_p·z_s    every training phase p
+//! chance:       Σ_s p_s·z_s ≥ q
+//! ```
+//!
+//! (`a_pj`, `w_p` as in `work[p]`; at `z_s = 0` the row is void; the
+//! selection is a knapsack over the branches). The extensive form is a
+//! MILP even for a fractional plan. The report's `risk.chance` gives `q`,
+//! `achieved` (Σ p_s over the branches whose plan meets every deadline,
+//! read from the plan: ≥ q) and those branches (`met`; `required` are the
+//! ones the constraint selected). The branches not met are planned late:
+//! their plans fail the verifier's deadline checks (`demand[P]` and the
+//! summaries repeating it), which [`verify_risk`] allows for them and only
+//! for them (named in the check); their late work is checked by the model,
+//! not by the verifier. The wait-and-see and deterministic plans behind
+//! EVPI and VSS meet every deadline (no late run), so under a chance
+//! constraint both include what giving up branches saves. A pool that can
+//! only start after a phase's deadline gets no late run (it is unfit for
+//! the phase, as without the constraint).
+//!
+//! **Left for later** (stated, not hidden): an order that stands while its
+//! deliveries slip (orders and arrivals are one column here, so a slip that
+//! caps arrivals stops the order instead); the decomposition (L-shaped /
+//! Benders with warm-started subproblems) for hundreds of scenarios; a
+//! continuous distribution of an event's date (ranges are discretised);
+//! chance constraints on other figures than deadlines (budgets, demand).
 
 mod apply;
 mod chance;

@@ -43,7 +43,7 @@ pub struct Risk {
     pub probability: Option<Fraction>,
     /// The day the event happens and becomes known: decisions taken before
     /// it are shared by the branches where it happens and where it does
-    /// not.
+    /// not. With `on_range`, the first day of the range.
     pub on: Date,
     /// An uncertain date: the event happens on one day of `[on, until]`,
     /// uniformly, discretised into `points` dates of equal probability
