@@ -64,6 +64,10 @@ pub(crate) fn keys(vs: &ValidatedScenario, c: &Compiled) -> BTreeMap<Key, usize>
         let Some(mut k) = key_of(vs, col) else {
             continue;
         };
+        // a run past the deadline is a decision of its own
+        if c.late.binary_search(&j).is_ok() {
+            k.phase.push_str("/late");
+        }
         while out.contains_key(&k) {
             k.n += 1;
         }
@@ -99,10 +103,13 @@ fn key_of(vs: &ValidatedScenario, col: &ColInfo) -> Option<Key> {
     })
 }
 
+/// What a branch knows at a time: its events so far, each with its day.
+pub(crate) type History = Vec<(usize, crate::units::Date)>;
+
 /// The events of a branch known at hour `t` (those on or before it), each
 /// with its day (an event at an uncertain date happens on different days
 /// in different branches: they differ once it is known).
-pub(crate) fn history(b: &Branch, t: f64) -> Vec<(usize, crate::units::Date)> {
+pub(crate) fn history(b: &Branch, t: f64) -> History {
     b.joint
         .events
         .iter()
@@ -135,7 +142,7 @@ pub(crate) fn ties(branches: &[Branch]) -> Ties {
     let mut out = Ties::default();
     for key in all {
         let t = key.hours();
-        let mut classes: BTreeMap<Vec<(usize, crate::units::Date)>, Vec<usize>> = BTreeMap::new();
+        let mut classes: BTreeMap<History, Vec<usize>> = BTreeMap::new();
         for (i, b) in branches.iter().enumerate() {
             classes.entry(history(b, t)).or_default().push(i);
         }

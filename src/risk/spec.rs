@@ -692,6 +692,28 @@ fn check_joint(s: &Scenario, out: &mut Vec<Issue>, names: &BTreeSet<&str>) {
             "list fewer joint scenarios",
         );
     }
+    // a listed joint scenario splits into one per date of its ranged risks
+    let split: u128 = s
+        .risk_scenarios
+        .iter()
+        .map(|js| {
+            js.risks
+                .iter()
+                .filter_map(|n| s.risks.iter().find(|r| &r.name == n))
+                .fold(1u128, |a, r| a.saturating_mul(r.dates().len() as u128))
+        })
+        .fold(0u128, u128::saturating_add);
+    if split > MAX_JOINT_SCENARIOS as u128 && s.risk_scenarios.len() <= MAX_JOINT_SCENARIOS {
+        issue(
+            out,
+            IssueCode::RiskTooMany,
+            "risk_scenarios".into(),
+            format!(
+                "the listed joint scenarios make {split} with the dates of their ranged risks; at most {MAX_JOINT_SCENARIOS}"
+            ),
+            "give fewer on_range.points, or list fewer joint scenarios",
+        );
+    }
     let mut total = 0.0;
     let mut seen = BTreeSet::new();
     for (j, js) in s.risk_scenarios.iter().enumerate() {

@@ -106,10 +106,9 @@ pub fn verify_risk(vs: &ValidatedScenario, rp: &RiskPlan) -> VerifyReport {
         // milli-hours: exact in f64
         #[allow(clippy::cast_precision_loss)]
         let t = it.3 as f64 / 1000.0;
-        let mut classes: BTreeMap<Vec<(usize, crate::units::Date)>, Vec<(usize, f64)>> =
-            BTreeMap::new();
+        let mut classes: BTreeMap<super::extensive::History, Vec<(usize, f64)>> = BTreeMap::new();
         for (b, j) in joints.iter().enumerate() {
-            let known: Vec<(usize, crate::units::Date)> = j
+            let known: super::extensive::History = j
                 .events
                 .iter()
                 .zip(&j.on)
