@@ -107,6 +107,27 @@ pub struct RiskSummary {
     pub rows: usize,
     /// Columns of the extensive form.
     pub cols: usize,
+    /// The chance constraint on deadlines, when the objective has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chance: Option<ChanceSummary>,
+}
+
+/// The chance constraint's outcome (`risk.chance`): "every training
+/// phase's work done by its deadline" with probability at least `q`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ChanceSummary {
+    /// The least probability asked (`risk.deadline_probability`).
+    pub q: f64,
+    /// Σ p_s over the branches in `met` (none without a plan).
+    pub achieved: Option<f64>,
+    /// Joint scenarios whose plan does every training phase's work by its
+    /// deadline (read from the plan, so it may hold branches the constraint
+    /// did not require).
+    pub met: Vec<String>,
+    /// Joint scenarios the constraint selected (`z_s = 1`): they must meet
+    /// every deadline.
+    pub required: Vec<String>,
 }
 
 /// A plan under risk: the summary, and each branch's plan.
@@ -132,6 +153,7 @@ pub(crate) struct Figures {
     pub(crate) rows: usize,
     pub(crate) cols: usize,
     pub(crate) here_and_now: Vec<Decision>,
+    pub(crate) chance: Option<ChanceSummary>,
 }
 
 /// The smallest value whose cumulative probability reaches `q` (values
@@ -280,6 +302,7 @@ pub(crate) fn assemble(
         decisions_forbidden: f.zeroed,
         rows: f.rows,
         cols: f.cols,
+        chance: f.chance,
     };
     RiskPlan {
         scenario: vs.scenario().name.clone(),
@@ -312,6 +335,14 @@ fn signed(v: f64) -> String {
         format!("-{}", money(Some(Usd::from_raw(-v))))
     } else {
         money(Some(Usd::from_raw(v)))
+    }
+}
+
+fn list(v: &[&str]) -> String {
+    if v.is_empty() {
+        "(none)".to_owned()
+    } else {
+        v.join(", ")
     }
 }
 
@@ -396,6 +427,23 @@ impl RiskPlan {
             s.evpi_usd.map_or_else(|| "-".to_owned(), signed),
             money(s.wait_and_see_usd)
         );
+        if let Some(c) = &s.chance {
+            let missed: Vec<&str> = s
+                .scenarios
+                .iter()
+                .map(|o| o.name.as_str())
+                .filter(|n| !c.met.iter().any(|m| m == n))
+                .collect();
+            let _ = writeln!(
+                t,
+                "chance constraint: every training deadline met with probability >= {}: achieved {}   met in: {}   late in: {}",
+                c.q,
+                c.achieved
+                    .map_or_else(|| "-".to_owned(), |a| format!("{a:.4}")),
+                list(&c.met.iter().map(String::as_str).collect::<Vec<_>>()),
+                list(&missed)
+            );
+        }
         let _ = writeln!(t, "\nhere-and-now decisions (shared by every branch):");
         if s.here_and_now.is_empty() {
             let _ = writeln!(t, "  (none)");
@@ -435,7 +483,11 @@ impl RiskPlan {
                 money(o.cost_usd),
                 money(o.own_optimum_usd),
                 money(o.deterministic_usd),
-                if o.verified { "yes" } else { "NO" },
+                match (&s.chance, o.verified) {
+                    (_, true) => "yes",
+                    (Some(c), false) if !c.met.contains(&o.name) => "late",
+                    _ => "NO",
+                },
                 fin.join(", ")
             );
         }
