@@ -40,6 +40,26 @@ macro_rules! trace {
 }
 pub(crate) use trace;
 
+/// Development tracing of memory: the process's resident and peak
+/// resident set (Linux `/proc/self/status`) at `stage`, when tracing is on.
+fn trace_memory(stage: &str) {
+    if !trace_on() {
+        return;
+    }
+    let text = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        text.lines()
+            .find(|l| l.starts_with(name))
+            .map_or("?", |l| l[name.len()..].trim())
+            .to_owned()
+    };
+    eprintln!(
+        "memory at {stage}: resident {}, peak {}",
+        field("VmRSS:"),
+        field("VmHWM:")
+    );
+}
+
 mod cuts;
 mod domain;
 mod heur;

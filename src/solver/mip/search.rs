@@ -143,12 +143,16 @@ pub(super) struct Search<'a> {
     sb_solves: u64,
     restore_time: f64,
     node_lp_time: f64,
+    /// When the search started (tracing).
+    pub(super) started: Instant,
 }
 
 impl<'a> Search<'a> {
     /// A search on `model` (whose MIP options are checked by the caller).
     pub(super) fn new(model: &'a Model, options: &'a SolveOptions, start: Instant) -> Self {
+        super::trace_memory("search start");
         let prob = Problem::new(model);
+        super::trace_memory("working problem built");
         let t = &options.tolerances;
         let tol = Tol {
             primal: t.primal_feasibility,
@@ -157,6 +161,7 @@ impl<'a> Search<'a> {
         };
         let deadline = options.deadline_from(start);
         let lp = NodeLp::new(&prob, &prob.lower, &prob.upper, tol, deadline);
+        super::trace_memory("node LP built");
         let n = prob.n;
         let has_continuous = prob.integer.iter().any(|&b| !b);
         Self {
@@ -204,6 +209,7 @@ impl<'a> Search<'a> {
             sb_solves: 0,
             restore_time: 0.0,
             node_lp_time: 0.0,
+            started: start,
             prob,
         }
     }
@@ -213,6 +219,8 @@ impl<'a> Search<'a> {
     pub(super) fn rebuild_lp(&mut self, basis: Option<&LpBasis>) {
         let tol = self.lp.engine.tol;
         let iters = self.lp.iterations;
+        // The old LP's matrix goes first, so two are never held at once.
+        self.lp.release_matrix();
         self.lp = NodeLp::new(&self.prob, &self.lower, &self.upper, tol, self.deadline);
         self.lp.iterations = iters;
         if let Some(b) = basis {
@@ -359,7 +367,9 @@ impl<'a> Search<'a> {
             let accepted = x.len() == self.prob.n && self.try_solution(&x);
             trace!("start: accepted {accepted}, objective {}", self.inc_obj);
         }
-        if let Some(stop) = self.root()? {
+        let root = self.root();
+        super::trace_memory("root done");
+        if let Some(stop) = root? {
             return Ok(stop);
         }
         self.root_basis = self.lp.basis();
@@ -379,6 +389,7 @@ impl<'a> Search<'a> {
         self.lp_node = u64::MAX;
         let t = Instant::now();
         let r = self.tree(root);
+        super::trace_memory("tree done");
         trace!(
             "tree: {} nodes, {:.3}s; iterations node {} sb {} heur {}; incumbent {}",
             self.nodes,
