@@ -115,8 +115,9 @@ pub(crate) fn solve_mip_from(
 pub(crate) type Rounder<'a> = dyn Fn(&[f64]) -> Option<Vec<f64>> + 'a;
 
 /// [`solve_mip_from`] with a caller's rounding: `rounder` gets the root
-/// LP point (before cuts) once, and what it returns is offered as a
-/// solution (rounded, repaired and checked like any other; a candidate
+/// LP point (before and after cuts) and some node LP points (every tenth
+/// node while it has taken at most 5% of the time), and what it returns
+/// is offered as a solution (rounded, repaired and checked like any other; a candidate
 /// that fails the check is ignored). The planner rounds by the plan's
 /// structure (single-pool phases on one pool) where the search's own
 /// row-by-row heuristics cannot.
