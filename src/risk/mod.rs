@@ -83,16 +83,19 @@
 //! hundreds of scenarios; chance constraints on deadlines.
 
 mod apply;
+mod decompose;
 mod extensive;
 mod report;
 mod spec;
 mod verify;
 
 pub use apply::{JointScenario, apply, joint_scenarios};
-pub use report::{Decision, RiskPlan, RiskSummary, ScenarioOutcome};
+pub use report::{
+    Decision, DecompositionFigures, RiskPlan, RiskSolve, RiskSummary, ScenarioOutcome,
+};
 pub use spec::{
-    DeliveryRisk, DemandRisk, FailureRisk, MAX_INDEPENDENT_RISKS, MAX_JOINT_SCENARIOS, Risk,
-    RiskMode, RiskOptions, RiskScenario,
+    AUTO_DECOMPOSITION_BRANCHES, DeliveryRisk, DemandRisk, FailureRisk, MAX_INDEPENDENT_RISKS,
+    MAX_JOINT_SCENARIOS, Risk, RiskMethod, RiskMode, RiskOptions, RiskScenario,
 };
 pub use verify::verify_risk;
 
@@ -129,30 +132,19 @@ pub fn plan_risk(vs: &ValidatedScenario, opts: &PlanOptions) -> Result<RiskPlan>
     sopts.validate()?;
     let s = vs.scenario();
     let joints = joint_scenarios(s);
-    // every date an event can happen cuts time in every branch (so they
-    // share their decision times); risks that never happen cut nothing
-    let mut cuts: Vec<f64> = joints
-        .iter()
-        .flat_map(|j| j.events.iter())
-        .map(|&e| vs.hours_of(s.risks[e].on))
-        .collect();
-    cuts.sort_by(f64::total_cmp);
-    cuts.dedup();
-    let copts = CompileOptions {
-        fractional: fractional(vs, opts),
-        cuts: cuts.into_iter().map(Hours::from_raw).collect(),
-        ..CompileOptions::default()
-    };
+    let copts = compile_options(vs, opts);
     let mut branches = Vec::with_capacity(joints.len());
     for j in joints {
         branches.push(branch(vs, j, &copts)?);
     }
     let ties = extensive::ties(&branches);
     let (alpha, weight) = (s.risk.alpha(), s.risk.weight());
-    let ef = extensive::build(&branches, &ties, alpha, weight)?;
-    let sol = solver::solve(&ef.model, &sopts)?;
-    let status = status_of(sol.status);
-    let gap = sol.mip.and_then(|m| m.gap).unwrap_or(0.0);
+    let t0 = std::time::Instant::now();
+    let st = stacked(s, &mut branches, &ties, &sopts)?;
+    let mut solve = st.solve;
+    solve.seconds = t0.elapsed().as_secs_f64();
+    let status = status_of(st.status);
+    let gap = st.gap;
 
     // wait-and-see: each branch's own optimum
     let mut own: Vec<Option<f64>> = Vec::with_capacity(branches.len());
@@ -161,16 +153,16 @@ pub fn plan_risk(vs: &ValidatedScenario, opts: &PlanOptions) -> Result<RiskPlan>
         own.push(r.objective.filter(|_| ok(r.status)));
     }
     let mut plans: Vec<Plan> = Vec::new();
-    if ok(sol.status) && !sol.x.is_empty() {
+    if ok(st.status) && !st.x.is_empty() {
         for (i, b) in branches.iter().enumerate() {
             let n = b.compiled.model.num_cols();
-            let x = &sol.x[ef.offsets[i]..ef.offsets[i] + n];
+            let x = &st.x[st.offsets[i]..st.offsets[i] + n];
             let mut p = plan_from_x(&b.vs, &b.compiled, x, status, gap);
-            p.solve.iterations = sol.iterations;
+            p.solve.iterations = st.iterations;
             plans.push(p);
         }
     }
-    let here_and_now = here_and_now(&branches, &sol.x, &ef.offsets, !plans.is_empty());
+    let here_and_now = here_and_now(&branches, &st.x, &st.offsets, !plans.is_empty());
     let det = deterministic(vs, &branches, &copts, &sopts)?;
     Ok(report::assemble(
         vs,
@@ -183,13 +175,143 @@ pub fn plan_risk(vs: &ValidatedScenario, opts: &PlanOptions) -> Result<RiskPlan>
             gap,
             alpha,
             weight,
-            na_rows: ef.na_rows,
-            zeroed: ef.zeroed,
-            rows: ef.model.num_rows(),
-            cols: ef.model.num_cols(),
+            na_rows: st.na_rows,
+            zeroed: st.zeroed,
+            rows: st.rows,
+            cols: st.cols,
             here_and_now,
+            solve,
         },
     ))
+}
+
+/// The stacked problem solved, by either method.
+struct Stacked {
+    status: Status,
+    /// Every branch's columns, stacked (empty without a solution).
+    x: Vec<f64>,
+    /// Where each branch's columns start in `x`.
+    offsets: Vec<usize>,
+    gap: f64,
+    iterations: u64,
+    na_rows: usize,
+    zeroed: usize,
+    /// Size of the extensive form (built or not).
+    rows: usize,
+    cols: usize,
+    solve: RiskSolve,
+}
+
+/// Solves the branches stacked: by the decomposition when `[risk] method`
+/// asks for it (or `auto` with many branches) and it applies, by the
+/// extensive form otherwise.
+fn stacked(
+    s: &crate::scenario::Scenario,
+    branches: &mut Vec<Branch>,
+    ties: &extensive::Ties,
+    sopts: &SolveOptions,
+) -> Result<Stacked> {
+    let (alpha, weight) = (s.risk.alpha(), s.risk.weight());
+    let method = s.risk.method.unwrap_or_default();
+    let why_not = decompose::unsuitable(branches, weight);
+    let decompose = match method {
+        RiskMethod::Extensive => false,
+        RiskMethod::Decomposition => why_not.is_none(),
+        _ => why_not.is_none() && branches.len() >= AUTO_DECOMPOSITION_BRANCHES,
+    };
+    let na_rows = ties.equal.iter().map(|(_, c)| c.len() - 1).sum();
+    if decompose {
+        let d = decompose::solve(branches, ties, sopts)?;
+        let upper = d.upper.unwrap_or(f64::INFINITY);
+        let gap = if d.x.is_empty() || d.status == Status::Optimal {
+            0.0
+        } else {
+            (upper - d.lower) / upper.abs().max(1.0)
+        };
+        let figures = DecompositionFigures::new(&d);
+        return Ok(Stacked {
+            status: d.status,
+            x: d.x,
+            offsets: d.offsets,
+            gap,
+            iterations: d.simplex_iterations,
+            na_rows,
+            zeroed: ties.zero.len(),
+            rows: branches
+                .iter()
+                .map(|b| b.compiled.model.num_rows())
+                .sum::<usize>()
+                + na_rows,
+            cols: branches.iter().map(|b| b.compiled.model.num_cols()).sum(),
+            solve: RiskSolve {
+                method: "decomposition".into(),
+                lower_bound_usd: d.lower.is_finite().then_some(d.lower),
+                decomposition: Some(figures),
+                ..RiskSolve::default()
+            },
+        });
+    }
+    let ef = extensive::build(branches, ties, alpha, weight)?;
+    let sol = solver::solve(&ef.model, sopts)?;
+    let gap = sol.mip.and_then(|m| m.gap).unwrap_or(0.0);
+    let lower = match (sol.status, sol.mip) {
+        (_, Some(m)) => Some(m.bound),
+        (Status::Optimal, None) => sol.objective,
+        _ => None,
+    };
+    Ok(Stacked {
+        status: sol.status,
+        x: sol.x,
+        offsets: ef.offsets,
+        gap,
+        iterations: sol.iterations,
+        na_rows: ef.na_rows,
+        zeroed: ef.zeroed,
+        rows: ef.model.num_rows(),
+        cols: ef.model.num_cols(),
+        solve: RiskSolve {
+            method: "extensive".into(),
+            method_note: why_not.filter(|_| method == RiskMethod::Decomposition),
+            lower_bound_usd: lower.filter(|v| v.is_finite()),
+            ..RiskSolve::default()
+        },
+    })
+}
+
+/// The extensive form of `vs` under its risks (every joint scenario
+/// compiled and stacked, module docs), as [`plan_risk`] would solve it:
+/// for exporting (MPS) and comparing with other solvers.
+///
+/// # Errors
+/// As [`plan_risk`].
+pub fn extensive_form(vs: &ValidatedScenario, opts: &PlanOptions) -> Result<crate::model::Model> {
+    let s = vs.scenario();
+    let copts = compile_options(vs, opts);
+    let mut branches = Vec::new();
+    for j in joint_scenarios(s) {
+        branches.push(branch(vs, j, &copts)?);
+    }
+    let ties = extensive::ties(&branches);
+    Ok(extensive::build(&branches, &ties, s.risk.alpha(), s.risk.weight())?.model)
+}
+
+/// Compile options shared by every branch: every date an event can
+/// happen cuts time in every branch (so they share their decision times);
+/// risks that never happen cut nothing.
+fn compile_options(vs: &ValidatedScenario, opts: &PlanOptions) -> CompileOptions {
+    let s = vs.scenario();
+    let mut cuts: Vec<f64> = joint_scenarios(s)
+        .iter()
+        .flat_map(|j| j.events.iter())
+        .map(|&e| vs.hours_of(s.risks[e].on))
+        .collect();
+    cuts.sort_by(f64::total_cmp);
+    cuts.dedup();
+    CompileOptions {
+        fractional: fractional(vs, opts),
+        cuts: cuts.into_iter().map(Hours::from_raw).collect(),
+        ..CompileOptions::default()
+    }
 }
 
 /// A joint scenario validated and compiled.
