@@ -79,8 +79,24 @@
 //! demand-scaling proxy; events at an uncertain date within a range; an
 //! order that stands while its deliveries slip (orders and arrivals are one
 //! column here, so a slip that caps arrivals stops the order instead); the
-//! decomposition (L-shaped / Benders with warm-started subproblems) for
-//! hundreds of scenarios; chance constraints on deadlines.
+//! decomposition for whole devices (integer recourse) or a CVaR weight
+//! (both solved by the extensive form, the reason stated); chance
+//! constraints on deadlines.
+//!
+//! # Decomposition
+//!
+//! `[risk] method = "decomposition"` (or `"auto"`, the default, from
+//! [`AUTO_DECOMPOSITION_BRANCHES`] joint scenarios on) solves the same
+//! problem by a multi-cut L-shaped method over the here-and-now decisions:
+//! one subproblem per class of branches that share their history after the
+//! first event, warm-started from its last basis, cuts from its reduced
+//! costs and Farkas certificates. It is exact for fractional plans with the
+//! expected-cost objective; the result is the same [`RiskPlan`] (each
+//! branch verified), with `risk.method`, `risk.lower_bound_usd` and
+//! `risk.decomposition` (clusters, cuts, the bounds at every iteration).
+//! Whole devices and a CVaR weight are solved by the extensive form, and
+//! `risk.method_note` says why. See `risk/decompose.rs` for the method and
+//! why its bounds are honest.
 
 mod apply;
 mod decompose;
