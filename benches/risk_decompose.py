@@ -67,7 +67,7 @@ def main():
             w = subprocess.run([exe, "write", a.out, size, n], cwd=ROOT, check=True,
                                capture_output=True, text=True).stdout.split()
             toml, mps = w[0], w[1]
-            text, wall, mem = run_measured([exe, "run", toml], a.time_limit + 60)
+            text, wall, mem = run_measured([exe, "run", toml, str(a.time_limit)], a.time_limit + 600)
             ours = json.loads(text.strip().splitlines()[-1])
             h = solve_highs(mps, a.time_limit, [])
             ok = agree(ours["objective"], h["objective"], 1e-6) and ours["verified"]

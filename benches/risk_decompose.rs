@@ -8,7 +8,7 @@
 //! # write the scenario (TOML) and its extensive form (MPS)
 //! cargo bench --profile test --bench risk_decompose -- write DIR PxKxF SAMPLES [RISKS]
 //! # plan it by the decomposition: one JSON line
-//! cargo bench --profile test --bench risk_decompose -- run FILE
+//! cargo bench --profile test --bench risk_decompose -- run FILE [LIMIT_S]
 //! ```
 //!
 //! The risks: `RISKS` (default 12) independent demand shocks, each on one
@@ -118,16 +118,21 @@ fn peak_mib() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-/// `run FILE`: plans under risk by the decomposition; one JSON line.
+/// `run FILE [LIMIT_S]`: plans under risk by the decomposition (a
+/// wall-clock budget of `LIMIT_S`, 3600 s by default); one JSON line.
 fn run(args: &[String]) {
     let path = args.first().expect("FILE");
+    let limit: f64 = args.get(1).map_or(3600.0, |s| s.parse().expect("seconds"));
     let text = std::fs::read_to_string(path).expect("reads");
     let t0 = Instant::now();
     let vs = Scenario::from_toml_str(&text)
         .expect("parses")
         .validate()
         .unwrap_or_else(|r| panic!("invalid: {r}"));
-    let rp = plan_risk(&vs, &PlanOptions::default().with_fractional(true)).expect("plans");
+    let opts = PlanOptions::default()
+        .with_fractional(true)
+        .with_time_limit(std::time::Duration::from_secs_f64(limit));
+    let rp = plan_risk(&vs, &opts).expect("plans");
     let total = t0.elapsed().as_secs_f64();
     let s = &rp.summary;
     let d = s.solve.decomposition.as_ref();
@@ -136,6 +141,7 @@ fn run(args: &[String]) {
         "{}",
         serde_json::json!({
             "status": s.status,
+            "time_limit_s": limit,
             "method": s.solve.method,
             "scenarios": s.scenarios.len(),
             "objective": s.expected_cost_usd.map(fleetplan::units::Usd::get),
@@ -157,7 +163,10 @@ fn run(args: &[String]) {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     match args.first().map(String::as_str) {
         Some("write") => write(&args[1..]),
         Some("run") => run(&args[1..]),

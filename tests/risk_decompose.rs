@@ -275,3 +275,44 @@ proptest! {
         both(rent, &risks);
     }
 }
+
+/// A first stage that some branch cannot live with: `x` (Acme X, lead
+/// time 10 days, so only day-0 orders serve from day 10) is the cheap way
+/// to serve in the calm branch, but where the use of Acme X is banned from
+/// day 10 every device must be an Acme D bought on day 10 at twice the
+/// price, and the capex budget (10 D + 5 X) then caps what may be bought
+/// on day 0. The calm branch's own plan (10 X on day 0) is infeasible in
+/// the ban branch: the decomposition needs a feasibility cut (from the
+/// Farkas certificate) and still meets the extensive form.
+#[test]
+fn feasibility_cuts_meet_the_extensive_form() {
+    let base = text(10.0, "")
+        .replace(
+            "ownership = { kind = \"purchasable\", unit_price_usd = 36525 }",
+            "ownership = { kind = \"purchasable\", unit_price_usd = 36525, lead_time_days = 10 }",
+        )
+        .replace(
+            "ownership = { kind = \"rentable\", usd_per_hour = 10 }",
+            "ownership = { kind = \"purchasable\", unit_price_usd = 73050 }\nlife_years = 1",
+        );
+    assert!(base.contains("lead_time_days = 10") && base.contains("73050"));
+    let risks = "[[risks]]\nname = \"ban\"\nprobability = 0.3\non = \"2025-08-25\"\n\
+                 rule = { accelerators = [\"Acme X\"], destination = \"CN\", status = \"prohibited\", scope = \"use\" }\n\
+                 \n[budget]\ncapex_usd = 913125\n";
+    let run = |method: &str| {
+        planned(
+            &validated(&format!("{base}{}", with_method(risks, method))),
+            &frac(),
+        )
+    };
+    let ef = run("extensive");
+    let de = run("decomposition");
+    let d = de.summary.solve.decomposition.as_ref().expect("figures");
+    assert!(d.feasibility_cuts >= 1, "{}", de.to_table());
+    assert_relative_eq!(expected(&de), expected(&ef), max_relative = 1e-6);
+    assert_relative_eq!(
+        bought_on_day_0(&de),
+        bought_on_day_0(&ef),
+        max_relative = 1e-6
+    );
+}

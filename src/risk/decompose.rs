@@ -74,6 +74,10 @@ use std::collections::BTreeMap;
 /// decomposition stops.
 pub(crate) const GAP: f64 = 1e-6;
 
+/// The in-out stabilisation's weight on the master's point (the rest on
+/// the incumbent's).
+const IN_OUT: f64 = 0.5;
+
 /// Most master iterations (every loop bounded; the L-shaped method on an
 /// LP converges in finitely many).
 pub(crate) const MAX_ITERATIONS: usize = 500;
@@ -99,6 +103,8 @@ pub(crate) struct Decomposed {
     pub(crate) simplex_iterations: u64,
     /// Optimality and feasibility cuts added.
     pub(crate) cuts: usize,
+    /// Of which feasibility cuts.
+    pub(crate) feasibility_cuts: usize,
     /// Clusters (subproblems).
     pub(crate) clusters: usize,
     /// First-stage decisions (master variables).
@@ -275,6 +281,7 @@ fn run(
         bounds: Vec::new(),
         simplex_iterations: 0,
         cuts: 0,
+        feasibility_cuts: 0,
         clusters: subs.len(),
         first_stage: groups.len(),
     };
@@ -313,8 +320,15 @@ fn run(
     d.lower = master.theta_lower.iter().sum();
     let mut theta: Vec<f64> = master.theta_lower.clone();
     let mut best: Option<Vec<Vec<f64>>> = None;
+    // in-out stabilisation: the subproblems are solved at a point between
+    // the master's ŷ and the incumbent's (the core); a round that does not
+    // improve the incumbent is followed by one at the master's ŷ itself
+    let mut core = y.clone();
+    let mut at = y.clone();
+    let mut kelley = true;
     for _ in 0..MAX_ITERATIONS {
-        let step = evaluate(&mut subs, &y, &theta, sopts, &mut master, &mut d)?;
+        let step = evaluate(&mut subs, &at, (&y, &theta), sopts, &mut master, &mut d)?;
+        let mut improved = false;
         match step {
             Step::Stop(st) => {
                 d.status = st;
@@ -324,6 +338,8 @@ fn run(
                 if d.upper.is_none_or(|u| total < u) {
                     d.upper = Some(total);
                     best = Some(xs);
+                    core.clone_from(&at);
+                    improved = true;
                 }
             }
             Step::Cut => {}
@@ -334,6 +350,16 @@ fn run(
         d.bounds.push((d.lower, d.upper.unwrap_or(f64::INFINITY)));
         if closed {
             d.status = Status::Optimal;
+            if !kelley {
+                polish(
+                    &mut subs,
+                    (&y, &theta),
+                    sopts,
+                    &mut master,
+                    &mut d,
+                    &mut best,
+                )?;
+            }
             break;
         }
         if expired(sopts.deadline) {
@@ -348,6 +374,15 @@ fn run(
             }
             None => break,
         }
+        kelley = !improved && !kelley;
+        at = if kelley || d.upper.is_none() {
+            y.clone()
+        } else {
+            y.iter()
+                .zip(&core)
+                .map(|(m, c)| IN_OUT * m + (1.0 - IN_OUT) * c)
+                .collect()
+        };
         d.status = Status::IterationLimit;
     }
     if d.status == Status::Infeasible {
@@ -364,6 +399,27 @@ fn run(
         }
     }
     Ok(d)
+}
+
+/// After the gap closed at a stabilised point: the plan at the master's
+/// own point `ym` (a vertex, where the bounds meet exactly when the cuts
+/// are tight), kept when it also closes the gap.
+fn polish(
+    subs: &mut [Sub],
+    (ym, theta): (&[f64], &[f64]),
+    sopts: &SolveOptions,
+    master: &mut Master,
+    d: &mut Decomposed,
+    best: &mut Option<Vec<Vec<f64>>>,
+) -> Result<()> {
+    if let Step::Plan(total, xs) = evaluate(subs, ym, (ym, theta), sopts, master, d)?
+        && total - d.lower <= GAP * total.abs().max(1.0)
+    {
+        d.upper = Some(total);
+        *best = Some(xs);
+        d.bounds.push((d.lower, total));
+    }
+    Ok(())
 }
 
 /// The clusters' subproblems, in permuted branch order.
@@ -452,12 +508,12 @@ enum Step {
     Stop(Status),
 }
 
-/// Solves every subproblem at `y`, adding violated optimality cuts and
-/// feasibility cuts to the master.
+/// Solves every subproblem at `y`, adding optimality cuts that the
+/// master's point `ym` (with its `theta`) violates, and feasibility cuts.
 fn evaluate(
     subs: &mut [Sub],
     y: &[f64],
-    theta: &[f64],
+    (ym, theta): (&[f64], &[f64]),
     sopts: &SolveOptions,
     master: &mut Master,
     d: &mut Decomposed,
@@ -484,7 +540,9 @@ fn evaluate(
                     *g.entry(f.q).or_insert(0.0) += s.reduced_cost[f.col] / f.unit;
                 }
                 total += q;
-                if q > theta[c] + 1e-9 * q.abs().max(1.0) {
+                // the cut's value at the master's point, against its θ̂
+                let at_master = q + g.iter().map(|(&k, &v)| v * (ym[k] - y[k])).sum::<f64>();
+                if at_master > theta[c] + 1e-9 * q.abs().max(1.0) {
                     let rhs = q - g.iter().map(|(&k, &v)| v * y[k]).sum::<f64>();
                     master.cuts.push(Cut {
                         theta: Some(c),
@@ -506,6 +564,7 @@ fn evaluate(
                 };
                 master.cuts.push(cut);
                 d.cuts += 1;
+                d.feasibility_cuts += 1;
             }
             (st, _) => return Ok(Step::Stop(st)),
         }

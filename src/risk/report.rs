@@ -148,6 +148,9 @@ pub struct DecompositionFigures {
     pub first_stage: usize,
     /// Optimality and feasibility cuts added.
     pub cuts: usize,
+    /// Of which feasibility cuts (from Farkas certificates).
+    #[serde(default)]
+    pub feasibility_cuts: usize,
     /// Simplex iterations over every master and subproblem solve.
     pub simplex_iterations: u64,
     /// `[lower, upper]` bound after each iteration (USD; upper `null`
@@ -513,6 +516,7 @@ impl DecompositionFigures {
             clusters: d.clusters,
             first_stage: d.first_stage,
             cuts: d.cuts,
+            feasibility_cuts: d.feasibility_cuts,
             simplex_iterations: d.simplex_iterations,
             bounds: d
                 .bounds
