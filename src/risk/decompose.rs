@@ -326,9 +326,11 @@ fn run(
     let mut core = y.clone();
     let mut at = y.clone();
     let mut kelley = true;
+    let mut lambda = IN_OUT;
     for _ in 0..MAX_ITERATIONS {
         let step = evaluate(&mut subs, &at, (&y, &theta), sopts, &mut master, &mut d)?;
         let mut improved = false;
+        let feasible = matches!(step, Step::Plan(..));
         match step {
             Step::Stop(st) => {
                 d.status = st;
@@ -374,13 +376,19 @@ fn run(
             }
             None => break,
         }
-        kelley = !improved && !kelley;
+        // after an infeasible round, step closer to the (feasible) core
+        lambda = if feasible {
+            (2.0 * lambda).min(IN_OUT)
+        } else {
+            (lambda / 4.0).max(1e-3)
+        };
+        kelley = feasible && !improved && !kelley;
         at = if kelley || d.upper.is_none() {
             y.clone()
         } else {
             y.iter()
                 .zip(&core)
-                .map(|(m, c)| IN_OUT * m + (1.0 - IN_OUT) * c)
+                .map(|(m, c)| lambda * m + (1.0 - lambda) * c)
                 .collect()
         };
         d.status = Status::IterationLimit;
@@ -531,7 +539,17 @@ fn evaluate(
             // a basis that does not fit is only a lost warm start
             let _ = lp.set_basis(b);
         }
-        let s = lp.solve()?;
+        let s = match lp.solve() {
+            Ok(s) => s,
+            // at a point on the edge of feasibility the engine may not
+            // certify either way: a round without a cut, the next point
+            // nearer the incumbent (without one, the error stands)
+            Err(e) if e.kind() == crate::ErrorKind::Numerical && d.upper.is_some() => {
+                feasible = false;
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         d.simplex_iterations += s.iterations;
         match (s.status, s.objective) {
             (Status::Optimal, Some(q)) => {
@@ -556,15 +574,15 @@ fn evaluate(
             }
             (Status::Infeasible, _) => {
                 feasible = false;
-                let Some(Certificate::Farkas(pi)) = &s.certificate else {
-                    return Ok(Step::Stop(Status::IterationLimit));
-                };
-                let Some(cut) = feasibility_cut(lp.model(), pi, &sub.fixed) else {
-                    return Ok(Step::Stop(Status::IterationLimit));
-                };
-                master.cuts.push(cut);
-                d.cuts += 1;
-                d.feasibility_cuts += 1;
+                // without a usable certificate the round adds no cut; the
+                // next point moves toward the feasible incumbent
+                if let Some(Certificate::Farkas(pi)) = &s.certificate
+                    && let Some(cut) = feasibility_cut(lp.model(), pi, &sub.fixed)
+                {
+                    master.cuts.push(cut);
+                    d.cuts += 1;
+                    d.feasibility_cuts += 1;
+                }
             }
             (st, _) => return Ok(Step::Stop(st)),
         }
