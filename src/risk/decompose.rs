@@ -652,13 +652,16 @@ fn feasibility_cut(m: &Model, pi: &[f64], fixed: &[Fixed]) -> Option<Cut> {
     })
 }
 
+/// The master's optimum, `ŷ` and `θ̂`.
+type MasterPoint = (f64, Vec<f64>, Vec<f64>);
+
 /// Solves the master from its previous basis: its optimum, `ŷ` and `θ̂`;
 /// `None` (with the status set) when it has no optimum.
 fn solve_master(
     master: &mut Master,
     sopts: &SolveOptions,
     d: &mut Decomposed,
-) -> Result<Option<(f64, Vec<f64>, Vec<f64>)>> {
+) -> Result<Option<MasterPoint>> {
     let nq = master.lower.len();
     let nc = master.theta_lower.len();
     let opt = |v: f64| v.is_finite().then_some(v);
