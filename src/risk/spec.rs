@@ -217,6 +217,11 @@ pub struct RiskOptions {
     /// only, when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cvar_weight: Option<f64>,
+    /// How the stochastic plan is solved (`auto` when absent): the
+    /// extensive form, or the L-shaped decomposition
+    /// ([`crate::risk`] module docs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<RiskMethod>,
     /// What the plan optimises: the expected cost (+ λ·CVaR), the default;
     /// or `"chance"`: the same, subject to every training deadline being
     /// met with probability at least `deadline_probability` (module docs).
@@ -242,6 +247,27 @@ pub enum RiskObjective {
     /// scenario; branches not selected may run late, to the horizon).
     Chance,
 }
+
+/// How a plan under risk is solved (`[risk] method`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum RiskMethod {
+    /// The decomposition from [`AUTO_DECOMPOSITION_BRANCHES`] joint
+    /// scenarios on when it applies (fractional devices, no CVaR weight),
+    /// the extensive form otherwise.
+    #[default]
+    Auto,
+    /// Every branch stacked in one model, solved by the engine.
+    Extensive,
+    /// The multi-cut L-shaped method over the here-and-now decisions (exact
+    /// for fractional plans); the extensive form, with the reason stated,
+    /// where it does not apply.
+    Decomposition,
+}
+
+/// Joint scenarios from which `method = "auto"` decomposes.
+pub const AUTO_DECOMPOSITION_BRANCHES: usize = 64;
 
 /// How the joint scenarios of a scenario with risks are formed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
