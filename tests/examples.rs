@@ -197,8 +197,26 @@ const MEASURED: &[(&str, calibration::Kind, f64, f64)] = &[
     ),
     ("h20-prefill", calibration::Kind::HeldOut, 2_062.5, -0.7001),
     ("h20-decode", calibration::Kind::HeldOut, 714.0, -0.1531),
+    (
+        "h20-prefill-own",
+        calibration::Kind::Consistency,
+        2_062.5,
+        0.0001,
+    ),
     ("910c-prefill", calibration::Kind::HeldOut, 6_688.0, -0.5301),
     ("910c-decode", calibration::Kind::HeldOut, 1_943.0, 0.0929),
+    (
+        "910c-prefill-own",
+        calibration::Kind::Consistency,
+        6_688.0,
+        0.0011,
+    ),
+    (
+        "910c-decode-own",
+        calibration::Kind::Consistency,
+        1_943.0,
+        -0.0064,
+    ),
 ];
 
 #[test]
@@ -238,8 +256,18 @@ fn calibration_errors_are_the_measured_ones() {
         c.day6_compute_efficiency.get(),
         c.day6_memory_efficiency.get(),
     );
-    assert!((d(fleetplan::perf::defaults::prefill_efficiency()) - c_fit).abs() < 0.0006);
-    assert!((d(fleetplan::perf::defaults::decode_memory_efficiency()) - m_fit).abs() < 0.005);
+    let h800 = fleetplan::catalog::Catalog::builtin();
+    let h800 = h800.get("H800").expect("builtin");
+    let day6 = |stage| {
+        fleetplan::perf::defaults::serving_efficiency(
+            h800,
+            fleetplan::fleet::SoftwareStack::Cuda,
+            stage,
+        )
+    };
+    use fleetplan::perf::defaults::ServingStage;
+    assert!((d(day6(ServingStage::Prefill)) - c_fit).abs() < 0.0006);
+    assert!((d(day6(ServingStage::Decode)) - m_fit).abs() < 0.005);
 }
 
 /// The flagship over time: the plan verifies and meets every phase; its
