@@ -323,7 +323,7 @@ fn mixed_scenario(measured: &str) -> fleetplan::scenario::ValidatedScenario {
     let text = format!(
         r#"
 name = "mixed"
-start_date = "2025-03-01"
+start = "2025-03-01"
 horizon_days = 1
 jurisdiction = "CN"
 objective = "min_cost"
