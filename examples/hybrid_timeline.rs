@@ -22,7 +22,7 @@ use fleetplan::scenario::{CapexBasis, Economics, Scenario};
 pub const SCENARIO: &str = include_str!("scenarios/hybrid_timeline.toml");
 
 /// The planner's options: whole devices, proven within 0.1% of the optimum
-/// (about $0.1M on a plan of $110M, below the precision of any input).
+/// (about $0.07M on a plan of $68M, below the precision of any input).
 #[must_use]
 pub fn options() -> PlanOptions {
     PlanOptions::default().with_mip_gap(1e-3)
