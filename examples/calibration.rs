@@ -26,10 +26,12 @@
 //! (architecture, token counts, device counts, deployment shape, latency
 //! targets); the published *results* are compared with, never used.
 
+use fleetplan::catalog::Sourced;
 use fleetplan::catalog::{Accelerator, Catalog, Precision, Support};
 use fleetplan::fleet::SoftwareStack;
-use fleetplan::catalog::Sourced;
-use fleetplan::perf::defaults::{self, MfuReference, ModelType, ServingEfficiencyRow, ServingStage};
+use fleetplan::perf::defaults::{
+    self, MfuReference, ModelType, ServingEfficiencyRow, ServingStage,
+};
 use fleetplan::perf::flops::{AttentionShape, FlopsRule, TransformerShape};
 use fleetplan::perf::inference::{
     DecodeInputs, compute_efficiency_for, decode, memory_efficiency_for, prefill_rate,
@@ -429,7 +431,9 @@ fn pick(
     let from = rows
         .iter()
         .find(|r| {
-            r.stage == stage && (r.value - v.get()).abs() < 1e-12 && s.sources.iter().any(|u| u == r.url)
+            r.stage == stage
+                && (r.value - v.get()).abs() < 1e-12
+                && s.sources.iter().any(|u| u == r.url)
         })
         .map_or("?", |r| r.measured_on);
     Ok((v, format!("{how}{from} {}", stage.as_str())))
@@ -540,13 +544,21 @@ fn h20_rows(cat: &Catalog) -> Result<Vec<Row>> {
     let held = rows_without("H20");
     let (e_c, c_from) = pick(&held, h20, cuda, ServingStage::Prefill)?;
     let (e_m, m_from) = pick(&held, h20, cuda, ServingStage::Decode)?;
-    let (own_c, own_from) = pick(defaults::serving_efficiency_rows(), h20, cuda, ServingStage::Prefill)?;
+    let (own_c, own_from) = pick(
+        defaults::serving_efficiency_rows(),
+        h20,
+        cuda,
+        ServingStage::Prefill,
+    )?;
     let h20_fp8 = dense(h20, Precision::Fp8)?;
     let published_prefill = 16.5e3 / 8.0;
     let serving = Serving {
         peak: h20_fp8,
         hbm: h20.hbm_capacity.value.ok_or_else(|| missing("HBM"))?,
-        bw: h20.hbm_bandwidth.value.ok_or_else(|| missing("HBM bandwidth"))?,
+        bw: h20
+            .hbm_bandwidth
+            .value
+            .ok_or_else(|| missing("HBM bandwidth"))?,
         batch: 48 * 16,
         context: 4096 + 768,
         kv: 576.0 * 61.0,
@@ -605,7 +617,10 @@ fn ascend_rows(cat: &Catalog) -> Result<Vec<Row>> {
     let cm = Serving {
         peak: c910_int8,
         hbm: c910.hbm_capacity.value.ok_or_else(|| missing("HBM"))?,
-        bw: c910.hbm_bandwidth.value.ok_or_else(|| missing("HBM bandwidth"))?,
+        bw: c910
+            .hbm_bandwidth
+            .value
+            .ok_or_else(|| missing("HBM bandwidth"))?,
         batch: 96 * 160,
         context: 4096,
         kv: MLA_BF16,

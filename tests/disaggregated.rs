@@ -510,11 +510,7 @@ fn example_h800_prefill_h20_decode() {
         assert_ne!(t.prefill_pool, t.decode_pool);
         assert!(t.peak_bytes_per_s.get() <= 1e12 * (1.0 + 1e-9));
     }
-    assert!(
-        d.schedule
-            .iter()
-            .any(|s| s.role == Some(ServeRole::Decode))
-    );
+    assert!(d.schedule.iter().any(|s| s.role == Some(ServeRole::Decode)));
     sc.phases[0].disaggregation = None;
     let c = solve(&sc.validate().expect("valid"));
     assert!(c.kv_transfers.is_empty());

@@ -411,7 +411,10 @@ fn each_half_of_serving_takes_its_own_source() {
     assert_eq!(o, "scenario");
     assert!(n.starts_with("measured"), "{n}");
     let (_, n) = source_note(&dec_only, "rate source");
-    assert!(n.starts_with("mixed: decode measured, prefill roofline"), "{n}");
+    assert!(
+        n.starts_with("mixed: decode measured, prefill roofline"),
+        "{n}"
+    );
 
     let pre_only = mixed_scenario(
         "[[phases.measured]]\naccelerator = \"H800\"\nprefill_tokens_per_s = 9_212.5\n",
@@ -469,7 +472,11 @@ fn held_out_serving_predictions_are_printed_and_within_4x() {
             "{key}: {line} not printed"
         );
         // never fitted on the part predicted
-        let part = if key.starts_with("h20") { "H20" } else { "910C" };
+        let part = if key.starts_with("h20") {
+            "H20"
+        } else {
+            "910C"
+        };
         let used = r.fitted_on.split_once(':').map_or("", |x| x.1);
         assert!(!used.is_empty() && !used.contains(part), "{}", r.fitted_on);
     }

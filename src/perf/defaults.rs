@@ -470,9 +470,7 @@ pub fn serving_efficiency_from(
     stack: SoftwareStack,
     stage: ServingStage,
 ) -> Option<Sourced<Fraction>> {
-    let same = rows
-        .iter()
-        .filter(|r| r.stack == stack && r.stage == stage);
+    let same = rows.iter().filter(|r| r.stack == stack && r.stage == stage);
     if let Some(r) = same.clone().find(|r| a.answers_to(r.measured_on)) {
         return Some(sourced(
             Fraction::from_raw(r.value),
@@ -738,20 +736,38 @@ mod tests {
         assert_eq!((v(&h20), h20.confidence), (0.587, Confidence::Derived));
         for part in ["H100", "H200", "B200", "A100"] {
             let e = get(part, cuda, pre);
-            assert_eq!((v(&e), e.confidence), (0.176, Confidence::Estimate), "{part}");
-            assert!(e.note.as_deref().is_some_and(|n| n.contains("measured on the H800")));
+            assert_eq!(
+                (v(&e), e.confidence),
+                (0.176, Confidence::Estimate),
+                "{part}"
+            );
+            assert!(
+                e.note
+                    .as_deref()
+                    .is_some_and(|n| n.contains("measured on the H800"))
+            );
         }
         assert_eq!(v(&get("H20", cuda, dec)), 0.22);
         let cann = SoftwareStack::Cann;
         let c910 = get("Ascend 910C", cann, pre);
         assert_eq!((v(&c910), c910.confidence), (0.375, Confidence::Derived));
-        assert_eq!(get("Ascend 910C", cann, dec).confidence, Confidence::Estimate);
-        assert_eq!(get("Ascend 910B", cann, pre).confidence, Confidence::Estimate);
+        assert_eq!(
+            get("Ascend 910C", cann, dec).confidence,
+            Confidence::Estimate
+        );
+        assert_eq!(
+            get("Ascend 910B", cann, pre).confidence,
+            Confidence::Estimate
+        );
         // ROCm: nothing published; the lowest measured figure, flagged
         for (stage, low) in [(pre, 0.176), (dec, 0.20)] {
             let e = get("MI300X", SoftwareStack::Rocm, stage);
             assert_eq!((v(&e), e.confidence), (low, Confidence::Estimate));
-            assert!(e.note.as_deref().is_some_and(|n| n.contains("unknown for the rocm stack")));
+            assert!(
+                e.note
+                    .as_deref()
+                    .is_some_and(|n| n.contains("unknown for the rocm stack"))
+            );
         }
         assert!(serving_efficiency_from(&[], cat.get("H800").expect("b"), cuda, pre).is_none());
         assert!(serving_efficiency_fallback_from(&[], cuda, pre).is_none());

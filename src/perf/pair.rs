@@ -698,7 +698,8 @@ impl<'s> PerfModel<'s> {
                     .inference
                     .map(Resolved::scenario)
                     .or_else(|| {
-                        let e = defaults::serving_efficiency(a, p.software(), ServingStage::Prefill);
+                        let e =
+                            defaults::serving_efficiency(a, p.software(), ServingStage::Prefill);
                         Resolved::from(&e, Origin::Default)
                     })
                     .unwrap_or_else(|| Resolved::scenario(Fraction::ZERO));
@@ -1559,8 +1560,9 @@ impl<'s> PerfModel<'s> {
             }
         }
         let fit = || match &pp.hbm {
-            Some(h) => replica_devices(weights, Bytes::ZERO, 0, 0, h.value, usable)
-                .map_or(1, u64::from),
+            Some(h) => {
+                replica_devices(weights, Bytes::ZERO, 0, 0, h.value, usable).map_or(1, u64::from)
+            }
             None => 1,
         };
         let (prefill, decode, replica, tpot) = match (pre_m, dec_m) {
@@ -1648,7 +1650,9 @@ impl<'s> PerfModel<'s> {
         };
         if let Some(dec) = known.1 {
             let r = match &pp.hbm {
-                Some(h) => replica_devices(weights, Bytes::ZERO, 0, 0, h.value, usable).unwrap_or(1),
+                Some(h) => {
+                    replica_devices(weights, Bytes::ZERO, 0, 0, h.value, usable).unwrap_or(1)
+                }
                 None => 1,
             };
             if !ttft_ok(f64::from(r)) {
