@@ -17,15 +17,15 @@
 //! probabilities at which that split changes (bisection to 0.01). It
 //! reports what the model finds, whatever that is.
 //!
-//! What it found on 2026-12-05 (fractional plans, 11 points and 12
-//! bisection probes, 1.5 s in all): the expected cost rises from $110.008M
-//! (p = 0) to $110.412M (p = 0.9) and is $110.189M at p = 1 (the failure
-//! certain, no branch to hedge for); the 50% domestic share makes the run
-//! started on day 180 an even split, 501.7 Ascend and 501.7 Nvidia
-//! devices, up to p ≈ 0.79; it shrinks in steps (between p = 0.794 and
-//! 0.800, 0.838 and 0.844, 0.931 and 0.938: 473.4 + 473.4 at p = 0.8,
-//! 419.2 + 419.2 at 0.9) until nothing is started before the failure's day
-//! at p = 1 (the run waits for day 270). VSS is infinite at every p: the
+//! What it found on 2026-12-05, after issue 17 item 2 (serving rated per
+//! vendor stack and part; the 910C pool no longer sets `mfu`): the
+//! expected cost rises from $69.280M (p = 0) to $69.775M (p = 0.9) and is
+//! $69.581M at p = 1 (the failure certain, no branch to hedge for); the
+//! 50% domestic share makes the run started on day 180 an even split,
+//! 521.2 Ascend and 521.2 Nvidia devices, up to p ≈ 0.84; it shrinks in
+//! steps (between p = 0.844 and 0.850, 0.950 and 0.956: 448.5 + 448.5 at
+//! p = 0.9) until nothing is started before the failure's day at p = 1
+//! (the run waits for day 270). VSS is infinite at every p: the
 //! deterministic plan counts on H20s that the revocation branch cannot
 //! buy, not on the failure.
 //!

@@ -455,3 +455,33 @@ fn lp_solve_refuses_endless_lines_and_huge_entries() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("line 6") && err.contains("1e15"), "{err}");
 }
+
+/// `plan` on a risky scenario with a chance constraint on its deadline
+/// (`examples/scenarios/risk_chance.toml`): the table says which branches
+/// meet it, the JSON has `risk.chance = { q, achieved, met }` with the
+/// branches met weighing at least q.
+#[test]
+fn plan_handles_a_chance_constraint_on_deadlines() {
+    let file = sample("risk_chance.toml");
+    let o = fleetplan(&["plan", &file]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let t = stdout(&o);
+    assert!(t.contains("chance constraint"), "{t}");
+    assert!(t.contains("ascend-fails@2025-08-30"), "{t}");
+    let o = fleetplan(&["plan", &file, "--format", "json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    let c = &v["risk"]["chance"];
+    assert_eq!(c["q"], 0.6);
+    let achieved = c["achieved"].as_f64().expect("achieved");
+    assert!(achieved >= 0.6 - 1e-9, "{c}");
+    let met = c["met"].as_array().expect("met");
+    let p: f64 = v["risk"]["scenarios"]
+        .as_array()
+        .expect("scenarios")
+        .iter()
+        .filter(|s| met.contains(&s["name"]))
+        .map(|s| s["probability"].as_f64().expect("p"))
+        .sum();
+    assert!((p - achieved).abs() < 1e-9, "{p} vs {achieved}");
+}

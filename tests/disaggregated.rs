@@ -493,9 +493,12 @@ context_length = 4096
 }
 
 /// The example: 1,000 owned H800 and purchasable H20 at Day-6 traffic.
-/// Disaggregated (prefill on H800, decode on H20 over the 1 TB/s link) it
-/// costs less than co-located with the same fleet (the file without
-/// `[phases.disaggregation]`), buys fewer H20, and both plans verify.
+/// Disaggregated (pairs of the two pools, KV moved within the bandwidth
+/// bound) it costs less than co-located with the same fleet (the file
+/// without `[phases.disaggregation]`), buys fewer H20, and both plans
+/// verify. Which way round the pairs go is the model's answer, not pinned:
+/// with the H20 rated at its own measured prefill efficiency (issue 17 item
+/// 2) most requests prefill on H20 and decode on the H800s.
 #[test]
 fn example_h800_prefill_h20_decode() {
     let text = std::fs::read_to_string("examples/scenarios/disaggregated.toml").expect("file");
@@ -504,17 +507,10 @@ fn example_h800_prefill_h20_decode() {
     let d = solve(&vs);
     assert!(!d.kv_transfers.is_empty());
     for t in &d.kv_transfers {
-        assert_eq!(
-            (t.prefill_pool.as_str(), t.decode_pool.as_str()),
-            ("h800", "h20-buy")
-        );
+        assert_ne!(t.prefill_pool, t.decode_pool);
         assert!(t.peak_bytes_per_s.get() <= 1e12 * (1.0 + 1e-9));
     }
-    assert!(
-        d.schedule
-            .iter()
-            .any(|s| s.pool == "h20-buy" && s.role == Some(ServeRole::Decode))
-    );
+    assert!(d.schedule.iter().any(|s| s.role == Some(ServeRole::Decode)));
     sc.phases[0].disaggregation = None;
     let c = solve(&sc.validate().expect("valid"));
     assert!(c.kv_transfers.is_empty());

@@ -454,3 +454,63 @@ tokens_per_day = [{ from = "2025-02-22", input = 20937500000.0, output = 8125000
         assert_eq!(p.phases[0].demand_met, 1.0);
     }
 }
+
+/// Found by the `structured` fuzz target (2026-12-05): a `min_makespan`
+/// objective naming an inference phase planned its service window down to
+/// 0.66 hours and reported `optimal`, and the verifier rejected the plan
+/// (demand unserved over the rest of the window). An inference phase has
+/// no finish to bring forward: naming one is a coded validation error at
+/// its path.
+#[test]
+fn a_makespan_objective_naming_an_inference_phase_is_refused() {
+    let text = r#"
+name = "fuzz"
+start = "2024-09-12"
+horizon_days = 225.0
+jurisdiction = "AE"
+period_days = 54.84375
+objective = { kind = "min_makespan", phases = ["phase0"] }
+
+[[pools]]
+name = "pool0"
+accelerator = "H100"
+restart_s = 1200.0
+ownership = { kind = "purchasable", unit_price_usd = 93750.0 }
+deliveries = [{ from = "2024-04-01", max_per_period = 508 }]
+
+[[pools]]
+name = "pool1"
+accelerator = "H100"
+count = 256
+site = "US"
+ownership = { kind = "owned", depreciation_days = 456.5 }
+
+[[phases]]
+name = "phase0"
+kind = "inference"
+precision = "bf16"
+model = { total_params = 12578125000, active_params = 3531250000, layers = 8, hidden = 1024, seq_len = 1024, heads = 8 }
+tokens_per_day = { input = 2500000000.0, output = 500000000.0 }
+"#;
+    let r = Scenario::from_toml_str(text)
+        .expect("parses")
+        .validate()
+        .expect_err("an inference phase has no makespan");
+    assert!(
+        r.has(IssueCode::MakespanInference, "objective.phases[0]"),
+        "{r}"
+    );
+    // Without the objective the same scenario plans, verified.
+    let vs = Scenario::from_toml_str(&text.replace(
+        r#"objective = { kind = "min_makespan", phases = ["phase0"] }"#,
+        "",
+    ))
+    .expect("parses")
+    .validate()
+    .expect("valid");
+    for fractional in [false, true] {
+        let p = plan(&vs, &PlanOptions::default().with_fractional(fractional)).expect("plans");
+        assert_eq!(p.status, PlanStatus::Optimal);
+        assert!(p.verified, "{}", p.verification);
+    }
+}

@@ -27,13 +27,16 @@
 //!
 //! # Fitting the efficiencies
 //!
-//! The two efficiencies are fitted to one published deployment by inverting
+//! The two efficiencies are fitted to published deployments by inverting
 //! the roofline ([`compute_efficiency_for`], [`memory_efficiency_for`]); the
-//! defaults ([`super::defaults`]) are these fits to DeepSeek's Day-6 H800
-//! figures. Reproducing Day-6 with them is therefore a consistency check of
-//! the arithmetic, not a test; `examples/calibration.rs` predicts other
-//! deployments (H20, Ascend 910C) that the fit never saw and prints the
-//! errors.
+//! defaults ([`super::defaults::serving_efficiency`]) keep one fit per
+//! (vendor stack, phase, part measured on): CUDA prefill on the H800
+//! (DeepSeek Day-6) and the H20 (LMSYS/Ant), CUDA decode on the H800, CANN
+//! prefill and decode on the 910C (CloudMatrix-Infer); a stack without a
+//! measurement gets a stated conservative fallback `[E]`. Reproducing a
+//! source with its own fit is a consistency check of the arithmetic, not a
+//! test; `examples/calibration.rs` predicts the H20 and the 910C from the
+//! rows without their own (leave-one-out) and prints the errors.
 
 use crate::units::{Bytes, BytesPerSec, Flops, FlopsPerSec, Fraction, Seconds, TokensPerSec};
 

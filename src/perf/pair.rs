@@ -22,7 +22,7 @@
 //!   `input_computed` excludes cache hits for the roofline model and measured
 //!   prefill figures count every input token (as DeepSeek publishes them).
 
-use super::defaults::{self, ModelType};
+use super::defaults::{self, ModelType, ServingStage};
 use super::fit::{self, CurveForm, FitReport};
 use super::flops::{AttentionShape, FlopsRule, TransformerShape};
 use super::inference::{DecodeInputs, best_decode, prefill_rate, replica_devices};
@@ -126,8 +126,13 @@ pub struct InferencePair {
     pub replica: u64,
     /// Time per output token at the chosen batch, when modelled.
     pub tpot: Option<Seconds>,
-    /// Whether measured figures were used.
+    /// Whether the prefill rate is the scenario's measured figure (it then
+    /// counts every input token, cache hits included); else the roofline's.
     pub measured: bool,
+    /// Whether the decode rate is the scenario's measured figure; else the
+    /// roofline's. Each half takes its own source: measured first,
+    /// roofline second.
+    pub decode_measured: bool,
     /// Fraction of the daily demand one device serves.
     pub share_per_device: f64,
 }
@@ -463,7 +468,11 @@ struct PoolPerf {
     scale_out: Option<Resolved<BytesPerSec>>,
     /// MFU by [`mfu_index`] (phase kind, model type, precision).
     mfu: Vec<Option<TrainMfu>>,
+    /// Compute efficiency of serving (prefill, and decode's compute roof):
+    /// the pool's inference MFU, else the stack's sourced default.
     infer_eff: Resolved<Fraction>,
+    /// Memory-bandwidth efficiency of decode: the stack's sourced default.
+    decode_eff: Resolved<Fraction>,
     mtbf: Option<Resolved<Hours>>,
     checkpoint: Resolved<Seconds>,
     restart: Resolved<Seconds>,
@@ -501,6 +510,7 @@ impl PoolPerf {
             }
         }
         key.push(self.infer_eff.value.get().to_bits());
+        key.push(self.decode_eff.value.get().to_bits());
         opt(key, self.mtbf.as_ref().map(|r| r.value.get()));
         key.push(self.checkpoint.value.get().to_bits());
         key.push(self.restart.value.get().to_bits());
@@ -586,7 +596,6 @@ pub(crate) struct PerfData {
     phases: Vec<PhasePerf>,
     comm: CommModel,
     comm_source: (Sourced<f64>, Sourced<Fraction>),
-    decode_mem_eff: Sourced<Fraction>,
     usable: Sourced<Fraction>,
     state_bytes: Sourced<f64>,
 }
@@ -688,8 +697,17 @@ impl<'s> PerfModel<'s> {
                     .mfu
                     .inference
                     .map(Resolved::scenario)
-                    .or_else(|| Resolved::from(&defaults::prefill_efficiency(), Origin::Default))
+                    .or_else(|| {
+                        let e =
+                            defaults::serving_efficiency(a, p.software(), ServingStage::Prefill);
+                        Resolved::from(&e, Origin::Default)
+                    })
                     .unwrap_or_else(|| Resolved::scenario(Fraction::ZERO));
+                let decode_eff = Resolved::from(
+                    &defaults::serving_efficiency(a, p.software(), ServingStage::Decode),
+                    Origin::Default,
+                )
+                .unwrap_or_else(|| Resolved::scenario(Fraction::ZERO));
                 let mtbf = spec
                     .mtbf_hours
                     .map(Resolved::scenario)
@@ -727,6 +745,7 @@ impl<'s> PerfModel<'s> {
                     ),
                     mfu,
                     infer_eff,
+                    decode_eff,
                     mtbf,
                     checkpoint,
                     restart,
@@ -811,7 +830,6 @@ impl<'s> PerfModel<'s> {
                     overlap: overlap.value.unwrap_or(Fraction::ZERO),
                 },
                 comm_source: (kappa, overlap),
-                decode_mem_eff: defaults::decode_memory_efficiency(),
                 usable: defaults::usable_memory(),
                 state_bytes: defaults::training_bytes_per_param(),
             }),
@@ -1500,6 +1518,10 @@ impl<'s> PerfModel<'s> {
         }
     }
 
+    /// An inference pair: each half of the rate (prefill, decode) from the
+    /// phase's measured figure for the accelerator when it gives that half,
+    /// else from the roofline (measured first, roofline second, per half);
+    /// `explain` records the source of each.
     fn inference(
         &self,
         pp: &PoolPerf,
@@ -1511,102 +1533,97 @@ impl<'s> PerfModel<'s> {
         let usable = self.d.usable.value.unwrap_or(Fraction::ONE);
         let weights = Bytes::from_raw(hp.total_params * precision.bytes());
         rec.record(|| plain("weights", weights.gb(), "GB", Origin::Derived));
-        let day = 86_400.0;
+        let pre_m = measured.and_then(|m| m.prefill_at(hp.concurrency));
+        let dec_m = measured.and_then(|m| m.decode_at(hp.concurrency));
+        record_sources(measured, pre_m.is_some(), dec_m.is_some(), hp, rec);
         if let Some(m) = measured {
-            let (Some(pre), Some(dec)) =
-                (m.prefill_at(hp.concurrency), m.decode_at(hp.concurrency))
-            else {
-                return Err(Unfit::Ineligible(Ineligible::PeakUnknown { precision }));
-            };
-            rec.record(|| Factor {
-                note: Some(measured_source(m, hp.concurrency)),
-                ..plain("rate source", f64::NAN, "", Origin::Scenario)
-            });
-            let note = m.note.clone();
-            let sources = m.sources.clone();
             let mk = |name, v: TokensPerSec| Factor {
-                sources: sources.clone(),
-                note: note.clone(),
+                sources: m.sources.clone(),
+                note: m.note.clone(),
                 ..plain(name, v.get(), "tokens/s", Origin::Scenario)
             };
-            rec.record(|| mk("measured prefill (all input tokens)", pre));
-            rec.record(|| mk("measured decode", dec));
-            if let (Some(limit), Some(at)) = (hp.tpot, m.at_tpot_s)
-                && at.get() > limit.get()
-            {
-                return Err(Unfit::Latency);
+            if let Some(pre) = pre_m {
+                rec.record(|| mk("measured prefill (all input tokens)", pre));
+                if let (Some(limit), Some(at)) = (hp.ttft, m.at_ttft_s)
+                    && at.get() > limit.get()
+                {
+                    return Err(Unfit::Latency);
+                }
             }
-            if let (Some(limit), Some(at)) = (hp.ttft, m.at_ttft_s)
-                && at.get() > limit.get()
-            {
-                return Err(Unfit::Latency);
+            if let Some(dec) = dec_m {
+                rec.record(|| mk("measured decode", dec));
+                if let (Some(limit), Some(at)) = (hp.tpot, m.at_tpot_s)
+                    && at.get() > limit.get()
+                {
+                    return Err(Unfit::Latency);
+                }
             }
-            let replica = match &pp.hbm {
-                Some(h) => replica_devices(weights, Bytes::ZERO, 0, 0, h.value, usable)
-                    .map_or(1, u64::from),
-                None => 1,
-            };
-            let secs = hp.input / pre.get().max(f64::MIN_POSITIVE)
-                + hp.output / dec.get().max(f64::MIN_POSITIVE);
-            let share = if secs > 0.0 {
-                day / secs
-            } else {
-                f64::INFINITY
-            };
-            rec.record(|| {
-                plain(
-                    "share of daily demand per device",
-                    share,
-                    "",
-                    Origin::Derived,
-                )
-            });
-            return Ok(InferencePair {
-                precision,
-                prefill: pre,
-                decode: dec,
-                replica,
-                tpot: m.at_tpot_s,
-                measured: true,
-                share_per_device: share,
-            });
         }
-        rec.record(|| Factor {
-            note: Some(
-                "roofline (no measured figure for this accelerator): prefill compute-bound, decode bandwidth-bound, with the sourced default efficiencies below (fitted on DeepSeek's Day-6 H800 figures; held-out errors in their notes) or the pool's inference MFU".to_owned(),
-            ),
-            ..plain("rate source", f64::NAN, "", Origin::Default)
+        let fit = || match &pp.hbm {
+            Some(h) => {
+                replica_devices(weights, Bytes::ZERO, 0, 0, h.value, usable).map_or(1, u64::from)
+            }
+            None => 1,
+        };
+        let (prefill, decode, replica, tpot) = match (pre_m, dec_m) {
+            (Some(pre), Some(dec)) => (pre, dec, fit(), measured.and_then(|m| m.at_tpot_s)),
+            _ => {
+                let r = self.roofline(pp, hp, precision, weights, (pre_m, dec_m), rec)?;
+                (r.0, r.1, r.2.unwrap_or_else(fit), r.3)
+            }
+        };
+        // a measured prefill counts every input token (cache hits included)
+        let computed_input = if pre_m.is_some() {
+            hp.input
+        } else {
+            hp.input * (1.0 - hp.cache_hit)
+        };
+        let secs = computed_input / prefill.get().max(f64::MIN_POSITIVE)
+            + hp.output / decode.get().max(f64::MIN_POSITIVE);
+        let share = if secs > 0.0 {
+            86_400.0 / secs
+        } else {
+            f64::INFINITY
+        };
+        rec.record(|| {
+            plain(
+                "share of daily demand per device",
+                share,
+                "",
+                Origin::Derived,
+            )
         });
+        Ok(InferencePair {
+            precision,
+            prefill,
+            decode,
+            replica,
+            tpot,
+            measured: pre_m.is_some(),
+            decode_measured: dec_m.is_some(),
+            share_per_device: share,
+        })
+    }
+
+    /// The roofline halves the measured figure does not give (`known`:
+    /// the measured prefill and decode, when given): (prefill, decode,
+    /// replica when the decode point sets it, TPOT).
+    fn roofline(
+        &self,
+        pp: &PoolPerf,
+        hp: &PhasePerf,
+        precision: Precision,
+        weights: Bytes,
+        known: (Option<TokensPerSec>, Option<TokensPerSec>),
+        rec: &mut impl Recorder,
+    ) -> Result<(TokensPerSec, TokensPerSec, Option<u64>, Option<Seconds>), Unfit> {
+        let usable = self.d.usable.value.unwrap_or(Fraction::ONE);
         let peak = self
             .peak(pp, precision, rec)
             .ok_or(Unfit::Ineligible(Ineligible::PeakUnknown { precision }))?;
-        let (hbm, bw) = match (&pp.hbm, &pp.hbm_bw) {
-            (Some(h), Some(b)) => (h, b),
-            _ => return Err(Unfit::MemoryUnknown),
-        };
-        rec.record(|| hbm.factor("HBM capacity", hbm.value.gb(), "GB"));
-        rec.record(|| bw.factor("HBM bandwidth", bw.value.gb_per_sec() / 1000.0, "TB/s"));
         let context = hp.context.ok_or(Unfit::ContextUnknown)?;
-        let kv = hp
-            .kv_bytes
-            .or_else(|| {
-                hp.kv_per_token_elems
-                    .map(|e| Bytes::from_raw(e * precision.bytes()))
-            })
-            .ok_or(Unfit::KvUnknown)?;
-        rec.record(|| plain("KV cache per token", kv.get(), "bytes", Origin::Derived));
         let eff = pp.infer_eff.value;
         rec.record(|| pp.infer_eff.factor("compute efficiency", eff.get(), ""));
-        let mem_eff = self.d.decode_mem_eff.value.unwrap_or(Fraction::ONE);
-        rec.record(|| {
-            from_sourced(
-                "memory efficiency",
-                mem_eff.get(),
-                "",
-                Origin::Default,
-                &self.d.decode_mem_eff,
-            )
-        });
         let f_fwd = hp.shape.inference_flops_per_token(Some(context));
         rec.record(|| {
             plain(
@@ -1616,7 +1633,49 @@ impl<'s> PerfModel<'s> {
                 Origin::Derived,
             )
         });
-        let pre = prefill_rate(peak, eff, f_fwd).ok_or(Unfit::WorkUnknown)?;
+        let pre = match known.0 {
+            Some(p) => p,
+            None => {
+                let p = prefill_rate(peak, eff, f_fwd).ok_or(Unfit::WorkUnknown)?;
+                rec.record(|| plain("prefill rate", p.get(), "tokens/s", Origin::Derived));
+                p
+            }
+        };
+        let ttft_ok = |replica: f64| {
+            hp.ttft.is_none_or(|ttft| {
+                known.0.is_some()
+                    || f64::from(context) * f_fwd.get() / (replica * peak.get() * eff.get())
+                        <= ttft.get()
+            })
+        };
+        if let Some(dec) = known.1 {
+            let r = match &pp.hbm {
+                Some(h) => {
+                    replica_devices(weights, Bytes::ZERO, 0, 0, h.value, usable).unwrap_or(1)
+                }
+                None => 1,
+            };
+            if !ttft_ok(f64::from(r)) {
+                return Err(Unfit::Latency);
+            }
+            return Ok((pre, dec, Some(u64::from(r)), None));
+        }
+        let (hbm, bw) = match (&pp.hbm, &pp.hbm_bw) {
+            (Some(h), Some(b)) => (h, b),
+            _ => return Err(Unfit::MemoryUnknown),
+        };
+        rec.record(|| hbm.factor("HBM capacity", hbm.value.gb(), "GB"));
+        rec.record(|| bw.factor("HBM bandwidth", bw.value.gb_per_sec() / 1000.0, "TB/s"));
+        let kv = hp
+            .kv_bytes
+            .or_else(|| {
+                hp.kv_per_token_elems
+                    .map(|e| Bytes::from_raw(e * precision.bytes()))
+            })
+            .ok_or(Unfit::KvUnknown)?;
+        rec.record(|| plain("KV cache per token", kv.get(), "bytes", Origin::Derived));
+        let mem_eff = pp.decode_eff.value;
+        rec.record(|| pp.decode_eff.factor("memory efficiency", mem_eff.get(), ""));
         let inp = DecodeInputs {
             weights,
             active_weights: Bytes::from_raw(hp.shape.active_params * precision.bytes()),
@@ -1631,14 +1690,9 @@ impl<'s> PerfModel<'s> {
             compute_efficiency: eff,
         };
         let point = best_decode(&inp, hp.max_batch, hp.tpot).ok_or(Unfit::Latency)?;
-        if let Some(ttft) = hp.ttft {
-            let t = f64::from(context) * f_fwd.get()
-                / (f64::from(point.replica) * peak.get() * eff.get());
-            if t > ttft.get() {
-                return Err(Unfit::Latency);
-            }
+        if !ttft_ok(f64::from(point.replica)) {
+            return Err(Unfit::Latency);
         }
-        rec.record(|| plain("prefill rate", pre.get(), "tokens/s", Origin::Derived));
         rec.record(|| {
             plain(
                 "decode batch",
@@ -1664,30 +1718,51 @@ impl<'s> PerfModel<'s> {
             )
         });
         rec.record(|| plain("decode rate", point.rate.get(), "tokens/s", Origin::Derived));
-        let computed_input = hp.input * (1.0 - hp.cache_hit);
-        let secs = computed_input / pre.get() + hp.output / point.rate.get();
-        let share = if secs > 0.0 {
-            day / secs
-        } else {
-            f64::INFINITY
-        };
-        rec.record(|| {
-            plain(
-                "share of daily demand per device",
-                share,
-                "",
-                Origin::Derived,
-            )
+        Ok((
+            pre,
+            point.rate,
+            Some(u64::from(point.replica)),
+            Some(point.tpot),
+        ))
+    }
+}
+
+/// Records where each half of an inference rate comes from: an overall
+/// "rate source" line, then "prefill source" and "decode source".
+fn record_sources(
+    measured: Option<&crate::workload::Measured>,
+    pre: bool,
+    dec: bool,
+    hp: &PhasePerf,
+    rec: &mut impl Recorder,
+) {
+    const ROOFLINE: &str = "roofline (no measured figure for this half on this accelerator): prefill compute-bound, decode bandwidth-bound, with the efficiencies below (sourced defaults by vendor stack and part, see their notes, or the pool's inference MFU)";
+    let overall = match (pre, dec) {
+        (true, true) => measured_source(measured, hp.concurrency),
+        (false, false) => ROOFLINE.to_owned(),
+        (true, false) => format!(
+            "mixed: prefill measured, decode roofline. {}",
+            measured_source(measured, hp.concurrency)
+        ),
+        (false, true) => format!(
+            "mixed: decode measured, prefill roofline. {}",
+            measured_source(measured, hp.concurrency)
+        ),
+    };
+    let origin = |m: bool| if m { Origin::Scenario } else { Origin::Default };
+    rec.record(|| Factor {
+        note: Some(overall),
+        ..plain("rate source", f64::NAN, "", origin(pre && dec))
+    });
+    for (name, m) in [("prefill source", pre), ("decode source", dec)] {
+        rec.record(|| Factor {
+            note: Some(if m {
+                "measured (the scenario's figure for this accelerator)".to_owned()
+            } else {
+                "roofline (sourced default efficiencies, or the pool's inference MFU)".to_owned()
+            }),
+            ..plain(name, f64::NAN, "", origin(m))
         });
-        Ok(InferencePair {
-            precision,
-            prefill: pre,
-            decode: point.rate,
-            replica: u64::from(point.replica),
-            tpot: Some(point.tpot),
-            measured: false,
-            share_per_device: share,
-        })
     }
 }
 
@@ -1708,7 +1783,10 @@ fn rate_at(inputs: &TrainingInputs, at_job_scale: bool, devices: f64) -> Trainin
 
 /// What `explain` says about a measured rate: a single figure or a table,
 /// and where the table was read.
-fn measured_source(m: &crate::workload::Measured, concurrency: Option<f64>) -> String {
+fn measured_source(m: Option<&crate::workload::Measured>, concurrency: Option<f64>) -> String {
+    let Some(m) = m else {
+        return String::new();
+    };
     let table = |name: &str, pts: &[[f64; 2]]| -> Option<String> {
         let (first, last) = (pts.first()?, pts.last()?);
         let at = concurrency.unwrap_or(last[0]);

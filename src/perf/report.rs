@@ -60,7 +60,12 @@ impl PairReport {
                 "eligible: prefill {:.0} and decode {:.0} tokens/s per device ({}), replicas of {} devices; one device serves {:.4e} of the daily demand",
                 i.prefill.get(),
                 i.decode.get(),
-                if i.measured { "measured" } else { "roofline" },
+                match (i.measured, i.decode_measured) {
+                    (true, true) => "measured",
+                    (false, false) => "roofline",
+                    (true, false) => "prefill measured, decode roofline",
+                    (false, true) => "prefill roofline, decode measured",
+                },
                 i.replica,
                 i.share_per_device
             ),

@@ -338,104 +338,10 @@ pub(super) fn infeasibility(
         .filter(|&i| relaxable(&c.rows[i].kind))
         .collect();
 
-    // Deletion filter over the relaxable rows (physical rows always kept):
-    // a row whose removal leaves the rest infeasible is dropped for good.
-    // A row not tested in time, or whose test hit the limit, is kept: the
-    // kept set stays a conflict.
-    let mut keep: Vec<bool> = vec![true; c.rows.len()];
-    let row_id = |i: usize| RowId(u32::try_from(i).unwrap_or(u32::MAX));
-    if complete {
-        if base.is_mip() {
-            for &i in &cand {
-                if super::expired(sopts.deadline) {
-                    complete = false;
-                    break;
-                }
-                let mut mm = base.clone();
-                for &k in &cand {
-                    if !keep[k] || k == i {
-                        mm.set_row_bounds(row_id(k), None, None)?;
-                    }
-                }
-                match verdict(&solver::solve(&mm, sopts)?) {
-                    Verdict::Infeasible => keep[i] = false,
-                    Verdict::Feasible => {}
-                    Verdict::Unknown => {
-                        complete = false;
-                        break;
-                    }
-                }
-            }
-        } else {
-            let mut s = LpSolver::new(base.clone(), sopts.clone())?;
-            for &i in &cand {
-                if super::expired(sopts.deadline) {
-                    complete = false;
-                    break;
-                }
-                s.set_row_bounds(row_id(i), None, None)?;
-                match verdict(&s.solve()?) {
-                    Verdict::Infeasible => keep[i] = false,
-                    v => {
-                        s.set_row_bounds(row_id(i), opt(m.row_lower()[i]), opt(m.row_upper()[i]))?;
-                        if v == Verdict::Unknown {
-                            complete = false;
-                            break;
-                        }
-                    }
-                }
-            }
-        }
-    }
+    let keep = deletion_filter(c, &base, &cand, sopts, &mut complete)?;
     let conflict_rows: Vec<usize> = cand.iter().copied().filter(|&i| keep[i]).collect();
 
-    // Least relaxation of the conflict rows: elastic slacks, weighted by
-    // each row's scale.
-    let mut b = ModelBuilder::new(format!("{}-elastic", m.name()));
-    let mut ids = Vec::new();
-    for j in 0..m.num_cols() {
-        ids.push(b.add_col(
-            m.col_names()[j].clone(),
-            0.0,
-            opt(base.col_lower()[j]),
-            opt(base.col_upper()[j]),
-            base.var_types()[j],
-        ));
-    }
-    for (i, &kept) in keep.iter().enumerate() {
-        let (lo, up) = if cand.contains(&i) && !kept {
-            (None, None)
-        } else {
-            (opt(m.row_lower()[i]), opt(m.row_upper()[i]))
-        };
-        b.add_row(m.row_names()[i].clone(), lo, up);
-    }
-    for (j, &id) in ids.iter().enumerate() {
-        let (ri, rv) = m.matrix().col(j);
-        for (&i, &v) in ri.iter().zip(rv) {
-            b.set_coef(RowId(i), id, v);
-        }
-    }
-    let mut slack: Vec<(usize, ColId, f64)> = Vec::new();
-    for &i in &conflict_rows {
-        let lo = m.row_lower()[i];
-        let up = m.row_upper()[i];
-        let scale = match c.rows[i].kind {
-            RowKind::DomesticShare { .. } => row_scale(m, i),
-            _ => if lo.is_finite() { lo.abs() } else { up.abs() }.max(1.0),
-        };
-        let dir = if lo.is_finite() { 1.0 } else { -1.0 };
-        let s = b.add_col(
-            format!("relax[{}]", m.row_names()[i]),
-            1.0 / scale,
-            Some(0.0),
-            None,
-            VarType::Continuous,
-        );
-        b.set_coef(RowId(u32::try_from(i).unwrap_or(u32::MAX)), s, dir);
-        slack.push((i, s, scale));
-    }
-    let em = b.build()?;
+    let (em, slack) = elastic(c, &base, &cand, &keep, &conflict_rows)?;
     let es = solver::solve(&em, sopts)?;
     // Amounts are the least relaxation only when the elastic model was
     // solved to optimality; an incumbent's amounts suffice but may not be
@@ -557,6 +463,126 @@ pub(super) fn infeasibility(
         integrality: lp_feasible,
         complete,
     })
+}
+
+/// Deletion filter over the relaxable rows (physical rows always kept):
+/// a row whose removal leaves the rest infeasible is dropped for good.
+/// A row not tested in time, or whose test hit the limit, is kept: the
+/// kept set stays a conflict. Clears `complete` when the deadline or a solve's limit cut it short.
+fn deletion_filter(
+    c: &Compiled,
+    base: &Model,
+    cand: &[usize],
+    sopts: &SolveOptions,
+    complete: &mut bool,
+) -> Result<Vec<bool>> {
+    let m = &c.model;
+    let mut keep: Vec<bool> = vec![true; c.rows.len()];
+    let row_id = |i: usize| RowId(u32::try_from(i).unwrap_or(u32::MAX));
+    if *complete {
+        if base.is_mip() {
+            for &i in cand {
+                if super::expired(sopts.deadline) {
+                    *complete = false;
+                    break;
+                }
+                let mut mm = base.clone();
+                for &k in cand {
+                    if !keep[k] || k == i {
+                        mm.set_row_bounds(row_id(k), None, None)?;
+                    }
+                }
+                match verdict(&solver::solve(&mm, sopts)?) {
+                    Verdict::Infeasible => keep[i] = false,
+                    Verdict::Feasible => {}
+                    Verdict::Unknown => {
+                        *complete = false;
+                        break;
+                    }
+                }
+            }
+        } else {
+            let mut s = LpSolver::new(base.clone(), sopts.clone())?;
+            for &i in cand {
+                if super::expired(sopts.deadline) {
+                    *complete = false;
+                    break;
+                }
+                s.set_row_bounds(row_id(i), None, None)?;
+                match verdict(&s.solve()?) {
+                    Verdict::Infeasible => keep[i] = false,
+                    v => {
+                        s.set_row_bounds(row_id(i), opt(m.row_lower()[i]), opt(m.row_upper()[i]))?;
+                        if v == Verdict::Unknown {
+                            *complete = false;
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(keep)
+}
+
+/// An elastic slack: the row it relaxes, its column, the row's scale.
+type Slack = (usize, ColId, f64);
+
+/// The model whose optimum is the least relaxation of the conflict rows:
+/// elastic slacks, weighted by each row's scale; and the slacks.
+fn elastic(
+    c: &Compiled,
+    base: &Model,
+    cand: &[usize],
+    keep: &[bool],
+    conflict_rows: &[usize],
+) -> Result<(Model, Vec<Slack>)> {
+    let m = &c.model;
+    let mut b = ModelBuilder::new(format!("{}-elastic", m.name()));
+    let mut ids = Vec::new();
+    for j in 0..m.num_cols() {
+        ids.push(b.add_col(
+            m.col_names()[j].clone(),
+            0.0,
+            opt(base.col_lower()[j]),
+            opt(base.col_upper()[j]),
+            base.var_types()[j],
+        ));
+    }
+    for (i, &kept) in keep.iter().enumerate() {
+        let (lo, up) = if cand.contains(&i) && !kept {
+            (None, None)
+        } else {
+            (opt(m.row_lower()[i]), opt(m.row_upper()[i]))
+        };
+        b.add_row(m.row_names()[i].clone(), lo, up);
+    }
+    for (j, &id) in ids.iter().enumerate() {
+        let (ri, rv) = m.matrix().col(j);
+        for (&i, &v) in ri.iter().zip(rv) {
+            b.set_coef(RowId(i), id, v);
+        }
+    }
+    let mut slack: Vec<Slack> = Vec::new();
+    for &i in conflict_rows {
+        let lo = m.row_lower()[i];
+        let up = m.row_upper()[i];
+        let scale = match c.rows[i].kind {
+            RowKind::DomesticShare { .. } => row_scale(m, i),
+            _ => if lo.is_finite() { lo.abs() } else { up.abs() }.max(1.0),
+        };
+        let dir = if lo.is_finite() { 1.0 } else { -1.0 };
+        let s = b.add_col(
+            format!("relax[{}]", m.row_names()[i]),
+            1.0 / scale,
+            Some(0.0),
+            None,
+            VarType::Continuous,
+        );
+        b.set_coef(RowId(u32::try_from(i).unwrap_or(u32::MAX)), s, dir);
+        slack.push((i, s, scale));
+    }
+    Ok((b.build()?, slack))
 }
 
 /// A scale for a row whose right-hand side is zero: the sum of its

@@ -13,97 +13,177 @@ use std::collections::{BTreeMap, BTreeSet};
 /// One joint outcome of the risks.
 #[derive(Debug, Clone, PartialEq)]
 pub struct JointScenario {
-    /// Name: the events that happen joined by `+`, or `none`; the listed
-    /// name for `[[risk_scenarios]]`.
+    /// Name: the events that happen joined by `+` (an event at an
+    /// uncertain date as `name@YYYY-MM-DD`), or `none`; the listed name for
+    /// `[[risk_scenarios]]` (with `@date`s appended when a listed risk has
+    /// a range).
     pub name: String,
     /// Probability, in `(0, 1]`; the joint scenarios' sum to 1.
     pub probability: f64,
     /// The risks that happen (indices into `Scenario::risks`), sorted.
     pub events: Vec<usize>,
+    /// The day each of `events` happens on (its `on`, or one of its
+    /// range's dates: [`Risk::dates`]).
+    pub on: Vec<Date>,
 }
 
 /// The joint scenarios of a validated scenario with risks: the listed ones
 /// (`[[risk_scenarios]]`), a seeded sample (`risk.samples`), or every
-/// combination of the independent risks, in the order of their bit masks
-/// (the first has no event). Those of probability zero are left out: they
-/// cannot happen and must not constrain the plan.
+/// combination of the independent risks' outcomes (not happening, or
+/// happening on one of its dates), in mixed-radix order of the outcomes
+/// (the first risk varies fastest; the first joint scenario has no event).
+/// A risk at an uncertain date happens on each of its `points` dates with
+/// `1/points` of its probability; a listed joint scenario with such a risk
+/// splits into one per date, sharing its probability equally. Those of
+/// probability zero are left out: they cannot happen and must not
+/// constrain the plan.
 #[must_use]
 pub fn joint_scenarios(s: &Scenario) -> Vec<JointScenario> {
     let n = s.risks.len();
-    let name_of = |ev: &[usize]| {
-        if ev.is_empty() {
-            "none".to_owned()
+    let dates: Vec<Vec<Date>> = s.risks.iter().map(Risk::dates).collect();
+    let ranged: Vec<bool> = s.risks.iter().map(|r| r.on_range.is_some()).collect();
+    // one outcome per risk: 0 does not happen, d ≥ 1 happens on dates[d-1]
+    let label = |i: usize, d: usize| {
+        if ranged[i] {
+            format!("{}@{}", s.risks[i].name, dates[i][d - 1])
         } else {
-            ev.iter()
-                .map(|&i| s.risks[i].name.as_str())
+            s.risks[i].name.clone()
+        }
+    };
+    let make = |outcome: &[usize], base: Option<&str>, p: f64| {
+        let events: Vec<usize> = (0..n).filter(|&i| outcome[i] > 0).collect();
+        let on = events.iter().map(|&i| dates[i][outcome[i] - 1]).collect();
+        let name = match base {
+            Some(b) => {
+                let at: Vec<String> = events
+                    .iter()
+                    .filter(|&&i| ranged[i])
+                    .map(|&i| format!("@{}", dates[i][outcome[i] - 1]))
+                    .collect();
+                format!("{b}{}", at.concat())
+            }
+            None if events.is_empty() => "none".to_owned(),
+            None => events
+                .iter()
+                .map(|&i| label(i, outcome[i]))
                 .collect::<Vec<_>>()
-                .join("+")
+                .join("+"),
+        };
+        JointScenario {
+            name,
+            probability: p,
+            events,
+            on,
         }
     };
     let prob = |i: usize| s.risks[i].probability.map_or(0.0, |p| p.get());
+    // dates per risk ≤ MAX_RANGE_POINTS (validation): exact in f64
+    #[allow(clippy::cast_precision_loss)]
+    let share = |i: usize| prob(i) / dates[i].len() as f64;
     let out: Vec<JointScenario> = match s.risk.mode(s) {
-        RiskMode::Listed => s
-            .risk_scenarios
-            .iter()
-            .map(|js| {
-                let mut events: Vec<usize> = js
+        RiskMode::Listed => {
+            let mut out = Vec::new();
+            for js in &s.risk_scenarios {
+                let happen: BTreeSet<usize> = js
                     .risks
                     .iter()
                     .filter_map(|r| s.risks.iter().position(|x| &x.name == r))
                     .collect();
-                events.sort_unstable();
-                events.dedup();
-                JointScenario {
-                    name: js.name.clone(),
-                    probability: js.probability.get(),
-                    events,
+                let radix: Vec<usize> = (0..n)
+                    .map(|i| {
+                        if happen.contains(&i) {
+                            dates[i].len()
+                        } else {
+                            1
+                        }
+                    })
+                    .collect();
+                let count: usize = radix.iter().product();
+                // count ≤ MAX_RANGE_POINTS^risks, bounded by validation
+                #[allow(clippy::cast_precision_loss)]
+                let p = js.probability.get() / count as f64;
+                for k in 0..count {
+                    let outcome = digits(k, &radix)
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, d)| if happen.contains(&i) { d + 1 } else { 0 })
+                        .collect::<Vec<_>>();
+                    out.push(make(&outcome, Some(&js.name), p));
                 }
-            })
-            .collect(),
+            }
+            out
+        }
         RiskMode::Sampled(draws) => {
             let mut rng = crate::rng::SplitMix64(s.risk.seed.unwrap_or(0));
             let mut counts: BTreeMap<Vec<usize>, u64> = BTreeMap::new();
             for _ in 0..draws {
-                let ev: Vec<usize> = (0..n).filter(|&i| rng.unit() < prob(i)).collect();
-                *counts.entry(ev).or_default() += 1;
+                let outcome: Vec<usize> = (0..n)
+                    .map(|i| {
+                        if rng.unit() >= prob(i) {
+                            return 0;
+                        }
+                        if dates[i].len() == 1 {
+                            return 1;
+                        }
+                        // a date of the range, uniformly
+                        #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
+                        #[allow(clippy::cast_sign_loss)]
+                        let d = (rng.unit() * dates[i].len() as f64) as usize;
+                        d.min(dates[i].len() - 1) + 1
+                    })
+                    .collect();
+                *counts.entry(outcome).or_default() += 1;
             }
             // draws ≤ 2^18 (validation): exact in f64
             #[allow(clippy::cast_precision_loss)]
             let total = draws as f64;
             counts
                 .into_iter()
-                .map(|(events, c)| {
+                .map(|(outcome, c)| {
                     #[allow(clippy::cast_precision_loss)]
                     let p = c as f64 / total;
-                    JointScenario {
-                        name: name_of(&events),
-                        probability: p,
-                        events,
-                    }
+                    make(&outcome, None, p)
                 })
                 .collect()
         }
-        RiskMode::Independent => (0u32..(1u32 << n.min(31)))
-            .map(|mask| {
-                let events: Vec<usize> = (0..n).filter(|&i| mask >> i & 1 == 1).collect();
-                let p = (0..n)
-                    .map(|i| {
-                        if mask >> i & 1 == 1 {
-                            prob(i)
-                        } else {
-                            1.0 - prob(i)
-                        }
-                    })
-                    .product();
-                JointScenario {
-                    name: name_of(&events),
-                    probability: p,
-                    events,
-                }
-            })
-            .collect(),
+        RiskMode::Independent => {
+            let radix: Vec<usize> = dates.iter().map(|d| d.len() + 1).collect();
+            // ≤ MAX_JOINT_SCENARIOS (validation)
+            let count: usize = radix
+                .iter()
+                .try_fold(1usize, |a, &r| a.checked_mul(r))
+                .unwrap_or(usize::MAX)
+                .min(super::MAX_JOINT_SCENARIOS);
+            (0..count)
+                .map(|k| {
+                    let outcome = digits(k, &radix);
+                    let p = (0..n)
+                        .map(|i| {
+                            if outcome[i] == 0 {
+                                1.0 - prob(i)
+                            } else {
+                                share(i)
+                            }
+                        })
+                        .product();
+                    make(&outcome, None, p)
+                })
+                .collect()
+        }
     };
     out.into_iter().filter(|j| j.probability > 0.0).collect()
+}
+
+/// `k` in mixed radix (the first digit varies fastest).
+fn digits(mut k: usize, radix: &[usize]) -> Vec<usize> {
+    radix
+        .iter()
+        .map(|&r| {
+            let d = k % r.max(1);
+            k /= r.max(1);
+            d
+        })
+        .collect()
 }
 
 /// The scenario of a joint outcome: `base` with the events `events`
@@ -113,9 +193,18 @@ pub fn joint_scenarios(s: &Scenario) -> Vec<JointScenario> {
 pub fn apply(base: &ValidatedScenario, joint: &JointScenario) -> Scenario {
     let mut s = base.scenario().clone();
     s.name = format!("{} [{}]", s.name, joint.name);
-    let mut evs: Vec<&Risk> = joint.events.iter().map(|&i| &s.risks[i]).collect();
+    // each event on its day in this joint scenario
+    let mut evs: Vec<Risk> = joint
+        .events
+        .iter()
+        .enumerate()
+        .map(|(k, &i)| {
+            let mut r = s.risks[i].clone();
+            r.on = joint.on.get(k).copied().unwrap_or(r.on);
+            r
+        })
+        .collect();
     evs.sort_by_key(|r| r.on);
-    let evs: Vec<Risk> = evs.into_iter().cloned().collect();
     for r in &evs {
         if let Some(rule) = &r.rule {
             override_rule(base, &mut s, rule, r.on);

@@ -64,6 +64,10 @@ pub(crate) fn keys(vs: &ValidatedScenario, c: &Compiled) -> BTreeMap<Key, usize>
         let Some(mut k) = key_of(vs, col) else {
             continue;
         };
+        // a run past the deadline is a decision of its own
+        if c.late.binary_search(&j).is_ok() {
+            k.phase.push_str("/late");
+        }
         while out.contains_key(&k) {
             k.n += 1;
         }
@@ -99,14 +103,20 @@ fn key_of(vs: &ValidatedScenario, col: &ColInfo) -> Option<Key> {
     })
 }
 
-/// The events of a branch known at hour `t` (those on or before it).
-pub(crate) fn history(b: &Branch, t: f64) -> Vec<usize> {
+/// What a branch knows at a time: its events so far, each with its day.
+pub(crate) type History = Vec<(usize, crate::units::Date)>;
+
+/// The events of a branch known at hour `t` (those on or before it), each
+/// with its day (an event at an uncertain date happens on different days
+/// in different branches: they differ once it is known).
+pub(crate) fn history(b: &Branch, t: f64) -> History {
     b.joint
         .events
         .iter()
+        .zip(&b.joint.on)
         .zip(&b.event_hours)
         .filter(|(_, h)| **h <= t + 1e-9)
-        .map(|(e, _)| *e)
+        .map(|((e, d), _)| (*e, *d))
         .collect()
 }
 
@@ -132,7 +142,7 @@ pub(crate) fn ties(branches: &[Branch]) -> Ties {
     let mut out = Ties::default();
     for key in all {
         let t = key.hours();
-        let mut classes: BTreeMap<Vec<usize>, Vec<usize>> = BTreeMap::new();
+        let mut classes: BTreeMap<History, Vec<usize>> = BTreeMap::new();
         for (i, b) in branches.iter().enumerate() {
             classes.entry(history(b, t)).or_default().push(i);
         }
@@ -164,18 +174,22 @@ pub(crate) struct Extensive {
     pub(crate) na_rows: usize,
     /// Columns fixed at zero by non-anticipativity.
     pub(crate) zeroed: usize,
+    /// The chance constraint's `z_s` columns, by branch (empty without
+    /// one).
+    pub(crate) z: Vec<ColId>,
 }
 
 /// Stacks `branches` into one model minimising `Σ p_s·cost_s + λ·CVaR_α`
-/// (with `λ = weight`; no CVaR columns when it is zero).
+/// (with `λ = weight`; no CVaR columns when it is zero), subject to the
+/// chance constraint on deadlines when `chance` is `Some(q)`.
 ///
 /// # Errors
 /// [`crate::ErrorKind::Model`] when the stacked model is too large.
 pub(crate) fn build(
     branches: &[Branch],
     ties: &Ties,
-    alpha: f64,
-    weight: f64,
+    (alpha, weight): (f64, f64),
+    chance: Option<f64>,
 ) -> Result<Extensive> {
     let mut b = ModelBuilder::new("extensive_form");
     b.set_objective_name("expected_cost");
@@ -275,6 +289,9 @@ pub(crate) fn build(
             }
         }
     }
+    let z = chance.map_or_else(Vec::new, |q| {
+        super::chance::add(&mut b, branches, &offsets, q)
+    });
     b.set_objective_constant(c0);
     b.set_sense(Sense::Minimize);
     Ok(Extensive {
@@ -282,6 +299,7 @@ pub(crate) fn build(
         offsets,
         na_rows,
         zeroed: ties.zero.len(),
+        z,
     })
 }
 

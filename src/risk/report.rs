@@ -107,6 +107,76 @@ pub struct RiskSummary {
     pub rows: usize,
     /// Columns of the extensive form.
     pub cols: usize,
+    /// The chance constraint on deadlines, when the objective has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chance: Option<ChanceSummary>,
+    /// How it was solved (the keys `method`, `method_note`,
+    /// `lower_bound_usd`, `decomposition`, flattened into this section).
+    #[serde(flatten)]
+    pub solve: RiskSolve,
+}
+
+/// The chance constraint's outcome (`risk.chance`): "every training
+/// phase's work done by its deadline" with probability at least `q`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ChanceSummary {
+    /// The least probability asked (`risk.deadline_probability`).
+    pub q: f64,
+    /// Σ p_s over the branches in `met` (none without a plan).
+    pub achieved: Option<f64>,
+    /// Joint scenarios whose plan does every training phase's work by its
+    /// deadline (read from the plan, so it may hold branches the constraint
+    /// did not require).
+    pub met: Vec<String>,
+    /// Joint scenarios the constraint selected (`z_s = 1`): they must meet
+    /// every deadline.
+    pub required: Vec<String>,
+}
+
+/// How a plan under risk was solved.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RiskSolve {
+    /// `"extensive"` or `"decomposition"`.
+    #[serde(default)]
+    pub method: String,
+    /// Why the decomposition asked for was not used, when it was not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method_note: Option<String>,
+    /// A proven lower bound on the objective (USD): the decomposition's
+    /// master optimum, or the MIP bound of the extensive form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lower_bound_usd: Option<f64>,
+    /// The decomposition's figures, when it was used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decomposition: Option<DecompositionFigures>,
+    /// Wall time of the stacked solve (extensive form or decomposition),
+    /// excluding compiling, VSS and EVPI. Not serialised: the JSON is the
+    /// same, byte for byte, on every run.
+    #[serde(skip)]
+    pub seconds: f64,
+}
+
+/// What the decomposition did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DecompositionFigures {
+    /// Subproblems: classes of branches with the same history after the
+    /// first event.
+    pub clusters: usize,
+    /// Master variables: decisions taken before the first event.
+    pub first_stage: usize,
+    /// Optimality and feasibility cuts added.
+    pub cuts: usize,
+    /// Of which feasibility cuts (from Farkas certificates).
+    #[serde(default)]
+    pub feasibility_cuts: usize,
+    /// Simplex iterations over every master and subproblem solve.
+    pub simplex_iterations: u64,
+    /// `[lower, upper]` bound after each iteration (USD; upper `null`
+    /// until every subproblem had a solution).
+    pub bounds: Vec<(f64, Option<f64>)>,
 }
 
 /// A plan under risk: the summary, and each branch's plan.
@@ -132,6 +202,8 @@ pub(crate) struct Figures {
     pub(crate) rows: usize,
     pub(crate) cols: usize,
     pub(crate) here_and_now: Vec<Decision>,
+    pub(crate) chance: Option<ChanceSummary>,
+    pub(crate) solve: RiskSolve,
 }
 
 /// The smallest value whose cumulative probability reaches `q` (values
@@ -280,6 +352,8 @@ pub(crate) fn assemble(
         decisions_forbidden: f.zeroed,
         rows: f.rows,
         cols: f.cols,
+        chance: f.chance,
+        solve: f.solve,
     };
     RiskPlan {
         scenario: vs.scenario().name.clone(),
@@ -312,6 +386,14 @@ fn signed(v: f64) -> String {
         format!("-{}", money(Some(Usd::from_raw(-v))))
     } else {
         money(Some(Usd::from_raw(v)))
+    }
+}
+
+fn list(v: &[&str]) -> String {
+    if v.is_empty() {
+        "(none)".to_owned()
+    } else {
+        v.join(", ")
     }
 }
 
@@ -367,6 +449,22 @@ impl RiskPlan {
             s.cols,
             s.nonanticipativity_rows
         );
+        if let Some(d) = &s.solve.decomposition {
+            let _ = writeln!(
+                t,
+                "solved by decomposition: {} clusters, {} first-stage decisions, {} cuts, {} iterations; lower bound {}",
+                d.clusters,
+                d.first_stage,
+                d.cuts,
+                d.bounds.len(),
+                s.solve
+                    .lower_bound_usd
+                    .map_or_else(|| "-".to_owned(), signed)
+            );
+        }
+        if let Some(n) = &s.solve.method_note {
+            let _ = writeln!(t, "solved by the extensive form: {n}");
+        }
         let _ = writeln!(
             t,
             "expected cost {}   P50 {}   P90 {}   CVaR{:.2} {}",
@@ -396,6 +494,23 @@ impl RiskPlan {
             s.evpi_usd.map_or_else(|| "-".to_owned(), signed),
             money(s.wait_and_see_usd)
         );
+        if let Some(c) = &s.chance {
+            let missed: Vec<&str> = s
+                .scenarios
+                .iter()
+                .map(|o| o.name.as_str())
+                .filter(|n| !c.met.iter().any(|m| m == n))
+                .collect();
+            let _ = writeln!(
+                t,
+                "chance constraint: every training deadline met with probability >= {}: achieved {}   met in: {}   late in: {}",
+                c.q,
+                c.achieved
+                    .map_or_else(|| "-".to_owned(), |a| format!("{a:.4}")),
+                list(&c.met.iter().map(String::as_str).collect::<Vec<_>>()),
+                list(&missed)
+            );
+        }
         let _ = writeln!(t, "\nhere-and-now decisions (shared by every branch):");
         if s.here_and_now.is_empty() {
             let _ = writeln!(t, "  (none)");
@@ -435,10 +550,31 @@ impl RiskPlan {
                 money(o.cost_usd),
                 money(o.own_optimum_usd),
                 money(o.deterministic_usd),
-                if o.verified { "yes" } else { "NO" },
+                match (&s.chance, o.verified) {
+                    (_, true) => "yes",
+                    (Some(c), false) if !c.met.contains(&o.name) => "late",
+                    _ => "NO",
+                },
                 fin.join(", ")
             );
         }
         t
+    }
+}
+
+impl DecompositionFigures {
+    pub(crate) fn new(d: &super::decompose::Decomposed) -> Self {
+        Self {
+            clusters: d.clusters,
+            first_stage: d.first_stage,
+            cuts: d.cuts,
+            feasibility_cuts: d.feasibility_cuts,
+            simplex_iterations: d.simplex_iterations,
+            bounds: d
+                .bounds
+                .iter()
+                .map(|&(l, u)| (l, u.is_finite().then_some(u)))
+                .collect(),
+        }
     }
 }

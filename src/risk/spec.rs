@@ -15,6 +15,10 @@ pub const MAX_INDEPENDENT_RISKS: usize = 12;
 /// Most joint scenarios listed or sampled.
 pub const MAX_JOINT_SCENARIOS: usize = 4_096;
 
+/// Most dates a risk at an uncertain date is discretised into
+/// ([`DateRange::points`]).
+pub const MAX_RANGE_POINTS: u32 = 12;
+
 /// A named event that may happen on a date, changing the scenario from
 /// that date on. At least one effect (`rule`, `deliveries`, `demand`) is
 /// given; all of them apply when the event happens.
@@ -39,8 +43,13 @@ pub struct Risk {
     pub probability: Option<Fraction>,
     /// The day the event happens and becomes known: decisions taken before
     /// it are shared by the branches where it happens and where it does
-    /// not.
+    /// not. With `on_range`, the first day of the range.
     pub on: Date,
+    /// An uncertain date: the event happens on one day of `[on, until]`,
+    /// uniformly, discretised into `points` dates of equal probability
+    /// share (module docs of [`crate::risk`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_range: Option<DateRange>,
     /// An export rule in force from `on` (its `from` must be absent). It
     /// overrides, from `on`, the rules of the same issuer and destination on
     /// the accelerators it covers (a licence revoked, a levy raised).
@@ -62,6 +71,56 @@ pub struct Risk {
     /// Free text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+/// The range of an event at an uncertain date (`on_range`): from the
+/// risk's `on` to `until`, inclusive.
+///
+/// ```toml
+/// [[risks]]
+/// name = "h20-revoked"
+/// probability = 0.6
+/// on = "2025-10-01"
+/// on_range = { until = "2025-12-31", points = 3 }
+/// rule = { accelerators = ["H20"], destination = "CN", issuer = "US", status = "prohibited" }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct DateRange {
+    /// The last day the event may happen on (after `on`).
+    pub until: Date,
+    /// Dates the range is discretised into, in `1..=`[`MAX_RANGE_POINTS`]
+    /// and at most the days from `on` to `until`: the midpoints of
+    /// `points` equal parts of the range (one point: its midpoint), each
+    /// with `1/points` of the risk's probability.
+    pub points: u32,
+}
+
+impl Risk {
+    /// The dates the event may happen on: `on`, or the discretised range
+    /// ([`DateRange`]: the midpoint of each of `points` equal parts of
+    /// `[on, until]`, rounded down to a day), ascending.
+    #[must_use]
+    pub fn dates(&self) -> Vec<Date> {
+        let Some(r) = self.on_range.filter(|r| r.points >= 1 && r.until > self.on) else {
+            return vec![self.on];
+        };
+        // day counts and points are small: exact in f64
+        #[allow(clippy::cast_precision_loss)]
+        let span = r.until.days_since(self.on) as f64;
+        let n = f64::from(r.points);
+        let mut out: Vec<Date> = (0..r.points)
+            .map(|i| {
+                let at = (span * (f64::from(i) + 0.5) / n).floor();
+                self.on
+                    .after(crate::units::Days::from_raw(at))
+                    .unwrap_or(self.on)
+            })
+            .collect();
+        out.dedup();
+        out
+    }
 }
 
 /// A delivery schedule changed from the event's date: its caps scaled
@@ -158,7 +217,57 @@ pub struct RiskOptions {
     /// only, when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cvar_weight: Option<f64>,
+    /// How the stochastic plan is solved (`auto` when absent): the
+    /// extensive form, or the L-shaped decomposition
+    /// ([`crate::risk`] module docs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<RiskMethod>,
+    /// What the plan optimises: the expected cost (+ λ·CVaR), the default;
+    /// or `"chance"`: the same, subject to every training deadline being
+    /// met with probability at least `deadline_probability` (module docs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub objective: Option<RiskObjective>,
+    /// q in `[0, 1]`: with `objective = "chance"`, the least probability
+    /// that every training deadline is met.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline_probability: Option<Fraction>,
 }
+
+/// What a plan under risk optimises (`[risk] objective`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum RiskObjective {
+    /// Expected cost + λ·CVaR_α (λ = `cvar_weight`, 0 when absent), every
+    /// deadline met in every branch.
+    ExpectedCost,
+    /// The same objective, subject to "every training phase's work done by
+    /// its deadline" with probability at least `deadline_probability`: a
+    /// chance constraint by scenario selection (a binary per joint
+    /// scenario; branches not selected may run late, to the horizon).
+    Chance,
+}
+
+/// How a plan under risk is solved (`[risk] method`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum RiskMethod {
+    /// The decomposition from [`AUTO_DECOMPOSITION_BRANCHES`] joint
+    /// scenarios on when it applies (fractional devices, no CVaR weight),
+    /// the extensive form otherwise.
+    #[default]
+    Auto,
+    /// Every branch stacked in one model, solved by the engine.
+    Extensive,
+    /// The multi-cut L-shaped method over the here-and-now decisions (exact
+    /// for fractional plans); the extensive form, with the reason stated,
+    /// where it does not apply.
+    Decomposition,
+}
+
+/// Joint scenarios from which `method = "auto"` decomposes.
+pub const AUTO_DECOMPOSITION_BRANCHES: usize = 64;
 
 /// How the joint scenarios of a scenario with risks are formed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -200,6 +309,14 @@ impl RiskOptions {
     #[must_use]
     pub fn weight(&self) -> f64 {
         self.cvar_weight.unwrap_or(0.0)
+    }
+
+    /// The chance constraint's q, when `objective = "chance"` (0 when its
+    /// `deadline_probability` is absent, which validation rejects).
+    #[must_use]
+    pub fn chance(&self) -> Option<f64> {
+        (self.objective == Some(RiskObjective::Chance))
+            .then(|| self.deadline_probability.map_or(0.0, Fraction::get))
     }
 }
 
@@ -293,6 +410,9 @@ pub(crate) fn check(s: &Scenario, out: &mut Vec<Issue>) {
                 "date the event inside the horizon",
             );
         }
+        if let Some(range) = &r.on_range {
+            check_range(s, out, &at, r, range);
+        }
         if r.rule.is_none() && r.deliveries.is_none() && r.demand.is_none() && r.failure.is_none() {
             issue(
                 out,
@@ -317,7 +437,9 @@ pub(crate) fn check(s: &Scenario, out: &mut Vec<Issue>) {
             );
         }
         if let Some(rule) = &r.rule
-            && rule.until.is_some_and(|u| u <= r.on)
+            && rule
+                .until
+                .is_some_and(|u| r.dates().last().is_some_and(|&d| u <= d))
         {
             issue(
                 out,
@@ -344,6 +466,49 @@ pub(crate) fn check(s: &Scenario, out: &mut Vec<Issue>) {
         }
     }
     check_joint(s, out, &names);
+}
+
+/// An uncertain date: after `on`, inside the horizon, with points in
+/// `1..=MAX_RANGE_POINTS` and no more than its days.
+fn check_range(s: &Scenario, out: &mut Vec<Issue>, at: &str, r: &Risk, range: &DateRange) {
+    let end = s.start.after(s.horizon_days);
+    if range.until <= r.on {
+        issue(
+            out,
+            IssueCode::DatesReversed,
+            format!("{at}.on_range.until"),
+            format!(
+                "risk '{}' ranges from {} to {}: the range ends before it starts",
+                r.name, r.on, range.until
+            ),
+            "set `until` after `on` (the first day of the range)",
+        );
+    } else if end.is_some_and(|e| range.until >= e) {
+        issue(
+            out,
+            IssueCode::DateBeyondHorizon,
+            format!("{at}.on_range.until"),
+            format!(
+                "risk '{}' may happen until {}, past the plan's horizon",
+                r.name, range.until
+            ),
+            "end the range inside the horizon",
+        );
+    }
+    let days = range.until.days_since(r.on).max(1);
+    if range.points == 0 || range.points > MAX_RANGE_POINTS || i64::from(range.points) > days {
+        issue(
+            out,
+            IssueCode::NumberRange,
+            format!("{at}.on_range.points"),
+            format!(
+                "on_range.points is {}: it must be in [1, {}] and at most the {days} days of the range",
+                range.points,
+                MAX_RANGE_POINTS.min(u32::try_from(days).unwrap_or(u32::MAX))
+            ),
+            "give fewer points (each is a date of its own, in every combination with the other risks)",
+        );
+    }
 }
 
 /// A failure risk names a training phase and pools of the scenario (its
@@ -434,6 +599,13 @@ fn check_deliveries(s: &Scenario, out: &mut Vec<Issue>, at: &str, d: &DeliveryRi
     }
 }
 
+/// Joint scenarios of independent risks: Π (dates + 1).
+fn joint_count(s: &Scenario) -> u128 {
+    s.risks.iter().fold(1u128, |acc, r| {
+        acc.saturating_mul(r.dates().len() as u128 + 1)
+    })
+}
+
 fn check_joint(s: &Scenario, out: &mut Vec<Issue>, names: &BTreeSet<&str>) {
     let o = &s.risk;
     if let Some(a) = o.cvar_alpha {
@@ -441,6 +613,33 @@ fn check_joint(s: &Scenario, out: &mut Vec<Issue>, names: &BTreeSet<&str>) {
     }
     if let Some(w) = o.cvar_weight {
         in_range(out, "risk.cvar_weight".into(), w, 0.0, 1e6, false);
+    }
+    match (o.objective, o.deadline_probability) {
+        (Some(RiskObjective::Chance), None) => issue(
+            out,
+            IssueCode::RiskInvalid,
+            "risk.deadline_probability".into(),
+            "objective = \"chance\" without deadline_probability".into(),
+            "give deadline_probability = q in [0, 1]: the least probability that every training deadline is met",
+        ),
+        (Some(RiskObjective::Chance), Some(q)) => {
+            in_range(
+                out,
+                "risk.deadline_probability".into(),
+                q.get(),
+                0.0,
+                1.0,
+                false,
+            );
+        }
+        (_, Some(_)) => issue(
+            out,
+            IssueCode::FieldNotApplicable,
+            "risk.deadline_probability".into(),
+            "deadline_probability is only read with objective = \"chance\"".into(),
+            "set objective = \"chance\", or remove deadline_probability",
+        ),
+        (_, None) => {}
     }
     if let Some(n) = o.samples {
         match n.check() {
@@ -465,6 +664,20 @@ fn check_joint(s: &Scenario, out: &mut Vec<Issue>, names: &BTreeSet<&str>) {
                 "either list the joint scenarios or sample them, not both",
             );
         }
+    } else if s.risk_scenarios.is_empty()
+        && s.risks.len() <= MAX_INDEPENDENT_RISKS
+        && joint_count(s) > MAX_JOINT_SCENARIOS as u128
+    {
+        issue(
+            out,
+            IssueCode::RiskTooMany,
+            "risks".into(),
+            format!(
+                "the risks (with their dates in ranges) make {} joint scenarios; at most {MAX_JOINT_SCENARIOS}",
+                joint_count(s)
+            ),
+            "give fewer on_range.points, set risk.samples, or list joint scenarios under [[risk_scenarios]]",
+        );
     } else if s.risk_scenarios.is_empty() && s.risks.len() > MAX_INDEPENDENT_RISKS {
         issue(
             out,
@@ -503,6 +716,28 @@ fn check_joint(s: &Scenario, out: &mut Vec<Issue>, names: &BTreeSet<&str>) {
                 s.risk_scenarios.len()
             ),
             "list fewer joint scenarios",
+        );
+    }
+    // a listed joint scenario splits into one per date of its ranged risks
+    let split: u128 = s
+        .risk_scenarios
+        .iter()
+        .map(|js| {
+            js.risks
+                .iter()
+                .filter_map(|n| s.risks.iter().find(|r| &r.name == n))
+                .fold(1u128, |a, r| a.saturating_mul(r.dates().len() as u128))
+        })
+        .fold(0u128, u128::saturating_add);
+    if split > MAX_JOINT_SCENARIOS as u128 && s.risk_scenarios.len() <= MAX_JOINT_SCENARIOS {
+        issue(
+            out,
+            IssueCode::RiskTooMany,
+            "risk_scenarios".into(),
+            format!(
+                "the listed joint scenarios make {split} with the dates of their ranged risks; at most {MAX_JOINT_SCENARIOS}"
+            ),
+            "give fewer on_range.points, or list fewer joint scenarios",
         );
     }
     let mut total = 0.0;

@@ -96,6 +96,7 @@
 //! | `E-ACCEL-DUPLICATE` | two `[[accelerators]]` entries change the same accelerator |
 //! | `E-VENDOR-UNKNOWN` | an export rule names a vendor no accelerator has |
 //! | `E-PHASE-UNKNOWN` | the objective names a phase that does not exist |
+//! | `E-MAKESPAN-INFERENCE` | a `min_makespan` objective names an inference phase (it has no finish to bring forward) |
 //! | `E-KV-UNKNOWN` | a phase with `disaggregation` gives neither `model.kv_bytes_per_token` nor `layers`, `hidden` and `heads` |
 //! | `E-FLEET-EMPTY` | no pools |
 //! | `E-WORKLOAD-EMPTY` | no phases |

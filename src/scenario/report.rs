@@ -44,6 +44,8 @@ string_enum! {
         VendorUnknown = "E-VENDOR-UNKNOWN",
         /// A reference to a phase that does not exist.
         PhaseUnknown = "E-PHASE-UNKNOWN",
+        /// A `min_makespan` objective naming an inference phase.
+        MakespanInference = "E-MAKESPAN-INFERENCE",
         /// Disaggregated serving of a phase whose KV-cache size is unknown.
         KvUnknown = "E-KV-UNKNOWN",
         /// The scenario has no pools.
@@ -162,6 +164,7 @@ impl IssueCode {
             }
             IssueCode::VendorUnknown => "a vendor no accelerator has",
             IssueCode::PhaseUnknown => "a reference to a phase that does not exist",
+            IssueCode::MakespanInference => "a makespan objective naming an inference phase",
             IssueCode::KvUnknown => "disaggregated serving without a KV-cache size",
             IssueCode::FleetEmpty => "the scenario has no pools",
             IssueCode::WorkloadEmpty => "the scenario has no phases",

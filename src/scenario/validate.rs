@@ -9,7 +9,7 @@ use crate::fleet::{Count, CountError, Ownership, Pool, SoftwareStack};
 use crate::perf::fit::{self, FitError};
 use crate::policy::{ExportRule, QuotaPer, RuleEffect, RuleScope, RuleStatus, ranges_overlap};
 use crate::units::{Date, Days, Fraction, Hours, Quantity, Tokens, TokensPerSec, UsdPerKwh};
-use crate::workload::{DemandSchedule, DemandStep, Measured, Phase, PhaseKind, Scaling};
+use crate::workload::{DemandSchedule, DemandStep, Measured, ModelArch, Phase, PhaseKind, Scaling};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -1251,103 +1251,14 @@ impl Scenario {
         }
         check_failures(&mut c, s, &catalog, horizon_ok.then_some(horizon));
 
-        // Objective.
-        let objective = match &s.objective {
-            Objective::MinCost => ResolvedObjective::MinCost,
-            Objective::MaxServed => ResolvedObjective::MaxServed,
-            Objective::DomesticFirst => ResolvedObjective::DomesticFirst,
-            Objective::MinMakespan { phases: names } => {
-                let mut ids = Vec::new();
-                for (k, n) in names.iter().enumerate() {
-                    match phase_names.get(n.as_str()) {
-                        Some(&i) => ids.push(PhaseId::new(i)),
-                        None => {
-                            let known: Vec<&str> =
-                                s.phases.iter().map(|p| p.name.as_str()).collect();
-                            c.add(
-                                IssueCode::PhaseUnknown,
-                                format!("objective.phases[{k}]"),
-                                format!("unknown phase '{n}'"),
-                                format!("name a phase of this scenario; {}", suggest(n, &known)),
-                            );
-                        }
-                    }
-                }
-                if names.is_empty() {
-                    ids = s
-                        .phases
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, p)| p.kind.is_training())
-                        .map(|(i, _)| PhaseId::new(i))
-                        .collect();
-                }
-                ResolvedObjective::MinMakespan(ids)
-            }
-        };
+        let objective = resolve_objective(&mut c, s, &phase_names);
 
         // Policy.
         let rules = check_rules(&mut c, s, &catalog);
         check_shares(&mut c, s);
 
-        // Periods.
-        if let Some(pd) = s.period_days
-            && let Some(pd) = c.quantity_in("period_days", pd, Rule::Positive, ranges::HORIZON)
-            && horizon_ok
-        {
-            if pd.get() > horizon {
-                c.add(
-                    IssueCode::PeriodBeyondHorizon,
-                    "period_days",
-                    format!(
-                        "periods of {} days are longer than the {horizon}-day horizon",
-                        pd.get()
-                    ),
-                    "shorten period_days (e.g. 30), or remove it for one period",
-                );
-            } else if horizon / pd.get() > MAX_PERIODS {
-                c.add(
-                    IssueCode::NumberRange,
-                    "period_days",
-                    format!(
-                        "{} days cut the {horizon}-day horizon into more than {MAX_PERIODS} periods",
-                        pd.get()
-                    ),
-                    format!("use periods of at least {:.1} days", horizon / MAX_PERIODS),
-                );
-            }
-        }
-
-        // Budget and settings.
-        let b = &s.budget;
-        for (f, v) in [
-            ("capex_usd", b.capex_usd),
-            ("opex_usd", b.opex_usd),
-            ("total_usd", b.total_usd),
-        ] {
-            c.opt_quantity_in(|| format!("budget.{f}"), v, Rule::NonNeg, ranges::BUDGET);
-        }
-        if let Some(e) = &b.energy {
-            c.quantity_in(
-                "budget.energy.usd_per_kwh",
-                e.usd_per_kwh,
-                Rule::NonNeg,
-                ranges::PRICE_PER_KWH,
-            );
-            if let Some(pue) = e.pue {
-                c.number_in("budget.energy.pue", pue, Rule::AtLeastOne, ranges::PUE);
-            }
-        }
-        c.opt_quantity(
-            || "settings.mip_gap".into(),
-            s.settings.mip_gap,
-            Rule::Fraction,
-        );
-        c.opt_quantity(
-            || "settings.time_limit_s".into(),
-            s.settings.time_limit_s,
-            Rule::TimeLimit,
-        );
+        check_periods(&mut c, s, horizon_ok);
+        check_budget_settings(&mut c, s);
 
         // Policy effect on each pool at the start, then eligibility.
         let all_pools_resolved = pools.iter().all(Option::is_some);
@@ -1410,6 +1321,119 @@ impl Scenario {
             objective,
         })
     }
+}
+
+/// The objective with its phases resolved to ids (`objective.phases[k]`;
+/// none named: every training phase).
+fn resolve_objective(
+    c: &mut Checker,
+    s: &Scenario,
+    phase_names: &BTreeMap<&str, usize>,
+) -> ResolvedObjective {
+    match &s.objective {
+        Objective::MinCost => ResolvedObjective::MinCost,
+        Objective::MaxServed => ResolvedObjective::MaxServed,
+        Objective::DomesticFirst => ResolvedObjective::DomesticFirst,
+        Objective::MinMakespan { phases: names } => {
+            let mut ids = Vec::new();
+            for (k, n) in names.iter().enumerate() {
+                match phase_names.get(n.as_str()) {
+                    Some(&i) if !s.phases[i].kind.is_training() => c.add(
+                        IssueCode::MakespanInference,
+                        format!("objective.phases[{k}]"),
+                        format!(
+                            "'{n}' is an inference phase: it serves a window and has no finish to bring forward"
+                        ),
+                        "name training phases only (pretraining or posttraining), or set its window with from_day/until_day",
+                    ),
+                    Some(&i) => ids.push(PhaseId::new(i)),
+                    None => {
+                        let known: Vec<&str> = s.phases.iter().map(|p| p.name.as_str()).collect();
+                        c.add(
+                            IssueCode::PhaseUnknown,
+                            format!("objective.phases[{k}]"),
+                            format!("unknown phase '{n}'"),
+                            format!("name a phase of this scenario; {}", suggest(n, &known)),
+                        );
+                    }
+                }
+            }
+            if names.is_empty() {
+                ids = s
+                    .phases
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| p.kind.is_training())
+                    .map(|(i, _)| PhaseId::new(i))
+                    .collect();
+            }
+            ResolvedObjective::MinMakespan(ids)
+        }
+    }
+}
+
+/// `period_days`: positive, within the horizon, at most [`MAX_PERIODS`].
+fn check_periods(c: &mut Checker, s: &Scenario, horizon_ok: bool) {
+    let horizon = s.horizon_days.get();
+    if let Some(pd) = s.period_days
+        && let Some(pd) = c.quantity_in("period_days", pd, Rule::Positive, ranges::HORIZON)
+        && horizon_ok
+    {
+        if pd.get() > horizon {
+            c.add(
+                IssueCode::PeriodBeyondHorizon,
+                "period_days",
+                format!(
+                    "periods of {} days are longer than the {horizon}-day horizon",
+                    pd.get()
+                ),
+                "shorten period_days (e.g. 30), or remove it for one period",
+            );
+        } else if horizon / pd.get() > MAX_PERIODS {
+            c.add(
+                IssueCode::NumberRange,
+                "period_days",
+                format!(
+                    "{} days cut the {horizon}-day horizon into more than {MAX_PERIODS} periods",
+                    pd.get()
+                ),
+                format!("use periods of at least {:.1} days", horizon / MAX_PERIODS),
+            );
+        }
+    }
+}
+
+/// `budget.*` and `settings.*`.
+fn check_budget_settings(c: &mut Checker, s: &Scenario) {
+    let b = &s.budget;
+    for (f, v) in [
+        ("capex_usd", b.capex_usd),
+        ("opex_usd", b.opex_usd),
+        ("total_usd", b.total_usd),
+    ] {
+        c.opt_quantity_in(|| format!("budget.{f}"), v, Rule::NonNeg, ranges::BUDGET);
+    }
+    if let Some(e) = &b.energy {
+        c.quantity_in(
+            "budget.energy.usd_per_kwh",
+            e.usd_per_kwh,
+            Rule::NonNeg,
+            ranges::PRICE_PER_KWH,
+        );
+        if let Some(pue) = e.pue {
+            c.number_in("budget.energy.pue", pue, Rule::AtLeastOne, ranges::PUE);
+        }
+    }
+    c.opt_quantity(
+        || "settings.mip_gap".into(),
+        s.settings.mip_gap,
+        Rule::Fraction,
+    );
+    c.opt_quantity(
+        || "settings.time_limit_s".into(),
+        s.settings.time_limit_s,
+        Rule::TimeLimit,
+    );
 }
 
 /// Most periods a horizon may be cut into (20 years of months): the model
@@ -1510,7 +1534,87 @@ fn check_pool<'s>(
     }
     let acc = acc_idx.map(|k| &catalog.as_slice()[k]);
 
-    // Count and limits.
+    let Limits {
+        owned,
+        max,
+        mut granularity,
+        lead_time,
+    } = check_ownership(c, p, &at, horizon);
+    let (availability, node_size) = check_pool_figures(c, p, &at);
+    let (life, residual) = check_pool_time(c, s, p, &at, horizon);
+
+    let acc = acc?;
+    let native = SoftwareStack::native_for_vendor(&acc.vendor);
+    let software = p.software.unwrap_or(native);
+    if software != native && software != SoftwareStack::Other {
+        c.add(
+            IssueCode::PoolSoftwareMismatch,
+            at("software"),
+            format!(
+                "{software} does not run on the {} ({})",
+                acc.name, acc.vendor
+            ),
+            if native == SoftwareStack::Other {
+                format!(
+                    "use software = \"other\" (no known stack of {} runs {software}) or leave \
+                     the field out",
+                    acc.vendor
+                )
+            } else {
+                format!("use software = \"{native}\" (the vendor's stack) or \"other\"")
+            },
+        );
+    }
+    let node_size = node_size
+        .or_else(|| acc.node_size.value.and_then(Count::get))
+        .unwrap_or(1)
+        .max(1);
+    // Rentals and purchases come in whole nodes unless a granularity is given.
+    let explicit = matches!(
+        p.ownership,
+        Ownership::Purchasable {
+            granularity: Some(_),
+            ..
+        }
+    );
+    if (p.ownership.is_rentable() || p.ownership.is_purchasable()) && !explicit {
+        granularity = node_size;
+    }
+    Some(PoolData {
+        accelerator: AcceleratorId::new(acc_idx.unwrap_or(0)),
+        site: p.site.unwrap_or(s.jurisdiction),
+        availability,
+        software,
+        node_size,
+        owned,
+        max,
+        granularity,
+        lead_time,
+        domestic: acc.is_domestic_to(s.jurisdiction),
+        start_effect: (RuleEffect::Allowed, None),
+        horizon_effect: Ok((RuleEffect::Allowed, None)),
+        available_from: p.available_from.or(acc.available_from.value),
+        life,
+        residual,
+    })
+}
+
+/// What a pool's ownership allows: devices owned, the most it may hold,
+/// the purchase granularity and lead time.
+struct Limits {
+    owned: Option<u64>,
+    max: Option<u64>,
+    granularity: u64,
+    lead_time: Days,
+}
+
+/// `pools[i].count` and `pools[i].ownership.*`.
+fn check_ownership(
+    c: &mut Checker,
+    p: &Pool,
+    at: &impl Fn(&str) -> String,
+    horizon: Option<f64>,
+) -> Limits {
     let mut owned = None;
     let mut max = None;
     let mut granularity = 1;
@@ -1628,6 +1732,22 @@ fn check_pool<'s>(
         }
     }
 
+    Limits {
+        owned,
+        max,
+        granularity,
+        lead_time,
+    }
+}
+
+/// A pool's device figures (availability, node size, MFU, reliability,
+/// energy price); the availability (1 when absent or invalid) and the node
+/// size when given and valid.
+fn check_pool_figures(
+    c: &mut Checker,
+    p: &Pool,
+    at: &impl Fn(&str) -> String,
+) -> (Fraction, Option<u64>) {
     let availability = c
         .opt_quantity_in(
             || at("availability"),
@@ -1667,62 +1787,7 @@ fn check_pool<'s>(
         Rule::NonNeg,
         ranges::PRICE_PER_KWH,
     );
-    let (life, residual) = check_pool_time(c, s, p, &at, horizon);
-
-    let acc = acc?;
-    let native = SoftwareStack::native_for_vendor(&acc.vendor);
-    let software = p.software.unwrap_or(native);
-    if software != native && software != SoftwareStack::Other {
-        c.add(
-            IssueCode::PoolSoftwareMismatch,
-            at("software"),
-            format!(
-                "{software} does not run on the {} ({})",
-                acc.name, acc.vendor
-            ),
-            if native == SoftwareStack::Other {
-                format!(
-                    "use software = \"other\" (no known stack of {} runs {software}) or leave \
-                     the field out",
-                    acc.vendor
-                )
-            } else {
-                format!("use software = \"{native}\" (the vendor's stack) or \"other\"")
-            },
-        );
-    }
-    let node_size = node_size
-        .or_else(|| acc.node_size.value.and_then(Count::get))
-        .unwrap_or(1)
-        .max(1);
-    // Rentals and purchases come in whole nodes unless a granularity is given.
-    let explicit = matches!(
-        p.ownership,
-        Ownership::Purchasable {
-            granularity: Some(_),
-            ..
-        }
-    );
-    if (p.ownership.is_rentable() || p.ownership.is_purchasable()) && !explicit {
-        granularity = node_size;
-    }
-    Some(PoolData {
-        accelerator: AcceleratorId::new(acc_idx.unwrap_or(0)),
-        site: p.site.unwrap_or(s.jurisdiction),
-        availability,
-        software,
-        node_size,
-        owned,
-        max,
-        granularity,
-        lead_time,
-        domestic: acc.is_domestic_to(s.jurisdiction),
-        start_effect: (RuleEffect::Allowed, None),
-        horizon_effect: Ok((RuleEffect::Allowed, None)),
-        available_from: p.available_from.or(acc.available_from.value),
-        life,
-        residual,
-    })
+    (availability, node_size)
 }
 
 /// The time-phased fields of a pool: `available_from`, `deliveries`,
@@ -1892,9 +1957,50 @@ fn check_phase<'s>(
 ) -> PhaseData {
     let at = |f: &str| format!("phases[{i}].{f}");
     check_name(c, "phases", i, &ph.name, names);
+    let params = check_model(c, &ph.model, &at);
+    let mut measured = Vec::new();
+    let mut scaling = Vec::new();
+    if ph.kind.is_training() {
+        check_training(c, ph, &at, params, horizon);
+        scaling = check_scaling(c, catalog, i, ph);
+    } else {
+        measured = check_inference(c, catalog, ph, &at, start, horizon);
+    }
 
-    // Model.
-    let m = &ph.model;
+    let min_devices = c.opt_count_in(
+        || at("min_devices"),
+        ph.min_devices,
+        false,
+        ranges::FLEET_DEVICES,
+    );
+    let max_devices = c.opt_count_in(
+        || at("max_devices"),
+        ph.max_devices,
+        true,
+        ranges::FLEET_DEVICES,
+    );
+    if let (Some(lo), Some(hi)) = (min_devices, max_devices)
+        && lo > hi
+    {
+        c.add(
+            IssueCode::DevicesMinAboveMax,
+            at("min_devices"),
+            format!("min_devices {lo} is above max_devices {hi}"),
+            "lower min_devices or raise max_devices",
+        );
+    }
+    PhaseData {
+        eligible: Vec::new(),
+        measured,
+        scaling,
+        min_devices,
+        max_devices,
+    }
+}
+
+/// A phase's model (`phases[i].model.*`); the parameters that do the work
+/// (active, else total) when valid.
+fn check_model(c: &mut Checker, m: &ModelArch, at: &impl Fn(&str) -> String) -> Option<u64> {
     let total = c.count_in(
         &at("model.total_params"),
         m.total_params,
@@ -1937,289 +2043,299 @@ fn check_phase<'s>(
         ranges::BYTES_PER_TOKEN,
     );
 
-    let not_applicable = |c: &mut Checker, field: &str, set: bool| {
-        if set {
-            let (kind, other) = if ph.kind.is_training() {
-                ("a training", "inference")
-            } else {
-                ("an inference", "training")
-            };
-            c.add(
-                IssueCode::FieldNotApplicable,
-                at(field),
-                format!(
-                    "{field} is an {other} field but '{}' is {kind} phase",
-                    ph.name
-                ),
-                format!("remove {field}, or change kind"),
-            );
-        }
-    };
+    active.or(total)
+}
 
-    let window_checks =
-        |c: &mut Checker, start_f: &str, start: Option<Days>, end_f: &str, end: Option<Days>| {
-            let st = c.opt_quantity_in(|| at(start_f), start, Rule::NonNeg, ranges::DAY_OFFSET);
-            let en = c.opt_quantity_in(|| at(end_f), end, Rule::NonNeg, ranges::DAY_OFFSET);
-            if let Some(h) = horizon {
-                if let Some(st) = st
-                    && st.get() >= h
-                {
-                    c.add(
-                        IssueCode::StartBeyondHorizon,
-                        at(start_f),
-                        format!(
-                            "{start_f} {} is not before the horizon ({h} days)",
-                            st.get()
-                        ),
-                        "start within the horizon, or lengthen horizon_days",
-                    );
-                }
-                if let Some(en) = en
-                    && en.get() > h
-                {
-                    c.add(
-                        IssueCode::DeadlineBeyondHorizon,
-                        at(end_f),
-                        format!("{end_f} {} is after the horizon ({h} days)", en.get()),
-                        format!("set {end_f} to at most {h}, or lengthen horizon_days"),
-                    );
-                }
-            }
-            if let Some(en) = en {
-                let st_v = st.map_or(0.0, Days::get);
-                if en.get() <= st_v {
-                    c.add(
-                        IssueCode::WindowReversed,
-                        at(end_f),
-                        format!("{end_f} {} is not after {start_f} {st_v}", en.get()),
-                        format!("make {end_f} later than {start_f}"),
-                    );
-                }
-            }
+/// `phases[i].FIELD` set on a phase of the other kind.
+fn not_applicable(
+    c: &mut Checker,
+    ph: &Phase,
+    at: &impl Fn(&str) -> String,
+    field: &str,
+    set: bool,
+) {
+    if set {
+        let (kind, other) = if ph.kind.is_training() {
+            ("a training", "inference")
+        } else {
+            ("an inference", "training")
         };
+        c.add(
+            IssueCode::FieldNotApplicable,
+            at(field),
+            format!(
+                "{field} is an {other} field but '{}' is {kind} phase",
+                ph.name
+            ),
+            format!("remove {field}, or change kind"),
+        );
+    }
+}
 
-    let mut measured = Vec::new();
-    let mut scaling = Vec::new();
-    if ph.kind.is_training() {
-        match (ph.tokens, ph.flops) {
-            (None, None) => c.add(
-                IssueCode::PhaseDemandMissing,
-                at("tokens"),
-                format!("training phase '{}' states no work", ph.name),
-                "add tokens = <tokens to train on> (or flops = <total FLOPs>)",
-            ),
-            (Some(_), Some(_)) => c.add(
-                IssueCode::PhaseDemandAmbiguous,
-                at("flops"),
-                format!("training phase '{}' gives both tokens and flops", ph.name),
-                "keep one: tokens (FLOPs then follow from the model) or flops",
-            ),
-            (t, f) => {
-                let t = c.opt_quantity_in(|| at("tokens"), t, Rule::Positive, ranges::TOKENS);
-                c.opt_quantity_in(|| at("flops"), f, Rule::Positive, ranges::FLOPS);
-                // The work the tokens make: 6 FLOP per active parameter
-                // per token, bounded as `flops` is.
-                if let (Some(t), Some(n)) = (t, active.or(total)) {
-                    // n ≤ 10^15: exact
-                    #[allow(clippy::cast_precision_loss)]
-                    let work = 6.0 * n as f64 * t.get();
-                    if work > ranges::FLOPS.max {
-                        c.add(
-                            IssueCode::NumberRange,
-                            at("tokens"),
-                            format!(
-                                "{} tokens of a {n}-parameter model are {} FLOP, more than {} FLOP",
-                                shown(t.get()),
-                                shown(work),
-                                shown(ranges::FLOPS.max)
-                            ),
-                            format!(
-                                "use fewer tokens or a smaller model ({})",
-                                ranges::FLOPS.why
-                            ),
-                        );
-                    }
-                }
-            }
+/// A window's two day offsets (`start_f`, `end_f`): in range, inside the
+/// horizon, in order.
+fn check_window(
+    c: &mut Checker,
+    at: &impl Fn(&str) -> String,
+    horizon: Option<f64>,
+    (start_f, start): (&str, Option<Days>),
+    (end_f, end): (&str, Option<Days>),
+) {
+    let st = c.opt_quantity_in(|| at(start_f), start, Rule::NonNeg, ranges::DAY_OFFSET);
+    let en = c.opt_quantity_in(|| at(end_f), end, Rule::NonNeg, ranges::DAY_OFFSET);
+    if let Some(h) = horizon {
+        if let Some(st) = st
+            && st.get() >= h
+        {
+            c.add(
+                IssueCode::StartBeyondHorizon,
+                at(start_f),
+                format!(
+                    "{start_f} {} is not before the horizon ({h} days)",
+                    st.get()
+                ),
+                "start within the horizon, or lengthen horizon_days",
+            );
         }
-        window_checks(
-            c,
-            "start_day",
-            ph.start_day,
-            "deadline_days",
-            ph.deadline_days,
-        );
-        c.opt_quantity_in(
-            || at("checkpoint_bytes"),
-            ph.checkpoint_bytes,
-            Rule::Positive,
-            ranges::CHECKPOINT_BYTES,
-        );
-        not_applicable(c, "tokens_per_day", ph.tokens_per_day.is_some());
-        not_applicable(c, "growth_per_month", ph.growth_per_month.is_some());
-        not_applicable(c, "peak_to_average", ph.peak_to_average.is_some());
-        not_applicable(c, "context_length", ph.context_length.is_some());
-        not_applicable(c, "batch", ph.batch.is_some());
-        not_applicable(c, "latency", ph.latency.is_some());
-        not_applicable(c, "from_day", ph.from_day.is_some());
-        not_applicable(c, "until_day", ph.until_day.is_some());
-        not_applicable(c, "measured", !ph.measured.is_empty());
-        not_applicable(c, "disaggregation", ph.disaggregation.is_some());
-        scaling = check_scaling(c, catalog, i, ph);
-    } else {
-        match &ph.tokens_per_day {
-            None => c.add(
-                IssueCode::PhaseTokensMissing,
-                at("tokens_per_day"),
-                format!("inference phase '{}' has no token demand", ph.name),
-                "add tokens_per_day = { input = <tokens/day>, output = <tokens/day> }",
-            ),
-            Some(DemandSchedule::Flat(d)) => {
-                let positive =
-                    check_demand(c, &at("tokens_per_day"), d.input, d.output, d.cache_hit);
-                if positive == Some(false) {
+        if let Some(en) = en
+            && en.get() > h
+        {
+            c.add(
+                IssueCode::DeadlineBeyondHorizon,
+                at(end_f),
+                format!("{end_f} {} is after the horizon ({h} days)", en.get()),
+                format!("set {end_f} to at most {h}, or lengthen horizon_days"),
+            );
+        }
+    }
+    if let Some(en) = en {
+        let st_v = st.map_or(0.0, Days::get);
+        if en.get() <= st_v {
+            c.add(
+                IssueCode::WindowReversed,
+                at(end_f),
+                format!("{end_f} {} is not after {start_f} {st_v}", en.get()),
+                format!("make {end_f} later than {start_f}"),
+            );
+        }
+    }
+}
+
+/// A training phase's fields (work, window, checkpoint) and the inference
+/// fields it must not set.
+fn check_training(
+    c: &mut Checker,
+    ph: &Phase,
+    at: &impl Fn(&str) -> String,
+    params: Option<u64>,
+    horizon: Option<f64>,
+) {
+    match (ph.tokens, ph.flops) {
+        (None, None) => c.add(
+            IssueCode::PhaseDemandMissing,
+            at("tokens"),
+            format!("training phase '{}' states no work", ph.name),
+            "add tokens = <tokens to train on> (or flops = <total FLOPs>)",
+        ),
+        (Some(_), Some(_)) => c.add(
+            IssueCode::PhaseDemandAmbiguous,
+            at("flops"),
+            format!("training phase '{}' gives both tokens and flops", ph.name),
+            "keep one: tokens (FLOPs then follow from the model) or flops",
+        ),
+        (t, f) => {
+            let t = c.opt_quantity_in(|| at("tokens"), t, Rule::Positive, ranges::TOKENS);
+            c.opt_quantity_in(|| at("flops"), f, Rule::Positive, ranges::FLOPS);
+            // The work the tokens make: 6 FLOP per active parameter
+            // per token, bounded as `flops` is.
+            if let (Some(t), Some(n)) = (t, params) {
+                // n ≤ 10^15: exact
+                #[allow(clippy::cast_precision_loss)]
+                let work = 6.0 * n as f64 * t.get();
+                if work > ranges::FLOPS.max {
                     c.add(
-                        IssueCode::PhaseTokensMissing,
-                        at("tokens_per_day"),
-                        format!("inference phase '{}' serves zero tokens", ph.name),
-                        "give a positive input or output token rate, or remove the phase",
+                        IssueCode::NumberRange,
+                        at("tokens"),
+                        format!(
+                            "{} tokens of a {n}-parameter model are {} FLOP, more than {} FLOP",
+                            shown(t.get()),
+                            shown(work),
+                            shown(ranges::FLOPS.max)
+                        ),
+                        format!(
+                            "use fewer tokens or a smaller model ({})",
+                            ranges::FLOPS.why
+                        ),
                     );
                 }
             }
-            Some(DemandSchedule::Steps(steps)) => {
-                check_demand_steps(c, ph, steps, &at, start, horizon);
-            }
         }
-        if let Some(g) = ph.growth_per_month
-            && c.number(&at("growth_per_month"), g, Rule::NonNeg)
-            && g > 10.0
-        {
-            c.add(
-                IssueCode::NumberRange,
-                at("growth_per_month"),
-                format!("a demand growth of {g} a month (over 1,000%) is not a forecast"),
-                "give the monthly growth as a fraction, e.g. 0.1 for 10% a month; \
-                 for a fall in demand use dated steps in tokens_per_day",
-            );
-        }
-        if let Some(r) = ph.peak_to_average
-            && c.number(&at("peak_to_average"), r, Rule::AtLeastOne)
-            && r > 100.0
-        {
-            c.add(
-                IssueCode::NumberRange,
-                at("peak_to_average"),
-                format!("a peak {r} times the average is outside [1, 100]"),
-                "give the busiest hour's token rate over the day's average, e.g. 1.23",
-            );
-        }
-        window_checks(c, "from_day", ph.from_day, "until_day", ph.until_day);
-        c.opt_count_in(
-            || at("context_length"),
-            ph.context_length,
-            true,
-            ranges::CONTEXT,
-        );
-        c.opt_count_in(|| at("batch"), ph.batch, true, ranges::BATCH);
-        if let Some(l) = &ph.latency {
-            for (f, v) in [("tpot_s", l.tpot_s), ("ttft_s", l.ttft_s)] {
-                c.opt_quantity_in(
-                    || at(&format!("latency.{f}")),
-                    v,
-                    Rule::Positive,
-                    ranges::LATENCY,
-                );
-            }
-        }
-        c.list_len(&at("measured"), ph.measured.len(), ranges::MAX_LIST);
-        for (k, ms) in ph.measured.iter().enumerate() {
-            let mat = |f: &str| at(&format!("measured[{k}].{f}"));
-            for (f, v) in [
-                ("prefill_tokens_per_s", ms.prefill_tokens_per_s),
-                ("decode_tokens_per_s", ms.decode_tokens_per_s),
-            ] {
-                c.opt_quantity_in(|| mat(f), v, Rule::Positive, ranges::DEVICE_TOKENS_PER_S);
-            }
-            c.opt_quantity_in(
-                || mat("at_tpot_s"),
-                ms.at_tpot_s,
-                Rule::Positive,
-                ranges::LATENCY,
-            );
-            c.opt_quantity_in(
-                || mat("at_ttft_s"),
-                ms.at_ttft_s,
-                Rule::Positive,
-                ranges::LATENCY,
-            );
-            measured_points(
-                c,
-                &mat,
-                "prefill",
-                &ms.prefill_points,
-                ms.prefill_tokens_per_s,
-            );
-            measured_points(c, &mat, "decode", &ms.decode_points, ms.decode_tokens_per_s);
-            if ms.prefill_at(None).is_none() && ms.decode_at(None).is_none() {
-                c.add(
-                    IssueCode::MeasuredEmpty,
-                    at(&format!("measured[{k}]")),
-                    format!("measured entry for '{}' gives no rate", ms.accelerator),
-                    "add prefill_tokens_per_s and/or decode_tokens_per_s (or prefill_points / decode_points)",
-                );
-            }
-            resolve_entry(
-                c,
-                catalog,
-                (mat("accelerator"), &ms.accelerator, k),
-                &mut measured,
-                (
-                    IssueCode::MeasuredDuplicate,
-                    "measured",
-                    "keep one measured entry per accelerator",
-                ),
-            );
-        }
-        not_applicable(c, "tokens", ph.tokens.is_some());
-        not_applicable(c, "flops", ph.flops.is_some());
-        not_applicable(c, "start_day", ph.start_day.is_some());
-        not_applicable(c, "deadline_days", ph.deadline_days.is_some());
-        not_applicable(c, "single_pool", ph.single_pool);
-        not_applicable(c, "allow_cross_site", ph.allow_cross_site);
-        not_applicable(c, "allow_cross_vendor", ph.allow_cross_vendor);
-        not_applicable(c, "checkpoint_bytes", ph.checkpoint_bytes.is_some());
-        not_applicable(c, "scaling", !ph.scaling.is_empty());
     }
+    check_window(
+        c,
+        at,
+        horizon,
+        ("start_day", ph.start_day),
+        ("deadline_days", ph.deadline_days),
+    );
+    c.opt_quantity_in(
+        || at("checkpoint_bytes"),
+        ph.checkpoint_bytes,
+        Rule::Positive,
+        ranges::CHECKPOINT_BYTES,
+    );
+    not_applicable(c, ph, at, "tokens_per_day", ph.tokens_per_day.is_some());
+    not_applicable(c, ph, at, "growth_per_month", ph.growth_per_month.is_some());
+    not_applicable(c, ph, at, "peak_to_average", ph.peak_to_average.is_some());
+    not_applicable(c, ph, at, "context_length", ph.context_length.is_some());
+    not_applicable(c, ph, at, "batch", ph.batch.is_some());
+    not_applicable(c, ph, at, "latency", ph.latency.is_some());
+    not_applicable(c, ph, at, "from_day", ph.from_day.is_some());
+    not_applicable(c, ph, at, "until_day", ph.until_day.is_some());
+    not_applicable(c, ph, at, "measured", !ph.measured.is_empty());
+    not_applicable(c, ph, at, "disaggregation", ph.disaggregation.is_some());
+}
 
-    let min_devices = c.opt_count_in(
-        || at("min_devices"),
-        ph.min_devices,
-        false,
-        ranges::FLEET_DEVICES,
-    );
-    let max_devices = c.opt_count_in(
-        || at("max_devices"),
-        ph.max_devices,
-        true,
-        ranges::FLEET_DEVICES,
-    );
-    if let (Some(lo), Some(hi)) = (min_devices, max_devices)
-        && lo > hi
+/// An inference phase's fields (demand, growth, peak, window, latency,
+/// measured rates) and the training fields it must not set; the measured
+/// entries resolved to the catalogue.
+fn check_inference(
+    c: &mut Checker,
+    catalog: &Catalog,
+    ph: &Phase,
+    at: &impl Fn(&str) -> String,
+    start: Date,
+    horizon: Option<f64>,
+) -> Vec<(AcceleratorId, usize)> {
+    let mut measured = Vec::new();
+    match &ph.tokens_per_day {
+        None => c.add(
+            IssueCode::PhaseTokensMissing,
+            at("tokens_per_day"),
+            format!("inference phase '{}' has no token demand", ph.name),
+            "add tokens_per_day = { input = <tokens/day>, output = <tokens/day> }",
+        ),
+        Some(DemandSchedule::Flat(d)) => {
+            let positive = check_demand(c, &at("tokens_per_day"), d.input, d.output, d.cache_hit);
+            if positive == Some(false) {
+                c.add(
+                    IssueCode::PhaseTokensMissing,
+                    at("tokens_per_day"),
+                    format!("inference phase '{}' serves zero tokens", ph.name),
+                    "give a positive input or output token rate, or remove the phase",
+                );
+            }
+        }
+        Some(DemandSchedule::Steps(steps)) => {
+            check_demand_steps(c, ph, steps, at, start, horizon);
+        }
+    }
+    if let Some(g) = ph.growth_per_month
+        && c.number(&at("growth_per_month"), g, Rule::NonNeg)
+        && g > 10.0
     {
         c.add(
-            IssueCode::DevicesMinAboveMax,
-            at("min_devices"),
-            format!("min_devices {lo} is above max_devices {hi}"),
-            "lower min_devices or raise max_devices",
+            IssueCode::NumberRange,
+            at("growth_per_month"),
+            format!("a demand growth of {g} a month (over 1,000%) is not a forecast"),
+            "give the monthly growth as a fraction, e.g. 0.1 for 10% a month; \
+             for a fall in demand use dated steps in tokens_per_day",
         );
     }
-    PhaseData {
-        eligible: Vec::new(),
-        measured,
-        scaling,
-        min_devices,
-        max_devices,
+    if let Some(r) = ph.peak_to_average
+        && c.number(&at("peak_to_average"), r, Rule::AtLeastOne)
+        && r > 100.0
+    {
+        c.add(
+            IssueCode::NumberRange,
+            at("peak_to_average"),
+            format!("a peak {r} times the average is outside [1, 100]"),
+            "give the busiest hour's token rate over the day's average, e.g. 1.23",
+        );
     }
+    check_window(
+        c,
+        at,
+        horizon,
+        ("from_day", ph.from_day),
+        ("until_day", ph.until_day),
+    );
+    c.opt_count_in(
+        || at("context_length"),
+        ph.context_length,
+        true,
+        ranges::CONTEXT,
+    );
+    c.opt_count_in(|| at("batch"), ph.batch, true, ranges::BATCH);
+    if let Some(l) = &ph.latency {
+        for (f, v) in [("tpot_s", l.tpot_s), ("ttft_s", l.ttft_s)] {
+            c.opt_quantity_in(
+                || at(&format!("latency.{f}")),
+                v,
+                Rule::Positive,
+                ranges::LATENCY,
+            );
+        }
+    }
+    c.list_len(&at("measured"), ph.measured.len(), ranges::MAX_LIST);
+    for (k, ms) in ph.measured.iter().enumerate() {
+        let mat = |f: &str| at(&format!("measured[{k}].{f}"));
+        for (f, v) in [
+            ("prefill_tokens_per_s", ms.prefill_tokens_per_s),
+            ("decode_tokens_per_s", ms.decode_tokens_per_s),
+        ] {
+            c.opt_quantity_in(|| mat(f), v, Rule::Positive, ranges::DEVICE_TOKENS_PER_S);
+        }
+        c.opt_quantity_in(
+            || mat("at_tpot_s"),
+            ms.at_tpot_s,
+            Rule::Positive,
+            ranges::LATENCY,
+        );
+        c.opt_quantity_in(
+            || mat("at_ttft_s"),
+            ms.at_ttft_s,
+            Rule::Positive,
+            ranges::LATENCY,
+        );
+        measured_points(
+            c,
+            &mat,
+            "prefill",
+            &ms.prefill_points,
+            ms.prefill_tokens_per_s,
+        );
+        measured_points(c, &mat, "decode", &ms.decode_points, ms.decode_tokens_per_s);
+        if ms.prefill_at(None).is_none() && ms.decode_at(None).is_none() {
+            c.add(
+                IssueCode::MeasuredEmpty,
+                at(&format!("measured[{k}]")),
+                format!("measured entry for '{}' gives no rate", ms.accelerator),
+                "add prefill_tokens_per_s and/or decode_tokens_per_s (or prefill_points / decode_points)",
+            );
+        }
+        resolve_entry(
+            c,
+            catalog,
+            (mat("accelerator"), &ms.accelerator, k),
+            &mut measured,
+            (
+                IssueCode::MeasuredDuplicate,
+                "measured",
+                "keep one measured entry per accelerator",
+            ),
+        );
+    }
+    not_applicable(c, ph, at, "tokens", ph.tokens.is_some());
+    not_applicable(c, ph, at, "flops", ph.flops.is_some());
+    not_applicable(c, ph, at, "start_day", ph.start_day.is_some());
+    not_applicable(c, ph, at, "deadline_days", ph.deadline_days.is_some());
+    not_applicable(c, ph, at, "single_pool", ph.single_pool);
+    not_applicable(c, ph, at, "allow_cross_site", ph.allow_cross_site);
+    not_applicable(c, ph, at, "allow_cross_vendor", ph.allow_cross_vendor);
+    not_applicable(c, ph, at, "checkpoint_bytes", ph.checkpoint_bytes.is_some());
+    not_applicable(c, ph, at, "scaling", !ph.scaling.is_empty());
+    measured
 }
 
 /// A daily demand's numbers (`path.input`, `path.output`,

@@ -354,6 +354,13 @@ pub struct CompileOptions {
     /// joint scenario of a plan under risk has the same decision times
     /// ([`crate::risk`]).
     pub cuts: Vec<Hours>,
+    /// Let training run late: besides its windows ending at the deadline,
+    /// each (training phase, pool) pair gets windows ending at this hour
+    /// (capped at the horizon), whose work counts in `work[p]` but is not
+    /// done by the deadline. A plan under risk with a chance constraint on
+    /// deadlines uses it with the horizon ([`crate::risk`]); `None` (the
+    /// default) adds nothing.
+    pub late_until: Option<Hours>,
 }
 
 /// The compiled model and everything needed to read its solution.
@@ -378,6 +385,9 @@ pub struct Compiled {
     pub(crate) gangs: Vec<Gang>,
     /// Per KV-flow column (by column index): its traffic per unit.
     pub(crate) kv_flows: BTreeMap<usize, KvFlowInfo>,
+    /// Training columns whose window ends after the phase's deadline
+    /// ([`CompileOptions::late_until`]), by column index, ascending.
+    pub(crate) late: Vec<usize>,
 }
 
 /// The KV-cache traffic of one unit of a KV-flow column (all of the
@@ -552,6 +562,8 @@ pub(super) struct Ctx<'a> {
     /// flows, for its KV rows.
     kv: Vec<serving::KvCols>,
     kv_flows: BTreeMap<usize, KvFlowInfo>,
+    /// Late training columns (work family).
+    late: Vec<usize>,
 }
 
 impl<'a> Ctx<'a> {
@@ -575,7 +587,9 @@ impl<'a> Ctx<'a> {
                 }
             })
             .collect();
-        let time = Timeline::new(vs, perf, &ends, &orders, &opts.cuts);
+        let mut extra = opts.cuts.clone();
+        extra.extend(opts.late_until);
+        let time = Timeline::new(vs, perf, &ends, &orders, &extra);
         let usable = vs
             .pool_ids()
             .map(|k| {
@@ -624,6 +638,7 @@ impl<'a> Ctx<'a> {
             infer_pairs: vec![Vec::new(); nphase],
             kv: (0..nphase).map(|_| serving::KvCols::default()).collect(),
             kv_flows: BTreeMap::new(),
+            late: Vec::new(),
         })
     }
 
@@ -682,6 +697,7 @@ impl<'a> Ctx<'a> {
             ends: self.ends,
             gangs: self.gangs,
             kv_flows: self.kv_flows,
+            late: self.late,
         })
     }
 }

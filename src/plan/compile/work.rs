@@ -50,10 +50,20 @@ use crate::units::Hours;
 /// (module docs).
 pub(super) const MAX_WORK_SHARE: f64 = 1e6;
 
-/// The windows `[s, e)` pool `k` can run phase `p` in (module docs).
-fn windows(cx: &Ctx<'_>, p: PhaseId, k: PoolId) -> Vec<(Hours, Hours)> {
+/// The windows `[s, e)` pool `k` can run phase `p` in (module docs), each
+/// with whether it is late: with [`super::CompileOptions::late_until`],
+/// every start also opens a window running past the deadline to that hour
+/// (when the pool is usable beyond the deadline).
+fn windows(cx: &Ctx<'_>, p: PhaseId, k: PoolId) -> Vec<(Hours, Hours, bool)> {
     let s0 = cx.perf.phase_start(p);
-    let end = cx.ends[p.index()];
+    let deadline = cx.ends[p.index()];
+    let horizon = cx.vs.horizon().to_hours();
+    let late = cx
+        .opts
+        .late_until
+        .map(|h| h.min(horizon))
+        .filter(|h| h.get() > deadline.get() + 1e-9);
+    let end = late.unwrap_or(deadline);
     let usable = &cx.usable[k.index()];
     let mut starts: Vec<Hours> = vec![s0];
     starts.extend(cx.orders[k.index()].iter().map(|o| o.arrival));
@@ -75,15 +85,26 @@ fn windows(cx: &Ctx<'_>, p: PhaseId, k: PoolId) -> Vec<(Hours, Hours)> {
         if !usable[t0] {
             continue;
         }
-        let mut e = s;
-        for (&(a, b), &ok) in cx.time.intervals.iter().zip(usable).skip(t0) {
-            if !ok || a.get() >= end.get() - 1e-9 {
-                break;
+        // the usable stretch from `s`, up to `until`
+        let stretch = |until: Hours| {
+            let mut e = s;
+            for (&(a, b), &ok) in cx.time.intervals.iter().zip(usable).skip(t0) {
+                if !ok || a.get() >= until.get() - 1e-9 {
+                    break;
+                }
+                e = b.min(until);
             }
-            e = b.min(end);
+            e
+        };
+        let e = stretch(deadline);
+        if s.get() < deadline.get() - 1e-9 && e.get() > s.get() + 1e-9 {
+            out.push((s, e, false));
         }
-        if e.get() > s.get() + 1e-9 {
-            out.push((s, e));
+        if let Some(l) = late {
+            let e = stretch(l);
+            if e.get() > deadline.get() + 1e-9 {
+                out.push((s, e, true));
+            }
         }
     }
     out
@@ -99,7 +120,7 @@ pub(super) fn columns(cx: &mut Ctx<'_>, p: PhaseId, k: PoolId) {
     let single = ws.len() == 1;
     let mut unfit = None;
     let mut any = false;
-    for (s, e) in ws {
+    for (s, e, late) in ws {
         let t = match cx.perf.pair_window(p, k, s, e) {
             Ok(PairRate::Training(t)) => t,
             Ok(PairRate::Inference(_)) => continue,
@@ -123,6 +144,8 @@ pub(super) fn columns(cx: &mut Ctx<'_>, p: PhaseId, k: PoolId) {
         };
         let name = if single {
             format!("train[{},{}]", ph.name(), pool.name())
+        } else if late {
+            format!("train[{},{},d{:.1},late]", ph.name(), pool.name(), days(s))
         } else {
             format!("train[{},{},d{:.1}]", ph.name(), pool.name(), days(s))
         };
@@ -142,6 +165,9 @@ pub(super) fn columns(cx: &mut Ctx<'_>, p: PhaseId, k: PoolId) {
         );
         if failed.is_none() {
             cx.work_entries[p.index()].push((c, share.min(MAX_WORK_SHARE)));
+        }
+        if late {
+            cx.late.push(c.index());
         }
         cx.train_cols[p.index()].push((k, c, g, t.min_devices));
         for ti in 0..cx.time.len() {

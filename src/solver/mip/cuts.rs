@@ -21,7 +21,7 @@
 #![allow(clippy::needless_range_loop, clippy::float_cmp)]
 
 use super::lp::{LpBasis, LpStatus};
-use super::problem::Problem;
+use super::problem::{Problem, Rows};
 use super::search::Search;
 use crate::error::Result;
 use std::time::Instant;
@@ -1145,6 +1145,10 @@ impl Search<'_> {
             }
             let old = self.lp.basis();
             let m_old = self.prob.rows.len();
+            // Exact room: growing the arrays by doubling would hold the
+            // matrix up to three times while it is copied.
+            let entries = chosen.iter().map(|c| c.idx.len()).sum();
+            self.prob.rows.reserve_exact(chosen.len(), entries);
             for c in &chosen {
                 self.prob
                     .rows
@@ -1248,12 +1252,18 @@ impl Search<'_> {
         if keep.len() == m - m0 {
             return Ok(());
         }
-        let old = self.prob.rows.clone();
+        // Only the kept cuts are copied out (not the whole matrix).
+        let mut kept = Rows::default();
+        for &i in &keep {
+            let r = &self.prob.rows;
+            let (idx, val) = r.row(i);
+            kept.push(idx, val, r.lower[i], r.upper[i]);
+        }
         self.prob.rows.truncate(m0);
         let mut b: Vec<i8> = basis.0[..n + m0].to_vec();
-        for &i in &keep {
-            let (idx, val) = old.row(i);
-            self.prob.rows.push(idx, val, old.lower[i], old.upper[i]);
+        for (k, &i) in keep.iter().enumerate() {
+            let (idx, val) = kept.row(k);
+            self.prob.rows.push(idx, val, kept.lower[k], kept.upper[k]);
             b.push(basis.0[n + i]);
         }
         self.prob.reindex();

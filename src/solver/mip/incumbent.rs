@@ -160,7 +160,12 @@ impl Search<'_> {
         }
         self.inc_obj = obj;
         self.incumbent = Some(y);
-        super::trace!("  incumbent {obj} at node {}", self.nodes);
+        super::trace!(
+            "  incumbent {obj} at node {}, {:.2}s; root bound {}",
+            self.nodes,
+            self.started.elapsed().as_secs_f64(),
+            self.root_obj
+        );
         self.root_redcost_fixing();
         let limit = self.inc_obj - self.gap_tolerance();
         if let Some(b) = self.queue.prune_from(limit) {

@@ -200,6 +200,12 @@ impl NodeLp {
         self.values.clone_from(&s.values);
     }
 
+    /// Frees the constraint matrix (both copies) of an LP about to be
+    /// replaced: the LP must not be solved again.
+    pub(super) fn release_matrix(&mut self) {
+        drop(self.take_matrix());
+    }
+
     fn take_matrix(&mut self) -> (SpMat, SpMat) {
         let lp = &mut self.engine.lp;
         (std::mem::take(&mut lp.a), std::mem::take(&mut lp.ar))

@@ -40,6 +40,26 @@ macro_rules! trace {
 }
 pub(crate) use trace;
 
+/// Development tracing of memory: the process's resident and peak
+/// resident set (Linux `/proc/self/status`) at `stage`, when tracing is on.
+fn trace_memory(stage: &str) {
+    if !trace_on() {
+        return;
+    }
+    let text = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        text.lines()
+            .find(|l| l.starts_with(name))
+            .map_or("?", |l| l[name.len()..].trim())
+            .to_owned()
+    };
+    eprintln!(
+        "memory at {stage}: resident {}, peak {}",
+        field("VmRSS:"),
+        field("VmHWM:")
+    );
+}
+
 mod cuts;
 mod domain;
 mod heur;
@@ -95,8 +115,9 @@ pub(crate) fn solve_mip_from(
 pub(crate) type Rounder<'a> = dyn Fn(&[f64]) -> Option<Vec<f64>> + 'a;
 
 /// [`solve_mip_from`] with a caller's rounding: `rounder` gets the root
-/// LP point (before cuts) once, and what it returns is offered as a
-/// solution (rounded, repaired and checked like any other; a candidate
+/// LP point (before and after cuts) and some node LP points (every tenth
+/// node while it has taken at most 5% of the time), and what it returns
+/// is offered as a solution (rounded, repaired and checked like any other; a candidate
 /// that fails the check is ignored). The planner rounds by the plan's
 /// structure (single-pool phases on one pool) where the search's own
 /// row-by-row heuristics cannot.

@@ -1,7 +1,7 @@
 //! The working form of a MIP: a minimisation over the model's own columns,
 //! with rows stored both by row and by column, and cuts appended as rows.
 
-use crate::model::{Model, Sense, VarType};
+use crate::model::{CscMatrix, Model, Sense, VarType};
 
 /// Rows `lower ≤ a x ≤ upper`, stored by row (CSR).
 #[derive(Debug, Clone, Default)]
@@ -38,6 +38,15 @@ impl Rows {
         self.upper.push(upper);
     }
 
+    /// Room for `rows` more rows of `entries` entries in all, exactly.
+    pub(super) fn reserve_exact(&mut self, rows: usize, entries: usize) {
+        self.index.reserve_exact(entries);
+        self.value.reserve_exact(entries);
+        self.start.reserve_exact(rows + 1);
+        self.lower.reserve_exact(rows);
+        self.upper.reserve_exact(rows);
+    }
+
     /// Keeps the first `k` rows.
     pub(super) fn truncate(&mut self, k: usize) {
         if k >= self.len() {
@@ -49,6 +58,41 @@ impl Rows {
         self.start.truncate(k + 1);
         self.lower.truncate(k);
         self.upper.truncate(k);
+    }
+
+    /// The rows of a column-wise matrix, with their bounds: one pass over
+    /// the entries into the final arrays (no intermediate transpose, so
+    /// the matrix is not held a third time while the copy is made).
+    pub(super) fn of_columns(a: &CscMatrix, lower: Vec<f64>, upper: Vec<f64>) -> Self {
+        let m = lower.len();
+        let mut start = vec![0usize; m + 1];
+        for &i in a.indices() {
+            start[i as usize + 1] += 1;
+        }
+        for i in 0..m {
+            start[i + 1] += start[i];
+        }
+        let mut next = start[..m].to_vec();
+        let nnz = a.indices().len();
+        let mut index = vec![0u32; nnz];
+        let mut value = vec![0.0; nnz];
+        for j in 0..a.ncols() {
+            let (idx, val) = a.col(j);
+            for (&i, &v) in idx.iter().zip(val) {
+                let p = next[i as usize];
+                // Column counts fit u32: the model builder checks sizes.
+                index[p] = j as u32;
+                value[p] = v;
+                next[i as usize] += 1;
+            }
+        }
+        Self {
+            start,
+            index,
+            value,
+            lower,
+            upper,
+        }
     }
 
     /// `a_i · x`.
@@ -160,17 +204,11 @@ impl Problem {
                 upper[j] = (upper[j] + 1e-9).floor();
             }
         }
-        let t = model.matrix().transpose();
-        let mut rows = Rows {
-            start: t.starts().to_vec(),
-            index: t.indices().to_vec(),
-            value: t.values().to_vec(),
-            lower: model.row_lower().to_vec(),
-            upper: model.row_upper().to_vec(),
-        };
-        if rows.start.is_empty() {
-            rows.start.push(0);
-        }
+        let rows = Rows::of_columns(
+            model.matrix(),
+            model.row_lower().to_vec(),
+            model.row_upper().to_vec(),
+        );
         let cols = ColIndex::build(&rows, n);
         let obj_step = objective_step(&cost, &integer);
         let longest_model_row = (0..rows.len())
@@ -195,6 +233,8 @@ impl Problem {
 
     /// Rebuilds the column index after the rows changed.
     pub(super) fn reindex(&mut self) {
+        // The old index goes first, so two are never held at once.
+        self.cols = ColIndex::default();
         self.cols = ColIndex::build(&self.rows, self.n);
     }
 

@@ -42,6 +42,11 @@ const PROPAGATION_BUDGET: usize = 4;
 const RINS_FIRST: u64 = 50;
 const RINS_FREQ: u64 = 200;
 const RINS_SHARE: f64 = 0.5;
+/// Node LP points are offered to the caller's rounding every this many
+/// nodes, while the rounding has taken at most `ROUNDER_SHARE` of the
+/// search's time.
+const ROUNDER_FREQ: u64 = 10;
+const ROUNDER_SHARE: f64 = 0.05;
 /// After a dive, its last node's sibling comes next when its bound is
 /// within this share of the gap above the global bound.
 const SIBLING_QUOT: f64 = 0.25;
@@ -143,12 +148,18 @@ pub(super) struct Search<'a> {
     sb_solves: u64,
     restore_time: f64,
     node_lp_time: f64,
+    /// When the search started.
+    pub(super) started: Instant,
+    /// Seconds spent in the caller's rounding.
+    rounder_time: f64,
 }
 
 impl<'a> Search<'a> {
     /// A search on `model` (whose MIP options are checked by the caller).
     pub(super) fn new(model: &'a Model, options: &'a SolveOptions, start: Instant) -> Self {
+        super::trace_memory("search start");
         let prob = Problem::new(model);
+        super::trace_memory("working problem built");
         let t = &options.tolerances;
         let tol = Tol {
             primal: t.primal_feasibility,
@@ -157,6 +168,7 @@ impl<'a> Search<'a> {
         };
         let deadline = options.deadline_from(start);
         let lp = NodeLp::new(&prob, &prob.lower, &prob.upper, tol, deadline);
+        super::trace_memory("node LP built");
         let n = prob.n;
         let has_continuous = prob.integer.iter().any(|&b| !b);
         Self {
@@ -204,6 +216,8 @@ impl<'a> Search<'a> {
             sb_solves: 0,
             restore_time: 0.0,
             node_lp_time: 0.0,
+            started: start,
+            rounder_time: 0.0,
             prob,
         }
     }
@@ -213,6 +227,8 @@ impl<'a> Search<'a> {
     pub(super) fn rebuild_lp(&mut self, basis: Option<&LpBasis>) {
         let tol = self.lp.engine.tol;
         let iters = self.lp.iterations;
+        // The old LP's matrix goes first, so two are never held at once.
+        self.lp.release_matrix();
         self.lp = NodeLp::new(&self.prob, &self.lower, &self.upper, tol, self.deadline);
         self.lp.iterations = iters;
         if let Some(b) = basis {
@@ -359,7 +375,9 @@ impl<'a> Search<'a> {
             let accepted = x.len() == self.prob.n && self.try_solution(&x);
             trace!("start: accepted {accepted}, objective {}", self.inc_obj);
         }
-        if let Some(stop) = self.root()? {
+        let root = self.root();
+        super::trace_memory("root done");
+        if let Some(stop) = root? {
             return Ok(stop);
         }
         self.root_basis = self.lp.basis();
@@ -379,6 +397,7 @@ impl<'a> Search<'a> {
         self.lp_node = u64::MAX;
         let t = Instant::now();
         let r = self.tree(root);
+        super::trace_memory("tree done");
         trace!(
             "tree: {} nodes, {:.3}s; iterations node {} sb {} heur {}; incumbent {}",
             self.nodes,
@@ -454,13 +473,18 @@ impl<'a> Search<'a> {
             self.root_obj = self.lp.objective();
             self.root_x = self.lp.x();
             if restart == 0 {
-                self.offer_rounding();
+                let x = self.root_x.clone();
+                self.offer_rounding(&x);
             }
             if self.mopts.cuts && self.mopts.cut_rounds > 0 && nint > 0 {
                 let t = Instant::now();
                 let it = self.lp.iterations;
                 self.root_cuts()?;
                 self.root_x = self.lp.x();
+                if restart == 0 {
+                    let x = self.root_x.clone();
+                    self.offer_rounding(&x);
+                }
                 trace!(
                     "root {restart}: lp {:.6} -> cuts {:.6} ({} cuts, {} iters, {:.3}s)",
                     self.root_obj,
@@ -510,21 +534,32 @@ impl<'a> Search<'a> {
         Ok(None)
     }
 
-    /// Offers the caller's rounding of the root LP point, once.
-    fn offer_rounding(&mut self) {
-        let Some(f) = self.rounder.take() else {
+    /// Offers the caller's rounding of the LP point `x` (the root's before
+    /// and after cuts, then node LP points while the rounding has taken
+    /// at most [`ROUNDER_SHARE`] of the search's time).
+    fn offer_rounding(&mut self, x: &[f64]) {
+        let Some(f) = self.rounder else {
             return;
         };
         let t = Instant::now();
-        if let Some(y) = f(&self.root_x).filter(|y| y.len() == self.prob.n) {
+        if let Some(y) = f(x).filter(|y| y.len() == self.prob.n) {
             super::incumbent::trace_violations(self.model, &y);
             let accepted = self.try_solution(&y);
             trace!(
-                "caller's rounding: accepted {accepted}, incumbent {} ({:.3}s)",
+                "caller's rounding at node {}: accepted {accepted}, incumbent {} ({:.3}s)",
+                self.nodes,
                 self.inc_obj,
                 t.elapsed().as_secs_f64()
             );
         }
+        self.rounder_time += t.elapsed().as_secs_f64();
+    }
+
+    /// Whether to offer the caller's rounding of this node's LP point.
+    fn should_round(&self) -> bool {
+        self.rounder.is_some()
+            && self.nodes.is_multiple_of(ROUNDER_FREQ)
+            && self.rounder_time <= ROUNDER_SHARE * self.started.elapsed().as_secs_f64()
     }
 
     /// Integer columns fixed in the global bounds.
@@ -772,6 +807,9 @@ impl<'a> Search<'a> {
             }
             if self.mopts.heuristics {
                 self.round_heuristics(&x);
+                if self.should_round() {
+                    self.offer_rounding(&x);
+                }
                 if self.prunable(bound) {
                     self.drop_subtree(bound);
                     return Ok(None);
