@@ -514,3 +514,54 @@ tokens_per_day = { input = 2500000000.0, output = 500000000.0 }
         assert!(p.verified, "{}", p.verification);
     }
 }
+
+/// Found by the `structured` fuzz target: an inference phase whose demand
+/// starts after its window leaves nothing to decide (a model without
+/// columns). The optimum was reported without being read or verified
+/// (`optimal`, `verified: false`, no phase outcome); it is now a plan like
+/// any other: every phase reported, every check run and passed.
+#[test]
+fn a_scenario_with_nothing_to_decide_plans_verified() {
+    let text = r#"
+name = "fuzz"
+start = "2024-02-28"
+horizon_days = 333.75
+jurisdiction = "SG"
+objective = "domestic_first"
+period_days = 7.5
+
+[[pools]]
+name = "pool0"
+accelerator = "A100"
+available_from = "2024-01-17"
+ownership = { kind = "rentable", usd_per_hour = 4.9375 }
+
+[[phases]]
+name = "phase0"
+kind = "inference"
+precision = "bf16"
+max_devices = 6048
+from_day = 2.5
+until_day = 20.0
+model = { total_params = 20671875000, active_params = 5906250000, layers = 95, hidden = 12096, seq_len = 12096, heads = 95, kv_bytes_per_token = 146562.5 }
+tokens_per_day = [{ from = "2024-04-28", input = 25625000000.0, output = 1750000000.0, cache_hit = 1.0 }]
+
+[[policy.domestic_share]]
+phase_kind = "inference"
+min = 3.3523247481849314e-33
+from = "2024-01-03"
+until = "2025-05-27"
+"#;
+    let vs = Scenario::from_toml_str(text)
+        .expect("parses")
+        .validate()
+        .expect("valid");
+    for fractional in [false, true] {
+        let p = plan(&vs, &PlanOptions::default().with_fractional(fractional)).expect("plans");
+        assert_eq!(p.status, PlanStatus::Optimal);
+        assert!(p.verified, "{}", p.verification);
+        assert!(!p.verification.checks.is_empty(), "every check runs");
+        assert_eq!(p.phases.len(), 1, "the phase is reported");
+        assert_eq!(p.cost.total_usd.get(), 0.0);
+    }
+}

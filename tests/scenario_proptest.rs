@@ -416,7 +416,11 @@ prop_compose! {
             0 => Objective::MinCost,
             1 => Objective::MaxServed,
             2 => Objective::DomesticFirst,
-            _ => Objective::MinMakespan { phases: phases.iter().step_by(2).map(|p| p.name.clone()).collect() },
+            // An inference phase has no finish to bring forward
+            // (E-MAKESPAN-INFERENCE): name training phases only.
+            _ => Objective::MinMakespan {
+                phases: phases.iter().filter(|p| p.kind.is_training()).step_by(2).map(|p| p.name.clone()).collect(),
+            },
         };
         s.phases = phases;
         s.policy.rules = rules;

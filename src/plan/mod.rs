@@ -1148,8 +1148,10 @@ pub(crate) fn finish_with(
         return Ok(plan);
     }
     // A limit without a plan: an LP's last iterate is not a plan (it may
-    // break any row), so nothing of it is reported.
-    if status == PlanStatus::Limit || s.x.is_empty() {
+    // break any row), so nothing of it is reported. A model without
+    // columns (nothing to decide: no demand in any window) has an empty
+    // point and is still a plan, verified like any other.
+    if status == PlanStatus::Limit || s.x.len() < c.cols.len() {
         stats.seconds = t0.elapsed().as_secs_f64();
         plan.solve = stats;
         return Ok(plan);
