@@ -136,6 +136,18 @@ impl std::fmt::Display for Round0 {
     }
 }
 
+/// Units of `g` devices a pool can hold at most, if limited (the upper
+/// bound of its device-count columns).
+pub(crate) fn capacity_units(vs: &ValidatedScenario, k: PoolId, g: f64) -> Option<f64> {
+    let p = vs.pool(k);
+    let n = match p.ownership() {
+        Ownership::Owned { .. } => p.owned_devices().map(|n| n as f64 * p.availability().get()),
+        Ownership::Rentable { .. } => p.max_devices().map(|n| n as f64),
+        Ownership::Purchasable { .. } => p.max_devices().map(|n| n as f64 * p.availability().get()),
+    }?;
+    Some((n / g).floor().max(0.0))
+}
+
 #[cfg(test)]
 mod round0_tests {
     use super::Round0;
@@ -162,16 +174,4 @@ mod round0_tests {
             assert_eq!(Round0(x).to_string(), format!("{x:.0}"), "{x}");
         }
     }
-}
-
-/// Units of `g` devices a pool can hold at most, if limited (the upper
-/// bound of its device-count columns).
-pub(crate) fn capacity_units(vs: &ValidatedScenario, k: PoolId, g: f64) -> Option<f64> {
-    let p = vs.pool(k);
-    let n = match p.ownership() {
-        Ownership::Owned { .. } => p.owned_devices().map(|n| n as f64 * p.availability().get()),
-        Ownership::Rentable { .. } => p.max_devices().map(|n| n as f64),
-        Ownership::Purchasable { .. } => p.max_devices().map(|n| n as f64 * p.availability().get()),
-    }?;
-    Some((n / g).floor().max(0.0))
 }
