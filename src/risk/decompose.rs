@@ -92,6 +92,11 @@ const IN_OUT: f64 = 0.5;
 /// (partial Benders); below it the master holds cuts only.
 const BLOCK_FROM: usize = 3;
 
+/// Clusters up to which each subproblem's solver (factorisation, scaling)
+/// is kept between rounds; above it only the basis is kept, which bounds
+/// the memory at many scenarios.
+const KEEP_SOLVERS: usize = 256;
+
 /// Most master iterations (every loop bounded; the L-shaped method on an
 /// LP converges in finitely many).
 pub(crate) const MAX_ITERATIONS: usize = 500;
@@ -191,6 +196,8 @@ struct Sub {
     offsets: Vec<usize>,
     fixed: Vec<Fixed>,
     basis: Option<Basis>,
+    /// The solver kept between rounds (up to [`KEEP_SOLVERS`] clusters).
+    lp: Option<LpSolver>,
 }
 
 /// An optimality cut `θ_c − Σ g_q y_q ≥ rhs` (theta set) or a feasibility
@@ -311,9 +318,13 @@ fn run(
     // first lower bound, the first basis, and a first ŷ
     let mut y = vec![0.0; groups.len()];
     let mut best_p = -1.0;
+    let keep = subs.len() <= KEEP_SOLVERS;
     for (c, sub) in subs.iter_mut().enumerate() {
         let mut lp = LpSolver::new(sub.model.clone(), sopts.clone())?;
         let s = lp.solve()?;
+        if keep {
+            sub.lp = Some(lp);
+        }
         d.simplex_iterations += s.iterations;
         match (s.status, s.objective) {
             (Status::Optimal, Some(v)) => {
@@ -497,6 +508,7 @@ fn subproblems(
             offsets: ef.offsets,
             fixed,
             basis: None,
+            lp: None,
         });
         start = end;
     }
@@ -550,20 +562,40 @@ fn evaluate(
     master: &mut Master,
     d: &mut Decomposed,
 ) -> Result<Step> {
+    let keep = subs.len() <= KEEP_SOLVERS;
     let mut total = 0.0;
     let mut xs = Vec::with_capacity(subs.len());
     let mut feasible = true;
     for (c, sub) in subs.iter_mut().enumerate() {
-        let mut lp = LpSolver::new(sub.model.clone(), sopts.clone())?;
+        let lp = match &mut sub.lp {
+            // the kept solver re-solves from its last basis, with its
+            // factorisation and scaling
+            Some(lp) => lp,
+            None => {
+                let mut lp = LpSolver::new(sub.model.clone(), sopts.clone())?;
+                if let Some(b) = &sub.basis {
+                    // a basis that does not fit is only a lost warm start
+                    let _ = lp.set_basis(b);
+                }
+                sub.lp.insert(lp)
+            }
+        };
         for f in &sub.fixed {
             let v = y[f.q] / f.unit;
             lp.set_col_bounds(col_id(f.col), Some(v), Some(v))?;
         }
-        if let Some(b) = &sub.basis {
-            // a basis that does not fit is only a lost warm start
-            let _ = lp.set_basis(b);
+        let solved = lp.solve();
+        let farkas = match &solved {
+            Ok(s) if s.status == Status::Infeasible => match &s.certificate {
+                Some(Certificate::Farkas(pi)) => feasibility_cut(lp.model(), pi, &sub.fixed),
+                _ => None,
+            },
+            _ => None,
+        };
+        if solved.is_err() || !keep {
+            sub.lp = None;
         }
-        let s = match lp.solve() {
+        let s = match solved {
             Ok(s) => s,
             // at a point on the edge of feasibility the engine may not
             // certify either way: a round without a cut, the next point
@@ -600,9 +632,7 @@ fn evaluate(
                 feasible = false;
                 // without a usable certificate the round adds no cut; the
                 // next point moves toward the feasible incumbent
-                if let Some(Certificate::Farkas(pi)) = &s.certificate
-                    && let Some(cut) = feasibility_cut(lp.model(), pi, &sub.fixed)
-                {
+                if let Some(cut) = farkas {
                     master.cuts.push(cut);
                     d.cuts += 1;
                     d.feasibility_cuts += 1;
