@@ -319,9 +319,17 @@ fn run(
     let mut y = vec![0.0; groups.len()];
     let mut best_p = -1.0;
     let keep = subs.len() <= KEEP_SOLVERS;
+    // each cluster starts from the previous cluster's optimal basis: the
+    // branches share their structure (one that does not fit is ignored)
+    let mut prev: Option<Basis> = None;
     for (c, sub) in subs.iter_mut().enumerate() {
         let mut lp = LpSolver::new(sub.model.clone(), sopts.clone())?;
+        if let Some(b) = &prev {
+            // a basis that does not fit is only a lost warm start
+            let _ = lp.set_basis(b);
+        }
         let s = lp.solve()?;
+        prev.clone_from(&s.basis);
         if keep {
             sub.lp = Some(lp);
         }
