@@ -316,3 +316,58 @@ fn feasibility_cuts_meet_the_extensive_form() {
         max_relative = 1e-6
     );
 }
+
+/// The ban of `feasibility_cuts_meet_the_extensive_form` with a surge on
+/// the same day: four clusters, so the master holds the most demanding
+/// one whole (partial Benders). The master's points then respect the
+/// budget the ban imposes, the method needs no feasibility cut, and it
+/// meets the extensive form with honest bounds at every iteration.
+#[test]
+fn master_block_meets_the_extensive_form_without_feasibility_cuts() {
+    let base = text(10.0, "")
+        .replace(
+            "ownership = { kind = \"purchasable\", unit_price_usd = 36525 }",
+            "ownership = { kind = \"purchasable\", unit_price_usd = 36525, lead_time_days = 10 }",
+        )
+        .replace(
+            "ownership = { kind = \"rentable\", usd_per_hour = 10 }",
+            "ownership = { kind = \"purchasable\", unit_price_usd = 73050 }\nlife_years = 1",
+        );
+    let risks = format!(
+        "[[risks]]\nname = \"ban\"\nprobability = 0.3\non = \"2025-08-25\"\n\
+         rule = {{ accelerators = [\"Acme X\"], destination = \"CN\", status = \"prohibited\", scope = \"use\" }}\n\
+         {}\n[budget]\ncapex_usd = 1400000\n",
+        surge(0.4, "2025-08-25", 1.3)
+    );
+    let run = |method: &str| {
+        planned(
+            &validated(&format!("{base}{}", with_method(&risks, method))),
+            &frac(),
+        )
+    };
+    let ef = run("extensive");
+    let de = run("decomposition");
+    assert_eq!(
+        de.summary.solve.method,
+        "decomposition",
+        "{}",
+        de.to_table()
+    );
+    let d = de.summary.solve.decomposition.as_ref().expect("figures");
+    assert_eq!(d.clusters, 4, "{}", de.to_table());
+    let opt = expected(&ef);
+    let tol = 1e-7 * opt.abs().max(1.0);
+    for (k, &(lo, up)) in d.bounds.iter().enumerate() {
+        assert!(lo <= opt + tol, "iteration {k}: lower {lo} above {opt}");
+        if let Some(up) = up {
+            assert!(up >= opt - tol, "iteration {k}: upper {up} below {opt}");
+        }
+    }
+    assert_eq!(d.feasibility_cuts, 0, "{}", de.to_table());
+    assert_relative_eq!(expected(&de), opt, max_relative = 1e-6);
+    assert_relative_eq!(
+        bought_on_day_0(&de),
+        bought_on_day_0(&ef),
+        max_relative = 1e-6
+    );
+}

@@ -30,7 +30,17 @@
 //!      y within the first-stage columns' bounds
 //! ```
 //!
-//! with one `θ_c` per cluster (multi-cut). `Q_c(ŷ)` is cluster `c`'s
+//! with one `θ_c` per cluster (multi-cut). From [`BLOCK_FROM`] clusters
+//! the master also holds one cluster's subproblem whole (partial Benders:
+//! its columns and rows, its cost in place of its `θ`, its first-stage
+//! columns linked to `y`), the cluster with the highest own optimum per
+//! unit of probability. Every row of that cluster, the first-stage-only
+//! rows among them, then binds the master's `y`, so its points are
+//! feasible for that cluster and, through the other branches' recourse
+//! (unserved and late work), mostly for all; the lower bound starts from
+//! that cluster's exact cost. At 12 periods × 50 pools × 10 phases with 50
+//! scenarios this took the method from a 2% gap after 500 iterations to
+//! the optimum in 18. `Q_c(ŷ)` is cluster `c`'s
 //! probability-weighted cost with the first stage fixed at `ŷ`, and `g_c`
 //! its subgradient: the reduced costs of the fixed columns divided by their
 //! units (LP duality: `d_j = c_j − A_jᵀπ` of an optimal dual solution
@@ -77,6 +87,15 @@ pub(crate) const GAP: f64 = 1e-6;
 /// The in-out stabilisation's weight on the master's point (the rest on
 /// the incumbent's).
 const IN_OUT: f64 = 0.5;
+
+/// Clusters from which the master holds one cluster's subproblem whole
+/// (partial Benders); below it the master holds cuts only.
+const BLOCK_FROM: usize = 3;
+
+/// Clusters up to which each subproblem's solver (factorisation, scaling)
+/// is kept between rounds; above it only the basis is kept, which bounds
+/// the memory at many scenarios.
+const KEEP_SOLVERS: usize = 256;
 
 /// Most master iterations (every loop bounded; the L-shaped method on an
 /// LP converges in finitely many).
@@ -177,6 +196,8 @@ struct Sub {
     offsets: Vec<usize>,
     fixed: Vec<Fixed>,
     basis: Option<Basis>,
+    /// The solver kept between rounds (up to [`KEEP_SOLVERS`] clusters).
+    lp: Option<LpSolver>,
 }
 
 /// An optimality cut `θ_c − Σ g_q y_q ≥ rhs` (theta set) or a feasibility
@@ -194,6 +215,9 @@ struct Master {
     theta_lower: Vec<f64>,
     cuts: Vec<Cut>,
     basis: Option<Basis>,
+    /// The cluster whose whole subproblem sits inside the master (partial
+    /// Benders): its `θ` carries no cost there and gets no cuts.
+    block: Option<usize>,
 }
 
 /// Solves the stacked problem of `branches` (expected cost, no CVaR) by
@@ -294,9 +318,21 @@ fn run(
     // first lower bound, the first basis, and a first ŷ
     let mut y = vec![0.0; groups.len()];
     let mut best_p = -1.0;
+    let keep = subs.len() <= KEEP_SOLVERS;
+    // each cluster starts from the previous cluster's optimal basis: the
+    // branches share their structure (one that does not fit is ignored)
+    let mut prev: Option<Basis> = None;
     for (c, sub) in subs.iter_mut().enumerate() {
         let mut lp = LpSolver::new(sub.model.clone(), sopts.clone())?;
+        if let Some(b) = &prev {
+            // a basis that does not fit is only a lost warm start
+            let _ = lp.set_basis(b);
+        }
         let s = lp.solve()?;
+        prev.clone_from(&s.basis);
+        if keep {
+            sub.lp = Some(lp);
+        }
         d.simplex_iterations += s.iterations;
         match (s.status, s.objective) {
             (Status::Optimal, Some(v)) => {
@@ -323,6 +359,7 @@ fn run(
         }
     }
     d.lower = master.theta_lower.iter().sum();
+    master.block = block_cluster(branches, &subs, &master.theta_lower);
     let mut theta: Vec<f64> = master.theta_lower.clone();
     let mut best: Option<Vec<Vec<f64>>> = None;
     // in-out stabilisation: the subproblems are solved at a point between
@@ -373,7 +410,7 @@ fn run(
             d.status = Status::TimeLimit;
             break;
         }
-        match solve_master(&mut master, sopts, &mut d)? {
+        match solve_master(&mut master, &subs, sopts, &mut d)? {
             Some((obj, ny, nt)) => {
                 d.lower = d.lower.max(obj);
                 y = ny;
@@ -479,6 +516,7 @@ fn subproblems(
             offsets: ef.offsets,
             fixed,
             basis: None,
+            lp: None,
         });
         start = end;
     }
@@ -508,6 +546,7 @@ fn master_bounds(branches: &[Branch], groups: &[Vec<(usize, usize)>], inv: &[usi
         theta_lower: Vec::new(),
         cuts: Vec::new(),
         basis: None,
+        block: None,
     }
 }
 
@@ -531,20 +570,40 @@ fn evaluate(
     master: &mut Master,
     d: &mut Decomposed,
 ) -> Result<Step> {
+    let keep = subs.len() <= KEEP_SOLVERS;
     let mut total = 0.0;
     let mut xs = Vec::with_capacity(subs.len());
     let mut feasible = true;
     for (c, sub) in subs.iter_mut().enumerate() {
-        let mut lp = LpSolver::new(sub.model.clone(), sopts.clone())?;
+        let lp = match &mut sub.lp {
+            // the kept solver re-solves from its last basis, with its
+            // factorisation and scaling
+            Some(lp) => lp,
+            None => {
+                let mut lp = LpSolver::new(sub.model.clone(), sopts.clone())?;
+                if let Some(b) = &sub.basis {
+                    // a basis that does not fit is only a lost warm start
+                    let _ = lp.set_basis(b);
+                }
+                sub.lp.insert(lp)
+            }
+        };
         for f in &sub.fixed {
             let v = y[f.q] / f.unit;
             lp.set_col_bounds(col_id(f.col), Some(v), Some(v))?;
         }
-        if let Some(b) = &sub.basis {
-            // a basis that does not fit is only a lost warm start
-            let _ = lp.set_basis(b);
+        let solved = lp.solve();
+        let farkas = match &solved {
+            Ok(s) if s.status == Status::Infeasible => match &s.certificate {
+                Some(Certificate::Farkas(pi)) => feasibility_cut(lp.model(), pi, &sub.fixed),
+                _ => None,
+            },
+            _ => None,
+        };
+        if solved.is_err() || !keep {
+            sub.lp = None;
         }
-        let s = match lp.solve() {
+        let s = match solved {
             Ok(s) => s,
             // at a point on the edge of feasibility the engine may not
             // certify either way: a round without a cut, the next point
@@ -565,7 +624,7 @@ fn evaluate(
                 total += q;
                 // the cut's value at the master's point, against its θ̂
                 let at_master = q + g.iter().map(|(&k, &v)| v * (ym[k] - y[k])).sum::<f64>();
-                if at_master > theta[c] + 1e-9 * q.abs().max(1.0) {
+                if master.block != Some(c) && at_master > theta[c] + 1e-9 * q.abs().max(1.0) {
                     let rhs = q - g.iter().map(|(&k, &v)| v * y[k]).sum::<f64>();
                     master.cuts.push(Cut {
                         theta: Some(c),
@@ -581,9 +640,7 @@ fn evaluate(
                 feasible = false;
                 // without a usable certificate the round adds no cut; the
                 // next point moves toward the feasible incumbent
-                if let Some(Certificate::Farkas(pi)) = &s.certificate
-                    && let Some(cut) = feasibility_cut(lp.model(), pi, &sub.fixed)
-                {
+                if let Some(cut) = farkas {
                     master.cuts.push(cut);
                     d.cuts += 1;
                     d.feasibility_cuts += 1;
@@ -664,6 +721,7 @@ type MasterPoint = (f64, Vec<f64>, Vec<f64>);
 /// `None` (with the status set) when it has no optimum.
 fn solve_master(
     master: &mut Master,
+    subs: &[Sub],
     sopts: &SolveOptions,
     d: &mut Decomposed,
 ) -> Result<Option<MasterPoint>> {
@@ -681,13 +739,17 @@ fn solve_master(
         );
     }
     for (c, &lo) in master.theta_lower.iter().enumerate() {
+        let cost = if master.block == Some(c) { 0.0 } else { 1.0 };
         b.add_col(
             format!("theta{c}"),
-            1.0,
+            cost,
             Some(lo),
             None,
             VarType::Continuous,
         );
+    }
+    if let Some(k) = master.block {
+        add_block(&mut b, &subs[k], nq + nc);
     }
     for (r, cut) in master.cuts.iter().enumerate() {
         let mut coefs: Vec<(ColId, f64)> = Vec::with_capacity(cut.coef.len() + 1);
@@ -721,6 +783,73 @@ fn solve_master(
             Ok(None)
         }
     }
+}
+
+/// The cluster whose subproblem the master holds whole: the one with the
+/// highest own optimum per unit of probability (the most demanding
+/// branches), so that the master's points are feasible for it and, with
+/// the recourse columns, mostly for the others. `None` with one cluster
+/// (the master would be the extensive form).
+fn block_cluster(branches: &[Branch], subs: &[Sub], theta_lower: &[f64]) -> Option<usize> {
+    if subs.len() < BLOCK_FROM {
+        return None;
+    }
+    let mut best: Option<(usize, f64)> = None;
+    for (c, sub) in subs.iter().enumerate() {
+        let p: f64 = branches[sub.range.clone()]
+            .iter()
+            .map(|b| b.joint.probability)
+            .sum();
+        let v = theta_lower[c] / p.max(1e-300);
+        if best.is_none_or(|(_, bv)| v > bv) {
+            best = Some((c, v));
+        }
+    }
+    best.map(|(c, _)| c)
+}
+
+/// Appends the subproblem `sub` to the master being built (its columns
+/// from `base`, its rows, its cost and constant) with its first-stage
+/// columns linked to the `y` columns: `unit·x_j − y_q = 0`.
+fn add_block(b: &mut ModelBuilder, sub: &Sub, base: usize) {
+    let m = &sub.model;
+    let opt = |v: f64| v.is_finite().then_some(v);
+    for j in 0..m.num_cols() {
+        b.add_col(
+            format!("block.{j}"),
+            m.costs()[j],
+            opt(m.col_lower()[j]),
+            opt(m.col_upper()[j]),
+            VarType::Continuous,
+        );
+    }
+    let row0 = b.num_rows();
+    for r in 0..m.num_rows() {
+        b.add_row(
+            format!("block.r{r}"),
+            opt(m.row_lower()[r]),
+            opt(m.row_upper()[r]),
+        );
+    }
+    for j in 0..m.num_cols() {
+        let (ri, rv) = m.matrix().col(j);
+        for (&r, &v) in ri.iter().zip(rv) {
+            b.set_coef(row_id(row0 + r as usize), col_id(base + j), v);
+        }
+    }
+    for (i, f) in sub.fixed.iter().enumerate() {
+        b.add_row_with(
+            format!("block.link{i}"),
+            Some(0.0),
+            Some(0.0),
+            &[(col_id(base + f.col), f.unit), (col_id(f.q), -1.0)],
+        );
+    }
+    b.set_objective_constant(m.objective_constant());
+}
+
+fn row_id(i: usize) -> crate::model::RowId {
+    crate::model::RowId(u32::try_from(i).unwrap_or(u32::MAX))
 }
 
 fn col_id(j: usize) -> ColId {
