@@ -541,8 +541,8 @@ pub fn serving_efficiency_fallback_from(
 /// | stack | prefill (of dense peak) | decode (of HBM bandwidth) |
 /// |---|---|---|
 /// | NVIDIA / CUDA | 17.6% (Day-6 H800), 58.7% (LMSYS/Ant H20), by nearest compute-to-bandwidth balance | 22% (Day-6 H800) |
-/// | Huawei / CANN | 37.5% (CloudMatrix-Infer 910C) | 20% [E] (CloudMatrix-Infer 910C, assumed deployment) |
-/// | ROCm, other | unknown: 17.6% [E] | unknown: 20% [E] |
+/// | Huawei / CANN | 37.5% (CloudMatrix-Infer 910C) | 20% `[E]` (CloudMatrix-Infer 910C, assumed deployment) |
+/// | ROCm, other | unknown: 17.6% `[E]` | unknown: 20% `[E]` |
 #[must_use]
 pub fn serving_efficiency(
     a: &Accelerator,
