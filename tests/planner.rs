@@ -306,3 +306,95 @@ fn rental_price_matches_cold() {
         assert!(rel(a, b) <= 1e-9, "price {price}: session {a} vs cold {b}");
     }
 }
+
+/// The session prices a fractional plan on its own LP (the device-count
+/// bounds moved to the pricing model's and back, re-solved warm), through
+/// steps that change the optimal basis every time (the planner bench's
+/// cycle: the H100 count, the Ascend price and the levy). At every step the
+/// plan costs what a cold plan of the edited scenario costs (which builds
+/// and solves its pricing model afresh), and binds and prices the same
+/// constraints (a price of 0 is "not binding"), save where the price is not unique: the capacity
+/// row of a purchasable pool that buys nothing (no devices, none used: the
+/// row holds at 0 ≤ 0 and any price between its neighbours' is valid).
+#[test]
+fn shadow_prices_match_cold_through_basis_changes() {
+    let vs = validated(HYBRID);
+    let opts = PlanOptions::default().with_fractional(true);
+    let mut p = Planner::new(&vs, opts.clone()).expect("session");
+    let h100 = vs.pool_by_name("h100-owned").expect("pool");
+    let ascend = vs.pool_by_name("ascend-910c-buy").expect("pool");
+    let k_h100 = vs.pool_ids().position(|k| k == h100).expect("index");
+    let k_ascend = vs.pool_ids().position(|k| k == ascend).expect("index");
+    let licence = vs
+        .rules()
+        .iter()
+        .position(|r| r.effect.status() == RuleStatus::Licensed)
+        .expect("the H20 licence");
+    let cycle = [
+        (2_000u64, 28_600.0, 0.15),
+        (10_000, 24_000.0, 0.15),
+        (30_000, 28_600.0, 0.25),
+        (60_000, 24_000.0, 0.0),
+        (2_000, 28_600.0, 0.5),
+        (10_000, 24_000.0, 0.15),
+    ];
+    let (mut compared, mut degenerate) = (0, 0);
+    for (n, price, levy) in cycle {
+        p.set_pool_count(h100, n).expect("owned");
+        p.set_price(ascend, Usd::new(price).expect("price"))
+            .expect("purchasable");
+        p.set_levy(vs.rules()[licence].id, Fraction::new(levy).expect("levy"))
+            .expect("licensed");
+        let warm = p.solve().expect("plans");
+        assert!(warm.verified, "{}", warm.verification);
+        let mut s = vs.scenario().clone();
+        s.pools[k_h100].count = Some(Count::new(n));
+        if let Ownership::Purchasable { unit_price_usd, .. } = &mut s.pools[k_ascend].ownership {
+            *unit_price_usd = Usd::new(price).expect("price");
+        }
+        s.policy.rules[licence].levy = Some(Fraction::new(levy).expect("levy"));
+        let cold = plan(&s.validate().expect("valid"), &opts).expect("plans");
+        let at = format!("step {n}/{price}/{levy}");
+        let (a, b) = (warm.objective.expect("a"), cold.objective.expect("b"));
+        assert!(rel(a, b) <= 1e-9, "{at}: session {a} vs cold {b}");
+        let key = |p: &fleetplan::plan::Plan| {
+            let mut v: Vec<(String, f64)> = p
+                .binding
+                .iter()
+                .map(|b| (b.constraint.clone(), b.shadow_price))
+                .collect();
+            v.sort_by(|x, y| x.0.cmp(&y.0));
+            v
+        };
+        let (w, c) = (key(&warm), key(&cold));
+        let buys_nothing = |row: &str| {
+            vs.scenario().pools.iter().any(|pool| {
+                row.starts_with(&format!("capacity[{},", pool.name))
+                    && !pool.ownership.is_owned()
+                    && warm
+                        .purchases
+                        .iter()
+                        .all(|b| b.pool != pool.name || b.devices == 0.0)
+            })
+        };
+        let price_of =
+            |v: &[(String, f64)], name: &str| v.iter().find(|x| x.0 == name).map_or(0.0, |x| x.1);
+        let mut names: Vec<&String> = w.iter().chain(&c).map(|x| &x.0).collect();
+        names.sort();
+        names.dedup();
+        for name in names {
+            let (a, b) = (price_of(&w, name), price_of(&c, name));
+            if (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0) {
+                compared += 1;
+            } else {
+                assert!(buys_nothing(name), "{at}: {name}: session {a} vs cold {b}");
+                degenerate += 1;
+            }
+        }
+    }
+    assert!(compared >= 6 * cycle.len(), "prices compared: {compared}");
+    assert!(
+        degenerate <= cycle.len(),
+        "prices that differ: {degenerate}"
+    );
+}

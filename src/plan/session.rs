@@ -33,7 +33,14 @@
 //! purchases, binding constraints with shadow prices, infeasibility
 //! explanations) and has been [`verify`](super::verify())-ed against the
 //! session's scenario as it stands, exactly as [`plan`](super::plan())
-//! would return it. Least cost (`min_cost`) is re-solved warm; the other
+//! would return it. Shadow prices of a fractional plan come from the
+//! session's own LP: when its duals do not price the plan (a device-count
+//! bound binds), its bounds are moved to the pricing model's, it is
+//! re-solved warm (a pivot or two) and the bounds are put back. At a
+//! degenerate plan a constraint's price is not unique, and a session may
+//! then report another valid price than a cold [`plan`](super::plan())
+//! (for instance for a purchasable pool that buys nothing).
+//! Least cost (`min_cost`) is re-solved warm; the other
 //! objectives (lexicographic stages, makespan bisection) plan the changed
 //! scenario afresh at each solve.
 //!
@@ -112,8 +119,8 @@ pub struct Planner {
     perf: Arc<PerfData>,
     c: Compiled,
     engine: Engine,
-    /// The pricing LP of the last whole-device plan (or of a fractional
-    /// one whose own duals could not serve), kept for its basis.
+    /// The pricing LP of the last whole-device plan, kept for its basis
+    /// (a fractional plan is priced on the session's own LP).
     pricing: Option<Box<LpSolver>>,
     /// The model must be compiled again before the next solve.
     stale: bool,
@@ -255,7 +262,16 @@ impl Planner {
                 s
             }
         };
-        let (vs, c, pricing) = (&self.vs, &self.c, &mut self.pricing);
+        let (vs, c) = (&self.vs, &self.c);
+        if let Engine::Lp(lp) = &mut self.engine {
+            // The fractional session prices on its own LP (see
+            // `price_in_place`): no second model, no second factor.
+            let price = |x: &[f64]| price_in_place(vs, c, lp, &s, x);
+            return finish_with(
+                vs, &perf, c, &c.model, &s, &sopts, "min_cost", None, t0, price,
+            );
+        }
+        let pricing = &mut self.pricing;
         let price = |x: &[f64]| price(vs, c, &s, x, pricing, &sopts);
         finish_with(
             vs, &perf, c, &c.model, &s, &sopts, "min_cost", None, t0, price,
@@ -538,6 +554,60 @@ fn price(
     let out = explain::prices(vs, c, lp.model(), &ps, x);
     *pricing = Some(Box::new(lp));
     Ok(out)
+}
+
+/// The binding constraints of a fractional least-cost plan `x`, solved as
+/// `s` by the session's own LP `lp`: from `s`'s duals when they price the
+/// plan, else by moving `lp` to the pricing model's bounds
+/// ([`explain::pricing_bounds`]: the pricing model is the least-cost model
+/// with other column bounds only), re-solving it from its optimal basis
+/// and factor (the plan stays optimal, so this takes a pivot or two per
+/// device-count bound that binds), reading the prices, and putting the
+/// bounds back. The next solve starts from the pricing basis, which is
+/// primal feasible for the restored bounds.
+///
+/// # Errors
+/// As [`LpSolver::solve`]; the bounds are restored whatever the outcome.
+fn price_in_place(
+    vs: &ValidatedScenario,
+    c: &Compiled,
+    lp: &mut LpSolver,
+    s: &Solution,
+    x: &[f64],
+) -> Result<Vec<Binding>> {
+    if explain::prices_hold(c, s) {
+        return Ok(explain::prices(vs, c, &c.model, s, x));
+    }
+    let m = &c.model;
+    let opt = |v: f64| v.is_finite().then_some(v);
+    let same = |a: Option<f64>, b: f64| match a {
+        Some(a) => a.to_bits() == b.to_bits(),
+        None => b.is_infinite(),
+    };
+    let mut moved = Vec::new();
+    let mut out = Ok(Vec::new());
+    for j in 0..c.cols.len() {
+        let (lo, up) = explain::pricing_bounds(c, x, j);
+        if same(lo, m.col_lower()[j]) && same(up, m.col_upper()[j]) {
+            continue;
+        }
+        let col = ColId(u32::try_from(j).unwrap_or(u32::MAX));
+        moved.push(col);
+        if let Err(e) = lp.set_col_bounds(col, lo, up) {
+            out = Err(e);
+            break;
+        }
+    }
+    if out.is_ok() {
+        out = lp
+            .solve()
+            .map(|ps| explain::prices(vs, c, lp.model(), &ps, x));
+    }
+    for col in moved {
+        let j = col.index();
+        lp.set_col_bounds(col, opt(m.col_lower()[j]), opt(m.col_upper()[j]))?;
+    }
+    out
 }
 
 /// Moves the pricing LP `lp` to the plan `x` of `c` in place (costs,
