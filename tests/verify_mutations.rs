@@ -460,6 +460,31 @@ fn serving_cut() {
     });
 }
 
+/// Fractions of demand are compared as the verifier's docs say: within
+/// `REL` scaled by `1 + |reference|` (the solver's feasibility tolerance on
+/// a row of share 1). A plan serving 1.5e-6 short of all its demand is
+/// within it (found by the `scenario_json` fuzz target on 2026-12-06: a
+/// whole-device incumbent 1.1e-6 short was rejected by a check that used
+/// `REL` unscaled); 5e-6 short is not.
+#[test]
+fn serving_share_tolerance_is_the_documented_one() {
+    // the fractional plan serves exactly its demand (whole devices over-serve)
+    let case = planned(&example("quickstart.toml"), true);
+    for (short, ok) in [(1.5e-6, true), (5e-6, false)] {
+        let mut p = case.plan.clone();
+        for s in p.schedule.iter_mut().filter(|s| s.phase == "serve") {
+            s.devices *= 1.0 - short;
+        }
+        let r = verify(&case.vs, &p);
+        let check = r
+            .checks
+            .iter()
+            .find(|c| c.name == "demand[serve]")
+            .expect("a serving check");
+        assert_eq!(check.ok, ok, "{short} short: {}", check.detail);
+    }
+}
+
 #[test]
 fn slot_after_the_horizon() {
     rejects(quickstart(), "slots.horizon", |p| {

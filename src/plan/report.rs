@@ -1,13 +1,13 @@
 //! Reading a solution into a [`Plan`], and rendering plans as a table,
 //! Markdown and JSON.
 
-use super::compile::{ColKind, Compiled};
+use super::compile::{ColInfo, ColKind, Compiled};
 use super::{
     Assignment, CostBreakdown, KvTransfer, PhaseOutcome, Plan, PlanStatus, PoolUse, Purchase,
     ServeRole, Slot,
 };
 use crate::fleet::Ownership;
-use crate::scenario::ValidatedScenario;
+use crate::scenario::{PhaseId, PoolId, ValidatedScenario};
 use crate::units::{Bytes, BytesPerSec, Hours, Tokens, Usd};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -23,166 +23,245 @@ type KvTotals = (f64, f64, f64, f64);
 /// [`finish_time`] reads them.
 type Segments = Vec<(f64, f64, f64)>;
 
-/// Fills a plan's business content from column values `x`.
+/// Fills a plan's business content from column values `x`: each column's
+/// value is read into the plan's parts by its kind ([`Reader`]), then the
+/// summaries (assignments, phase outcomes, pool use) are derived from them.
 pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut Plan) {
-    let mut cost = CostBreakdown::default();
-    let mut slots: Vec<Slot> = Vec::new();
-    let mut kv: Vec<KvTransfer> = Vec::new();
-    let mut purchases = Vec::new();
-    // per (phase, pool): the slots `(from, to, devices)` and device-hours
-    // (a pair's training windows can overlap: the peak is of their sum)
-    let mut per_pair: BTreeMap<(usize, usize), (Segments, f64)> = BTreeMap::new();
-    // per phase: demand met (training: sum; inference: per interval)
-    let nphase = vs.phase_ids().len();
-    let mut work_done = vec![0.0; nphase];
-    // every interval with a demand row counts, served or not
-    let mut served: BTreeMap<(usize, usize), f64> = c
-        .rows
-        .iter()
-        .filter_map(|r| match r.kind {
-            super::compile::RowKind::Serve { phase, interval } => {
-                Some(((phase.index(), interval), 0.0))
-            }
-            _ => None,
-        })
-        .collect();
-    // per phase: (start, end, rate per hour) segments for training finish
-    // times (a window may end before the deadline: a rule on use)
-    let mut rates: Vec<Vec<(f64, f64, f64)>> = vec![Vec::new(); nphase];
-
+    let mut r = Reader::new(vs, c);
     for (j, col) in c.cols.iter().enumerate() {
-        let v = x[j];
+        r.column(j, col, x[j]);
+    }
+    let mut cost = r.cost;
+    cost.total_usd =
+        cost.capital_charge_usd + cost.rental_usd + cost.energy_usd + cost.transfer_usd;
+    plan.assignments = assignments(vs, &r.per_pair);
+    plan.phases = phase_outcomes(vs, c, &r.work_done, &r.rates, &r.served);
+    plan.pools = pool_uses(vs, c, &r.slots, &r.purchases);
+    plan.cost = cost;
+    plan.purchases = r.purchases;
+    plan.schedule = r.slots;
+    plan.kv_transfers = r.kv;
+}
+
+/// What the columns' values add up to, as [`fill`] reads them.
+struct Reader<'a> {
+    vs: &'a ValidatedScenario,
+    c: &'a Compiled,
+    cost: CostBreakdown,
+    slots: Vec<Slot>,
+    kv: Vec<KvTransfer>,
+    purchases: Vec<Purchase>,
+    /// Per (phase, pool): the slots `(from, to, devices)` and device-hours
+    /// (a pair's training windows can overlap: the peak is of their sum).
+    per_pair: BTreeMap<(usize, usize), (Segments, f64)>,
+    /// Per training phase: the share of its work done.
+    work_done: Vec<f64>,
+    /// Per (inference phase, interval): the share of demand served; every
+    /// interval with a demand row counts, served or not.
+    served: BTreeMap<(usize, usize), f64>,
+    /// Per phase: `(start, end, rate per hour)` segments for training
+    /// finish times (a window may end before the deadline: a rule on use).
+    rates: Vec<Segments>,
+}
+
+impl<'a> Reader<'a> {
+    fn new(vs: &'a ValidatedScenario, c: &'a Compiled) -> Self {
+        let nphase = vs.phase_ids().len();
+        let served = c
+            .rows
+            .iter()
+            .filter_map(|r| match r.kind {
+                super::compile::RowKind::Serve { phase, interval } => {
+                    Some(((phase.index(), interval), 0.0))
+                }
+                _ => None,
+            })
+            .collect();
+        Reader {
+            vs,
+            c,
+            cost: CostBreakdown::default(),
+            slots: Vec::new(),
+            kv: Vec::new(),
+            purchases: Vec::new(),
+            per_pair: BTreeMap::new(),
+            work_done: vec![0.0; nphase],
+            served,
+            rates: vec![Vec::new(); nphase],
+        }
+    }
+
+    /// Reads column `j` (`col`) at value `v`.
+    fn column(&mut self, j: usize, col: &ColInfo, v: f64) {
         // Negligible relative to what the column does: a tiny job's
         // fractional plan runs 6e-11 units whose share of the work is 1.
         if v.abs() * col.share.abs().max(1.0) <= EPS {
-            continue;
+            return;
         }
-        cost.capex_usd += Usd::from_raw((v * col.cost.capex).max(0.0));
-        cost.rental_usd += Usd::from_raw((v * col.cost.rental).max(0.0));
-        cost.energy_usd += Usd::from_raw((v * col.cost.energy).max(0.0));
-        cost.levy_usd += Usd::from_raw((v * col.cost.levy).max(0.0));
-        cost.capital_charge_usd += Usd::from_raw((v * col.cost.capital).max(0.0));
-        cost.transfer_usd += Usd::from_raw((v * col.cost.transfer).max(0.0));
+        let cost = &mut self.cost;
+        let part = |per: f64| Usd::from_raw((v * per).max(0.0));
+        cost.capex_usd += part(col.cost.capex);
+        cost.rental_usd += part(col.cost.rental);
+        cost.energy_usd += part(col.cost.energy);
+        cost.levy_usd += part(col.cost.levy);
+        cost.capital_charge_usd += part(col.cost.capital);
+        cost.transfer_usd += part(col.cost.transfer);
         match col.kind {
-            ColKind::Train { phase, pool } => {
-                let (start, end) = col.window;
-                let devices = v * col.unit;
-                slots.push(Slot {
-                    phase: vs.phase(phase).name().to_owned(),
-                    pool: vs.pool(pool).name().to_owned(),
-                    from_hours: start,
-                    to_hours: end,
-                    devices,
-                    role: None,
-                });
-                let e = per_pair.entry((phase.index(), pool.index())).or_default();
-                e.0.push((start.get(), end.get(), devices));
-                e.1 += devices * col.hours;
-                work_done[phase.index()] += v * col.share;
-                if col.hours > 0.0 {
-                    rates[phase.index()].push((start.get(), end.get(), v * col.share / col.hours));
-                }
-            }
+            ColKind::Train { phase, pool } => self.train(col, phase, pool, v),
             ColKind::Serve {
                 phase,
                 pool,
                 interval,
                 role,
-            } => {
-                let (a, b) = c.intervals[interval];
-                let devices = v * col.unit;
-                slots.push(Slot {
-                    phase: vs.phase(phase).name().to_owned(),
-                    pool: vs.pool(pool).name().to_owned(),
-                    from_hours: a,
-                    to_hours: b,
-                    devices,
-                    role: (role != ServeRole::Colocated).then_some(role),
-                });
-                let e = per_pair.entry((phase.index(), pool.index())).or_default();
-                e.0.push((a.get(), b.get(), devices));
-                e.1 += devices * col.hours;
-                if role == ServeRole::Colocated {
-                    *served.entry((phase.index(), interval)).or_insert(0.0) += v * col.share;
-                }
-            }
+            } => self.serve(col, (phase, pool, interval), role, v),
             ColKind::KvFlow {
                 phase,
                 prefill,
                 decode,
                 interval,
-            } => {
-                let (a, b) = c.intervals[interval];
-                let info = c.kv_flows.get(&j).copied();
-                kv.push(KvTransfer {
-                    phase: vs.phase(phase).name().to_owned(),
-                    prefill_pool: vs.pool(prefill).name().to_owned(),
-                    decode_pool: vs.pool(decode).name().to_owned(),
-                    from_hours: a,
-                    to_hours: b,
-                    fraction: v,
-                    input_tokens_per_day: Tokens::from_raw(
-                        v * info.map_or(0.0, |i| i.input_per_day),
-                    ),
-                    peak_bytes_per_s: BytesPerSec::from_raw(
-                        v * info.map_or(0.0, |i| i.bytes_per_sec),
-                    ),
-                    bytes: Bytes::from_raw(v * info.map_or(0.0, |i| i.bytes)),
-                    cost_usd: Usd::from_raw(v * col.cost.transfer),
-                });
-                *served.entry((phase.index(), interval)).or_insert(0.0) += v * col.share;
-            }
-            ColKind::Buy { pool } => {
-                let p = vs.pool(pool);
-                let (ordered, arrives) = col.window;
-                purchases.push(Purchase {
-                    pool: p.name().to_owned(),
-                    accelerator: p.accelerator().name.clone(),
-                    devices: v * col.unit,
-                    cost_usd: Usd::from_raw(v * (col.cost.capex + col.cost.levy)),
-                    levy_usd: Usd::from_raw(v * col.cost.levy),
-                    capital_charge_usd: Usd::from_raw(v * col.cost.capital),
-                    ordered_day: ordered.to_days(),
-                    arrives_day: arrives.to_days(),
-                    needs_justification: p.needs_justification_on(vs.date_at(ordered)),
-                });
-            }
+            } => self.kv_flow(j, col, (phase, interval), (prefill, decode), v),
+            ColKind::Buy { pool } => self.buy(col, pool, v),
             ColKind::Use { .. } | ColKind::Served { .. } => {}
         }
     }
-    cost.total_usd =
-        cost.capital_charge_usd + cost.rental_usd + cost.energy_usd + cost.transfer_usd;
 
-    plan.assignments = per_pair
+    /// A slot of `devices` of `pool` on `phase` over `[from, to]`, counted
+    /// for the pair's assignment.
+    fn slot(
+        &mut self,
+        col: &ColInfo,
+        (phase, pool): (PhaseId, PoolId),
+        (from, to): (Hours, Hours),
+        devices: f64,
+        role: Option<ServeRole>,
+    ) {
+        self.slots.push(Slot {
+            phase: self.vs.phase(phase).name().to_owned(),
+            pool: self.vs.pool(pool).name().to_owned(),
+            from_hours: from,
+            to_hours: to,
+            devices,
+            role,
+        });
+        let e = self
+            .per_pair
+            .entry((phase.index(), pool.index()))
+            .or_default();
+        e.0.push((from.get(), to.get(), devices));
+        e.1 += devices * col.hours;
+    }
+
+    fn train(&mut self, col: &ColInfo, phase: PhaseId, pool: PoolId, v: f64) {
+        let (start, end) = col.window;
+        self.slot(col, (phase, pool), (start, end), v * col.unit, None);
+        self.work_done[phase.index()] += v * col.share;
+        if col.hours > 0.0 {
+            self.rates[phase.index()].push((start.get(), end.get(), v * col.share / col.hours));
+        }
+    }
+
+    fn serve(
+        &mut self,
+        col: &ColInfo,
+        (phase, pool, interval): (PhaseId, PoolId, usize),
+        role: ServeRole,
+        v: f64,
+    ) {
+        let colocated = role == ServeRole::Colocated;
+        let window = self.c.intervals[interval];
+        self.slot(
+            col,
+            (phase, pool),
+            window,
+            v * col.unit,
+            (!colocated).then_some(role),
+        );
+        if colocated {
+            *self.served.entry((phase.index(), interval)).or_insert(0.0) += v * col.share;
+        }
+    }
+
+    fn kv_flow(
+        &mut self,
+        j: usize,
+        col: &ColInfo,
+        (phase, interval): (PhaseId, usize),
+        (prefill, decode): (PoolId, PoolId),
+        v: f64,
+    ) {
+        let (a, b) = self.c.intervals[interval];
+        let info = self.c.kv_flows.get(&j).copied();
+        let vs = self.vs;
+        self.kv.push(KvTransfer {
+            phase: vs.phase(phase).name().to_owned(),
+            prefill_pool: vs.pool(prefill).name().to_owned(),
+            decode_pool: vs.pool(decode).name().to_owned(),
+            from_hours: a,
+            to_hours: b,
+            fraction: v,
+            input_tokens_per_day: Tokens::from_raw(v * info.map_or(0.0, |i| i.input_per_day)),
+            peak_bytes_per_s: BytesPerSec::from_raw(v * info.map_or(0.0, |i| i.bytes_per_sec)),
+            bytes: Bytes::from_raw(v * info.map_or(0.0, |i| i.bytes)),
+            cost_usd: Usd::from_raw(v * col.cost.transfer),
+        });
+        *self.served.entry((phase.index(), interval)).or_insert(0.0) += v * col.share;
+    }
+
+    fn buy(&mut self, col: &ColInfo, pool: PoolId, v: f64) {
+        let p = self.vs.pool(pool);
+        let (ordered, arrives) = col.window;
+        self.purchases.push(Purchase {
+            pool: p.name().to_owned(),
+            accelerator: p.accelerator().name.clone(),
+            devices: v * col.unit,
+            cost_usd: Usd::from_raw(v * (col.cost.capex + col.cost.levy)),
+            levy_usd: Usd::from_raw(v * col.cost.levy),
+            capital_charge_usd: Usd::from_raw(v * col.cost.capital),
+            ordered_day: ordered.to_days(),
+            arrives_day: arrives.to_days(),
+            needs_justification: p.needs_justification_on(self.vs.date_at(ordered)),
+        });
+    }
+}
+
+/// One assignment per (phase, pool) pair the schedule uses: its peak
+/// devices at once and device-hours.
+fn assignments(
+    vs: &ValidatedScenario,
+    per_pair: &BTreeMap<(usize, usize), (Segments, f64)>,
+) -> Vec<Assignment> {
+    per_pair
         .iter()
         .map(|(&(p, k), (items, dh))| {
-            let (dev, dh) = (peak_at_once(items), *dh);
-            let pool = vs.pool(crate::scenario::PoolId::new(k));
+            let pool = vs.pool(PoolId::new(k));
             Assignment {
-                phase: vs.phase(crate::scenario::PhaseId::new(p)).name().to_owned(),
+                phase: vs.phase(PhaseId::new(p)).name().to_owned(),
                 pool: pool.name().to_owned(),
                 accelerator: pool.accelerator().name.clone(),
-                devices: crate::units::Devices::from_raw(dev),
-                device_hours: Hours::from_raw(dh),
+                devices: crate::units::Devices::from_raw(peak_at_once(items)),
+                device_hours: Hours::from_raw(*dh),
                 domestic: pool.is_domestic(),
             }
         })
-        .collect();
+        .collect()
+}
 
-    plan.phases = vs
-        .phases()
+/// Each phase's outcome: a training phase's work done and finish time; an
+/// inference phase's least share of demand served over its intervals.
+fn phase_outcomes(
+    vs: &ValidatedScenario,
+    c: &Compiled,
+    work_done: &[f64],
+    rates: &[Segments],
+    served: &BTreeMap<(usize, usize), f64>,
+) -> Vec<PhaseOutcome> {
+    vs.phases()
         .map(|ph| {
             let p = ph.id().index();
             let deadline = c.ends[p];
-            if ph.kind().is_training() {
-                let met = work_done[p];
-                PhaseOutcome {
-                    name: ph.name().to_owned(),
-                    kind: ph.kind(),
-                    finishes_at_hours: finish_time(&rates[p], deadline.get()).map(Hours::from_raw),
-                    deadline_hours: deadline,
-                    demand_met: met,
-                }
+            let (finishes, met) = if ph.kind().is_training() {
+                let finishes = finish_time(&rates[p], deadline.get()).map(Hours::from_raw);
+                (finishes, work_done[p])
             } else {
                 let met = served
                     .iter()
@@ -193,20 +272,30 @@ pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut P
                 // after it ends): nothing is required, so all of it is met
                 // (as `verify` recomputes it)
                 let met = if met.is_finite() { met } else { 1.0 };
-                PhaseOutcome {
-                    name: ph.name().to_owned(),
-                    kind: ph.kind(),
-                    finishes_at_hours: (met >= 1.0 - 1e-6).then_some(deadline),
-                    deadline_hours: deadline,
-                    demand_met: met,
-                }
+                ((met >= 1.0 - 1e-6).then_some(deadline), met)
+            };
+            PhaseOutcome {
+                name: ph.name().to_owned(),
+                kind: ph.kind(),
+                finishes_at_hours: finishes,
+                deadline_hours: deadline,
+                demand_met: met,
             }
         })
-        .collect();
+        .collect()
+}
 
+/// Each pool's device-hours, utilisation (of owned and bought device-hours
+/// over the horizon; zero for rentable pools) and most devices busy in any
+/// interval.
+fn pool_uses(
+    vs: &ValidatedScenario,
+    c: &Compiled,
+    slots: &[Slot],
+    purchases: &[Purchase],
+) -> Vec<PoolUse> {
     let horizon = vs.horizon().to_hours().get();
-    plan.pools = vs
-        .pools()
+    vs.pools()
         .map(|p| {
             let k = p.name();
             let mine: Vec<&Slot> = slots.iter().filter(|s| s.pool == k).collect();
@@ -214,16 +303,17 @@ pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut P
                 .iter()
                 .map(|s| s.devices * (s.to_hours - s.from_hours).get())
                 .sum();
-            let mut peak = 0.0f64;
-            for (a, b) in &c.intervals {
-                let mid = 0.5 * (a.get() + b.get());
-                let busy: f64 = mine
-                    .iter()
-                    .filter(|s| s.from_hours.get() <= mid && mid < s.to_hours.get())
-                    .map(|s| s.devices)
-                    .sum();
-                peak = peak.max(busy);
-            }
+            let peak = c
+                .intervals
+                .iter()
+                .map(|(a, b)| {
+                    let mid = 0.5 * (a.get() + b.get());
+                    mine.iter()
+                        .filter(|s| s.from_hours.get() <= mid && mid < s.to_hours.get())
+                        .map(|s| s.devices)
+                        .sum::<f64>()
+                })
+                .fold(0.0f64, f64::max);
             let avail = p.availability().get();
             let available = match p.ownership() {
                 Ownership::Owned { .. } => {
@@ -244,11 +334,7 @@ pub(super) fn fill(vs: &ValidatedScenario, c: &Compiled, x: &[f64], plan: &mut P
                 peak_devices: peak,
             }
         })
-        .collect();
-    plan.cost = cost;
-    plan.purchases = purchases;
-    plan.schedule = slots;
-    plan.kv_transfers = kv;
+        .collect()
 }
 
 /// The most devices held at once by slots `(from, to, devices)` over

@@ -3,7 +3,7 @@
 //! device-hours are at least the minimum share of a phase kind's
 //! device-hours.
 
-use super::{Ctx, REL, VerifyReport, time_tol};
+use super::{Ctx, VerifyReport, le, time_tol};
 use crate::workload::PhaseKind;
 
 /// Checks `domestic_share[kind]` (one check per window; named
@@ -43,7 +43,7 @@ pub(super) fn check(cx: &Ctx<'_>, r: &mut VerifyReport) {
             };
             r.add(
                 name,
-                share >= min.get() - REL,
+                le(min.get(), share),
                 {
                     let (pct, d0, d1, least) =
                         (share * 100.0, from / 24.0, to / 24.0, min.get() * 100.0);

@@ -3,7 +3,7 @@
 
 use super::demand::required;
 use super::time::pieces;
-use super::{Ctx, PhaseFigures, REL, VerifyReport, close, le, listed, time_tol};
+use super::{Ctx, PhaseFigures, VerifyReport, close, le, listed, time_tol};
 use crate::perf::disagg::{KvRoute, route};
 use crate::perf::{InferencePair, PairRate};
 use crate::plan::ServeRole;
@@ -221,7 +221,7 @@ pub(super) fn demand(cx: &Ctx<'_>, p: PhaseId, r: &mut VerifyReport) -> PhaseFig
     let need = required(cx, p);
     r.add(
         format!("demand[{name}]"),
-        least >= need - REL,
+        le(need, least),
         {
             let (pct, day, np) = (100.0 * least, at / 24.0, 100.0 * need);
             super::detail!(
