@@ -54,6 +54,7 @@
 
 use crate::error::{Error, Result};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 pub mod lp_format;
 pub mod mps;
@@ -113,15 +114,38 @@ pub enum VarType {
 ///
 /// Column `j` holds entries `start[j]..start[j + 1]` of `index` / `value`.
 /// Within a column, row indices are strictly increasing and values nonzero.
+///
+/// The arrays are shared (reference counted): a clone costs nothing until
+/// one of the copies changes, so the solvers can hold the model's matrix,
+/// or its structure beside scaled values, without a copy of their own.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CscMatrix {
     nrows: usize,
-    start: Vec<usize>,
-    index: Vec<u32>,
-    value: Vec<f64>,
+    start: Arc<Vec<usize>>,
+    index: Arc<Vec<u32>>,
+    value: Arc<Vec<f64>>,
 }
 
 impl CscMatrix {
+    /// A matrix of `nrows` rows from its arrays (as the fields document).
+    pub(crate) fn from_parts(
+        nrows: usize,
+        start: Vec<usize>,
+        index: Vec<u32>,
+        value: Vec<f64>,
+    ) -> Self {
+        Self {
+            nrows,
+            start: Arc::new(start),
+            index: Arc::new(index),
+            value: Arc::new(value),
+        }
+    }
+    /// The shared column starts and row indices (the structure), for a
+    /// copy with other values that shares them.
+    pub(crate) fn shared_structure(&self) -> (Arc<Vec<usize>>, Arc<Vec<u32>>) {
+        (Arc::clone(&self.start), Arc::clone(&self.index))
+    }
     /// Number of rows.
     #[must_use]
     pub fn nrows(&self) -> usize {
@@ -199,7 +223,7 @@ impl CscMatrix {
     pub fn transpose(&self) -> CscMatrix {
         let m = self.nrows;
         let mut count = vec![0usize; m + 1];
-        for &i in &self.index {
+        for &i in self.index.iter() {
             count[i as usize + 1] += 1;
         }
         for i in 0..m {
@@ -218,12 +242,7 @@ impl CscMatrix {
                 next[i as usize] += 1;
             }
         }
-        CscMatrix {
-            nrows: self.ncols(),
-            start: count,
-            index,
-            value,
-        }
+        CscMatrix::from_parts(self.ncols(), count, index, value)
     }
     /// [`CscMatrix::from_triplets`] consuming the entries: they are sorted
     /// in place (stably, so duplicates add up in the same order) and freed
@@ -272,12 +291,7 @@ impl CscMatrix {
             start.push(index.len());
         }
         drop(triplets);
-        Ok(CscMatrix {
-            nrows,
-            start,
-            index,
-            value,
-        })
+        Ok(CscMatrix::from_parts(nrows, start, index, value))
     }
 
     /// Builds a CSC matrix from `(row, col, value)` triplets. Duplicate
@@ -336,12 +350,7 @@ impl CscMatrix {
             }
             start.push(index.len());
         }
-        Ok(CscMatrix {
-            nrows,
-            start,
-            index,
-            value,
-        })
+        Ok(CscMatrix::from_parts(nrows, start, index, value))
     }
 }
 
@@ -793,7 +802,7 @@ impl Model {
                 self.row_names[i], self.col_names[j]
             ))
         })?;
-        self.matrix.value[p] = value;
+        Arc::make_mut(&mut self.matrix.value)[p] = value;
         Ok(())
     }
 

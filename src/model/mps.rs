@@ -1407,12 +1407,7 @@ impl Reader {
             row_names,
             row_lower,
             row_upper,
-            matrix: CscMatrix {
-                nrows: m,
-                start: self.start,
-                index: self.index,
-                value: self.value,
-            },
+            matrix: CscMatrix::from_parts(m, self.start, self.index, self.value),
             warnings: Warnings::default(),
         };
         model

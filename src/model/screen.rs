@@ -163,13 +163,19 @@ pub(crate) fn screen(m: &mut Model) -> Screened {
 
 fn screen_matrix(m: &mut Model) -> Screened {
     let mut small = Tally::default();
+    let ncols = m.matrix.ncols();
     let a = &mut m.matrix;
+    let (start, index, value) = (
+        std::sync::Arc::make_mut(&mut a.start),
+        std::sync::Arc::make_mut(&mut a.index),
+        std::sync::Arc::make_mut(&mut a.value),
+    );
     let mut w = 0;
     let mut s = 0;
-    for j in 0..a.ncols() {
-        let e = a.start[j + 1];
+    for j in 0..ncols {
+        let e = start[j + 1];
         for k in s..e {
-            let (i, v) = (a.index[k], a.value[k]);
+            let (i, v) = (index[k], value[k]);
             if v.abs() >= LARGE_MATRIX_VALUE {
                 return Err(refuse(format!(
                     "the entry of column {j} ({}) in row {i} ({}) is {v}; entries of magnitude \
@@ -184,15 +190,15 @@ fn screen_matrix(m: &mut Model) -> Screened {
                 });
                 continue;
             }
-            a.index[w] = i;
-            a.value[w] = v;
+            index[w] = i;
+            value[w] = v;
             w += 1;
         }
         s = e;
-        a.start[j + 1] = w;
+        start[j + 1] = w;
     }
-    a.index.truncate(w);
-    a.value.truncate(w);
+    index.truncate(w);
+    value.truncate(w);
     m.warnings
         .0
         .extend(small.warning(WarningKind::SmallMatrixValues, |at, lo, hi| {

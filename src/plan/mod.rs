@@ -793,7 +793,12 @@ pub(crate) fn solve_compiled(
         None => start::rounded_start(c, &vec![0.0; c.model.num_cols()]),
     };
     let round = |x: &[f64]| start::rounded_start(c, x);
-    solver::solve_mip_rounding(&c.model, sopts, start.or(greedy.as_deref()), Some(&round))
+    // The greedy plan is handed over, to be freed once offered.
+    let start = match start {
+        Some(x) => Some(std::borrow::Cow::Borrowed(x)),
+        None => greedy.map(std::borrow::Cow::Owned),
+    };
+    solver::solve_mip_rounding(&c.model, sopts, start, Some(&round))
 }
 
 /// The options of a second stage, started from the first stage's

@@ -411,9 +411,10 @@ fn build_lp(model: &Model, scale: &Scaling, sign: f64) -> Lp {
             value.push(v * scale.row[i as usize] * scale.col[j]);
         }
     }
+    let (start, index) = a.shared_structure();
     let sa = SpMat {
-        start: a.starts().to_vec(),
-        index: a.indices().to_vec(),
+        start,
+        index,
         value,
     };
     let mut cost = vec![0.0; n + m];
@@ -439,9 +440,10 @@ impl Core {
         let (m, n) = (model.num_rows(), model.num_cols());
         let scale = if options.scaling {
             let a = model.matrix();
+            let (start, index) = a.shared_structure();
             let sa = SpMat {
-                start: a.starts().to_vec(),
-                index: a.indices().to_vec(),
+                start,
+                index,
                 value: a.values().to_vec(),
             };
             Scaling::compute(m, &sa)

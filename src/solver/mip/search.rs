@@ -444,6 +444,7 @@ impl<'a> Search<'a> {
                     self.rebuild_lp(basis.as_ref());
                 }
             }
+            super::trace_memory("root presolved");
             let fixed_before = self.fixed_integers();
             self.lp.set_all_bounds(&self.lower, &self.upper);
             let it = self.lp.iterations;

@@ -25,6 +25,7 @@ mod primal;
 pub(crate) mod scaling;
 
 use crate::solver::sparse::SparseVec;
+use std::sync::Arc;
 use std::time::Instant;
 
 /// The basis factor the engine uses.
@@ -32,10 +33,13 @@ pub(crate) type Factor = crate::solver::lu::LuFactor;
 use crate::solver::lu::{FactorError, LuOptions as FactorOptions};
 
 /// A compressed sparse matrix (by columns, or by rows for the transpose).
+///
+/// The structure (`start`, `index`) is shared: a scaled copy of a matrix
+/// holds its own values beside the original's structure.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SpMat {
-    pub(crate) start: Vec<usize>,
-    pub(crate) index: Vec<u32>,
+    pub(crate) start: Arc<Vec<usize>>,
+    pub(crate) index: Arc<Vec<u32>>,
     pub(crate) value: Vec<f64>,
 }
 
@@ -50,7 +54,7 @@ impl SpMat {
     /// The transpose, with `minor` lines (rows of a column-wise matrix).
     pub(crate) fn transpose(&self, minor: usize) -> SpMat {
         let mut count = vec![0usize; minor + 1];
-        for &i in &self.index {
+        for &i in self.index.iter() {
             count[i as usize + 1] += 1;
         }
         for i in 0..minor {
@@ -71,8 +75,8 @@ impl SpMat {
             }
         }
         SpMat {
-            start: count,
-            index,
+            start: Arc::new(count),
+            index: Arc::new(index),
             value,
         }
     }
@@ -108,8 +112,21 @@ impl Lp {
         lower: Vec<f64>,
         upper: Vec<f64>,
     ) -> Self {
-        let n = a.start.len() - 1;
         let ar = a.transpose(m);
+        Self::with_rows(m, a, ar, cost, lower, upper)
+    }
+
+    /// [`Lp::new`] with the row-wise copy given: `ar` must be the
+    /// transpose of `a` (as [`SpMat::transpose`] makes it).
+    pub(crate) fn with_rows(
+        m: usize,
+        a: SpMat,
+        ar: SpMat,
+        cost: Vec<f64>,
+        lower: Vec<f64>,
+        upper: Vec<f64>,
+    ) -> Self {
+        let n = a.start.len() - 1;
         Self {
             m,
             n,
