@@ -354,6 +354,123 @@ impl CscMatrix {
     }
 }
 
+/// The names of a model's rows or of its columns, held in one buffer (a
+/// model of millions of columns holds one string, not millions). Indexing
+/// gives a name as `&str`; iteration gives them in order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Names {
+    text: String,
+    /// End of each name in `text` (its start is the previous end).
+    end: Vec<usize>,
+}
+
+impl Names {
+    /// Number of names.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.end.len()
+    }
+    /// Whether there are none.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.end.is_empty()
+    }
+    /// Name `i`, if there is one.
+    #[must_use]
+    pub fn get(&self, i: usize) -> Option<&str> {
+        let e = *self.end.get(i)?;
+        let s = if i == 0 { 0 } else { self.end[i - 1] };
+        Some(&self.text[s..e])
+    }
+    /// The names in order.
+    #[must_use]
+    pub fn iter(&self) -> NamesIter<'_> {
+        NamesIter {
+            names: self,
+            next: 0,
+            back: self.len(),
+        }
+    }
+    /// The names as owned strings.
+    #[must_use]
+    pub fn to_vec(&self) -> Vec<String> {
+        self.iter().map(str::to_owned).collect()
+    }
+    /// Appends a name.
+    pub(crate) fn push(&mut self, name: &str) {
+        self.text.push_str(name);
+        self.end.push(self.text.len());
+    }
+}
+
+impl From<Vec<String>> for Names {
+    fn from(v: Vec<String>) -> Self {
+        let mut n = Names {
+            text: String::with_capacity(v.iter().map(String::len).sum()),
+            end: Vec::with_capacity(v.len()),
+        };
+        for s in &v {
+            n.push(s);
+        }
+        n
+    }
+}
+
+impl std::ops::Index<usize> for Names {
+    type Output = str;
+    /// # Panics
+    /// If `i >= len()`.
+    fn index(&self, i: usize) -> &str {
+        let e = self.end[i];
+        let s = if i == 0 { 0 } else { self.end[i - 1] };
+        &self.text[s..e]
+    }
+}
+
+impl<'a> IntoIterator for &'a Names {
+    type Item = &'a str;
+    type IntoIter = NamesIter<'a>;
+    fn into_iter(self) -> NamesIter<'a> {
+        self.iter()
+    }
+}
+
+/// Iterator over [`Names`].
+#[derive(Debug, Clone)]
+pub struct NamesIter<'a> {
+    names: &'a Names,
+    next: usize,
+    back: usize,
+}
+
+impl<'a> Iterator for NamesIter<'a> {
+    type Item = &'a str;
+    fn next(&mut self) -> Option<&'a str> {
+        if self.next >= self.back {
+            return None;
+        }
+        let i = self.next;
+        self.next += 1;
+        Some(&self.names[i])
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let k = self.back - self.next;
+        (k, Some(k))
+    }
+}
+
+impl DoubleEndedIterator for NamesIter<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        if self.next >= self.back {
+            return None;
+        }
+        self.back -= 1;
+        Some(&self.names[self.back])
+    }
+}
+
+impl ExactSizeIterator for NamesIter<'_> {}
+
 /// Incrementally assembles a [`Model`]; see the module docs.
 #[derive(Debug, Clone, Default)]
 pub struct ModelBuilder {
@@ -361,12 +478,12 @@ pub struct ModelBuilder {
     sense: Sense,
     obj_name: String,
     obj_constant: f64,
-    col_names: Vec<String>,
+    col_names: Names,
     cost: Vec<f64>,
     col_lower: Vec<f64>,
     col_upper: Vec<f64>,
     var_type: Vec<VarType>,
-    row_names: Vec<String>,
+    row_names: Names,
     row_lower: Vec<f64>,
     row_upper: Vec<f64>,
     triplets: Vec<(u32, u32, f64)>,
@@ -434,7 +551,7 @@ impl ModelBuilder {
         var_type: VarType,
     ) -> ColId {
         let id = ColId(u32::try_from(self.cost.len()).unwrap_or(u32::MAX));
-        self.col_names.push(name.into());
+        self.col_names.push(&name.into());
         self.cost.push(cost);
         self.col_lower.push(lo(lower));
         self.col_upper.push(up(upper));
@@ -450,7 +567,7 @@ impl ModelBuilder {
         upper: Option<f64>,
     ) -> RowId {
         let id = RowId(u32::try_from(self.row_lower.len()).unwrap_or(u32::MAX));
-        self.row_names.push(name.into());
+        self.row_names.push(&name.into());
         self.row_lower.push(lo(lower));
         self.row_upper.push(up(upper));
         id
@@ -514,7 +631,7 @@ impl ModelBuilder {
             if !c.is_finite() {
                 return Err(Error::model(format!(
                     "column {} ({}) has cost {c}; costs must be finite",
-                    j, self.col_names[j]
+                    j, &self.col_names[j]
                 )));
             }
         }
@@ -546,26 +663,26 @@ impl ModelBuilder {
 
 /// The first bound problem (NaN, `+∞` lower, `−∞` upper, lower above
 /// upper), worded for an error message.
-pub(crate) fn check_bounds(
+pub(crate) fn check_bounds<'n>(
     what: &str,
-    names: &[String],
+    names: impl Fn(usize) -> &'n str,
     lower: &[f64],
     upper: &[f64],
 ) -> std::result::Result<(), String> {
     for (k, (&l, &u)) in lower.iter().zip(upper).enumerate() {
         if l.is_nan() || u.is_nan() {
-            return Err(format!("{what} {k} ({}) has a NaN bound", names[k]));
+            return Err(format!("{what} {k} ({}) has a NaN bound", names(k)));
         }
         if l == f64::INFINITY || u == f64::NEG_INFINITY {
             return Err(format!(
                 "{what} {k} ({}) has bounds [{l}, {u}]; a lower bound cannot be +inf nor an upper bound -inf",
-                names[k]
+                names(k)
             ));
         }
         if l > u {
             return Err(format!(
                 "{what} {k} ({}) has lower bound {l} above upper bound {u}",
-                names[k]
+                names(k)
             ));
         }
     }
@@ -579,12 +696,12 @@ pub struct Model {
     sense: Sense,
     obj_name: String,
     obj_constant: f64,
-    col_names: Vec<String>,
+    col_names: Names,
     cost: Vec<f64>,
     col_lower: Vec<f64>,
     col_upper: Vec<f64>,
     var_type: Vec<VarType>,
-    row_names: Vec<String>,
+    row_names: Names,
     row_lower: Vec<f64>,
     row_upper: Vec<f64>,
     matrix: CscMatrix,
@@ -674,12 +791,12 @@ impl Model {
     }
     /// Column names.
     #[must_use]
-    pub fn col_names(&self) -> &[String] {
+    pub fn col_names(&self) -> &Names {
         &self.col_names
     }
     /// Row names.
     #[must_use]
-    pub fn row_names(&self) -> &[String] {
+    pub fn row_names(&self) -> &Names {
         &self.row_names
     }
     /// A map from column name to id (built on demand; names should be unique).
@@ -688,7 +805,7 @@ impl Model {
         self.col_names
             .iter()
             .enumerate()
-            .map(|(j, n)| (n.as_str(), ColId(j as u32)))
+            .map(|(j, n)| (n, ColId(j as u32)))
             .collect()
     }
     /// A map from row name to id (built on demand).
@@ -697,7 +814,7 @@ impl Model {
         self.row_names
             .iter()
             .enumerate()
-            .map(|(i, n)| (n.as_str(), RowId(i as u32)))
+            .map(|(i, n)| (n, RowId(i as u32)))
             .collect()
     }
 
@@ -715,7 +832,7 @@ impl Model {
             return Err(Error::model(format!(
                 "cost {cost} of column {j} ({}) has magnitude {INFINITE_COST:e} or more, which \
                  means an infinite cost; fix the column's bounds instead",
-                self.col_names[j]
+                &self.col_names[j]
             )));
         }
         self.cost[j] = cost;
@@ -734,7 +851,7 @@ impl Model {
     ) -> Result<()> {
         let j = self.col(col)?;
         let (l, u) = changed_bounds(lower, upper);
-        check_bounds("column", &self.col_names[j..=j], &[l], &[u]).map_err(Error::model)?;
+        check_bounds("column", |_| &self.col_names[j], &[l], &[u]).map_err(Error::model)?;
         self.col_lower[j] = l;
         self.col_upper[j] = u;
         Ok(())
@@ -758,7 +875,7 @@ impl Model {
             )));
         }
         let (l, u) = changed_bounds(lower, upper);
-        check_bounds("row", &self.row_names[i..=i], &[l], &[u]).map_err(Error::model)?;
+        check_bounds("row", |_| &self.row_names[i], &[l], &[u]).map_err(Error::model)?;
         self.row_lower[i] = l;
         self.row_upper[i] = u;
         Ok(())
@@ -787,19 +904,19 @@ impl Model {
         if !value.is_finite() || value.abs() >= LARGE_MATRIX_VALUE {
             return Err(Error::model(format!(
                 "coefficient {value} of row {} in column {}: entries must be finite and below {LARGE_MATRIX_VALUE:e} in magnitude",
-                self.row_names[i], self.col_names[j]
+                &self.row_names[i], &self.col_names[j]
             )));
         }
         if value.abs() <= SMALL_MATRIX_VALUE {
             return Err(Error::model(format!(
                 "coefficient {value} of row {} in column {} would be dropped (magnitude at most {SMALL_MATRIX_VALUE:e}): a structural change, rebuild the model",
-                self.row_names[i], self.col_names[j]
+                &self.row_names[i], &self.col_names[j]
             )));
         }
         let p = self.matrix.position(i, j).ok_or_else(|| {
             Error::model(format!(
                 "row {} has no entry in column {}: a new entry is a structural change, rebuild the model",
-                self.row_names[i], self.col_names[j]
+                &self.row_names[i], &self.col_names[j]
             ))
         })?;
         Arc::make_mut(&mut self.matrix.value)[p] = value;

@@ -156,8 +156,8 @@ impl Tally {
 pub(crate) fn screen(m: &mut Model) -> Screened {
     screen_matrix(m)?;
     screen_bounds(m)?;
-    check_bounds("column", &m.col_names, &m.col_lower, &m.col_upper).map_err(refuse)?;
-    check_bounds("row", &m.row_names, &m.row_lower, &m.row_upper).map_err(refuse)?;
+    check_bounds("column", |k| &m.col_names[k], &m.col_lower, &m.col_upper).map_err(refuse)?;
+    check_bounds("row", |k| &m.row_names[k], &m.row_lower, &m.row_upper).map_err(refuse)?;
     screen_costs(m)
 }
 
@@ -181,12 +181,12 @@ fn screen_matrix(m: &mut Model) -> Screened {
                     "the entry of column {j} ({}) in row {i} ({}) is {v}; entries of magnitude \
                      {LARGE_MATRIX_VALUE:e} or more cannot be solved reliably in double \
                      precision: rescale the row or the column (change its unit)",
-                    m.col_names[j], m.row_names[i as usize]
+                    &m.col_names[j], &m.row_names[i as usize]
                 )));
             }
             if v.abs() <= SMALL_MATRIX_VALUE {
                 small.see(v, || {
-                    format!("{} in {} = {v:e}", m.col_names[j], m.row_names[i as usize])
+                    format!("{} in {} = {v:e}", &m.col_names[j], &m.row_names[i as usize])
                 });
                 continue;
             }
@@ -229,10 +229,10 @@ fn screen_bounds(m: &mut Model) -> Screened {
                         "{what} {k} ({}) has lower bound {l}; magnitudes of \
                          {INFINITE_BOUND:e} or more mean infinity, and a lower bound cannot be \
                          +infinity",
-                        names[k]
+                        &names[k]
                     )));
                 }
-                huge.see(l, || format!("lower bound of {what} {}", names[k]));
+                huge.see(l, || format!("lower bound of {what} {}", &names[k]));
                 lower[k] = f64::NEG_INFINITY;
             }
             if u.is_finite() && u.abs() >= INFINITE_BOUND {
@@ -241,10 +241,10 @@ fn screen_bounds(m: &mut Model) -> Screened {
                         "{what} {k} ({}) has upper bound {u}; magnitudes of \
                          {INFINITE_BOUND:e} or more mean infinity, and an upper bound cannot be \
                          -infinity",
-                        names[k]
+                        &names[k]
                     )));
                 }
-                huge.see(u, || format!("upper bound of {what} {}", names[k]));
+                huge.see(u, || format!("upper bound of {what} {}", &names[k]));
                 upper[k] = f64::INFINITY;
             }
         }
@@ -285,7 +285,7 @@ fn screen_costs(m: &mut Model) -> Screened {
                  infinite cost, which drives the column to its {} bound, and it has none \
                  (the model would be unbounded); give the column a finite bound or a smaller \
                  cost",
-                    m.col_names[j],
+                    &m.col_names[j],
                     if down { "lower" } else { "upper" }
                 ),
             });
@@ -297,11 +297,11 @@ fn screen_costs(m: &mut Model) -> Screened {
                 message: format!(
                     "column {j} ({}) has cost {c} and must sit at {b}, which makes the \
                      objective infinite",
-                    m.col_names[j]
+                    &m.col_names[j]
                 ),
             });
         }
-        inf.see(c, || format!("{} = {b}", m.col_names[j]));
+        inf.see(c, || format!("{} = {b}", &m.col_names[j]));
         m.obj_constant = constant;
         m.cost[j] = 0.0;
         m.col_lower[j] = b;

@@ -942,7 +942,7 @@ fn rebuild(m: &Model, b: &mut crate::model::ModelBuilder, costs: Option<&[f64]>)
     for j in 0..m.num_cols() {
         let c = costs.map_or(m.costs()[j], |cs| cs[j]);
         ids.push(b.add_col(
-            m.col_names()[j].clone(),
+            m.col_names()[j].to_owned(),
             c,
             opt(m.col_lower()[j]),
             opt(m.col_upper()[j]),
@@ -951,7 +951,7 @@ fn rebuild(m: &Model, b: &mut crate::model::ModelBuilder, costs: Option<&[f64]>)
     }
     for i in 0..m.num_rows() {
         b.add_row(
-            m.row_names()[i].clone(),
+            m.row_names()[i].to_owned(),
             opt(m.row_lower()[i]),
             opt(m.row_upper()[i]),
         );
