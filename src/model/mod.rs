@@ -646,7 +646,7 @@ impl ModelBuilder {
             obj_name: self.obj_name,
             obj_constant: self.obj_constant,
             col_names: self.col_names,
-            cost: self.cost,
+            cost: Arc::new(self.cost),
             col_lower: self.col_lower,
             col_upper: self.col_upper,
             var_type: self.var_type,
@@ -697,7 +697,7 @@ pub struct Model {
     obj_name: String,
     obj_constant: f64,
     col_names: Names,
-    cost: Vec<f64>,
+    cost: Arc<Vec<f64>>,
     col_lower: Vec<f64>,
     col_upper: Vec<f64>,
     var_type: Vec<VarType>,
@@ -758,6 +758,10 @@ impl Model {
     #[must_use]
     pub fn costs(&self) -> &[f64] {
         &self.cost
+    }
+    /// The objective coefficients, shared (no copy).
+    pub(crate) fn costs_shared(&self) -> Arc<Vec<f64>> {
+        Arc::clone(&self.cost)
     }
     /// Column lower bounds (`−∞` when unbounded below).
     #[must_use]
@@ -835,7 +839,7 @@ impl Model {
                 &self.col_names[j]
             )));
         }
-        self.cost[j] = cost;
+        Arc::make_mut(&mut self.cost)[j] = cost;
         Ok(())
     }
 

@@ -1400,7 +1400,7 @@ impl Reader {
             obj_name,
             obj_constant: self.obj_constant,
             col_names: self.col_names.into(),
-            cost: self.cost,
+            cost: std::sync::Arc::new(self.cost),
             col_lower: self.col_lower,
             col_upper: self.col_upper,
             var_type: self.var_type,

@@ -303,7 +303,7 @@ fn screen_costs(m: &mut Model) -> Screened {
         }
         inf.see(c, || format!("{} = {b}", &m.col_names[j]));
         m.obj_constant = constant;
-        m.cost[j] = 0.0;
+        std::sync::Arc::make_mut(&mut m.cost)[j] = 0.0;
         m.col_lower[j] = b;
         m.col_upper[j] = b;
     }

@@ -189,8 +189,9 @@ impl ColIndex {
 pub(super) struct Problem {
     /// Columns.
     pub(super) n: usize,
-    /// Costs for a minimisation (the model's, negated for a maximisation).
-    pub(super) cost: Vec<f64>,
+    /// Costs for a minimisation (the model's, shared; negated for a
+    /// maximisation).
+    pub(super) cost: Arc<Vec<f64>>,
     /// Objective constant in the same sense.
     pub(super) offset: f64,
     /// +1 to minimise, −1 to maximise: model objective = `sign ·` ours.
@@ -221,7 +222,11 @@ impl Problem {
             Sense::Minimize => 1.0,
             Sense::Maximize => -1.0,
         };
-        let cost: Vec<f64> = model.costs().iter().map(|c| sign * c).collect();
+        let cost = if sign == 1.0 {
+            model.costs_shared()
+        } else {
+            Arc::new(model.costs().iter().map(|c| sign * c).collect())
+        };
         let integer: Vec<bool> = model
             .var_types()
             .iter()

@@ -120,8 +120,8 @@ pub(super) struct Search<'a> {
     pub(super) root_obj: f64,
     /// Root LP solution.
     pub(super) root_x: Vec<f64>,
-    /// Row locks of the columns.
-    pub(super) locks: Rc<Locks>,
+    /// Row locks of the columns (made at the first use).
+    pub(super) locks: std::cell::OnceCell<Rc<Locks>>,
     /// Dives made at nodes.
     pub(super) dives: u64,
     /// The root LP's duals (after cuts).
@@ -199,7 +199,7 @@ impl<'a> Search<'a> {
             has_continuous,
             root_obj: f64::NEG_INFINITY,
             root_x: Vec::new(),
-            locks: Rc::new(Locks::of(&prob)),
+            locks: std::cell::OnceCell::new(),
             dives: 0,
             root_duals: None,
             sub_depth: 0,
