@@ -340,6 +340,11 @@ impl<'a> Search<'a> {
 
     /// Propagates the node bounds from `changed` columns.
     pub(super) fn propagate(&mut self, changed: &[usize]) -> Propagation {
+        self.propagate_from(changed.iter().copied())
+    }
+
+    /// [`Search::propagate`] from the columns `changed` yields.
+    pub(super) fn propagate_from(&mut self, changed: impl IntoIterator<Item = usize>) -> Propagation {
         let budget = PROPAGATION_BUDGET * (self.prob.rows.index.len() + self.prob.rows.len());
         let mut tightened = Vec::new();
         self.prop.run(
@@ -432,8 +437,7 @@ impl<'a> Search<'a> {
             self.lower.copy_from_slice(&self.prob.lower);
             self.upper.copy_from_slice(&self.prob.upper);
             if self.mopts.presolve {
-                let all: Vec<usize> = (0..self.prob.n).collect();
-                if self.propagate(&all) == Propagation::Infeasible {
+                if self.propagate_from(0..self.prob.n) == Propagation::Infeasible {
                     return Ok(Some(Stop::Done));
                 }
                 self.prob.lower.copy_from_slice(&self.lower);
