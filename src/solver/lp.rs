@@ -7,7 +7,7 @@
 use super::certificate::{self, CheckTolerances};
 use super::sifting::{Sifter, SiftingStats};
 use super::simplex::scaling::Scaling;
-use super::simplex::{Engine, FREE, Limits, Lp, Method, Outcome, SpMat, Tol};
+use super::simplex::{Engine, FREE, Limits, Lp, Method, NONBASIC, Outcome, SpMat, Tol};
 use super::{Algorithm, Basis, BasisStatus, Certificate, Solution, SolveOptions, Status};
 use crate::error::{Error, Result};
 use crate::model::{ColId, Model, RowId, Sense};
@@ -485,10 +485,10 @@ impl Core {
             } else {
                 basis.col_status[j]
             };
-            e.pos[j] = usize::MAX;
+            e.pos[j] = NONBASIC;
             if s == BasisStatus::Basic {
                 e.basic[k] = j;
-                e.pos[j] = k;
+                e.pos[j] = k as u32;
                 e.mv[j] = 0;
                 k += 1;
             }

@@ -12,7 +12,7 @@
 use super::problem::{Problem, Rows};
 use crate::error::Result;
 use crate::solver::simplex::scaling::Scaling;
-use crate::solver::simplex::{Engine, Limits, Lp, Method, Outcome, SpMat, Tol};
+use crate::solver::simplex::{Engine, Limits, Lp, Method, NONBASIC, Outcome, SpMat, Tol};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -319,10 +319,10 @@ impl NodeLp {
         }
         let mut k = 0;
         for j in 0..nt {
-            e.pos[j] = usize::MAX;
+            e.pos[j] = NONBASIC;
             if b.0[j] == BASIC {
                 e.basic[k] = j;
-                e.pos[j] = k;
+                e.pos[j] = k as u32;
                 e.mv[j] = 0;
                 k += 1;
             }
@@ -363,12 +363,12 @@ impl NodeLp {
         row: &mut [f64],
     ) -> Result<bool> {
         let e = &mut self.engine;
-        let Some(r) = (e.pos[k] != usize::MAX).then_some(e.pos[k]) else {
+        let Some(r) = (e.pos[k] != NONBASIC).then_some(e.pos[k] as usize) else {
             return Ok(false);
         };
         if !e.factor_ok {
             e.factorize()?;
-            if e.pos[k] != r {
+            if e.pos[k] as usize != r {
                 return Ok(false);
             }
         }
@@ -383,12 +383,12 @@ impl NodeLp {
         let pos = &e.pos;
         let sc = &self.scale;
         e.row_ap.for_each_nonzero(|j, a| {
-            if pos[j] == usize::MAX {
+            if pos[j] == NONBASIC {
                 col[j] = a * ck / sc.col[j];
             }
         });
         e.row_ep.for_each_nonzero(|i, a| {
-            if pos[n + i] == usize::MAX {
+            if pos[n + i] == NONBASIC {
                 row[i] = a * ck * sc.row[i];
             }
         });

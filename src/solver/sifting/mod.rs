@@ -22,6 +22,7 @@
 mod pricing;
 
 use super::simplex::scaling::Scaling;
+use super::simplex::NONBASIC;
 use super::simplex::{
     ActivityBound, Engine, Limits, Lp, Method, Outcome, SpMat, Tol, farkas_products,
 };
@@ -528,7 +529,7 @@ impl Sifter {
                 *b += na;
             }
         }
-        widen(&mut e.pos, n0, na, usize::MAX);
+        widen(&mut e.pos, n0, na, NONBASIC);
         widen(&mut e.mv, n0, na, 0);
         widen(&mut e.x, n0, na, 0.0);
         widen(&mut e.d, n0, na, 0.0);
@@ -577,10 +578,10 @@ impl Sifter {
         let mut k = 0;
         for j in 0..n + m {
             let s = if j < n { cols[j] } else { rows[j - n] };
-            e.pos[j] = usize::MAX;
+            e.pos[j] = NONBASIC;
             if s == BasisStatus::Basic && k < m {
                 e.basic[k] = j;
-                e.pos[j] = k;
+                e.pos[j] = k as u32;
                 e.mv[j] = 0;
                 k += 1;
             }
@@ -588,7 +589,7 @@ impl Sifter {
         for j in 0..n + m {
             let logical = j >= n;
             let s = if logical { rows[j - n] } else { cols[j] };
-            if e.pos[j] != usize::MAX {
+            if e.pos[j] != NONBASIC {
                 continue;
             }
             let want = match (s, logical) {

@@ -3,7 +3,7 @@
 //! with Harris tolerances, cost perturbation and shifting against dual
 //! degeneracy.
 
-use super::{Engine, FREE, MIN_DSE_WEIGHT, NUMERICAL_TROUBLE, REFRESH_RESIDUAL, Stop};
+use super::{Engine, FREE, MIN_DSE_WEIGHT, NONBASIC, NUMERICAL_TROUBLE, REFRESH_RESIDUAL, Stop};
 use crate::solver::sparse::SparseVec;
 
 /// Which problem the dual loop is working on.
@@ -636,12 +636,12 @@ impl Engine {
                 let d = &mut self.d;
                 let pos = &self.pos;
                 self.row_ap.for_each_nonzero(|j, a| {
-                    if pos[j] == usize::MAX {
+                    if pos[j] == NONBASIC {
                         d[j] -= theta_d * a;
                     }
                 });
                 self.row_ep.for_each_nonzero(|i, a| {
-                    if pos[n + i] == usize::MAX {
+                    if pos[n + i] == NONBASIC {
                         d[n + i] -= theta_d * a;
                     }
                 });

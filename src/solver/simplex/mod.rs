@@ -204,6 +204,9 @@ pub(crate) enum Stop {
 /// The generator for cost perturbation.
 pub(crate) use crate::rng::SplitMix64 as Rng;
 
+/// `pos` of a nonbasic variable.
+pub(crate) const NONBASIC: u32 = u32::MAX;
+
 /// `mv` of a nonbasic free variable (held at zero, may move either way).
 pub(crate) const FREE: i8 = 2;
 
@@ -234,7 +237,7 @@ pub(crate) struct Engine {
     /// Variable at each basis position.
     pub(crate) basic: Vec<usize>,
     /// Basis position of each variable, `usize::MAX` when nonbasic.
-    pub(crate) pos: Vec<usize>,
+    pub(crate) pos: Vec<u32>,
     /// Nonbasic direction: +1 at lower, −1 at upper, [`FREE`] for a free
     /// nonbasic variable, 0 for fixed and basic ones.
     pub(crate) mv: Vec<i8>,
@@ -290,7 +293,7 @@ impl Engine {
             lower: lp.lower.clone(),
             upper: lp.upper.clone(),
             basic: (lp.n..nt).collect(),
-            pos: vec![usize::MAX; nt],
+            pos: vec![NONBASIC; nt],
             mv: vec![0; nt],
             x: vec![0.0; nt],
             xb: vec![0.0; m],
@@ -318,7 +321,7 @@ impl Engine {
             lp,
         };
         for (k, &j) in e.basic.iter().enumerate() {
-            e.pos[j] = k;
+            e.pos[j] = k as u32;
         }
         for j in 0..lp_n(&e) {
             e.set_nonbasic_default(j);
@@ -328,7 +331,7 @@ impl Engine {
 
     #[inline]
     pub(crate) fn is_basic(&self, j: usize) -> bool {
-        self.pos[j] != usize::MAX
+        self.pos[j] != NONBASIC
     }
 
     /// Puts nonbasic `j` at the bound its cost sign prefers (lower when both
@@ -409,7 +412,7 @@ impl Engine {
                 for (&k, &row) in bad_positions.iter().zip(&free_rows) {
                     let out = self.basic[k];
                     let inn = self.lp.n + row;
-                    self.pos[out] = usize::MAX;
+                    self.pos[out] = NONBASIC;
                     let v = self.xb[k];
                     // Place the displaced variable at its nearest bound.
                     let want = if (v - self.lower[out]).abs() <= (self.upper[out] - v).abs() {
@@ -419,7 +422,7 @@ impl Engine {
                     };
                     self.place_nonbasic(out, want);
                     self.basic[k] = inn;
-                    self.pos[inn] = k;
+                    self.pos[inn] = k as u32;
                     self.mv[inn] = 0;
                     self.dse[k] = 1.0;
                 }
@@ -438,7 +441,7 @@ impl Engine {
         w.iter_mut().for_each(|v| *v = 0.0);
         for j in 0..self.lp.nt() {
             let xj = self.x[j];
-            if xj != 0.0 && self.pos[j] == usize::MAX {
+            if xj != 0.0 && self.pos[j] == NONBASIC {
                 let (idx, val) = self.lp.col(j);
                 for (&i, &a) in idx.iter().zip(val) {
                     w[i as usize] -= a * xj;
@@ -465,7 +468,7 @@ impl Engine {
         self.factor.btran(y);
         let n = self.lp.n;
         for j in 0..n {
-            if self.pos[j] == usize::MAX {
+            if self.pos[j] == NONBASIC {
                 let (idx, val) = self.lp.a.line(j);
                 let mut s = self.cost[j];
                 for (&i, &a) in idx.iter().zip(val) {
@@ -478,7 +481,7 @@ impl Engine {
         }
         for i in 0..self.lp.m {
             let j = n + i;
-            self.d[j] = if self.pos[j] == usize::MAX {
+            self.d[j] = if self.pos[j] == NONBASIC {
                 self.cost[j] - y.values[i]
             } else {
                 0.0
@@ -642,7 +645,7 @@ impl Engine {
             out.sparse = false;
             out.index.clear();
             for j in 0..n {
-                if self.pos[j] != usize::MAX {
+                if self.pos[j] != NONBASIC {
                     out.values[j] = 0.0;
                     continue;
                 }
@@ -661,8 +664,8 @@ impl Engine {
     pub(crate) fn swap_basis(&mut self, r: usize, q: usize, xq: f64, mv_out: i8) {
         let p = self.basic[r];
         self.basic[r] = q;
-        self.pos[q] = r;
-        self.pos[p] = usize::MAX;
+        self.pos[q] = r as u32;
+        self.pos[p] = NONBASIC;
         self.mv[q] = 0;
         self.xb[r] = xq;
         self.place_nonbasic(p, mv_out);
