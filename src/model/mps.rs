@@ -1843,12 +1843,7 @@ impl<W: Write> MpsWriter<W> {
         self.line.push_str("RHS");
         self.emit()?;
         let items = std::iter::once((m.objective_name(), -m.objective_constant()))
-            .chain(
-                m.row_names()
-                    .iter()
-                    .zip(reprs)
-                    .map(|(n, r)| (n, r.1)),
-            )
+            .chain(m.row_names().iter().zip(reprs).map(|(n, r)| (n, r.1)))
             .filter(|&(_, v)| v != 0.0);
         self.pair_lines("RHS", items)
     }

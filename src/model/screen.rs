@@ -186,7 +186,10 @@ fn screen_matrix(m: &mut Model) -> Screened {
             }
             if v.abs() <= SMALL_MATRIX_VALUE {
                 small.see(v, || {
-                    format!("{} in {} = {v:e}", &m.col_names[j], &m.row_names[i as usize])
+                    format!(
+                        "{} in {} = {v:e}",
+                        &m.col_names[j], &m.row_names[i as usize]
+                    )
                 });
                 continue;
             }

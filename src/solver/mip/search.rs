@@ -344,7 +344,10 @@ impl<'a> Search<'a> {
     }
 
     /// [`Search::propagate`] from the columns `changed` yields.
-    pub(super) fn propagate_from(&mut self, changed: impl IntoIterator<Item = usize>) -> Propagation {
+    pub(super) fn propagate_from(
+        &mut self,
+        changed: impl IntoIterator<Item = usize>,
+    ) -> Propagation {
         let budget = PROPAGATION_BUDGET * (self.prob.rows.index.len() + self.prob.rows.len());
         let mut tightened = Vec::new();
         self.prop.run(

@@ -21,8 +21,8 @@
 
 mod pricing;
 
-use super::simplex::scaling::Scaling;
 use super::simplex::NONBASIC;
+use super::simplex::scaling::Scaling;
 use super::simplex::{
     ActivityBound, Engine, Limits, Lp, Method, Outcome, SpMat, Tol, farkas_products,
 };
