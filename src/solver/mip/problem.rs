@@ -222,7 +222,7 @@ impl Problem {
             Sense::Minimize => 1.0,
             Sense::Maximize => -1.0,
         };
-        let cost = if sign == 1.0 {
+        let cost = if model.sense() == Sense::Minimize {
             model.costs_shared()
         } else {
             Arc::new(model.costs().iter().map(|c| sign * c).collect())
