@@ -38,7 +38,7 @@ fn assignment_family_solves_and_agrees_across_methods() {
 fn tightening_the_budget_until_it_binds() {
     let model = assign::assign_model(40, 60);
     let budget = RowId(u32::try_from(model.num_rows() - 2).unwrap());
-    assert_eq!(model.row_names()[budget.index()], "BUDGET");
+    assert_eq!(&model.row_names()[budget.index()], "BUDGET");
     let mut lp = LpSolver::new(model, SolveOptions::default()).unwrap();
     let s = lp.solve().unwrap();
     check(lp.model(), &s);
@@ -171,7 +171,7 @@ fn sifting_proves_an_over_tight_budget_infeasible() {
     for (p, k) in [(30, 40), (100, 100)] {
         let mut model = assign::assign_model(p, k);
         let budget = RowId(u32::try_from(model.num_rows() - 2).unwrap());
-        assert_eq!(model.row_names()[budget.index()], "BUDGET");
+        assert_eq!(&model.row_names()[budget.index()], "BUDGET");
         // Every demand is at least 1 and every price positive: spending 0
         // cannot meet it.
         model.set_row_bounds(budget, None, Some(0.0)).unwrap();
@@ -180,7 +180,7 @@ fn sifting_proves_an_over_tight_budget_infeasible() {
         let mut model = assign::assign_model(p, k);
         for q in 0..k {
             let cap = RowId(u32::try_from(q).unwrap());
-            assert!(model.row_names()[q].starts_with("CAP"));
+            assert!(&model.row_names()[q].starts_with("CAP"));
             model.set_row_bounds(cap, None, Some(1e-3)).unwrap();
         }
         assert_eq!(sifting_agrees(&model), Status::Infeasible);

@@ -552,8 +552,14 @@ fn names_with_spaces_in_fixed_format() {
     let fixed = read_mps(&text, MpsFormat::Fixed).expect("fixed");
     assert_eq!(read_mps(&text, MpsFormat::Auto).expect("auto"), fixed);
     assert_eq!(fixed.name(), "SPACES IN NAME");
-    assert_eq!(fixed.row_names(), &["LIM 1".to_owned(), "LIM 2".to_owned()]);
-    assert_eq!(fixed.col_names(), &["X 1".to_owned(), "X2".to_owned()]);
+    assert_eq!(
+        fixed.row_names().to_vec(),
+        ["LIM 1".to_owned(), "LIM 2".to_owned()]
+    );
+    assert_eq!(
+        fixed.col_names().to_vec(),
+        ["X 1".to_owned(), "X2".to_owned()]
+    );
     assert_eq!(fixed.col_upper()[0], 3.0);
     assert_eq!(fixed.row_upper()[0], 4.0);
     assert_eq!(fixed.row_lower()[1], 1.0);

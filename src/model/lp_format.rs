@@ -211,7 +211,7 @@ impl<W: Write> LpWriter<W> {
             let (idx, val) = at.col(i);
             match names {
                 RowNames::Ranged(lo, hi) => {
-                    let mut comment = format!("\\ ranged row {}: ", model.row_names()[i]);
+                    let mut comment = format!("\\ ranged row {}: ", &model.row_names()[i]);
                     format_number(l, &mut self.num);
                     let _ = write!(comment, "{} <= ... <= ", self.num);
                     format_number(u, &mut self.num);

@@ -54,6 +54,7 @@
 
 use crate::error::{Error, Result};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 pub mod lp_format;
 pub mod mps;
@@ -113,15 +114,38 @@ pub enum VarType {
 ///
 /// Column `j` holds entries `start[j]..start[j + 1]` of `index` / `value`.
 /// Within a column, row indices are strictly increasing and values nonzero.
+///
+/// The arrays are shared (reference counted): a clone costs nothing until
+/// one of the copies changes, so the solvers can hold the model's matrix,
+/// or its structure beside scaled values, without a copy of their own.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CscMatrix {
     nrows: usize,
-    start: Vec<usize>,
-    index: Vec<u32>,
-    value: Vec<f64>,
+    start: Arc<Vec<usize>>,
+    index: Arc<Vec<u32>>,
+    value: Arc<Vec<f64>>,
 }
 
 impl CscMatrix {
+    /// A matrix of `nrows` rows from its arrays (as the fields document).
+    pub(crate) fn from_parts(
+        nrows: usize,
+        start: Vec<usize>,
+        index: Vec<u32>,
+        value: Vec<f64>,
+    ) -> Self {
+        Self {
+            nrows,
+            start: Arc::new(start),
+            index: Arc::new(index),
+            value: Arc::new(value),
+        }
+    }
+    /// The shared column starts and row indices (the structure), for a
+    /// copy with other values that shares them.
+    pub(crate) fn shared_structure(&self) -> (Arc<Vec<usize>>, Arc<Vec<u32>>) {
+        (Arc::clone(&self.start), Arc::clone(&self.index))
+    }
     /// Number of rows.
     #[must_use]
     pub fn nrows(&self) -> usize {
@@ -199,7 +223,7 @@ impl CscMatrix {
     pub fn transpose(&self) -> CscMatrix {
         let m = self.nrows;
         let mut count = vec![0usize; m + 1];
-        for &i in &self.index {
+        for &i in self.index.iter() {
             count[i as usize + 1] += 1;
         }
         for i in 0..m {
@@ -218,12 +242,7 @@ impl CscMatrix {
                 next[i as usize] += 1;
             }
         }
-        CscMatrix {
-            nrows: self.ncols(),
-            start: count,
-            index,
-            value,
-        }
+        CscMatrix::from_parts(self.ncols(), count, index, value)
     }
     /// [`CscMatrix::from_triplets`] consuming the entries: they are sorted
     /// in place (stably, so duplicates add up in the same order) and freed
@@ -272,12 +291,7 @@ impl CscMatrix {
             start.push(index.len());
         }
         drop(triplets);
-        Ok(CscMatrix {
-            nrows,
-            start,
-            index,
-            value,
-        })
+        Ok(CscMatrix::from_parts(nrows, start, index, value))
     }
 
     /// Builds a CSC matrix from `(row, col, value)` triplets. Duplicate
@@ -336,14 +350,126 @@ impl CscMatrix {
             }
             start.push(index.len());
         }
-        Ok(CscMatrix {
-            nrows,
-            start,
-            index,
-            value,
-        })
+        Ok(CscMatrix::from_parts(nrows, start, index, value))
     }
 }
+
+/// The names of a model's rows or of its columns, held in one buffer (a
+/// model of millions of columns holds one string, not millions). Indexing
+/// gives a name as `&str`; iteration gives them in order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Names {
+    text: String,
+    /// End of each name in `text` (its start is the previous end).
+    end: Vec<usize>,
+}
+
+impl Names {
+    /// Number of names.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.end.len()
+    }
+    /// Whether there are none.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.end.is_empty()
+    }
+    /// Name `i`, if there is one.
+    #[must_use]
+    pub fn get(&self, i: usize) -> Option<&str> {
+        let e = *self.end.get(i)?;
+        let s = if i == 0 { 0 } else { self.end[i - 1] };
+        Some(&self.text[s..e])
+    }
+    /// The names in order.
+    #[must_use]
+    pub fn iter(&self) -> NamesIter<'_> {
+        NamesIter {
+            names: self,
+            next: 0,
+            back: self.len(),
+        }
+    }
+    /// The names as owned strings.
+    #[must_use]
+    pub fn to_vec(&self) -> Vec<String> {
+        self.iter().map(str::to_owned).collect()
+    }
+    /// Appends a name.
+    pub(crate) fn push(&mut self, name: &str) {
+        self.text.push_str(name);
+        self.end.push(self.text.len());
+    }
+}
+
+impl From<Vec<String>> for Names {
+    fn from(v: Vec<String>) -> Self {
+        let mut n = Names {
+            text: String::with_capacity(v.iter().map(String::len).sum()),
+            end: Vec::with_capacity(v.len()),
+        };
+        for s in &v {
+            n.push(s);
+        }
+        n
+    }
+}
+
+impl std::ops::Index<usize> for Names {
+    type Output = str;
+    /// # Panics
+    /// If `i >= len()`.
+    fn index(&self, i: usize) -> &str {
+        let e = self.end[i];
+        let s = if i == 0 { 0 } else { self.end[i - 1] };
+        &self.text[s..e]
+    }
+}
+
+impl<'a> IntoIterator for &'a Names {
+    type Item = &'a str;
+    type IntoIter = NamesIter<'a>;
+    fn into_iter(self) -> NamesIter<'a> {
+        self.iter()
+    }
+}
+
+/// Iterator over [`Names`].
+#[derive(Debug, Clone)]
+pub struct NamesIter<'a> {
+    names: &'a Names,
+    next: usize,
+    back: usize,
+}
+
+impl<'a> Iterator for NamesIter<'a> {
+    type Item = &'a str;
+    fn next(&mut self) -> Option<&'a str> {
+        if self.next >= self.back {
+            return None;
+        }
+        let i = self.next;
+        self.next += 1;
+        Some(&self.names[i])
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let k = self.back - self.next;
+        (k, Some(k))
+    }
+}
+
+impl DoubleEndedIterator for NamesIter<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        if self.next >= self.back {
+            return None;
+        }
+        self.back -= 1;
+        Some(&self.names[self.back])
+    }
+}
+
+impl ExactSizeIterator for NamesIter<'_> {}
 
 /// Incrementally assembles a [`Model`]; see the module docs.
 #[derive(Debug, Clone, Default)]
@@ -352,12 +478,12 @@ pub struct ModelBuilder {
     sense: Sense,
     obj_name: String,
     obj_constant: f64,
-    col_names: Vec<String>,
+    col_names: Names,
     cost: Vec<f64>,
     col_lower: Vec<f64>,
     col_upper: Vec<f64>,
     var_type: Vec<VarType>,
-    row_names: Vec<String>,
+    row_names: Names,
     row_lower: Vec<f64>,
     row_upper: Vec<f64>,
     triplets: Vec<(u32, u32, f64)>,
@@ -425,7 +551,7 @@ impl ModelBuilder {
         var_type: VarType,
     ) -> ColId {
         let id = ColId(u32::try_from(self.cost.len()).unwrap_or(u32::MAX));
-        self.col_names.push(name.into());
+        self.col_names.push(&name.into());
         self.cost.push(cost);
         self.col_lower.push(lo(lower));
         self.col_upper.push(up(upper));
@@ -441,7 +567,7 @@ impl ModelBuilder {
         upper: Option<f64>,
     ) -> RowId {
         let id = RowId(u32::try_from(self.row_lower.len()).unwrap_or(u32::MAX));
-        self.row_names.push(name.into());
+        self.row_names.push(&name.into());
         self.row_lower.push(lo(lower));
         self.row_upper.push(up(upper));
         id
@@ -505,7 +631,7 @@ impl ModelBuilder {
             if !c.is_finite() {
                 return Err(Error::model(format!(
                     "column {} ({}) has cost {c}; costs must be finite",
-                    j, self.col_names[j]
+                    j, &self.col_names[j]
                 )));
             }
         }
@@ -520,7 +646,7 @@ impl ModelBuilder {
             obj_name: self.obj_name,
             obj_constant: self.obj_constant,
             col_names: self.col_names,
-            cost: self.cost,
+            cost: Arc::new(self.cost),
             col_lower: self.col_lower,
             col_upper: self.col_upper,
             var_type: self.var_type,
@@ -537,26 +663,26 @@ impl ModelBuilder {
 
 /// The first bound problem (NaN, `+∞` lower, `−∞` upper, lower above
 /// upper), worded for an error message.
-pub(crate) fn check_bounds(
+pub(crate) fn check_bounds<'n>(
     what: &str,
-    names: &[String],
+    names: impl Fn(usize) -> &'n str,
     lower: &[f64],
     upper: &[f64],
 ) -> std::result::Result<(), String> {
     for (k, (&l, &u)) in lower.iter().zip(upper).enumerate() {
         if l.is_nan() || u.is_nan() {
-            return Err(format!("{what} {k} ({}) has a NaN bound", names[k]));
+            return Err(format!("{what} {k} ({}) has a NaN bound", names(k)));
         }
         if l == f64::INFINITY || u == f64::NEG_INFINITY {
             return Err(format!(
                 "{what} {k} ({}) has bounds [{l}, {u}]; a lower bound cannot be +inf nor an upper bound -inf",
-                names[k]
+                names(k)
             ));
         }
         if l > u {
             return Err(format!(
                 "{what} {k} ({}) has lower bound {l} above upper bound {u}",
-                names[k]
+                names(k)
             ));
         }
     }
@@ -570,12 +696,12 @@ pub struct Model {
     sense: Sense,
     obj_name: String,
     obj_constant: f64,
-    col_names: Vec<String>,
-    cost: Vec<f64>,
+    col_names: Names,
+    cost: Arc<Vec<f64>>,
     col_lower: Vec<f64>,
     col_upper: Vec<f64>,
     var_type: Vec<VarType>,
-    row_names: Vec<String>,
+    row_names: Names,
     row_lower: Vec<f64>,
     row_upper: Vec<f64>,
     matrix: CscMatrix,
@@ -633,6 +759,10 @@ impl Model {
     pub fn costs(&self) -> &[f64] {
         &self.cost
     }
+    /// The objective coefficients, shared (no copy).
+    pub(crate) fn costs_shared(&self) -> Arc<Vec<f64>> {
+        Arc::clone(&self.cost)
+    }
     /// Column lower bounds (`−∞` when unbounded below).
     #[must_use]
     pub fn col_lower(&self) -> &[f64] {
@@ -665,12 +795,12 @@ impl Model {
     }
     /// Column names.
     #[must_use]
-    pub fn col_names(&self) -> &[String] {
+    pub fn col_names(&self) -> &Names {
         &self.col_names
     }
     /// Row names.
     #[must_use]
-    pub fn row_names(&self) -> &[String] {
+    pub fn row_names(&self) -> &Names {
         &self.row_names
     }
     /// A map from column name to id (built on demand; names should be unique).
@@ -679,7 +809,7 @@ impl Model {
         self.col_names
             .iter()
             .enumerate()
-            .map(|(j, n)| (n.as_str(), ColId(j as u32)))
+            .map(|(j, n)| (n, ColId(j as u32)))
             .collect()
     }
     /// A map from row name to id (built on demand).
@@ -688,7 +818,7 @@ impl Model {
         self.row_names
             .iter()
             .enumerate()
-            .map(|(i, n)| (n.as_str(), RowId(i as u32)))
+            .map(|(i, n)| (n, RowId(i as u32)))
             .collect()
     }
 
@@ -706,10 +836,10 @@ impl Model {
             return Err(Error::model(format!(
                 "cost {cost} of column {j} ({}) has magnitude {INFINITE_COST:e} or more, which \
                  means an infinite cost; fix the column's bounds instead",
-                self.col_names[j]
+                &self.col_names[j]
             )));
         }
-        self.cost[j] = cost;
+        Arc::make_mut(&mut self.cost)[j] = cost;
         Ok(())
     }
 
@@ -725,7 +855,7 @@ impl Model {
     ) -> Result<()> {
         let j = self.col(col)?;
         let (l, u) = changed_bounds(lower, upper);
-        check_bounds("column", &self.col_names[j..=j], &[l], &[u]).map_err(Error::model)?;
+        check_bounds("column", |_| &self.col_names[j], &[l], &[u]).map_err(Error::model)?;
         self.col_lower[j] = l;
         self.col_upper[j] = u;
         Ok(())
@@ -749,7 +879,7 @@ impl Model {
             )));
         }
         let (l, u) = changed_bounds(lower, upper);
-        check_bounds("row", &self.row_names[i..=i], &[l], &[u]).map_err(Error::model)?;
+        check_bounds("row", |_| &self.row_names[i], &[l], &[u]).map_err(Error::model)?;
         self.row_lower[i] = l;
         self.row_upper[i] = u;
         Ok(())
@@ -778,22 +908,22 @@ impl Model {
         if !value.is_finite() || value.abs() >= LARGE_MATRIX_VALUE {
             return Err(Error::model(format!(
                 "coefficient {value} of row {} in column {}: entries must be finite and below {LARGE_MATRIX_VALUE:e} in magnitude",
-                self.row_names[i], self.col_names[j]
+                &self.row_names[i], &self.col_names[j]
             )));
         }
         if value.abs() <= SMALL_MATRIX_VALUE {
             return Err(Error::model(format!(
                 "coefficient {value} of row {} in column {} would be dropped (magnitude at most {SMALL_MATRIX_VALUE:e}): a structural change, rebuild the model",
-                self.row_names[i], self.col_names[j]
+                &self.row_names[i], &self.col_names[j]
             )));
         }
         let p = self.matrix.position(i, j).ok_or_else(|| {
             Error::model(format!(
                 "row {} has no entry in column {}: a new entry is a structural change, rebuild the model",
-                self.row_names[i], self.col_names[j]
+                &self.row_names[i], &self.col_names[j]
             ))
         })?;
-        self.matrix.value[p] = value;
+        Arc::make_mut(&mut self.matrix.value)[p] = value;
         Ok(())
     }
 

@@ -1399,20 +1399,15 @@ impl Reader {
             sense: self.sense,
             obj_name,
             obj_constant: self.obj_constant,
-            col_names: self.col_names,
-            cost: self.cost,
+            col_names: self.col_names.into(),
+            cost: std::sync::Arc::new(self.cost),
             col_lower: self.col_lower,
             col_upper: self.col_upper,
             var_type: self.var_type,
-            row_names,
+            row_names: row_names.into(),
             row_lower,
             row_upper,
-            matrix: CscMatrix {
-                nrows: m,
-                start: self.start,
-                index: self.index,
-                value: self.value,
-            },
+            matrix: CscMatrix::from_parts(m, self.start, self.index, self.value),
             warnings: Warnings::default(),
         };
         model
@@ -1620,7 +1615,7 @@ fn check_names(model: &Model, fixed: bool) -> Result<()> {
     }
     let mut seen: HashSet<&str> = HashSet::with_capacity(model.num_rows() + 1);
     for (what, name) in std::iter::once(("objective row", model.objective_name()))
-        .chain(model.row_names().iter().map(|n| ("row", n.as_str())))
+        .chain(model.row_names().iter().map(|n| ("row", n)))
     {
         if let Some(p) = name_problem(name, fixed) {
             return Err(Error::model(format!(
@@ -1795,14 +1790,14 @@ impl<W: Write> MpsWriter<W> {
                 self.emit()?;
                 in_int = int;
             }
-            let name = m.col_names()[j].as_str();
+            let name = &m.col_names()[j];
             let (idx, val) = a.col(j);
             let c = m.costs()[j];
             if c != 0.0 || idx.is_empty() {
                 pending.push((m.objective_name(), c));
             }
             for (&i, &v) in idx.iter().zip(val) {
-                pending.push((m.row_names()[i as usize].as_str(), v));
+                pending.push((&m.row_names()[i as usize], v));
                 if pending.len() == 2 {
                     self.data("", name, &pending)?;
                     pending.clear();
@@ -1848,12 +1843,7 @@ impl<W: Write> MpsWriter<W> {
         self.line.push_str("RHS");
         self.emit()?;
         let items = std::iter::once((m.objective_name(), -m.objective_constant()))
-            .chain(
-                m.row_names()
-                    .iter()
-                    .zip(reprs)
-                    .map(|(n, r)| (n.as_str(), r.1)),
-            )
+            .chain(m.row_names().iter().zip(reprs).map(|(n, r)| (n, r.1)))
             .filter(|&(_, v)| v != 0.0);
         self.pair_lines("RHS", items)
     }
@@ -1868,7 +1858,7 @@ impl<W: Write> MpsWriter<W> {
             .row_names()
             .iter()
             .zip(reprs)
-            .filter_map(|(n, r)| r.2.map(|v| (n.as_str(), v)));
+            .filter_map(|(n, r)| r.2.map(|v| (n, v)));
         self.pair_lines("RNG", items)
     }
 
@@ -1906,7 +1896,7 @@ impl<W: Write> MpsWriter<W> {
                 self.emit()?;
                 header = true;
             }
-            let name = m.col_names()[j].as_str();
+            let name = &m.col_names()[j];
             if l == u {
                 self.bound("FX", name, Some(l))?;
                 continue;

@@ -156,43 +156,52 @@ impl Tally {
 pub(crate) fn screen(m: &mut Model) -> Screened {
     screen_matrix(m)?;
     screen_bounds(m)?;
-    check_bounds("column", &m.col_names, &m.col_lower, &m.col_upper).map_err(refuse)?;
-    check_bounds("row", &m.row_names, &m.row_lower, &m.row_upper).map_err(refuse)?;
+    check_bounds("column", |k| &m.col_names[k], &m.col_lower, &m.col_upper).map_err(refuse)?;
+    check_bounds("row", |k| &m.row_names[k], &m.row_lower, &m.row_upper).map_err(refuse)?;
     screen_costs(m)
 }
 
 fn screen_matrix(m: &mut Model) -> Screened {
     let mut small = Tally::default();
+    let ncols = m.matrix.ncols();
     let a = &mut m.matrix;
+    let (start, index, value) = (
+        std::sync::Arc::make_mut(&mut a.start),
+        std::sync::Arc::make_mut(&mut a.index),
+        std::sync::Arc::make_mut(&mut a.value),
+    );
     let mut w = 0;
     let mut s = 0;
-    for j in 0..a.ncols() {
-        let e = a.start[j + 1];
+    for j in 0..ncols {
+        let e = start[j + 1];
         for k in s..e {
-            let (i, v) = (a.index[k], a.value[k]);
+            let (i, v) = (index[k], value[k]);
             if v.abs() >= LARGE_MATRIX_VALUE {
                 return Err(refuse(format!(
                     "the entry of column {j} ({}) in row {i} ({}) is {v}; entries of magnitude \
                      {LARGE_MATRIX_VALUE:e} or more cannot be solved reliably in double \
                      precision: rescale the row or the column (change its unit)",
-                    m.col_names[j], m.row_names[i as usize]
+                    &m.col_names[j], &m.row_names[i as usize]
                 )));
             }
             if v.abs() <= SMALL_MATRIX_VALUE {
                 small.see(v, || {
-                    format!("{} in {} = {v:e}", m.col_names[j], m.row_names[i as usize])
+                    format!(
+                        "{} in {} = {v:e}",
+                        &m.col_names[j], &m.row_names[i as usize]
+                    )
                 });
                 continue;
             }
-            a.index[w] = i;
-            a.value[w] = v;
+            index[w] = i;
+            value[w] = v;
             w += 1;
         }
         s = e;
-        a.start[j + 1] = w;
+        start[j + 1] = w;
     }
-    a.index.truncate(w);
-    a.value.truncate(w);
+    index.truncate(w);
+    value.truncate(w);
     m.warnings
         .0
         .extend(small.warning(WarningKind::SmallMatrixValues, |at, lo, hi| {
@@ -223,10 +232,10 @@ fn screen_bounds(m: &mut Model) -> Screened {
                         "{what} {k} ({}) has lower bound {l}; magnitudes of \
                          {INFINITE_BOUND:e} or more mean infinity, and a lower bound cannot be \
                          +infinity",
-                        names[k]
+                        &names[k]
                     )));
                 }
-                huge.see(l, || format!("lower bound of {what} {}", names[k]));
+                huge.see(l, || format!("lower bound of {what} {}", &names[k]));
                 lower[k] = f64::NEG_INFINITY;
             }
             if u.is_finite() && u.abs() >= INFINITE_BOUND {
@@ -235,10 +244,10 @@ fn screen_bounds(m: &mut Model) -> Screened {
                         "{what} {k} ({}) has upper bound {u}; magnitudes of \
                          {INFINITE_BOUND:e} or more mean infinity, and an upper bound cannot be \
                          -infinity",
-                        names[k]
+                        &names[k]
                     )));
                 }
-                huge.see(u, || format!("upper bound of {what} {}", names[k]));
+                huge.see(u, || format!("upper bound of {what} {}", &names[k]));
                 upper[k] = f64::INFINITY;
             }
         }
@@ -279,7 +288,7 @@ fn screen_costs(m: &mut Model) -> Screened {
                  infinite cost, which drives the column to its {} bound, and it has none \
                  (the model would be unbounded); give the column a finite bound or a smaller \
                  cost",
-                    m.col_names[j],
+                    &m.col_names[j],
                     if down { "lower" } else { "upper" }
                 ),
             });
@@ -291,13 +300,13 @@ fn screen_costs(m: &mut Model) -> Screened {
                 message: format!(
                     "column {j} ({}) has cost {c} and must sit at {b}, which makes the \
                      objective infinite",
-                    m.col_names[j]
+                    &m.col_names[j]
                 ),
             });
         }
-        inf.see(c, || format!("{} = {b}", m.col_names[j]));
+        inf.see(c, || format!("{} = {b}", &m.col_names[j]));
         m.obj_constant = constant;
-        m.cost[j] = 0.0;
+        std::sync::Arc::make_mut(&mut m.cost)[j] = 0.0;
         m.col_lower[j] = b;
         m.col_upper[j] = b;
     }

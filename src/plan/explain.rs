@@ -40,7 +40,7 @@ pub(super) fn pricing_model(c: &Compiled, x: &[f64]) -> Result<Model> {
     for j in 0..c.cols.len() {
         let (lo, up) = pricing_bounds(c, x, j);
         ids.push(b.add_col(
-            m.col_names()[j].clone(),
+            m.col_names()[j].to_owned(),
             m.costs()[j],
             lo,
             up,
@@ -49,7 +49,7 @@ pub(super) fn pricing_model(c: &Compiled, x: &[f64]) -> Result<Model> {
     }
     for i in 0..m.num_rows() {
         b.add_row(
-            m.row_names()[i].clone(),
+            m.row_names()[i].to_owned(),
             opt(m.row_lower()[i]),
             opt(m.row_upper()[i]),
         );
@@ -129,7 +129,7 @@ pub(super) fn prices(
         } else {
             m.row_upper()[i]
         };
-        let name = m.row_names()[i].clone();
+        let name = m.row_names()[i].to_owned();
         let (price, unit, impact) = match row.kind {
             RowKind::Capacity { pool, interval } => {
                 let (a, e) = c.intervals[interval];
@@ -450,7 +450,7 @@ pub(super) fn infeasibility(
             )
         };
         conflict.push(Relaxation {
-            constraint: m.row_names()[i].clone(),
+            constraint: m.row_names()[i].to_owned(),
             meaning: row.meaning.clone(),
             amount: a,
             unit,
@@ -542,7 +542,7 @@ fn elastic(
     let mut ids = Vec::new();
     for j in 0..m.num_cols() {
         ids.push(b.add_col(
-            m.col_names()[j].clone(),
+            m.col_names()[j].to_owned(),
             0.0,
             opt(base.col_lower()[j]),
             opt(base.col_upper()[j]),
@@ -555,7 +555,7 @@ fn elastic(
         } else {
             (opt(m.row_lower()[i]), opt(m.row_upper()[i]))
         };
-        b.add_row(m.row_names()[i].clone(), lo, up);
+        b.add_row(m.row_names()[i].to_owned(), lo, up);
     }
     for (j, &id) in ids.iter().enumerate() {
         let (ri, rv) = m.matrix().col(j);
@@ -573,7 +573,7 @@ fn elastic(
         };
         let dir = if lo.is_finite() { 1.0 } else { -1.0 };
         let s = b.add_col(
-            format!("relax[{}]", m.row_names()[i]),
+            format!("relax[{}]", &m.row_names()[i]),
             1.0 / scale,
             Some(0.0),
             None,

@@ -793,7 +793,12 @@ pub(crate) fn solve_compiled(
         None => start::rounded_start(c, &vec![0.0; c.model.num_cols()]),
     };
     let round = |x: &[f64]| start::rounded_start(c, x);
-    solver::solve_mip_rounding(&c.model, sopts, start.or(greedy.as_deref()), Some(&round))
+    // The greedy plan is handed over, to be freed once offered.
+    let start = match start {
+        Some(x) => Some(std::borrow::Cow::Borrowed(x)),
+        None => greedy.map(std::borrow::Cow::Owned),
+    };
+    solver::solve_mip_rounding(&c.model, sopts, start, Some(&round))
 }
 
 /// The options of a second stage, started from the first stage's
@@ -937,7 +942,7 @@ fn rebuild(m: &Model, b: &mut crate::model::ModelBuilder, costs: Option<&[f64]>)
     for j in 0..m.num_cols() {
         let c = costs.map_or(m.costs()[j], |cs| cs[j]);
         ids.push(b.add_col(
-            m.col_names()[j].clone(),
+            m.col_names()[j].to_owned(),
             c,
             opt(m.col_lower()[j]),
             opt(m.col_upper()[j]),
@@ -946,7 +951,7 @@ fn rebuild(m: &Model, b: &mut crate::model::ModelBuilder, costs: Option<&[f64]>)
     }
     for i in 0..m.num_rows() {
         b.add_row(
-            m.row_names()[i].clone(),
+            m.row_names()[i].to_owned(),
             opt(m.row_lower()[i]),
             opt(m.row_upper()[i]),
         );

@@ -71,7 +71,7 @@ use super::{
 };
 use crate::error::{Error, Result};
 use crate::fleet::Count;
-use crate::model::{ColId, Model, RowId};
+use crate::model::{ColId, Model, Names, RowId};
 use crate::perf::{PerfData, PerfModel};
 use crate::scenario::{BudgetKind, PhaseId, PoolId, ResolvedObjective, RuleId, ValidatedScenario};
 use crate::solver::{self, Basis, BasisStatus, LpSolver, Solution, SolveOptions};
@@ -744,13 +744,9 @@ fn transfer_point(old: &Model, x: &[f64], new: &Model) -> Vec<f64> {
 
 /// Per name of `new`, the value of the same name in `old` (`get` by old
 /// index), or `missing` for a name `old` lacks.
-fn carry<T: Copy>(old: &[String], new: &[String], get: impl Fn(usize) -> T, missing: T) -> Vec<T> {
-    let index: HashMap<&str, usize> = old
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.as_str(), i))
-        .collect();
+fn carry<T: Copy>(old: &Names, new: &Names, get: impl Fn(usize) -> T, missing: T) -> Vec<T> {
+    let index: HashMap<&str, usize> = old.iter().enumerate().map(|(i, n)| (n, i)).collect();
     new.iter()
-        .map(|n| index.get(n.as_str()).map_or(missing, |&i| get(i)))
+        .map(|n| index.get(n).map_or(missing, |&i| get(i)))
         .collect()
 }

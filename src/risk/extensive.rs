@@ -213,7 +213,7 @@ pub(crate) fn build(
                     opt(m.col_upper()[j])
                 };
                 b.add_col(
-                    format!("s{i}.{}", m.col_names()[j]),
+                    format!("s{i}.{}", &m.col_names()[j]),
                     p * m.costs()[j],
                     opt(m.col_lower()[j]),
                     up,
@@ -224,7 +224,7 @@ pub(crate) fn build(
         let row0 = b.num_rows();
         for r in 0..m.num_rows() {
             b.add_row(
-                format!("s{i}.{}", m.row_names()[r]),
+                format!("s{i}.{}", &m.row_names()[r]),
                 opt(m.row_lower()[r]),
                 opt(m.row_upper()[r]),
             );
@@ -317,7 +317,7 @@ pub(crate) fn with_fixed(m: &Model, fixed: &BTreeMap<usize, f64>) -> Result<Mode
                 |&v| (Some(v), Some(v)),
             );
             b.add_col(
-                m.col_names()[j].clone(),
+                m.col_names()[j].to_owned(),
                 m.costs()[j],
                 lo,
                 up,
@@ -327,7 +327,7 @@ pub(crate) fn with_fixed(m: &Model, fixed: &BTreeMap<usize, f64>) -> Result<Mode
         .collect();
     for r in 0..m.num_rows() {
         b.add_row(
-            m.row_names()[r].clone(),
+            m.row_names()[r].to_owned(),
             opt(m.row_lower()[r]),
             opt(m.row_upper()[r]),
         );

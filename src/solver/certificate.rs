@@ -547,11 +547,11 @@ fn primal(cx: &mut Ctx<'_>, s: &Solution) -> Option<Vec<f64>> {
 }
 
 fn cx_col(m: &Model, j: usize) -> String {
-    format!("column '{}' ({j})", m.col_names()[j])
+    format!("column '{}' ({j})", &m.col_names()[j])
 }
 
 fn cx_row(m: &Model, i: usize) -> String {
-    format!("row '{}' ({i})", m.row_names()[i])
+    format!("row '{}' ({i})", &m.row_names()[i])
 }
 
 /// `A x` and, per row, `max_j |a_ij x_j|`.
@@ -1158,7 +1158,7 @@ mod tests {
         for j in 0..m.num_cols() {
             let (l, u) = (m.col_lower()[j], m.col_upper()[j]);
             b.add_col(
-                m.col_names()[j].clone(),
+                m.col_names()[j].to_owned(),
                 m.costs()[j],
                 l.is_finite().then_some(l),
                 u.is_finite().then_some(u),
@@ -1168,7 +1168,7 @@ mod tests {
         for i in 0..m.num_rows() {
             let (l, u) = (m.row_lower()[i], m.row_upper()[i]);
             b.add_row(
-                m.row_names()[i].clone(),
+                m.row_names()[i].to_owned(),
                 l.is_finite().then_some(l),
                 u.is_finite().then_some(u),
             );

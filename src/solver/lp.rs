@@ -7,7 +7,7 @@
 use super::certificate::{self, CheckTolerances};
 use super::sifting::{Sifter, SiftingStats};
 use super::simplex::scaling::Scaling;
-use super::simplex::{Engine, FREE, Limits, Lp, Method, Outcome, SpMat, Tol};
+use super::simplex::{Engine, FREE, Limits, Lp, Method, NONBASIC, Outcome, SpMat, Tol};
 use super::{Algorithm, Basis, BasisStatus, Certificate, Solution, SolveOptions, Status};
 use crate::error::{Error, Result};
 use crate::model::{ColId, Model, RowId, Sense};
@@ -411,9 +411,10 @@ fn build_lp(model: &Model, scale: &Scaling, sign: f64) -> Lp {
             value.push(v * scale.row[i as usize] * scale.col[j]);
         }
     }
+    let (start, index) = a.shared_structure();
     let sa = SpMat {
-        start: a.starts().to_vec(),
-        index: a.indices().to_vec(),
+        start,
+        index,
         value,
     };
     let mut cost = vec![0.0; n + m];
@@ -439,9 +440,10 @@ impl Core {
         let (m, n) = (model.num_rows(), model.num_cols());
         let scale = if options.scaling {
             let a = model.matrix();
+            let (start, index) = a.shared_structure();
             let sa = SpMat {
-                start: a.starts().to_vec(),
-                index: a.indices().to_vec(),
+                start,
+                index,
                 value: a.values().to_vec(),
             };
             Scaling::compute(m, &sa)
@@ -483,10 +485,10 @@ impl Core {
             } else {
                 basis.col_status[j]
             };
-            e.pos[j] = usize::MAX;
+            e.pos[j] = NONBASIC;
             if s == BasisStatus::Basic {
                 e.basic[k] = j;
-                e.pos[j] = k;
+                e.pos[j] = k as u32;
                 e.mv[j] = 0;
                 k += 1;
             }

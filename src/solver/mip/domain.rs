@@ -89,7 +89,7 @@ impl Propagator {
         prob: &Problem,
         lower: &mut [f64],
         upper: &mut [f64],
-        changed: &[usize],
+        changed: impl IntoIterator<Item = usize>,
         tightened: &mut Vec<usize>,
         budget: usize,
     ) -> Propagation {
@@ -98,7 +98,7 @@ impl Propagator {
             self.queued = vec![false; m];
         }
         self.queue.clear();
-        for &j in changed {
+        for j in changed {
             self.enqueue_col(prob, j);
         }
         let mut work = 0usize;

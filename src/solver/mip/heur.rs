@@ -42,16 +42,17 @@ pub(super) struct Locks {
 }
 
 impl Locks {
-    /// Locks over the first `rows` rows of `prob`.
-    pub(super) fn of(prob: &super::problem::Problem) -> Self {
-        let n = prob.n;
+    /// Locks over the rows of `model` (the search's model rows as they
+    /// were before presolve changed any).
+    pub(super) fn of(model: &crate::model::Model) -> Self {
+        let n = model.num_cols();
+        let (rl, ru) = (model.row_lower(), model.row_upper());
         let mut down = vec![0u32; n];
         let mut up = vec![0u32; n];
-        for i in 0..prob.model_rows {
-            let (idx, val) = prob.rows.row(i);
-            let (l, u) = (prob.rows.lower[i], prob.rows.upper[i]);
-            for (&j, &a) in idx.iter().zip(val) {
-                let j = j as usize;
+        for j in 0..n {
+            let (idx, val) = model.matrix().col(j);
+            for (&i, &a) in idx.iter().zip(val) {
+                let (l, u) = (rl[i as usize], ru[i as usize]);
                 let (dl, ul) = if a > 0.0 {
                     (l.is_finite(), u.is_finite())
                 } else {
@@ -144,7 +145,13 @@ impl Search<'_> {
     }
 
     fn locks(&self) -> std::rc::Rc<Locks> {
-        std::rc::Rc::clone(&self.locks)
+        // Made at the first use (a search whose root LP does not finish
+        // never holds them), from the model: the same counts as over the
+        // search's rows before presolve.
+        std::rc::Rc::clone(
+            self.locks
+                .get_or_init(|| std::rc::Rc::new(Locks::of(self.model))),
+        )
     }
 
     /// Whether to dive at a node of this depth.

@@ -37,7 +37,7 @@ pub(super) fn trace_violations(model: &Model, x: &[f64]) {
     bad.sort_by(|&a, &b| v[b].total_cmp(&v[a]));
     super::trace!("  {} rows violated", bad.len());
     for &i in bad.iter().take(8) {
-        super::trace!("    {} viol {:.3e}", model.row_names()[i], v[i]);
+        super::trace!("    {} viol {:.3e}", &model.row_names()[i], v[i]);
     }
 }
 
@@ -146,7 +146,7 @@ impl Search<'_> {
                     super::trace!(
                         "  offer rejected: row {} {} viol {:.3e}; frac {}",
                         i,
-                        model.row_names()[i],
+                        &model.row_names()[i],
                         v[i],
                         self.fractional(x).len()
                     );

@@ -12,7 +12,8 @@
 use super::problem::{Problem, Rows};
 use crate::error::Result;
 use crate::solver::simplex::scaling::Scaling;
-use crate::solver::simplex::{Engine, Limits, Lp, Method, Outcome, SpMat, Tol};
+use crate::solver::simplex::{Engine, Limits, Lp, Method, NONBASIC, Outcome, SpMat, Tol};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// How a node LP solve ended.
@@ -76,7 +77,22 @@ impl NodeLp {
     ) -> Self {
         let n = prob.n;
         let m = prob.rows.len();
-        let a = csc_of(&prob.rows, n);
+        // The column-wise copy shares the problem's column index's
+        // structure when the index is current (it always is when the LP
+        // is built; the check is a guard), and the row-wise copy shares
+        // the rows' structure when each row lists its columns in order:
+        // only the scaled values are the LP's own.
+        let a = if prob.cols.matches(&prob.rows, n) {
+            let c = prob.cols.matrix();
+            let (start, index) = c.shared_structure();
+            SpMat {
+                start,
+                index,
+                value: c.values().to_vec(),
+            }
+        } else {
+            csc_of(&prob.rows, n)
+        };
         let scale = Scaling::compute(m, &a);
         let mut value = a.value;
         for j in 0..n {
@@ -89,6 +105,28 @@ impl NodeLp {
             start: a.start,
             index: a.index,
             value,
+        };
+        let rows = &prob.rows;
+        let ar = if rows.sorted() {
+            // The transpose of `sa` entry for entry: row i's entries in
+            // column order, each scaled by the same product.
+            let mut value = Vec::with_capacity(rows.value.len());
+            for i in 0..m {
+                let (idx, val) = rows.row(i);
+                let r = scale.row[i];
+                value.extend(
+                    idx.iter()
+                        .zip(val)
+                        .map(|(&j, &v)| v * (r * scale.col[j as usize])),
+                );
+            }
+            SpMat {
+                start: Arc::clone(&rows.start),
+                index: Arc::clone(&rows.index),
+                value,
+            }
+        } else {
+            sa.transpose(m)
         };
         let mut cost = vec![0.0; n + m];
         let mut lo = vec![0.0; n + m];
@@ -104,7 +142,7 @@ impl NodeLp {
             lo[n + i] = -prob.rows.upper[i] * r;
             up[n + i] = -prob.rows.lower[i] * r;
         }
-        let lp = Lp::new(m, sa, cost, lo, up);
+        let lp = Lp::with_rows(m, sa, ar, cost, lo, up);
         let engine = Engine::new(lp, tol);
         Self {
             n,
@@ -281,10 +319,10 @@ impl NodeLp {
         }
         let mut k = 0;
         for j in 0..nt {
-            e.pos[j] = usize::MAX;
+            e.pos[j] = NONBASIC;
             if b.0[j] == BASIC {
                 e.basic[k] = j;
-                e.pos[j] = k;
+                e.pos[j] = k as u32;
                 e.mv[j] = 0;
                 k += 1;
             }
@@ -325,12 +363,12 @@ impl NodeLp {
         row: &mut [f64],
     ) -> Result<bool> {
         let e = &mut self.engine;
-        let Some(r) = (e.pos[k] != usize::MAX).then_some(e.pos[k]) else {
+        let Some(r) = (e.pos[k] != NONBASIC).then_some(e.pos[k] as usize) else {
             return Ok(false);
         };
         if !e.factor_ok {
             e.factorize()?;
-            if e.pos[k] != r {
+            if e.pos[k] as usize != r {
                 return Ok(false);
             }
         }
@@ -345,12 +383,12 @@ impl NodeLp {
         let pos = &e.pos;
         let sc = &self.scale;
         e.row_ap.for_each_nonzero(|j, a| {
-            if pos[j] == usize::MAX {
+            if pos[j] == NONBASIC {
                 col[j] = a * ck / sc.col[j];
             }
         });
         e.row_ep.for_each_nonzero(|i, a| {
-            if pos[n + i] == usize::MAX {
+            if pos[n + i] == NONBASIC {
                 row[i] = a * ck * sc.row[i];
             }
         });
@@ -363,7 +401,7 @@ impl NodeLp {
 /// Column-wise copy of a row set over `n` columns.
 fn csc_of(rows: &Rows, n: usize) -> SpMat {
     let mut count = vec![0usize; n + 1];
-    for &j in &rows.index {
+    for &j in rows.index.iter() {
         count[j as usize + 1] += 1;
     }
     for j in 0..n {
@@ -384,8 +422,8 @@ fn csc_of(rows: &Rows, n: usize) -> SpMat {
         }
     }
     SpMat {
-        start: count,
-        index,
+        start: Arc::new(count),
+        index: Arc::new(index),
         value,
     }
 }

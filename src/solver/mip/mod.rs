@@ -81,6 +81,7 @@ use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::solver::{MipInfo, Solution, SolveOptions, Status};
 use search::{Search, Stop};
+use std::borrow::Cow;
 use std::time::Instant;
 
 /// Solves a model with integer columns by branch-and-bound.
@@ -107,7 +108,7 @@ pub(crate) fn solve_mip_from(
     options: &SolveOptions,
     start: Option<&[f64]>,
 ) -> Result<Solution> {
-    solve_mip_rounding(model, options, start, None)
+    solve_mip_rounding(model, options, start.map(Cow::Borrowed), None)
 }
 
 /// A caller's rounding of an LP point (model columns) into a candidate
@@ -120,14 +121,14 @@ pub(crate) type Rounder<'a> = dyn Fn(&[f64]) -> Option<Vec<f64>> + 'a;
 /// is offered as a solution (rounded, repaired and checked like any other; a candidate
 /// that fails the check is ignored). The planner rounds by the plan's
 /// structure (single-pool phases on one pool) where the search's own
-/// row-by-row heuristics cannot.
+/// row-by-row heuristics cannot. An owned `start` is freed once offered.
 ///
 /// # Errors
 /// As [`solve_mip`].
 pub(crate) fn solve_mip_rounding<'a>(
     model: &'a Model,
     options: &'a SolveOptions,
-    start: Option<&[f64]>,
+    start: Option<Cow<'_, [f64]>>,
     rounder: Option<&'a Rounder<'a>>,
 ) -> Result<Solution> {
     options.validate()?;
@@ -144,8 +145,8 @@ pub(crate) fn solve_mip_rounding<'a>(
     let mut s = Search::new(model, options, started);
     s.rounder = rounder;
     if let Some(x) = start.filter(|x| x.len() == model.num_cols()) {
-        incumbent::trace_violations(model, x);
-        let accepted = s.try_solution(x);
+        incumbent::trace_violations(model, &x);
+        let accepted = s.try_solution(&x);
         trace!("given start: accepted {accepted}, objective {}", s.inc_obj);
     }
     let start = started;

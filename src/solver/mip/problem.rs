@@ -2,12 +2,14 @@
 //! with rows stored both by row and by column, and cuts appended as rows.
 
 use crate::model::{CscMatrix, Model, Sense, VarType};
+use std::sync::Arc;
 
-/// Rows `lower ≤ a x ≤ upper`, stored by row (CSR).
+/// Rows `lower ≤ a x ≤ upper`, stored by row (CSR). The structure
+/// (`start`, `index`) is shared with the node LP's row-wise copy.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Rows {
-    pub(super) start: Vec<usize>,
-    pub(super) index: Vec<u32>,
+    pub(super) start: Arc<Vec<usize>>,
+    pub(super) index: Arc<Vec<u32>>,
     pub(super) value: Vec<f64>,
     pub(super) lower: Vec<f64>,
     pub(super) upper: Vec<f64>,
@@ -28,21 +30,23 @@ impl Rows {
 
     /// Appends a row.
     pub(super) fn push(&mut self, idx: &[u32], val: &[f64], lower: f64, upper: f64) {
-        if self.start.is_empty() {
-            self.start.push(0);
+        let start = Arc::make_mut(&mut self.start);
+        if start.is_empty() {
+            start.push(0);
         }
-        self.index.extend_from_slice(idx);
+        let index = Arc::make_mut(&mut self.index);
+        index.extend_from_slice(idx);
         self.value.extend_from_slice(val);
-        self.start.push(self.index.len());
+        start.push(index.len());
         self.lower.push(lower);
         self.upper.push(upper);
     }
 
     /// Room for `rows` more rows of `entries` entries in all, exactly.
     pub(super) fn reserve_exact(&mut self, rows: usize, entries: usize) {
-        self.index.reserve_exact(entries);
+        Arc::make_mut(&mut self.index).reserve_exact(entries);
         self.value.reserve_exact(entries);
-        self.start.reserve_exact(rows + 1);
+        Arc::make_mut(&mut self.start).reserve_exact(rows + 1);
         self.lower.reserve_exact(rows);
         self.upper.reserve_exact(rows);
     }
@@ -53,9 +57,9 @@ impl Rows {
             return;
         }
         let e = self.start[k];
-        self.index.truncate(e);
+        Arc::make_mut(&mut self.index).truncate(e);
         self.value.truncate(e);
-        self.start.truncate(k + 1);
+        Arc::make_mut(&mut self.start).truncate(k + 1);
         self.lower.truncate(k);
         self.upper.truncate(k);
     }
@@ -87,12 +91,18 @@ impl Rows {
             }
         }
         Self {
-            start,
-            index,
+            start: Arc::new(start),
+            index: Arc::new(index),
             value,
             lower,
             upper,
         }
+    }
+
+    /// Whether every row's column indices are strictly increasing (as in
+    /// a row-wise copy made from the columns).
+    pub(super) fn sorted(&self) -> bool {
+        (0..self.len()).all(|i| self.row(i).0.windows(2).all(|w| w[0] < w[1]))
     }
 
     /// `a_i · x`.
@@ -104,19 +114,16 @@ impl Rows {
 }
 
 /// Column-wise index of a row set: for each column, the rows it appears in
-/// and the coefficient.
+/// and the coefficient. Built from the model, it is the model's own matrix
+/// (shared, not copied): the same entries in the same order.
 #[derive(Debug, Clone, Default)]
-pub(super) struct ColIndex {
-    pub(super) start: Vec<usize>,
-    pub(super) row: Vec<u32>,
-    pub(super) value: Vec<f64>,
-}
+pub(super) struct ColIndex(CscMatrix);
 
 impl ColIndex {
     /// Builds the index of `rows` over `n` columns.
     pub(super) fn build(rows: &Rows, n: usize) -> Self {
         let mut count = vec![0usize; n + 1];
-        for &j in &rows.index {
+        for &j in rows.index.iter() {
             count[j as usize + 1] += 1;
         }
         for j in 0..n {
@@ -136,18 +143,44 @@ impl ColIndex {
                 next[j as usize] += 1;
             }
         }
-        Self {
-            start: count,
-            row,
-            value,
-        }
+        Self(CscMatrix::from_parts(rows.len(), count, row, value))
     }
 
     /// Rows of column `j` with their coefficients.
     #[inline]
     pub(super) fn col(&self, j: usize) -> (&[u32], &[f64]) {
-        let (s, e) = (self.start[j], self.start[j + 1]);
-        (&self.row[s..e], &self.value[s..e])
+        self.0.col(j)
+    }
+
+    /// The index as a matrix.
+    pub(super) fn matrix(&self) -> &CscMatrix {
+        &self.0
+    }
+
+    /// Whether the index holds exactly the entries of `rows` over `n`
+    /// columns, in the order [`ColIndex::build`] puts them (bit for bit).
+    pub(super) fn matches(&self, rows: &Rows, n: usize) -> bool {
+        let a = &self.0;
+        if a.nrows() != rows.len() || a.ncols() != n || a.nnz() != rows.index.len() {
+            return false;
+        }
+        let (start, index, value) = (a.starts(), a.indices(), a.values());
+        let mut next = start[..n].to_vec();
+        for i in 0..rows.len() {
+            let (idx, val) = rows.row(i);
+            for (&j, &v) in idx.iter().zip(val) {
+                let j = j as usize;
+                let p = next[j];
+                if p >= start[j + 1] || index[p] as usize != i || value[p].to_bits() != v.to_bits()
+                {
+                    return false;
+                }
+                next[j] += 1;
+            }
+        }
+        // Every entry of `rows` found a distinct place and the counts are
+        // equal: the two hold the same entries.
+        true
     }
 }
 
@@ -156,8 +189,9 @@ impl ColIndex {
 pub(super) struct Problem {
     /// Columns.
     pub(super) n: usize,
-    /// Costs for a minimisation (the model's, negated for a maximisation).
-    pub(super) cost: Vec<f64>,
+    /// Costs for a minimisation (the model's, shared; negated for a
+    /// maximisation).
+    pub(super) cost: Arc<Vec<f64>>,
     /// Objective constant in the same sense.
     pub(super) offset: f64,
     /// +1 to minimise, −1 to maximise: model objective = `sign ·` ours.
@@ -188,7 +222,11 @@ impl Problem {
             Sense::Minimize => 1.0,
             Sense::Maximize => -1.0,
         };
-        let cost: Vec<f64> = model.costs().iter().map(|c| sign * c).collect();
+        let cost = if model.sense() == Sense::Minimize {
+            model.costs_shared()
+        } else {
+            Arc::new(model.costs().iter().map(|c| sign * c).collect())
+        };
         let integer: Vec<bool> = model
             .var_types()
             .iter()
@@ -209,7 +247,9 @@ impl Problem {
             model.row_lower().to_vec(),
             model.row_upper().to_vec(),
         );
-        let cols = ColIndex::build(&rows, n);
+        // The index of the model's rows is the model's matrix itself.
+        let cols = ColIndex(model.matrix().clone());
+        debug_assert!(cols.matches(&rows, n));
         let obj_step = objective_step(&cost, &integer);
         let longest_model_row = (0..rows.len())
             .map(|i| rows.start[i + 1] - rows.start[i])

@@ -4,9 +4,13 @@
 /// Gains smaller than this count as this (so products stay informative).
 const MIN_GAIN: f64 = 1e-6;
 
-/// Per-column pseudo-cost statistics.
+/// Per-column pseudo-cost statistics. The per-column arrays are made at
+/// the first observation (a search that never branches, e.g. one whose
+/// root LP runs out of time on a large model, does not hold them).
 #[derive(Debug, Clone)]
 pub(super) struct PseudoCosts {
+    /// Columns.
+    n: usize,
     sum_down: Vec<f64>,
     n_down: Vec<u32>,
     sum_up: Vec<f64>,
@@ -21,10 +25,11 @@ impl PseudoCosts {
     /// No observations for `n` columns.
     pub(super) fn new(n: usize) -> Self {
         Self {
-            sum_down: vec![0.0; n],
-            n_down: vec![0; n],
-            sum_up: vec![0.0; n],
-            n_up: vec![0; n],
+            n,
+            sum_down: Vec::new(),
+            n_down: Vec::new(),
+            sum_up: Vec::new(),
+            n_up: Vec::new(),
             total_down: 0.0,
             count_down: 0,
             total_up: 0.0,
@@ -39,6 +44,13 @@ impl PseudoCosts {
             return;
         }
         let unit = gain.max(0.0) / dist;
+        if self.n_up.is_empty() {
+            let n = self.n;
+            self.sum_down = vec![0.0; n];
+            self.n_down = vec![0; n];
+            self.sum_up = vec![0.0; n];
+            self.n_up = vec![0; n];
+        }
         if up {
             self.sum_up[j] += unit;
             self.n_up[j] += 1;
@@ -65,6 +77,9 @@ impl PseudoCosts {
     /// Pseudo-cost per unit of column `j` in a direction (the average over
     /// all columns when `j` has none yet).
     pub(super) fn unit(&self, j: usize, up: bool) -> f64 {
+        if self.n_up.is_empty() {
+            return self.average(up);
+        }
         let (s, n) = if up {
             (self.sum_up[j], self.n_up[j])
         } else {
@@ -79,6 +94,9 @@ impl PseudoCosts {
 
     /// Observations of column `j`: the smaller of its down and up counts.
     pub(super) fn reliability(&self, j: usize) -> u32 {
+        if self.n_up.is_empty() {
+            return 0;
+        }
         self.n_down[j].min(self.n_up[j])
     }
 

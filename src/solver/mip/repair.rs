@@ -73,7 +73,7 @@ impl Search<'_> {
             {
                 super::trace!(
                     "  repair: out of steps ({steps}) at row {i} {}",
-                    self.model.row_names()[i]
+                    &self.model.row_names()[i]
                 );
                 return false;
             }
@@ -132,7 +132,7 @@ impl Search<'_> {
             let Some((_, _, _, j, delta)) = best else {
                 super::trace!(
                     "  repair: no shift for row {i} {} (act {}, need {need}) after {steps} steps",
-                    self.model.row_names()[i],
+                    &self.model.row_names()[i],
                     act[i]
                 );
                 return false;

@@ -120,8 +120,8 @@ pub(super) struct Search<'a> {
     pub(super) root_obj: f64,
     /// Root LP solution.
     pub(super) root_x: Vec<f64>,
-    /// Row locks of the columns.
-    pub(super) locks: Rc<Locks>,
+    /// Row locks of the columns (made at the first use).
+    pub(super) locks: std::cell::OnceCell<Rc<Locks>>,
     /// Dives made at nodes.
     pub(super) dives: u64,
     /// The root LP's duals (after cuts).
@@ -199,7 +199,7 @@ impl<'a> Search<'a> {
             has_continuous,
             root_obj: f64::NEG_INFINITY,
             root_x: Vec::new(),
-            locks: Rc::new(Locks::of(&prob)),
+            locks: std::cell::OnceCell::new(),
             dives: 0,
             root_duals: None,
             sub_depth: 0,
@@ -340,6 +340,14 @@ impl<'a> Search<'a> {
 
     /// Propagates the node bounds from `changed` columns.
     pub(super) fn propagate(&mut self, changed: &[usize]) -> Propagation {
+        self.propagate_from(changed.iter().copied())
+    }
+
+    /// [`Search::propagate`] from the columns `changed` yields.
+    pub(super) fn propagate_from(
+        &mut self,
+        changed: impl IntoIterator<Item = usize>,
+    ) -> Propagation {
         let budget = PROPAGATION_BUDGET * (self.prob.rows.index.len() + self.prob.rows.len());
         let mut tightened = Vec::new();
         self.prop.run(
@@ -432,8 +440,7 @@ impl<'a> Search<'a> {
             self.lower.copy_from_slice(&self.prob.lower);
             self.upper.copy_from_slice(&self.prob.upper);
             if self.mopts.presolve {
-                let all: Vec<usize> = (0..self.prob.n).collect();
-                if self.propagate(&all) == Propagation::Infeasible {
+                if self.propagate_from(0..self.prob.n) == Propagation::Infeasible {
                     return Ok(Some(Stop::Done));
                 }
                 self.prob.lower.copy_from_slice(&self.lower);
@@ -444,6 +451,7 @@ impl<'a> Search<'a> {
                     self.rebuild_lp(basis.as_ref());
                 }
             }
+            super::trace_memory("root presolved");
             let fixed_before = self.fixed_integers();
             self.lp.set_all_bounds(&self.lower, &self.upper);
             let it = self.lp.iterations;

@@ -21,6 +21,7 @@
 
 mod pricing;
 
+use super::simplex::NONBASIC;
 use super::simplex::scaling::Scaling;
 use super::simplex::{
     ActivityBound, Engine, Limits, Lp, Method, Outcome, SpMat, Tol, farkas_products,
@@ -30,6 +31,7 @@ use super::{Algorithm, Basis, BasisStatus, Certificate, Solution, SolveOptions, 
 use crate::error::{Error, Result};
 use crate::model::{Model, Sense};
 use pricing::{TopK, col_scale, pick, scan_out, violation};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Resting codes of columns outside the master (and [`IN`] for those in it).
@@ -433,7 +435,7 @@ impl Sifter {
     /// `col_scale` for them when they are the whole master.
     fn parts(&mut self, model: &Model, cols: &[u32]) -> Parts {
         let mut p = Parts::default();
-        p.a.start.push(0);
+        Arc::make_mut(&mut p.a.start).push(0);
         self.col_scale.clear();
         self.append(model, cols, &mut p);
         p
@@ -452,11 +454,13 @@ impl Sifter {
             } else {
                 1.0
             };
+            let index = Arc::make_mut(&mut p.a.index);
             for (&i, &v) in idx.iter().zip(val) {
-                p.a.index.push(i);
+                index.push(i);
                 p.a.value.push(v * self.row_scale[i as usize] * ck);
             }
-            p.a.start.push(p.a.index.len());
+            let len = index.len();
+            Arc::make_mut(&mut p.a.start).push(len);
             p.cost.push(self.sign * c[j] * ck);
             p.lower.push(lo[j] / ck);
             p.upper.push(up[j] / ck);
@@ -525,7 +529,7 @@ impl Sifter {
                 *b += na;
             }
         }
-        widen(&mut e.pos, n0, na, usize::MAX);
+        widen(&mut e.pos, n0, na, NONBASIC);
         widen(&mut e.mv, n0, na, 0);
         widen(&mut e.x, n0, na, 0.0);
         widen(&mut e.d, n0, na, 0.0);
@@ -574,10 +578,10 @@ impl Sifter {
         let mut k = 0;
         for j in 0..n + m {
             let s = if j < n { cols[j] } else { rows[j - n] };
-            e.pos[j] = usize::MAX;
+            e.pos[j] = NONBASIC;
             if s == BasisStatus::Basic && k < m {
                 e.basic[k] = j;
-                e.pos[j] = k;
+                e.pos[j] = k as u32;
                 e.mv[j] = 0;
                 k += 1;
             }
@@ -585,7 +589,7 @@ impl Sifter {
         for j in 0..n + m {
             let logical = j >= n;
             let s = if logical { rows[j - n] } else { cols[j] };
-            if e.pos[j] != usize::MAX {
+            if e.pos[j] != NONBASIC {
                 continue;
             }
             let want = match (s, logical) {
@@ -1150,14 +1154,20 @@ fn widen<T: Copy>(v: &mut Vec<T>, at: usize, count: usize, fill: T) {
 /// Unscaled columns `cols` of the model as a column-wise matrix.
 fn raw_columns(model: &Model, cols: &[u32]) -> SpMat {
     let a = model.matrix();
-    let mut s = SpMat::default_for(0);
+    let mut start = vec![0];
+    let mut index = Vec::new();
+    let mut value = Vec::new();
     for &j in cols {
         let (idx, val) = a.col(j as usize);
-        s.index.extend_from_slice(idx);
-        s.value.extend_from_slice(val);
-        s.start.push(s.index.len());
+        index.extend_from_slice(idx);
+        value.extend_from_slice(val);
+        start.push(index.len());
     }
-    s
+    SpMat {
+        start: Arc::new(start),
+        index: Arc::new(index),
+        value,
+    }
 }
 
 /// Reduced costs `c − Aᵀy` of every column (model sense).
@@ -1203,8 +1213,8 @@ impl SpMat {
     /// An empty column-wise matrix with `n` empty columns.
     pub(crate) fn default_for(n: usize) -> Self {
         SpMat {
-            start: vec![0; n + 1],
-            index: Vec::new(),
+            start: Arc::new(vec![0; n + 1]),
+            index: Arc::default(),
             value: Vec::new(),
         }
     }

@@ -3,7 +3,7 @@
 //! with Harris tolerances, cost perturbation and shifting against dual
 //! degeneracy.
 
-use super::{Engine, FREE, MIN_DSE_WEIGHT, NUMERICAL_TROUBLE, REFRESH_RESIDUAL, Stop};
+use super::{Engine, FREE, MIN_DSE_WEIGHT, NONBASIC, NUMERICAL_TROUBLE, REFRESH_RESIDUAL, Stop};
 use crate::solver::sparse::SparseVec;
 
 /// Which problem the dual loop is working on.
@@ -19,9 +19,12 @@ pub(crate) enum Phase {
 /// and the direction the variable may move in.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Cand {
-    j: usize,
     a: f64,
-    mv: f64,
+    /// The variable (sizes fit u32: checked when the model is built).
+    j: u32,
+    /// Its nonbasic direction, ±1 (exact in `f32`; 24 bytes a candidate,
+    /// and a ratio test can hold one per nonbasic variable).
+    mv: f32,
     /// `mv·d_j`: how far the reduced cost is from changing sign.
     tight: f64,
 }
@@ -366,7 +369,14 @@ impl Engine {
         let mut theta = f64::INFINITY;
         self.for_each_candidate(move_out, |j, a, mv| {
             let tight = mv * d[j];
-            cands.push(Cand { j, a, mv, tight });
+            // Variable counts fit u32 and mv is ±1: both stored exactly.
+            #[allow(clippy::cast_possible_truncation)]
+            cands.push(Cand {
+                j: j as u32,
+                a,
+                mv: mv as f32,
+                tight,
+            });
             if theta * a > tight + td {
                 theta = (tight + td) / a;
             }
@@ -407,7 +417,7 @@ impl Engine {
                 if c.a * reach >= c.tight {
                     cands.swap(work, i);
                     work += 1;
-                    total_change += c.a * self.range(c.j);
+                    total_change += c.a * self.range(c.j as usize);
                 }
             }
             reach *= 10.0;
@@ -429,7 +439,7 @@ impl Engine {
                 if c.tight <= select * c.a {
                     cands.swap(count, i);
                     count += 1;
-                    total_change += c.a * self.range(c.j);
+                    total_change += c.a * self.range(c.j as usize);
                 } else if c.tight + td < remain * c.a {
                     remain = (c.tight + td) / c.a;
                 }
@@ -472,9 +482,9 @@ impl Engine {
         }
         let (k, g) = pick?;
         let c = cands[k];
-        let alpha_row = c.a * move_out * c.mv;
+        let alpha_row = c.a * move_out * f64::from(c.mv);
         let theta_d = if c.tight > 0.0 {
-            self.d[c.j] / alpha_row
+            self.d[c.j as usize] / alpha_row
         } else {
             0.0
         };
@@ -482,14 +492,14 @@ impl Engine {
         let nflips = if theta_d == 0.0 { 0 } else { groups[g] };
         let nflips = if cands[..nflips]
             .iter()
-            .all(|c| self.range(c.j) < f64::INFINITY)
+            .all(|c| self.range(c.j as usize) < f64::INFINITY)
         {
             nflips
         } else {
             0
         };
         Some(Chosen {
-            q: c.j,
+            q: c.j as usize,
             alpha_row,
             theta_d,
             nflips,
@@ -590,7 +600,7 @@ impl Engine {
             }
             // Bound flips, then their effect on the basic values.
             flips.clear();
-            flips.extend(cands[..ch.nflips].iter().map(|c| c.j));
+            flips.extend(cands[..ch.nflips].iter().map(|c| c.j as usize));
             if !flips.is_empty() {
                 self.col_bfrt.clear();
                 let mut w = std::mem::take(&mut self.work_m);
@@ -626,12 +636,12 @@ impl Engine {
                 let d = &mut self.d;
                 let pos = &self.pos;
                 self.row_ap.for_each_nonzero(|j, a| {
-                    if pos[j] == usize::MAX {
+                    if pos[j] == NONBASIC {
                         d[j] -= theta_d * a;
                     }
                 });
                 self.row_ep.for_each_nonzero(|i, a| {
-                    if pos[n + i] == usize::MAX {
+                    if pos[n + i] == NONBASIC {
                         d[n + i] -= theta_d * a;
                     }
                 });

@@ -25,6 +25,7 @@ mod primal;
 pub(crate) mod scaling;
 
 use crate::solver::sparse::SparseVec;
+use std::sync::Arc;
 use std::time::Instant;
 
 /// The basis factor the engine uses.
@@ -32,10 +33,13 @@ pub(crate) type Factor = crate::solver::lu::LuFactor;
 use crate::solver::lu::{FactorError, LuOptions as FactorOptions};
 
 /// A compressed sparse matrix (by columns, or by rows for the transpose).
+///
+/// The structure (`start`, `index`) is shared: a scaled copy of a matrix
+/// holds its own values beside the original's structure.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SpMat {
-    pub(crate) start: Vec<usize>,
-    pub(crate) index: Vec<u32>,
+    pub(crate) start: Arc<Vec<usize>>,
+    pub(crate) index: Arc<Vec<u32>>,
     pub(crate) value: Vec<f64>,
 }
 
@@ -50,7 +54,7 @@ impl SpMat {
     /// The transpose, with `minor` lines (rows of a column-wise matrix).
     pub(crate) fn transpose(&self, minor: usize) -> SpMat {
         let mut count = vec![0usize; minor + 1];
-        for &i in &self.index {
+        for &i in self.index.iter() {
             count[i as usize + 1] += 1;
         }
         for i in 0..minor {
@@ -71,8 +75,8 @@ impl SpMat {
             }
         }
         SpMat {
-            start: count,
-            index,
+            start: Arc::new(count),
+            index: Arc::new(index),
             value,
         }
     }
@@ -108,8 +112,21 @@ impl Lp {
         lower: Vec<f64>,
         upper: Vec<f64>,
     ) -> Self {
-        let n = a.start.len() - 1;
         let ar = a.transpose(m);
+        Self::with_rows(m, a, ar, cost, lower, upper)
+    }
+
+    /// [`Lp::new`] with the row-wise copy given: `ar` must be the
+    /// transpose of `a` (as [`SpMat::transpose`] makes it).
+    pub(crate) fn with_rows(
+        m: usize,
+        a: SpMat,
+        ar: SpMat,
+        cost: Vec<f64>,
+        lower: Vec<f64>,
+        upper: Vec<f64>,
+    ) -> Self {
+        let n = a.start.len() - 1;
         Self {
             m,
             n,
@@ -187,6 +204,9 @@ pub(crate) enum Stop {
 /// The generator for cost perturbation.
 pub(crate) use crate::rng::SplitMix64 as Rng;
 
+/// `pos` of a nonbasic variable.
+pub(crate) const NONBASIC: u32 = u32::MAX;
+
 /// `mv` of a nonbasic free variable (held at zero, may move either way).
 pub(crate) const FREE: i8 = 2;
 
@@ -217,7 +237,7 @@ pub(crate) struct Engine {
     /// Variable at each basis position.
     pub(crate) basic: Vec<usize>,
     /// Basis position of each variable, `usize::MAX` when nonbasic.
-    pub(crate) pos: Vec<usize>,
+    pub(crate) pos: Vec<u32>,
     /// Nonbasic direction: +1 at lower, −1 at upper, [`FREE`] for a free
     /// nonbasic variable, 0 for fixed and basic ones.
     pub(crate) mv: Vec<i8>,
@@ -273,7 +293,7 @@ impl Engine {
             lower: lp.lower.clone(),
             upper: lp.upper.clone(),
             basic: (lp.n..nt).collect(),
-            pos: vec![usize::MAX; nt],
+            pos: vec![NONBASIC; nt],
             mv: vec![0; nt],
             x: vec![0.0; nt],
             xb: vec![0.0; m],
@@ -301,7 +321,7 @@ impl Engine {
             lp,
         };
         for (k, &j) in e.basic.iter().enumerate() {
-            e.pos[j] = k;
+            e.pos[j] = k as u32;
         }
         for j in 0..lp_n(&e) {
             e.set_nonbasic_default(j);
@@ -311,7 +331,7 @@ impl Engine {
 
     #[inline]
     pub(crate) fn is_basic(&self, j: usize) -> bool {
-        self.pos[j] != usize::MAX
+        self.pos[j] != NONBASIC
     }
 
     /// Puts nonbasic `j` at the bound its cost sign prefers (lower when both
@@ -392,7 +412,7 @@ impl Engine {
                 for (&k, &row) in bad_positions.iter().zip(&free_rows) {
                     let out = self.basic[k];
                     let inn = self.lp.n + row;
-                    self.pos[out] = usize::MAX;
+                    self.pos[out] = NONBASIC;
                     let v = self.xb[k];
                     // Place the displaced variable at its nearest bound.
                     let want = if (v - self.lower[out]).abs() <= (self.upper[out] - v).abs() {
@@ -402,7 +422,7 @@ impl Engine {
                     };
                     self.place_nonbasic(out, want);
                     self.basic[k] = inn;
-                    self.pos[inn] = k;
+                    self.pos[inn] = k as u32;
                     self.mv[inn] = 0;
                     self.dse[k] = 1.0;
                 }
@@ -421,7 +441,7 @@ impl Engine {
         w.iter_mut().for_each(|v| *v = 0.0);
         for j in 0..self.lp.nt() {
             let xj = self.x[j];
-            if xj != 0.0 && self.pos[j] == usize::MAX {
+            if xj != 0.0 && self.pos[j] == NONBASIC {
                 let (idx, val) = self.lp.col(j);
                 for (&i, &a) in idx.iter().zip(val) {
                     w[i as usize] -= a * xj;
@@ -448,7 +468,7 @@ impl Engine {
         self.factor.btran(y);
         let n = self.lp.n;
         for j in 0..n {
-            if self.pos[j] == usize::MAX {
+            if self.pos[j] == NONBASIC {
                 let (idx, val) = self.lp.a.line(j);
                 let mut s = self.cost[j];
                 for (&i, &a) in idx.iter().zip(val) {
@@ -461,7 +481,7 @@ impl Engine {
         }
         for i in 0..self.lp.m {
             let j = n + i;
-            self.d[j] = if self.pos[j] == usize::MAX {
+            self.d[j] = if self.pos[j] == NONBASIC {
                 self.cost[j] - y.values[i]
             } else {
                 0.0
@@ -625,7 +645,7 @@ impl Engine {
             out.sparse = false;
             out.index.clear();
             for j in 0..n {
-                if self.pos[j] != usize::MAX {
+                if self.pos[j] != NONBASIC {
                     out.values[j] = 0.0;
                     continue;
                 }
@@ -644,8 +664,8 @@ impl Engine {
     pub(crate) fn swap_basis(&mut self, r: usize, q: usize, xq: f64, mv_out: i8) {
         let p = self.basic[r];
         self.basic[r] = q;
-        self.pos[q] = r;
-        self.pos[p] = usize::MAX;
+        self.pos[q] = r as u32;
+        self.pos[p] = NONBASIC;
         self.mv[q] = 0;
         self.xb[r] = xq;
         self.place_nonbasic(p, mv_out);

@@ -3,7 +3,7 @@
 //! and phase 2, Devex pricing, a Harris two-pass ratio test with bound
 //! flips.
 
-use super::{Engine, NUMERICAL_TROUBLE, REFRESH_RESIDUAL, Stop, dual_infeasibility};
+use super::{Engine, NONBASIC, NUMERICAL_TROUBLE, REFRESH_RESIDUAL, Stop, dual_infeasibility};
 
 /// Devex weights above this start a new reference framework.
 const DEVEX_RESET: f64 = 1e6;
@@ -77,7 +77,7 @@ struct DevexPass<'a> {
     d: &'a mut [f64],
     w: &'a mut [f64],
     cand: &'a mut Candidates,
-    pos: &'a [usize],
+    pos: &'a [u32],
     lower: &'a [f64],
     upper: &'a [f64],
     mv: &'a [i8],
@@ -91,7 +91,7 @@ impl DevexPass<'_> {
     /// Updates nonbasic `j` whose pivot-row entry is `a`.
     #[inline(always)]
     fn bump(&mut self, j: usize, a: f64) {
-        if self.pos[j] != usize::MAX {
+        if self.pos[j] != NONBASIC {
             return;
         }
         let d = self.d[j] - self.theta_d * a;
@@ -146,7 +146,7 @@ impl Engine {
     /// over its weight, or 0 when it is dual feasible (or basic).
     #[inline]
     fn chuzc_score(&self, j: usize, w: f64) -> f64 {
-        if self.pos[j] != usize::MAX {
+        if self.pos[j] != NONBASIC {
             return 0.0;
         }
         let inf = self.dual_infeasibility(j);

@@ -149,8 +149,8 @@ mod tests {
     fn factors_are_powers_of_two_and_reduce_spread() {
         // [[1000, 1], [1, 0.001]]
         let a = SpMat {
-            start: vec![0, 2, 4],
-            index: vec![0, 1, 0, 1],
+            start: std::sync::Arc::new(vec![0, 2, 4]),
+            index: std::sync::Arc::new(vec![0, 1, 0, 1]),
             value: vec![1000.0, 1.0, 1.0, 0.001],
         };
         let s = Scaling::compute(2, &a);
