@@ -75,8 +75,10 @@ print(json.dumps({"status": status, "objective": obj if status in ("optimal", "t
 """
 
 
-def run_measured(cmd, timeout):
-    """Runs cmd in a fresh process; returns (stdout, wall seconds, peak RSS MiB)."""
+def run_measured(cmd, timeout, cpu=None):
+    """Runs cmd in a fresh process; returns (stdout, wall seconds, peak RSS MiB).
+    When `cpu` is a dict, its "cpu_s" is set to the process's user + system
+    seconds (what a loaded machine does not inflate)."""
     with tempfile.TemporaryFile() as out:
         import time
         t0 = time.perf_counter()
@@ -87,6 +89,8 @@ def run_measured(cmd, timeout):
             p.kill()
             raise
         wall = time.perf_counter() - t0
+        if cpu is not None:
+            cpu["cpu_s"] = ru.ru_utime + ru.ru_stime
         p.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         text = out.read().decode()
@@ -109,13 +113,15 @@ def solve_fleetplan(binary, path, time_limit, gap=None):
 
 def solve_highs(path, time_limit, options):
     cmd = [sys.executable, "-c", HIGHS_CHILD, path, str(time_limit)] + options
-    text, wall, mem = run_measured(cmd, time_limit + 30)
+    cpu = {}
+    text, wall, mem = run_measured(cmd, time_limit + 30, cpu)
     try:
         r = json.loads(text.strip().splitlines()[-1])
     except (json.JSONDecodeError, IndexError):
         r = {"status": "error", "objective": None, "solve_seconds": float("nan")}
     r["wall"] = wall
     r["mem_mib"] = mem
+    r["cpu_s"] = cpu.get("cpu_s", float("nan"))
     return r
 
 
