@@ -1103,11 +1103,13 @@ impl Search<'_> {
     }
 
     /// Rounds of cut separation at the root, then removal of the cuts that
-    /// are not binding.
+    /// are not binding. Returns the objective of the last LP solved to
+    /// optimality (the root LP's when no round completed): a valid bound
+    /// even when a round's LP stops at the time limit.
     ///
     /// # Errors
     /// Numerical failure of the LP.
-    pub(super) fn root_cuts(&mut self) -> Result<()> {
+    pub(super) fn root_cuts(&mut self) -> Result<f64> {
         let vb = VarBounds::of(&self.prob);
         let mut last_obj = self.lp.objective();
         let mut stall = 0;
@@ -1162,7 +1164,7 @@ impl Search<'_> {
                 Some(LpStatus::Optimal) => {}
                 Some(LpStatus::Infeasible) => {
                     // Valid cuts make the LP infeasible only if the MIP is.
-                    return Ok(());
+                    return Ok(f64::INFINITY);
                 }
                 _ => break,
             }
@@ -1181,7 +1183,8 @@ impl Search<'_> {
                 self.round_heuristics(&x);
             }
         }
-        self.drop_slack_cuts()
+        self.drop_slack_cuts()?;
+        Ok(last_obj)
     }
 
     /// Keeps the best cuts: most efficacious first, none almost parallel to

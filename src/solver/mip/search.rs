@@ -99,6 +99,9 @@ pub(super) struct Search<'a> {
     /// Smallest bound of a subtree dropped without being solved to the end
     /// (pruned by bound, or given up on numerically).
     pub(super) dropped_bound: f64,
+    /// The bound proven at the root (its last LP solved to optimality,
+    /// after cuts), rounded to the objective's step.
+    pub(super) root_bound: f64,
     pub(super) queue: Queue,
     next_id: u64,
     /// Id of the node whose final basis the LP holds.
@@ -186,6 +189,7 @@ impl<'a> Search<'a> {
             nodes: 0,
             deadline,
             dropped_bound: f64::INFINITY,
+            root_bound: f64::NEG_INFINITY,
             queue: Queue::default(),
             next_id: 1,
             lp_node: u64::MAX,
@@ -390,7 +394,9 @@ impl<'a> Search<'a> {
         }
         self.root_basis = self.lp.basis();
         let root_basis = Rc::new(BasisDelta::of(&self.root_basis, &self.root_basis));
-        let root_bound = self.prob.round_bound(self.lp.objective());
+        // The root LP after cuts is optimal unless a cut round stopped at
+        // the time limit; the bound is then the last optimal LP's.
+        let root_bound = self.root_bound;
         let root = Node {
             id: 0,
             parent: u64::MAX,
@@ -436,6 +442,11 @@ impl<'a> Search<'a> {
     /// Numerical failure of the root LP.
     fn root(&mut self) -> Result<Option<Stop>> {
         let nint = self.prob.num_integer();
+        // The bound proven by the last completed root (LP and cuts): a
+        // restart only removes points that are infeasible (presolve) or no
+        // better than the incumbent (reduced-cost fixing), so when a
+        // restart's LP stops at a limit this bound still holds.
+        let mut proven = f64::NEG_INFINITY;
         for restart in 0..=MAX_RESTARTS {
             self.lower.copy_from_slice(&self.prob.lower);
             self.upper.copy_from_slice(&self.prob.upper);
@@ -455,11 +466,16 @@ impl<'a> Search<'a> {
             let fixed_before = self.fixed_integers();
             self.lp.set_all_bounds(&self.lower, &self.upper);
             let it = self.lp.iterations;
-            let status = match self.lp.solve(None) {
+            // The root LP honours what is left of the iteration limit.
+            let budget = self
+                .options
+                .iteration_limit
+                .map(|l| l.saturating_sub(self.lp.iterations));
+            let status = match self.lp.solve(budget) {
                 Ok(s) => s,
                 Err(e) if restart == 0 => return Err(e),
                 // After a restart the search can go on from the last root.
-                Err(_) => match self.solve_lp(None) {
+                Err(_) => match self.solve_lp(budget) {
                     Some(s) => s,
                     None => return Err(crate::Error::internal("root LP failed after a restart")),
                 },
@@ -469,16 +485,17 @@ impl<'a> Search<'a> {
                 LpStatus::Infeasible => return Ok(Some(Stop::Done)),
                 LpStatus::Unbounded => return Ok(Some(Stop::Unbounded)),
                 LpStatus::TimeLimit => {
-                    self.dropped_bound = f64::NEG_INFINITY;
+                    self.dropped_bound = self.dropped_bound.min(proven);
                     return Ok(Some(Stop::TimeLimit));
                 }
                 LpStatus::IterationLimit => {
-                    self.dropped_bound = f64::NEG_INFINITY;
+                    self.dropped_bound = self.dropped_bound.min(proven);
                     return Ok(Some(Stop::IterationLimit));
                 }
                 LpStatus::Optimal => {}
             }
             self.root_obj = self.lp.objective();
+            let mut bound = self.root_obj;
             self.root_x = self.lp.x();
             if restart == 0 {
                 let x = self.root_x.clone();
@@ -487,7 +504,11 @@ impl<'a> Search<'a> {
             if self.mopts.cuts && self.mopts.cut_rounds > 0 && nint > 0 {
                 let t = Instant::now();
                 let it = self.lp.iterations;
-                self.root_cuts()?;
+                bound = self.root_cuts()?;
+                if bound == f64::INFINITY {
+                    // Valid cuts left no point better than the incumbent.
+                    return Ok(Some(Stop::Done));
+                }
                 self.root_x = self.lp.x();
                 if restart == 0 {
                     let x = self.root_x.clone();
@@ -510,6 +531,8 @@ impl<'a> Search<'a> {
                     st.u_nnz
                 );
             }
+            proven = self.prob.round_bound(bound);
+            self.root_bound = proven;
             if self.mopts.heuristics {
                 let x = self.lp.x();
                 self.round_heuristics(&x);
