@@ -442,11 +442,10 @@ impl<'a> Search<'a> {
     /// Numerical failure of the root LP.
     fn root(&mut self) -> Result<Option<Stop>> {
         let nint = self.prob.num_integer();
-        // The bound proven by the last completed root (LP and cuts): a
-        // restart only removes points that are infeasible (presolve) or no
-        // better than the incumbent (reduced-cost fixing), so when a
-        // restart's LP stops at a limit this bound still holds.
-        let mut proven = f64::NEG_INFINITY;
+        // `root_bound` is the bound of the last completed root (LP and
+        // cuts): a restart only removes points that are infeasible
+        // (presolve) or no better than the incumbent (reduced-cost fixing),
+        // so when a restart's LP stops at a limit it still holds.
         for restart in 0..=MAX_RESTARTS {
             self.lower.copy_from_slice(&self.prob.lower);
             self.upper.copy_from_slice(&self.prob.upper);
@@ -485,11 +484,11 @@ impl<'a> Search<'a> {
                 LpStatus::Infeasible => return Ok(Some(Stop::Done)),
                 LpStatus::Unbounded => return Ok(Some(Stop::Unbounded)),
                 LpStatus::TimeLimit => {
-                    self.dropped_bound = self.dropped_bound.min(proven);
+                    self.dropped_bound = self.dropped_bound.min(self.root_bound);
                     return Ok(Some(Stop::TimeLimit));
                 }
                 LpStatus::IterationLimit => {
-                    self.dropped_bound = self.dropped_bound.min(proven);
+                    self.dropped_bound = self.dropped_bound.min(self.root_bound);
                     return Ok(Some(Stop::IterationLimit));
                 }
                 LpStatus::Optimal => {}
@@ -531,8 +530,7 @@ impl<'a> Search<'a> {
                     st.u_nnz
                 );
             }
-            proven = self.prob.round_bound(bound);
-            self.root_bound = proven;
+            self.root_bound = self.prob.round_bound(bound);
             if self.mopts.heuristics {
                 let x = self.lp.x();
                 self.round_heuristics(&x);
