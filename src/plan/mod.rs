@@ -570,7 +570,10 @@ pub struct Plan {
     /// `domestic_first` (USD, after the domestic stage).
     pub objective_kind: ObjectiveKind,
     /// Relative optimality gap of `objective`: `|objective − bound| /
-    /// max(1, |objective|)`, zero when proven. A run stopped by its time
+    /// max(1, |objective|)`. For an `Optimal` whole-device plan it is at
+    /// most the MIP gap ([`PlanOptions::mip_gap`]): the bound counts every
+    /// part of the search the gap tolerance let it skip, so it may be
+    /// positive (zero for a fractional plan). A run stopped by its time
     /// limit reports the proven gap (for `min_makespan` cut short, the
     /// width of the makespan bracket; for a cost stage never solved, the
     /// gap to the trivial bound 0).

@@ -141,8 +141,11 @@ pub struct MipInfo {
     /// The best proven bound on the optimum (in the model's sense, with the
     /// objective constant).
     pub bound: f64,
-    /// Relative gap `|objective − bound| / max(1, |objective|)`; zero when
-    /// proven optimal, `None` without an incumbent.
+    /// Relative gap `|objective − bound| / max(1, |objective|)`, `None`
+    /// without an incumbent. When `Optimal` it is within the gap
+    /// tolerance but not necessarily zero: subtrees pruned and columns
+    /// fixed by reduced cost because they could improve on the incumbent
+    /// by less than the tolerance still count in `bound`.
     pub gap: Option<f64>,
     /// Nodes explored.
     pub nodes: u64,

@@ -623,23 +623,31 @@ impl<'a> Search<'a> {
             return;
         }
         let room = cut - r.z;
+        let mut cut_away = f64::INFINITY;
         for j in 0..self.prob.n {
             if !self.prob.integer[j] || r.basic[j] {
                 continue;
             }
             let dj = r.d[j];
             if dj > 1e-7 && r.lower[j].is_finite() {
-                let ub = r.lower[j] + (room / dj + 1e-6).floor();
+                let k = (room / dj + 1e-6).floor();
+                let ub = r.lower[j] + k;
                 if ub < self.prob.upper[j] {
                     self.prob.upper[j] = ub.max(self.prob.lower[j]);
+                    cut_away = cut_away.min(r.z + dj * (k + 1.0));
                 }
             } else if dj < -1e-7 && r.upper[j].is_finite() {
-                let lb = r.upper[j] - (room / -dj + 1e-6).floor();
+                let k = (room / -dj + 1e-6).floor();
+                let lb = r.upper[j] - k;
                 if lb > self.prob.lower[j] {
                     self.prob.lower[j] = lb.min(self.prob.upper[j]);
+                    cut_away = cut_away.min(r.z - dj * (k + 1.0));
                 }
             }
         }
+        // As in `reduced_cost_fixing`: the tolerance spent is recorded.
+        let b = self.prob.round_bound(cut_away);
+        self.drop_subtree(b);
     }
 
     /// The tree search from `root`.
@@ -998,6 +1006,8 @@ impl<'a> Search<'a> {
         let d = self.lp.reduced_costs();
         let room = cut - z;
         let mut moved = false;
+        // The least LP bound over the regions cut away.
+        let mut cut_away = f64::INFINITY;
         for j in 0..self.prob.n {
             if !self.prob.integer[j] || self.lp.is_basic(j) {
                 continue;
@@ -1012,12 +1022,14 @@ impl<'a> Search<'a> {
                 if l + k < u {
                     self.upper[j] = l + k;
                     moved = true;
+                    cut_away = cut_away.min(z + dj * (k + 1.0));
                 }
             } else if dj < -1e-7 && u.is_finite() {
                 let k = (room / -dj + 1e-6).floor();
                 if u - k > l {
                     self.lower[j] = u - k;
                     moved = true;
+                    cut_away = cut_away.min(z - dj * (k + 1.0));
                 }
             }
         }
@@ -1025,6 +1037,9 @@ impl<'a> Search<'a> {
             self.prob.lower.copy_from_slice(&self.lower);
             self.prob.upper.copy_from_slice(&self.upper);
         }
+        // A region cut away may lie below the incumbent by up to the gap
+        // tolerance: the reported bound must cover it.
+        self.drop_subtree(self.prob.round_bound(cut_away));
         moved
     }
 
@@ -1098,6 +1113,7 @@ impl<'a> Search<'a> {
                         gains[k] = (zc - z).max(0.0);
                         if zc > cutoff || self.prunable(self.prob.round_bound(zc)) {
                             dead[k] = true;
+                            self.drop_subtree(self.prob.round_bound(zc));
                         } else {
                             let xc = self.lp.x();
                             if self.fractional(&xc).is_empty() {
