@@ -218,23 +218,90 @@ const MAX_LEN_SHARE: f64 = 0.1;
 /// Largest ratio of cut coefficients.
 const MAX_DYNAMISM: f64 = 1e6;
 
+/// A base row in transformed space: `Σ coef·y (ints) + Σ g·ȳ (cont) ≤ rhs`,
+/// every `y` and `ȳ` non-negative (a distance from a bound).
+struct Transformed {
+    ints: Vec<TVar>,
+    cont: Vec<TVar>,
+    rhs: f64,
+}
+
+/// Integer coefficients of a base after variable-bound substitution, in
+/// the order first met.
+#[derive(Default)]
+struct IntCoefs {
+    coef: Vec<(usize, f64)>,
+    pos: std::collections::BTreeMap<usize, usize>,
+}
+
+impl IntCoefs {
+    fn add(&mut self, k: usize, v: f64) {
+        match self.pos.get(&k) {
+            Some(&p) => self.coef[p].1 += v,
+            None => {
+                self.pos.insert(k, self.coef.len());
+                self.coef.push((k, v));
+            }
+        }
+    }
+}
+
 impl Ctx<'_> {
-    /// The c-MIR cut of `base`, if an efficacious one is found.
+    /// The c-MIR cut of `base`, if an efficacious one is found: the base is
+    /// transformed ([`Ctx::transform`]), the best divisor and
+    /// complementation searched ([`Ctx::best_divisor`]), and the better of
+    /// the MIR and the lifted cover cut kept.
     pub(super) fn cmir(&self, base: &Base) -> Option<Cut> {
+        let mut tb = self.transform(base)?;
+        let cover = cover_cut(&tb.ints, &tb.cont, tb.rhs);
+        let (best_eff, delta) = self.best_divisor(&mut tb)?;
+        if let Some(cov) = cover
+            && cov.efficacy > best_eff.max(MIN_EFFICACY)
+        {
+            let mut cut = CutBuilder::new(self.prob.n);
+            cut.rhs = cov.rhs;
+            for (t, &c) in cov.ints.iter().zip(&cov.coef) {
+                if c != 0.0 {
+                    cut.add_orig(self.prob, t.orig, c);
+                }
+            }
+            for t in &tb.cont {
+                cut.add_orig(self.prob, t.orig, t.coef * cov.cont);
+            }
+            return cut.finish(self);
+        }
+        if best_eff < MIN_EFFICACY {
+            return None;
+        }
+        // The cut in transformed space, times δ:
+        // Σ δ·F(a/δ) y + (1/(1−f0)) Σ g y ≤ δ·floor(β).
+        let beta = tb.rhs / delta;
+        let f0 = beta - beta.floor();
+        let mut cut = CutBuilder::new(self.prob.n);
+        cut.rhs = delta * beta.floor();
+        for t in &tb.ints {
+            let c = delta * mir_coef(t.coef / delta, f0);
+            if c != 0.0 {
+                cut.add_orig(self.prob, t.orig, c);
+            }
+        }
+        let k = 1.0 / (1.0 - f0);
+        for t in &tb.cont {
+            cut.add_orig(self.prob, t.orig, t.coef * k);
+        }
+        cut.finish(self)
+    }
+
+    /// The base in transformed space: continuous columns at their closest
+    /// (variable) bound, slacks of integral rows as integers, integer
+    /// columns complemented towards their closer bound. `None` when a
+    /// column has no finite bound to measure from.
+    fn transform(&self, base: &Base) -> Option<Transformed> {
         let prob = self.prob;
         let mut rhs = base.rhs;
-        // Integer coefficients after variable-bound substitution.
-        let mut icoef: Vec<(usize, f64)> = Vec::new();
-        let mut ipos: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+        let mut icoef = IntCoefs::default();
         let mut cont: Vec<TVar> = Vec::new();
         let mut islack: Vec<TVar> = Vec::new();
-        let mut add_int = |icoef: &mut Vec<(usize, f64)>, k: usize, v: f64| match ipos.get(&k) {
-            Some(&p) => icoef[p].1 += v,
-            None => {
-                ipos.insert(k, icoef.len());
-                icoef.push((k, v));
-            }
-        };
         let mut nz = base.nz.clone();
         nz.sort_unstable();
         for &j in &nz {
@@ -243,64 +310,11 @@ impl Ctx<'_> {
                 continue;
             }
             if prob.integer[j] {
-                add_int(&mut icoef, j, a);
+                icoef.add(j, a);
                 continue;
             }
             // Continuous: substitute the closest (variable) bound.
-            let (l, u, xv) = (self.lower[j], self.upper[j], self.x[j]);
-            let mut best: Option<(f64, Orig)> = None;
-            let mut consider = |dist: f64, o: Orig| {
-                if dist.is_finite() && best.is_none_or(|b| dist < b.0 - 1e-9) {
-                    best = Some((dist.max(0.0), o));
-                }
-            };
-            if l.is_finite() {
-                consider(
-                    xv - l,
-                    Orig::Col {
-                        j,
-                        bound: l,
-                        neg: false,
-                    },
-                );
-            }
-            if u.is_finite() {
-                consider(
-                    u - xv,
-                    Orig::Col {
-                        j,
-                        bound: u,
-                        neg: true,
-                    },
-                );
-            }
-            for vbd in &self.vb.lower[j] {
-                let v = vbd.c * self.x[vbd.k] + vbd.d;
-                consider(
-                    xv - v,
-                    Orig::VarBound {
-                        j,
-                        k: vbd.k,
-                        c: vbd.c,
-                        d: vbd.d,
-                        neg: false,
-                    },
-                );
-            }
-            for vbd in &self.vb.upper[j] {
-                let v = vbd.c * self.x[vbd.k] + vbd.d;
-                consider(
-                    v - xv,
-                    Orig::VarBound {
-                        j,
-                        k: vbd.k,
-                        c: vbd.c,
-                        d: vbd.d,
-                        neg: true,
-                    },
-                );
-            }
-            let (dist, o) = best?;
+            let (dist, o) = self.closest_bound(j)?;
             // a·x = a·(base ± y): the base part moves to the right.
             let g = match o {
                 Orig::Col { bound, neg, .. } => {
@@ -309,7 +323,7 @@ impl Ctx<'_> {
                 }
                 Orig::VarBound { k, c, d, neg, .. } => {
                     rhs -= a * d;
-                    add_int(&mut icoef, k, a * c);
+                    icoef.add(k, a * c);
                     if neg { -a } else { a }
                 }
                 Orig::Slack(_) => continue,
@@ -356,9 +370,79 @@ impl Ctx<'_> {
                 });
             }
         }
-        // Integer columns: complement towards the closer bound.
-        let mut ints: Vec<TVar> = Vec::with_capacity(icoef.len() + islack.len());
-        for &(k, a) in &icoef {
+        let mut ints = self.complement_integers(&icoef.coef, &mut rhs)?;
+        ints.extend(islack);
+        if ints.is_empty() {
+            return None;
+        }
+        Some(Transformed { ints, cont, rhs })
+    }
+
+    /// The closest finite bound or variable bound of continuous column `j`
+    /// at the LP point: its distance and the substitution.
+    fn closest_bound(&self, j: usize) -> Option<(f64, Orig)> {
+        let (l, u, xv) = (self.lower[j], self.upper[j], self.x[j]);
+        let mut best: Option<(f64, Orig)> = None;
+        let mut consider = |dist: f64, o: Orig| {
+            if dist.is_finite() && best.is_none_or(|b| dist < b.0 - 1e-9) {
+                best = Some((dist.max(0.0), o));
+            }
+        };
+        if l.is_finite() {
+            consider(
+                xv - l,
+                Orig::Col {
+                    j,
+                    bound: l,
+                    neg: false,
+                },
+            );
+        }
+        if u.is_finite() {
+            consider(
+                u - xv,
+                Orig::Col {
+                    j,
+                    bound: u,
+                    neg: true,
+                },
+            );
+        }
+        for vbd in &self.vb.lower[j] {
+            let v = vbd.c * self.x[vbd.k] + vbd.d;
+            consider(
+                xv - v,
+                Orig::VarBound {
+                    j,
+                    k: vbd.k,
+                    c: vbd.c,
+                    d: vbd.d,
+                    neg: false,
+                },
+            );
+        }
+        for vbd in &self.vb.upper[j] {
+            let v = vbd.c * self.x[vbd.k] + vbd.d;
+            consider(
+                v - xv,
+                Orig::VarBound {
+                    j,
+                    k: vbd.k,
+                    c: vbd.c,
+                    d: vbd.d,
+                    neg: true,
+                },
+            );
+        }
+        best
+    }
+
+    /// Integer columns complemented towards the closer bound (the bound
+    /// part moved into `rhs`); a negligible coefficient is relaxed with a
+    /// bound. `None` when a column needed has no finite bound.
+    fn complement_integers(&self, icoef: &[(usize, f64)], rhs: &mut f64) -> Option<Vec<TVar>> {
+        let mut ints: Vec<TVar> = Vec::with_capacity(icoef.len());
+        for &(k, a) in icoef {
             if a == 0.0 || a.abs() < 1e-12 {
                 // Relax a negligible coefficient with a bound.
                 let b = if a > 0.0 {
@@ -370,7 +454,7 @@ impl Ctx<'_> {
                     if !b.is_finite() {
                         return None;
                     }
-                    rhs -= a * b;
+                    *rhs -= a * b;
                 }
                 continue;
             }
@@ -385,7 +469,7 @@ impl Ctx<'_> {
                 u - xv < xv - l
             };
             let (bound, neg) = if use_upper { (u, true) } else { (l, false) };
-            rhs -= a * bound;
+            *rhs -= a * bound;
             ints.push(TVar {
                 orig: Orig::Col { j: k, bound, neg },
                 coef: if neg { -a } else { a },
@@ -393,13 +477,18 @@ impl Ctx<'_> {
                 ub: u - l,
             });
         }
-        ints.extend(islack);
-        if ints.is_empty() {
-            return None;
-        }
-        let cover = cover_cut(&ints, &cont, rhs);
-        let scont: f64 = cont.iter().map(|t| t.coef * t.val).sum();
-        let cont_norm2: f64 = cont.iter().map(|t| t.coef * t.coef).sum();
+        Some(ints)
+    }
+
+    /// The divisor δ of the most efficacious MIR of `tb` (candidates: the
+    /// coefficients of integers strictly inside their bounds, then halved
+    /// up to three times), then complementations flipped where that helps
+    /// (updating `tb`). Returns (efficacy, δ); `None` when no divisor gives
+    /// a fractional right-hand side in range.
+    fn best_divisor(&self, tb: &mut Transformed) -> Option<(f64, f64)> {
+        let scont: f64 = tb.cont.iter().map(|t| t.coef * t.val).sum();
+        let cont_norm2: f64 = tb.cont.iter().map(|t| t.coef * t.coef).sum();
+        let ints = &mut tb.ints;
         // Divisor candidates: coefficients of integers strictly inside.
         let mut deltas: Vec<f64> = Vec::new();
         let mut inside: Vec<usize> = (0..ints.len())
@@ -443,7 +532,7 @@ impl Ctx<'_> {
         };
         let mut best: Option<(f64, f64)> = None;
         for &d in &deltas {
-            if let Some(e) = eval(&ints, rhs, d)
+            if let Some(e) = eval(ints, tb.rhs, d)
                 && best.is_none_or(|b| e > b.0 + 1e-12)
             {
                 best = Some((e, d));
@@ -452,7 +541,7 @@ impl Ctx<'_> {
         let (mut best_eff, mut best_delta) = best?;
         for div in [2.0, 4.0, 8.0] {
             let d = best_delta / div;
-            if let Some(e) = eval(&ints, rhs, d)
+            if let Some(e) = eval(ints, tb.rhs, d)
                 && e > best_eff + 1e-12
             {
                 best_eff = e;
@@ -460,7 +549,7 @@ impl Ctx<'_> {
             }
         }
         // Flip complementations where that helps, closest to mid-range first.
-        let mut order: Vec<usize> = inside.clone();
+        let mut order: Vec<usize> = inside;
         order.retain(|&k| ints[k].ub.is_finite() && matches!(ints[k].orig, Orig::Col { .. }));
         order.sort_by(|&a, &b| {
             let da = (ints[a].val - ints[a].ub / 2.0).abs();
@@ -474,12 +563,12 @@ impl Ctx<'_> {
                 val: t.ub - t.val,
                 ..t
             };
-            let new_rhs = rhs - t.coef * t.ub;
+            let new_rhs = tb.rhs - t.coef * t.ub;
             ints[k] = flipped;
-            match eval(&ints, new_rhs, best_delta) {
+            match eval(ints, new_rhs, best_delta) {
                 Some(e) if e > best_eff + 1e-12 => {
                     best_eff = e;
-                    rhs = new_rhs;
+                    tb.rhs = new_rhs;
                     ints[k] = TVar {
                         orig: flip_orig(t.orig, t.ub),
                         ..flipped
@@ -488,42 +577,7 @@ impl Ctx<'_> {
                 _ => ints[k] = t,
             }
         }
-        if let Some(cov) = cover
-            && cov.efficacy > best_eff.max(MIN_EFFICACY)
-        {
-            let mut cut = CutBuilder::new(self.prob.n);
-            cut.rhs = cov.rhs;
-            for (t, &c) in cov.ints.iter().zip(&cov.coef) {
-                if c != 0.0 {
-                    cut.add_orig(prob, t.orig, c);
-                }
-            }
-            for t in &cont {
-                cut.add_orig(prob, t.orig, t.coef * cov.cont);
-            }
-            return cut.finish(self);
-        }
-        if best_eff < MIN_EFFICACY {
-            return None;
-        }
-        // The cut in transformed space, times δ:
-        // Σ δ·F(a/δ) y + (1/(1−f0)) Σ g y ≤ δ·floor(β).
-        let delta = best_delta;
-        let beta = rhs / delta;
-        let f0 = beta - beta.floor();
-        let mut cut = CutBuilder::new(self.prob.n);
-        cut.rhs = delta * beta.floor();
-        for t in &ints {
-            let c = delta * mir_coef(t.coef / delta, f0);
-            if c != 0.0 {
-                cut.add_orig(prob, t.orig, c);
-            }
-        }
-        let k = 1.0 / (1.0 - f0);
-        for t in &cont {
-            cut.add_orig(prob, t.orig, t.coef * k);
-        }
-        cut.finish(self)
+        Some((best_eff, best_delta))
     }
 }
 

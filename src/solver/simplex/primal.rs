@@ -307,7 +307,6 @@ impl Engine {
             self.factorize()?;
         }
         let nt = self.lp.nt();
-        let n = self.lp.n;
         let mut weights = vec![1.0; nt];
         let mut cand = Candidates::new(nt);
         let mut phase1;
@@ -418,87 +417,23 @@ impl Engine {
                         }
                     }
                     Step::Pivot { r, theta, mv_out } => {
-                        let alpha_col = self.col_aq.values[r];
-                        // Pivot row for the dual update and Devex.
-                        self.row_ep.clear();
-                        self.row_ep.push(r, 1.0);
-                        self.factor.btran(&mut self.row_ep);
-                        self.price();
-                        let alpha_row = if q < n {
-                            self.row_ap.values[q]
-                        } else {
-                            self.row_ep.values[q - n]
+                        let pivot = Pivot {
+                            q,
+                            r,
+                            dir,
+                            theta,
+                            mv_out,
                         };
-                        let trouble =
-                            (alpha_col - alpha_row).abs() / alpha_col.abs().min(alpha_row.abs());
-                        if self.factor.num_updates() > 0
-                            && (trouble.is_nan() || trouble > NUMERICAL_TROUBLE)
-                        {
-                            need_rebuild = true;
-                            break;
-                        }
-                        let step = dir * theta;
-                        {
-                            let xb = &mut self.xb;
-                            self.col_aq.for_each_nonzero(|k, a| xb[k] -= step * a);
-                        }
-                        let xq = self.x[q] + step;
-                        let theta_d = self.d[q] / alpha_col;
-                        let wq = weights[q];
-                        {
-                            let mut t = DevexPass {
-                                d: &mut self.d,
-                                w: &mut weights,
-                                cand: &mut cand,
-                                pos: &self.pos,
-                                lower: &self.lower,
-                                upper: &self.upper,
-                                mv: &self.mv,
-                                theta_d,
-                                inv_alpha: 1.0 / alpha_col,
-                                wq,
-                                td: self.tol.dual,
-                            };
-                            self.row_ap.for_each_nonzero(|j, a| t.bump(j, a));
-                            self.row_ep.for_each_nonzero(|i, a| t.bump(n + i, a));
-                        }
-                        let p = self.basic[r];
-                        self.d[q] = 0.0;
-                        self.d[p] = -theta_d;
-                        weights[p] = (wq / (alpha_col * alpha_col)).max(1.0);
-                        let updated = self.factor.update(r, alpha_col);
-                        self.swap_basis(r, q, xq, mv_out);
-                        self.iterations += 1;
-                        refreshed = false;
-                        if updated.is_err() {
-                            self.factor_ok = false;
-                        }
-                        if weights[p] > DEVEX_RESET {
-                            weights.iter_mut().for_each(|w| *w = 1.0);
-                            cand.clear();
-                        } else {
-                            cand.offer(p, self.chuzc_score(p, weights[p]));
-                        }
-                        if phase1 {
-                            // Re-derive the phase-1 costs if feasibility
-                            // changed anywhere along the column.
-                            let mut changed =
-                                self.cost[q] != self.phase1_cost(r) || self.cost[p] != 0.0;
-                            let basic = &self.basic;
-                            let cost = &self.cost;
-                            let me = &*self;
-                            self.col_aq.for_each_nonzero(|k, _| {
-                                if cost[basic[k]] != me.phase1_cost(k) {
-                                    changed = true;
-                                }
-                            });
-                            if changed {
-                                let left = self.set_phase1_costs();
-                                if left == 0 {
+                        match self.primal_pivot(pivot, phase1, &mut weights, &mut cand) {
+                            Pivoted::Trouble => {
+                                need_rebuild = true;
+                                break;
+                            }
+                            Pivoted::Done { now_feasible } => {
+                                refreshed = false;
+                                if now_feasible {
                                     break;
                                 }
-                                self.compute_dual();
-                                cand.clear();
                             }
                         }
                     }
@@ -506,4 +441,123 @@ impl Engine {
             }
         }
     }
+    /// One primal pivot: `q` enters moving in `dir` by `theta`, the basic
+    /// column of row `r` leaves at the bound `mv_out`; values, duals and
+    /// Devex weights are updated, and in phase 1 the costs re-derived.
+    fn primal_pivot(
+        &mut self,
+        pv: Pivot,
+        phase1: bool,
+        weights: &mut [f64],
+        cand: &mut Candidates,
+    ) -> Pivoted {
+        let Pivot {
+            q,
+            r,
+            dir,
+            theta,
+            mv_out,
+        } = pv;
+        let n = self.lp.n;
+        let alpha_col = self.col_aq.values[r];
+        // Pivot row for the dual update and Devex.
+        self.row_ep.clear();
+        self.row_ep.push(r, 1.0);
+        self.factor.btran(&mut self.row_ep);
+        self.price();
+        let alpha_row = if q < n {
+            self.row_ap.values[q]
+        } else {
+            self.row_ep.values[q - n]
+        };
+        let trouble = (alpha_col - alpha_row).abs() / alpha_col.abs().min(alpha_row.abs());
+        if self.factor.num_updates() > 0 && (trouble.is_nan() || trouble > NUMERICAL_TROUBLE) {
+            return Pivoted::Trouble;
+        }
+        let step = dir * theta;
+        {
+            let xb = &mut self.xb;
+            self.col_aq.for_each_nonzero(|k, a| xb[k] -= step * a);
+        }
+        let xq = self.x[q] + step;
+        let theta_d = self.d[q] / alpha_col;
+        let wq = weights[q];
+        {
+            let mut t = DevexPass {
+                d: &mut self.d,
+                w: weights,
+                cand,
+                pos: &self.pos,
+                lower: &self.lower,
+                upper: &self.upper,
+                mv: &self.mv,
+                theta_d,
+                inv_alpha: 1.0 / alpha_col,
+                wq,
+                td: self.tol.dual,
+            };
+            self.row_ap.for_each_nonzero(|j, a| t.bump(j, a));
+            self.row_ep.for_each_nonzero(|i, a| t.bump(n + i, a));
+        }
+        let p = self.basic[r];
+        self.d[q] = 0.0;
+        self.d[p] = -theta_d;
+        weights[p] = (wq / (alpha_col * alpha_col)).max(1.0);
+        let updated = self.factor.update(r, alpha_col);
+        self.swap_basis(r, q, xq, mv_out);
+        self.iterations += 1;
+        if updated.is_err() {
+            self.factor_ok = false;
+        }
+        if weights[p] > DEVEX_RESET {
+            weights.iter_mut().for_each(|w| *w = 1.0);
+            cand.clear();
+        } else {
+            cand.offer(p, self.chuzc_score(p, weights[p]));
+        }
+        if phase1 {
+            // Re-derive the phase-1 costs if feasibility changed anywhere
+            // along the column.
+            let mut changed = self.cost[q] != self.phase1_cost(r) || self.cost[p] != 0.0;
+            let basic = &self.basic;
+            let cost = &self.cost;
+            let me = &*self;
+            self.col_aq.for_each_nonzero(|k, _| {
+                if cost[basic[k]] != me.phase1_cost(k) {
+                    changed = true;
+                }
+            });
+            if changed {
+                let left = self.set_phase1_costs();
+                if left == 0 {
+                    return Pivoted::Done { now_feasible: true };
+                }
+                self.compute_dual();
+                cand.clear();
+            }
+        }
+        Pivoted::Done {
+            now_feasible: false,
+        }
+    }
+}
+
+/// A primal pivot chosen: entering column, leaving row, direction, step
+/// and the bound the leaving column goes to.
+#[derive(Debug, Clone, Copy)]
+struct Pivot {
+    q: usize,
+    r: usize,
+    dir: f64,
+    theta: f64,
+    mv_out: i8,
+}
+
+/// How a primal pivot ended.
+enum Pivoted {
+    /// Numerical trouble before the basis changed: refactor first.
+    Trouble,
+    /// The basis changed; `now_feasible` when phase 1 has just reached a
+    /// feasible point.
+    Done { now_feasible: bool },
 }
