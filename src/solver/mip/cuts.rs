@@ -958,6 +958,10 @@ const MAX_TABLEAU_ROWS: usize = 200;
 const MAX_AGGREGATION: usize = 5;
 const MAX_START_ROWS: usize = 500;
 const MAX_CUTS_PER_ROUND: usize = 200;
+/// A cut round that closes less than this share of the gap left (and
+/// less than 1e-4 of the bound) counts as a stall; three in a row end the
+/// rounds.
+const STALL_GAP_SHARE: f64 = 0.01;
 /// Largest cosine between two cuts added in the same round.
 const MAX_PARALLELISM: f64 = 0.95;
 
@@ -1223,7 +1227,14 @@ impl Search<'_> {
                 _ => break,
             }
             let z = self.lp.objective();
-            if z - last_obj <= 1e-4 * (1.0 + last_obj.abs()) {
+            // A round stalls when it moves the bound by less than 1e-4
+            // (relative) and, with an incumbent, by less than a hundredth
+            // of the gap left: rounds that keep closing the gap go on.
+            let mut small = 1e-4 * (1.0 + last_obj.abs());
+            if self.inc_obj < f64::INFINITY {
+                small = small.min(STALL_GAP_SHARE * (self.inc_obj - last_obj).max(0.0));
+            }
+            if z - last_obj <= small {
                 stall += 1;
                 if stall >= 3 {
                     break;

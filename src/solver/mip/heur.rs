@@ -156,12 +156,19 @@ impl Search<'_> {
 
     /// Whether to dive at a node of this depth.
     /// LP iterations all dives together may spend: a share of the node
-    /// LPs' plus an allowance that grows with the problem (a dive fixes
-    /// columns a batch at a time, each batch an LP re-solve whose length
-    /// grows with the rows).
+    /// LPs' plus a fixed allowance and, while no solution is known, one
+    /// that grows with the problem (a dive fixes columns a batch at a time,
+    /// each batch an LP re-solve whose length grows with the rows). Once a
+    /// solution is known, large models spend their time better on the tree
+    /// and on RINS, which improve it at a fraction of a dive's cost.
     fn dive_budget(&self) -> u64 {
         let size = (self.prob.rows.len() + self.prob.n / 8) as u64;
-        (DIVE_SHARE * self.node_iters as f64) as u64 + DIVE_ALLOWANCE + 2 * size
+        let growth = if self.incumbent.is_none() {
+            2 * size
+        } else {
+            0
+        };
+        (DIVE_SHARE * self.node_iters as f64) as u64 + DIVE_ALLOWANCE + growth
     }
 
     pub(super) fn should_dive(&self, depth: u32) -> bool {

@@ -9,7 +9,8 @@
 //! the one that leaves the least total violation is taken (a purchase
 //! then covers the capacity a new assignment overdrew, in the next step).
 //! A column turns back at most once within a repair, so shifts cannot cycle;
-//! the repair is bounded by a step count and the search's deadline. The result is
+//! the repair is bounded by a step count, the matrix entries it reads and
+//! the search's deadline. The result is
 //! only a candidate: it goes through the same acceptance check on the
 //! original model as any other solution.
 
@@ -19,6 +20,11 @@ use std::time::Instant;
 /// Steps of one repair at most (each costs the entries of one row and of
 /// the columns it tries).
 const MAX_STEPS: usize = 5_000;
+/// Matrix entries one repair may read: this many passes over the model's
+/// entries plus a fixed allowance (a repair at every node of a large model
+/// must not cost more than the node).
+const WORK_PASSES: usize = 2;
+const MIN_ENTRIES: usize = 100_000;
 
 impl Search<'_> {
     /// Shifts integer columns of `y` (integral, within the global bounds)
@@ -61,6 +67,10 @@ impl Search<'_> {
         let mut moved = vec![0i8; prob.n];
         let mut turned = vec![false; prob.n];
         let budget = MAX_STEPS.min(50 * work.len() + 200);
+        // Matrix entries the shifts may read at most: a few passes over
+        // the model (a step on a long row reads each of its columns).
+        let entry_budget = WORK_PASSES * prob.rows.index.len() + MIN_ENTRIES;
+        let mut entries = 0usize;
         let mut steps = 0;
         while let Some(i) = work.pop() {
             let before = viol(i, act[i]);
@@ -69,6 +79,7 @@ impl Search<'_> {
             }
             steps += 1;
             if steps > budget
+                || entries > entry_budget
                 || (steps % 64 == 0 && self.deadline.is_some_and(|d| Instant::now() >= d))
             {
                 super::trace!(
@@ -101,6 +112,7 @@ impl Search<'_> {
                 let mut change = viol(i, act[i] + a * delta) - before;
                 let mut creates = false;
                 let (rs, cs) = prob.cols.col(j);
+                entries += rs.len();
                 for (&r, &c) in rs.iter().zip(cs) {
                     let r = r as usize;
                     if r >= rows || r == i {

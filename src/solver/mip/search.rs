@@ -62,6 +62,12 @@ const RESTART_SHARE: f64 = 0.2;
 /// Strong branching: candidates at most at the root and at other nodes.
 const MAX_SB_ROOT: usize = 100;
 const MAX_SB_NODE: usize = 10;
+/// Strong-branching iterations beyond half the node LPs': this much work
+/// (iterations × rows), within [`SB_ALLOWANCE_MIN`, `SB_ALLOWANCE_MAX`]
+/// iterations.
+const SB_ALLOWANCE_WORK: u64 = 100_000_000;
+const SB_ALLOWANCE_MIN: u64 = 5_000;
+const SB_ALLOWANCE_MAX: u64 = 100_000;
 /// Strong branching: consecutive candidates without a better score before
 /// the look-ahead stops.
 const LOOKAHEAD: usize = 4;
@@ -1062,7 +1068,12 @@ impl<'a> Search<'a> {
             50.0
         };
         let sb_limit = (2.0 * avg_iters).clamp(10.0, 500.0) as u64 * if root { 2 } else { 1 };
-        let sb_budget_ok = root || self.sb_iters < self.node_iters / 2 + 100_000;
+        // Strong branching may spend half the node LPs' iterations plus an
+        // allowance whose work (iterations × rows) is fixed: an iteration on
+        // a model of 15,000 rows costs ~15× one on 1,000.
+        let rows = self.prob.rows.len().max(1) as u64;
+        let allowance = (SB_ALLOWANCE_WORK / rows).clamp(SB_ALLOWANCE_MIN, SB_ALLOWANCE_MAX);
+        let sb_budget_ok = root || self.sb_iters < self.node_iters / 2 + allowance;
         let max_sb = if root { MAX_SB_ROOT } else { MAX_SB_NODE };
         let mut best: Option<(f64, usize, f64, f64)> = None;
         let mut no_gain = 0usize;
