@@ -6,7 +6,9 @@ For each size POOLSxPHASES (the seeded generator of tests/common/plangen.rs,
 seed 1, written by `cargo bench --bench plan_scale -- write`):
 
   plan     `fleetplan plan FILE --format json` with the default options (the
-           default 60 s budget, MIP gap 1e-3): validate, compile, solve,
+           default 60 s budget and MIP gap 1e-6, so it runs to the limit
+           unless it proves the optimum; issue 19 asks for gap <= 1e-3 at
+           the limit): validate, compile, solve,
            verify, report; status, gap, objective, verified, wall time and
            peak resident memory of the process (wait4 rusage);
   export   `fleetplan export FILE --mps` of the same whole-device model;
@@ -66,7 +68,7 @@ def main():
     ap.add_argument("--binary", default=os.path.join(ROOT, "target", "release", "fleetplan"))
     ap.add_argument("--out", default=os.path.join(ROOT, "target", "compare"))
     ap.add_argument("--time-limit", type=float, default=60.0, help="HiGHS's limit (the plan's default is 60 s)")
-    ap.add_argument("--gap", type=float, default=1e-3, help="HiGHS's mip_rel_gap (the plan's default is 1e-3)")
+    ap.add_argument("--gap", type=float, default=1e-3, help="HiGHS's mip_rel_gap (the target gap; the plan's default gap is 1e-6)")
     ap.add_argument("--no-write", action="store_true", help="use the scenario files already in --out")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
