@@ -408,31 +408,14 @@ impl Ctx<'_> {
                 },
             );
         }
-        for vbd in &self.vb.lower[j] {
-            let v = vbd.c * self.x[vbd.k] + vbd.d;
-            consider(
-                xv - v,
-                Orig::VarBound {
-                    j,
-                    k: vbd.k,
-                    c: vbd.c,
-                    d: vbd.d,
-                    neg: false,
-                },
-            );
-        }
-        for vbd in &self.vb.upper[j] {
-            let v = vbd.c * self.x[vbd.k] + vbd.d;
-            consider(
-                v - xv,
-                Orig::VarBound {
-                    j,
-                    k: vbd.k,
-                    c: vbd.c,
-                    d: vbd.d,
-                    neg: true,
-                },
-            );
+        // Variable lower bounds measure x − v, upper ones v − x.
+        for (list, neg) in [(&self.vb.lower[j], false), (&self.vb.upper[j], true)] {
+            for vbd in list {
+                let v = vbd.c * self.x[vbd.k] + vbd.d;
+                let dist = if neg { v - xv } else { xv - v };
+                let (k, c, d) = (vbd.k, vbd.c, vbd.d);
+                consider(dist, Orig::VarBound { j, k, c, d, neg });
+            }
         }
         best
     }
