@@ -391,6 +391,63 @@ fn maximisation_with_an_objective_constant() {
     assert!(r.objective.expect("objective") >= 23.0 - 1e-9);
 }
 
+/// Found by the mixed-integer property test (CI, seed b00f39f7): min
+/// −x₂/2 over `2y₀ − y₁ + y₂ + 2y₃ + 2x₁ + x₂ ≤ 3`,
+/// `4y₀ + 4y₁ + y₃ + x₂ = 3.5`, y₀ ∈ [0, 1], y₁ ∈ [−3, −1], y₂ ∈ [−3, −2],
+/// y₃ ∈ [−1, 0] integer, x ∈ [0, 5]. Hand-solved: x₂ ≤ 3.5 − 4y₀ − 4y₁ − y₃
+/// and the first row with y₂ = −3 leave x₂ = 4.5 at (1, −1, −3, −1), so the
+/// optimum is −2.25. Presolve used to keep the propagated bound of x₂ at
+/// 4.5 + 6e-6, so the root LP (−2.250003) stayed below the optimum by more
+/// than the default gap, and the search ended `feasible`, not `optimal`.
+#[test]
+fn propagated_continuous_bounds_leave_no_spurious_gap() {
+    let mut b = ModelBuilder::new("propagated");
+    let int = |b: &mut ModelBuilder, name: &str, l: f64, u: f64| {
+        b.add_col(name, 0.0, Some(l), Some(u), VarType::Integer)
+    };
+    let y0 = int(&mut b, "y0", 0.0, 1.0);
+    let y1 = int(&mut b, "y1", -3.0, -1.0);
+    let y2 = int(&mut b, "y2", -3.0, -2.0);
+    let y3 = int(&mut b, "y3", -1.0, 0.0);
+    let x1 = b.add_col("x1", 0.0, Some(0.0), Some(5.0), VarType::Continuous);
+    let x2 = b.add_col("x2", -0.5, Some(0.0), Some(5.0), VarType::Continuous);
+    b.add_row_with(
+        "r0",
+        None,
+        Some(3.0),
+        &[
+            (y0, 2.0),
+            (y1, -1.0),
+            (y2, 1.0),
+            (y3, 2.0),
+            (x1, 2.0),
+            (x2, 1.0),
+        ],
+    );
+    b.add_row_with(
+        "r1",
+        Some(3.5),
+        Some(3.5),
+        &[(y0, 4.0), (y1, 4.0), (y3, 1.0), (x2, 1.0)],
+    );
+    let m = b.build().expect("valid model");
+    assert_eq!(enumerate(&m), Truth::Optimal(-2.25), "enumeration");
+    for opts in [
+        SolveOptions::default(),
+        SolveOptions::default().with_mip(MipOptions::default().with_heuristics(false)),
+    ] {
+        let s = solve(&m, &opts).expect("solves");
+        assert_eq!(
+            s.status,
+            Status::Optimal,
+            "gap {:?}",
+            s.mip.as_ref().map(|i| i.gap)
+        );
+        assert!(close(s.objective.expect("objective"), -2.25, 1e-9));
+        assert_certified("propagated", &m, &s);
+    }
+}
+
 #[test]
 fn fractional_integer_bounds_round_inwards() {
     let mut b = ModelBuilder::new("bounds");

@@ -3,10 +3,10 @@
 //! For a row `L ≤ Σ a_j x_j ≤ U`, the smallest and largest activities over
 //! the current bounds imply bounds on each column (e.g. with `a_k > 0`,
 //! `x_k ≤ (U − minact₋ₖ) / a_k`). Integer bounds round inwards; continuous
-//! bounds tighten only when the gain is worth it and are kept a hair loose,
-//! so round-off never cuts off a feasible point. Looser bounds than the
-//! current ones always give valid (if weaker) implications, so activities
-//! need not be exact while bounds move.
+//! bounds tighten only when the gain is worth it and are kept a hair loose
+//! (1e-12 relative), so round-off never cuts off a feasible point. Looser
+//! bounds than the current ones always give valid (if weaker) implications,
+//! so activities need not be exact while bounds move.
 
 use super::problem::Problem;
 
@@ -20,6 +20,14 @@ const MIN_CONT_GAIN: f64 = 0.001;
 const MIN_CONT_STEP: f64 = 1e-3;
 /// Bounds implied beyond this magnitude are ignored.
 const HUGE: f64 = 1e9;
+/// How loose an implied continuous bound is kept, relative to the row's
+/// magnitudes: above the round-off of an activity sum, and well below the
+/// search's default relative gap (1e-9; HiGHS keeps such bounds exact). A
+/// hair of [`FEAS`] would let
+/// a node's LP sit at a point outside the model's rows by more than the
+/// acceptance check allows, so its bound would stay below the best plan by
+/// more than the gap and the search could not prove optimality.
+const CONT_HAIR: f64 = 1e-12;
 
 /// Activity bounds of one row over the given column bounds.
 #[derive(Debug, Clone, Copy)]
@@ -167,12 +175,13 @@ impl Propagator {
                     }
                 }
                 let slack = tol / a.abs();
+                let hair = CONT_HAIR * (1.0 + act.scale.max(rl.abs().min(ru.abs()))) / a.abs();
                 let mut moved = false;
                 if new_u < u && new_u.abs() < HUGE {
                     let nu = if prob.integer[j] {
                         (new_u + slack.clamp(FEAS, 0.5)).floor()
                     } else {
-                        new_u + slack
+                        new_u + hair
                     };
                     if nu < u && (prob.integer[j] || gain_worth(u, nu, l)) {
                         if nu < l - FEAS * (1.0 + l.abs()) {
@@ -188,7 +197,7 @@ impl Propagator {
                     let nl = if prob.integer[j] {
                         (new_l - slack.clamp(FEAS, 0.5)).ceil()
                     } else {
-                        new_l - slack
+                        new_l - hair
                     };
                     if nl > l && (prob.integer[j] || gain_worth(l, nl, u)) {
                         if nl > u + FEAS * (1.0 + u.abs()) {

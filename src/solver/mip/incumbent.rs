@@ -129,8 +129,13 @@ impl Search<'_> {
         if self.has_continuous
             && let Some(p) = self.polish(&y)
         {
+            // The polished point replaces the rounded one when it is
+            // feasible and no worse, or when the rounded one is infeasible
+            // (an LP point within the LP's tolerance can be both slightly
+            // outside the rows and slightly better than any feasible one).
             let po = self.prob.objective(&p);
-            if po <= obj + 1e-6 * obj.abs().max(1.0) && violation(model, &p) <= ACCEPT {
+            let worse = po > obj + 1e-6 * obj.abs().max(1.0);
+            if violation(model, &p) <= ACCEPT && (!worse || violation(model, &y) > ACCEPT) {
                 y = p;
                 ok = true;
             }
