@@ -4,8 +4,11 @@
 //! The solution is checked with `solver::certificate::check`.
 //!
 //! ```text
-//! cargo run --release --example sifting -- FILE.mps [auto|general|sifting]
+//! cargo run --release --example sifting -- FILE.mps [auto|general|sifting] [SECONDS]
 //! ```
+//!
+//! `SECONDS` is the time limit (default none): the stats are printed for
+//! a solve stopped at the limit too.
 
 use fleetplan::model::mps::{MpsFormat, read_mps_file};
 use fleetplan::solver::certificate::{CheckTolerances, check};
@@ -16,7 +19,7 @@ use std::time::Instant;
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(file) = args.first() else {
-        eprintln!("usage: sifting FILE.mps [auto|general|sifting]");
+        eprintln!("usage: sifting FILE.mps [auto|general|sifting] [SECONDS]");
         return ExitCode::from(2);
     };
     let structure = match args.get(1).map(String::as_str) {
@@ -37,7 +40,18 @@ fn main() -> ExitCode {
         }
     };
     let read = t.elapsed().as_secs_f64();
-    let options = SolveOptions::default().with_structure(structure);
+    let mut options = SolveOptions::default().with_structure(structure);
+    if let Some(secs) = args.get(2) {
+        match secs.parse::<f64>() {
+            Ok(v) if v > 0.0 && v <= 1e6 => {
+                options = options.with_time_limit(Some(std::time::Duration::from_secs_f64(v)));
+            }
+            _ => {
+                eprintln!("the time limit must be seconds in (0, 1e6], not {secs}");
+                return ExitCode::from(2);
+            }
+        }
+    }
     let mut lp = match LpSolver::relaxation(model, options) {
         Ok(lp) => lp,
         Err(e) => {

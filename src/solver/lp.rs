@@ -73,7 +73,8 @@ pub fn solve_relaxation(model: &Model, options: &SolveOptions) -> Result<Solutio
 }
 
 /// Solves by sifting; if sifting gives up, the general engine finishes
-/// warm from the sifting basis and is returned too.
+/// (warm from the sifting basis when its last master ended optimal, else
+/// cold) and is returned too.
 fn sift(
     model: &Model,
     options: &SolveOptions,
@@ -90,10 +91,11 @@ fn sift(
             return Ok((sol, None));
         }
     }
-    let basis = sifter.basis(model);
     let done = sifter.stats().iterations;
     let mut core = Core::new(model, anchored)?;
-    core.set_basis(&basis)?;
+    if sifter.basis_worth_keeping() {
+        core.set_basis(&sifter.basis(model))?;
+    }
     let mut sol = core.solve(model)?;
     // Later solves of an `LpSolver` that keeps this core count their own
     // limits.

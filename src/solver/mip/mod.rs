@@ -26,7 +26,7 @@
 /// Development tracing of the search to stderr: on when the environment
 /// variable `FLEETPLAN_MIP_TRACE` is set (read once per process). Tracing
 /// only prints; no decision of the search reads it.
-fn trace_on() -> bool {
+pub(crate) fn trace_on() -> bool {
     static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *ON.get_or_init(|| std::env::var_os("FLEETPLAN_MIP_TRACE").is_some())
 }

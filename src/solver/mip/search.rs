@@ -151,6 +151,8 @@ pub(super) struct Search<'a> {
     base_upper: Vec<f64>,
     /// Node count at which RINS runs next, and the current interval.
     next_rins: u64,
+    /// The node count at which the next progress line is traced.
+    next_progress: u64,
     rins_freq: u64,
     /// Strong-branching statistics (tracing).
     sb_time: f64,
@@ -221,6 +223,7 @@ impl<'a> Search<'a> {
             base_lower: Vec::new(),
             base_upper: Vec::new(),
             next_rins: RINS_FIRST,
+            next_progress: 1000,
             rins_freq: RINS_FREQ,
             sb_time: 0.0,
             sb_solves: 0,
@@ -681,7 +684,8 @@ impl<'a> Search<'a> {
                 return Ok(Stop::NodeLimit);
             }
             let gb = self.global_bound(current.as_ref());
-            if self.nodes.is_multiple_of(1000) && current.is_none() {
+            if self.nodes >= self.next_progress && current.is_none() {
+                self.next_progress = self.nodes + 1000;
                 trace!(
                     "  {} nodes, {} open, bound {:.6}, incumbent {:.6}, depth {}",
                     self.nodes,

@@ -77,9 +77,19 @@ const MAX_ROUNDS: usize = 1000;
 /// sifting gives up.
 const MAX_STALLED_ROUNDS: usize = 50;
 /// A single master solve taking more than this many iterations per
-/// master row and column has stalled (degenerate cycling): sifting gives
-/// up and the general engine takes over.
-const MAX_ROUND_ITERATIONS_PER_DIM: u64 = 20;
+/// master row (plus [`ROUND_ITERATIONS_FLOOR`]) has stalled: sifting gives
+/// up and the general engine takes over. A master solve of the planner's
+/// LP family takes about one iteration per row (1.1 to 1.3 on
+/// `gen_assign.py`'s 500x1000 and 2000x2000); a fleet plan's fractional
+/// LP at 2,000 pools x 500 phases (11,407 rows) had a primal phase 1 take
+/// 157,393 iterations (84 s) in one round, where the general engine solves
+/// the whole LP in 25,623. The cap was 20 per master row and column.
+const MAX_ROUND_ITERATIONS_PER_ROW: u64 = 3;
+/// The same for a master solve that repairs an infeasible master (a
+/// primal phase 1 from the previous master's basis): the general engine's
+/// dual simplex is the better tool for a long repair.
+const MAX_REPAIR_ITERATIONS_PER_ROW: u64 = 1;
+const ROUND_ITERATIONS_FLOOR: u64 = 1000;
 /// Largest row count for which a fresh basis gets exact dual steepest-edge
 /// weights (as the general engine).
 const EXACT_DSE_MAX_ROWS: usize = 5000;
@@ -169,6 +179,10 @@ pub(crate) struct Sifter {
     /// The last master was infeasible: the next master solve is a primal
     /// (composite phase 1) simplex from its basis.
     repairing: bool,
+    /// Whether the last master solve ended optimal (its basis is primal
+    /// feasible for the master): only then is the basis a start worth
+    /// handing to the general engine.
+    last_optimal: bool,
     /// Set after `set_basis`: exact steepest-edge weights on the next solve.
     fresh_basis: bool,
     stats: SiftingStats,
@@ -235,6 +249,7 @@ impl Sifter {
                 tol_of(options),
             ),
             repairing: false,
+            last_optimal: false,
             fresh_basis: false,
             stats: SiftingStats::default(),
         };
@@ -805,8 +820,13 @@ impl Sifter {
                 return Ok(None);
             }
             // Sizes fit u32 (checked in `new`), so the product fits u64.
-            let dim = (self.engine.lp.m + self.engine.lp.n) as u64;
-            let round_cap = self.engine.iterations + MAX_ROUND_ITERATIONS_PER_DIM * dim.max(200);
+            let rows = self.engine.lp.m as u64;
+            let per_row = if self.repairing {
+                MAX_REPAIR_ITERATIONS_PER_ROW
+            } else {
+                MAX_ROUND_ITERATIONS_PER_ROW
+            };
+            let round_cap = self.engine.iterations + per_row * rows + ROUND_ITERATIONS_FLOOR;
             self.engine.limits.max_iterations =
                 Some(user_limit.map_or(round_cap, |u| u.min(round_cap)));
             self.stats.rounds += 1;
@@ -827,12 +847,24 @@ impl Sifter {
             } else {
                 method
             };
+            let iters_before = self.engine.iterations;
             let Ok(outcome) = self.engine.run(round_method) else {
                 return Ok(None);
             };
+            crate::solver::mip::trace!(
+                "sifting round {}: {:?} master {} x {}, {} iterations, {:.3}s, objective {:.9e}",
+                self.stats.rounds,
+                round_method,
+                self.engine.lp.m,
+                self.engine.lp.n,
+                self.engine.iterations - iters_before,
+                t.elapsed().as_secs_f64(),
+                self.master_objective()
+            );
             self.stats.master_time += t.elapsed();
             self.stats.iterations = self.engine.iterations;
             let t = Instant::now();
+            self.last_optimal = matches!(outcome, Outcome::Optimal);
             let add = match outcome {
                 Outcome::Optimal => {
                     let y = self.duals_min();
@@ -975,6 +1007,17 @@ impl Sifter {
         }
         sol.solve_time = start.elapsed();
         sol
+    }
+
+    /// Whether the basis is a start worth handing to the general engine
+    /// when sifting gives up: the last master solve ended optimal. A basis
+    /// left mid-way through a primal phase 1 (a master still infeasible)
+    /// is neither primal nor dual feasible for the whole LP; on a fleet
+    /// plan's fractional LP (2,000 pools x 500 phases) the general engine
+    /// made 12k iterations from it in 220 s, and solved the LP cold in
+    /// 102 s.
+    pub(crate) fn basis_worth_keeping(&self) -> bool {
+        self.last_optimal
     }
 
     /// The basis of the whole model: the master's, with every other column
