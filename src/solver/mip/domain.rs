@@ -21,12 +21,12 @@ const MIN_CONT_STEP: f64 = 1e-3;
 /// Bounds implied beyond this magnitude are ignored.
 const HUGE: f64 = 1e9;
 /// How loose an implied continuous bound is kept, relative to the row's
-/// magnitudes: above the round-off of an activity sum, and well below the
-/// search's default relative gap (1e-9; HiGHS keeps such bounds exact). A
-/// hair of [`FEAS`] would let
-/// a node's LP sit at a point outside the model's rows by more than the
-/// acceptance check allows, so its bound would stay below the best plan by
-/// more than the gap and the search could not prove optimality.
+/// magnitudes (as [`FEAS`] is for infeasibility and integer rounding):
+/// above the round-off of an activity sum, and well below the search's
+/// default relative gap (1e-9; HiGHS keeps such bounds exact). A hair of
+/// [`FEAS`] let a node's LP sit at a point outside the model's rows by more
+/// than the acceptance check allows, so its bound stayed below the best
+/// plan by more than the gap and the search could not prove optimality.
 const CONT_HAIR: f64 = 1e-12;
 
 /// Activity bounds of one row over the given column bounds.
@@ -175,7 +175,7 @@ impl Propagator {
                     }
                 }
                 let slack = tol / a.abs();
-                let hair = CONT_HAIR * (1.0 + act.scale.max(rl.abs().min(ru.abs()))) / a.abs();
+                let hair = slack * (CONT_HAIR / FEAS);
                 let mut moved = false;
                 if new_u < u && new_u.abs() < HUGE {
                     let nu = if prob.integer[j] {
