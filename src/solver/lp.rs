@@ -860,3 +860,77 @@ fn solution_of(
     }
     sol
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ModelBuilder, VarType};
+    use crate::solver::certificate::{CheckTolerances, check};
+    use crate::solver::{Status, Structure};
+
+    /// One demand row needing `need` units from 100 columns of at most one
+    /// unit each (cost `1 + j/100`), all through one capacity row: the
+    /// first sifting master (the crash's few cheapest columns) cannot meet
+    /// it, so Farkas pricing and a primal phase 1 must repair it.
+    /// Hand-solved at `need = 50`: the 50 cheapest columns at 1, cost
+    /// 50 + (0 + 1 + … + 49)/100 = 62.25.
+    fn crowded(need: f64) -> Model {
+        let mut b = ModelBuilder::new("crowded");
+        let demand = b.add_row("demand", Some(need), None);
+        let capacity = b.add_row("capacity", None, Some(100.0));
+        for j in 0..100 {
+            let x = b.add_col(
+                format!("x{j}"),
+                1.0 + f64::from(j) / 100.0,
+                Some(0.0),
+                Some(1.0),
+                VarType::Continuous,
+            );
+            b.set_coef(demand, x, 1.0).set_coef(capacity, x, 1.0);
+        }
+        b.build().unwrap()
+    }
+
+    /// Sifting with the given master-solve caps, then the general engine
+    /// if it gives up: the solution (certified, optimal at 62.25), the
+    /// sifting figures, whether the general engine finished and whether it
+    /// started from sifting's basis.
+    fn solve_capped(round: u64, repair: u64, floor: u64) -> (Solution, SiftingStats, bool, bool) {
+        let model = crowded(50.0);
+        let options = SolveOptions::default().with_structure(Structure::Sifting);
+        let mut sifter = Sifter::new(&model, &options).unwrap();
+        sifter.set_caps(round, repair, floor);
+        let (sol, core) = sift(&model, &options, &mut sifter).unwrap();
+        let report = check(&model, &sol, &CheckTolerances::default());
+        assert!(report.is_ok(), "{report:?}");
+        assert_eq!(sol.status, Status::Optimal);
+        let obj = sol.objective.unwrap();
+        assert!((obj - 62.25).abs() <= 1e-9 * 62.25, "objective {obj}");
+        let warm = sifter.basis_worth_keeping();
+        (sol, sifter.stats(), core.is_some(), warm)
+    }
+
+    /// A repair of an infeasible master stopped at its iteration cap (none
+    /// allowed here) gives up sifting; the general engine then starts cold
+    /// (the half-repaired basis is kept from it) and finds the optimum.
+    #[test]
+    fn a_repair_stopped_at_its_cap_falls_back_cold_to_the_optimum() {
+        // Uncapped: the repair runs and sifting finishes alone.
+        let (_, stats, general, _) = solve_capped(1000, 1000, 1000);
+        assert!(stats.repairs >= 1 && !general, "{stats:?}");
+        // The first master solve may finish; the repair may take none.
+        let (sol, stats, general, warm) = solve_capped(1000, 0, 0);
+        assert!(stats.repairs == 1 && general && !warm, "{stats:?}");
+        assert!(
+            sol.iterations > stats.iterations,
+            "the general engine pivoted"
+        );
+    }
+
+    /// A first master solve stopped at its cap falls back (cold) as well.
+    #[test]
+    fn a_master_solve_stopped_at_its_cap_falls_back_to_the_optimum() {
+        let (_, stats, general, warm) = solve_capped(0, 0, 0);
+        assert!(stats.repairs == 0 && general && !warm, "{stats:?}");
+    }
+}

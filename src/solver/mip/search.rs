@@ -42,6 +42,8 @@ const PROPAGATION_BUDGET: usize = 4;
 const RINS_FIRST: u64 = 50;
 const RINS_FREQ: u64 = 200;
 const RINS_SHARE: f64 = 0.5;
+/// Sub-MIP nodes (counted by rows) allowed beyond that share.
+const SUB_NODE_ALLOWANCE: f64 = 1000.0;
 /// Node LP points are offered to the caller's rounding every this many
 /// nodes, while the rounding has taken at most `ROUNDER_SHARE` of the
 /// search's time.
@@ -139,6 +141,11 @@ pub(super) struct Search<'a> {
     pub(super) sub_depth: u32,
     /// LP iterations and nodes spent in sub-MIPs.
     pub(super) sub_iters: u64,
+    /// The incumbent's objective when the row neighbourhoods last ran
+    /// around it (they run again only around a better one).
+    pub(super) polished: f64,
+    /// The same for the row neighbourhoods' sub-MIPs.
+    pub(super) lns_nodes: u64,
     pub(super) sub_nodes: u64,
     /// Node LPs started from a stored basis, and their iterations.
     jumps: u64,
@@ -217,6 +224,8 @@ impl<'a> Search<'a> {
             sub_depth: 0,
             sub_iters: 0,
             sub_nodes: 0,
+            lns_nodes: 0,
+            polished: f64::INFINITY,
             jumps: 0,
             jump_iters: 0,
             root_basis: LpBasis(Vec::new()),
@@ -554,6 +563,7 @@ impl<'a> Search<'a> {
             if self.mopts.heuristics && self.sub_depth == 0 {
                 let x = self.root_x.clone();
                 self.rens(&x);
+                self.local_search();
                 if self.incumbent.is_some() {
                     self.rins(&x);
                 }
@@ -598,6 +608,14 @@ impl<'a> Search<'a> {
         self.rounder.is_some()
             && self.nodes.is_multiple_of(ROUNDER_FREQ)
             && self.rounder_time <= ROUNDER_SHARE * self.started.elapsed().as_secs_f64()
+    }
+
+    /// Whether a kind of sub-MIP (RINS, row neighbourhoods) may go on:
+    /// the nodes it `used`, each counted by its rows against the search's,
+    /// are within [`RINS_SHARE`] of the search's nodes plus
+    /// [`SUB_NODE_ALLOWANCE`].
+    pub(super) fn sub_mip_budget_left(&self, used: u64) -> bool {
+        (used as f64) <= RINS_SHARE * self.nodes as f64 + SUB_NODE_ALLOWANCE
     }
 
     /// Integer columns fixed in the global bounds.
@@ -867,8 +885,7 @@ impl<'a> Search<'a> {
                 && self.incumbent.is_some()
                 && self.nodes >= self.next_rins
             {
-                let improved = (self.sub_nodes as f64) <= RINS_SHARE * self.nodes as f64 + 1000.0
-                    && self.rins(&x);
+                let improved = self.sub_mip_budget_left(self.sub_nodes) && self.rins(&x);
                 // Back off while RINS finds nothing.
                 self.rins_freq = if improved {
                     RINS_FREQ
@@ -876,6 +893,13 @@ impl<'a> Search<'a> {
                     2 * self.rins_freq
                 };
                 self.next_rins = self.nodes + self.rins_freq;
+                if self.prunable(bound) {
+                    self.drop_subtree(bound);
+                    return Ok(None);
+                }
+            }
+            if self.mopts.heuristics && self.sub_depth == 0 && self.inc_obj < self.polished {
+                self.local_search();
                 if self.prunable(bound) {
                     self.drop_subtree(bound);
                     return Ok(None);

@@ -328,3 +328,27 @@ fn a_gap_tolerance_run_reports_a_bound_below_the_optimum() {
         "no run stopped above the optimum: the test does not reach the path"
     );
 }
+
+/// A row neighbourhood improves an incumbent. One covering row
+/// `3·a + 5·b ≥ 7` (costs 3 and 5.5): from the incumbent `a = 3, b = 0`
+/// (cost 9, the LP's `a = 7/3` rounded up), the neighbourhood that frees
+/// the row's columns finds the optimum, by hand over the few points that
+/// cover the row `a = b = 1` at 8.5; with nothing to improve, it leaves the
+/// incumbent as it is.
+#[test]
+fn a_row_neighbourhood_improves_an_incumbent() {
+    let mut b = ModelBuilder::new("cover");
+    let a = b.add_col("a", 3.0, Some(0.0), Some(10.0), VarType::Integer);
+    let c = b.add_col("b", 5.5, Some(0.0), Some(10.0), VarType::Integer);
+    b.add_row_with("cover", Some(7.0), None, &[(a, 3.0), (c, 5.0)]);
+    let model = b.build().unwrap();
+    let opts = SolveOptions::default();
+    let mut s = Search::new(&model, &opts, Instant::now());
+    assert!(s.try_solution(&[3.0, 0.0]));
+    assert!((s.inc_obj - 9.0).abs() < 1e-12);
+    s.local_search();
+    assert!((s.inc_obj - 8.5).abs() < 1e-9, "incumbent {}", s.inc_obj);
+    assert_eq!(s.incumbent.as_deref(), Some(&[1.0, 1.0][..]));
+    s.local_search();
+    assert_eq!(s.incumbent.as_deref(), Some(&[1.0, 1.0][..]));
+}

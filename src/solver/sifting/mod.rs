@@ -114,6 +114,9 @@ pub struct SiftingStats {
     pub fell_back: bool,
     /// Master columns sent back to rest (the master trimmed as it grew).
     pub dropped: usize,
+    /// Master solves that repaired an infeasible master (a primal phase 1
+    /// after Farkas pricing added columns).
+    pub repairs: usize,
 }
 
 /// Resting code of a column with bounds `[l, u]` outside the master.
@@ -185,6 +188,10 @@ pub(crate) struct Sifter {
     last_optimal: bool,
     /// Set after `set_basis`: exact steepest-edge weights on the next solve.
     fresh_basis: bool,
+    /// Iterations a master solve may take per master row, a repairing one
+    /// per master row, and on top of either (the constants, but for tests
+    /// that drive a master solve into its cap).
+    caps: (u64, u64, u64),
     stats: SiftingStats,
 }
 
@@ -251,6 +258,11 @@ impl Sifter {
             repairing: false,
             last_optimal: false,
             fresh_basis: false,
+            caps: (
+                MAX_ROUND_ITERATIONS_PER_ROW,
+                MAX_REPAIR_ITERATIONS_PER_ROW,
+                ROUND_ITERATIONS_FLOOR,
+            ),
             stats: SiftingStats::default(),
         };
         s.compute_offsets(model);
@@ -821,12 +833,9 @@ impl Sifter {
             }
             // Sizes fit u32 (checked in `new`), so the product fits u64.
             let rows = self.engine.lp.m as u64;
-            let per_row = if self.repairing {
-                MAX_REPAIR_ITERATIONS_PER_ROW
-            } else {
-                MAX_ROUND_ITERATIONS_PER_ROW
-            };
-            let round_cap = self.engine.iterations + per_row * rows + ROUND_ITERATIONS_FLOOR;
+            let (round, repair, floor) = self.caps;
+            let per_row = if self.repairing { repair } else { round };
+            let round_cap = self.engine.iterations + per_row * rows + floor;
             self.engine.limits.max_iterations =
                 Some(user_limit.map_or(round_cap, |u| u.min(round_cap)));
             self.stats.rounds += 1;
@@ -843,6 +852,7 @@ impl Sifter {
                 self.fresh_basis = false;
             }
             let round_method = if std::mem::take(&mut self.repairing) {
+                self.stats.repairs += 1;
                 Method::Primal
             } else {
                 method
@@ -1018,6 +1028,13 @@ impl Sifter {
     /// 102 s.
     pub(crate) fn basis_worth_keeping(&self) -> bool {
         self.last_optimal
+    }
+
+    /// Sets the iteration caps of a master solve (per master row, per
+    /// master row when repairing, and on top), to drive sifting into them.
+    #[cfg(test)]
+    pub(crate) fn set_caps(&mut self, round: u64, repair: u64, floor: u64) {
+        self.caps = (round, repair, floor);
     }
 
     /// The basis of the whole model: the master's, with every other column
