@@ -26,37 +26,13 @@ const ROW_LNS_NODES: u64 = 100;
 /// Covering rows freed together at most.
 const ROW_LNS_GROUP: usize = 4;
 
-/// The covering rows of each column, by column (CSR).
-struct Covers {
-    start: Vec<usize>,
-    rows: Vec<u32>,
-}
-
-impl Covers {
-    fn new(rows: &super::problem::Rows, seeds: &[usize], n: usize) -> Self {
-        let mut start = vec![0usize; n + 1];
-        for &i in seeds {
-            for &j in rows.row(i).0 {
-                start[j as usize + 1] += 1;
-            }
-        }
-        for j in 0..n {
-            start[j + 1] += start[j];
-        }
-        let mut next = start.clone();
-        let mut list = vec![0u32; start[n]];
-        for &i in seeds {
-            for &j in rows.row(i).0 {
-                list[next[j as usize]] = i as u32;
-                next[j as usize] += 1;
-            }
-        }
-        Self { start, rows: list }
-    }
-
-    fn of(&self, j: usize) -> &[u32] {
-        &self.rows[self.start[j]..self.start[j + 1]]
-    }
+/// The node budget a sub-MIP's nodes count against.
+#[derive(Clone, Copy)]
+enum Charge {
+    /// RENS, RINS and the support sub-MIP (`Search::sub_nodes`).
+    Rins,
+    /// The row neighbourhoods (`Search::lns_nodes`).
+    Neighbourhoods,
 }
 
 impl Search<'_> {
@@ -188,7 +164,10 @@ impl Search<'_> {
         if seeds.is_empty() {
             return;
         }
-        let covers = Covers::new(rows, &seeds, prob.n);
+        let mut covering = vec![false; prob.model_rows];
+        for &i in &seeds {
+            covering[i] = true;
+        }
         let start_iters = self.sub_iters;
         let (mut found, mut tried) = (0usize, 0usize);
         let mut seen: std::collections::BTreeSet<Vec<u32>> = std::collections::BTreeSet::new();
@@ -197,7 +176,7 @@ impl Search<'_> {
             // Singles first, then the groups sharing a full packing row
             // (computed from the incumbent of the moment).
             let mut groups: Vec<Vec<u32>> = seeds.iter().map(|&i| vec![i as u32]).collect();
-            groups.extend(self.packing_groups(&covers));
+            groups.extend(self.packing_groups(&covering));
             for g in groups {
                 if !self.sub_mip_budget_left(self.lns_nodes) || self.out_of_time() {
                     break 'sweeps;
@@ -215,7 +194,7 @@ impl Search<'_> {
                     self.free_row(i as usize, &mut lo, &mut up);
                 }
                 tried += 1;
-                if self.sub_mip_nodes(&lo, &up, "row", ROW_LNS_NODES) {
+                if self.sub_mip_nodes(&lo, &up, "row", ROW_LNS_NODES, Charge::Neighbourhoods) {
                     improved = true;
                     found += 1;
                     seen.clear();
@@ -270,7 +249,7 @@ impl Search<'_> {
     /// sorted; each group once. (Freeing the row's purchases with them was
     /// measured worse: 125 × 31 and 100 × 25 fleets ended with twice the
     /// gap.)
-    fn packing_groups(&self, covers: &Covers) -> Vec<Vec<u32>> {
+    fn packing_groups(&self, covering: &[bool]) -> Vec<Vec<u32>> {
         let Some(inc) = self.incumbent.as_ref() else {
             return Vec::new();
         };
@@ -296,7 +275,11 @@ impl Search<'_> {
             for (&j, &a) in idx.iter().zip(val) {
                 let v = inc[j as usize];
                 if a > 0.0 && v > 0.0 {
-                    for &i in covers.of(j as usize) {
+                    let rows_of_j = prob.cols.col(j as usize).0;
+                    for &i in rows_of_j
+                        .iter()
+                        .filter(|&&i| covering.get(i as usize) == Some(&true))
+                    {
                         *w.entry(i).or_insert(0.0) += a * v;
                     }
                 }
@@ -317,11 +300,18 @@ impl Search<'_> {
     /// Solves the problem restricted to `[lo, up]` as a smaller MIP and
     /// offers its solution.
     fn sub_mip(&mut self, lo: &[f64], up: &[f64], what: &str) -> bool {
-        self.sub_mip_nodes(lo, up, what, SUB_NODES)
+        self.sub_mip_nodes(lo, up, what, SUB_NODES, Charge::Rins)
     }
 
-    /// [`Search::sub_mip`] with a node limit.
-    fn sub_mip_nodes(&mut self, lo: &[f64], up: &[f64], what: &str, nodes: u64) -> bool {
+    /// [`Search::sub_mip`] with a node limit, its nodes charged to `charge`.
+    fn sub_mip_nodes(
+        &mut self,
+        lo: &[f64],
+        up: &[f64],
+        what: &str,
+        nodes: u64,
+        charge: Charge,
+    ) -> bool {
         let t = Instant::now();
         let prob = &self.prob;
         let n = prob.n;
@@ -416,10 +406,9 @@ impl Search<'_> {
         // and RINS's share of the search is a share of its work.
         let rows_ratio = model.num_rows() as f64 / self.prob.rows.len().max(1) as f64;
         let counted = (sub.nodes as f64 * rows_ratio.min(1.0)).ceil() as u64;
-        if what == "row" {
-            self.lns_nodes += counted;
-        } else {
-            self.sub_nodes += counted;
+        match charge {
+            Charge::Rins => self.sub_nodes += counted,
+            Charge::Neighbourhoods => self.lns_nodes += counted,
         }
         let found = run.is_ok() && sub.incumbent.is_some();
         super::trace!(
