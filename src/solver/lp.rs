@@ -868,17 +868,17 @@ mod tests {
     use crate::solver::certificate::{CheckTolerances, check};
     use crate::solver::{Status, Structure};
 
-    /// One demand row needing `need` units from 100 columns of at most one
-    /// unit each (cost `1 + j/100`), all through one capacity row: the
-    /// first sifting master (the crash's few cheapest columns) cannot meet
-    /// it, so Farkas pricing and a primal phase 1 must repair it.
-    /// Hand-solved at `need = 50`: the 50 cheapest columns at 1, cost
-    /// 50 + (0 + 1 + … + 49)/100 = 62.25.
-    fn crowded(need: f64) -> Model {
+    /// One demand row needing 200 units from 300 columns of at most one
+    /// unit each (cost `1 + j/100`), all through one capacity row of 400:
+    /// neither the plain crash's first master nor the full crash's (16
+    /// columns per pass, 144 in all) can meet it, so Farkas pricing and a
+    /// primal phase 1 must repair it. Hand-solved: the 200 cheapest columns
+    /// at 1, cost 200 + (0 + 1 + … + 199)/100 = 399.
+    fn crowded() -> Model {
         let mut b = ModelBuilder::new("crowded");
-        let demand = b.add_row("demand", Some(need), None);
-        let capacity = b.add_row("capacity", None, Some(100.0));
-        for j in 0..100 {
+        let demand = b.add_row("demand", Some(200.0), None);
+        let capacity = b.add_row("capacity", None, Some(400.0));
+        for j in 0..300 {
             let x = b.add_col(
                 format!("x{j}"),
                 1.0 + f64::from(j) / 100.0,
@@ -892,11 +892,11 @@ mod tests {
     }
 
     /// Sifting with the given master-solve caps, then the general engine
-    /// if it gives up: the solution (certified, optimal at 62.25), the
+    /// if it gives up: the solution (certified, optimal at 399), the
     /// sifting figures, whether the general engine finished and whether it
     /// started from sifting's basis.
     fn solve_capped(round: u64, repair: u64, floor: u64) -> (Solution, SiftingStats, bool, bool) {
-        let model = crowded(50.0);
+        let model = crowded();
         let options = SolveOptions::default().with_structure(Structure::Sifting);
         let mut sifter = Sifter::new(&model, &options).unwrap();
         sifter.set_caps(round, repair, floor);
@@ -905,7 +905,7 @@ mod tests {
         assert!(report.is_ok(), "{report:?}");
         assert_eq!(sol.status, Status::Optimal);
         let obj = sol.objective.unwrap();
-        assert!((obj - 62.25).abs() <= 1e-9 * 62.25, "objective {obj}");
+        assert!((obj - 399.0).abs() <= 1e-9 * 399.0, "objective {obj}");
         let warm = sifter.basis_worth_keeping();
         (sol, sifter.stats(), core.is_some(), warm)
     }

@@ -50,8 +50,22 @@ const CRASH_K: usize = 16;
 /// row that is not needy itself (a pool's capacity, say), the cheapest
 /// repairs of any needy row that pass through it.
 const SPREAD_K: usize = 8;
-/// Columns kept per row bucket by a pricing pass.
+/// Passes of the greedy crash after the first, each over the columns that
+/// still have room to repair a short row.
+const CRASH_PASSES: usize = 8;
+/// Columns kept per other row that *relax* it: the cheapest columns whose
+/// move from rest takes the row away from a finite bound (a purchase that
+/// raises a pool's capacity), so that the first master can make room where
+/// the repairs crowd a row.
+const RELAX_K: usize = 2;
+/// Columns kept per row bucket by a pricing pass, at first; doubled every
+/// `PRICE_K_EVERY` rounds, at most `PRICE_K_DOUBLINGS` times. The
+/// planner's assignment LPs (`gen_assign.py`) finish in about ten rounds at
+/// 2; a fleet plan's LP at 2,000 pools x 500 phases took 848 rounds at 2
+/// and 180 at 16 (2026-12-07).
 const PRICE_K: usize = 2;
+const PRICE_K_EVERY: usize = 10;
+const PRICE_K_DOUBLINGS: usize = 3;
 /// Columns kept per row bucket by a Farkas pricing pass.
 const FARKAS_K: usize = 4;
 /// A pricing pass adds at most this many percent of the row count
@@ -117,6 +131,9 @@ pub struct SiftingStats {
     /// Master solves that repaired an infeasible master (a primal phase 1
     /// after Farkas pricing added columns).
     pub repairs: usize,
+    /// Whether the first master was rebuilt from the full crash (the plain
+    /// crash's first master was infeasible).
+    pub full_crash: bool,
 }
 
 /// Resting code of a column with bounds `[l, u]` outside the master.
@@ -188,6 +205,11 @@ pub(crate) struct Sifter {
     last_optimal: bool,
     /// Set after `set_basis`: exact steepest-edge weights on the next solve.
     fresh_basis: bool,
+    /// Whether the first master came from the full crash.
+    full_crash: bool,
+    /// Whether a master has been solved or a basis given (the first master
+    /// is rebuilt from the full crash only before either).
+    solved: bool,
     /// Iterations a master solve may take per master row, a repairing one
     /// per master row, and on top of either (the constants, but for tests
     /// that drive a master solve into its cap).
@@ -211,6 +233,15 @@ impl Sifter {
     /// # Errors
     /// [`crate::ErrorKind::Options`] for options out of range.
     pub(crate) fn new(model: &Model, options: &SolveOptions) -> Result<Self> {
+        Self::build(model, options, false)
+    }
+
+    /// [`Sifter::new`] with the plain crash (`full` false: one greedy pass
+    /// over each needy row's cheapest candidates) or the full crash (passes
+    /// until every needy row is repaired, making room with relaxing
+    /// columns), which costs more and makes a larger first master: it is
+    /// used when the plain crash's first master is infeasible.
+    fn build(model: &Model, options: &SolveOptions, full: bool) -> Result<Self> {
         options.validate()?;
         let (m, n) = (model.num_rows(), model.num_cols());
         if u32::try_from(n).is_err() || u32::try_from(m).is_err() {
@@ -244,7 +275,7 @@ impl Sifter {
             rest_obj: 0.0,
             offset_dirty: true,
             dense,
-            top: TopK::new(m + 1, 8),
+            top: TopK::new(m + 1, (PRICE_K << PRICE_K_DOUBLINGS).max(FARKAS_K)),
             engine: Engine::new(
                 Lp::new(
                     m,
@@ -258,6 +289,8 @@ impl Sifter {
             repairing: false,
             last_optimal: false,
             fresh_basis: false,
+            full_crash: false,
+            solved: false,
             caps: (
                 MAX_ROUND_ITERATIONS_PER_ROW,
                 MAX_REPAIR_ITERATIONS_PER_ROW,
@@ -266,7 +299,8 @@ impl Sifter {
             stats: SiftingStats::default(),
         };
         s.compute_offsets(model);
-        let first = s.initial_columns(model);
+        let first = s.initial_columns(model, full);
+        s.full_crash = full;
         if options.scaling {
             s.row_scale = if a.nnz() <= FULL_SCALING_NNZ {
                 let all: Vec<u32> = (0..n as u32).collect();
@@ -284,6 +318,7 @@ impl Sifter {
             s.seat_at_rest(k, j, model);
         }
         s.stats.initial_columns = first.len();
+        s.stats.full_crash = full;
         Ok(s)
     }
 
@@ -328,7 +363,7 @@ impl Sifter {
     /// share, which would leave it infeasible); the greedy crash's columns;
     /// and the columns that price out against zero duals (best few per
     /// row).
-    fn initial_columns(&mut self, model: &Model) -> Vec<u32> {
+    fn initial_columns(&mut self, model: &Model, full: bool) -> Vec<u32> {
         let m = model.num_rows();
         let tp = self.tol.primal;
         let (rl, ru) = (model.row_lower(), model.row_upper());
@@ -349,6 +384,7 @@ impl Sifter {
         let (sign, td, c) = (self.sign, self.tol.dual, model.costs());
         let mut need_top = TopK::new(m, CRASH_K);
         let mut spread_top = TopK::new(m, SPREAD_K);
+        let mut relax_top = TopK::new(if full { m } else { 0 }, RELAX_K);
         self.top.set_k(PRICE_K);
         let top = &mut self.top;
         let dense = &self.dense;
@@ -362,8 +398,19 @@ impl Sifter {
                 }
             }
             for (&i, &a) in idx.iter().zip(val) {
-                let ni = need[i as usize];
+                let iu = i as usize;
+                let ni = need[iu];
                 if ni == 0.0 {
+                    if full && (code == LOWER || code == UPPER) && !dense[iu] {
+                        let g = a * move_dir(code, 0.0);
+                        // one-sided rows only: a move away from the bound
+                        // must not run into the other one
+                        if (g < 0.0 && ru[iu] < f64::INFINITY && rl[iu] == f64::NEG_INFINITY)
+                            || (g > 0.0 && rl[iu] > f64::NEG_INFINITY && ru[iu] == f64::INFINITY)
+                        {
+                            relax_top.offer(iu, -cj * move_dir(code, 0.0) / a.abs(), j as u32);
+                        }
+                    }
                     continue;
                 }
                 let dir = move_dir(code, a * ni);
@@ -382,65 +429,72 @@ impl Sifter {
         let mut cands = Vec::new();
         self.top.drain(&mut cands);
         spread_top.drain(&mut cands);
+        let relax: Vec<Vec<u32>> = (0..m)
+            .map(|i| {
+                if full {
+                    relax_top.sorted(i).into_iter().map(|(_, j)| j).collect()
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
+        relax_top.drain(&mut cands);
         // Greedy crash: repair the needy rows one by one with their cheapest
-        // candidates, never pushing another row past its bounds.
-        let mut act = self.offset.clone();
-        let mut moved: std::collections::BTreeMap<u32, f64> = std::collections::BTreeMap::new();
-        let (lo, up) = (model.col_lower(), model.col_upper());
-        let a = model.matrix();
-        for i in 0..m {
-            let ni = need[i];
+        // candidates, never pushing another row past its bounds; then, while
+        // some needy row is still short and the last pass moved something,
+        // a pass over the columns that still have room.
+        let mut crash = Crash {
+            model,
+            rest: &self.rest,
+            tp,
+            act: self.offset.clone(),
+            moved: std::collections::BTreeMap::new(),
+            relax,
+        };
+        let mut short = Vec::new();
+        for (i, &ni) in need.iter().enumerate() {
             if ni == 0.0 {
                 continue;
             }
             let list = need_top.sorted(i);
-            for (t, &(score, j)) in list.iter().enumerate() {
-                if t < INIT_K {
-                    cands.push((score, j));
-                }
-                let rem = if ni > 0.0 {
-                    rl[i] - act[i]
-                } else {
-                    act[i] - ru[i]
-                };
-                if rem <= tp * (1.0 + rl[i].abs().min(ru[i].abs())) {
-                    continue;
-                }
-                let ju = j as usize;
-                let code = self.rest[ju];
-                let (idx, val) = a.col(ju);
-                let Some(p) = idx.iter().position(|&r| r as usize == i) else {
-                    continue;
-                };
-                let dir = move_dir(code, val[p] * ni);
-                let x = moved
-                    .get(&j)
-                    .copied()
-                    .unwrap_or_else(|| rest_value(code, lo[ju], up[ju]));
-                let mut step = rem / val[p].abs();
-                step = step.min(if dir > 0.0 { up[ju] - x } else { x - lo[ju] });
-                for (&r, &v) in idx.iter().zip(val) {
-                    let r = r as usize;
-                    if r == i {
-                        continue;
-                    }
-                    let g = v * dir;
-                    if g > 0.0 && ru[r] < f64::INFINITY {
-                        step = step.min((ru[r] - act[r]) / g);
-                    } else if g < 0.0 && rl[r] > f64::NEG_INFINITY {
-                        step = step.min((act[r] - rl[r]) / -g);
-                    }
-                }
-                if step > 0.0 && step.is_finite() {
-                    for (&r, &v) in idx.iter().zip(val) {
-                        act[r as usize] += v * dir * step;
-                    }
-                    moved.insert(j, x + dir * step);
-                }
+            cands.extend(list.iter().take(INIT_K).copied());
+            if !crash.repair(i, ni, &list) {
+                short.push(i);
             }
         }
-        cands.extend(moved.keys().map(|&j| (f64::INFINITY, j)));
         need_top.drain(&mut Vec::new());
+        for _ in 0..if full { CRASH_PASSES } else { 0 } {
+            if short.is_empty() {
+                break;
+            }
+            let mut still = vec![0.0; m];
+            for &i in &short {
+                still[i] = need[i];
+            }
+            crash.offer_with_room(&still, &mut need_top);
+            crate::solver::mip::trace!("sifting crash pass: {} rows short", short.len());
+            let before = crash.moved.len();
+            let mut progress = false;
+            short.retain(|&i| {
+                let list = need_top.sorted(i);
+                let was = crash.shortfall(i, still[i]);
+                let done = crash.repair(i, still[i], &list);
+                progress |= crash.shortfall(i, still[i]) < was;
+                !done
+            });
+            need_top.drain(&mut Vec::new());
+            if !progress && crash.moved.len() == before {
+                break;
+            }
+        }
+        crate::solver::mip::trace!(
+            "sifting crash: {} rows short, {} moved {:?}",
+            short.len(),
+            crash.moved.len(),
+            &short[..short.len().min(30)]
+        );
+        let moved = crash.moved;
+        cands.extend(moved.keys().map(|&j| (f64::INFINITY, j)));
         pick(cands, usize::MAX)
     }
 
@@ -730,7 +784,10 @@ impl Sifter {
         let m = model.num_rows();
         let (sign, td, c) = (self.sign, self.tol.dual, model.costs());
         let scaled = self.scaled;
-        self.top.set_k(PRICE_K);
+        // Rounds that do not finish bring in more columns each: the
+        // per-bucket count doubles every `PRICE_K_EVERY` rounds.
+        let doublings = (self.stats.rounds / PRICE_K_EVERY).min(PRICE_K_DOUBLINGS);
+        self.top.set_k(PRICE_K << doublings);
         let (top, dense, rs) = (&mut self.top, &self.dense, &self.row_scale);
         scan_out(model, &self.rest, y, |j, code, z, idx, val| {
             let v = violation(code, sign * c[j] - z);
@@ -801,6 +858,7 @@ impl Sifter {
         e.iterations = 0;
         self.stats = SiftingStats {
             initial_columns: self.stats.initial_columns,
+            full_crash: self.stats.full_crash,
             ..SiftingStats::default()
         };
     }
@@ -829,6 +887,10 @@ impl Sifter {
         let user_limit = options.iteration_limit;
         loop {
             if self.stats.rounds >= MAX_ROUNDS || stalled > MAX_STALLED_ROUNDS {
+                crate::solver::mip::trace!(
+                    "sifting gives up: {} rounds, {stalled} stalled",
+                    self.stats.rounds
+                );
                 return Ok(None);
             }
             // Sizes fit u32 (checked in `new`), so the product fits u64.
@@ -842,6 +904,7 @@ impl Sifter {
             let t = Instant::now();
             if self.fresh_basis {
                 if self.engine.factorize().is_err() {
+                    crate::solver::mip::trace!("sifting gives up: the master basis did not factor");
                     return Ok(None);
                 }
                 if self.engine.lp.m <= EXACT_DSE_MAX_ROWS {
@@ -859,6 +922,7 @@ impl Sifter {
             };
             let iters_before = self.engine.iterations;
             let Ok(outcome) = self.engine.run(round_method) else {
+                crate::solver::mip::trace!("sifting gives up: the master solve failed");
                 return Ok(None);
             };
             crate::solver::mip::trace!(
@@ -873,6 +937,7 @@ impl Sifter {
             );
             self.stats.master_time += t.elapsed();
             self.stats.iterations = self.engine.iterations;
+            let first_master = !std::mem::replace(&mut self.solved, true);
             let t = Instant::now();
             self.last_optimal = matches!(outcome, Outcome::Optimal);
             let add = match outcome {
@@ -893,13 +958,28 @@ impl Sifter {
                         return Ok(Some(sol));
                     }
                     let obj = self.master_objective();
-                    if obj < best - 1e-13 * (1.0 + best.abs()) {
+                    if improves(obj, best) {
                         best = obj;
                         stalled = 0;
                     } else {
                         stalled += 1;
                     }
                     add
+                }
+                Outcome::Infeasible(_) if first_master && !self.full_crash => {
+                    // The plain crash's first master cannot meet the rows:
+                    // start again from the full crash's.
+                    crate::solver::mip::trace!(
+                        "sifting: first master infeasible, rebuilt from the full crash"
+                    );
+                    let (rounds, caps, it) = (self.stats.rounds, self.caps, self.engine.iterations);
+                    *self = Self::build(model, options, true)?;
+                    self.caps = caps;
+                    self.prepare(model, options, start);
+                    self.stats.rounds = rounds;
+                    self.engine.iterations = it;
+                    self.solved = true;
+                    continue;
                 }
                 Outcome::Infeasible(ys) => {
                     let y: Vec<f64> = ys.iter().zip(&self.row_scale).map(|(v, r)| v * r).collect();
@@ -936,6 +1016,9 @@ impl Sifter {
                     if user_limit.is_none_or(|u| self.engine.iterations < u) =>
                 {
                     // The round's own cap: this master solve stalled.
+                    crate::solver::mip::trace!(
+                        "sifting gives up: a master solve reached its iteration cap"
+                    );
                     return Ok(None);
                 }
                 Outcome::IterationLimit => {
@@ -1069,6 +1152,8 @@ impl Sifter {
     pub(crate) fn set_basis(&mut self, model: &Model, basis: &Basis) -> Result<()> {
         let (m, n) = (model.num_rows(), model.num_cols());
         basis.check_shape(m, n)?;
+        // A given basis is the caller's start: never replaced by a crash.
+        self.solved = true;
         let (lo, up) = (model.col_lower(), model.col_upper());
         let mut add = Vec::new();
         for (j, &s) in basis.col_status.iter().enumerate() {
@@ -1196,6 +1281,237 @@ fn offer_by_rows(
     top.offer(best, score, j);
 }
 
+/// Whether [`Crash::room`] counts the room relaxing columns can make.
+#[derive(Clone, Copy)]
+enum Relaxed<'a> {
+    No,
+    Now,
+    Cached(&'a [f64], &'a [f64]),
+}
+
+/// The greedy crash of the initial selection: a point moved from rest, one
+/// needy row at a time, never pushing another row past its bounds.
+struct Crash<'a> {
+    model: &'a Model,
+    rest: &'a [u8],
+    tp: f64,
+    /// Row activity at the crash point.
+    act: Vec<f64>,
+    /// Crash value of every column moved from rest.
+    moved: std::collections::BTreeMap<u32, f64>,
+    /// Per row, the cheapest columns that relax it (move it away from a
+    /// finite bound): a repair may push a row past its bound as far as
+    /// these can make room, and then moves them.
+    relax: Vec<Vec<u32>>,
+}
+
+impl Crash<'_> {
+    /// How far row `i` (needing to rise when `ni > 0`, fall when `ni < 0`)
+    /// is from its bound (0 when within the tolerance).
+    fn shortfall(&self, i: usize, ni: f64) -> f64 {
+        let (rl, ru) = (self.model.row_lower()[i], self.model.row_upper()[i]);
+        let rem = if ni > 0.0 {
+            rl - self.act[i]
+        } else {
+            self.act[i] - ru
+        };
+        if rem <= self.tp * (1.0 + rl.abs().min(ru.abs())) {
+            0.0
+        } else {
+            rem
+        }
+    }
+
+    /// Current crash value of column `j`.
+    fn value(&self, j: usize) -> f64 {
+        let (lo, up) = (self.model.col_lower(), self.model.col_upper());
+        self.moved
+            .get(&(j as u32))
+            .copied()
+            .unwrap_or_else(|| rest_value(self.rest[j], lo[j], up[j]))
+    }
+
+    /// The largest step column `j` can take in direction `dir` without
+    /// leaving its bounds or pushing a row other than `skip` past its
+    /// bounds, counting the room the rows' relaxing columns can make when
+    /// `relaxed` (computed now, or read from `cached`: per row, the room
+    /// upward and downward).
+    fn room(&self, j: usize, dir: f64, skip: usize, relaxed: Relaxed<'_>) -> f64 {
+        let m = self.model;
+        let (rl, ru) = (m.row_lower(), m.row_upper());
+        let x = self.value(j);
+        let mut step = if dir > 0.0 {
+            m.col_upper()[j] - x
+        } else {
+            x - m.col_lower()[j]
+        };
+        let (idx, val) = m.matrix().col(j);
+        for (&r, &v) in idx.iter().zip(val) {
+            let r = r as usize;
+            if r == skip {
+                continue;
+            }
+            let g = v * dir;
+            let slack = if g > 0.0 && ru[r] < f64::INFINITY {
+                ru[r] - self.act[r]
+            } else if g < 0.0 && rl[r] > f64::NEG_INFINITY {
+                self.act[r] - rl[r]
+            } else {
+                continue;
+            };
+            let extra = match relaxed {
+                Relaxed::No => 0.0,
+                Relaxed::Now => self.relax_room(r, g),
+                Relaxed::Cached(up, down) => {
+                    if g > 0.0 {
+                        up[r]
+                    } else {
+                        down[r]
+                    }
+                }
+            };
+            step = step.min((slack + extra) / g.abs());
+        }
+        step
+    }
+
+    /// Per row, the room its relaxing columns can make upward and
+    /// downward at the current point.
+    fn relax_rooms(&self) -> (Vec<f64>, Vec<f64>) {
+        let m = self.model.num_rows();
+        let (mut up, mut down) = (vec![0.0; m], vec![0.0; m]);
+        for r in 0..m {
+            if !self.relax[r].is_empty() {
+                up[r] = self.relax_room(r, 1.0);
+                down[r] = self.relax_room(r, -1.0);
+            }
+        }
+        (up, down)
+    }
+
+    /// How far row `r` can be moved against the direction `g` by its
+    /// relaxing columns (each within its bounds and its other rows).
+    fn relax_room(&self, r: usize, g: f64) -> f64 {
+        let mut total = 0.0;
+        for &jr in &self.relax[r] {
+            let jr = jr as usize;
+            let Some(v) = self.coef(jr, r) else { continue };
+            let dir = move_dir(self.rest[jr], -g * v);
+            if v * dir * g < 0.0 {
+                total += self.room(jr, dir, r, Relaxed::No).max(0.0) * v.abs();
+            }
+        }
+        total
+    }
+
+    /// Coefficient of column `j` in row `r`.
+    fn coef(&self, j: usize, r: usize) -> Option<f64> {
+        let (idx, val) = self.model.matrix().col(j);
+        idx.iter().position(|&i| i as usize == r).map(|p| val[p])
+    }
+
+    /// Moves column `j` by `step` in direction `dir`.
+    fn shift(&mut self, j: usize, dir: f64, step: f64) {
+        let (idx, val) = self.model.matrix().col(j);
+        for (&r, &v) in idx.iter().zip(val) {
+            self.act[r as usize] += v * dir * step;
+        }
+        let x = self.value(j);
+        self.moved.insert(j as u32, x + dir * step);
+    }
+
+    /// Brings row `r`, pushed past a bound, back with its relaxing
+    /// columns.
+    fn make_room(&mut self, r: usize) {
+        let (rl, ru) = (self.model.row_lower()[r], self.model.row_upper()[r]);
+        for t in 0..self.relax[r].len() {
+            let over = if self.act[r] > ru {
+                self.act[r] - ru
+            } else if self.act[r] < rl {
+                self.act[r] - rl
+            } else {
+                return;
+            };
+            let jr = self.relax[r][t] as usize;
+            let Some(v) = self.coef(jr, r) else { continue };
+            let dir = move_dir(self.rest[jr], -over * v);
+            if v * dir * over >= 0.0 {
+                continue;
+            }
+            let step = (over.abs() / v.abs()).min(self.room(jr, dir, r, Relaxed::No));
+            if step > 0.0 && step.is_finite() {
+                self.shift(jr, dir, step);
+            }
+        }
+    }
+
+    /// Moves the candidates of row `i` (best first) until it is within its
+    /// bounds; whether it is.
+    fn repair(&mut self, i: usize, ni: f64, list: &[(f64, u32)]) -> bool {
+        for &(_, j) in list {
+            let rem = self.shortfall(i, ni);
+            if rem == 0.0 {
+                return true;
+            }
+            let ju = j as usize;
+            let Some(a) = self.coef(ju, i) else { continue };
+            let dir = move_dir(self.rest[ju], a * ni);
+            let step = (rem / a.abs()).min(self.room(ju, dir, i, Relaxed::Now));
+            if step > 0.0 && step.is_finite() {
+                self.shift(ju, dir, step);
+                let rows: Vec<u32> = self.model.matrix().col(ju).0.to_vec();
+                for r in rows {
+                    if r as usize != i {
+                        self.make_room(r as usize);
+                    }
+                }
+            }
+        }
+        self.shortfall(i, ni) == 0.0
+    }
+
+    /// Offers to `top` (bucket = row) every column that can still move a
+    /// short row (`still[i]` its direction, 0 for the others) toward its
+    /// bound, scored by cost per unit of repair.
+    fn offer_with_room(&self, still: &[f64], top: &mut TopK) {
+        let c = self.model.costs();
+        let sign = if self.model.sense() == Sense::Maximize {
+            -1.0
+        } else {
+            1.0
+        };
+        let a = self.model.matrix();
+        let (up, down) = self.relax_rooms();
+        for (j, (&code, &cj)) in self.rest.iter().zip(c).enumerate() {
+            if code >= FIXED {
+                continue;
+            }
+            let (idx, val) = a.col(j);
+            for (&i, &v) in idx.iter().zip(val) {
+                let i = i as usize;
+                let ni = still[i];
+                if ni == 0.0 {
+                    continue;
+                }
+                let dir = move_dir(code, v * ni);
+                if v * dir * ni > 0.0 && self.room(j, dir, i, Relaxed::Cached(&up, &down)) > 0.0 {
+                    top.offer(i, -sign * cj * dir / v.abs(), j as u32);
+                }
+            }
+        }
+    }
+}
+
+/// Whether a master objective `obj` improves on the best so far (`best`,
+/// infinite before the first optimal master) by a relative `1e-13`.
+/// (Written as `obj < best - 1e-13 (1 + |best|)` alone it never held
+/// against an infinite `best`, since `∞ − ∞` is NaN: every sifting solve
+/// then counted each round as stalled and gave up after
+/// [`MAX_STALLED_ROUNDS`] optimal masters however fast it was improving.)
+fn improves(obj: f64, best: f64) -> bool {
+    best == f64::INFINITY || obj < best - 1e-13 * (1.0 + best.abs())
+}
+
 /// Direction a column resting at `code` moves in to change a row by the
 /// sign of `want` (free columns move either way).
 fn move_dir(code: u8, want: f64) -> f64 {
@@ -1277,5 +1593,74 @@ impl SpMat {
             index: Arc::default(),
             value: Vec::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ModelBuilder, VarType};
+    use crate::solver::{LpSolver, Structure};
+
+    #[test]
+    fn the_first_optimal_master_counts_as_progress() {
+        assert!(improves(5.0, f64::INFINITY));
+        assert!(improves(-1e30, f64::INFINITY));
+        assert!(improves(4.0, 5.0));
+        assert!(!improves(5.0, 5.0));
+        assert!(!improves(5.0 - 1e-14, 5.0));
+        assert!(!improves(6.0, 5.0));
+    }
+
+    /// A demand of 10 over four columns of up to 5 each (costs 1 to 4),
+    /// all sharing a capacity of 2 that only a purchase `b` (cost 100 per
+    /// unit, unbounded) can raise. The plain crash repairs the demand row
+    /// alone, so its first master lacks `b` and is infeasible; the full
+    /// crash makes room with `b` (the capacity row's relaxing column).
+    /// Hand-solved: b = 8, x0 = x1 = 5: 800 + 5 + 10 = 815.
+    #[test]
+    fn a_crowded_first_master_is_rebuilt_from_the_full_crash() {
+        let mut b = ModelBuilder::new("relax");
+        let demand = b.add_row("demand", Some(10.0), None);
+        let capacity = b.add_row("capacity", None, Some(2.0));
+        for j in 0..4 {
+            let x = b.add_col(
+                format!("x{j}"),
+                f64::from(j + 1),
+                Some(0.0),
+                Some(5.0),
+                VarType::Continuous,
+            );
+            b.set_coef(demand, x, 1.0).set_coef(capacity, x, 1.0);
+        }
+        let buy = b.add_col("b", 100.0, Some(0.0), None, VarType::Continuous);
+        b.set_coef(capacity, buy, -1.0);
+        let model = b.build().unwrap();
+
+        let plain = Sifter::build(&model, &SolveOptions::default(), false).unwrap();
+        assert!(plain.rest[4] != IN, "the plain crash leaves b out");
+        let full = Sifter::build(&model, &SolveOptions::default(), true).unwrap();
+        assert_eq!(full.rest[4], IN, "the full crash takes b in");
+
+        let options = SolveOptions::default().with_structure(Structure::Sifting);
+        let mut lp = LpSolver::new(model.clone(), options).unwrap();
+        let sol = lp.solve().unwrap();
+        assert_eq!(sol.status, Status::Optimal);
+        assert!(
+            (sol.objective.unwrap() - 815.0).abs() < 1e-9,
+            "{:?}",
+            sol.objective
+        );
+        let report = crate::solver::certificate::check(
+            &model,
+            &sol,
+            &crate::solver::certificate::CheckTolerances::default(),
+        );
+        assert!(report.is_ok(), "{report:?}");
+        let stats = lp.sifting_stats().unwrap();
+        assert!(
+            stats.full_crash && stats.repairs == 0 && !stats.fell_back,
+            "{stats:?}"
+        );
     }
 }
