@@ -1337,6 +1337,18 @@ impl Crash<'_> {
     /// `relaxed` (computed now, or read from `cached`: per row, the room
     /// upward and downward).
     fn room(&self, j: usize, dir: f64, skip: usize, relaxed: Relaxed<'_>) -> f64 {
+        self.room_skipping(j, dir, |r, _| r == skip, relaxed)
+    }
+
+    /// [`Crash::room`] skipping the rows `r` for which `skip(r, g)` holds
+    /// (`g` the row's change per unit step).
+    fn room_skipping(
+        &self,
+        j: usize,
+        dir: f64,
+        skip: impl Fn(usize, f64) -> bool,
+        relaxed: Relaxed<'_>,
+    ) -> f64 {
         let m = self.model;
         let (rl, ru) = (m.row_lower(), m.row_upper());
         let x = self.value(j);
@@ -1348,10 +1360,10 @@ impl Crash<'_> {
         let (idx, val) = m.matrix().col(j);
         for (&r, &v) in idx.iter().zip(val) {
             let r = r as usize;
-            if r == skip {
+            let g = v * dir;
+            if skip(r, g) {
                 continue;
             }
-            let g = v * dir;
             let slack = if g > 0.0 && ru[r] < f64::INFINITY {
                 ru[r] - self.act[r]
             } else if g < 0.0 && rl[r] > f64::NEG_INFINITY {
@@ -1472,7 +1484,9 @@ impl Crash<'_> {
 
     /// Offers to `top` (bucket = row) every column that can still move a
     /// short row (`still[i]` its direction, 0 for the others) toward its
-    /// bound, scored by cost per unit of repair.
+    /// bound, scored by cost per unit of repair. (Whether it has room is
+    /// judged without the short rows it helps; the repair itself then
+    /// measures the room exactly.)
     fn offer_with_room(&self, still: &[f64], top: &mut TopK) {
         let c = self.model.costs();
         let sign = if self.model.sense() == Sense::Maximize {
@@ -1486,6 +1500,10 @@ impl Crash<'_> {
             if code >= FIXED {
                 continue;
             }
+            // The room of a move up or down, each computed once per column
+            // (skipping the short rows the move helps), so that a pass is
+            // linear in the matrix's entries.
+            let mut rooms = [None::<f64>; 2];
             let (idx, val) = a.col(j);
             for (&i, &v) in idx.iter().zip(val) {
                 let i = i as usize;
@@ -1494,7 +1512,14 @@ impl Crash<'_> {
                     continue;
                 }
                 let dir = move_dir(code, v * ni);
-                if v * dir * ni > 0.0 && self.room(j, dir, i, Relaxed::Cached(&up, &down)) > 0.0 {
+                if v * dir * ni <= 0.0 {
+                    continue;
+                }
+                let room = *rooms[usize::from(dir < 0.0)].get_or_insert_with(|| {
+                    let helped = |r: usize, g: f64| still[r] * g > 0.0;
+                    self.room_skipping(j, dir, helped, Relaxed::Cached(&up, &down))
+                });
+                if room > 0.0 {
                     top.offer(i, -sign * cj * dir / v.abs(), j as u32);
                 }
             }
