@@ -83,13 +83,19 @@ fn main() -> ExitCode {
     );
     if let Some(s) = lp.sifting_stats() {
         println!(
-            "sifting: {} rounds, master {} -> {} columns ({} dropped), pricing {:.4} s, masters {:.4} s{}",
+            "sifting: {} rounds, master {} -> {} columns ({} dropped), pricing {:.4} s, masters {:.4} s, {} repairs{}{}",
             s.rounds,
             s.initial_columns,
             s.master_columns,
             s.dropped,
             s.pricing_time.as_secs_f64(),
             s.master_time.as_secs_f64(),
+            s.repairs,
+            if s.full_crash {
+                ", first master from the full crash"
+            } else {
+                ""
+            },
             if s.fell_back {
                 ", fell back to the general engine"
             } else {
