@@ -205,8 +205,6 @@ pub(crate) struct Sifter {
     last_optimal: bool,
     /// Set after `set_basis`: exact steepest-edge weights on the next solve.
     fresh_basis: bool,
-    /// Whether the first master came from the full crash.
-    full_crash: bool,
     /// Whether a master has been solved or a basis given (the first master
     /// is rebuilt from the full crash only before either).
     solved: bool,
@@ -289,7 +287,6 @@ impl Sifter {
             repairing: false,
             last_optimal: false,
             fresh_basis: false,
-            full_crash: false,
             solved: false,
             caps: (
                 MAX_ROUND_ITERATIONS_PER_ROW,
@@ -300,7 +297,6 @@ impl Sifter {
         };
         s.compute_offsets(model);
         let first = s.initial_columns(model, full);
-        s.full_crash = full;
         if options.scaling {
             s.row_scale = if a.nnz() <= FULL_SCALING_NNZ {
                 let all: Vec<u32> = (0..n as u32).collect();
@@ -429,15 +425,13 @@ impl Sifter {
         let mut cands = Vec::new();
         self.top.drain(&mut cands);
         spread_top.drain(&mut cands);
-        let relax: Vec<Vec<u32>> = (0..m)
-            .map(|i| {
-                if full {
-                    relax_top.sorted(i).into_iter().map(|(_, j)| j).collect()
-                } else {
-                    Vec::new()
-                }
-            })
-            .collect();
+        let relax: Vec<Vec<u32>> = if full {
+            (0..m)
+                .map(|i| relax_top.sorted(i).into_iter().map(|(_, j)| j).collect())
+                .collect()
+        } else {
+            vec![Vec::new(); m]
+        };
         relax_top.drain(&mut cands);
         // Greedy crash: repair the needy rows one by one with their cheapest
         // candidates, never pushing another row past its bounds; then, while
@@ -447,6 +441,7 @@ impl Sifter {
             model,
             rest: &self.rest,
             tp,
+            sign,
             act: self.offset.clone(),
             moved: std::collections::BTreeMap::new(),
             relax,
@@ -488,10 +483,9 @@ impl Sifter {
             }
         }
         crate::solver::mip::trace!(
-            "sifting crash: {} rows short, {} moved {:?}",
+            "sifting crash: {} rows short, {} moved",
             short.len(),
-            crash.moved.len(),
-            &short[..short.len().min(30)]
+            crash.moved.len()
         );
         let moved = crash.moved;
         cands.extend(moved.keys().map(|&j| (f64::INFINITY, j)));
@@ -966,7 +960,7 @@ impl Sifter {
                     }
                     add
                 }
-                Outcome::Infeasible(_) if first_master && !self.full_crash => {
+                Outcome::Infeasible(_) if first_master && !self.stats.full_crash => {
                     // The plain crash's first master cannot meet the rows:
                     // start again from the full crash's.
                     crate::solver::mip::trace!(
@@ -1295,6 +1289,8 @@ struct Crash<'a> {
     model: &'a Model,
     rest: &'a [u8],
     tp: f64,
+    /// +1 to minimise, −1 to maximise.
+    sign: f64,
     /// Row activity at the crash point.
     act: Vec<f64>,
     /// Crash value of every column moved from rest.
@@ -1471,8 +1467,8 @@ impl Crash<'_> {
             let step = (rem / a.abs()).min(self.room(ju, dir, i, Relaxed::Now));
             if step > 0.0 && step.is_finite() {
                 self.shift(ju, dir, step);
-                let rows: Vec<u32> = self.model.matrix().col(ju).0.to_vec();
-                for r in rows {
+                let model = self.model;
+                for &r in model.matrix().col(ju).0 {
                     if r as usize != i {
                         self.make_room(r as usize);
                     }
@@ -1488,12 +1484,7 @@ impl Crash<'_> {
     /// judged without the short rows it helps; the repair itself then
     /// measures the room exactly.)
     fn offer_with_room(&self, still: &[f64], top: &mut TopK) {
-        let c = self.model.costs();
-        let sign = if self.model.sense() == Sense::Maximize {
-            -1.0
-        } else {
-            1.0
-        };
+        let (c, sign) = (self.model.costs(), self.sign);
         let a = self.model.matrix();
         let (up, down) = self.relax_rooms();
         for (j, (&code, &cj)) in self.rest.iter().zip(c).enumerate() {
