@@ -109,6 +109,16 @@
 //! accumulates linearly in device-hours; inference demand is a daily rate
 //! (sized on its peak hour), served by prefill and decode disaggregated.
 //!
+//! **Solving whole devices.** The MILP goes to the engine's
+//! branch-and-bound with the planner's rounding of each LP point (`start`).
+//! Models of at least 50,000 rows with `use` binaries are planned
+//! relaxation first (`relaxed`): the LP relaxation projected onto the
+//! columns other than the `use` binaries (`train[p,k] ≤ M_pk`, each
+//! single-pool, one-site and one-vendor row reading `use` as `train/M`) is
+//! exactly the MILP's root LP and has the fractional model's shape; the
+//! plan comes from the MILP restricted to that LP's support and the next
+//! cheapest columns, with the projection's optimum as the bound.
+//!
 //! # Shadow prices
 //!
 //! Duals come from the LP with the plan's discrete choices (`use` binaries)
@@ -135,6 +145,7 @@ pub mod compile;
 mod explain;
 mod justify;
 mod price_unit;
+mod relaxed;
 mod report;
 mod session;
 mod start;
@@ -788,6 +799,38 @@ pub(crate) fn solve_compiled(
     if !c.model.is_mip() {
         return solver::solve(&c.model, sopts);
     }
+    if start.is_none() && relaxed::applies(c) {
+        return match relaxed::solve(c, sopts)? {
+            relaxed::Attempt::Planned(s) => Ok(*s),
+            relaxed::Attempt::Failed {
+                point,
+                bound,
+                iterations,
+            } => {
+                // Branch-and-bound as below, from the relaxation's rounding
+                // when there is one; the relaxation's bound holds.
+                let x = point.and_then(|p| start::rounded_start(c, &p));
+                let mut s = match x {
+                    Some(x) => solve_compiled_bb(c, sopts, Some(&x))?,
+                    None => solve_compiled_bb(c, sopts, None)?,
+                };
+                s.iterations += iterations;
+                if let (Some(z), Some(info)) = (bound, s.mip.as_mut()) {
+                    relaxed::raise_bound(info, s.objective, z);
+                }
+                Ok(s)
+            }
+        };
+    }
+    solve_compiled_bb(c, sopts, start)
+}
+
+/// [`solve_compiled`] by branch-and-bound on the whole model.
+pub(super) fn solve_compiled_bb(
+    c: &Compiled,
+    sopts: &SolveOptions,
+    start: Option<&[f64]>,
+) -> Result<solver::Solution> {
     // Without a start, the rounding of the all-zero point (a greedy plan:
     // each phase on the cheapest pool with room) is one, so a plan exists
     // even when the root LP does not finish within the budget.

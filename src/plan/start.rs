@@ -8,9 +8,13 @@
 //! through the engine's usual acceptance check (and repair) on the model:
 //!
 //! 1. every integer column is rounded down (purchases set to zero);
-//! 2. each single-pool phase runs on one pool: the one the LP gave the
-//!    most work to that still has room, else the cheapest with room, with
-//!    enough units to do the whole work alone;
+//! 2. each single-pool phase runs on one pool, with enough units to do the
+//!    whole work alone: the runs of every single-pool phase are cleared
+//!    first and the phases placed largest first, each on the pool the LP
+//!    gave the most work to that has room without buying more than the LP
+//!    bought, else the cheapest such pool, else the cheapest pool with room
+//!    counting what it may buy (so that a phase the LP spread over full
+//!    owned pools is not rounded into a purchase);
 //! 3. every covering row still short (`work`, `serve`, a phase's minimum,
 //!    a domestic share) is topped up unit by unit, first on the columns the
 //!    LP used more than the rounding kept, then on the cheapest column
@@ -38,6 +42,10 @@ struct Rounding<'a> {
     /// Upper bound of each row, a purchasable pool's capacity row raised by
     /// the devices it may still buy.
     up: Vec<f64>,
+    /// Upper bound of each row with only the purchases the LP made (rounded
+    /// up): what the LP-guided steps may use, so that a fraction the LP
+    /// placed on owned devices is not rounded into a purchase.
+    up_lp: Vec<f64>,
     /// Per capacity row of a purchasable pool: a purchase column feeding
     /// it and its coefficient's magnitude.
     feed: Vec<Option<(usize, f64)>>,
@@ -95,6 +103,7 @@ impl<'a> Rounding<'a> {
         }
         let act = m.row_activity(&y);
         let mut up = m.row_upper().to_vec();
+        let mut up_lp = up.clone();
         let mut feed = vec![None; m.num_rows()];
         for (j, col) in c.cols.iter().enumerate() {
             if !matches!(col.kind, ColKind::Buy { .. }) {
@@ -109,6 +118,7 @@ impl<'a> Rounding<'a> {
                 {
                     feed[i] = Some((j, -a));
                     up[i] += -a * (hi[j] - y[j]).max(0.0);
+                    up_lp[i] += -a * ((x[j] - 1e-6).ceil().min(hi[j]) - y[j]).max(0.0);
                 }
             }
         }
@@ -117,6 +127,7 @@ impl<'a> Rounding<'a> {
             y,
             act,
             up,
+            up_lp,
             feed,
             fit,
         }
@@ -142,8 +153,19 @@ impl<'a> Rounding<'a> {
     }
 
     /// Whether column `j` can change by `d` units without any row it
-    /// touches leaving its bounds (or, already out, getting worse).
+    /// touches leaving its bounds (or, already out, getting worse), a
+    /// purchasable pool's capacity counting what it may still buy.
     fn room(&self, j: usize, d: f64) -> bool {
+        self.room_within(j, d, &self.up)
+    }
+
+    /// [`Self::room`] with only the purchases the LP made.
+    fn room_lp(&self, j: usize, d: f64) -> bool {
+        self.room_within(j, d, &self.up_lp)
+    }
+
+    /// [`Self::room`] against the row upper bounds `up`.
+    fn room_within(&self, j: usize, d: f64, up: &[f64]) -> bool {
         let m = &self.c.model;
         let v = self.y[j] + d;
         if v > m.col_upper()[j] + 1e-9 || v < m.col_lower()[j] - 1e-9 {
@@ -158,7 +180,7 @@ impl<'a> Rounding<'a> {
             }
             let step = a * d;
             let new = self.act[i] + step;
-            let (l, u) = (lo[i], self.up[i]);
+            let (l, u) = (lo[i], up[i]);
             let tol = 1e-9 * (1.0 + l.abs().min(u.abs()).min(1e12));
             !((step > 0.0 && new > u + tol) || (step < 0.0 && new < l - tol))
         })
@@ -189,9 +211,16 @@ impl<'a> Rounding<'a> {
     }
 
     /// Step 2: one pool per single-pool phase.
+    ///
+    /// Every single-pool phase's runs are cleared first, so that the room
+    /// the LP spread them over is free, and the phases are placed largest
+    /// first (first-fit decreasing): on the pool the LP gave the most work
+    /// that has room within the LP's purchases, else the cheapest such
+    /// pool, else the cheapest pool with room counting what it may buy.
     fn single_pool(&mut self, x: &[f64]) {
         let c = self.c;
         let m = &c.model;
+        let mut phases: Vec<(usize, Vec<usize>)> = Vec::new();
         for row in &c.rows {
             let RowKind::SinglePool { phase } = row.kind else {
                 continue;
@@ -209,45 +238,62 @@ impl<'a> Rounding<'a> {
                     self.shift(t, -v);
                 }
             }
-            let Some(work) = work_row(c, phase) else {
-                continue;
-            };
-            let short = m.row_lower()[work] - self.act[work];
-            // Units each gang's column needs to do the whole work alone.
-            let need = |g: usize| -> Option<f64> {
-                let gang = &c.gangs[g];
-                let t = gang.train.0 as usize;
-                let a = coef(c, t, work)?;
-                let units = (short / a - 1e-9).ceil().max(0.0);
-                let fit = (gang.min_devices as f64 / gang.unit - 1e-9).ceil();
-                Some(units.max(fit).max(1.0))
-            };
-            let mut order: Vec<(usize, f64)> =
-                gangs.iter().filter_map(|&g| Some((g, need(g)?))).collect();
-            // the LP's favourite first, then the cheapest
-            order.sort_by(|&(a, na), &(b, nb)| {
-                let (ta, tb) = (c.gangs[a].train.0 as usize, c.gangs[b].train.0 as usize);
-                x[tb]
-                    .total_cmp(&x[ta])
-                    .then((self.unit_cost(ta) * na).total_cmp(&(self.unit_cost(tb) * nb)))
+            if let Some(work) = work_row(c, phase) {
+                phases.push((work, gangs));
+            }
+        }
+        // Units each gang's column needs to do the whole work alone.
+        let need = |r: &Self, work: usize, g: usize| -> Option<f64> {
+            let gang = &c.gangs[g];
+            let a = coef(c, gang.train.0 as usize, work)?;
+            let short = m.row_lower()[work] - r.act[work];
+            let units = (short / a - 1e-9).ceil().max(0.0);
+            let fit = (gang.min_devices as f64 / gang.unit - 1e-9).ceil();
+            Some(units.max(fit).max(1.0))
+        };
+        // largest first: the fewest devices any pool needs for the phase
+        let size = |r: &Self, (work, gangs): &(usize, Vec<usize>)| -> f64 {
+            gangs
+                .iter()
+                .filter_map(|&g| Some(need(r, *work, g)? * c.gangs[g].unit))
+                .fold(f64::INFINITY, f64::min)
+        };
+        let mut sized: Vec<(f64, usize)> = phases
+            .iter()
+            .enumerate()
+            .map(|(k, ph)| (size(self, ph), k))
+            .collect();
+        sized.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        for (_, k) in sized {
+            let (work, gangs) = &phases[k];
+            let mut order: Vec<(usize, f64)> = gangs
+                .iter()
+                .filter_map(|&g| Some((g, need(self, *work, g)?)))
+                .collect();
+            let train = |g: usize| c.gangs[g].train.0 as usize;
+            let cost = |r: &Self, (g, u): (usize, f64)| r.unit_cost(train(g)) * u;
+            // the LP's favourites first, then the cheapest
+            order.sort_by(|&a, &b| {
+                x[train(b.0)]
+                    .total_cmp(&x[train(a.0)])
+                    .then(cost(self, a).total_cmp(&cost(self, b)))
             });
-            let lp_pick = order.first().copied().filter(|&(g, u)| {
-                let t = c.gangs[g].train.0 as usize;
-                x[t] > 1e-6 && self.room(t, u)
-            });
-            let pick = lp_pick.or_else(|| {
+            let cheapest = |r: &Self, ok: &dyn Fn(&Self, usize, f64) -> bool| {
                 order
                     .iter()
                     .copied()
-                    .filter(|&(g, u)| self.room(c.gangs[g].train.0 as usize, u))
-                    .min_by(|&(a, na), &(b, nb)| {
-                        let ca = self.unit_cost(c.gangs[a].train.0 as usize) * na;
-                        let cb = self.unit_cost(c.gangs[b].train.0 as usize) * nb;
-                        ca.total_cmp(&cb)
-                    })
-            });
-            if let Some((g, u)) = pick.or_else(|| order.first().copied()) {
-                self.shift(c.gangs[g].train.0 as usize, u);
+                    .filter(|&(g, u)| ok(r, train(g), u))
+                    .min_by(|&a, &b| cost(r, a).total_cmp(&cost(r, b)))
+            };
+            let pick = order
+                .iter()
+                .copied()
+                .find(|&(g, u)| x[train(g)] > 1e-6 && self.room_lp(train(g), u))
+                .or_else(|| cheapest(self, &|r, t, u| r.room_lp(t, u)))
+                .or_else(|| cheapest(self, &|r, t, u| r.room(t, u)))
+                .or_else(|| order.first().copied());
+            if let Some((g, u)) = pick {
+                self.shift(train(g), u);
             }
         }
     }

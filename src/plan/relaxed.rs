@@ -1,0 +1,731 @@
+//! Whole-device plans of large fleets: the relaxation first, then a
+//! sub-MIP around it.
+//!
+//! Branch-and-bound starts from the LP relaxation of the whole model. At
+//! 2,000 pools × 500 phases that model has 192,300 rows, 180,876 of them
+//! `gang` and `memfit` rows that tie each of the 102,168 training columns
+//! to its `use` binary; the engine's general simplex does not finish that
+//! LP in the default budget, so the plan was the greedy start (three times
+//! the fractional optimum's cost, with no bound).
+//!
+//! The `use` binaries cost nothing and appear only in the whole-device
+//! rows, so the relaxation projects onto the other columns exactly. For a
+//! training column `t` with binary `u`, big-M `M` and memory-fit minimum
+//! `m` devices of `g` per unit, `gang` (`t ≤ M·u`) and `memfit`
+//! (`g·t ≥ m·u`) admit a `u ∈ [0, 1]` if and only if `t ≤ M` (because
+//! `M ≥ m/g`, `whole::big_m`), and the least such `u` is `t / M`. Every
+//! other row that holds `u` bounds a sum of binaries from above
+//! (`single_pool`, `one_site`, `one_vendor`), so it holds for some `u`
+//! exactly when it holds for the least:
+//!
+//! ```text
+//! projected relaxation:  the model's other rows, device counts continuous,
+//!                        train[p,k] ≤ M_pk, and for each such row
+//!                        Σ_k a_k · train[p,k] / M_pk ≤ b
+//! ```
+//!
+//! That LP has the fractional model's shape (a few rows per pool and
+//! phase, many columns), which the engine's sifting path solves quickly,
+//! and its optimum is the whole model's root bound (before cuts).
+//!
+//! The plan comes from a sub-MIP (RENS, Berthold 2014): the whole model
+//! restricted to the columns the relaxation uses, every purchase column and
+//! the `use` binaries of the training columns kept; rows without a kept
+//! column are dropped when zero fits them. The relaxation's point is a
+//! point of the sub-MIP's relaxation, and the projected single-pool row
+//! guarantees that one of the pools a single-pool phase is spread over
+//! can do its whole work alone. The sub-MIP is solved by the engine
+//! (branch-and-bound with the planner's rounding) within what is left of
+//! the budget; its plan is a plan of the whole model (the dropped columns
+//! at zero), and the gap is reported against the projected relaxation's
+//! bound, which holds for the whole model.
+//!
+//! Used only for models of at least [`RELAXED_FIRST_ROWS`] rows with
+//! whole-device rows; smaller ones go to branch-and-bound directly. When
+//! the relaxation does not end optimal within its share of the budget, or
+//! the sub-MIP finds no plan, the model goes to branch-and-bound as before
+//! (with the relaxation's rounding as its start when there is one).
+
+use super::compile::{ColKind, Compiled, Gang, RowKind};
+use super::start;
+use crate::error::Result;
+use crate::model::{ColId, Model, ModelBuilder, RowId, Sense, VarType};
+use crate::solver::{self, MipInfo, Solution, SolveOptions, Status};
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+/// Models with at least this many rows (and whole-device rows) are planned
+/// relaxation first.
+pub(crate) const RELAXED_FIRST_ROWS: usize = 50_000;
+
+/// Share of the remaining budget the projected relaxation may take.
+const RELAXATION_SHARE: f64 = 0.6;
+
+/// Columns of least reduced cost kept per covering row beside the
+/// relaxation's support.
+const PER_ROW: usize = 8;
+
+/// A value above this counts as used (the relaxation's support).
+const SUPPORT_TOL: f64 = 1e-9;
+
+/// Whether `c` is planned relaxation first.
+pub(crate) fn applies(c: &Compiled) -> bool {
+    c.model.is_mip()
+        && c.model.sense() == Sense::Minimize
+        && c.model.num_rows() >= RELAXED_FIRST_ROWS
+        && !c.gangs.is_empty()
+}
+
+fn is_whole_row(k: RowKind) -> bool {
+    matches!(
+        k,
+        RowKind::Gang { .. }
+            | RowKind::MemoryFit { .. }
+            | RowKind::SinglePool { .. }
+            | RowKind::OneSite { .. }
+            | RowKind::OneVendor { .. }
+    )
+}
+
+/// The projected relaxation of `c.model` (module docs) and, per column of
+/// it, the column of `c.model` it stands for.
+pub(crate) struct Projection {
+    pub(crate) model: Model,
+    pub(crate) cols: Vec<usize>,
+}
+
+/// Per `use` column of `c`: its training column and big-M.
+fn use_links(c: &Compiled) -> BTreeMap<usize, (usize, f64)> {
+    let m = &c.model;
+    c.gangs
+        .iter()
+        .filter_map(|g: &Gang| {
+            let u = g.use_col.0 as usize;
+            let (idx, val) = m.matrix().col(u);
+            let big = idx
+                .iter()
+                .zip(val)
+                .find(|(i, _)| **i == g.row.0)
+                .map(|(_, v)| -*v)?;
+            (big > 0.0 && big.is_finite()).then_some((u, (g.train.0 as usize, big)))
+        })
+        .collect()
+}
+
+/// Builds the projected relaxation of `c`.
+///
+/// # Errors
+/// When the model builder refuses the model (it cannot: the rows and
+/// coefficients are `c.model`'s, scaled by `1/M`).
+pub(crate) fn project(c: &Compiled) -> Result<Projection> {
+    let m = &c.model;
+    let links = use_links(c);
+    let mut b = ModelBuilder::new(m.name().to_owned());
+    b.set_sense(m.sense());
+    b.set_objective_constant(m.objective_constant());
+    let mut new_col = vec![u32::MAX; m.num_cols()];
+    let mut cols = Vec::with_capacity(m.num_cols());
+    let mut cap = vec![f64::INFINITY; m.num_cols()];
+    for &(t, big) in links.values() {
+        cap[t] = cap[t].min(big);
+    }
+    for j in 0..m.num_cols() {
+        if matches!(c.cols[j].kind, ColKind::Use { .. }) {
+            continue;
+        }
+        let up = m.col_upper()[j].min(cap[j]);
+        let id = b.add_col(
+            m.col_names()[j].to_owned(),
+            m.costs()[j],
+            finite(m.col_lower()[j]),
+            finite(up),
+            VarType::Continuous,
+        );
+        new_col[j] = id.0;
+        cols.push(j);
+    }
+    let mut new_row = vec![u32::MAX; m.num_rows()];
+    for (i, row) in c.rows.iter().enumerate() {
+        let kind = row.kind;
+        let keep = !is_whole_row(kind)
+            || matches!(
+                kind,
+                RowKind::SinglePool { .. } | RowKind::OneSite { .. } | RowKind::OneVendor { .. }
+            );
+        if keep {
+            let r = b.add_row(
+                m.row_names()[i].to_owned(),
+                finite(m.row_lower()[i]),
+                finite(m.row_upper()[i]),
+            );
+            new_row[i] = r.0;
+        }
+    }
+    for j in 0..m.num_cols() {
+        let (idx, val) = m.matrix().col(j);
+        let (target, scale) = if new_col[j] != u32::MAX {
+            (new_col[j], 1.0)
+        } else if let Some(&(t, big)) = links.get(&j) {
+            (new_col[t], 1.0 / big)
+        } else {
+            // a `use` column without a gang row: nothing ties it (cannot
+            // happen: the compiler adds both together)
+            continue;
+        };
+        for (&i, &v) in idx.iter().zip(val) {
+            let r = new_row[i as usize];
+            if r != u32::MAX {
+                b.set_coef(RowId(r), ColId(target), v * scale);
+            }
+        }
+    }
+    Ok(Projection {
+        model: b.build()?,
+        cols,
+    })
+}
+
+fn finite(v: f64) -> Option<f64> {
+    v.is_finite().then_some(v)
+}
+
+/// `c` restricted to the columns `keep` (ascending), with the rows that
+/// hold a kept column or that zero does not fit, and the kept columns'
+/// indices in `c`.
+pub(crate) fn restrict(c: &Compiled, keep: &[usize]) -> Result<Compiled> {
+    let m = &c.model;
+    let mut new_col = vec![u32::MAX; m.num_cols()];
+    for (s, &j) in keep.iter().enumerate() {
+        new_col[j] = u32::try_from(s).unwrap_or(u32::MAX);
+    }
+    let mut used = vec![false; m.num_rows()];
+    for &j in keep {
+        for &i in m.matrix().col(j).0 {
+            used[i as usize] = true;
+        }
+    }
+    let mut new_row = vec![u32::MAX; m.num_rows()];
+    let mut b = ModelBuilder::new(m.name().to_owned());
+    b.set_sense(m.sense());
+    b.set_objective_constant(m.objective_constant());
+    b.set_objective_name(m.objective_name().to_owned());
+    let mut rows = Vec::new();
+    for i in 0..m.num_rows() {
+        let (lo, up) = (m.row_lower()[i], m.row_upper()[i]);
+        if used[i] || lo > 0.0 || up < 0.0 {
+            new_row[i] = b
+                .add_row(m.row_names()[i].to_owned(), finite(lo), finite(up))
+                .0;
+            rows.push(c.rows[i].clone());
+        }
+    }
+    let mut cols = Vec::with_capacity(keep.len());
+    for &j in keep {
+        let id = b.add_col(
+            m.col_names()[j].to_owned(),
+            m.costs()[j],
+            finite(m.col_lower()[j]),
+            finite(m.col_upper()[j]),
+            m.var_types()[j],
+        );
+        cols.push(c.cols[j]);
+        let (idx, val) = m.matrix().col(j);
+        for (&i, &v) in idx.iter().zip(val) {
+            b.set_coef(RowId(new_row[i as usize]), id, v);
+        }
+    }
+    let gangs = c
+        .gangs
+        .iter()
+        .filter(|g| {
+            new_col[g.use_col.0 as usize] != u32::MAX && new_col[g.train.0 as usize] != u32::MAX
+        })
+        .map(|g| Gang {
+            row: RowId(new_row[g.row.0 as usize]),
+            train: ColId(new_col[g.train.0 as usize]),
+            use_col: ColId(new_col[g.use_col.0 as usize]),
+            ..*g
+        })
+        .collect();
+    let kv_flows = c
+        .kv_flows
+        .iter()
+        .filter(|(j, _)| new_col[**j] != u32::MAX)
+        .map(|(j, f)| (new_col[*j] as usize, *f))
+        .collect();
+    let late = c
+        .late
+        .iter()
+        .filter(|j| new_col[**j] != u32::MAX)
+        .map(|j| new_col[*j] as usize)
+        .collect();
+    Ok(Compiled {
+        model: b.build()?,
+        rows,
+        cols,
+        intervals: c.intervals.clone(),
+        pool_costs: c.pool_costs.clone(),
+        unfit: c.unfit.clone(),
+        ends: c.ends.clone(),
+        gangs,
+        kv_flows,
+        late,
+    })
+}
+
+/// Marks in `keep` (columns of `c`), for every covering row (`work`,
+/// `serve`), the [`PER_ROW`] columns of least reduced cost `d` (columns of
+/// the projection) in it, and for a `work` row with `use` binaries the
+/// [`PER_ROW`] of least reduced cost among the columns that could do the
+/// whole work alone (a single-pool phase must find one among them): where
+/// the support alone cannot be rounded (a row's units at a pool's
+/// capacity, a single-pool phase spread over pools none of which has room
+/// for all of it), these are the next best.
+fn cheapest_per_row(
+    c: &Compiled,
+    proj: &Projection,
+    d: &[f64],
+    links: &BTreeMap<usize, (usize, f64)>,
+    keep: &mut [bool],
+) {
+    if d.len() != proj.cols.len() {
+        return;
+    }
+    let m = &c.model;
+    let covering: Vec<bool> = c
+        .rows
+        .iter()
+        .map(|r| matches!(r.kind, RowKind::Work { .. } | RowKind::Serve { .. }))
+        .collect();
+    let big: BTreeMap<usize, f64> = links.values().map(|&(t, b)| (t, b)).collect();
+    // per row: the cheapest columns, and the cheapest that can do it alone
+    let mut best: BTreeMap<(usize, bool), Vec<(f64, usize)>> = BTreeMap::new();
+    let mut offer = |key: (usize, bool), e: (f64, usize)| {
+        let list = best.entry(key).or_default();
+        if list.len() < PER_ROW {
+            list.push(e);
+        } else if let Some(w) = list
+            .iter_mut()
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+            .filter(|w| e.0 < w.0)
+        {
+            *w = e;
+        }
+    };
+    for (s, &j) in proj.cols.iter().enumerate() {
+        let (idx, val) = m.matrix().col(j);
+        for (&i, &a) in idx.iter().zip(val) {
+            let i = i as usize;
+            if !covering[i] {
+                continue;
+            }
+            offer((i, false), (d[s], j));
+            if let Some(&bm) = big.get(&j) {
+                let units = bm.min(m.col_upper()[j]);
+                if a * units >= m.row_lower()[i] {
+                    offer((i, true), (d[s], j));
+                }
+            }
+        }
+    }
+    for list in best.values() {
+        for &(_, j) in list {
+            keep[j] = true;
+        }
+    }
+}
+
+/// Plans `c` relaxation first (module docs): [`Attempt::Planned`] with a
+/// plan of the whole model and the relaxation's bound, or
+/// [`Attempt::Failed`] when the relaxation does not end optimal in its
+/// share of the budget or the sub-MIP finds no plan (with the relaxation's
+/// point in `c`'s columns, `use` at its least, when it was solved).
+///
+/// # Errors
+/// When a solve fails (numerical trouble the engine cannot stand behind).
+pub(crate) fn solve(c: &Compiled, sopts: &SolveOptions) -> Result<Attempt> {
+    let t0 = Instant::now();
+    let trace = std::env::var_os("FLEETPLAN_MIP_TRACE").is_some();
+    let proj = project(c)?;
+    let mut lp_opts = sopts.clone();
+    if let Some(d) = sopts.deadline {
+        let left = d.saturating_duration_since(t0);
+        lp_opts.deadline = Some(t0 + left.mul_f64(RELAXATION_SHARE));
+    }
+    let rel = solver::solve(&proj.model, &lp_opts)?;
+    if trace {
+        eprintln!(
+            "relaxed: projected relaxation {} x {}: {} objective {:?}, {} iterations, {:.2} s",
+            proj.model.num_rows(),
+            proj.model.num_cols(),
+            rel.status,
+            rel.objective,
+            rel.iterations,
+            t0.elapsed().as_secs_f64()
+        );
+    }
+    let (Status::Optimal, Some(z)) = (rel.status, rel.objective) else {
+        return Ok(Attempt::Failed {
+            point: None,
+            bound: None,
+            iterations: rel.iterations,
+        });
+    };
+    let links = use_links(c);
+    let mut x = vec![0.0; c.model.num_cols()];
+    for (s, &j) in proj.cols.iter().enumerate() {
+        x[j] = rel.x[s];
+    }
+    for (&u, &(t, big)) in &links {
+        x[u] = (x[t] / big).min(1.0);
+    }
+    // the neighbourhood: the relaxation's support, every purchase, and the
+    // use binaries of the kept training columns
+    let mut keep_col = vec![false; c.model.num_cols()];
+    for (j, col) in c.cols.iter().enumerate() {
+        keep_col[j] = x[j] > SUPPORT_TOL || matches!(col.kind, ColKind::Buy { .. });
+    }
+    cheapest_per_row(c, &proj, &rel.reduced_cost, &links, &mut keep_col);
+    drop(proj);
+    // the rounding of the relaxation's point on the whole model: a plan
+    // (when the rounding succeeds) the neighbourhood holds
+    let rounded = start::rounded_start(c, &x);
+    if let Some(y) = &rounded {
+        for (j, &v) in y.iter().enumerate() {
+            keep_col[j] |= v > SUPPORT_TOL;
+        }
+    }
+    for (&u, &(t, _)) in &links {
+        keep_col[u] = keep_col[t];
+    }
+    let keep: Vec<usize> = (0..c.model.num_cols()).filter(|&j| keep_col[j]).collect();
+    let sub = restrict(c, &keep)?;
+    let xs: Vec<f64> = keep.iter().map(|&j| x[j]).collect();
+    let start = match &rounded {
+        Some(y) => Some(keep.iter().map(|&j| y[j]).collect::<Vec<f64>>()),
+        None => start::rounded_start(&sub, &xs),
+    };
+    if trace {
+        eprintln!(
+            "relaxed: sub-MIP {} x {} ({:.2} s)",
+            sub.model.num_rows(),
+            sub.model.num_cols(),
+            t0.elapsed().as_secs_f64()
+        );
+    }
+    let s = super::solve_compiled_bb(&sub, sopts, start.as_deref())?;
+    let iterations = rel.iterations + s.iterations;
+    let (Some(obj), false) = (s.objective, s.x.len() < keep.len()) else {
+        return Ok(Attempt::Failed {
+            point: Some(x),
+            bound: Some(z),
+            iterations,
+        });
+    };
+    let mut full = vec![0.0; c.model.num_cols()];
+    for (sj, &j) in keep.iter().enumerate() {
+        full[j] = s.x[sj];
+    }
+    let scale = obj.abs().max(1.0);
+    let gap = ((obj - z) / scale).max(0.0);
+    let status = if gap <= sopts.relative_gap || (obj - z).abs() <= sopts.absolute_gap {
+        Status::Optimal
+    } else {
+        Status::Feasible
+    };
+    if trace {
+        eprintln!(
+            "relaxed: sub-MIP {} objective {obj} bound {z} gap {gap:.3e} ({:.2} s)",
+            s.status,
+            t0.elapsed().as_secs_f64()
+        );
+    }
+    Ok(Attempt::Planned(Box::new(Solution {
+        status,
+        objective: Some(c.model.objective_value(&full)),
+        row_activity: c.model.row_activity(&full),
+        x: full,
+        row_dual: Vec::new(),
+        reduced_cost: Vec::new(),
+        basis: None,
+        certificate: None,
+        iterations,
+        solve_time: t0.elapsed(),
+        mip: Some(MipInfo {
+            bound: z,
+            gap: Some(gap),
+            nodes: s.mip.map_or(0, |i| i.nodes),
+        }),
+    })))
+}
+
+/// What a relaxation-first solve came to.
+pub(crate) enum Attempt {
+    /// A plan of the whole model, with the projected relaxation's bound.
+    Planned(Box<Solution>),
+    /// No plan: the relaxation's point in the model's columns and its
+    /// objective (a bound on the model's) when it was solved, and the
+    /// iterations spent.
+    Failed {
+        point: Option<Vec<f64>>,
+        bound: Option<f64>,
+        iterations: u64,
+    },
+}
+
+/// Raises a solve's bound to `z` (a bound that holds for the model) and
+/// recomputes its gap.
+pub(crate) fn raise_bound(info: &mut MipInfo, objective: Option<f64>, z: f64) {
+    if z > info.bound {
+        info.bound = z;
+        info.gap = objective.map(|o| ((o - z) / o.abs().max(1.0)).max(0.0));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::perf::PerfModel;
+    use crate::plan::compile::{CompileOptions, compile};
+    use crate::scenario::{Scenario, ValidatedScenario};
+
+    /// Hand-solved (as in `tests/plan.rs`): work for 100 devices over 10
+    /// days (240 h, a hair more through goodput), on one pool, of a cheap
+    /// pool of 60 ($12 a device for the window) and a dear one of 1,000
+    /// ($24). The whole-device optimum runs 101 on the dear pool: $2,424.
+    /// The relaxation without the single-pool row would run 60 cheap and
+    /// 40 dear ($1,680); with it projected (`c/60 + d/1000 ≤ 1`) the
+    /// cheap pool runs at most about 57.4, so the projection's row binds.
+    const HAND: &str = r#"
+name = "hand"
+start = "2025-08-15"
+horizon_days = 10
+jurisdiction = "CN"
+objective = "min_cost"
+
+[[accelerators]]
+name = "Acme X"
+vendor = "Acme"
+origin = "US"
+peak_bf16 = { value = 1e15, confidence = "primary" }
+hbm_capacity = { value = 1e12, confidence = "primary" }
+tdp = { value = 1000, confidence = "primary" }
+node_size = { value = 1, confidence = "primary" }
+
+[[pools]]
+name = "cheap"
+accelerator = "Acme X"
+count = 60
+ownership = { kind = "owned", sunk = true }
+mfu = { pretraining = 0.5 }
+mtbf_hours = 1e12
+energy_usd_per_kwh = 0.05
+
+[[pools]]
+name = "dear"
+accelerator = "Acme X"
+count = 1000
+ownership = { kind = "owned", sunk = true }
+mfu = { pretraining = 0.5 }
+mtbf_hours = 1e12
+
+[[phases]]
+name = "train"
+kind = "pretraining"
+model = { total_params = 1e9 }
+precision = "bf16"
+flops = 4.32e22
+deadline_days = 10
+single_pool = true
+
+[economics]
+capex = "cash"
+
+[budget]
+energy = { usd_per_kwh = 0.1, pue = 1.0 }
+"#;
+
+    /// The flagship scenario (a single-pool phase, so `use` binaries, gang
+    /// and memory rows) as a snapshot and cut into three 60-day periods.
+    fn scenarios() -> Vec<(&'static str, ValidatedScenario)> {
+        let path = format!(
+            "{}/examples/scenarios/hybrid_fleet.toml",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let text = std::fs::read_to_string(path).expect("example scenario");
+        let periods = text.replacen(
+            "\nhorizon_days = 180",
+            "\nperiod_days = 60\nhorizon_days = 180",
+            1,
+        );
+        assert_ne!(text, periods);
+        [
+            ("snapshot", text),
+            ("periods", periods),
+            ("hand", HAND.to_owned()),
+        ]
+        .into_iter()
+        .map(|(name, text)| {
+            let vs = Scenario::from_toml_str(&text)
+                .expect("parses")
+                .validate()
+                .expect("valid");
+            (name, vs)
+        })
+        .collect()
+    }
+
+    fn whole(vs: &ValidatedScenario) -> Compiled {
+        let perf = PerfModel::new(vs);
+        let c = compile(vs, &perf, &CompileOptions::default()).expect("compiles");
+        assert!(
+            c.model.is_mip() && !c.gangs.is_empty(),
+            "has whole-device rows"
+        );
+        c
+    }
+
+    fn exact() -> SolveOptions {
+        SolveOptions::default()
+            .with_relative_gap(0.0)
+            .with_absolute_gap(1e-6)
+            .with_time_limit(Some(std::time::Duration::from_secs(120)))
+    }
+
+    /// Largest violation of `x` against `m`'s column bounds, row bounds and
+    /// integrality, recomputed from the matrix.
+    fn violation(m: &Model, x: &[f64]) -> f64 {
+        let act = m.row_activity(x);
+        let mut v = 0.0f64;
+        for (j, &xj) in x.iter().enumerate() {
+            v = v.max(m.col_lower()[j] - xj).max(xj - m.col_upper()[j]);
+            if m.var_types()[j] == VarType::Integer {
+                v = v.max((xj - xj.round()).abs());
+            }
+        }
+        for (i, &a) in act.iter().enumerate() {
+            let (lo, up) = (m.row_lower()[i], m.row_upper()[i]);
+            let scale = 1.0 + lo.abs().min(up.abs()).min(1e9);
+            v = v.max((lo - a) / scale).max((a - up) / scale);
+        }
+        v
+    }
+
+    fn close(a: f64, b: f64, rel: f64) -> bool {
+        (a - b).abs() <= rel * a.abs().max(b.abs()).max(1.0)
+    }
+
+    /// The projection is exact: its LP optimum is the whole model's LP
+    /// relaxation's (the module docs' argument), on models whose
+    /// relaxation the engine solves directly.
+    #[test]
+    fn the_projected_relaxation_has_the_relaxations_optimum() {
+        for (name, vs) in scenarios() {
+            let c = whole(&vs);
+            let full =
+                solver::solve(&c.model.relaxation(), &SolveOptions::default()).expect("solves");
+            let proj = project(&c).expect("projects");
+            assert!(
+                proj.model.num_rows() < c.model.num_rows(),
+                "{name}: rows dropped"
+            );
+            assert!(!proj.model.is_mip());
+            let p = solver::solve(&proj.model, &SolveOptions::default()).expect("solves");
+            assert_eq!(full.status, Status::Optimal, "{name}");
+            assert_eq!(p.status, Status::Optimal, "{name}");
+            let (zf, zp) = (
+                full.objective.expect("objective"),
+                p.objective.expect("objective"),
+            );
+            assert!(
+                close(zf, zp, 1e-7),
+                "{name}: relaxation {zf}, projected {zp}"
+            );
+        }
+    }
+
+    /// Restricting to every column keeps the model (rows that hold no
+    /// column and fit zero aside), and a restriction's solution maps back
+    /// to a point of the whole model with the same objective.
+    #[test]
+    fn restricting_to_every_column_keeps_the_model() {
+        for (name, vs) in scenarios() {
+            let c = whole(&vs);
+            let all: Vec<usize> = (0..c.model.num_cols()).collect();
+            let r = restrict(&c, &all).expect("restricts");
+            assert_eq!(r.model.num_cols(), c.model.num_cols(), "{name}");
+            assert_eq!(r.gangs.len(), c.gangs.len(), "{name}");
+            assert_eq!(r.rows.len(), r.model.num_rows(), "{name}");
+            let mut held = vec![false; c.model.num_rows()];
+            for j in 0..c.model.num_cols() {
+                for &i in c.model.matrix().col(j).0 {
+                    held[i as usize] = true;
+                }
+            }
+            let empty = held.iter().filter(|h| !**h).count();
+            assert_eq!(r.model.num_rows() + empty, c.model.num_rows(), "{name}");
+            let a = super::super::solve_compiled_bb(&c, &exact(), None).expect("solves");
+            let b = super::super::solve_compiled_bb(&r, &exact(), None).expect("solves");
+            assert_eq!(a.status, Status::Optimal, "{name}");
+            assert_eq!(b.status, Status::Optimal, "{name}");
+            let (za, zb) = (a.objective.expect("a"), b.objective.expect("b"));
+            assert!(close(za, zb, 1e-6), "{name}: {za} vs {zb}");
+            assert!(violation(&c.model, &b.x) <= 1e-6, "{name}");
+            assert!(close(c.model.objective_value(&b.x), zb, 1e-9), "{name}");
+        }
+    }
+
+    /// Planned relaxation first (as models of 50,000 rows are), a small
+    /// model's plan is a whole-device point of the whole model, costs no
+    /// less than the proven optimum (branch-and-bound on the whole model,
+    /// gap 0), its bound is no more than that optimum, and the planner's
+    /// independent verifier accepts the plan.
+    #[test]
+    fn a_relaxation_first_plan_is_feasible_verified_and_bounded_by_the_optimum() {
+        for (name, vs) in scenarios() {
+            let c = whole(&vs);
+            let opt = super::super::solve_compiled_bb(&c, &exact(), None).expect("solves");
+            assert_eq!(opt.status, Status::Optimal, "{name}");
+            let z = opt.objective.expect("optimum");
+            let Attempt::Planned(s) = solve(&c, &exact()).expect("solves") else {
+                panic!("{name}: no plan relaxation first");
+            };
+            let obj = s.objective.expect("objective");
+            let info = s.mip.expect("mip info");
+            assert!(violation(&c.model, &s.x) <= 1e-6, "{name}");
+            assert!(close(c.model.objective_value(&s.x), obj, 1e-9), "{name}");
+            assert!(
+                obj >= z - 1e-6 * z.abs().max(1.0),
+                "{name}: {obj} below the optimum {z}"
+            );
+            assert!(
+                info.bound <= z + 1e-6 * z.abs().max(1.0),
+                "{name}: bound {} above {z}",
+                info.bound
+            );
+            assert!(info.gap.expect("gap") >= 0.0);
+            if name == "hand" {
+                assert!(close(obj, 2_424.0, 1e-6), "hand: {obj}");
+                assert!(info.bound > 1_700.0, "hand: bound {}", info.bound);
+            }
+            let perf = PerfModel::new(&vs);
+            let p = super::super::finish_plan(&vs, &perf, &c, &s, &exact()).expect("plan");
+            assert!(p.verified, "{name}: {}", p.verification);
+        }
+    }
+
+    /// `raise_bound` only raises, and recomputes the gap.
+    #[test]
+    fn raising_a_bound_recomputes_the_gap() {
+        let mut info = MipInfo {
+            bound: 90.0,
+            gap: Some(0.1),
+            nodes: 3,
+        };
+        raise_bound(&mut info, Some(100.0), 80.0);
+        assert!((info.bound - 90.0).abs() < 1e-12);
+        raise_bound(&mut info, Some(100.0), 95.0);
+        assert!((info.bound - 95.0).abs() < 1e-12);
+        assert!((info.gap.expect("gap") - 0.05).abs() < 1e-12);
+    }
+}
