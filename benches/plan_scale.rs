@@ -6,7 +6,7 @@
 //! scale".
 //!
 //! ```sh
-//! cargo bench --bench plan_scale -- write [DIR [KxP...]]
+//! cargo bench --bench plan_scale -- write [DIR [KxP[@SEED]...]]
 //! # whole-device solves with and without the symmetry-breaking rows
 //! cargo bench --bench plan_scale -- symmetry LIMIT_S FILE.toml...
 //! ```
@@ -82,21 +82,28 @@ fn main() {
         .map_or_else(|| PathBuf::from("target/compare"), PathBuf::from);
     std::fs::create_dir_all(&dir).expect("creates the folder");
     // Other sizes as `KxP` after the folder.
-    let extra: Vec<(usize, usize)> = args[2.min(args.len())..]
+    // `KxP` (seed 1) or `KxP@S` (seed S, written as fleet_KxP_sS.toml)
+    let extra: Vec<(usize, usize, u64)> = args[2.min(args.len())..]
         .iter()
         .filter_map(|a| {
-            let (k, p) = a.split_once('x')?;
-            Some((k.parse().ok()?, p.parse().ok()?))
+            let (size, seed) = a.split_once('@').unwrap_or((a, "1"));
+            let (k, p) = size.split_once('x')?;
+            Some((k.parse().ok()?, p.parse().ok()?, seed.parse().ok()?))
         })
         .collect();
     let sizes = if extra.is_empty() {
-        SIZES.to_vec()
+        SIZES.iter().map(|&(k, p)| (k, p, 1)).collect()
     } else {
         extra
     };
-    for (k, p) in sizes {
-        let path = dir.join(format!("fleet_{k}x{p}.toml"));
-        std::fs::write(&path, plangen::fleet_toml(k, p, 1)).expect("writes");
+    for (k, p, seed) in sizes {
+        let name = if seed == 1 {
+            format!("fleet_{k}x{p}.toml")
+        } else {
+            format!("fleet_{k}x{p}_s{seed}.toml")
+        };
+        let path = dir.join(name);
+        std::fs::write(&path, plangen::fleet_toml(k, p, seed)).expect("writes");
         println!("{}", path.display());
     }
 }

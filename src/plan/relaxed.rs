@@ -63,7 +63,7 @@ const RELAXATION_SHARE: f64 = 0.6;
 
 /// Columns of least reduced cost kept per covering row beside the
 /// relaxation's support.
-const PER_ROW: usize = 8;
+const PER_ROW: usize = 16;
 
 /// A value above this counts as used (the relaxation's support).
 const SUPPORT_TOL: f64 = 1e-9;
