@@ -810,10 +810,7 @@ pub(crate) fn solve_compiled(
                 // Branch-and-bound as below, from the relaxation's rounding
                 // when there is one; the relaxation's bound holds.
                 let x = point.and_then(|p| start::rounded_start(c, &p));
-                let mut s = match x {
-                    Some(x) => solve_compiled_bb(c, sopts, Some(&x))?,
-                    None => solve_compiled_bb(c, sopts, None)?,
-                };
+                let mut s = solve_compiled_bb(c, sopts, x.as_deref())?;
                 s.iterations += iterations;
                 if let (Some(z), Some(info)) = (bound, s.mip.as_mut()) {
                     relaxed::raise_bound(info, s.objective, z);

@@ -117,9 +117,8 @@ fn use_links(c: &Compiled) -> BTreeMap<usize, (usize, f64)> {
 /// # Errors
 /// When the model builder refuses the model (it cannot: the rows and
 /// coefficients are `c.model`'s, scaled by `1/M`).
-pub(crate) fn project(c: &Compiled) -> Result<Projection> {
+pub(crate) fn project(c: &Compiled, links: &BTreeMap<usize, (usize, f64)>) -> Result<Projection> {
     let m = &c.model;
-    let links = use_links(c);
     let mut b = ModelBuilder::new(m.name().to_owned());
     b.set_sense(m.sense());
     b.set_objective_constant(m.objective_constant());
@@ -346,7 +345,8 @@ fn cheapest_per_row(
 pub(crate) fn solve(c: &Compiled, sopts: &SolveOptions) -> Result<Attempt> {
     let t0 = Instant::now();
     let trace = std::env::var_os("FLEETPLAN_MIP_TRACE").is_some();
-    let proj = project(c)?;
+    let links = use_links(c);
+    let proj = project(c, &links)?;
     let mut lp_opts = sopts.clone();
     if let Some(d) = sopts.deadline {
         let left = d.saturating_duration_since(t0);
@@ -371,7 +371,6 @@ pub(crate) fn solve(c: &Compiled, sopts: &SolveOptions) -> Result<Attempt> {
             iterations: rel.iterations,
         });
     };
-    let links = use_links(c);
     let mut x = vec![0.0; c.model.num_cols()];
     for (s, &j) in proj.cols.iter().enumerate() {
         x[j] = rel.x[s];
@@ -624,7 +623,7 @@ energy = { usd_per_kwh = 0.1, pue = 1.0 }
             let c = whole(&vs);
             let full =
                 solver::solve(&c.model.relaxation(), &SolveOptions::default()).expect("solves");
-            let proj = project(&c).expect("projects");
+            let proj = project(&c, &use_links(&c)).expect("projects");
             assert!(
                 proj.model.num_rows() < c.model.num_rows(),
                 "{name}: rows dropped"
