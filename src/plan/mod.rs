@@ -79,7 +79,7 @@
 //! domestic[κ,w]:   Σ_{p of kind κ} Σ_j (dom_j − s_κw)·g·|window_j ∩ w|·x_j ≥ 0   (device-hour share per window)
 //! gang[p,k]:       train[p,k] − M_pk·use[p,k] ≤ 0
 //! memfit[p,k]:     g·train[p,k] − m_pk·use[p,k] ≥ 0       (m_pk: devices the training state needs)
-//! single_pool[p]:  Σ_k use[p,k] ≤ 1
+//! single_pool[p]:  Σ_k use[p,k] ≤ 1      (and use[p,k] ≤ 0 where pool k at its most cannot do p's whole work)
 //! one_site[p,k,k']: use[p,k] + use[p,k'] ≤ 1   (k, k' at different sites, unless allow_cross_site)
 //! one_vendor[p,k,k']: use[p,k] + use[p,k'] ≤ 1 (k, k' of different vendors, unless allow_cross_vendor)
 //! max_devices, min_devices: the phase's device limits
@@ -143,6 +143,8 @@
 pub mod charts;
 pub mod compile;
 mod explain;
+#[cfg(test)]
+mod hand;
 mod justify;
 mod price_unit;
 mod relaxed;

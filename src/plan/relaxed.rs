@@ -125,8 +125,9 @@ pub(crate) fn project(c: &Compiled, links: &BTreeMap<usize, (usize, f64)>) -> Re
     let mut new_col = vec![u32::MAX; m.num_cols()];
     let mut cols = Vec::with_capacity(m.num_cols());
     let mut cap = vec![f64::INFINITY; m.num_cols()];
-    for &(t, big) in links.values() {
-        cap[t] = cap[t].min(big);
+    for (&u, &(t, big)) in links {
+        // `use ≤ u_max` with `use = train/M`: `train ≤ M·u_max`
+        cap[t] = cap[t].min(big * m.col_upper()[u]);
     }
     for j in 0..m.num_cols() {
         if matches!(c.cols[j].kind, ColKind::Use { .. }) {
@@ -492,57 +493,20 @@ mod tests {
     /// days (240 h, a hair more through goodput), on one pool, of a cheap
     /// pool of 60 ($12 a device for the window) and a dear one of 1,000
     /// ($24). The whole-device optimum runs 101 on the dear pool: $2,424.
-    /// The relaxation without the single-pool row would run 60 cheap and
-    /// 40 dear ($1,680); with it projected (`c/60 + d/1000 ≤ 1`) the
-    /// cheap pool runs at most about 57.4, so the projection's row binds.
-    const HAND: &str = r#"
-name = "hand"
-start = "2025-08-15"
-horizon_days = 10
-jurisdiction = "CN"
-objective = "min_cost"
-
-[[accelerators]]
-name = "Acme X"
-vendor = "Acme"
-origin = "US"
-peak_bf16 = { value = 1e15, confidence = "primary" }
-hbm_capacity = { value = 1e12, confidence = "primary" }
-tdp = { value = 1000, confidence = "primary" }
-node_size = { value = 1, confidence = "primary" }
-
-[[pools]]
-name = "cheap"
-accelerator = "Acme X"
-count = 60
-ownership = { kind = "owned", sunk = true }
-mfu = { pretraining = 0.5 }
-mtbf_hours = 1e12
-energy_usd_per_kwh = 0.05
-
-[[pools]]
-name = "dear"
-accelerator = "Acme X"
-count = 1000
-ownership = { kind = "owned", sunk = true }
-mfu = { pretraining = 0.5 }
-mtbf_hours = 1e12
-
-[[phases]]
-name = "train"
-kind = "pretraining"
-model = { total_params = 1e9 }
-precision = "bf16"
-flops = 4.32e22
-deadline_days = 10
-single_pool = true
-
-[economics]
-capex = "cash"
-
-[budget]
-energy = { usd_per_kwh = 0.1, pue = 1.0 }
-"#;
+    /// The cheap pool cannot do the whole work alone, so its `use` is
+    /// fixed at 0 and the relaxation runs the dear pool alone (about
+    /// $2,400). [`hand_sites`] is the same at two sites without the
+    /// single-pool rule: there the relaxation without the one-site row
+    /// would run 60 cheap and 40 dear ($1,680); with it projected
+    /// (`c/60 + d/1000 ≤ 1`) the cheap pool runs at most about 57.4
+    /// ($1,710.6), so the projection's row binds.
+    fn hand() -> String {
+        crate::plan::hand::scenario(
+            "hand",
+            &[("cheap", 60, Some(0.05)), ("dear", 1000, None)],
+            &[("train", 4.32e22)],
+        )
+    }
 
     /// The flagship scenario (a single-pool phase, so `use` binaries, gang
     /// and memory rows) as a snapshot and cut into three 60-day periods.
@@ -561,7 +525,8 @@ energy = { usd_per_kwh = 0.1, pue = 1.0 }
         [
             ("snapshot", text),
             ("periods", periods),
-            ("hand", HAND.to_owned()),
+            ("hand", hand()),
+            ("hand_sites", hand_sites()),
         ]
         .into_iter()
         .map(|(name, text)| {
@@ -572,6 +537,19 @@ energy = { usd_per_kwh = 0.1, pue = 1.0 }
             (name, vs)
         })
         .collect()
+    }
+
+    /// [`hand`] with the dear pool at another site and no single-pool
+    /// rule: the run stays at one site (`one_site` rows), and a pool may
+    /// do part of the work.
+    fn hand_sites() -> String {
+        let t = hand().replacen("single_pool = true\n", "", 1).replacen(
+            "name = \"dear\"\n",
+            "name = \"dear\"\nsite = \"SG\"\n",
+            1,
+        );
+        assert!(!t.contains("single_pool") && t.contains("site = \"SG\""));
+        t
     }
 
     fn whole(vs: &ValidatedScenario) -> Compiled {
@@ -703,14 +681,62 @@ energy = { usd_per_kwh = 0.1, pue = 1.0 }
                 info.bound
             );
             assert!(info.gap.expect("gap") >= 0.0);
-            if name == "hand" {
-                assert!(close(obj, 2_424.0, 1e-6), "hand: {obj}");
-                assert!(info.bound > 1_700.0, "hand: bound {}", info.bound);
+            if name.starts_with("hand") {
+                assert!(close(obj, 2_424.0, 1e-6), "{name}: {obj}");
+                assert!(info.bound > 1_700.0, "{name}: bound {}", info.bound);
             }
             let perf = PerfModel::new(&vs);
             let p = super::super::finish_plan(&vs, &perf, &c, &s, &exact()).expect("plan");
             assert!(p.verified, "{name}: {}", p.verification);
         }
+    }
+
+    /// A single-pool run does the whole work on its pool, so a pool too
+    /// small for it gets no run in a whole-device plan (`use` fixed at 0,
+    /// `whole::use_upper`): the relaxation of [`hand`] runs the dear pool
+    /// alone, between $2,400 and the optimum $2,424, where spreading the
+    /// phase would cost $1,710.6. Without the single-pool rule
+    /// ([`hand_sites`]) and in a fractional plan, the cheap pool keeps its
+    /// part.
+    #[test]
+    fn a_pool_too_small_for_a_single_pool_phase_takes_no_part() {
+        let relaxation = |vs: &ValidatedScenario, fractional: bool| {
+            let perf = PerfModel::new(vs);
+            let opts = CompileOptions {
+                fractional,
+                ..CompileOptions::default()
+            };
+            let c = compile(vs, &perf, &opts).expect("compiles");
+            let s = solver::solve(&c.model.relaxation(), &SolveOptions::default()).expect("solves");
+            assert_eq!(s.status, Status::Optimal);
+            (c, s.objective.expect("objective"))
+        };
+        let parse = |t: &str| {
+            Scenario::from_toml_str(t)
+                .expect("parses")
+                .validate()
+                .expect("valid")
+        };
+        let (hand, sites) = (parse(&hand()), parse(&hand_sites()));
+        let use_upper = |c: &Compiled, pool: &str| {
+            let g = c
+                .gangs
+                .iter()
+                .find(|g| c.model.col_names()[g.train.0 as usize].contains(pool))
+                .expect("a gang on the pool");
+            // 0 or 1, exactly
+            c.model.col_upper()[g.use_col.0 as usize].to_bits()
+        };
+        let (c, z) = relaxation(&hand, false);
+        assert_eq!(use_upper(&c, "cheap"), 0.0f64.to_bits());
+        assert_eq!(use_upper(&c, "dear"), 1.0f64.to_bits());
+        assert!((2_400.0..=2_424.0 + 1e-6).contains(&z), "hand: {z}");
+        let (c, z) = relaxation(&sites, false);
+        assert_eq!(use_upper(&c, "cheap"), 1.0f64.to_bits());
+        assert!(close(z, 1_710.6, 1e-3), "hand_sites: {z}");
+        let (c, z) = relaxation(&hand, true);
+        assert!(c.gangs.is_empty());
+        assert!(close(z, 1_680.0, 1e-3), "fractional: {z}");
     }
 
     /// `raise_bound` only raises, and recomputes the gap.

@@ -14,7 +14,10 @@
 //!    gave the most work to that has room without buying more than the LP
 //!    bought, else the cheapest such pool, else the cheapest pool with room
 //!    counting what it may buy (so that a phase the LP spread over full
-//!    owned pools is not rounded into a purchase);
+//!    owned pools is not rounded into a purchase); then each phase left
+//!    dearer than it could be moves to a cheaper pool with room, or made
+//!    room by moving other single-pool phases or (one rule) by lowering
+//!    other runs there (`improve_placements`);
 //! 3. every covering row still short (`work`, `serve`, a phase's minimum,
 //!    a domestic share) is topped up unit by unit, first on the columns the
 //!    LP used more than the rounding kept, then on the cheapest column
@@ -24,15 +27,34 @@
 //! 4. `use` binaries follow their runs (a run needs at least the devices
 //!    its training state needs) and purchases cover the capacity used.
 //!
+//! The rounding is made under three placement rules ([`Placement`]: the
+//! LP's favourite pool first; the same with runs bumped in step 2b; the
+//! cheapest pool first), and the start is the one with the fewest rows out
+//! of bounds, then the least cost: which rule packs best depends on the LP
+//! point (measured on the 2,000-pool benchmark, BENCHMARKS.md).
+//!
 //! Every loop is bounded by the columns and rows of the model.
 
 use super::compile::{ColKind, Compiled, RowKind};
 use crate::model::VarType;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Units a covering row is topped up by at most, one at a time, before a
 /// single step covers the rest.
 const UNIT_STEPS: usize = 64;
+
+/// Passes of step 2b (placements improved) at most.
+const EJECT_PASSES: usize = 3;
+
+/// Cheaper pools tried per phase in step 2b that need other phases moved.
+const EJECT_CANDIDATES: usize = 8;
+
+/// Phases moved at most in step 2b to make room for one.
+const EJECT_MAX: usize = 3;
+
+/// What a unit bumped in step 2b is assumed to cost to cover again, in
+/// units of its own cost.
+const BUMP_COST: f64 = 2.0;
 
 /// The rounding's working state: a point and its row activities.
 struct Rounding<'a> {
@@ -62,11 +84,45 @@ pub(crate) fn rounded_start(c: &Compiled, x: &[f64]) -> Option<Vec<f64>> {
     if x.len() != n || c.cols.len() != n || c.rows.len() != m.num_rows() {
         return None;
     }
-    let mut r = Rounding::new(c, x);
-    r.single_pool(x);
-    r.cover(x);
-    r.settle();
-    Some(r.y)
+    // Each placement rule gives a rounding; the one with the fewest rows
+    // out of bounds, then the least cost, is the start.
+    let mut best: Option<(usize, f64, Vec<f64>)> = None;
+    for rule in Placement::ALL {
+        let mut r = Rounding::new(c, x);
+        let (phases, mut placed) = r.single_pool(x, rule);
+        r.improve_placements(&phases, &mut placed, rule);
+        r.cover(x);
+        r.settle();
+        let (out, z) = r.standing();
+        if best
+            .as_ref()
+            .is_none_or(|b| out < b.0 || (out == b.0 && z < b.1))
+        {
+            best = Some((out, z, r.y));
+        }
+    }
+    best.map(|b| b.2)
+}
+
+/// A single-pool phase in step 2: its work row and its gangs.
+type Placing = (usize, Vec<usize>);
+
+/// How step 2 picks a single-pool phase's pool among those with room
+/// within the LP's purchases.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Placement {
+    /// The pool the LP gave the most work, else the cheapest.
+    LpFirst,
+    /// The pool the LP gave the most work, else the cheapest; a phase
+    /// left on a dear pool may then bump other phases' runs from a
+    /// cheaper one (step 2b).
+    Bump,
+    /// The cheapest.
+    Cheapest,
+}
+
+impl Placement {
+    const ALL: [Self; 3] = [Self::LpFirst, Self::Bump, Self::Cheapest];
 }
 
 impl<'a> Rounding<'a> {
@@ -217,10 +273,16 @@ impl<'a> Rounding<'a> {
     /// first (first-fit decreasing): on the pool the LP gave the most work
     /// that has room within the LP's purchases, else the cheapest such
     /// pool, else the cheapest pool with room counting what it may buy.
-    fn single_pool(&mut self, x: &[f64]) {
+    /// The single-pool phases (work row, gangs) and each one's placement
+    /// (gang, units), for step 2b.
+    fn single_pool(
+        &mut self,
+        x: &[f64],
+        rule: Placement,
+    ) -> (Vec<Placing>, Vec<Option<(usize, f64)>>) {
         let c = self.c;
         let m = &c.model;
-        let mut phases: Vec<(usize, Vec<usize>)> = Vec::new();
+        let mut phases: Vec<Placing> = Vec::new();
         for row in &c.rows {
             let RowKind::SinglePool { phase } = row.kind else {
                 continue;
@@ -264,6 +326,7 @@ impl<'a> Rounding<'a> {
             .map(|(k, ph)| (size(self, ph), k))
             .collect();
         sized.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut placed: Vec<Option<(usize, f64)>> = vec![None; phases.len()];
         for (_, k) in sized {
             let (work, gangs) = &phases[k];
             let mut order: Vec<(usize, f64)> = gangs
@@ -288,12 +351,215 @@ impl<'a> Rounding<'a> {
             let pick = order
                 .iter()
                 .copied()
-                .find(|&(g, u)| x[train(g)] > 1e-6 && self.room_lp(train(g), u))
+                .find(|&(g, u)| {
+                    rule != Placement::Cheapest && x[train(g)] > 1e-6 && self.room_lp(train(g), u)
+                })
                 .or_else(|| cheapest(self, &|r, t, u| r.room_lp(t, u)))
                 .or_else(|| cheapest(self, &|r, t, u| r.room(t, u)))
                 .or_else(|| order.first().copied());
             if let Some((g, u)) = pick {
                 self.shift(train(g), u);
+            }
+            placed[k] = pick;
+        }
+        (phases, placed)
+    }
+
+    /// Step 2b: the placements of step 2 improved by moves and ejections.
+    ///
+    /// Placed one by one, a late phase may find every good pool taken and
+    /// land on a dear one (a rental, a purchase). In passes over the
+    /// phases, dearest first, each phase is taken out and put back on the
+    /// cheapest cheaper pool that has room; else on a cheaper pool once up
+    /// to [`EJECT_MAX`] single-pool phases there (largest first) move to
+    /// the cheapest other pool with room, when the moves together cost
+    /// less; else, under [`Placement::Bump`], on a cheaper pool once the
+    /// runs of other phases there (serving, runs that may span pools) are
+    /// lowered to leave it room, when the phase saves more than
+    /// [`BUMP_COST`] times what was lowered (step 3 covers it again
+    /// elsewhere). At most [`EJECT_PASSES`] passes, each trying at most
+    /// [`EJECT_CANDIDATES`] pools per phase for an ejection or a bump.
+    /// Every option a phase is tried on does its whole work there alone
+    /// and fits the pool.
+    fn improve_placements(
+        &mut self,
+        phases: &[Placing],
+        placed: &mut [Option<(usize, f64)>],
+        rule: Placement,
+    ) {
+        let c = self.c;
+        let m = &c.model;
+        // per capacity row, the columns that may be bumped from it
+        let flexible: Vec<Vec<u32>> = if rule == Placement::Bump {
+            runs_by_row(c, |k| matches!(k, RowKind::Capacity { .. }))
+        } else {
+            Vec::new()
+        };
+        let train = |g: usize| c.gangs[g].train.0 as usize;
+        // every placement of each phase alone: (gang, units, cost), cheapest first
+        let opts: Vec<Vec<(usize, f64, f64)>> = phases
+            .iter()
+            .map(|(work, gangs)| {
+                let mut o: Vec<(usize, f64, f64)> = gangs
+                    .iter()
+                    .filter_map(|&g| {
+                        let a = coef(c, train(g), *work)?;
+                        let units = (m.row_lower()[*work] / a - 1e-9).ceil().max(0.0);
+                        let fit = (c.gangs[g].min_devices as f64 / c.gangs[g].unit - 1e-9).ceil();
+                        let u = units.max(fit).max(1.0);
+                        // a pool too small for the phase is no option
+                        let fits = u <= m.col_upper()[train(g)] + 1e-9
+                            && m.col_upper()[c.gangs[g].use_col.0 as usize] >= 1.0;
+                        fits.then(|| (g, u, self.unit_cost(train(g)) * u))
+                    })
+                    .collect();
+                o.sort_by(|a, b| a.2.total_cmp(&b.2).then(a.0.cmp(&b.0)));
+                o
+            })
+            .collect();
+        let cost_of = |k: usize, g: usize| opts[k].iter().find(|o| o.0 == g).map(|o| o.2);
+        let mut on: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for (k, pl) in placed.iter().enumerate() {
+            if let Some((g, _)) = pl {
+                on.entry(c.gangs[*g].pool.index()).or_default().push(k);
+            }
+        }
+        let eps = |x: f64| 1e-9 * (1.0 + x.abs());
+        for _ in 0..EJECT_PASSES {
+            let mut order: Vec<(f64, usize)> = placed
+                .iter()
+                .enumerate()
+                .filter_map(|(k, pl)| Some((cost_of(k, pl.as_ref()?.0)?, k)))
+                .collect();
+            order.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            let mut improved = false;
+            for (cur, k) in order {
+                let Some((g0, u0)) = placed[k] else { continue };
+                self.shift(train(g0), -u0);
+                let mut to: Option<(usize, f64)> = None;
+                // a cheaper pool with room
+                for &(g, u, cg) in &opts[k] {
+                    if cg >= cur - eps(cur) {
+                        break;
+                    }
+                    if self.room(train(g), u) {
+                        to = Some((g, u));
+                        break;
+                    }
+                }
+                // else a cheaper pool once some of its phases move: the
+                // largest first, until the phase fits, each then put on the
+                // cheapest other pool with room
+                let mut moves: Vec<(usize, usize, f64, usize, f64)> = Vec::new();
+                if to.is_none() {
+                    for &(g, u, cg) in opts[k]
+                        .iter()
+                        .filter(|o| o.2 < cur - eps(cur))
+                        .take(EJECT_CANDIDATES)
+                    {
+                        let pool = c.gangs[g].pool.index();
+                        let mut there: Vec<(f64, usize)> = on
+                            .get(&pool)
+                            .map_or(&[][..], |v| v.as_slice())
+                            .iter()
+                            .filter(|&&q| q != k)
+                            .filter_map(|&q| Some((placed[q]?.1 * c.gangs[placed[q]?.0].unit, q)))
+                            .collect();
+                        there.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                        // (phase, from gang, units): taken out so far
+                        let mut out: Vec<(usize, usize, f64)> = Vec::new();
+                        for &(_, q) in there.iter().take(EJECT_MAX) {
+                            let Some((gq, uq)) = placed[q] else { continue };
+                            self.shift(train(gq), -uq);
+                            out.push((q, gq, uq));
+                            if self.room(train(g), u) {
+                                break;
+                            }
+                        }
+                        let mut ok = self.room(train(g), u);
+                        let mut spent = cg;
+                        let mut saved = cur;
+                        let mut put: Vec<(usize, usize, f64, usize, f64)> = Vec::new();
+                        if ok {
+                            self.shift(train(g), u);
+                            for &(q, gq, uq) in &out {
+                                saved += cost_of(q, gq).unwrap_or(f64::INFINITY);
+                                let alt = opts[q]
+                                    .iter()
+                                    .find(|o| o.0 != gq && self.room(train(o.0), o.1))
+                                    .copied();
+                                let Some((g2, u2, c2)) = alt else {
+                                    ok = false;
+                                    break;
+                                };
+                                self.shift(train(g2), u2);
+                                spent += c2;
+                                put.push((q, gq, uq, g2, u2));
+                            }
+                            for &(_, _, _, g2, u2) in put.iter().rev() {
+                                self.shift(train(g2), -u2);
+                            }
+                            self.shift(train(g), -u);
+                        }
+                        for &(_, gq, uq) in out.iter().rev() {
+                            self.shift(train(gq), uq);
+                        }
+                        if ok && spent < saved - eps(saved) {
+                            to = Some((g, u));
+                            moves = put;
+                            break;
+                        }
+                    }
+                }
+                // else, by the bumping rule, a cheaper pool once runs of
+                // other phases (serving, runs that may span pools) leave
+                // it room: step 3 covers them again elsewhere
+                if to.is_none() && rule == Placement::Bump {
+                    for &(g, u, cg) in opts[k]
+                        .iter()
+                        .filter(|o| o.2 < cur - eps(cur))
+                        .take(EJECT_CANDIDATES)
+                    {
+                        if let Some(done) = self.bump(train(g), u, &flexible) {
+                            let lost: f64 = done.iter().map(|&(j, d)| self.unit_cost(j) * d).sum();
+                            if cg + BUMP_COST * lost < cur - eps(cur) {
+                                to = Some((g, u));
+                                break;
+                            }
+                            for &(j, d) in done.iter().rev() {
+                                self.shift(j, d);
+                            }
+                        }
+                    }
+                }
+                match to {
+                    None => self.shift(train(g0), u0),
+                    Some((g, u)) => {
+                        for &(q, gq, uq, g2, u2) in &moves {
+                            self.shift(train(gq), -uq);
+                            self.shift(train(g2), u2);
+                            placed[q] = Some((g2, u2));
+                            move_on(
+                                &mut on,
+                                q,
+                                c.gangs[gq].pool.index(),
+                                c.gangs[g2].pool.index(),
+                            );
+                        }
+                        self.shift(train(g), u);
+                        placed[k] = Some((g, u));
+                        move_on(
+                            &mut on,
+                            k,
+                            c.gangs[g0].pool.index(),
+                            c.gangs[g].pool.index(),
+                        );
+                        improved = true;
+                    }
+                }
+            }
+            if !improved {
+                break;
             }
         }
     }
@@ -301,7 +567,6 @@ impl<'a> Rounding<'a> {
     /// Step 3: covering rows topped up.
     fn cover(&mut self, x: &[f64]) {
         let c = self.c;
-        let m = &c.model;
         let covering = |k: &RowKind| {
             matches!(
                 k,
@@ -313,38 +578,7 @@ impl<'a> Rounding<'a> {
         };
         // The columns each covering row gains from (positive entries),
         // leaving out single-pool runs (step 2 placed them).
-        let mut of: Vec<Vec<u32>> = vec![Vec::new(); c.rows.len()];
-        let single: Vec<bool> = {
-            let mut s = vec![false; m.num_cols()];
-            for row in &c.rows {
-                if let RowKind::SinglePool { phase } = row.kind {
-                    for g in &c.gangs {
-                        let t = g.train.0 as usize;
-                        if matches!(c.cols[t].kind, ColKind::Train { phase: p, .. } if p == phase) {
-                            s[t] = true;
-                        }
-                    }
-                }
-            }
-            s
-        };
-        for (j, &one_pool) in single.iter().enumerate() {
-            if m.var_types()[j] != VarType::Integer
-                || one_pool
-                || !matches!(
-                    c.cols[j].kind,
-                    ColKind::Train { .. } | ColKind::Serve { .. }
-                )
-            {
-                continue;
-            }
-            let (idx, val) = m.matrix().col(j);
-            for (&i, &a) in idx.iter().zip(val) {
-                if a > 0.0 && covering(&c.rows[i as usize].kind) {
-                    of[i as usize].push(j as u32);
-                }
-            }
-        }
+        let mut of = runs_by_row(c, covering);
         // Work and serve rows first, then minimums and shares.
         let order: Vec<usize> = (0..c.rows.len())
             .filter(|&i| matches!(c.rows[i].kind, RowKind::Work { .. } | RowKind::Serve { .. }))
@@ -409,6 +643,67 @@ impl<'a> Rounding<'a> {
     }
 
     /// Step 4: `use` binaries and purchases.
+    /// Makes room for `u` more units of column `t` on its capacity rows by
+    /// lowering the `flexible` columns there (lowest index first); the
+    /// changes made (column, units taken off), or `None` (and nothing
+    /// changed) when the rows cannot make room.
+    fn bump(&mut self, t: usize, u: f64, flexible: &[Vec<u32>]) -> Option<Vec<(usize, f64)>> {
+        let m = &self.c.model;
+        let (idx, val) = m.matrix().col(t);
+        let mut done: Vec<(usize, f64)> = Vec::new();
+        for (&i, &a) in idx.iter().zip(val) {
+            let i = i as usize;
+            if a <= 0.0 || !matches!(self.c.rows[i].kind, RowKind::Capacity { .. }) {
+                continue;
+            }
+            for &j in &flexible[i] {
+                let j = j as usize;
+                let over = self.act[i] + a * u - self.up[i];
+                if over <= 1e-9 * (1.0 + self.up[i].abs()) {
+                    break;
+                }
+                let aj = coef(self.c, j, i).unwrap_or(0.0);
+                if aj <= 0.0 || self.y[j] <= 0.0 {
+                    continue;
+                }
+                let d = (over / aj - 1e-9).ceil().min(self.y[j]);
+                self.shift(j, -d);
+                done.push((j, d));
+            }
+            if self.act[i] + a * u > self.up[i] + 1e-9 * (1.0 + self.up[i].abs()) {
+                for &(j, d) in done.iter().rev() {
+                    self.shift(j, d);
+                }
+                return None;
+            }
+        }
+        if self.room(t, u) {
+            Some(done)
+        } else {
+            for &(j, d) in done.iter().rev() {
+                self.shift(j, d);
+            }
+            None
+        }
+    }
+
+    /// The rows out of their bounds at the rounding, and its cost.
+    fn standing(&self) -> (usize, f64) {
+        let m = &self.c.model;
+        let act = m.row_activity(&self.y);
+        let (lo, up) = (m.row_lower(), m.row_upper());
+        let out = act
+            .iter()
+            .enumerate()
+            .filter(|&(i, &a)| {
+                let tol = 1e-9 * (1.0 + a.abs());
+                a < lo[i] - tol || a > up[i] + tol
+            })
+            .count();
+        let z = m.costs().iter().zip(&self.y).map(|(c, y)| c * y).sum();
+        (out, z)
+    }
+
     fn settle(&mut self) {
         let c = self.c;
         for g in &c.gangs {
@@ -442,6 +737,63 @@ impl<'a> Rounding<'a> {
     }
 }
 
+/// Per row of `c` that `keep` picks, the integer `train` and `serve`
+/// columns with a positive entry there, runs of single-pool phases left
+/// out (step 2 places those).
+fn runs_by_row(c: &Compiled, keep: impl Fn(&RowKind) -> bool) -> Vec<Vec<u32>> {
+    let m = &c.model;
+    let mut of: Vec<Vec<u32>> = vec![Vec::new(); c.rows.len()];
+    for (j, one_pool) in single_pool_runs(c).into_iter().enumerate() {
+        if m.var_types()[j] != VarType::Integer
+            || one_pool
+            || !matches!(
+                c.cols[j].kind,
+                ColKind::Train { .. } | ColKind::Serve { .. }
+            )
+        {
+            continue;
+        }
+        let (idx, val) = m.matrix().col(j);
+        for (&i, &a) in idx.iter().zip(val) {
+            if a > 0.0 && keep(&c.rows[i as usize].kind) {
+                of[i as usize].push(j as u32);
+            }
+        }
+    }
+    of
+}
+
+/// Per column of `c`: whether it is a run of a single-pool phase.
+fn single_pool_runs(c: &Compiled) -> Vec<bool> {
+    let mut s = vec![false; c.model.num_cols()];
+    let phases: std::collections::BTreeSet<_> = c
+        .rows
+        .iter()
+        .filter_map(|r| match r.kind {
+            RowKind::SinglePool { phase } => Some(phase),
+            _ => None,
+        })
+        .collect();
+    for g in &c.gangs {
+        let t = g.train.0 as usize;
+        if matches!(c.cols[t].kind, ColKind::Train { phase, .. } if phases.contains(&phase)) {
+            s[t] = true;
+        }
+    }
+    s
+}
+
+/// Moves phase `k` from pool `from` to pool `to` in the per-pool lists.
+fn move_on(on: &mut BTreeMap<usize, Vec<usize>>, k: usize, from: usize, to: usize) {
+    if let Some(v) = on.get_mut(&from) {
+        v.retain(|&q| q != k);
+    }
+    let v = on.entry(to).or_default();
+    if let Err(at) = v.binary_search(&k) {
+        v.insert(at, k);
+    }
+}
+
 /// The work row of training phase `phase`.
 fn work_row(c: &Compiled, phase: crate::scenario::PhaseId) -> Option<usize> {
     c.rows
@@ -454,4 +806,96 @@ fn coef(c: &Compiled, j: usize, i: usize) -> Option<f64> {
     let (idx, val) = c.model.matrix().col(j);
     let p = idx.binary_search(&u32::try_from(i).ok()?).ok()?;
     Some(val[p]).filter(|a| *a > 0.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Placement, Rounding};
+    use crate::perf::PerfModel;
+    use crate::plan::compile::{CompileOptions, compile};
+    use crate::scenario::Scenario;
+
+    /// Two single-pool phases of one 10-day window on one accelerator
+    /// (one device per unit): `p` needs 81 devices, `q` 46 (100 and 45
+    /// devices' work, a hair more through goodput). Pool `a` (100 devices)
+    /// is the cheapest, `b` (50) next, `d` (1,000) the dearest; `p` does
+    /// not fit `b`, and `p` and `q` do not fit `a` together. The best
+    /// placement runs `p` on `a` and `q` on `b`.
+    fn eject() -> String {
+        crate::plan::hand::scenario(
+            "eject",
+            &[
+                ("a", 100, Some(0.05)),
+                ("b", 50, Some(0.06)),
+                ("d", 1000, None),
+            ],
+            &[("p", 3.456e22), ("q", 1.944e22)],
+        )
+    }
+
+    /// Where each phase runs in `y`: (phase, pool, units), by column name.
+    fn runs(c: &crate::plan::compile::Compiled, y: &[f64]) -> Vec<String> {
+        c.gangs
+            .iter()
+            .map(|g| g.train.0 as usize)
+            .filter(|&t| y[t] > 0.0)
+            .map(|t| format!("{} = {}", &c.model.col_names()[t], y[t]))
+            .collect()
+    }
+
+    /// Step 2b moves a phase that step 2 left on the dearest pool: with
+    /// the LP point favouring `d` for `p`, step 2 (the LP's favourite
+    /// first) runs `p` on `d` and `q` on `a`; no cheaper pool has room for
+    /// `p` (and `b` is too small for it), so step 2b moves `q` to `b` to
+    /// make room on `a`, and the placements cost less.
+    #[test]
+    fn a_phase_left_on_a_dear_pool_moves_once_another_makes_room() {
+        let vs = Scenario::from_toml_str(&eject())
+            .expect("parses")
+            .validate()
+            .expect("valid");
+        let perf = PerfModel::new(&vs);
+        let c = compile(&vs, &perf, &CompileOptions::default()).expect("compiles");
+        let col = |name: &str| {
+            c.model
+                .col_names()
+                .iter()
+                .position(|n| n == name)
+                .unwrap_or_else(|| panic!("no column {name}"))
+        };
+        let mut x = vec![0.0; c.model.num_cols()];
+        x[col("train[p,d]")] = 81.0;
+        let mut r = Rounding::new(&c, &x);
+        let (phases, mut placed) = r.single_pool(&x, Placement::LpFirst);
+        assert_eq!(
+            runs(&c, &r.y),
+            ["train[p,d] = 81", "train[q,a] = 46"],
+            "step 2"
+        );
+        let cost = |r: &Rounding<'_>| c.model.objective_value(&r.y);
+        let before = cost(&r);
+        r.improve_placements(&phases, &mut placed, Placement::LpFirst);
+        assert_eq!(
+            runs(&c, &r.y),
+            ["train[p,a] = 81", "train[q,b] = 46"],
+            "step 2b"
+        );
+        assert!(cost(&r) < before, "{} vs {before}", cost(&r));
+        let act = c.model.row_activity(&r.y);
+        for (i, a) in act.iter().enumerate() {
+            if matches!(
+                c.rows[i].kind,
+                crate::plan::compile::RowKind::Capacity { .. }
+            ) {
+                assert!(
+                    *a <= c.model.row_upper()[i] + 1e-9,
+                    "{}",
+                    &c.model.row_names()[i]
+                );
+            }
+        }
+        // the start the planner hands the engine is no dearer
+        let y = super::rounded_start(&c, &x).expect("a start");
+        assert!(c.model.objective_value(&y) <= cost(&r) + 1e-9);
+    }
 }

@@ -459,6 +459,9 @@ pub(crate) struct Gang {
     pub(crate) unit: f64,
     /// Devices the run's training state needs.
     pub(crate) min_devices: u64,
+    /// Whether the run must do the phase's whole work on this pool (a
+    /// single-pool phase without a `served` column; `whole::use_upper`).
+    pub(crate) whole_work: bool,
 }
 
 /// Compiles `vs` into a least-cost model.

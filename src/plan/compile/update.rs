@@ -211,6 +211,10 @@ impl Compiled {
             let share = self.cols[gang.train.index()].share;
             let big = whole::big_m(vs, k, gang.unit, share, gang.min_devices);
             changes.push(Change::Coef(gang.row, gang.use_col, -big));
+            if let ColKind::Train { phase, .. } = self.cols[gang.train.index()].kind {
+                let up = whole::use_upper(vs, phase, gang.unit, share, big, gang.whole_work);
+                changes.push(Change::ColBounds(gang.use_col, 0.0, up));
+            }
         }
         self.apply(&changes)?;
         for (i, m) in meanings {

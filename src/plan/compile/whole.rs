@@ -14,17 +14,33 @@
 //! the phase sets `allow_cross_site` / `allow_cross_vendor`: every pair of
 //! its pools that differ gets a row that lets at most one of them run it.
 //!
+//! A single-pool run does the whole work on its pool: `share_pk·train[p,k]
+//! ≥ use[p,k]` holds in every whole-device plan (the work row needs the
+//! work from the one pool whose `use` is set; the gang rows zero the
+//! rest). With the gang row it says only that a pool whose most (`M_pk`
+//! units, within the phase's device limit) does less than the whole work
+//! takes no part, so it is stated as `use[p,k] ≤ 0` for those pairs
+//! (`use_upper`) rather than as rows; the relaxation then no longer
+//! spreads such a phase over pools too small for it. Under the
+//! most-served objective a phase may be met in part, and the bound is not
+//! set.
+//!
 //! A `use` binary exists for a pair when the phase must run on one pool or
 //! when its training state needs more devices than one unit (`m_pk > g_k`):
 //! a run is then either absent or at least `m_pk` devices. `M_pk` is the
 //! pool's capacity in units, or, for an unlimited pool, four times the units
 //! that would do the whole work alone.
 
+use super::work::MAX_WORK_SHARE;
 use super::{ColInfo, ColKind, Ctx, Gang, RowKind, UnitCost, capacity_units, days};
 use crate::model::ColId;
 use crate::model::VarType;
-use crate::scenario::{PoolId, ValidatedScenario};
+use crate::scenario::{PhaseId, PoolId, ValidatedScenario};
 use crate::units::Hours;
+
+/// How far below the whole work a run's most may fall and still count as
+/// doing it (rounding in the rates and shares).
+const WHOLE_WORK_TOL: f64 = 1e-9;
 
 pub(super) fn rows(cx: &mut Ctx<'_>) {
     let vs = cx.vs;
@@ -66,9 +82,12 @@ pub(super) fn rows(cx: &mut Ctx<'_>) {
             } else {
                 format!("use[{},{}]", ph.name(), pool.name())
             };
+            let share = cx.cols[c.index()].share;
+            let big = big_m(vs, k, g, share, min_dev);
+            let whole_work = single && cx.served_col[p.index()].is_none();
             let u = cx.add_col(
                 name,
-                Some(1.0),
+                Some(use_upper(vs, p, g, share, big, whole_work)),
                 VarType::Integer,
                 ColInfo {
                     kind: ColKind::Use { phase: p, pool: k },
@@ -81,7 +100,6 @@ pub(super) fn rows(cx: &mut Ctx<'_>) {
                 },
             );
             uses.push(u);
-            let big = big_m(vs, k, g, cx.cols[c.index()].share, min_dev);
             let suffix = if windows > 1 {
                 format!(",d{:.1}", days(cx.cols[c.index()].window.0))
             } else {
@@ -107,6 +125,7 @@ pub(super) fn rows(cx: &mut Ctx<'_>) {
                 pool: k,
                 unit: g,
                 min_devices: min_dev,
+                whole_work,
             });
             if (min_dev as f64) > g {
                 let r = cx.add_row(
@@ -171,7 +190,7 @@ fn split_groups(vs: &ValidatedScenario, cols: &[(PoolId, ColId, f64, u64)]) -> (
 /// pools in different groups, at most one is set.
 fn exclusive_pairs(
     cx: &mut Ctx<'_>,
-    p: crate::scenario::PhaseId,
+    p: PhaseId,
     uses: &[ColId],
     keys: &[(PoolId, String)],
     split: Split,
@@ -200,6 +219,35 @@ fn exclusive_pairs(
             );
             cx.set_row(r, [(uses[i], 1.0), (uses[j], 1.0)]);
         }
+    }
+}
+
+/// The upper bound of `use[p,k]` for a training column of `g` devices per
+/// unit whose unit does `share` of the work, with big-M `big`: 1, or 0
+/// when the run must do the phase's whole work on the pool (`whole_work`:
+/// a single-pool phase without a `served` column) and the pool at its most
+/// (`big` units, within the phase's device limit) cannot. The row this
+/// stands for, `share·train[p,k] ≥ use[p,k]`, is valid for every
+/// whole-device plan (the one pool a single-pool run uses does all its
+/// work) and, with the gang row, empties exactly these pairs; it cuts off
+/// the relaxation's plans that spread such a phase over pools too small
+/// for it.
+pub(super) fn use_upper(
+    vs: &ValidatedScenario,
+    p: PhaseId,
+    g: f64,
+    share: f64,
+    big: f64,
+    whole_work: bool,
+) -> f64 {
+    let most = vs
+        .phase(p)
+        .max_devices()
+        .map_or(big, |m| big.min((m as f64 / g).floor()));
+    if !whole_work || share.min(MAX_WORK_SHARE) * most >= 1.0 - WHOLE_WORK_TOL {
+        1.0
+    } else {
+        0.0
     }
 }
 

@@ -1,0 +1,53 @@
+//! Hand-solved scenarios for the planner's unit tests: one accelerator
+//! ("Acme X": 1 PFLOP/s in bf16, 1 kW, one device per unit), owned sunk
+//! pools at MFU 0.5 that never fail, training phases of a 1B-parameter
+//! model due on day 10 that must run on one pool, and energy at $0.10 per
+//! kWh where a pool sets no price. A phase of `f` FLOP needs `f / 4.32e20`
+//! devices for the 240 hours (a hair more through goodput).
+
+use std::fmt::Write as _;
+
+/// The scenario `name` with `pools` (name, devices, energy price per kWh
+/// when not the default) and single-pool training `phases` (name, FLOP).
+pub(crate) fn scenario(
+    name: &str,
+    pools: &[(&str, u64, Option<f64>)],
+    phases: &[(&str, f64)],
+) -> String {
+    let mut t = format!(
+        r#"name = "{name}"
+start = "2025-08-15"
+horizon_days = 10
+jurisdiction = "CN"
+objective = "min_cost"
+
+[[accelerators]]
+name = "Acme X"
+vendor = "Acme"
+origin = "US"
+peak_bf16 = {{ value = 1e15, confidence = "primary" }}
+hbm_capacity = {{ value = 1e12, confidence = "primary" }}
+tdp = {{ value = 1000, confidence = "primary" }}
+node_size = {{ value = 1, confidence = "primary" }}
+"#
+    );
+    for (pool, count, price) in pools {
+        let _ = write!(
+            t,
+            "\n[[pools]]\nname = \"{pool}\"\naccelerator = \"Acme X\"\ncount = {count}\nownership = {{ kind = \"owned\", sunk = true }}\nmfu = {{ pretraining = 0.5 }}\nmtbf_hours = 1e12\n"
+        );
+        if let Some(p) = price {
+            let _ = writeln!(t, "energy_usd_per_kwh = {p}");
+        }
+    }
+    for (phase, flops) in phases {
+        let _ = write!(
+            t,
+            "\n[[phases]]\nname = \"{phase}\"\nkind = \"pretraining\"\nmodel = {{ total_params = 1e9 }}\nprecision = \"bf16\"\nflops = {flops:e}\ndeadline_days = 10\nsingle_pool = true\n"
+        );
+    }
+    t.push_str(
+        "\n[economics]\ncapex = \"cash\"\n\n[budget]\nenergy = { usd_per_kwh = 0.1, pue = 1.0 }\n",
+    );
+    t
+}
