@@ -143,8 +143,6 @@
 pub mod charts;
 pub mod compile;
 mod explain;
-#[cfg(test)]
-mod hand;
 mod justify;
 mod price_unit;
 mod relaxed;
@@ -1220,3 +1218,6 @@ pub(crate) fn finish_with(
     plan.solve = stats;
     Ok(plan)
 }
+
+#[cfg(test)]
+mod hand;
