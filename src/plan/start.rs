@@ -306,12 +306,7 @@ impl<'a> Rounding<'a> {
         }
         // Units each gang's column needs to do the whole work alone.
         let need = |r: &Self, work: usize, g: usize| -> Option<f64> {
-            let gang = &c.gangs[g];
-            let a = coef(c, gang.train.0 as usize, work)?;
-            let short = m.row_lower()[work] - r.act[work];
-            let units = (short / a - 1e-9).ceil().max(0.0);
-            let fit = (gang.min_devices as f64 / gang.unit - 1e-9).ceil();
-            Some(units.max(fit).max(1.0))
+            alone_units(c, g, work, m.row_lower()[work] - r.act[work])
         };
         // largest first: the fewest devices any pool needs for the phase
         let size = |r: &Self, (work, gangs): &(usize, Vec<usize>)| -> f64 {
@@ -403,10 +398,7 @@ impl<'a> Rounding<'a> {
                 let mut o: Vec<(usize, f64, f64)> = gangs
                     .iter()
                     .filter_map(|&g| {
-                        let a = coef(c, train(g), *work)?;
-                        let units = (m.row_lower()[*work] / a - 1e-9).ceil().max(0.0);
-                        let fit = (c.gangs[g].min_devices as f64 / c.gangs[g].unit - 1e-9).ceil();
-                        let u = units.max(fit).max(1.0);
+                        let u = alone_units(c, g, *work, m.row_lower()[*work])?;
                         // a pool too small for the phase is no option
                         let fits = u <= m.col_upper()[train(g)] + 1e-9
                             && m.col_upper()[c.gangs[g].use_col.0 as usize] >= 1.0;
@@ -447,16 +439,19 @@ impl<'a> Rounding<'a> {
                         break;
                     }
                 }
+                // the cheaper pools tried for an ejection or a bump
+                let cheaper: Vec<(usize, f64, f64)> = opts[k]
+                    .iter()
+                    .copied()
+                    .filter(|o| o.2 < cur - eps(cur))
+                    .take(EJECT_CANDIDATES)
+                    .collect();
                 // else a cheaper pool once some of its phases move: the
                 // largest first, until the phase fits, each then put on the
                 // cheapest other pool with room
                 let mut moves: Vec<(usize, usize, f64, usize, f64)> = Vec::new();
                 if to.is_none() {
-                    for &(g, u, cg) in opts[k]
-                        .iter()
-                        .filter(|o| o.2 < cur - eps(cur))
-                        .take(EJECT_CANDIDATES)
-                    {
+                    for &(g, u, cg) in &cheaper {
                         let pool = c.gangs[g].pool.index();
                         let mut there: Vec<(f64, usize)> = on
                             .get(&pool)
@@ -515,20 +510,14 @@ impl<'a> Rounding<'a> {
                 // other phases (serving, runs that may span pools) leave
                 // it room: step 3 covers them again elsewhere
                 if to.is_none() && rule == Placement::Bump {
-                    for &(g, u, cg) in opts[k]
-                        .iter()
-                        .filter(|o| o.2 < cur - eps(cur))
-                        .take(EJECT_CANDIDATES)
-                    {
+                    for &(g, u, cg) in &cheaper {
                         if let Some(done) = self.bump(train(g), u, &flexible) {
                             let lost: f64 = done.iter().map(|&(j, d)| self.unit_cost(j) * d).sum();
                             if cg + BUMP_COST * lost < cur - eps(cur) {
                                 to = Some((g, u));
                                 break;
                             }
-                            for &(j, d) in done.iter().rev() {
-                                self.shift(j, d);
-                            }
+                            self.undo(&done);
                         }
                     }
                 }
@@ -643,6 +632,13 @@ impl<'a> Rounding<'a> {
     }
 
     /// Step 4: `use` binaries and purchases.
+    /// Puts back what [`Self::bump`] took off (`done`: column, units).
+    fn undo(&mut self, done: &[(usize, f64)]) {
+        for &(j, d) in done.iter().rev() {
+            self.shift(j, d);
+        }
+    }
+
     /// Makes room for `u` more units of column `t` on its capacity rows by
     /// lowering the `flexible` columns there (lowest index first); the
     /// changes made (column, units taken off), or `None` (and nothing
@@ -671,18 +667,14 @@ impl<'a> Rounding<'a> {
                 done.push((j, d));
             }
             if self.act[i] + a * u > self.up[i] + 1e-9 * (1.0 + self.up[i].abs()) {
-                for &(j, d) in done.iter().rev() {
-                    self.shift(j, d);
-                }
+                self.undo(&done);
                 return None;
             }
         }
         if self.room(t, u) {
             Some(done)
         } else {
-            for &(j, d) in done.iter().rev() {
-                self.shift(j, d);
-            }
+            self.undo(&done);
             None
         }
     }
@@ -735,6 +727,17 @@ impl<'a> Rounding<'a> {
             }
         }
     }
+}
+
+/// Units of gang `g`'s training column that do `short` of its phase's
+/// work row `work` alone, at least the units its training state needs and
+/// at least one; `None` when the column is not in that row.
+fn alone_units(c: &Compiled, g: usize, work: usize, short: f64) -> Option<f64> {
+    let gang = &c.gangs[g];
+    let a = coef(c, gang.train.0 as usize, work)?;
+    let units = (short / a - 1e-9).ceil().max(0.0);
+    let fit = (gang.min_devices as f64 / gang.unit - 1e-9).ceil();
+    Some(units.max(fit).max(1.0))
 }
 
 /// Per row of `c` that `keep` picks, the integer `train` and `serve`
