@@ -1,10 +1,13 @@
 //! Large-neighbourhood heuristics: RENS at the root (fix the integer
 //! columns the LP solution makes integral, round the others only to their
-//! two nearest integers) and RINS in the tree (fix the integer columns on
-//! which the incumbent and the node LP agree). The neighbourhood is solved
-//! as a smaller MIP — fixed columns substituted out, every current row
-//! (cuts included) kept — by this same branch-and-bound with a node limit
-//! and an objective cutoff just below the incumbent.
+//! two nearest integers), RINS in the tree (fix the integer columns on
+//! which the incumbent and the node LP agree), and row neighbourhoods
+//! around each new incumbent (free one covering row's columns, or a group
+//! of rows: those sharing a full packing row, and the regret groups). Each
+//! neighbourhood is solved as a smaller MIP — fixed columns substituted
+//! out, every current row (cuts included) kept — by this same
+//! branch-and-bound with a node limit and an objective cutoff just below
+//! the incumbent.
 
 // Index loops over parallel arrays (bounds, values, costs) read best here;
 // a column is fixed when its bounds are identical.
@@ -25,6 +28,12 @@ const ROW_LNS_SWEEPS: usize = 10;
 const ROW_LNS_NODES: u64 = 100;
 /// Covering rows freed together at most.
 const ROW_LNS_GROUP: usize = 4;
+/// Regret groups: covering rows tried per sweep at most, rows freed
+/// together at most, and the least regret (share of the objective) worth
+/// a neighbourhood.
+const REGRET_ROWS: usize = 32;
+const REGRET_GROUP: usize = 6;
+const REGRET_MIN: f64 = 1e-6;
 
 /// The node budget a sub-MIP's nodes count against.
 #[derive(Clone, Copy)]
@@ -173,12 +182,17 @@ impl Search<'_> {
         let mut seen: std::collections::BTreeSet<Vec<u32>> = std::collections::BTreeSet::new();
         'sweeps: for sweep in 0..ROW_LNS_SWEEPS {
             let mut improved = false;
-            // Singles first, then the groups sharing a full packing row
-            // (computed from the incumbent of the moment).
+            // Singles first, then the groups sharing a full packing row,
+            // then the regret groups (both computed from the incumbent of
+            // the moment).
             let mut groups: Vec<Vec<u32>> = seeds.iter().map(|&i| vec![i as u32]).collect();
             groups.extend(self.packing_groups(&covering));
-            for g in groups {
-                if !self.sub_mip_budget_left(self.lns_nodes) || self.out_of_time() {
+            let regret_from = groups.len();
+            groups.extend(self.regret_groups(&covering, &seeds));
+            for (gi, g) in groups.into_iter().enumerate() {
+                if !self.sub_mip_budget_left(self.lns_nodes, super::search::LNS_SHARE)
+                    || self.out_of_time()
+                {
                     break 'sweeps;
                 }
                 // A group is tried again only around a new incumbent.
@@ -194,7 +208,8 @@ impl Search<'_> {
                     self.free_row(i as usize, &mut lo, &mut up);
                 }
                 tried += 1;
-                if self.sub_mip_nodes(&lo, &up, "row", ROW_LNS_NODES, Charge::Neighbourhoods) {
+                let what = if gi >= regret_from { "regret" } else { "row" };
+                if self.sub_mip_nodes(&lo, &up, what, ROW_LNS_NODES, Charge::Neighbourhoods) {
                     improved = true;
                     found += 1;
                     seen.clear();
@@ -291,6 +306,88 @@ impl Search<'_> {
             g.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             g.truncate(ROW_LNS_GROUP);
             let mut g: Vec<u32> = g.into_iter().map(|(i, _)| i).collect();
+            g.sort_unstable();
+            out.insert(g);
+        }
+        out.into_iter().collect()
+    }
+
+    /// The regret groups of the incumbent: the covering rows whose columns
+    /// cost most above what the root LP point spends on them (at most
+    /// [`REGRET_ROWS`]), each with the covering rows that load, in the
+    /// incumbent, the packing rows where the LP point puts more of its
+    /// columns than the incumbent does (the heaviest, up to
+    /// [`REGRET_GROUP`] rows in all), sorted. A row placed far from where
+    /// the relaxation wants it can move there only if what fills those
+    /// rows moves too; the single and packing groups free one side of that
+    /// exchange at a time.
+    fn regret_groups(&self, covering: &[bool], seeds: &[usize]) -> Vec<Vec<u32>> {
+        let (Some(inc), x) = (self.incumbent.as_ref(), &self.root_x) else {
+            return Vec::new();
+        };
+        let prob = &self.prob;
+        let rows = &prob.rows;
+        if x.len() != prob.n {
+            return Vec::new();
+        }
+        let mut regret: Vec<(f64, usize)> = seeds
+            .iter()
+            .map(|&i| {
+                let (idx, _) = rows.row(i);
+                let r: f64 = idx
+                    .iter()
+                    .map(|&j| prob.cost[j as usize] * (inc[j as usize] - x[j as usize]))
+                    .sum();
+                (r, i)
+            })
+            .filter(|&(r, _)| r > REGRET_MIN * (1.0 + self.inc_obj.abs()))
+            .collect();
+        regret.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        regret.truncate(REGRET_ROWS);
+        let mut out: std::collections::BTreeSet<Vec<u32>> = std::collections::BTreeSet::new();
+        for &(_, i) in &regret {
+            // Load of the other covering rows on the packing rows the LP
+            // point wants more of for row i.
+            let mut w: std::collections::BTreeMap<u32, f64> = std::collections::BTreeMap::new();
+            let mut seen_rows: std::collections::BTreeSet<u32> = std::collections::BTreeSet::new();
+            for &j in rows.row(i).0 {
+                let j = j as usize;
+                if x[j] <= inc[j] + self.int_tol {
+                    continue;
+                }
+                let (col_rows, col_vals) = prob.cols.col(j);
+                for (&r, &a) in col_rows.iter().zip(col_vals) {
+                    let r = r as usize;
+                    if r >= prob.model_rows
+                        || a <= 0.0
+                        || !rows.upper[r].is_finite()
+                        || rows.lower[r].is_finite()
+                        || !seen_rows.insert(r as u32)
+                    {
+                        continue;
+                    }
+                    let (ridx, rval) = rows.row(r);
+                    for (&q, &b) in ridx.iter().zip(rval) {
+                        let v = inc[q as usize];
+                        if b <= 0.0 || v <= 0.0 {
+                            continue;
+                        }
+                        for &k in prob.cols.col(q as usize).0 {
+                            if k as usize != i && covering.get(k as usize) == Some(&true) {
+                                *w.entry(k).or_insert(0.0) += b * v;
+                            }
+                        }
+                    }
+                }
+            }
+            if w.is_empty() {
+                continue;
+            }
+            let mut g: Vec<(u32, f64)> = w.into_iter().collect();
+            g.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            g.truncate(REGRET_GROUP - 1);
+            let mut g: Vec<u32> = g.into_iter().map(|(k, _)| k).collect();
+            g.push(i as u32);
             g.sort_unstable();
             out.insert(g);
         }

@@ -352,3 +352,56 @@ fn a_row_neighbourhood_improves_an_incumbent() {
     s.local_search();
     assert_eq!(s.incumbent.as_deref(), Some(&[1.0, 1.0][..]));
 }
+
+/// A regret group frees a row together with what fills the room the LP
+/// point wants for it. Phase `p` costs 1 on pool `A` and 10 on `B`;
+/// phase `q` costs 1 on `A`, 10 on `B` and 2 on `C`; phase `r` costs 5 on
+/// `A` or `B` and nothing on `D` (so that `A` and `B`, which hold one
+/// phase each, are not two-column rows, whose columns a row's
+/// neighbourhood frees with it). By hand the optimum is `p` on `A`, `q`
+/// on `C`, `r` on `D` (3), which is also the LP point. From the incumbent `q` on `A`, `p` on `B` (11) no
+/// single row's neighbourhood improves (`p` finds `A` full, `q` only
+/// dearer pools) and no full packing row is loaded by two rows, so only
+/// the regret group `{p, q}` (`p` is 9 above the LP point, which wants
+/// more of `A`, where `q` sits) reaches the optimum.
+#[test]
+fn a_regret_group_moves_what_blocks_the_lp_placement() {
+    let mut b = ModelBuilder::new("regret");
+    let bin = |b: &mut ModelBuilder, n: &str, c: f64| {
+        b.add_col(n, c, Some(0.0), Some(1.0), VarType::Integer)
+    };
+    let pa = bin(&mut b, "pA", 1.0);
+    let pb = bin(&mut b, "pB", 10.0);
+    let qa = bin(&mut b, "qA", 1.0);
+    let qb = bin(&mut b, "qB", 10.0);
+    let qc = bin(&mut b, "qC", 2.0);
+    let ra = bin(&mut b, "rA", 5.0);
+    let rb = bin(&mut b, "rB", 5.0);
+    let rd = bin(&mut b, "rD", 0.0);
+    b.add_row_with("p", Some(1.0), None, &[(pa, 1.0), (pb, 1.0)]);
+    b.add_row_with("q", Some(1.0), None, &[(qa, 1.0), (qb, 1.0), (qc, 1.0)]);
+    b.add_row_with("r", Some(1.0), None, &[(ra, 1.0), (rb, 1.0), (rd, 1.0)]);
+    b.add_row_with("A", None, Some(1.0), &[(pa, 1.0), (qa, 1.0), (ra, 1.0)]);
+    b.add_row_with("B", None, Some(1.0), &[(pb, 1.0), (qb, 1.0), (rb, 1.0)]);
+    let model = b.build().unwrap();
+    let opts = SolveOptions::default();
+    let stuck = [0.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0];
+    let best = [1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0];
+    let lp = solve_relaxation(&model, &opts).expect("solves");
+    assert!((lp.objective.expect("optimal") - 3.0).abs() < 1e-9);
+
+    let mut s = Search::new(&model, &opts, Instant::now());
+    assert!(s.try_solution(&stuck));
+    assert!((s.inc_obj - 11.0).abs() < 1e-12);
+    // Without the LP point there are no regret groups, and the other
+    // neighbourhoods leave the incumbent where it is.
+    s.local_search();
+    assert!((s.inc_obj - 11.0).abs() < 1e-12, "incumbent {}", s.inc_obj);
+
+    let mut s = Search::new(&model, &opts, Instant::now());
+    assert!(s.try_solution(&stuck));
+    s.root_x = best.to_vec();
+    s.local_search();
+    assert!((s.inc_obj - 3.0).abs() < 1e-9, "incumbent {}", s.inc_obj);
+    assert_eq!(s.incumbent.as_deref(), Some(&best[..]));
+}
