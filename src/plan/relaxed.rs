@@ -85,6 +85,11 @@ const PER_ROW_WIDE: usize = 64;
 /// may take; the wider second one has the rest.
 const NARROW_SHARE: f64 = 0.4;
 
+/// The wide sub-MIP is not started with less time than this left: its
+/// model alone takes a good part of a second to build at 2,000 × 500, and
+/// the budget is a wall-clock promise.
+const MIN_WIDE_TIME: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// A value above this counts as used (the relaxation's support).
 const SUPPORT_TOL: f64 = 1e-9;
 
@@ -455,7 +460,10 @@ fn solve_with(c: &Compiled, sopts: &SolveOptions, per_row: (usize, usize)) -> Re
             || (obj - z).abs() <= sopts.absolute_gap
     };
     let wider = wide.iter().zip(&narrow).any(|(w, n)| *w && !*n);
-    if wider && !best.as_ref().is_some_and(|b| close_enough(b.1)) {
+    let time_left = sopts
+        .deadline
+        .is_none_or(|d| d.saturating_duration_since(Instant::now()) >= MIN_WIDE_TIME);
+    if wider && time_left && !best.as_ref().is_some_and(|b| close_enough(b.1)) {
         let from = best.as_ref().map(|b| b.0.as_slice()).or(rounded.as_deref());
         let second = sub_mip(c, &wide, &x, from, sopts, t0, trace)?;
         iterations += second.iterations;
