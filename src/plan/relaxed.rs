@@ -455,10 +455,9 @@ fn solve_with(c: &Compiled, sopts: &SolveOptions, per_row: (usize, usize)) -> Re
     iterations += first.iterations;
     let mut nodes = first.nodes;
     let mut best = first.plan;
-    let close_enough = |obj: f64| {
-        ((obj - z) / obj.abs().max(1.0)).max(0.0) <= sopts.relative_gap
-            || (obj - z).abs() <= sopts.absolute_gap
-    };
+    let gap_of = |obj: f64| ((obj - z) / obj.abs().max(1.0)).max(0.0);
+    let close_enough =
+        |obj: f64| gap_of(obj) <= sopts.relative_gap || (obj - z).abs() <= sopts.absolute_gap;
     let wider = wide.iter().zip(&narrow).any(|(w, n)| *w && !*n);
     let time_left = sopts
         .deadline
@@ -481,9 +480,8 @@ fn solve_with(c: &Compiled, sopts: &SolveOptions, per_row: (usize, usize)) -> Re
             iterations,
         });
     };
-    let scale = obj.abs().max(1.0);
-    let gap = ((obj - z) / scale).max(0.0);
-    let status = if gap <= sopts.relative_gap || (obj - z).abs() <= sopts.absolute_gap {
+    let gap = gap_of(obj);
+    let status = if close_enough(obj) {
         Status::Optimal
     } else {
         Status::Feasible

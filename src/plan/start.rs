@@ -527,22 +527,10 @@ impl<'a> Rounding<'a> {
                         for &(q, gq, uq, g2, u2) in &moves {
                             self.shift(train(gq), -uq);
                             self.shift(train(g2), u2);
-                            placed[q] = Some((g2, u2));
-                            move_on(
-                                &mut on,
-                                q,
-                                c.gangs[gq].pool.index(),
-                                c.gangs[g2].pool.index(),
-                            );
+                            move_on(c, placed, &mut on, q, gq, (g2, u2));
                         }
                         self.shift(train(g), u);
-                        placed[k] = Some((g, u));
-                        move_on(
-                            &mut on,
-                            k,
-                            c.gangs[g0].pool.index(),
-                            c.gangs[g].pool.index(),
-                        );
+                        move_on(c, placed, &mut on, k, g0, (g, u));
                         improved = true;
                     }
                 }
@@ -786,12 +774,21 @@ fn single_pool_runs(c: &Compiled) -> Vec<bool> {
     s
 }
 
-/// Moves phase `k` from pool `from` to pool `to` in the per-pool lists.
-fn move_on(on: &mut BTreeMap<usize, Vec<usize>>, k: usize, from: usize, to: usize) {
-    if let Some(v) = on.get_mut(&from) {
+/// Records phase `k` as placed on gang `to` (with its units) instead of
+/// gang `from`: its placement, and its pool in the per-pool lists.
+fn move_on(
+    c: &Compiled,
+    placed: &mut [Option<(usize, f64)>],
+    on: &mut BTreeMap<usize, Vec<usize>>,
+    k: usize,
+    from: usize,
+    to: (usize, f64),
+) {
+    placed[k] = Some(to);
+    if let Some(v) = on.get_mut(&c.gangs[from].pool.index()) {
         v.retain(|&q| q != k);
     }
-    let v = on.entry(to).or_default();
+    let v = on.entry(c.gangs[to.0].pool.index()).or_default();
     if let Err(at) = v.binary_search(&k) {
         v.insert(at, k);
     }
