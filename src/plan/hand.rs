@@ -51,3 +51,35 @@ node_size = {{ value = 1, confidence = "primary" }}
     );
     t
 }
+
+/// `t` (a [`scenario`]) with its first phase free to span pools.
+pub(crate) fn first_may_span(t: &str) -> String {
+    let out = t.replacen("single_pool = true\n", "", 1);
+    assert_eq!(
+        out.matches("single_pool = true").count() + 1,
+        t.matches("single_pool = true").count(),
+        "one phase less must run on one pool"
+    );
+    out
+}
+
+/// `text` parsed, validated and compiled with the default options (whole
+/// devices).
+pub(crate) fn compiled(text: &str) -> super::compile::Compiled {
+    let vs = crate::scenario::Scenario::from_toml_str(text)
+        .expect("parses")
+        .validate()
+        .expect("valid");
+    let perf = crate::perf::PerfModel::new(&vs);
+    super::compile::compile(&vs, &perf, &super::compile::CompileOptions::default())
+        .expect("compiles")
+}
+
+/// The index of the column named `name` in `c`'s model.
+pub(crate) fn col(c: &super::compile::Compiled, name: &str) -> usize {
+    c.model
+        .col_names()
+        .iter()
+        .position(|n| n == name)
+        .unwrap_or_else(|| panic!("no column {name}"))
+}

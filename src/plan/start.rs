@@ -119,10 +119,20 @@ enum Placement {
     Bump,
     /// The cheapest.
     Cheapest,
+    /// The pool the LP gave the most work, once runs of other phases
+    /// there (serving, runs that may span pools) are lowered to leave it
+    /// room when it has none (step 3 covers them again elsewhere); step 2b
+    /// as under [`Placement::Bump`].
+    LpBump,
 }
 
 impl Placement {
-    const ALL: [Self; 3] = [Self::LpFirst, Self::Bump, Self::Cheapest];
+    const ALL: [Self; 4] = [Self::LpFirst, Self::Bump, Self::Cheapest, Self::LpBump];
+
+    /// Whether runs of other phases may be lowered to make room.
+    fn bumps(self) -> bool {
+        matches!(self, Self::Bump | Self::LpBump)
+    }
 }
 
 impl<'a> Rounding<'a> {
@@ -321,6 +331,11 @@ impl<'a> Rounding<'a> {
             .map(|(k, ph)| (size(self, ph), k))
             .collect();
         sized.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let flexible: Vec<Vec<u32>> = if rule == Placement::LpBump {
+            runs_by_row(c, |k| matches!(k, RowKind::Capacity { .. }))
+        } else {
+            Vec::new()
+        };
         let mut placed: Vec<Option<(usize, f64)>> = vec![None; phases.len()];
         for (_, k) in sized {
             let (work, gangs) = &phases[k];
@@ -348,6 +363,14 @@ impl<'a> Rounding<'a> {
                 .copied()
                 .find(|&(g, u)| {
                     rule != Placement::Cheapest && x[train(g)] > 1e-6 && self.room_lp(train(g), u)
+                })
+                .or_else(|| {
+                    // the LP's favourite once other runs there make room
+                    let (g, u) = order.first().copied()?;
+                    (rule == Placement::LpBump && x[train(g)] > 1e-6)
+                        .then(|| self.bump(train(g), u, &flexible))
+                        .flatten()
+                        .map(|_| (g, u))
                 })
                 .or_else(|| cheapest(self, &|r, t, u| r.room_lp(t, u)))
                 .or_else(|| cheapest(self, &|r, t, u| r.room(t, u)))
@@ -385,7 +408,7 @@ impl<'a> Rounding<'a> {
         let c = self.c;
         let m = &c.model;
         // per capacity row, the columns that may be bumped from it
-        let flexible: Vec<Vec<u32>> = if rule == Placement::Bump {
+        let flexible: Vec<Vec<u32>> = if rule.bumps() {
             runs_by_row(c, |k| matches!(k, RowKind::Capacity { .. }))
         } else {
             Vec::new()
@@ -509,7 +532,7 @@ impl<'a> Rounding<'a> {
                 // else, by the bumping rule, a cheaper pool once runs of
                 // other phases (serving, runs that may span pools) leave
                 // it room: step 3 covers them again elsewhere
-                if to.is_none() && rule == Placement::Bump {
+                if to.is_none() && rule.bumps() {
                     for &(g, u, cg) in &cheaper {
                         if let Some(done) = self.bump(train(g), u, &flexible) {
                             let lost: f64 = done.iter().map(|&(j, d)| self.unit_cost(j) * d).sum();
@@ -670,18 +693,8 @@ impl<'a> Rounding<'a> {
     /// The rows out of their bounds at the rounding, and its cost.
     fn standing(&self) -> (usize, f64) {
         let m = &self.c.model;
-        let act = m.row_activity(&self.y);
-        let (lo, up) = (m.row_lower(), m.row_upper());
-        let out = act
-            .iter()
-            .enumerate()
-            .filter(|&(i, &a)| {
-                let tol = 1e-9 * (1.0 + a.abs());
-                a < lo[i] - tol || a > up[i] + tol
-            })
-            .count();
         let z = m.costs().iter().zip(&self.y).map(|(c, y)| c * y).sum();
-        (out, z)
+        (rows_out(m, &self.y), z)
     }
 
     fn settle(&mut self) {
@@ -754,6 +767,19 @@ fn runs_by_row(c: &Compiled, keep: impl Fn(&RowKind) -> bool) -> Vec<Vec<u32>> {
     of
 }
 
+/// The rows of `m` that `y` leaves out of their bounds.
+pub(crate) fn rows_out(m: &crate::model::Model, y: &[f64]) -> usize {
+    let act = m.row_activity(y);
+    let (lo, up) = (m.row_lower(), m.row_upper());
+    act.iter()
+        .enumerate()
+        .filter(|&(i, &a)| {
+            let tol = 1e-9 * (1.0 + a.abs());
+            a < lo[i] - tol || a > up[i] + tol
+        })
+        .count()
+}
+
 /// Per column of `c`: whether it is a run of a single-pool phase.
 fn single_pool_runs(c: &Compiled) -> Vec<bool> {
     let mut s = vec![false; c.model.num_cols()];
@@ -811,9 +837,6 @@ fn coef(c: &Compiled, j: usize, i: usize) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::{Placement, Rounding};
-    use crate::perf::PerfModel;
-    use crate::plan::compile::{CompileOptions, compile};
-    use crate::scenario::Scenario;
 
     /// Two single-pool phases of one 10-day window on one accelerator
     /// (one device per unit): `p` needs 81 devices, `q` 46 (100 and 45
@@ -833,6 +856,57 @@ mod tests {
         )
     }
 
+    /// A single-pool phase `p` (81 devices) and a phase `f` that may span
+    /// pools (46 devices), on a cheap pool `a` (100) and a dear one `d`
+    /// (1,000).
+    fn bump_fleet() -> String {
+        crate::plan::hand::first_may_span(&crate::plan::hand::scenario(
+            "bump",
+            &[("a", 100, Some(0.05)), ("d", 1000, None)],
+            &[("f", 1.944e22), ("p", 3.456e22)],
+        ))
+    }
+
+    /// Step 2 under [`Placement::LpBump`]: the LP point runs `p` on `a`
+    /// (80.5 units) beside 20 of `f`'s, so `a` has room for 80 of the 81
+    /// units `p` needs alone. The LP's favourite first puts `p` on the dear
+    /// pool; the bumping rule lowers `f`'s run on `a` by one unit and keeps
+    /// `p` where the LP put it (step 3 covers `f` again elsewhere).
+    #[test]
+    fn the_bumping_rule_keeps_a_phase_on_the_lps_pool_by_lowering_other_runs() {
+        let c = crate::plan::hand::compiled(&bump_fleet());
+        let col = |name: &str| crate::plan::hand::col(&c, name);
+        let mut x = vec![0.0; c.model.num_cols()];
+        x[col("train[p,a]")] = 80.5;
+        x[col("train[f,a]")] = 20.0;
+        x[col("train[f,d]")] = 26.0;
+        let mut plain = Rounding::new(&c, &x);
+        plain.single_pool(&x, Placement::LpFirst);
+        assert_eq!(
+            runs(&c, &plain.y),
+            ["train[p,d] = 81"],
+            "LP's favourite first"
+        );
+        let mut r = Rounding::new(&c, &x);
+        r.single_pool(&x, Placement::LpBump);
+        assert_eq!(runs(&c, &r.y), ["train[p,a] = 81"], "bumping rule");
+        assert!((r.y[col("train[f,a]")] - 19.0).abs() < 1e-9);
+        // the whole rounding: `f` covered again, every row in bounds, and
+        // the start the planner hands the engine no dearer
+        r.cover(&x);
+        r.settle();
+        assert_eq!(super::rows_out(&c.model, &r.y), 0);
+        let y = super::rounded_start(&c, &x).expect("a start");
+        assert!(c.model.objective_value(&y) <= c.model.objective_value(&r.y) + 1e-9);
+        assert!(
+            c.model.objective_value(&r.y) < {
+                plain.cover(&x);
+                plain.settle();
+                c.model.objective_value(&plain.y)
+            }
+        );
+    }
+
     /// Where each phase runs in `y`: (phase, pool, units), by column name.
     fn runs(c: &crate::plan::compile::Compiled, y: &[f64]) -> Vec<String> {
         c.gangs
@@ -850,19 +924,8 @@ mod tests {
     /// make room on `a`, and the placements cost less.
     #[test]
     fn a_phase_left_on_a_dear_pool_moves_once_another_makes_room() {
-        let vs = Scenario::from_toml_str(&eject())
-            .expect("parses")
-            .validate()
-            .expect("valid");
-        let perf = PerfModel::new(&vs);
-        let c = compile(&vs, &perf, &CompileOptions::default()).expect("compiles");
-        let col = |name: &str| {
-            c.model
-                .col_names()
-                .iter()
-                .position(|n| n == name)
-                .unwrap_or_else(|| panic!("no column {name}"))
-        };
+        let c = crate::plan::hand::compiled(&eject());
+        let col = |name: &str| crate::plan::hand::col(&c, name);
         let mut x = vec![0.0; c.model.num_cols()];
         x[col("train[p,d]")] = 81.0;
         let mut r = Rounding::new(&c, &x);
