@@ -87,7 +87,14 @@ pub(crate) fn rounded_start(c: &Compiled, x: &[f64]) -> Option<Vec<f64>> {
     // Each placement rule gives a rounding; the one with the fewest rows
     // out of bounds, then the least cost, is the start.
     let mut best: Option<(usize, f64, Vec<f64>)> = None;
+    // Without a single-pool run in `x` the bumping rule places as the
+    // cheapest-first rule does and then moves as the bump rule: the same
+    // rounding as [`Placement::Bump`]'s.
+    let lp_runs = c.gangs.iter().any(|g| x[g.train.0 as usize] > 1e-6);
     for rule in Placement::ALL {
+        if rule == Placement::LpBump && !lp_runs {
+            continue;
+        }
         let mut r = Rounding::new(c, x);
         let (phases, mut placed) = r.single_pool(x, rule);
         r.improve_placements(&phases, &mut placed, rule);
