@@ -436,14 +436,7 @@ fn solve_with(c: &Compiled, sopts: &SolveOptions, per_row: (usize, usize)) -> Re
     // (when the rounding succeeds) the neighbourhoods hold
     let mut rounded = start::rounded_start(c, &x);
     for keep_col in [&mut narrow, &mut wide] {
-        if let Some(y) = &rounded {
-            for (j, &v) in y.iter().enumerate() {
-                keep_col[j] |= v > SUPPORT_TOL;
-            }
-        }
-        for (&u, &(t, _)) in &links {
-            keep_col[u] = keep_col[t];
-        }
+        hold(keep_col, rounded.as_deref(), &links);
     }
     // The narrow sub-MIP first, within its share of what is left; then,
     // unless its plan is within the gap, the wide one from its plan.
@@ -463,12 +456,7 @@ fn solve_with(c: &Compiled, sopts: &SolveOptions, per_row: (usize, usize)) -> Re
         })
     {
         for keep_col in [&mut narrow, &mut wide] {
-            for (j, &v) in y.iter().enumerate() {
-                keep_col[j] |= v > SUPPORT_TOL;
-            }
-            for (&u, &(t, _)) in &links {
-                keep_col[u] = keep_col[t];
-            }
+            hold(keep_col, Some(&y), &links);
         }
         rounded = Some(y);
     }
@@ -533,6 +521,17 @@ fn solve_with(c: &Compiled, sopts: &SolveOptions, per_row: (usize, usize)) -> Re
             nodes,
         }),
     })))
+}
+
+/// Marks in `keep_col` the support of the plan `y` (when there is one),
+/// then each kept training column's `use` binary (`links`).
+fn hold(keep_col: &mut [bool], y: Option<&[f64]>, links: &BTreeMap<usize, (usize, f64)>) {
+    for (k, &v) in keep_col.iter_mut().zip(y.unwrap_or_default()) {
+        *k |= v > SUPPORT_TOL;
+    }
+    for (&u, &(t, _)) in links {
+        keep_col[u] = keep_col[t];
+    }
 }
 
 /// The runs the lean relaxation leaves out: per single-pool phase that
