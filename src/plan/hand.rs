@@ -83,3 +83,18 @@ pub(crate) fn col(c: &super::compile::Compiled, name: &str) -> usize {
         .position(|n| n == name)
         .unwrap_or_else(|| panic!("no column {name}"))
 }
+
+/// A cheap pool of 10 devices at availability 0.95 (9.5 usable at once,
+/// so 9 whole ones) and a dear one of 1,000; `f` and `g` each need 5.5
+/// devices' work (6 whole ones) and may span pools.
+pub(crate) fn fractional_capacity() -> String {
+    let t = scenario(
+        "steps",
+        &[("cheap", 10, Some(0.05)), ("dear", 1000, None)],
+        &[("f", 2.376e21), ("g", 2.376e21)],
+    )
+    .replace("single_pool = true\n", "");
+    let out = t.replacen("count = 10\n", "count = 10\navailability = 0.95\n", 1);
+    assert_ne!(out, t);
+    out
+}

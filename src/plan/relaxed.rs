@@ -26,7 +26,15 @@
 //!
 //! That LP has the fractional model's shape (a few rows per pool and
 //! phase, many columns), which the engine's sifting path solves quickly,
-//! and its optimum is the whole model's root bound (before cuts).
+//! and its optimum is the whole model's root bound (before cuts). One cut
+//! per single-pool phase is added ([`whole_work_cuts`]): the one run does
+//! the whole work `work[p] ≥ 1` alone, so its column `c` runs at least
+//! `⌈1/a_c⌉` units, and `Σ_c train_c/⌈1/a_c⌉ ≥ 1` holds in every
+//! whole-device plan, where the relaxation may do the last unit's work
+//! with a fraction of it (at 2,000 × 500: 17 cuts, $1.5k on the bound).
+//! Its rows that count devices hold whole units: a pool with 9.5 devices
+//! free runs 9 at once (`compile::whole`'s docs; at 2,000 × 500, $14k on
+//! the bound).
 //!
 //! The plan comes from a sub-MIP (RENS, Berthold 2014): the whole model
 //! restricted to the columns the relaxation uses, every purchase column and
@@ -61,9 +69,13 @@
 //! relaxation filled every pool it used; at 2,000 × 500 most of the plan's
 //! excess over the bound was such runs and the phases they displaced. The
 //! lean LP keeps each such phase on the pool the relaxation leans on most
-//! and lets the rest make room as an LP; at 2,000 × 500 its optimum equals
-//! the relaxation's, and the plan went from a gap of 7.7e-3 to 1.9e-3
-//! (seed 2: 3.5e-3 to 1.3e-3).
+//! among those with room left for its whole run beside the phases kept
+//! there before it (phases leaning hardest first), and lets the rest make
+//! room as an LP; at 2,000 × 500 its optimum is within $1.5k of the
+//! relaxation's, and the plan went from a gap of 7.7e-3 to 1.9e-3 (seed
+//! 2: 3.5e-3 to 1.3e-3). Without the check for room, two phases leaning on
+//! one pool with room for one made the lean LP infeasible once whole-device
+//! capacity rows were moved to whole units.
 //!
 //! Used only for models of at least [`RELAXED_FIRST_ROWS`] rows with
 //! whole-device rows; smaller ones go to branch-and-bound directly. When
@@ -71,7 +83,7 @@
 //! the sub-MIP finds no plan, the model goes to branch-and-bound as before
 //! (with the relaxation's rounding as its start when there is one).
 
-use super::compile::{ColKind, Compiled, Gang, RowKind};
+use super::compile::{ColKind, Compiled, Gang, MAX_WORK_SHARE, RowKind};
 use super::start;
 use crate::error::Result;
 use crate::model::{ColId, Model, ModelBuilder, RowId, Sense, VarType};
@@ -154,6 +166,17 @@ fn use_links(c: &Compiled) -> BTreeMap<usize, (usize, f64)> {
 /// When the model builder refuses the model (it cannot: the rows and
 /// coefficients are `c.model`'s, scaled by `1/M`).
 pub(crate) fn project(c: &Compiled, links: &BTreeMap<usize, (usize, f64)>) -> Result<Projection> {
+    project_with(c, links, true)
+}
+
+/// [`project`], strengthened (the single-pool phases' whole-work cuts,
+/// [`whole_work_cuts`], and rows of devices on whole units) or not (the
+/// LP relaxation exactly).
+fn project_with(
+    c: &Compiled,
+    links: &BTreeMap<usize, (usize, f64)>,
+    strengthen: bool,
+) -> Result<Projection> {
     let m = &c.model;
     let mut b = ModelBuilder::new(m.name().to_owned());
     b.set_sense(m.sense());
@@ -181,6 +204,11 @@ pub(crate) fn project(c: &Compiled, links: &BTreeMap<usize, (usize, f64)>) -> Re
         cols.push(j);
     }
     let mut new_row = vec![u32::MAX; m.num_rows()];
+    let steps = if strengthen {
+        super::compile::device_steps(c)
+    } else {
+        vec![None; m.num_rows()]
+    };
     for (i, row) in c.rows.iter().enumerate() {
         let kind = row.kind;
         let keep = !is_whole_row(kind)
@@ -189,11 +217,15 @@ pub(crate) fn project(c: &Compiled, links: &BTreeMap<usize, (usize, f64)>) -> Re
                 RowKind::SinglePool { .. } | RowKind::OneSite { .. } | RowKind::OneVendor { .. }
             );
         if keep {
-            let r = b.add_row(
-                m.row_names()[i].to_owned(),
-                finite(m.row_lower()[i]),
-                finite(m.row_upper()[i]),
-            );
+            let (mut lo, mut up) = (m.row_lower()[i], m.row_upper()[i]);
+            // rows of devices hold whole units (`compile::whole`'s docs)
+            if let Some(g) = steps[i] {
+                let (l, u) = super::compile::on_step(lo, up, g);
+                if l <= u {
+                    (lo, up) = (l, u);
+                }
+            }
+            let r = b.add_row(m.row_names()[i].to_owned(), finite(lo), finite(up));
             new_row[i] = r.0;
         }
     }
@@ -215,10 +247,94 @@ pub(crate) fn project(c: &Compiled, links: &BTreeMap<usize, (usize, f64)>) -> Re
             }
         }
     }
+    let cuts = if strengthen {
+        whole_work_cuts(c, links)
+    } else {
+        Vec::new()
+    };
+    for (p, cut) in cuts {
+        let r = b.add_row(format!("whole_work[{p}]"), Some(1.0), None);
+        for (j, a) in cut {
+            b.set_coef(r, ColId(new_col[j]), a);
+        }
+    }
     Ok(Projection {
         model: b.build()?,
         cols,
     })
+}
+
+/// Cuts that a single-pool phase's whole work gives: one run does it all,
+/// so at least `L_c = ⌈lo / a_c⌉` units of the one column `c` it runs on,
+/// where `a_c` is `c`'s coefficient in `work[p] ≥ lo`. Every whole-device
+/// plan has `Σ_c train_c / L_c ≥ 1`; the relaxation, which only needs
+/// `Σ_c a_c · train_c ≥ lo`, may do the last unit's work with a fraction
+/// of it. Per phase (by index): the cut's entries `(column, 1/L_c)`.
+fn whole_work_cuts(
+    c: &Compiled,
+    links: &BTreeMap<usize, (usize, f64)>,
+) -> Vec<(usize, Vec<(usize, f64)>)> {
+    let m = &c.model;
+    let mut work_row = BTreeMap::new();
+    for (i, row) in c.rows.iter().enumerate() {
+        if let RowKind::Work { phase } = row.kind {
+            work_row.insert(phase.index(), i);
+        }
+    }
+    // per phase: its whole-work runs, and whether every run is one
+    let mut runs: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    let mut mixed = std::collections::BTreeSet::new();
+    for g in &c.gangs {
+        let ColKind::Train { phase, .. } = c.cols[g.train.0 as usize].kind else {
+            continue;
+        };
+        if !g.whole_work || !links.contains_key(&(g.use_col.0 as usize)) {
+            mixed.insert(phase.index());
+        }
+        runs.entry(phase.index())
+            .or_default()
+            .push(g.train.0 as usize);
+    }
+    let mut row_nnz = vec![0usize; m.num_rows()];
+    for j in 0..m.num_cols() {
+        for &i in m.matrix().col(j).0 {
+            row_nnz[i as usize] += 1;
+        }
+    }
+    let mut out = Vec::new();
+    for (p, cols) in runs {
+        let Some(&w) = work_row.get(&p) else { continue };
+        let lo = m.row_lower()[w];
+        if mixed.contains(&p) || !(lo > 0.0 && lo.is_finite()) || m.row_upper()[w].is_finite() {
+            continue;
+        }
+        let mut cut = Vec::with_capacity(cols.len());
+        for &j in &cols {
+            let (idx, val) = m.matrix().col(j);
+            if let Some(a) = idx
+                .iter()
+                .zip(val)
+                .find(|(i, _)| **i as usize == w)
+                .map(|(_, v)| *v)
+                && a > 0.0
+            {
+                cut.push((j, 1.0 / whole_units(lo / a)));
+            }
+        }
+        // every column of the row is one of the runs: the one that is set
+        // does all the work
+        if cut.len() == row_nnz[w] && !cut.is_empty() {
+            out.push((p, cut));
+        }
+    }
+    out
+}
+
+/// The units a run needs to do `need` times a unit's work: the least whole
+/// number at least `need` (at least 1), a little under it when `need` is
+/// one in all but rounding, so that a cut built on it stays valid.
+fn whole_units(need: f64) -> f64 {
+    (need - 1e-6 * need.max(1.0)).ceil().max(1.0)
 }
 
 fn finite(v: f64) -> Option<f64> {
@@ -537,7 +653,11 @@ fn hold(keep_col: &mut [bool], y: Option<&[f64]>, links: &BTreeMap<usize, (usize
 /// The runs the lean relaxation leaves out: per single-pool phase that
 /// the relaxation point `x` places, the training and `use` columns of
 /// every pool but the one whose `use` is largest there (the pool the
-/// relaxation leans on most; the lowest column on a tie), sorted.
+/// relaxation leans on most; the lowest column on a tie) among those with
+/// room left for the whole run beside the runs already kept there
+/// (phases leaning hardest first; their runs counted as if they
+/// overlapped in time), sorted. A phase none of whose pools has room
+/// keeps them all.
 fn lean_drops(c: &Compiled, x: &[f64]) -> Vec<usize> {
     let mut by_phase: BTreeMap<usize, Vec<&Gang>> = BTreeMap::new();
     for g in c.gangs.iter().filter(|g| g.whole_work) {
@@ -545,15 +665,38 @@ fn lean_drops(c: &Compiled, x: &[f64]) -> Vec<usize> {
             by_phase.entry(phase.index()).or_default().push(g);
         }
     }
+    let u = |g: &Gang| x[g.use_col.0 as usize];
+    // the phases the relaxation leans on one pool the most go first
+    let mut phases: Vec<(f64, Vec<&Gang>)> = by_phase
+        .into_values()
+        .filter_map(|mut gangs| {
+            gangs.sort_by(|a, b| u(b).total_cmp(&u(a)).then(a.use_col.0.cmp(&b.use_col.0)));
+            let top = u(gangs.first()?);
+            (top > SUPPORT_TOL).then_some((top, gangs))
+        })
+        .collect();
+    phases.sort_by(|a, b| b.0.total_cmp(&a.0));
+    // units of each pool taken by the phases kept on it, counted as if
+    // their runs overlapped in time
+    let mut load: BTreeMap<usize, f64> = BTreeMap::new();
     let mut out = Vec::new();
-    for gangs in by_phase.values() {
-        let u = |g: &Gang| x[g.use_col.0 as usize];
-        let best = gangs
+    for (_, gangs) in phases {
+        let units =
+            |g: &Gang| whole_units(1.0 / c.cols[g.train.0 as usize].share.min(MAX_WORK_SHARE));
+        let fits = |g: &Gang, load: &BTreeMap<usize, f64>| {
+            let room = c.model.col_upper()[g.train.0 as usize];
+            load.get(&g.pool.index()).copied().unwrap_or(0.0) + units(g) <= room + 1e-9
+        };
+        // the pool leaned on most that has room left; none: the phase
+        // keeps all its pools
+        let Some(best) = gangs
             .iter()
-            .max_by(|a, b| u(a).total_cmp(&u(b)).then(b.use_col.0.cmp(&a.use_col.0)));
-        let Some(best) = best.filter(|g| u(g) > SUPPORT_TOL) else {
+            .take_while(|g| u(g) > SUPPORT_TOL)
+            .find(|g| fits(g, &load))
+        else {
             continue;
         };
+        *load.entry(best.pool.index()).or_default() += units(best);
         for g in gangs.iter().filter(|g| g.use_col != best.use_col) {
             out.extend([g.train.0 as usize, g.use_col.0 as usize]);
         }
@@ -870,17 +1013,7 @@ mod tests {
         assert_eq!(drops, want);
         // a point that places no single-pool phase leaves nothing out
         assert!(lean_drops(&c, &vec![0.0; m.num_cols()]).is_empty());
-        let y = lean_start(
-            &c,
-            &x,
-            &vec![true; m.num_cols()],
-            &exact(),
-            Instant::now(),
-            false,
-        )
-        .expect("solves")
-        .expect("a lean start");
-        assert_eq!(start::rows_out(m, &y), 0);
+        let y = lean_plan(&c, &x);
         assert!(y[col("train[p,b]")] >= 81.0, "{}", y[col("train[p,b]")]);
         assert!(y[col("train[p,a]")] + y[col("train[p,d]")] < 0.5);
         let best = solver::solve(m, &exact()).expect("solves");
@@ -889,6 +1022,70 @@ mod tests {
         let z = m.objective_value(&y);
         assert!(z <= opt + 1e-6, "lean start {z} vs optimum {opt}");
         assert!(violation(m, &y) <= 1e-9);
+    }
+
+    /// [`lean_fleet`] with a second single-pool phase `q` like `p`: both
+    /// lean on `b`, which has room for one of them (100 devices, 81 a
+    /// run). `q` leans harder and keeps `b`; `p` goes to the pool it leans
+    /// on next, `a`, and the lean start is a plan.
+    #[test]
+    fn the_lean_start_keeps_two_single_pool_phases_off_one_pool_too_small_for_both() {
+        let text = crate::plan::hand::first_may_span(&crate::plan::hand::scenario(
+            "lean2",
+            &[
+                ("a", 100, Some(0.05)),
+                ("b", 100, Some(0.05)),
+                ("d", 1000, None),
+            ],
+            &[("f", 4.32e22), ("p", 3.456e22), ("q", 3.456e22)],
+        ));
+        let c = crate::plan::hand::compiled(&text);
+        let m = &c.model;
+        let col = |name: &str| crate::plan::hand::col(&c, name);
+        let mut x = vec![0.0; m.num_cols()];
+        x[col("train[p,a]")] = 30.0;
+        x[col("train[p,b]")] = 51.0;
+        x[col("train[q,a]")] = 20.0;
+        x[col("train[q,b]")] = 61.0;
+        for g in &c.gangs {
+            x[g.use_col.0 as usize] = x[g.train.0 as usize] / 100.0;
+        }
+        let mut want: Vec<usize> = [
+            "train[p,b]",
+            "use[p,b]",
+            "train[p,d]",
+            "use[p,d]",
+            "train[q,a]",
+            "use[q,a]",
+            "train[q,d]",
+            "use[q,d]",
+        ]
+        .into_iter()
+        .map(col)
+        .collect();
+        want.sort_unstable();
+        assert_eq!(lean_drops(&c, &x), want);
+        let y = lean_plan(&c, &x);
+        assert!(y[col("train[q,b]")] >= 81.0 && y[col("train[p,a]")] >= 81.0);
+    }
+
+    /// The lean start of `x` over every column of `c`, checked to be a
+    /// plan of the whole model (no row out of bounds, whole devices).
+    fn lean_plan(c: &Compiled, x: &[f64]) -> Vec<f64> {
+        let m = &c.model;
+        let y = lean_start(
+            c,
+            x,
+            &vec![true; m.num_cols()],
+            &exact(),
+            Instant::now(),
+            false,
+        )
+        .expect("solves")
+        .expect("a lean start");
+        assert_eq!(start::rows_out(m, &y), 0);
+        assert!(violation(m, &y) <= 1e-9);
+        y
     }
 
     fn whole(vs: &ValidatedScenario) -> Compiled {
@@ -931,16 +1128,30 @@ mod tests {
         (a - b).abs() <= rel * a.abs().max(b.abs()).max(1.0)
     }
 
-    /// The projection is exact: its LP optimum is the whole model's LP
-    /// relaxation's (the module docs' argument), on models whose
-    /// relaxation the engine solves directly.
+    /// The projection is exact: without the whole-work cuts its LP optimum
+    /// is the whole model's LP relaxation's (the module docs' argument),
+    /// on models whose relaxation the engine solves directly; with them it
+    /// lies between that and the whole-device optimum.
     #[test]
     fn the_projected_relaxation_has_the_relaxations_optimum() {
         for (name, vs) in scenarios() {
             let c = whole(&vs);
             let full =
                 solver::solve(&c.model.relaxation(), &SolveOptions::default()).expect("solves");
-            let proj = project(&c, &use_links(&c)).expect("projects");
+            let zf = full.objective.expect("objective");
+            let cut = project(&c, &use_links(&c)).expect("projects");
+            let zc = solver::solve(&cut.model, &SolveOptions::default())
+                .expect("solves")
+                .objective
+                .expect("objective");
+            let best = solver::solve(&c.model, &exact()).expect("solves");
+            assert_eq!(best.status, Status::Optimal, "{name}");
+            let opt = best.objective.expect("an optimum");
+            assert!(
+                zc >= zf - 1e-7 * zf.abs() && zc <= opt + 1e-7 * opt.abs(),
+                "{name}: relaxation {zf}, with the cuts {zc}, optimum {opt}"
+            );
+            let proj = project_with(&c, &use_links(&c), false).expect("projects");
             assert!(
                 proj.model.num_rows() < c.model.num_rows(),
                 "{name}: rows dropped"
@@ -949,15 +1160,78 @@ mod tests {
             let p = solver::solve(&proj.model, &SolveOptions::default()).expect("solves");
             assert_eq!(full.status, Status::Optimal, "{name}");
             assert_eq!(p.status, Status::Optimal, "{name}");
-            let (zf, zp) = (
-                full.objective.expect("objective"),
-                p.objective.expect("objective"),
-            );
+            let zp = p.objective.expect("objective");
             assert!(
                 close(zf, zp, 1e-7),
                 "{name}: relaxation {zf}, projected {zp}"
             );
         }
+    }
+
+    /// [`hand`]: the relaxation runs about 100 devices on the dear pool
+    /// (about $2,400), the one run that does the whole work needs 101
+    /// ($2,424, the whole-device optimum), and the whole-work cut
+    /// (`train[train,dear] / 101 ≥ 1`) lifts the projection to it.
+    #[test]
+    fn the_whole_work_cut_counts_the_last_device_of_a_single_pool_run() {
+        let vs = Scenario::from_toml_str(&hand())
+            .expect("parses")
+            .validate()
+            .expect("valid");
+        let c = whole(&vs);
+        let links = use_links(&c);
+        let cuts = whole_work_cuts(&c, &links);
+        assert_eq!(cuts.len(), 1);
+        let dear = crate::plan::hand::col(&c, "train[train,dear]");
+        assert!(
+            cuts[0]
+                .1
+                .iter()
+                .any(|&(j, a)| j == dear && close(a, 1.0 / 101.0, 1e-12))
+        );
+        let z = |cuts| {
+            let p = project_with(&c, &links, cuts).expect("projects");
+            let s = solver::solve(&p.model, &SolveOptions::default()).expect("solves");
+            assert_eq!(s.status, Status::Optimal);
+            s.objective.expect("objective")
+        };
+        let (without, with) = (z(false), z(true));
+        assert!(without < 2_423.0 && without > 2_399.0, "{without}");
+        assert!(close(with, 2_424.0, 1e-9), "{with}");
+    }
+
+    /// [`crate::plan::hand::fractional_capacity`]: the cheap pool's 9.5
+    /// devices hold 9 whole ones in the strengthened projection, whose
+    /// optimum rises above the relaxation's and stays within the
+    /// whole-device optimum.
+    #[test]
+    fn the_projection_runs_whole_devices_of_a_pool_with_a_fraction_free() {
+        let c = crate::plan::hand::compiled(&crate::plan::hand::fractional_capacity());
+        let links = use_links(&c);
+        let solve_z = |m: &Model| {
+            let s = solver::solve(m, &exact()).expect("solves");
+            assert_eq!(s.status, Status::Optimal);
+            s.objective.expect("objective")
+        };
+        let cap = |m: &Model| {
+            let i = m
+                .row_names()
+                .iter()
+                .position(|n| n.starts_with("capacity[cheap"))
+                .expect("a capacity row");
+            m.row_upper()[i]
+        };
+        let plain = project_with(&c, &links, false).expect("projects");
+        let strong = project(&c, &links).expect("projects");
+        assert!(close(cap(&plain.model), 9.5, 1e-12));
+        assert!(close(cap(&strong.model), 9.0, 1e-12));
+        let (zp, zs, opt) = (
+            solve_z(&plain.model),
+            solve_z(&strong.model),
+            solve_z(&c.model),
+        );
+        assert!(zs > zp + 1e-6, "strengthened {zs} vs plain {zp}");
+        assert!(zs <= opt + 1e-9 * opt, "strengthened {zs} vs optimum {opt}");
     }
 
     /// Restricting to every column keeps the model (rows that hold no

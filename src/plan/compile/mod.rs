@@ -53,6 +53,8 @@ use std::collections::BTreeMap;
 pub(crate) use capacity::capacity_units;
 pub use serving::ServeRole;
 use time::Timeline;
+pub(crate) use whole::{device_steps, on_step};
+pub(crate) use work::MAX_WORK_SHARE;
 
 /// What a row of the compiled model means.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -48,7 +48,7 @@ use crate::units::Hours;
 
 /// The most of a phase's work a unit is credited with in `work[p]`
 /// (module docs).
-pub(super) const MAX_WORK_SHARE: f64 = 1e6;
+pub(crate) const MAX_WORK_SHARE: f64 = 1e6;
 
 /// The windows `[s, e)` pool `k` can run phase `p` in (module docs), each
 /// with whether it is late: with [`super::CompileOptions::late_until`],
