@@ -98,3 +98,14 @@ pub(crate) fn fractional_capacity() -> String {
     assert_ne!(out, t);
     out
 }
+
+/// The upper bound of the cheap pool's first capacity row in `m` (of
+/// [`fractional_capacity`]).
+pub(crate) fn cheap_capacity(m: &crate::model::Model) -> f64 {
+    let i = m
+        .row_names()
+        .iter()
+        .position(|n| n.starts_with("capacity[cheap"))
+        .expect("a capacity row");
+    m.row_upper()[i]
+}

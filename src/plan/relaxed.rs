@@ -1213,14 +1213,7 @@ mod tests {
             assert_eq!(s.status, Status::Optimal);
             s.objective.expect("objective")
         };
-        let cap = |m: &Model| {
-            let i = m
-                .row_names()
-                .iter()
-                .position(|n| n.starts_with("capacity[cheap"))
-                .expect("a capacity row");
-            m.row_upper()[i]
-        };
+        let cap = crate::plan::hand::cheap_capacity;
         let plain = project_with(&c, &links, false).expect("projects");
         let strong = project(&c, &links).expect("projects");
         assert!(close(cap(&plain.model), 9.5, 1e-12));

@@ -406,15 +406,6 @@ mod tests {
         out
     }
 
-    fn cheap_capacity(m: &Model) -> f64 {
-        let i = m
-            .row_names()
-            .iter()
-            .position(|n| n.starts_with("capacity[cheap"))
-            .expect("a capacity row");
-        m.row_upper()[i]
-    }
-
     fn solve(m: &Model) -> f64 {
         let o = SolveOptions::default()
             .with_relative_gap(0.0)
@@ -435,12 +426,12 @@ mod tests {
         let whole = compiled(false);
         let frac = compiled(true);
         assert_eq!(whole.model.sense(), Sense::Minimize);
-        assert_eq!(cheap_capacity(&frac.model), 9.5);
-        assert_eq!(cheap_capacity(&whole.model), 9.5);
+        assert_eq!(hand::cheap_capacity(&frac.model), 9.5);
+        assert_eq!(hand::cheap_capacity(&whole.model), 9.5);
         let steps = device_steps(&whole);
         assert!(steps.iter().any(Option::is_some));
         let tight = rounded(&whole.model, &steps);
-        assert_eq!(cheap_capacity(&tight), 9.0);
+        assert_eq!(hand::cheap_capacity(&tight), 9.0);
         let (z, z_tight) = (solve(&whole.model), solve(&tight));
         assert!((z - z_tight).abs() <= 1e-9 * z.abs(), "{z} vs {z_tight}");
         let (r, r_tight) = (solve(&whole.model.relaxation()), solve(&tight.relaxation()));
