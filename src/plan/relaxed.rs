@@ -683,6 +683,12 @@ fn cover_again(c: &Compiled, y: &[f64]) -> Option<(Vec<f64>, f64)> {
     let mut act = m.row_activity(&y);
     let (lo, up) = (m.row_lower(), m.row_upper());
     for i in short_rows(c, &act) {
+        // the row's whole columns, found once (the matrix is by column)
+        let runs: Vec<usize> = (0..m.num_cols())
+            .filter(|&j| {
+                m.var_types()[j] == VarType::Integer && m.matrix().position(i, j).is_some()
+            })
+            .collect();
         while act[i] < lo[i] {
             let fits = |j: usize| {
                 let (idx, val) = m.matrix().col(j);
@@ -694,10 +700,9 @@ fn cover_again(c: &Compiled, y: &[f64]) -> Option<(Vec<f64>, f64)> {
                         (a <= up[k] + tol || v <= 0.0) && (a >= lo[k] - tol || v >= 0.0)
                     })
             };
-            let j = (0..m.num_cols())
-                .filter(|&j| {
-                    m.var_types()[j] == VarType::Integer && m.matrix().position(i, j).is_some()
-                })
+            let j = runs
+                .iter()
+                .copied()
                 .filter(|&j| fits(j))
                 .min_by(|&a, &b| m.costs()[a].total_cmp(&m.costs()[b]).then(a.cmp(&b)))?;
             let (idx, val) = m.matrix().col(j);
@@ -752,13 +757,12 @@ fn lean_drops(c: &Compiled, x: &[f64]) -> Vec<usize> {
     // their runs overlapped in time
     let mut load: BTreeMap<usize, f64> = BTreeMap::new();
     let mut out = Vec::new();
+    let units = |g: &Gang| whole_units(1.0 / c.cols[g.train.0 as usize].share.min(MAX_WORK_SHARE));
+    let fits = |g: &Gang, load: &BTreeMap<usize, f64>| {
+        let room = c.model.col_upper()[g.train.0 as usize];
+        load.get(&g.pool.index()).copied().unwrap_or(0.0) + units(g) <= room + 1e-9
+    };
     for (_, gangs) in phases {
-        let units =
-            |g: &Gang| whole_units(1.0 / c.cols[g.train.0 as usize].share.min(MAX_WORK_SHARE));
-        let fits = |g: &Gang, load: &BTreeMap<usize, f64>| {
-            let room = c.model.col_upper()[g.train.0 as usize];
-            load.get(&g.pool.index()).copied().unwrap_or(0.0) + units(g) <= room + 1e-9
-        };
         // the pool leaned on most that has room left; none: the phase
         // keeps all its pools
         let Some(best) = gangs

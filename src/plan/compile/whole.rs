@@ -280,17 +280,13 @@ pub(super) fn big_m(vs: &ValidatedScenario, k: PoolId, g: f64, share: f64, min_d
         .max((min_dev as f64 / g).ceil())
 }
 
-/// Per row of `m`: `Some(g)` when each of its entries among the columns
-/// `cols` is of an integer column and a whole multiple of `g`, the least
-/// of them in magnitude. When `cols` holds every column of a row, the
-/// row's activity in every whole-device plan is a multiple of `g`.
-pub(crate) fn integer_steps(
-    m: &Model,
-    cols: impl Iterator<Item = usize> + Clone,
-) -> Vec<Option<f64>> {
+/// Per row of `m`: `Some(g)` when each of its entries is of an integer
+/// column and a whole multiple of `g`, the least of them in magnitude: the
+/// row's activity in every whole-device plan is then a multiple of `g`.
+pub(crate) fn integer_steps(m: &Model) -> Vec<Option<f64>> {
     let mut least = vec![f64::INFINITY; m.num_rows()];
     let mut ok = vec![true; m.num_rows()];
-    for j in cols.clone() {
+    for j in 0..m.num_cols() {
         let int = m.var_types()[j] == VarType::Integer;
         let (idx, val) = m.matrix().col(j);
         for (&i, &v) in idx.iter().zip(val) {
@@ -299,7 +295,7 @@ pub(crate) fn integer_steps(
             least[i] = least[i].min(v.abs());
         }
     }
-    for j in cols {
+    for j in 0..m.num_cols() {
         let (idx, val) = m.matrix().col(j);
         for (&i, &v) in idx.iter().zip(val) {
             let i = i as usize;
@@ -320,7 +316,7 @@ pub(crate) fn integer_steps(
 /// it counts devices ([`counts_devices`]).
 pub(crate) fn device_steps(c: &super::Compiled) -> Vec<Option<f64>> {
     let m = &c.model;
-    let mut steps = integer_steps(m, 0..m.num_cols());
+    let mut steps = integer_steps(m);
     for (s, row) in steps.iter_mut().zip(&c.rows) {
         if !counts_devices(row.kind) {
             *s = None;
@@ -470,7 +466,7 @@ mod tests {
         let r2 = b.add_row("odd".to_owned(), None, Some(950.0));
         b.set_coef(r2, x, 8.0).set_coef(r2, y, 12.0);
         let m = b.build().expect("builds");
-        let steps = integer_steps(&m, 0..m.num_cols());
+        let steps = integer_steps(&m);
         // a continuous column, or 12 not a multiple of 8: no step
         assert_eq!(steps, vec![Some(8.0), None, None]);
         let m = rounded(&m, &steps);
